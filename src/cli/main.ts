@@ -1,0 +1,51 @@
+import { readdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { isMlnodeBenchError } from '../errors.js'
+import type { CommandModule } from './command.js'
+
+const commandsDir = new URL('./commands/', import.meta.url)
+
+/** Subcommands are the files of src/cli/commands/ (sim, predict, merge, diff, comment…). */
+async function listCommands(): Promise<string[]> {
+  const files = await readdir(fileURLToPath(commandsDir))
+  return files
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'))
+    .map((f) => f.replace(/\.(ts|js)$/, ''))
+    .sort()
+}
+
+async function loadCommand(name: string): Promise<CommandModule> {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js'
+  return (await import(new URL(`${name}.${ext}`, commandsDir).href)) as CommandModule
+}
+
+async function usage(): Promise<string> {
+  const names = await listCommands()
+  const lines = await Promise.all(names.map(async (n) => `  ${n.padEnd(10)}${(await loadCommand(n)).summary}`))
+  return ['Usage: mlnode-bench <command> [options]', '', 'Commands:', ...lines, '', 'Run `mlnode-bench <command> --help` for its options.'].join('\n')
+}
+
+/** Entry point of the `mlnode-bench` binary; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(await usage())
+    return name === undefined ? 2 : 0
+  }
+  if (!(await listCommands()).includes(name)) {
+    console.error(`mlnode-bench: unknown command "${name}"\n\n${await usage()}`)
+    return 2
+  }
+  try {
+    return await (await loadCommand(name)).run(rest)
+  } catch (error) {
+    // Known errors already name file, field and value: print the message only, not a stack.
+    console.error(`mlnode-bench ${name}: ${isMlnodeBenchError(error) ? error.message : String((error as Error)?.stack ?? error)}`)
+    return 1
+  }
+}
+
+// `tsx src/cli/main.ts …` (tests, development) runs the same entry point as bin/mlnode-bench.js.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await main(process.argv.slice(2))
+}

@@ -1,0 +1,44 @@
+/**
+ * Contracts of the performance model (src/model) that the simulator (src/sim) and `predict` use.
+ * The model owns catalogs (GPUs, models, hardware profiles), memory planning and step cost;
+ * the simulator owns scheduling, clocks and HTTP. Dependencies point sim → model, never back.
+ */
+
+/** One engine step's batch, as vLLM's scheduler formed it. */
+export interface StepBatch {
+  /** Prefill chunks scheduled this step: `tokens` new prompt tokens after `contextBefore` cached ones. */
+  prefill: ReadonlyArray<{ tokens: number; contextBefore: number }>
+  /** Decoding sequences (one new token each) with their current context length. */
+  decode: ReadonlyArray<{ contextLen: number }>
+}
+
+/** Seconds one engine step takes on one instance. Pure and deterministic. */
+export type StepCostFn = (batch: StepBatch) => number
+
+/** vLLM engine settings that matter to time and memory, resolved from a variant's args. */
+export interface EngineConfig {
+  tp: number
+  pp: number
+  maxNumSeqs: number
+  maxNumBatchedTokens: number
+  maxModelLen: number
+  /** Tokens per KV block. */
+  blockSize: number
+  gpuMemoryUtilization: number
+  /** Bytes per weight element (2 bf16/fp16, 1 fp8/int8, 0.5 int4). */
+  weightBytes: number
+  /** Bytes per KV-cache element (2, or 1 with fp8 kv-cache). */
+  kvBytes: number
+  enableChunkedPrefill: boolean
+  enablePrefixCaching: boolean
+}
+
+/** What one vLLM instance of a variant can hold and how fast it steps. */
+export interface InstancePlan {
+  engine: EngineConfig
+  /** KV-cache blocks available to the scheduler (per instance, across its GPUs). */
+  kvBlocks: number
+  weightsGiBPerGpu: number
+  kvGiBPerGpu: number
+  stepCost: StepCostFn
+}

@@ -1,0 +1,74 @@
+/**
+ * The result model every output is rendered from: results.json, console table, JUnit, Markdown,
+ * baselines. Produced by src/vitest (one BenchResult per variant x workload), merged across shards.
+ */
+import type { WorkloadMetrics } from '../metrics/types.js'
+
+/** Where the numbers came from. Simulated numbers are always labelled as such. */
+export interface TargetInfo {
+  kind: 'simulated' | 'mlnode'
+  /** Hardware profile id (simulated) or what the MLNode reported (e.g. "8x NVIDIA H100 80GB HBM3"). */
+  hardware: string
+  /** Simulator wall-clock speed-up (simulated only): measured times were scaled back by it. */
+  speed?: number
+  /** Management URL with credentials removed. */
+  url?: string
+}
+
+export interface Layout {
+  gpuCount: number
+  gpusPerInstance: number
+  instances: number
+  idleGpus: number
+  tp: number
+  pp: number
+}
+
+export type FailureKind = 'guard' | 'deploy' | 'workload' | 'regression' | 'internal'
+
+export interface BenchFailure {
+  kind: FailureKind
+  message: string
+  /** Stable error code when the failure came from an MlnodeBenchError. */
+  code?: string
+  /** MLNode log lines captured on deploy failure. */
+  log?: string[]
+}
+
+/** Identity of a result across runs and shards: never vitest's positional ids. */
+export interface ResultKey {
+  model: string
+  variant: string
+  workload: string
+}
+
+export interface BenchResult extends ResultKey {
+  /** Suite file relative to the project root (for people; not part of the key). */
+  file: string
+  status: 'passed' | 'failed' | 'skipped'
+  failure?: BenchFailure
+  target: TargetInfo
+  /** Args as sent to MLNode (normalised two-token form), mandatory first. */
+  args: string[]
+  layout?: Layout
+  metrics?: WorkloadMetrics
+  /** Wall time this bench body took, seconds. */
+  wallS?: number
+}
+
+export interface Provenance {
+  tool: { name: string; version: string }
+  /** ISO date of the run. */
+  date: string
+  git?: { commit: string; dirty: boolean; branch?: string }
+}
+
+export interface RunResults {
+  schemaVersion: 1
+  provenance: Provenance
+  results: BenchResult[]
+}
+
+export function resultKeyString(key: ResultKey): string {
+  return `${key.model} › ${key.variant} › ${key.workload}`
+}
