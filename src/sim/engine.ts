@@ -1,0 +1,279 @@
+/**
+ * One vLLM instance's engine, scheduling as vLLM V1 does (vllm/v1/core/sched/scheduler.py):
+ * - continuous batching: every step re-forms the batch from RUNNING then WAITING requests;
+ * - a token budget of `maxNumBatchedTokens` per step and at most `maxNumSeqs` running requests;
+ *   RUNNING requests are served first in their order (decodes take 1 token; an unfinished chunked
+ *   prefill takes what is left of the budget), then WAITING requests are admitted FCFS with
+ *   chunked prefill filling the rest of the budget (without chunked prefill a prompt that does not
+ *   fit in the remaining budget waits);
+ * - the KV cache is `kvBlocks` blocks of `blockSize` tokens, allocated for computed + scheduled
+ *   tokens; when a RUNNING request cannot get its blocks, the newest RUNNING request is preempted
+ *   (recompute: its blocks are freed, it goes back to the FRONT of WAITING and later recomputes
+ *   prompt + already generated tokens as a prefill); no new request is admitted in a step that
+ *   preempted (as V1 does);
+ * - a step takes `plan.stepCost(batch) * slowdown` simulated seconds; a request whose scheduled
+ *   tokens complete all its known tokens samples one new token at the end of the step.
+ * Not modelled: prefix caching, speculative decoding, async scheduling overlap, priorities.
+ */
+import type { InstancePlan, StepBatch } from '../model/types.js'
+import type { CancelFn, SimClock } from './clock.js'
+
+/** A request as the engine sees it: token counts only (text lives in the HTTP layer). */
+export interface EngineRequest {
+  /** Unique within the engine. */
+  id: string
+  promptTokens: number
+  /** Tokens to generate before finishing (max_tokens, or earlier when the EOS draw says so). */
+  outputTokens: number
+}
+
+/** Callbacks from the engine, called at the simulated time of the event. */
+export interface EngineListener {
+  /** The request produced its `count`-th output token (1-based) at simulated time `atS`. */
+  onToken?(request: EngineRequest, count: number, atS: number): void
+  /** The request produced its last token (after the matching onToken). */
+  onFinish?(request: EngineRequest, atS: number): void
+  /** The request can never be scheduled (needs more KV blocks than the whole cache). */
+  onReject?(request: EngineRequest, reason: string, atS: number): void
+  /** After each step was formed (tests check scheduler invariants here). */
+  onStep?(info: StepInfo): void
+}
+
+/** What one step looked like, for invariant checks and diagnostics. */
+export interface StepInfo {
+  startS: number
+  durationS: number
+  batch: StepBatch
+  running: number
+  waiting: number
+  usedBlocks: number
+  kvBlocks: number
+  scheduledTokens: number
+  preempted: number
+}
+
+/** Counters over the engine's life. */
+export interface EngineStats {
+  steps: number
+  preemptions: number
+  finished: number
+  aborted: number
+  rejected: number
+  maxRunning: number
+  maxUsedBlocks: number
+}
+
+interface Sequence {
+  request: EngineRequest
+  computed: number
+  output: number
+  blocks: number
+  aborted: boolean
+}
+
+/** Options of {@link Engine}. */
+export interface EngineOptions {
+  /** Multiplies every step's cost (MLNODE_SIM_SLOWDOWN). @default 1 */
+  slowdown?: number
+}
+
+export class Engine {
+  private readonly running: Sequence[] = []
+  private readonly waiting: Sequence[] = []
+  private readonly byId = new Map<string, Sequence>()
+  private freeBlocks: number
+  private busy = false
+  private pending: CancelFn | undefined
+  private readonly slowdown: number
+  /** Logical end of the last step: a new step never starts before it. */
+  private lastEndS = 0
+  readonly stats: EngineStats = { steps: 0, preemptions: 0, finished: 0, aborted: 0, rejected: 0, maxRunning: 0, maxUsedBlocks: 0 }
+
+  constructor(
+    readonly plan: InstancePlan,
+    private readonly clock: SimClock,
+    private readonly listener: EngineListener = {},
+    options: EngineOptions = {},
+  ) {
+    this.freeBlocks = plan.kvBlocks
+    this.slowdown = options.slowdown ?? 1
+  }
+
+  /** Requests accepted and not yet finished or aborted (the load balancer's "connections"). */
+  get inFlight(): number {
+    return this.byId.size
+  }
+
+  get usedBlocks(): number {
+    return this.plan.kvBlocks - this.freeBlocks
+  }
+
+  /** Queues a request at simulated time `atS` (default: the clock's now). */
+  add(request: EngineRequest, atS = this.clock.nowS()): void {
+    if (this.byId.has(request.id)) throw new Error(`engine: duplicate request id ${request.id}`)
+    const seq: Sequence = { request, computed: 0, output: 0, blocks: 0, aborted: false }
+    const needBlocks = this.blocksFor(request.promptTokens + Math.max(1, request.outputTokens))
+    if (needBlocks > this.plan.kvBlocks) {
+      // vLLM refuses such a model at start-up (max_model_len > KV capacity); a plan that still
+      // lets one through would stall the queue forever, so reject the request instead.
+      this.stats.rejected++
+      this.listener.onReject?.(request, `request needs ${needBlocks} KV blocks, the cache has ${this.plan.kvBlocks}`, atS)
+      return
+    }
+    this.byId.set(request.id, seq)
+    this.waiting.push(seq)
+    if (!this.busy) this.startStep(Math.max(atS, this.lastEndS))
+  }
+
+  /** Drops a request (client gone, `down`). Its blocks are freed now; a step in flight ignores it. */
+  abort(id: string): boolean {
+    const seq = this.byId.get(id)
+    if (seq === undefined) return false
+    seq.aborted = true
+    this.byId.delete(id)
+    this.remove(this.running, seq)
+    this.remove(this.waiting, seq)
+    this.freeBlocks += seq.blocks
+    seq.blocks = 0
+    this.stats.aborted++
+    return true
+  }
+
+  /** Aborts everything and stops stepping. */
+  abortAll(): void {
+    for (const id of [...this.byId.keys()]) this.abort(id)
+    this.pending?.()
+    this.pending = undefined
+    this.busy = false
+  }
+
+  private blocksFor(tokens: number): number {
+    return Math.ceil(tokens / this.plan.engine.blockSize)
+  }
+
+  private remove(list: Sequence[], seq: Sequence): void {
+    const i = list.indexOf(seq)
+    if (i >= 0) list.splice(i, 1)
+  }
+
+  private preempt(seq: Sequence): void {
+    this.freeBlocks += seq.blocks
+    seq.blocks = 0
+    seq.computed = 0
+    this.waiting.unshift(seq)
+    this.stats.preemptions++
+  }
+
+  /** Forms one step's batch; returns the scheduled (sequence, tokens) pairs. */
+  private schedule(): { scheduled: Array<[Sequence, number]>; preempted: number } {
+    const { maxNumBatchedTokens, maxNumSeqs, enableChunkedPrefill } = this.plan.engine
+    let budget = maxNumBatchedTokens
+    const scheduled: Array<[Sequence, number]> = []
+    let preempted = 0
+
+    let i = 0
+    while (i < this.running.length && budget > 0) {
+      const seq = this.running[i]!
+      const tokens = Math.min(seq.request.promptTokens + seq.output - seq.computed, budget)
+      const need = this.blocksFor(seq.computed + tokens) - seq.blocks
+      let selfPreempted = false
+      while (need > this.freeBlocks) {
+        const victim = this.running.pop()!
+        this.preempt(victim)
+        preempted++
+        if (victim === seq) {
+          selfPreempted = true
+          break
+        }
+      }
+      if (selfPreempted) break
+      this.freeBlocks -= need
+      seq.blocks += need
+      scheduled.push([seq, tokens])
+      budget -= tokens
+      i++
+    }
+
+    if (preempted === 0) {
+      while (this.waiting.length > 0 && this.running.length < maxNumSeqs && budget > 0) {
+        const seq = this.waiting[0]!
+        const remaining = seq.request.promptTokens + seq.output - seq.computed
+        if (!enableChunkedPrefill && remaining > budget) break
+        const tokens = Math.min(remaining, budget)
+        const need = this.blocksFor(seq.computed + tokens) - seq.blocks
+        if (need > this.freeBlocks) break
+        this.freeBlocks -= need
+        seq.blocks += need
+        this.waiting.shift()
+        this.running.push(seq)
+        scheduled.push([seq, tokens])
+        budget -= tokens
+      }
+    }
+    return { scheduled, preempted }
+  }
+
+  private startStep(startS: number): void {
+    const { scheduled, preempted } = this.schedule()
+    if (scheduled.length === 0) {
+      this.busy = false
+      if (this.waiting.length > 0 && this.running.length === 0) {
+        // Cannot happen with the admission check in add(); guard against a stalled queue anyway.
+        const seq = this.waiting.shift()!
+        this.byId.delete(seq.request.id)
+        this.stats.rejected++
+        this.listener.onReject?.(seq.request, 'request cannot be scheduled', startS)
+      }
+      return
+    }
+    const batch: { prefill: Array<{ tokens: number; contextBefore: number }>; decode: Array<{ contextLen: number }> } = { prefill: [], decode: [] }
+    let scheduledTokens = 0
+    for (const [seq, tokens] of scheduled) {
+      scheduledTokens += tokens
+      const total = seq.request.promptTokens + seq.output
+      if (seq.output > 0 && tokens === 1 && seq.computed === total - 1) batch.decode.push({ contextLen: total })
+      else batch.prefill.push({ tokens, contextBefore: seq.computed })
+    }
+    const durationS = this.plan.stepCost(batch) * this.slowdown
+    this.stats.steps++
+    this.stats.maxRunning = Math.max(this.stats.maxRunning, this.running.length)
+    this.stats.maxUsedBlocks = Math.max(this.stats.maxUsedBlocks, this.usedBlocks)
+    this.listener.onStep?.({
+      startS,
+      durationS,
+      batch,
+      running: this.running.length,
+      waiting: this.waiting.length,
+      usedBlocks: this.usedBlocks,
+      kvBlocks: this.plan.kvBlocks,
+      scheduledTokens,
+      preempted,
+    })
+    this.busy = true
+    const endS = startS + durationS
+    this.pending = this.clock.at(endS, () => this.finishStep(scheduled, endS))
+  }
+
+  private finishStep(scheduled: Array<[Sequence, number]>, endS: number): void {
+    this.pending = undefined
+    this.lastEndS = endS
+    for (const [seq, tokens] of scheduled) {
+      // Aborted, or preempted after being scheduled (cannot happen in V1 order, kept safe).
+      if (seq.aborted || seq.blocks === 0) continue
+      seq.computed += tokens
+      if (seq.computed < seq.request.promptTokens + seq.output) continue
+      seq.output++
+      this.listener.onToken?.(seq.request, seq.output, endS)
+      if (seq.output >= seq.request.outputTokens) {
+        this.byId.delete(seq.request.id)
+        this.remove(this.running, seq)
+        this.freeBlocks += seq.blocks
+        seq.blocks = 0
+        this.stats.finished++
+        this.listener.onFinish?.(seq.request, endS)
+      }
+    }
+    if (this.running.length > 0 || this.waiting.length > 0) this.startStep(endS)
+    else this.busy = false
+  }
+}

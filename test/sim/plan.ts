@@ -1,0 +1,37 @@
+/**
+ * A hand-built InstancePlan for the simulator's tests, independent of src/model. Its documented
+ * step cost: 10 ms fixed + 0.1 ms per prefill token + 0.2 ms per decoding sequence
+ * + 1 µs per token of decode context (a crude roofline: prefill compute-bound, decode
+ * weight-read-bound plus a KV-read term).
+ */
+import type { EngineConfig, InstancePlan, StepBatch } from '../../src/model/types.js'
+
+export function testStepCostS(batch: StepBatch): number {
+  let s = 0.01
+  for (const p of batch.prefill) s += 0.0001 * p.tokens
+  for (const d of batch.decode) s += 0.0002 + 0.000001 * d.contextLen
+  return s
+}
+
+export function testPlan(engine: Partial<EngineConfig> = {}, kvBlocks = 4096): InstancePlan {
+  return {
+    engine: {
+      tp: 1,
+      pp: 1,
+      maxNumSeqs: 256,
+      maxNumBatchedTokens: 8192,
+      maxModelLen: 32768,
+      blockSize: 16,
+      gpuMemoryUtilization: 0.9,
+      weightBytes: 2,
+      kvBytes: 2,
+      enableChunkedPrefill: true,
+      enablePrefixCaching: false,
+      ...engine,
+    },
+    kvBlocks,
+    weightsGiBPerGpu: 10,
+    kvGiBPerGpu: 4,
+    stepCost: testStepCostS,
+  }
+}
