@@ -1,0 +1,21 @@
+/** Number and label formatting shared by the JUnit and Markdown renderers (deterministic). */
+import type { TargetInfo } from './model.js'
+
+/** A figure for people: ≥ 100 → 1 decimal, ≥ 1 → 2, below → 3 significant digits; trailing zeros kept off. */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x)
+  const abs = Math.abs(x)
+  const text = abs >= 100 ? x.toFixed(1) : abs >= 1 ? x.toFixed(2) : abs === 0 ? '0' : x.toPrecision(3)
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text
+}
+
+/** Signed percentage: "+12.3 %", "−4.0 %". */
+export function formatChange(change: number | undefined): string {
+  if (change === undefined) return '—'
+  return `${change >= 0 ? '+' : '−'}${Math.abs(change * 100).toFixed(1)} %`
+}
+
+/** How results are labelled wherever they appear: "simulated H100x8 (×20)" or the hardware. */
+export function describeTarget(target: Pick<TargetInfo, 'kind' | 'hardware' | 'speed'>): string {
+  return target.kind === 'simulated' ? `simulated ${target.hardware}${target.speed !== undefined ? ` (×${target.speed} speed)` : ''}` : target.hardware
+}

@@ -1,0 +1,119 @@
+/**
+ * JUnit XML renderer (junit-report-builder 5). One <testsuite> per model and target, one <testcase>
+ * per variant × workload, measured metrics as testcase <properties> (units in the names), and one
+ * <failure> per failed testcase (regressions, guard violation, failed deploy or workload) whose
+ * message reads on its own. Validates against shared/schemas/junit.xsd.
+ */
+import junitModule, { type Builder } from 'junit-report-builder'
+import { describeTarget, formatChange, formatNumber } from './format.js'
+import { keyId, regressionsOf, formatP, type BaselineDiff, type MetricComparison } from './diff.js'
+import type { BenchFailure, BenchResult } from './model.js'
+
+export interface JUnitRenderOptions {
+  /** Name of the <testsuites> root. @default 'mlnode-bench' */
+  name?: string
+  /** Baseline diff of the same results: adds a failure per regressed testcase. */
+  diff?: BaselineDiff
+}
+
+// CommonJS package with `exports.default`: Node's ESM default import is the whole module.
+const junit: Builder = (junitModule as unknown as { default?: Builder }).default ?? (junitModule as unknown as Builder)
+
+/** Renders results (and optionally their baseline diff) as JUnit XML. Pure and deterministic. */
+export function renderJUnit(results: readonly BenchResult[], options: JUnitRenderOptions = {}): string {
+  const builder = junit.newBuilder().name(options.name ?? 'mlnode-bench')
+  const sorted = [...results].sort((a, b) => keyId(a).localeCompare(keyId(b)))
+  // Suites per model (what a reader scans for) and target: simulated numbers never share a suite
+  // with hardware numbers, and the suite name says "simulated".
+  const groups = new Map<string, BenchResult[]>()
+  for (const r of sorted) {
+    const name = r.target.kind === 'simulated' ? `${r.model} [${describeTarget(r.target)}]` : `${r.model} [${r.target.hardware}]`
+    groups.set(name, [...(groups.get(name) ?? []), r])
+  }
+  for (const [name, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const suite = builder.testSuite().name(name)
+    const first = group[0]!
+    suite.property('model', first.model)
+    suite.property('target', describeTarget(first.target))
+    suite.property('simulated', String(first.target.kind === 'simulated'))
+    if (options.diff?.baselineProvenance?.git) suite.property('baseline_commit', options.diff.baselineProvenance.git.commit)
+    for (const result of group) addTestCase(suite, result, options.diff)
+  }
+  return builder.build()
+}
+
+type Suite = ReturnType<Builder['testSuite']>
+
+function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefined): void {
+  const tc = suite.testCase().className(r.model).name(`${r.variant} › ${r.workload}`).file(r.file)
+  if (r.wallS !== undefined) tc.time(r.wallS)
+  tc.property('simulated', String(r.target.kind === 'simulated'))
+  tc.property('target', describeTarget(r.target))
+  tc.property('args', r.args.join(' '))
+  if (r.layout) {
+    tc.property('tp', String(r.layout.tp)).property('pp', String(r.layout.pp)).property('instances', String(r.layout.instances))
+  }
+  for (const [name, value] of metricProperties(r)) tc.property(name, value)
+  if (r.status === 'failed') {
+    const failure = r.failure ?? { kind: 'internal', message: 'failed without a reason (no failure recorded)' }
+    tc.failure(failureMessage(r, failure), failure.kind)
+    const details = [failure.code ? `code: ${failure.code}` : '', ...(failure.log ?? [])].filter(Boolean).join('\n')
+    if (details) tc.stacktrace(details)
+    return
+  }
+  if (r.status === 'skipped') {
+    tc.skipped()
+    return
+  }
+  const regressions = diff ? regressionsOf(diff, r) : []
+  if (regressions.length > 0) {
+    tc.failure(regressionMessage(r, regressions, diff!), 'regression')
+    tc.stacktrace(regressions.map((m) => `${m.label}: ${m.note}`).join('\n'))
+  }
+}
+
+/** Metric properties, names in snake case ending in their unit. */
+function metricProperties(r: BenchResult): Array<[string, string]> {
+  const m = r.metrics
+  if (!m) return []
+  const sim = r.target.kind === 'simulated' ? 'simulated_' : ''
+  const out: Array<[string, string]> = []
+  const dist = (name: string, d: { count: number; medianMs: number; p90Ms: number; p99Ms: number; meanMs: number }) => {
+    if (d.count === 0) return
+    out.push([`${sim}${name}_p50_ms`, formatNumber(d.medianMs)], [`${sim}${name}_p90_ms`, formatNumber(d.p90Ms)], [`${sim}${name}_p99_ms`, formatNumber(d.p99Ms)], [`${sim}${name}_mean_ms`, formatNumber(d.meanMs)])
+  }
+  dist('ttft', m.ttftMs)
+  dist('tpot', m.tpotMs)
+  dist('itl', m.itlMs)
+  dist('e2el', m.e2elMs)
+  out.push(
+    [`${sim}request_throughput_req_per_s`, formatNumber(m.requestsPerS)],
+    [`${sim}output_throughput_tok_per_s`, formatNumber(m.outputTokensPerS)],
+    [`${sim}total_throughput_tok_per_s`, formatNumber(m.totalTokensPerS)],
+  )
+  if (m.goodputRequestsPerS !== undefined) out.push([`${sim}goodput_req_per_s`, formatNumber(m.goodputRequestsPerS)])
+  out.push(['requests_total', String(m.requests.total)], ['requests_failed', String(m.requests.failed)], ['duration_s', formatNumber(m.durationS)])
+  return out
+}
+
+const KIND_TITLE: Record<BenchFailure['kind'], string> = {
+  guard: 'Args guard violation',
+  deploy: 'Deploy failed',
+  workload: 'Workload failed',
+  regression: 'Regression',
+  internal: 'Internal error',
+}
+
+/** "Deploy failed: Qwen/QwQ-32B tp4-pp2 (workload chat): <message>". */
+export function failureMessage(r: BenchResult, failure: BenchFailure): string {
+  return `${KIND_TITLE[failure.kind]}: ${r.model} ${r.variant} (workload ${r.workload}): ${failure.message}`
+}
+
+/** "Regression vs baseline abc1234 on simulated H100x8: TTFT p50 120 → 148 ms (+23.3 %, p < 0.0001); …". */
+export function regressionMessage(r: BenchResult, regressions: readonly MetricComparison[], diff: BaselineDiff): string {
+  const commit = diff.baselineProvenance?.git?.commit.slice(0, 7)
+  const parts = regressions.map(
+    (m) => `${m.label} ${formatNumber(m.base!)} → ${formatNumber(m.next!)} ${m.unit} (${formatChange(m.change)}, p ${m.pValue !== undefined ? (m.pValue < 0.0001 ? '< 0.0001' : `= ${formatP(m.pValue)}`) : 'n/a'})`,
+  )
+  return `Regression vs baseline${commit ? ` ${commit}` : ''} on ${describeTarget(r.target)}: ${r.model} ${r.variant} (workload ${r.workload}): ${parts.join('; ')}`
+}

@@ -1,0 +1,85 @@
+/**
+ * The metrics a baseline keeps and a diff judges: identity, unit, direction and default tolerance.
+ * Definitions follow vLLM `bench serve` (domain.md §6); names carry their unit.
+ */
+import type { DistributionSummary, WorkloadMetrics } from '../metrics/types.js'
+
+/** Stable metric ids: the last component of a baseline key (model › variant › workload › metric). */
+export type MetricId =
+  | 'ttftMs'
+  | 'tpotMs'
+  | 'itlMs'
+  | 'e2elMs'
+  | 'failedRequests'
+  | 'requestsPerS'
+  | 'inputTokensPerS'
+  | 'outputTokensPerS'
+  | 'totalTokensPerS'
+  | 'goodputRequestsPerS'
+
+/**
+ * How a metric is tested for significance:
+ * - `distribution`: per-request latencies with an HDR histogram → Mann-Whitney U on the histograms;
+ * - `rate`: failed requests out of all → one-sided Fisher exact test on the failure proportion;
+ * - `throughput`: one number per run → corroborated by the E2EL distribution (see README-method.md);
+ * - `goodput`: good requests out of all → Fisher exact test on the proportion meeting the SLO.
+ */
+export type MetricKind = 'distribution' | 'rate' | 'throughput' | 'goodput'
+
+export interface MetricDef {
+  id: MetricId
+  label: string
+  unit: string
+  kind: MetricKind
+  /** `lower` for latencies and failures, `higher` for throughputs and goodput. */
+  better: 'lower' | 'higher'
+  /**
+   * Default tolerance: relative change of the compared figure (0.1 = 10 %) before a change can count;
+   * for `failedRequests` an absolute rise of the failure rate (0.01 = 1 percentage point).
+   */
+  tolerance: number
+}
+
+/** Every judged metric, in display order. */
+export const METRIC_DEFS: readonly MetricDef[] = [
+  { id: 'ttftMs', label: 'TTFT p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.1 },
+  { id: 'tpotMs', label: 'TPOT p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.1 },
+  { id: 'itlMs', label: 'ITL p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.1 },
+  { id: 'e2elMs', label: 'E2EL p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.1 },
+  { id: 'failedRequests', label: 'Failed requests', unit: 'req', kind: 'rate', better: 'lower', tolerance: 0.01 },
+  { id: 'requestsPerS', label: 'Request throughput', unit: 'req/s', kind: 'throughput', better: 'higher', tolerance: 0.1 },
+  { id: 'inputTokensPerS', label: 'Input throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.1 },
+  { id: 'outputTokensPerS', label: 'Output throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.1 },
+  { id: 'totalTokensPerS', label: 'Total throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.1 },
+  { id: 'goodputRequestsPerS', label: 'Goodput', unit: 'req/s', kind: 'goodput', better: 'higher', tolerance: 0.1 },
+]
+
+/** Lookup by id. */
+export function metricDef(id: MetricId): MetricDef {
+  const def = METRIC_DEFS.find((d) => d.id === id)
+  if (!def) throw new Error(`unknown metric ${id}`)
+  return def
+}
+
+/** True when `id` names a judged metric (for validating baseline files and CLI options). */
+export function isMetricId(id: string): id is MetricId {
+  return METRIC_DEFS.some((d) => d.id === id)
+}
+
+const DISTRIBUTIONS = ['ttftMs', 'tpotMs', 'itlMs', 'e2elMs'] as const satisfies readonly MetricId[]
+const THROUGHPUTS = ['requestsPerS', 'inputTokensPerS', 'outputTokensPerS', 'totalTokensPerS'] as const satisfies readonly MetricId[]
+
+/** The distribution behind a distribution metric. */
+export function distributionOf(metrics: WorkloadMetrics, id: (typeof DISTRIBUTIONS)[number]): DistributionSummary {
+  return metrics[id]
+}
+
+/** True for the four latency distributions. */
+export function isDistributionId(id: MetricId): id is (typeof DISTRIBUTIONS)[number] {
+  return (DISTRIBUTIONS as readonly string[]).includes(id)
+}
+
+/** True for the four plain throughputs. */
+export function isThroughputId(id: MetricId): id is (typeof THROUGHPUTS)[number] {
+  return (THROUGHPUTS as readonly string[]).includes(id)
+}
