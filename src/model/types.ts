@@ -31,6 +31,12 @@ export interface EngineConfig {
   kvBytes: number
   enableChunkedPrefill: boolean
   enablePrefixCaching: boolean
+  /** `--enable-expert-parallel`: MoE experts spread over the TP ranks instead of sliced. */
+  enableExpertParallel?: boolean
+  /** `--kv-cache-memory-bytes` (per GPU), replacing the gpu_memory_utilization budget for KV. */
+  kvCacheMemoryBytes?: number
+  /** `--num-gpu-blocks-override`. */
+  numGpuBlocksOverride?: number
 }
 
 /** What one vLLM instance of a variant can hold and how fast it steps. */

@@ -1,0 +1,105 @@
+/**
+ * Every tunable constant of the performance model, with its source. Override any of them through
+ * `ModelConstants` (partial); `resolveModelConstants` applies the defaults once.
+ * Sources: /work/shared/docs/perf-model.md ("Efficiency", "Formulas"), docs/perf-model.md.
+ */
+export interface ResolvedModelConstants {
+  /**
+   * Model-bandwidth utilisation of weight reads in GEMMs (fraction of peak memory BW).
+   * perf-model.md: MBU 0.7–0.85 for decode.
+   * @default 0.8
+   */
+  mbuWeights: number
+  /**
+   * Bandwidth utilisation of paged-attention KV reads (scattered 16-token blocks read less
+   * efficiently than contiguous weights). Low end of the 0.7–0.85 range.
+   * @default 0.7
+   */
+  mbuKv: number
+  /**
+   * Model-FLOPs utilisation of GEMMs (prefill, large batches). perf-model.md: 0.5–0.7.
+   * @default 0.6
+   */
+  mfuLinear: number
+  /**
+   * FLOPs utilisation of attention (FlashAttention / FlashInfer). perf-model.md: 0.3–0.5 on
+   * consumer cards.
+   * @default 0.4
+   */
+  mfuAttention: number
+  /**
+   * Fixed GPU time per transformer layer per step (kernel launches inside a CUDA graph, norms,
+   * rotary, activation kernels not in the GEMM roofline): ~8 kernels x ~1.5 us.
+   * @default 12e-6 seconds
+   */
+  layerOverheadS: number
+  /**
+   * CPU scheduling + input preparation + sampling per engine step (perf-model.md: ~1 ms).
+   * @default 1e-3 seconds
+   */
+  stepOverheadS: number
+  /**
+   * Pipeline micro-batches in flight (perf-model.md: vLLM keeps up to PP batches in flight; in
+   * practice it may form only one). `undefined` = PP (capped by the sequences in the batch).
+   * @default undefined (= pp)
+   */
+  ppMicroBatches: number | undefined
+  /**
+   * Bytes per activation element moved by all-reduces and stage sends (BF16/FP16 activations;
+   * FP8 models keep 16-bit activations between layers).
+   * @default 2
+   */
+  activationBytes: number
+  /**
+   * GiB per GPU outside torch's allocator that vLLM counts against gpu_memory_utilization:
+   * cuBLAS workspaces, CUDA graph pool, allocator fragmentation.
+   * @default 0.6
+   */
+  nonTorchReserveGiB: number
+  /**
+   * Extra GiB per GPU for NCCL buffers / custom all-reduce buffers when TP·PP > 1.
+   * @default 0.35
+   */
+  distributedReserveGiB: number
+  /**
+   * CUDA context memory, GiB per GPU, present before vLLM measures anything (counts toward OOM,
+   * not toward the gpu_memory_utilization budget).
+   * @default 0.45
+   */
+  cudaContextGiB: number
+  /**
+   * How MoE expert weights are read per step: 'touched' = only experts some token routes to
+   * (expected count under uniform routing, E·(1−(1−k/E)^T), which tends to all experts as the
+   * batch grows); 'all' = every expert every step (perf-model.md's "all params for memory").
+   * @default 'touched'
+   */
+  moeWeightReads: 'touched' | 'all'
+}
+
+/** User overrides of the model constants (any subset). */
+export type ModelConstants = Partial<ResolvedModelConstants>
+
+/** The defaults, documented in docs/perf-model.md. */
+export const DEFAULT_MODEL_CONSTANTS: Readonly<ResolvedModelConstants> = Object.freeze({
+  mbuWeights: 0.8,
+  mbuKv: 0.7,
+  mfuLinear: 0.6,
+  mfuAttention: 0.4,
+  layerOverheadS: 12e-6,
+  stepOverheadS: 1e-3,
+  ppMicroBatches: undefined,
+  activationBytes: 2,
+  nonTorchReserveGiB: 0.6,
+  distributedReserveGiB: 0.35,
+  cudaContextGiB: 0.45,
+  moeWeightReads: 'touched',
+})
+
+/** Applies the defaults to a partial set of constants. */
+export function resolveModelConstants(overrides: ModelConstants = {}): ResolvedModelConstants {
+  const out: ResolvedModelConstants = { ...DEFAULT_MODEL_CONSTANTS }
+  for (const [key, value] of Object.entries(overrides) as Array<[keyof ResolvedModelConstants, unknown]>) {
+    if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value
+  }
+  return out
+}

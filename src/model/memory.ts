@@ -1,0 +1,199 @@
+import { resolveModelConstants, type ModelConstants } from './constants.js'
+import type { HardwareProfile } from './hardware.js'
+import type { ModelSpec } from './models.js'
+import { layersPerStage, paramCounts } from './params.js'
+import type { EngineConfig } from './types.js'
+
+const GiB = 1024 ** 3
+
+/** Why a variant cannot start, with the message vLLM would print. */
+export interface FeasibilityProblem {
+  kind: 'gpus' | 'heads' | 'kv-heads' | 'block-quant' | 'max-model-len' | 'oom' | 'no-kv-memory' | 'kv-too-small'
+  message: string
+}
+
+/** Memory of one GPU of one pipeline stage, GiB. */
+export interface StageMemory {
+  stage: number
+  layers: number
+  weightsGiB: number
+  activationGiB: number
+  nonTorchGiB: number
+  kvGiB: number
+  /** KV bytes one token occupies on this GPU. */
+  kvBytesPerToken: number
+  kvBlocks: number
+}
+
+/** The memory plan of one instance (vLLM's profile run + KV sizing, per GPU). */
+export interface MemoryPlan {
+  totalGiBPerGpu: number
+  /** gpu_memory_utilization × total: what vLLM lets itself use. */
+  budgetGiBPerGpu: number
+  stages: StageMemory[]
+  /** KV blocks the scheduler gets: the minimum over stages (vLLM unifies them). */
+  kvBlocks: number
+  /** kvBlocks × block size. */
+  kvCapacityTokens: number
+  /** Worst stage's figures (for InstancePlan). */
+  weightsGiBPerGpu: number
+  kvGiBPerGpu: number
+  /** max_model_len that the KV memory supports for one request. */
+  maxModelLenSupported: number
+  problems: FeasibilityProblem[]
+}
+
+/** KV heads one GPU holds: nkv/TP, replicated when TP > nkv (perf-model.md). */
+export function kvHeadsPerGpu(model: ModelSpec, tp: number): number {
+  return Math.max(1, Math.floor(model.numKeyValueHeads / tp))
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / GiB).toFixed(2)} GiB`
+}
+
+/**
+ * Memory plan + structural checks, never throwing. Follows vLLM V1's start-up: load weights
+ * (OOM if they do not fit the physical memory), profile run with max_num_batched_tokens
+ * (activations), KV = utilization × total − weights − activations − non-torch memory,
+ * then check one max_model_len request fits.
+ */
+export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: EngineConfig, constants: ModelConstants = {}): MemoryPlan {
+  const c = resolveModelConstants(constants)
+  const { tp, pp } = engine
+  const problems: FeasibilityProblem[] = []
+  if (tp * pp > hardware.gpuCount) {
+    problems.push({
+      kind: 'gpus',
+      message: `The number of required GPUs (tensor_parallel_size ${tp} × pipeline_parallel_size ${pp} = ${tp * pp}) exceeds the ${hardware.gpuCount} GPUs of ${hardware.id}.`,
+    })
+  }
+  if (model.numAttentionHeads % tp !== 0) {
+    problems.push({
+      kind: 'heads',
+      message: `Total number of attention heads (${model.numAttentionHeads}) must be divisible by tensor parallel size (${tp}).`,
+    })
+  }
+  const nkv = model.numKeyValueHeads
+  if (nkv >= tp ? nkv % tp !== 0 : tp % nkv !== 0) {
+    problems.push({
+      kind: 'kv-heads',
+      message: `Total number of key-value heads (${nkv}) must be divisible by tensor parallel size (${tp}), or tensor parallel size by it.`,
+    })
+  }
+  if (pp > model.numLayers) {
+    problems.push({ kind: 'gpus', message: `pipeline_parallel_size (${pp}) is larger than the number of hidden layers (${model.numLayers}).` })
+  }
+  // Block-wise FP8 checkpoints: each TP shard of gate/up must be a whole number of blocks.
+  if (model.weightBlockSize !== undefined && !engine.enableExpertParallel) {
+    const blockN = model.weightBlockSize[0]
+    const width = model.moe ? model.moe.moeIntermediateSize : model.intermediateSize
+    if ((width / tp) % blockN !== 0) {
+      problems.push({
+        kind: 'block-quant',
+        message: `The output_size of gate's and up's weight = ${width / tp} is not divisible by weight quantization block_n = ${blockN}.`,
+      })
+    }
+  }
+  if (engine.maxModelLen > model.maxPositionEmbeddings) {
+    problems.push({
+      kind: 'max-model-len',
+      message:
+        `User-specified max_model_len (${engine.maxModelLen}) is greater than the derived max_model_len (max_position_embeddings=${model.maxPositionEmbeddings} or model_max_length=None in model's config.json). ` +
+        'To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1.',
+    })
+  }
+
+  const p = paramCounts(model)
+  const totalBytes = hardware.gpu.memoryMb * 1024 * 1024
+  const budgetBytes = totalBytes * engine.gpuMemoryUtilization
+  const h = model.hiddenSize
+  const d = model.headDim
+  const wb = engine.weightBytes
+  // Embedding and lm_head stay 16-bit under vLLM's fp8/int quantization.
+  const embedBytes = 2
+  const perLayerWeightBytes = (p.attentionPerLayer + p.mlpPerLayer - p.routerPerLayer) * wb + p.routerPerLayer * 2
+  const mlpWidthPerGpu = model.moe ? 0 : model.intermediateSize / tp
+  const qkvWidthPerGpu = ((model.numAttentionHeads / tp) + 2 * kvHeadsPerGpu(model, tp)) * d
+  const stageLayers = layersPerStage(model.numLayers, pp)
+  const stages: StageMemory[] = stageLayers.map((layers, stage) => {
+    let weights = (layers * perLayerWeightBytes) / tp
+    if (stage === 0) weights += (p.embedding * embedBytes) / tp
+    if (stage === pp - 1) weights += (p.lmHead * embedBytes) / tp
+    // Profile run peak: hidden + residual + qkv + MLP intermediates for max_num_batched_tokens
+    // tokens (16-bit), plus fp32 logits of max_num_seqs dummy requests on the last stage.
+    const T = engine.maxNumBatchedTokens
+    const moeWidth = model.moe ? (model.moe.numExpertsPerTok * model.moe.moeIntermediateSize) / tp : 0
+    let activation = T * (4 * h + qkvWidthPerGpu + 3 * mlpWidthPerGpu + 3 * moeWidth) * 2
+    if (stage === pp - 1) activation += Math.min(engine.maxNumSeqs, T) * model.vocabSize * 4 * 2
+    const nonTorch = (c.nonTorchReserveGiB + (tp * pp > 1 ? c.distributedReserveGiB : 0)) * GiB
+    const kvBudget = engine.kvCacheMemoryBytes ?? budgetBytes - weights - activation - nonTorch
+    const kvBytesPerToken = layers * 2 * kvHeadsPerGpu(model, tp) * d * engine.kvBytes
+    const kvBlocks = engine.numGpuBlocksOverride ?? Math.max(0, Math.floor(kvBudget / (kvBytesPerToken * engine.blockSize)))
+    return {
+      stage,
+      layers,
+      weightsGiB: weights / GiB,
+      activationGiB: activation / GiB,
+      nonTorchGiB: nonTorch / GiB,
+      kvGiB: Math.max(0, kvBudget) / GiB,
+      kvBytesPerToken,
+      kvBlocks,
+    }
+  })
+  // The stage that runs out first decides.
+  const worst = stages.reduce((a, b) => (b.kvBlocks < a.kvBlocks ? b : a))
+  const heaviest = stages.reduce((a, b) => (b.weightsGiB + b.activationGiB > a.weightsGiB + a.activationGiB ? b : a))
+  const contextBytes = c.cudaContextGiB * GiB
+  const heaviestWeights = heaviest.weightsGiB * GiB
+  const memoryProblemsAllowed = !problems.some((x) => x.kind === 'gpus' || x.kind === 'heads' || x.kind === 'kv-heads')
+  if (memoryProblemsAllowed) {
+    if (heaviestWeights + contextBytes > totalBytes) {
+      const free = Math.max(0, totalBytes - contextBytes)
+      problems.push({
+        kind: 'oom',
+        message:
+          `CUDA out of memory. Tried to allocate ${gib(heaviestWeights - free)} more for model weights: ${model.id} needs ${gib(heaviestWeights)} of weights per GPU ` +
+          `with tp=${tp} pp=${pp}, and GPU 0 (${hardware.gpu.name}) has a total capacity of ${gib(totalBytes)} of which ${gib(free)} is free.`,
+      })
+    } else if (heaviestWeights + heaviest.activationGiB * GiB + heaviest.nonTorchGiB * GiB + contextBytes > totalBytes) {
+      problems.push({
+        kind: 'oom',
+        message:
+          `CUDA out of memory during the profile run (max_num_batched_tokens=${engine.maxNumBatchedTokens}): weights ${gib(heaviestWeights)} + activations ` +
+          `${gib(heaviest.activationGiB * GiB)} per GPU exceed the ${gib(totalBytes)} of ${hardware.gpu.name}.`,
+      })
+    } else if (worst.kvBlocks <= 0) {
+      problems.push({
+        kind: 'no-kv-memory',
+        message:
+          'No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine. ' +
+          `(${model.id} tp=${tp} pp=${pp}: weights ${gib(heaviestWeights)} + activations ${gib(heaviest.activationGiB * GiB)} + non-torch ${gib(heaviest.nonTorchGiB * GiB)} ` +
+          `per GPU vs budget ${gib(budgetBytes)} = ${engine.gpuMemoryUtilization} × ${gib(totalBytes)})`,
+      })
+    }
+  }
+  const kvCapacityTokens = worst.kvBlocks * engine.blockSize
+  const maxModelLenSupported = kvCapacityTokens
+  if (memoryProblemsAllowed && worst.kvBlocks > 0 && engine.maxModelLen > kvCapacityTokens) {
+    const needed = engine.maxModelLen * worst.kvBytesPerToken
+    const available = worst.kvBlocks * engine.blockSize * worst.kvBytesPerToken
+    problems.push({
+      kind: 'kv-too-small',
+      message:
+        `To serve at least one request with the models's max seq len (${engine.maxModelLen}), (${gib(needed)} KV cache is needed, which is larger than the available KV cache memory (${gib(available)}). ` +
+        `Based on the available memory, the estimated maximum model length is ${kvCapacityTokens}. Try increasing \`gpu_memory_utilization\` or decreasing \`max_model_len\` when initializing the engine.`,
+    })
+  }
+  return {
+    totalGiBPerGpu: totalBytes / GiB,
+    budgetGiBPerGpu: budgetBytes / GiB,
+    stages,
+    kvBlocks: worst.kvBlocks,
+    kvCapacityTokens,
+    weightsGiBPerGpu: heaviest.weightsGiB,
+    kvGiBPerGpu: worst.kvGiB,
+    maxModelLenSupported,
+    problems,
+  }
+}

@@ -1,0 +1,66 @@
+import { MlnodeBenchError } from '../errors.js'
+import type { ModelConstants } from './constants.js'
+import { createStepCostModel, type StepCostModel } from './cost.js'
+import type { HardwareProfile } from './hardware.js'
+import { planMemory, type FeasibilityProblem, type MemoryPlan } from './memory.js'
+import type { ModelSpec } from './models.js'
+import type { EngineConfig, InstancePlan } from './types.js'
+
+/** Options of planInstance / feasibility. */
+export interface PlanOptions {
+  /** Overrides of the model's constants (efficiencies, overheads, micro-batches…). */
+  constants?: ModelConstants
+}
+
+/** An InstancePlan plus what it was planned from and the memory details. */
+export interface ModelInstancePlan extends InstancePlan {
+  hardware: HardwareProfile
+  model: ModelSpec
+  memory: MemoryPlan
+  /** KV tokens the instance holds (kvBlocks × blockSize). */
+  kvCapacityTokens: number
+  /** Instances MLNode starts on this hardware: min(128, floor(GPUs / (TP·PP))). */
+  instancesPerServer: number
+  /** Step-cost breakdown for reports and tests. */
+  costModel: StepCostModel
+}
+
+/** Instances MLNode starts: floor(GPUs / (TP·PP)), capped at 128 (domain.md §1, §3). */
+export function instancesPerServer(hardware: HardwareProfile, engine: Pick<EngineConfig, 'tp' | 'pp'>): number {
+  return Math.min(128, Math.floor(hardware.gpuCount / (engine.tp * engine.pp)))
+}
+
+/** Every reason this variant would fail to start on this hardware (empty when it starts). */
+export function feasibility(hardware: HardwareProfile, model: ModelSpec, engine: EngineConfig, options: PlanOptions = {}): FeasibilityProblem[] {
+  return planMemory(hardware, model, engine, options.constants).problems
+}
+
+/**
+ * Plans one vLLM instance of a variant: memory (weights per GPU, activation reserve,
+ * gpu_memory_utilization, KV blocks → capacity) and its step cost.
+ * @throws MlnodeBenchError 'MLNB_MODEL' with vLLM's start-up message when the variant cannot
+ *   start (details.problems lists every problem found).
+ */
+export function planInstance(hardware: HardwareProfile, model: ModelSpec, engine: EngineConfig, options: PlanOptions = {}): ModelInstancePlan {
+  const memory = planMemory(hardware, model, engine, options.constants)
+  const first = memory.problems[0]
+  if (first !== undefined) {
+    throw new MlnodeBenchError('MLNB_MODEL', `${model.id} tp=${engine.tp} pp=${engine.pp} on ${hardware.id}: ${first.message}`, {
+      details: { model: model.id, hardware: hardware.id, tp: engine.tp, pp: engine.pp, problems: memory.problems },
+    })
+  }
+  const costModel = createStepCostModel(hardware, model, engine, options.constants)
+  return {
+    engine,
+    kvBlocks: memory.kvBlocks,
+    weightsGiBPerGpu: memory.weightsGiBPerGpu,
+    kvGiBPerGpu: memory.kvGiBPerGpu,
+    stepCost: costModel.stepCost,
+    hardware,
+    model,
+    memory,
+    kvCapacityTokens: memory.kvCapacityTokens,
+    instancesPerServer: instancesPerServer(hardware, engine),
+    costModel,
+  }
+}
