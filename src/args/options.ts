@@ -200,9 +200,21 @@ const OTHER: readonly Row[] = [
 ]
 
 /** Every option the parser knows, by canonical name. */
-export const OPTIONS: ReadonlyMap<string, OptionSpec> = new Map(
-  [...rows('inference', INFERENCE), ...rows('tunable', TUNABLE), ...rows('known', OTHER)].map((spec) => [spec.name, spec]),
-)
+export const OPTIONS: ReadonlyMap<string, OptionSpec> = buildTable([
+  ...rows('inference', INFERENCE),
+  ...rows('tunable', TUNABLE),
+  ...rows('known', OTHER),
+])
+
+function buildTable(specs: readonly OptionSpec[]): Map<string, OptionSpec> {
+  const table = new Map<string, OptionSpec>()
+  for (const spec of specs) {
+    // A name in two rows would silently take the later class: refuse at load time.
+    if (table.has(spec.name)) throw new Error(`vLLM option table lists --${spec.name} twice`)
+    table.set(spec.name, spec)
+  }
+  return table
+}
 
 /** Short alias (with its single dash) → canonical name. */
 export const ALIASES: ReadonlyMap<string, string> = new Map(
