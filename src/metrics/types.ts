@@ -30,6 +30,11 @@ export interface RequestRecord {
   scheduledAtMs: number
   /** When the request was actually written (after waiting for a concurrency slot). */
   sentAtMs: number
+  /**
+   * When the engine handed the request to the connection pool (after the concurrency slot).
+   * `sentAtMs − dispatchedAtMs` is pool queueing / connection set-up, kept out of TTFT.
+   */
+  dispatchedAtMs?: number
   /** First byte of the response body (any SSE event, role-only chunk included). */
   firstByteAtMs?: number
   /** First SSE data event carrying a choice (vLLM's empty role chunk counts: compressa-perf's TTFT). */

@@ -1,0 +1,12 @@
+// Load engine: streaming OpenAI client, workloads, prompts, compressa-perf configs.
+export { streamRequest, endpointPath } from './stream-request.js'
+export type { StreamRequestOptions } from './stream-request.js'
+export { runWorkload, requestBody, poolConnections } from './run-workload.js'
+export { validateWorkload } from './validate.js'
+export { SseParser } from './sse.js'
+export type { SseSink } from './sse.js'
+export { arrivalOffsetsMs } from './arrivals.js'
+export { preparePrompts, readPromptFile, tokenPrompt, charPrompt, csvFirstColumn, CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS } from './prompts.js'
+export type { PromptSource, PreparePromptsOptions } from './prompts.js'
+export type * from './types.js'
+export { loadCompressaConfig, parseCompressaConfig, compressaDefaultConfigPath, COMPRESSA_TEMPERATURE, COMPRESSA_DEFAULT_SEED } from './compressa-config.js'

@@ -1,0 +1,203 @@
+/**
+ * The load loop. Closed loop (compressa-perf's model: `concurrency` workers share `requests`) or
+ * open loop (vLLM `bench serve`: gamma arrivals, optional max concurrency). The pool's connections
+ * are opened and warmed BEFORE the clock starts, so connection set-up never lands in TTFT
+ * (domain.md §7); it is reported as `connectMs`. Warm-up requests run before the clock too.
+ */
+import { setMaxListeners } from 'node:events'
+import { dirname } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Pool } from 'undici'
+import type { RequestRecord } from '../metrics/types.js'
+import { arrivalOffsetsMs } from './arrivals.js'
+import { preparePrompts, type PromptSource } from './prompts.js'
+import { endpointPath, streamRequest } from './stream-request.js'
+import type { LoadTarget, RunWorkloadOptions, WorkloadRun, WorkloadSpec } from './types.js'
+import { validateWorkload } from './validate.js'
+
+/** Open-loop pools without a max concurrency hold at most this many connections. */
+const MAX_OPEN_LOOP_CONNECTIONS = 1024
+
+/** Request body for one prompt (OpenAI chat or completions, streaming with usage). */
+export function requestBody(target: LoadTarget, spec: WorkloadSpec, prompt: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: target.model }
+  if ((spec.endpoint ?? 'chat') === 'chat') body.messages = [{ role: 'user', content: prompt }]
+  else body.prompt = prompt
+  body.max_tokens = spec.maxTokens
+  if (spec.temperature !== undefined) body.temperature = spec.temperature
+  if (spec.ignoreEos !== undefined) body.ignore_eos = spec.ignoreEos
+  body.stream = true
+  body.stream_options = { include_usage: true }
+  return spec.extraBody === undefined ? body : { ...body, ...spec.extraBody }
+}
+
+/** Connections the pool opens for a workload: closed-loop workers, or the open loop's cap. */
+export function poolConnections(spec: WorkloadSpec): number {
+  if (spec.arrival === undefined) return spec.concurrency ?? 1
+  return spec.arrival.maxConcurrency ?? Math.min(spec.requests, MAX_OPEN_LOOP_CONNECTIONS)
+}
+
+/**
+ * Runs a workload against `target`; resolves when every issued request settled. Never rejects
+ * for request failures (they are records); rejects only on an invalid spec or prompts file.
+ */
+export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, options: RunWorkloadOptions = {}): Promise<WorkloadRun> {
+  validateWorkload(spec)
+  const now = options.now ?? performance.now.bind(performance)
+  const warmups = spec.warmupRequests ?? 0
+  const total = warmups + spec.requests
+  const prompts = await preparePrompts(spec.prompt, {
+    total,
+    seed: spec.seed ?? 0,
+    name: spec.name,
+    salt: options.promptSalt ?? '',
+    baseDir: spec.source === undefined ? process.cwd() : dirname(spec.source),
+  })
+  const connections = poolConnections(spec)
+  const { origin } = endpointPath(target.baseUrl, 'chat')
+  const pool = new Pool(origin, { connections, pipelining: 1 })
+
+  // One internal signal for every request, linked to the caller's.
+  const abort = new AbortController()
+  setMaxListeners(0, abort.signal)
+  const onCallerAbort = (): void => abort.abort()
+  if (options.signal?.aborted) abort.abort()
+  options.signal?.addEventListener('abort', onCallerAbort, { once: true })
+
+  const records: Array<RequestRecord | undefined> = new Array(total)
+  // Open-loop arrival times, kept so requests cancelled while waiting for a slot keep theirs.
+  const scheduledFor: Array<number | undefined> = new Array(total)
+  const send = async (index: number, scheduledAtMs: number): Promise<void> => {
+    const record = await streamRequest(pool, target, requestBody(target, spec, prompts.text(index)), {
+      endpoint: spec.endpoint ?? 'chat',
+      index,
+      warmup: index < warmups,
+      scheduledAtMs,
+      timeoutS: spec.requestTimeoutS,
+      idleTimeoutS: spec.idleTimeoutS,
+      signal: abort.signal,
+      now,
+      estimatedPromptTokens: prompts.estimatedTokens(index),
+    })
+    records[index] = record
+    options.onRequestDone?.(record)
+  }
+
+  try {
+    let connectMs: number | undefined
+    if (options.warmConnections ?? true) {
+      const connectStartMs = now()
+      await warmPool(pool, target, connections)
+      connectMs = now() - connectStartMs
+    }
+    if (warmups > 0 && !abort.signal.aborted) await closedLoop(0, warmups, Math.min(connections, warmups), Infinity)
+
+    const startedAtMs = now()
+    const deadlineMs = spec.durationS === undefined ? Infinity : startedAtMs + spec.durationS * 1000
+    if (spec.arrival === undefined) await closedLoop(warmups, total, spec.concurrency ?? 1, deadlineMs)
+    else await openLoop(startedAtMs, deadlineMs)
+    const endedAtMs = now()
+
+    // Requests never sent because the run was aborted are recorded as such.
+    const abortedAtMs = now()
+    for (let i = 0; i < total; i++) {
+      if (records[i] === undefined && abort.signal.aborted) records[i] = notSent(i, i < warmups, scheduledFor[i] ?? abortedAtMs, abortedAtMs)
+    }
+    const run: WorkloadRun = {
+      spec,
+      records: records.filter((r): r is RequestRecord => r !== undefined),
+      startedAtMs,
+      endedAtMs,
+      connections,
+    }
+    if (connectMs !== undefined) run.connectMs = connectMs
+    return run
+  } finally {
+    options.signal?.removeEventListener('abort', onCallerAbort)
+    await pool.destroy().catch(() => undefined)
+  }
+
+  // --- loops (closures over the run state above) ---
+
+  async function closedLoop(from: number, to: number, workers: number, deadlineMs: number): Promise<void> {
+    let next = from
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        if (abort.signal.aborted) return
+        const scheduledAtMs = now()
+        if (scheduledAtMs >= deadlineMs) return
+        const index = next++
+        if (index >= to) return
+        await send(index, scheduledAtMs)
+      }
+    }
+    await Promise.all(Array.from({ length: workers }, worker))
+  }
+
+  async function openLoop(startedAtMs: number, deadlineMs: number): Promise<void> {
+    const arrival = spec.arrival!
+    const offsets = arrivalOffsetsMs(spec.requests, arrival.ratePerS, arrival.burstiness ?? 1, `${spec.seed ?? 0}:${spec.name}`)
+    const maxInFlight = arrival.maxConcurrency ?? Infinity
+    const waiting: number[] = []
+    let waitingHead = 0
+    let inFlight = 0
+    const pending: Array<Promise<void>> = []
+    const start = (index: number): void => {
+      inFlight++
+      pending.push(
+        send(index, scheduledFor[index] ?? now()).then(() => {
+          inFlight--
+          if (waitingHead < waiting.length && !abort.signal.aborted) start(waiting[waitingHead++] as number)
+        }),
+      )
+    }
+    for (let k = 0; k < spec.requests; k++) {
+      const index = warmups + k
+      const scheduledAtMs = startedAtMs + (offsets[k] as number)
+      if (scheduledAtMs >= deadlineMs || abort.signal.aborted) break
+      const delayMs = scheduledAtMs - now()
+      if (delayMs > 0.5) await sleep(delayMs, undefined, { signal: abort.signal }).catch(() => undefined)
+      if (abort.signal.aborted) break
+      scheduledFor[index] = scheduledAtMs
+      if (inFlight < maxInFlight) start(index)
+      else waiting.push(index)
+    }
+    // Settle everything started, including requests started from the waiting queue meanwhile.
+    for (let settled = 0; settled < pending.length; settled++) await pending[settled]
+  }
+}
+
+function notSent(index: number, warmup: boolean, scheduledAtMs: number, atMs: number): RequestRecord {
+  return {
+    index,
+    warmup,
+    scheduledAtMs,
+    sentAtMs: atMs,
+    contentChunkAtMs: [],
+    endAtMs: atMs,
+    promptTokens: 0,
+    completionTokens: 0,
+    tokensEstimated: false,
+    failure: { reason: 'aborted', message: 'run aborted before this request was sent' },
+  }
+}
+
+/**
+ * Opens `connections` sockets before the clock starts: that many concurrent GET /v1/models
+ * each hold one connection (pipelining 1), so the pool must open them all. Failures are ignored
+ * here: an unreachable server shows up as per-request `connection` failures.
+ */
+async function warmPool(pool: Pool, target: LoadTarget, connections: number): Promise<void> {
+  const { path } = endpointPath(target.baseUrl, 'chat')
+  const modelsPath = path.replace(/chat\/completions$/, 'models')
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      try {
+        const response = await pool.request({ path: modelsPath, method: 'GET', headers: target.headers, headersTimeout: 30_000, bodyTimeout: 30_000 })
+        await response.body.dump()
+      } catch {
+        // Reported by the measured requests themselves.
+      }
+    }),
+  )
+}

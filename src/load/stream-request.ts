@@ -1,0 +1,268 @@
+/**
+ * One streaming OpenAI request over an undici dispatcher, measured at the event: every stamp is
+ * taken with the monotonic clock inside undici's handler callbacks (never after an await), per
+ * domain.md §7. Failures are recorded on the returned RequestRecord, never thrown (style.md habit 2).
+ */
+import type { Dispatcher } from 'undici'
+import type { FailureReason, RequestRecord } from '../metrics/types.js'
+import { redact } from '../errors.js'
+import { SseParser } from './sse.js'
+import type { LoadTarget } from './types.js'
+
+/** Options of `streamRequest`. */
+export interface StreamRequestOptions {
+  /** @default 'chat' */
+  endpoint?: 'chat' | 'completions'
+  /** Record index. @default 0 */
+  index?: number
+  /** @default false */
+  warmup?: boolean
+  /** When the schedule wanted this request sent. @default the dispatch time */
+  scheduledAtMs?: number
+  /** Bound on the whole request, seconds. @default 900 */
+  timeoutS?: number
+  /** Bound on silence before headers and between body chunks, seconds. @default 300 */
+  idleTimeoutS?: number
+  signal?: AbortSignal
+  /** Monotonic clock, ms. @default performance.now */
+  now?: () => number
+  /** Prompt tokens to report when the server sends no usage. @default 0 */
+  estimatedPromptTokens?: number
+}
+
+const MAX_ERROR_BODY_CHARS = 2000
+
+/** `/v1/chat/completions` or `/v1/completions` under the base URL (which has no `/v1`). */
+export function endpointPath(baseUrl: string, endpoint: 'chat' | 'completions'): { origin: string; path: string } {
+  const url = new URL(baseUrl)
+  const prefix = url.pathname.replace(/\/+$/, '')
+  return { origin: url.origin, path: `${prefix}/v1/${endpoint === 'chat' ? 'chat/completions' : 'completions'}` }
+}
+
+/**
+ * Sends one streaming completion request and measures it. Resolves (never rejects) with a record;
+ * a failed request carries `failure` with a reason and a message naming the endpoint.
+ * The body gets `stream: true` and `stream_options.include_usage` when not already set.
+ */
+export function streamRequest(
+  dispatcher: Dispatcher,
+  target: LoadTarget,
+  body: Record<string, unknown> | string,
+  options: StreamRequestOptions = {},
+): Promise<RequestRecord> {
+  const now = options.now ?? performance.now.bind(performance)
+  const endpoint = options.endpoint ?? 'chat'
+  const { origin, path } = endpointPath(target.baseUrl, endpoint)
+  const payload =
+    typeof body === 'string'
+      ? body
+      : JSON.stringify({ stream: true, stream_options: { include_usage: true }, ...body })
+  const dispatchedAtMs = now()
+  const record: RequestRecord = {
+    index: options.index ?? 0,
+    warmup: options.warmup ?? false,
+    scheduledAtMs: options.scheduledAtMs ?? dispatchedAtMs,
+    sentAtMs: dispatchedAtMs,
+    dispatchedAtMs,
+    contentChunkAtMs: [],
+    endAtMs: dispatchedAtMs,
+    promptTokens: 0,
+    completionTokens: 0,
+    tokensEstimated: false,
+  }
+  const where = redact(`POST ${origin}${path}`)
+
+  return new Promise<RequestRecord>((resolve) => {
+    let settled = false
+    let controller: Dispatcher.DispatchController | null = null
+    let status = 0
+    let errorBody = ''
+    let done = false
+    let usageSeen = false
+    let chunkAtMs = 0
+    let timer: NodeJS.Timeout | undefined
+    const signal = options.signal
+
+    const settle = (failure?: { reason: FailureReason; message: string; status?: number }): void => {
+      if (settled) return
+      settled = true
+      record.endAtMs = now()
+      if (timer !== undefined) clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      if (failure !== undefined) {
+        record.failure = failure.status === undefined ? { reason: failure.reason, message: failure.message } : failure
+        // Stop the transfer; undici then reports our reason through onResponseError, ignored below.
+        if (controller !== null && !controller.aborted) controller.abort(new Error(failure.message))
+      }
+      if (!usageSeen) {
+        // No usage chunk: estimate one token per content chunk (vLLM emits one per decode step
+        // without speculative decoding) and mark the counts as estimates.
+        record.tokensEstimated = true
+        record.promptTokens = options.estimatedPromptTokens ?? 0
+        record.completionTokens = record.contentChunkAtMs.length
+      }
+      resolve(record)
+    }
+    const onAbort = (): void => settle({ reason: 'aborted', message: `${where}: run aborted` })
+    if (signal?.aborted) {
+      settle({ reason: 'aborted', message: `${where}: run aborted before sending` })
+      return
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const timeoutMs = (options.timeoutS ?? 900) * 1000
+    timer = setTimeout(
+      () => settle({ reason: 'timeout_total', message: `${where}: no complete answer within ${timeoutMs / 1000} s` }),
+      timeoutMs,
+    )
+    const idleMs = (options.idleTimeoutS ?? 300) * 1000
+
+    const parser = new SseParser({
+      onEvent(data: string): void {
+        if (settled || done) return
+        if (data === '[DONE]') {
+          done = true
+          return
+        }
+        let event: StreamChunk
+        try {
+          event = JSON.parse(data) as StreamChunk
+        } catch {
+          settle({ reason: 'bad_response', message: `${where}: malformed JSON in SSE data: ${data.slice(0, 200)}` })
+          return
+        }
+        if (event === null || typeof event !== 'object') {
+          settle({ reason: 'bad_response', message: `${where}: SSE data is not a JSON object: ${data.slice(0, 200)}` })
+          return
+        }
+        if (event.error !== undefined || event.object === 'error') {
+          settle({ reason: 'stream_error', message: `${where}: error in stream: ${errorText(event)}` })
+          return
+        }
+        const choices = event.choices
+        if (Array.isArray(choices) && choices.length > 0) {
+          if (record.firstChunkAtMs === undefined) record.firstChunkAtMs = chunkAtMs
+          if (choicesCarryText(choices, endpoint)) record.contentChunkAtMs.push(chunkAtMs)
+        }
+        const usage = event.usage
+        if (usage !== null && usage !== undefined && typeof usage === 'object') {
+          usageSeen = true
+          record.promptTokens = numberOr(usage.prompt_tokens, record.promptTokens)
+          record.completionTokens = numberOr(usage.completion_tokens, record.completionTokens)
+        }
+      },
+    })
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(ctrl) {
+        controller = ctrl
+        if (settled) {
+          ctrl.abort(new Error('request already settled'))
+          return
+        }
+        // Called by undici right before the request is written on a connected socket: pool
+        // queueing and connection set-up stay out of TTFT (domain.md §7).
+        record.sentAtMs = now()
+      },
+      onResponseStart(_ctrl, statusCode) {
+        status = statusCode
+      },
+      onResponseData(_ctrl, chunk) {
+        // The stamp for every event in this read, taken at the event (domain.md §7).
+        chunkAtMs = now()
+        if (settled) return
+        if (record.firstByteAtMs === undefined) record.firstByteAtMs = chunkAtMs
+        if (status < 200 || status >= 300) {
+          if (errorBody.length < MAX_ERROR_BODY_CHARS) errorBody += chunk.toString('utf8')
+          return
+        }
+        parser.push(chunk)
+      },
+      onResponseEnd() {
+        if (status < 200 || status >= 300) {
+          settle({
+            reason: 'http_status',
+            status,
+            message: `${where}: HTTP ${status}: ${errorBody.slice(0, MAX_ERROR_BODY_CHARS).trim()}`,
+          })
+        } else if (done) settle()
+        else
+          settle({
+            reason: 'bad_response',
+            message: `${where}: stream ended without [DONE]${parser.hasPartial ? ' (inside an event)' : ''}`,
+          })
+      },
+      onResponseError(_ctrl, error) {
+        settle(classifyError(error, where))
+      },
+    }
+
+    try {
+      dispatcher.dispatch(
+        {
+          origin,
+          path,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...target.headers },
+          body: payload,
+          headersTimeout: idleMs,
+          bodyTimeout: idleMs,
+        },
+        handler,
+      )
+    } catch (error) {
+      settle(classifyError(error, where))
+    }
+  })
+}
+
+interface StreamChunk {
+  object?: unknown
+  error?: unknown
+  message?: unknown
+  choices?: Array<{ delta?: Record<string, unknown>; text?: unknown } | null>
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null
+}
+
+/** vLLM bench's token chunk: a choice whose delta content (or completion text) is non-empty. */
+function choicesCarryText(choices: NonNullable<StreamChunk['choices']>, endpoint: 'chat' | 'completions'): boolean {
+  for (const choice of choices) {
+    if (choice === null || typeof choice !== 'object') continue
+    if (endpoint === 'completions') {
+      if (typeof choice.text === 'string' && choice.text.length > 0) return true
+      continue
+    }
+    const delta = choice.delta
+    if (delta === undefined || delta === null) continue
+    // Reasoning models (QwQ with a reasoning parser) stream their thinking as reasoning_content.
+    for (const key of ['content', 'reasoning_content', 'reasoning']) {
+      const value = delta[key]
+      if (typeof value === 'string' && value.length > 0) return true
+    }
+    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) return true
+  }
+  return false
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback
+}
+
+function errorText(event: StreamChunk): string {
+  const error = event.error ?? event
+  if (typeof error === 'string') return error
+  if (error !== null && typeof error === 'object') {
+    const inner = error as { message?: unknown; error?: { message?: unknown } }
+    if (typeof inner.message === 'string') return inner.message
+    if (inner.error !== undefined && typeof inner.error.message === 'string') return inner.error.message
+  }
+  return JSON.stringify(error).slice(0, 500)
+}
+
+function classifyError(error: unknown, where: string): { reason: FailureReason; message: string } {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  const text = error instanceof Error ? error.message : String(error)
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return { reason: 'timeout_idle', message: `${where}: idle timeout (${String(code)}): ${text}` }
+  if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') return { reason: 'aborted', message: `${where}: aborted: ${text}` }
+  return { reason: 'connection', message: redact(`${where}: connection failed${code === undefined ? '' : ` (${String(code)})`}: ${text}`) }
+}

@@ -1,0 +1,122 @@
+/**
+ * Inputs and outputs of the load engine. A workload is validated once at the edge
+ * (`validateWorkload`); inside the loop every failure is data on a RequestRecord.
+ */
+import type { RequestRecord, Slo } from '../metrics/types.js'
+
+/** Where requests go. */
+export interface LoadTarget {
+  /** OpenAI server root without `/v1`, e.g. `http://127.0.0.1:5000`. */
+  baseUrl: string
+  /** Model id sent in every request body. */
+  model: string
+  /** Extra request headers (e.g. `authorization`); never printed. */
+  headers?: Record<string, string>
+}
+
+/**
+ * Prompts generated to a target TOKEN count. Words are drawn from a list of common lowercase
+ * English words that are one BPE token each with their leading space (Llama/Qwen/GPT vocabularies),
+ * so `tokens` words ≈ `tokens` prompt tokens before the chat template (see prompts.ts).
+ */
+export interface TokenPromptSpec {
+  tokens: number
+  /** Distinct prompts, used round-robin. @default one unique prompt per request */
+  count?: number
+  /** Leading tokens identical across requests (prefix-cache workloads). @default 0 */
+  sharedPrefixTokens?: number
+}
+
+/** Prompts read from a file: `.csv` (column 0 of every row) or `.jsonl` (`"prompt"` of each line). */
+export interface FilePromptSpec {
+  file: string
+  /** How requests pick a prompt: round-robin or seeded random with replacement (compressa-perf). @default 'cycle' */
+  pick?: 'cycle' | 'random'
+  /** Truncate each prompt to this many characters (compressa-perf's `prompt_length` with a file). @default no limit */
+  maxChars?: number
+}
+
+/** compressa-perf style: `count` prompts of `chars` characters of random words, picked at random with replacement. */
+export interface CharPromptSpec {
+  chars: number
+  count: number
+}
+
+export type PromptSpec = TokenPromptSpec | FilePromptSpec | CharPromptSpec
+
+/** Open-loop arrivals (vLLM `bench serve --request-rate/--burstiness/--max-concurrency`). */
+export interface ArrivalSpec {
+  /** Mean requests per second; `Infinity` sends all at once. */
+  ratePerS: number
+  /** Gamma shape of inter-arrival times; 1 = Poisson, <1 burstier, >1 more regular. @default 1 */
+  burstiness?: number
+  /** Cap on in-flight requests; the wait for a slot is recorded (sentAtMs − scheduledAtMs). @default unlimited */
+  maxConcurrency?: number
+}
+
+/** One load pattern against one model. */
+export interface WorkloadSpec {
+  name: string
+  /** @default 'chat' */
+  endpoint?: 'chat' | 'completions'
+  /** Measured requests (warm-ups not included). */
+  requests: number
+  /** Requests sent before the clock starts, flagged `warmup` and excluded from stats. @default 0 */
+  warmupRequests?: number
+  /** Closed loop: number of workers each sending its next request when the previous ends. @default 1 */
+  concurrency?: number
+  /** Open loop instead of closed loop when set. */
+  arrival?: ArrivalSpec
+  /** Stop issuing new requests this long after the start (in-flight ones finish). @default unbounded */
+  durationS?: number
+  prompt: PromptSpec
+  maxTokens: number
+  /** @default server default (compressa-perf sends 0.8) */
+  temperature?: number
+  /** vLLM `ignore_eos`: always generate maxTokens. @default unset */
+  ignoreEos?: boolean
+  /** Seed of prompt generation, arrivals and random picks. @default 0 */
+  seed?: number
+  slo?: Slo
+  /** Bound on a whole request. @default 600 */
+  requestTimeoutS?: number
+  /** Bound on silence (no bytes) before headers and between body chunks. @default 120 */
+  idleTimeoutS?: number
+  /** Merged last into every request body (e.g. `{ top_p: 0.9 }`). */
+  extraBody?: Record<string, unknown>
+  /** Free text (compressa-perf `description`). */
+  description?: string
+  /** Where the spec came from (config file path), for error messages. */
+  source?: string
+  /** compressa-perf fields with no effect on the load, kept for reports. */
+  compressa?: { modelName: string; nodeUrl?: string; accountAddress?: string }
+}
+
+/** Everything one workload run produced. */
+export interface WorkloadRun {
+  spec: WorkloadSpec
+  /** Warm-ups first (flagged), then measured requests, in index order. */
+  records: RequestRecord[]
+  /** Clock start: after connections are open and warm-ups done (performance.now() ms). */
+  startedAtMs: number
+  /** Last measured request settled. */
+  endedAtMs: number
+  /** Time to open (and warm) the pool's connections before the clock started. */
+  connectMs?: number
+  /** Connections the pool was opened with. */
+  connections?: number
+}
+
+/** Options of `runWorkload`. */
+export interface RunWorkloadOptions {
+  /** Aborting records every unfinished request as `aborted`. */
+  signal?: AbortSignal
+  /** Called as each request settles (progress UIs subscribe here; the engine never imports them). */
+  onRequestDone?: (record: RequestRecord) => void
+  /** Monotonic clock in ms. @default performance.now */
+  now?: () => number
+  /** Open a GET /v1/models on every connection before the clock starts. @default true */
+  warmConnections?: boolean
+  /** Text mixed into every generated prompt so repeated runs against one server miss the prefix cache. @default '' */
+  promptSalt?: string
+}
