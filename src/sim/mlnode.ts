@@ -1,0 +1,150 @@
+/**
+ * MLNode's management API (domain.md §3; gonka-ai/gonka mlnode/packages/api routes), served by
+ * the simulator with the same statuses and bodies. FastAPI conventions: errors are
+ * `{"detail": …}`, body validation errors are 422 with pydantic's detail list.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { HardwareProfile } from '../model/index.js'
+import type { Deployment } from './deployment.js'
+import { readBody, sendJson } from './http.js'
+import type { DeployRequest } from './variant.js'
+
+/** What the management routes need from the simulator. */
+export interface MlnodeContext {
+  deployment: Deployment
+  hardware: HardwareProfile
+  /** The `simulator` field of /health. */
+  simulatorInfo: Record<string, unknown>
+}
+
+interface PydanticError {
+  type: string
+  loc: Array<string | number>
+  msg: string
+  input: unknown
+  ctx?: Record<string, unknown>
+}
+
+/** Validates `InferenceInitRequest {model: str, dtype: str, additional_args: List[str] = []}`. */
+function validateInit(text: string): { ok: true; value: DeployRequest } | { ok: false; detail: PydanticError[] } {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch (error) {
+    return { ok: false, detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: (error as Error).message } }] }
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, detail: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body }] }
+  }
+  const b = body as Record<string, unknown>
+  const detail: PydanticError[] = []
+  for (const field of ['model', 'dtype'] as const) {
+    if (!(field in b)) detail.push({ type: 'missing', loc: ['body', field], msg: 'Field required', input: b })
+    else if (typeof b[field] !== 'string') detail.push({ type: 'string_type', loc: ['body', field], msg: 'Input should be a valid string', input: b[field] })
+  }
+  const args = b.additional_args ?? []
+  if (!Array.isArray(args)) detail.push({ type: 'list_type', loc: ['body', 'additional_args'], msg: 'Input should be a valid list', input: args })
+  else args.forEach((a, i) => {
+    if (typeof a !== 'string') detail.push({ type: 'string_type', loc: ['body', 'additional_args', i], msg: 'Input should be a valid string', input: a })
+  })
+  if (detail.length > 0) return { ok: false, detail }
+  return { ok: true, value: { model: b.model as string, dtype: b.dtype as string, additionalArgs: args as string[] } }
+}
+
+function gpuDevices(ctx: MlnodeContext): object[] {
+  const { hardware, deployment } = ctx
+  const plan = deployment.variant?.plan
+  const perInstance = (deployment.variant?.tp ?? 1) * (deployment.variant?.pp ?? 1)
+  return Array.from({ length: hardware.gpuCount }, (_, index) => {
+    const replica = deployment.replicas[Math.floor(index / perInstance)]
+    // A replica's GPUs hold its weights and KV cache (plus ~500 MiB CUDA context) once it loads.
+    const usedMb = replica !== undefined && plan !== undefined ? Math.min(hardware.gpu.memoryMb, Math.round((plan.weightsGiBPerGpu + plan.kvGiBPerGpu) * 1024 + 500)) : 0
+    const utilization = replica !== undefined && replica.inFlight > 0 ? 100 : 0
+    return {
+      index,
+      name: hardware.gpu.name,
+      total_memory_mb: hardware.gpu.memoryMb,
+      free_memory_mb: hardware.gpu.memoryMb - usedMb,
+      used_memory_mb: usedMb,
+      utilization_percent: utilization,
+      temperature_c: 35 + Math.round(utilization * 0.4),
+      is_available: true,
+    }
+  })
+}
+
+function healthBody(ctx: MlnodeContext): { status: number; body: object } {
+  const d = ctx.deployment
+  const devices = gpuDevices(ctx)
+  const healthy = !d.unhealthy
+  return {
+    status: healthy ? 200 : 503,
+    body: {
+      status: healthy ? 'healthy' : 'unhealthy',
+      service_state: d.state,
+      gpu: { available: true, count: devices.length, devices },
+      managers: {
+        inference: { running: d.isRunning, healthy, starting: d.isStarting, replicas_total: d.replicas.length, replicas_healthy: d.healthyReplicas().length },
+        pow: { running: false, healthy: true },
+        train: { running: false, healthy: true },
+      },
+      simulator: ctx.simulatorInfo,
+    },
+  }
+}
+
+function upStatusBody(d: Deployment): object {
+  const body: Record<string, unknown> = { status: d.status, is_starting: d.isStarting, is_running: d.isRunning }
+  if (d.status !== 'not_started') body.elapsed_seconds = Math.round(d.elapsedS * 1000) / 1000
+  if (d.error !== undefined) body.error = d.error
+  return body
+}
+
+/** Routes a management request; returns false when the path is not a management route. */
+export async function handleMlnode(ctx: MlnodeContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+  const d = ctx.deployment
+  const method = req.method ?? 'GET'
+  const route = `${method} ${path}`
+  switch (route) {
+    case 'POST /api/v1/inference/up':
+    case 'POST /api/v1/inference/up/async': {
+      const init = validateInit(await readBody(req))
+      if (!init.ok) return send(res, 422, { detail: init.detail })
+      const conflict = d.conflict()
+      if (conflict !== undefined) return send(res, 409, { detail: conflict })
+      const outcome = d.start(init.value)
+      if (path.endsWith('/async')) return send(res, 200, { status: 'starting', message: 'Inference startup initiated in background' })
+      const result = await outcome
+      return result.ok ? send(res, 200, { status: 'OK' }) : send(res, 500, { detail: result.error })
+    }
+    case 'GET /api/v1/inference/up/status':
+      return send(res, 200, upStatusBody(d))
+    case 'POST /api/v1/inference/down':
+    case 'POST /api/v1/stop':
+      d.stop()
+      return send(res, 200, { status: 'OK' })
+    case 'GET /api/v1/state':
+      return send(res, 200, { state: d.state })
+    case 'GET /health':
+    case 'GET /livez': {
+      const h = healthBody(ctx)
+      return send(res, h.status, h.body)
+    }
+    case 'GET /api/v1/gpu/devices': {
+      const devices = gpuDevices(ctx)
+      return send(res, 200, { devices, count: devices.length })
+    }
+    case 'GET /api/v1/inference/pow/status':
+      return send(res, 200, {
+        status: d.isRunning ? 'running' : d.isStarting ? 'starting' : 'stopped',
+        backends: d.healthyReplicas().map((r) => ({ port: r.port, healthy: true, active_requests: r.inFlight, model: d.variant?.servedModel })),
+      })
+    default:
+      return false
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): true {
+  sendJson(res, status, body)
+  return true
+}

@@ -1,0 +1,213 @@
+/**
+ * The OpenAI API as the simulated MLNode serves it (inference port, and /v1 on the management
+ * port): MLNode's proxy part (503 "No vLLM backend available", least-connections over healthy
+ * replicas) and vLLM's part (validation, streaming format, errors), one token per SSE chunk.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pickLeastConnections } from './balancer.js'
+import type { SimClock } from './clock.js'
+import type { Deployment } from './deployment.js'
+import { readBody, sendJson } from './http.js'
+import { createRng, hashString } from './rng.js'
+import { chatPromptTokens, createWordStream, drawOutputTokens, estimateTokens } from './text.js'
+import { chatRoleChunk, fullResponse, modelList, sse, SSE_DONE, tokenChunk, usageChunk, usageOf, vllmError, type ApiKind, type ChunkHeader } from './vllm-format.js'
+
+/** What the OpenAI handlers need from the simulator. */
+export interface InferenceContext {
+  deployment: Deployment
+  clock: SimClock
+  seed: number
+  eosPerToken: number
+  /** Wall-clock epoch seconds for `created` fields. */
+  createdS(): number
+  /** A fresh request number (ids and engine keys). */
+  nextRequestNumber(): number
+}
+
+const NO_BACKEND = { detail: 'No vLLM backend available' }
+
+function badRequest(res: ServerResponse, message: string, param: string | null = null): void {
+  sendJson(res, 400, vllmError(400, 'BadRequestError', message, param))
+}
+
+/** 32 hex digits like vLLM's `random_uuid()`, derived from the seed and the request number. */
+function hex32(n: number, seed: number): string {
+  const rng = createRng(hashString(`request-${n}`, seed))
+  return [0, 1, 2, 3].map(() => Math.floor(rng() * 2 ** 32).toString(16).padStart(8, '0')).join('')
+}
+
+/** Routes `/v1/...`; returns false when the path is not an OpenAI route. */
+export async function handleOpenAi(ctx: InferenceContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+  // Stamped first: on an idle engine the request's step starts here (wall clock: TTFT accuracy).
+  const arrivalS = ctx.clock.nowS()
+  const kind: ApiKind | undefined = path === '/v1/chat/completions' ? 'chat' : path === '/v1/completions' ? 'completion' : undefined
+  if (path === '/v1/models') {
+    if (req.method !== 'GET') return methodNotAllowed(res)
+    const variant = ctx.deployment.variant
+    if (ctx.deployment.healthyReplicas().length === 0 || variant?.plan === undefined) sendJson(res, 503, NO_BACKEND)
+    else sendJson(res, 200, modelList(variant.servedModel, variant.plan.engine.maxModelLen, ctx.createdS()))
+    return true
+  }
+  if (kind === undefined) return false
+  if (req.method !== 'POST') return methodNotAllowed(res)
+  if (ctx.deployment.healthyReplicas().length === 0) {
+    req.resume()
+    sendJson(res, 503, NO_BACKEND)
+    return true
+  }
+  await generate(ctx, kind, req, res, arrivalS)
+  return true
+}
+
+function methodNotAllowed(res: ServerResponse): true {
+  sendJson(res, 405, { detail: 'Method Not Allowed' })
+  return true
+}
+
+interface Parsed {
+  promptTokens: number
+  promptKey: string
+  maxTokens: number | undefined
+  stream: boolean
+  includeUsage: boolean
+  ignoreEos: boolean
+  minTokens: number
+}
+
+/** vLLM-side validation; sends the 400 itself and returns undefined on bad input. */
+function parseBody(kind: ApiKind, body: Record<string, unknown>, res: ServerResponse): Parsed | undefined {
+  let promptTokens: number
+  let promptKey: string
+  if (kind === 'chat') {
+    const messages = body.messages
+    if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => typeof m === 'object' && m !== null)) {
+      badRequest(res, "'messages' must be a non-empty list of message objects", 'messages')
+      return undefined
+    }
+    promptTokens = chatPromptTokens(messages as Array<{ content?: unknown }>)
+    promptKey = JSON.stringify(messages)
+  } else {
+    const prompt = body.prompt
+    if (typeof prompt === 'string') promptTokens = Math.max(1, estimateTokens(prompt))
+    else if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === 'string') promptTokens = Math.max(1, estimateTokens(prompt[0]))
+    else if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((t) => Number.isInteger(t))) promptTokens = prompt.length
+    else {
+      badRequest(res, "'prompt' must be a string, a list of one string, or a list of token ids (the simulator serves one prompt per request)", 'prompt')
+      return undefined
+    }
+    promptKey = JSON.stringify(prompt)
+  }
+  const rawMax = kind === 'chat' ? (body.max_completion_tokens ?? body.max_tokens) : body.max_tokens
+  if (rawMax !== undefined && rawMax !== null && !(Number.isInteger(rawMax) && (rawMax as number) >= 1)) {
+    badRequest(res, `max_tokens must be at least 1, got ${JSON.stringify(rawMax)}.`, 'max_tokens')
+    return undefined
+  }
+  const n = body.n
+  if (n !== undefined && n !== null && n !== 1) {
+    badRequest(res, `n=${JSON.stringify(n)}: the simulator serves n=1 only`, 'n')
+    return undefined
+  }
+  const stream = body.stream === true
+  const streamOptions = body.stream_options
+  if (streamOptions !== undefined && streamOptions !== null && !stream) {
+    badRequest(res, 'Stream options can only be defined when `stream=True`.', 'stream_options')
+    return undefined
+  }
+  const includeUsage = stream && typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as { include_usage?: unknown }).include_usage === true
+  const minTokens = Number.isInteger(body.min_tokens) ? (body.min_tokens as number) : 0
+  const seedPart = body.seed === undefined ? '' : `|seed=${JSON.stringify(body.seed)}`
+  return { promptTokens, promptKey: `${kind}|${promptKey}|${String(rawMax)}${seedPart}`, maxTokens: rawMax === undefined || rawMax === null ? undefined : (rawMax as number), stream, includeUsage, ignoreEos: body.ignore_eos === true, minTokens }
+}
+
+async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessage, res: ServerResponse, arrivalS: number): Promise<void> {
+  const text = await readBody(req)
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch (error) {
+    // vLLM turns FastAPI's RequestValidationError (json_invalid) into a 400 ErrorResponse.
+    badRequest(res, `[{'type': 'json_invalid', 'loc': ('body', 0), 'msg': 'JSON decode error', 'input': {}, 'ctx': {'error': '${(error as Error).message.replace(/'/g, '"')}'}}]`)
+    return
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    badRequest(res, 'request body must be a JSON object')
+    return
+  }
+  const b = body as Record<string, unknown>
+  const variant = ctx.deployment.variant
+  if (variant?.plan === undefined) {
+    sendJson(res, 503, NO_BACKEND)
+    return
+  }
+  const model = b.model
+  if (model !== undefined && model !== variant.servedModel) {
+    // vLLM serving_engine._check_model.
+    sendJson(res, 404, vllmError(404, 'NotFoundError', `The model \`${String(model)}\` does not exist.`, 'model'))
+    return
+  }
+  const parsed = parseBody(kind, b, res)
+  if (parsed === undefined) return
+  const maxModelLen = variant.plan.engine.maxModelLen
+  if (parsed.promptTokens >= maxModelLen) {
+    badRequest(res, `This model's maximum context length is ${maxModelLen} tokens. However, your request has ${parsed.promptTokens} input tokens. Please reduce the length of the input messages.`, kind === 'chat' ? 'messages' : 'prompt')
+    return
+  }
+  if (parsed.maxTokens !== undefined && parsed.maxTokens > maxModelLen - parsed.promptTokens) {
+    badRequest(res, `'max_tokens' or 'max_completion_tokens' is too large: ${parsed.maxTokens}. This model's maximum context length is ${maxModelLen} tokens and your request has ${parsed.promptTokens} input tokens (${parsed.maxTokens} > ${maxModelLen} - ${parsed.promptTokens}).`, 'max_tokens')
+    return
+  }
+  const replicaIndex = pickLeastConnections(ctx.deployment.replicas)
+  const replica = ctx.deployment.replicas[replicaIndex]
+  if (replica === undefined) {
+    sendJson(res, 503, NO_BACKEND)
+    return
+  }
+
+  const number = ctx.nextRequestNumber()
+  const header: ChunkHeader = { id: `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${hex32(number, ctx.seed)}`, created: ctx.createdS(), model: variant.servedModel }
+  // vLLM's default max_tokens: whatever the context leaves.
+  const draw = drawOutputTokens({ maxTokens: parsed.maxTokens ?? maxModelLen - parsed.promptTokens, key: parsed.promptKey, seed: ctx.seed, ignoreEos: parsed.ignoreEos, minTokens: parsed.minTokens, eosPerToken: ctx.eosPerToken })
+  const nextWord = createWordStream(parsed.promptKey, ctx.seed)
+  const id = `req-${number}`
+  let finished = false
+  const words: string[] = []
+
+  if (parsed.stream) {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' })
+    res.flushHeaders()
+  }
+  res.on('close', () => {
+    if (!finished) replica.cancel(id)
+  })
+  replica.submit({ id, promptTokens: parsed.promptTokens, outputTokens: draw.tokens }, {
+    onToken(count) {
+      const word = nextWord()
+      if (!parsed.stream) {
+        words.push(word)
+        return
+      }
+      const last = count === draw.tokens
+      const first = count === 1 && kind === 'chat' ? sse(chatRoleChunk(header)) : ''
+      res.write(first + sse(tokenChunk(kind, header, word, last ? draw.finishReason : null)))
+    },
+    onFinish() {
+      finished = true
+      const usage = usageOf(parsed.promptTokens, draw.tokens)
+      if (!parsed.stream) {
+        sendJson(res, 200, fullResponse(kind, header, words.join(''), draw.finishReason, usage))
+        return
+      }
+      res.end((parsed.includeUsage ? sse(usageChunk(kind, header, usage)) : '') + SSE_DONE)
+    },
+    onReject(reason) {
+      finished = true
+      if (!res.headersSent) badRequest(res, reason)
+      else res.end(sse(vllmError(400, 'BadRequestError', reason)) + SSE_DONE)
+    },
+    onAbort() {
+      finished = true
+      // The vLLM process is gone: the proxy's upstream connection drops mid-response.
+      res.destroy()
+    },
+  }, arrivalS)
+}

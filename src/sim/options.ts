@@ -1,0 +1,110 @@
+/** Options of the embedded simulator: user input (`SimulatorOptions`) and resolved defaults. */
+import { MlnodeBenchError } from '../errors.js'
+import { DEFAULT_HARDWARE_PROFILE_ID } from '../model/index.js'
+import type { LifecycleTimings } from './deployment.js'
+import { DEFAULT_EOS_PER_TOKEN } from './text.js'
+import type { VariantPlanner } from './variant.js'
+
+export interface SimulatorOptions {
+  /** Hardware profile id (src/model catalog). @default '8xrtx-4070-ti-super' */
+  hardware?: string
+  /**
+   * Wall clock only: simulated seconds per real second. A time measured against the simulator
+   * maps back as `simulated = measured × speed`. @default 1
+   */
+  speed?: number
+  /** 'wall' paces events on real time; 'virtual' runs them as fast as the CPU allows. @default 'wall' */
+  clock?: 'wall' | 'virtual'
+  /** Management API port (0 = pick a free one). @default 0 */
+  mgmtPort?: number
+  /** OpenAI API port (0 = pick a free one). @default 0 */
+  inferencePort?: number
+  /** @default '127.0.0.1' */
+  host?: string
+  /** Seeds EOS draws, output words and ids. @default 0 */
+  seed?: number
+  /**
+   * Multiplies every step cost and start-up time (to test regression gates).
+   * @default Number(process.env.MLNODE_SIM_SLOWDOWN) when set, else 1
+   */
+  slowdown?: number
+  /** Replica load time, simulated s. @default 45 */
+  startupS?: number
+  /** Delay between replica starts, simulated s (MLNode: 5). @default 5 */
+  staggerS?: number
+  /** Time until vLLM exits on a variant it cannot run, simulated s. @default 20 */
+  failAfterS?: number
+  /** From vLLM's exit to MLNode's exit (3 failed health checks), simulated s. @default 30 */
+  unhealthyS?: number
+  /** Container restart: management and inference ports refuse connections, simulated s. @default 15 */
+  restartS?: number
+  /** Probability that a generated token is EOS (0 = always max_tokens). @default 1/2000 */
+  eosPerToken?: number
+  /** Wall clock: real ms before an event spent polling instead of trusting setTimeout. @default 1.5 */
+  spinMs?: number
+  /** Turns deploy requests into variants. @default the src/args + src/model planner */
+  planner?: VariantPlanner
+  /** Receives MLNode-style log lines ("instances to start: N", …). @default none */
+  log?: (line: string) => void
+}
+
+export interface ResolvedSimulatorOptions {
+  hardware: string
+  speed: number
+  clock: 'wall' | 'virtual'
+  mgmtPort: number
+  inferencePort: number
+  host: string
+  seed: number
+  slowdown: number
+  timings: LifecycleTimings
+  eosPerToken: number
+  spinMs: number
+  planner: VariantPlanner | undefined
+  log: ((line: string) => void) | undefined
+}
+
+function positive(name: string, value: number | undefined, fallback: number, allowZero = true): number {
+  const v = value ?? fallback
+  if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
+    throw new MlnodeBenchError('MLNB_CONFIG', `Simulator option ${name} must be a finite number ${allowZero ? '>= 0' : '> 0'}, got ${String(value)}`, { details: { option: name, value } })
+  }
+  return v
+}
+
+/** The slowdown from MLNODE_SIM_SLOWDOWN (1 when unset or empty). */
+export function slowdownFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.MLNODE_SIM_SLOWDOWN
+  if (raw === undefined || raw.trim() === '') return 1
+  const v = Number(raw)
+  if (!Number.isFinite(v) || v <= 0) {
+    throw new MlnodeBenchError('MLNB_CONFIG', `MLNODE_SIM_SLOWDOWN must be a number > 0, got "${raw}"`, { details: { env: 'MLNODE_SIM_SLOWDOWN', value: raw } })
+  }
+  return v
+}
+
+export function resolveSimulatorOptions(options: SimulatorOptions = {}): ResolvedSimulatorOptions {
+  const clock = options.clock ?? 'wall'
+  if (clock !== 'wall' && clock !== 'virtual') throw new MlnodeBenchError('MLNB_CONFIG', `Simulator option clock must be 'wall' or 'virtual', got ${String(clock)}`)
+  return {
+    hardware: options.hardware ?? DEFAULT_HARDWARE_PROFILE_ID,
+    speed: positive('speed', options.speed, 1, false),
+    clock,
+    mgmtPort: positive('mgmtPort', options.mgmtPort, 0),
+    inferencePort: positive('inferencePort', options.inferencePort, 0),
+    host: options.host ?? '127.0.0.1',
+    seed: Math.floor(options.seed ?? 0) >>> 0,
+    slowdown: options.slowdown === undefined ? slowdownFromEnv() : positive('slowdown', options.slowdown, 1, false),
+    timings: {
+      startupS: positive('startupS', options.startupS, 45),
+      staggerS: positive('staggerS', options.staggerS, 5),
+      failAfterS: positive('failAfterS', options.failAfterS, 20),
+      unhealthyS: positive('unhealthyS', options.unhealthyS, 30),
+      restartS: positive('restartS', options.restartS, 15),
+    },
+    eosPerToken: positive('eosPerToken', options.eosPerToken, DEFAULT_EOS_PER_TOKEN),
+    spinMs: positive('spinMs', options.spinMs, 1.5),
+    planner: options.planner,
+    log: options.log,
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * `startSimulator`: the embedded MLNode + vLLM simulator on two loopback ports. Every byte a
+ * client sees crosses a real socket, and every response says it is simulated
+ * (`x-mlnode-sim: 1`, `x-mlnode-sim-speed`, `x-mlnode-sim-hardware`; `simulator` in /health).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { getHardwareProfile } from '../model/index.js'
+import { VirtualClock, WallClock, type SimClock } from './clock.js'
+import { Deployment } from './deployment.js'
+import { RestartableServer, sendJson } from './http.js'
+import { handleMlnode, type MlnodeContext } from './mlnode.js'
+import { handleOpenAi, type InferenceContext } from './openai.js'
+import { resolveSimulatorOptions, type SimulatorOptions } from './options.js'
+import { defaultPlanner } from './planner.js'
+
+/** A running simulator. */
+export interface SimulatorHandle {
+  /** Management API base URL, e.g. `http://127.0.0.1:8080`. */
+  mgmtUrl: string
+  /** OpenAI API base URL (serves `/v1/...`), e.g. `http://127.0.0.1:5000`. */
+  inferenceUrl: string
+  /** Wall-clock speed-up: simulated = measured × speed. Infinity for the virtual clock. */
+  speed: number
+  /** Hardware profile id. */
+  hardware: string
+  /** Step-cost and start-up multiplier in effect. */
+  slowdown: number
+  /** MLNode-style log lines so far. */
+  logs(): string[]
+  /** Stops both servers, drops connections and timers. */
+  close(): Promise<void>
+}
+
+/** Starts the simulator; resolves once both ports listen. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  const o = resolveSimulatorOptions(options)
+  const hardware = getHardwareProfile(o.hardware)
+  const clock: SimClock = o.clock === 'virtual' ? new VirtualClock({ autoDrain: true }) : new WallClock({ speed: o.speed, spinMs: o.spinMs })
+  const speedLabel = o.clock === 'virtual' ? 'virtual' : String(o.speed)
+  const logs: string[] = []
+  const log = (line: string): void => {
+    logs.push(line)
+    o.log?.(line)
+  }
+  let closed = false
+
+  const deployment: Deployment = new Deployment({
+    clock,
+    timings: o.timings,
+    planner: o.planner ?? defaultPlanner,
+    hardwareId: hardware.id,
+    slowdown: o.slowdown,
+    log,
+    // MLNode exits after 3 failed health checks; the container restarts: ports refuse meanwhile.
+    onContainerRestart: async (downS) => {
+      if (closed) return
+      log('MLNode exited; container restarting')
+      await Promise.all([mgmt.close(), inference.close()])
+      await new Promise<void>((resolve) => clock.at(clock.nowS() + downS, () => resolve()))
+      if (closed) return
+      deployment.reset()
+      await Promise.all([mgmt.reopen(), inference.reopen()])
+      log('MLNode started')
+    },
+  })
+
+  let requestNumber = 0
+  const inferenceCtx: InferenceContext = {
+    deployment,
+    clock,
+    seed: o.seed,
+    eosPerToken: o.eosPerToken,
+    createdS: () => Math.floor(Date.now() / 1000),
+    nextRequestNumber: () => ++requestNumber,
+  }
+  const mlnodeCtx: MlnodeContext = {
+    deployment,
+    hardware,
+    simulatorInfo: { speed: o.clock === 'virtual' ? null : o.speed, clock: o.clock, hardware: hardware.id, slowdown: o.slowdown, seed: o.seed },
+  }
+
+  const stamp = (res: ServerResponse): void => {
+    res.setHeader('x-mlnode-sim', '1')
+    res.setHeader('x-mlnode-sim-speed', speedLabel)
+    res.setHeader('x-mlnode-sim-hardware', hardware.id)
+  }
+  const pathOf = (req: IncomingMessage): string => new URL(req.url ?? '/', 'http://sim').pathname.replace(/\/+$/, '') || '/'
+  const notFound = (req: IncomingMessage, res: ServerResponse): void => {
+    req.resume()
+    sendJson(res, 404, { detail: 'Not Found' })
+  }
+
+  const mgmt = new RestartableServer(async (req, res) => {
+    stamp(res)
+    const path = pathOf(req)
+    if (path.startsWith('/v1/') && (await handleOpenAi(inferenceCtx, req, res, path))) return
+    if (await handleMlnode(mlnodeCtx, req, res, path)) return
+    notFound(req, res)
+  }, o.host)
+  const inference = new RestartableServer(async (req, res) => {
+    stamp(res)
+    const path = pathOf(req)
+    if (path === '/health') {
+      // vLLM's /health: 200 with an empty body when a backend is up.
+      if (deployment.healthyReplicas().length > 0) {
+        res.writeHead(200, { 'content-length': 0 })
+        res.end()
+      } else sendJson(res, 503, { detail: 'No vLLM backend available' })
+      return
+    }
+    if (await handleOpenAi(inferenceCtx, req, res, path)) return
+    notFound(req, res)
+  }, o.host)
+
+  await mgmt.listen(o.mgmtPort)
+  try {
+    await inference.listen(o.inferencePort)
+  } catch (error) {
+    await mgmt.close()
+    clock.dispose()
+    throw error
+  }
+  const hostForUrl = o.host.includes(':') ? `[${o.host}]` : o.host
+
+  return {
+    mgmtUrl: `http://${hostForUrl}:${mgmt.port}`,
+    inferenceUrl: `http://${hostForUrl}:${inference.port}`,
+    speed: clock.speed,
+    hardware: hardware.id,
+    slowdown: o.slowdown,
+    logs: () => [...logs],
+    async close() {
+      if (closed) return
+      closed = true
+      deployment.stop()
+      clock.dispose()
+      await Promise.all([mgmt.close(), inference.close()])
+    },
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * What a deployment request turns into: the served model, the GPU layout and, when vLLM could
+ * run it, the per-instance plan. The default planner uses src/args (parsing, parallelism) and
+ * src/model (catalogs, memory planning, step cost); tests may inject their own.
+ */
+import { MlnodeBenchError } from '../errors.js'
+import type { InstancePlan } from '../model/types.js'
+
+/** The body of `POST /api/v1/inference/up`. */
+export interface DeployRequest {
+  model: string
+  dtype: string
+  additionalArgs: ReadonlyArray<string>
+}
+
+/** A deployment as MLNode would start it. */
+export interface PlannedVariant {
+  /** Model id served on /v1/models (`--served-model-name`, else `model`). */
+  servedModel: string
+  tp: number
+  pp: number
+  /** Replicas MLNode starts: min(128, floor(gpus / (tp * pp))). 0 when TP*PP exceeds the GPUs. */
+  instances: number
+  /** Set when vLLM can run the variant. */
+  plan?: InstancePlan
+  /** Why vLLM would exit at start-up (OOM, TP not dividing heads, bad args…); set when `plan` is not. */
+  failure?: string
+}
+
+/** Turns a deploy request into a variant for the simulated hardware. Must not throw for bad variants. */
+export type VariantPlanner = (request: DeployRequest, hardwareId: string) => PlannedVariant
+
+/** MLNode's replica count for a layout (domain.md §3, capped at 128). */
+export function instancesFor(gpuCount: number, tp: number, pp: number): number {
+  const perInstance = Math.max(1, tp) * Math.max(1, pp)
+  return Math.min(128, Math.floor(gpuCount / perInstance))
+}
+
+/** Wraps an unexpected planner error as the failure reason of the variant. */
+export function failureMessage(error: unknown): string {
+  if (error instanceof MlnodeBenchError) return error.message
+  return error instanceof Error ? error.message : String(error)
+}
