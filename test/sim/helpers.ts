@@ -1,0 +1,58 @@
+/** Shared helpers of the simulator tests: a teardown-registered simulator, JSON and SSE clients. */
+import { onTestFinished } from 'vitest'
+import { parallelismOf, parseVllmArgs } from '../../src/args/index.js'
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js'
+import { instancesFor, type VariantPlanner } from '../../src/sim/variant.js'
+import { testPlan } from './plan.js'
+
+/**
+ * A planner over the hand-built test plan: TP/PP from the args, MLNode's instance rule, and
+ * model "bad/model" failing as an OOM would.
+ */
+export const testPlanner: VariantPlanner = (request, hardwareId) => {
+  const { tp, pp } = parallelismOf(parseVllmArgs(request.additionalArgs))
+  const gpus = hardwareId.startsWith('8x') ? 8 : 1
+  const instances = instancesFor(gpus, tp, pp)
+  if (instances < 1 || request.model === 'bad/model') return { servedModel: request.model, tp, pp, instances, failure: 'CUDA out of memory' }
+  return { servedModel: request.model, tp, pp, instances, plan: testPlan({ tp, pp, maxModelLen: 8192 }) }
+}
+
+export async function startTestSim(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  const sim = await startSimulator({ planner: testPlanner, ...options })
+  onTestFinished(() => sim.close())
+  return sim
+}
+
+export async function postJson(url: string, body: unknown, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body), ...init })
+}
+
+export async function up(sim: SimulatorHandle, model = 'test/model', args: string[] = [], path = 'up'): Promise<Response> {
+  return postJson(`${sim.mgmtUrl}/api/v1/inference/${path}`, { model, dtype: 'float16', additional_args: args })
+}
+
+/** Parses a whole SSE body into its `data:` payloads (JSON parsed, "[DONE]" kept as a string). */
+export function parseSse(text: string): unknown[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('data: '))
+    .map((block) => block.slice('data: '.length))
+    .map((data) => (data === '[DONE]' ? data : JSON.parse(data)))
+}
+
+export async function getJson(url: string): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url)
+  const text = await res.text()
+  return { status: res.status, body: text === '' ? undefined : JSON.parse(text), headers: res.headers }
+}
+
+/** Polls `check` every few ms until it returns a value other than undefined (bounded). */
+export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}

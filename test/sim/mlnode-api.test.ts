@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest'
+import { getJson, postJson, startTestSim, up, waitFor } from './helpers.js'
+
+describe('simulated MLNode management API', () => {
+  it('rejects an up body without dtype with FastAPI 422 detail', async () => {
+    const sim = await startTestSim({ clock: 'virtual' })
+    const res = await postJson(`${sim.mgmtUrl}/api/v1/inference/up`, { model: 'test/model', additional_args: [] })
+    expect(res.status).toBe(422)
+    const body = await res.json()
+    expect(body.detail).toHaveLength(1)
+    expect(body.detail[0]).toMatchObject({ type: 'missing', loc: ['body', 'dtype'], msg: 'Field required' })
+    const bad = await postJson(`${sim.mgmtUrl}/api/v1/inference/up/async`, '{not json')
+    expect(bad.status).toBe(422)
+    expect((await bad.json()).detail[0].type).toBe('json_invalid')
+  })
+
+  it('says INFERENCE while loading, completes when the first replica is ready, staggers the others', async () => {
+    // speed 100: start-up 50 s → 0.5 s real; replicas every 5 s (50 ms) after that.
+    const sim = await startTestSim({ speed: 100, startupS: 50, staggerS: 5 })
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/state`)).body).toEqual({ state: 'STOPPED' })
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body).toEqual({ status: 'not_started', is_starting: false, is_running: false })
+
+    const started = await up(sim, 'test/model', ['-tp', '2'], 'up/async')
+    expect(started.status).toBe(200)
+    expect(await started.json()).toEqual({ status: 'starting', message: 'Inference startup initiated in background' })
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/state`)).body).toEqual({ state: 'INFERENCE' })
+    const loading = (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body
+    expect(loading).toMatchObject({ status: 'in_progress', is_starting: true, is_running: false })
+    expect(typeof loading.elapsed_seconds).toBe('number')
+    expect((await getJson(`${sim.inferenceUrl}/v1/models`)).status).toBe(503)
+
+    const conflict = await up(sim)
+    expect(conflict.status).toBe(409)
+    expect(await conflict.json()).toEqual({ detail: 'VLLM startup is already in progress. Use /inference/up/status to check status.' })
+
+    const done = await waitFor(async () => {
+      const s = (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body
+      return s.status === 'completed' ? s : undefined
+    }, 'up/status completed')
+    expect(done).toMatchObject({ is_starting: false, is_running: true })
+    // 8 GPUs / TP2 = 4 replicas; right after completion only some of them are healthy.
+    const early = (await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body.backends.length
+    expect(early).toBeLessThan(4)
+    const all = await waitFor(async () => {
+      const b = (await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body.backends
+      return b.length === 4 ? b : undefined
+    }, '4 healthy backends')
+    expect(new Set(all.map((b: { port: number }) => b.port)).size).toBe(4)
+    expect(sim.logs()).toContain('instances to start: 4')
+    expect(sim.logs()).toContain('vLLM is up and running with 4 instance(s).')
+
+    const running = await up(sim)
+    expect(running.status).toBe(409)
+    expect(await running.json()).toEqual({ detail: 'VLLM is already running. Use /inference/down to stop it first.' })
+
+    const down = await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
+    expect(await down.json()).toEqual({ status: 'OK' })
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/state`)).body).toEqual({ state: 'STOPPED' })
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body.status).toBe('not_started')
+    // down with nothing running is still OK, and so is stop.
+    expect((await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})).status).toBe(200)
+    expect(await (await postJson(`${sim.mgmtUrl}/api/v1/stop`, {})).json()).toEqual({ status: 'OK' })
+  })
+
+  it('blocking up returns OK once ready; down cancels a start in progress', async () => {
+    const sim = await startTestSim({ speed: 100, startupS: 20 })
+    const res = await up(sim)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'OK' })
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body).toMatchObject({ status: 'completed', is_running: true })
+    await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
+
+    const blocking = up(sim)
+    await waitFor(async () => ((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body.is_starting ? true : undefined), 'is_starting')
+    await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
+    const cancelled = await blocking
+    expect(cancelled.status).toBe(500)
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body.status).toBe('cancelled')
+  })
+
+  it('serves health, livez and gpu/devices for the profile, with simulator headers and fields', async () => {
+    const sim = await startTestSim({ clock: 'virtual', hardware: '8xh100-sxm', slowdown: 1.5 })
+    for (const path of ['/health', '/livez']) {
+      const h = await getJson(`${sim.mgmtUrl}${path}`)
+      expect(h.status).toBe(200)
+      expect(h.body).toMatchObject({ status: 'healthy', service_state: 'STOPPED', gpu: { available: true, count: 8 } })
+      expect(h.body.simulator).toMatchObject({ hardware: '8xh100-sxm', slowdown: 1.5, speed: null, clock: 'virtual' })
+      expect(h.headers.get('x-mlnode-sim')).toBe('1')
+      expect(h.headers.get('x-mlnode-sim-speed')).toBe('virtual')
+      expect(h.headers.get('x-mlnode-sim-hardware')).toBe('8xh100-sxm')
+    }
+    const devices = await getJson(`${sim.mgmtUrl}/api/v1/gpu/devices`)
+    expect(devices.body.count).toBe(8)
+    expect(devices.body.devices[3]).toMatchObject({ index: 3, name: 'NVIDIA H100 80GB HBM3', used_memory_mb: 0, is_available: true })
+    expect(Object.keys(devices.body.devices[0]).sort()).toEqual(['free_memory_mb', 'index', 'is_available', 'name', 'temperature_c', 'total_memory_mb', 'used_memory_mb', 'utilization_percent'])
+    await up(sim)
+    const loaded = await getJson(`${sim.mgmtUrl}/api/v1/gpu/devices`)
+    expect(loaded.body.devices[0].used_memory_mb).toBeGreaterThan(0)
+    const missing = await getJson(`${sim.mgmtUrl}/api/v1/nope`)
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('x-mlnode-sim')).toBe('1')
+  })
+
+  it('a variant vLLM cannot run fails, then the container restarts (refused) and comes back STOPPED', async () => {
+    // speed 50: fail after 2 s (40 ms), MLNode exits 10 s (200 ms) later, ports refuse for 10 s.
+    const sim = await startTestSim({ speed: 50, failAfterS: 2, unhealthyS: 10, restartS: 10 })
+    const blocking = await up(sim, 'test/model', ['-tp', '16'])
+    expect(blocking.status).toBe(500)
+    expect(await blocking.json()).toEqual({ detail: 'vLLM process exited prematurely: None' })
+    const status = (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body
+    expect(status).toMatchObject({ status: 'failed', is_starting: false, is_running: false, error: 'vLLM process exited prematurely: None' })
+
+    const refused = await waitFor(async () => {
+      try {
+        await fetch(`${sim.mgmtUrl}/api/v1/state`)
+        return undefined
+      } catch (error) {
+        return (error as { cause?: { code?: string } }).cause?.code
+      }
+    }, 'connection refused')
+    expect(refused).toBe('ECONNREFUSED')
+    await expect(fetch(`${sim.inferenceUrl}/v1/models`)).rejects.toThrow()
+
+    const back = await waitFor(async () => (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`).catch(() => undefined))?.body, 'restart')
+    expect(back).toEqual({ status: 'not_started', is_starting: false, is_running: false })
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/state`)).body).toEqual({ state: 'STOPPED' })
+    expect(sim.logs()).toEqual(expect.arrayContaining(['Async startup failed: vLLM process exited prematurely: None', 'Manager InferenceManager is unhealthy (count 3/3)']))
+  })
+
+  it('async up of an OOM variant reports failed on up/status', async () => {
+    const sim = await startTestSim({ speed: 50, failAfterS: 1, unhealthyS: 30, restartS: 1 })
+    await up(sim, 'bad/model', [], 'up/async')
+    const failed = await waitFor(async () => {
+      const s = (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body
+      return s.status === 'failed' ? s : undefined
+    }, 'failed')
+    expect(failed).toMatchObject({ is_starting: false, is_running: false, error: 'vLLM process exited prematurely: None' })
+    const health = await getJson(`${sim.mgmtUrl}/health`)
+    expect(health.status).toBe(503)
+    expect(health.body.status).toBe('unhealthy')
+  })
+})
