@@ -172,7 +172,7 @@ function judge(def: MetricDef, base: BaselineEntry, next: BaselineEntry, toleran
   const { pValue, test } = significance(def, base, next, direction)
   const significant = pValue < alpha
   const verdict: MetricVerdict = !significant ? 'inconclusive' : direction === 'worse' ? 'regressed' : 'improved'
-  const note = `${shown} beyond ±${tol}, p = ${formatP(pValue)}${significant ? '' : ` (not significant at ${alpha})`}`
+  const note = `${shown} beyond ±${tol}, ${pText(pValue)}${significant ? '' : ` (not significant at ${alpha})`}`
   return { ...withChange, pValue, test, verdict, note }
 }
 
@@ -312,6 +312,11 @@ function signedPct(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? '+∞ %' : '−∞ %'
   return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`
 }
+/** "p = 0.032" or "p < 0.0001". */
+export function pText(p: number): string {
+  return p < 0.0001 ? 'p < 0.0001' : `p = ${formatP(p)}`
+}
+
 /** p-values for people: 2 significant digits, tiny ones as "< 0.0001". */
 export function formatP(p: number): string {
   return p < 0.0001 ? '< 0.0001' : String(+p.toPrecision(2))

@@ -6,7 +6,7 @@
  */
 import junitModule, { type Builder } from 'junit-report-builder'
 import { describeTarget, formatChange, formatNumber } from './format.js'
-import { keyId, regressionsOf, formatP, type BaselineDiff, type MetricComparison } from './diff.js'
+import { keyId, regressionsOf, pText, type BaselineDiff, type MetricComparison } from './diff.js'
 import type { BenchFailure, BenchResult } from './model.js'
 
 export interface JUnitRenderOptions {
@@ -113,7 +113,7 @@ export function failureMessage(r: BenchResult, failure: BenchFailure): string {
 export function regressionMessage(r: BenchResult, regressions: readonly MetricComparison[], diff: BaselineDiff): string {
   const commit = diff.baselineProvenance?.git?.commit.slice(0, 7)
   const parts = regressions.map(
-    (m) => `${m.label} ${formatNumber(m.base!)} → ${formatNumber(m.next!)} ${m.unit} (${formatChange(m.change)}, p ${m.pValue !== undefined ? (m.pValue < 0.0001 ? '< 0.0001' : `= ${formatP(m.pValue)}`) : 'n/a'})`,
+    (m) => `${m.label} ${formatNumber(m.base!)} → ${formatNumber(m.next!)} ${m.unit} (${formatChange(m.change)}, ${m.pValue !== undefined ? pText(m.pValue) : 'p n/a'})`,
   )
   return `Regression vs baseline${commit ? ` ${commit}` : ''} on ${describeTarget(r.target)}: ${r.model} ${r.variant} (workload ${r.workload}): ${parts.join('; ')}`
 }

@@ -1,0 +1,55 @@
+/**
+ * Baseline gate: `new BaselineReporter({ baselineFile?, update? })`. Diffs the run against the
+ * committed baseline in onTestRunEnd and sets `process.exitCode = 1` on a significant regression.
+ * With `update` (default: MLNODE_BENCH_UPDATE_BASELINE=1) it accepts the run's passed results
+ * instead, writing the baseline atomically and saying exactly what changed.
+ */
+import type { TestModule } from 'vitest/node'
+import { updateBaseline, writeBaseline } from '../src/report/baseline.js'
+import { renderDiffText } from '../src/report/diff-text.js'
+import { collectProvenance } from '../src/report/provenance.js'
+import { analyseRun, type BaselineCompareOptions } from './analysis.js'
+import { MlnodeReporterBase } from './reporter-base.js'
+
+export interface BaselineReporterOptions extends BaselineCompareOptions {
+  /** Accept this run as the new baseline. @default process.env.MLNODE_BENCH_UPDATE_BASELINE === '1' */
+  update?: boolean
+}
+
+export class BaselineReporter extends MlnodeReporterBase {
+  constructor(private readonly options: BaselineReporterOptions = {}) {
+    super()
+  }
+
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
+    try {
+      const analysis = await analyseRun(this.vitest, modules, this.options)
+      const label = this.shown(analysis.baselineFile)
+      if (analysis.baselineError) {
+        // A corrupt baseline is never compared against, nor overwritten.
+        this.error(`mlnode-bench: ${analysis.baselineError.message}`)
+        process.exitCode = 1
+        return
+      }
+      this.log(`mlnode-bench: ${renderDiffText(analysis.diff, label)}`)
+      const update = this.options.update ?? process.env.MLNODE_BENCH_UPDATE_BASELINE === '1'
+      if (update) {
+        const provenance = await collectProvenance({ cwd: this.root })
+        const { baseline, replaced, added, kept } = updateBaseline(analysis.baseline, analysis.results, provenance)
+        if (replaced.length + added.length === 0) {
+          this.log(`mlnode-bench: baseline ${label} left unchanged: no passed result to accept.`)
+          return
+        }
+        await writeBaseline(analysis.baselineFile, baseline)
+        const commit = provenance.git ? ` at ${provenance.git.commit.slice(0, 7)}${provenance.git.dirty ? ' (dirty tree)' : ''}` : ''
+        this.log(`mlnode-bench: baseline ${label} updated${commit}: ${replaced.length} replaced, ${added.length} added, ${kept.length} kept.` +
+          (analysis.diff.hasRegression ? ` ${analysis.diff.counts.regressed} regression(s) were ACCEPTED.` : ''))
+        return
+      }
+      if (analysis.diff.hasRegression) process.exitCode = 1
+    } catch (error) {
+      this.error(`mlnode-bench: baseline check failed: ${(error as Error).message}`)
+      process.exitCode = 1
+    }
+  }
+}

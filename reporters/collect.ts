@@ -1,0 +1,101 @@
+/**
+ * Turns vitest 4.1 reporter data into BenchResult[]. Traps handled (vitest-bench.md):
+ * - a bench whose body threw is reported with state "passed" and `result.benchmark.error` set;
+ * - a failing file-level beforeAll skips the module's benches and leaves the error on the module;
+ * - a file with top-level benches is reported twice: modules are de-duplicated by id.
+ */
+import type { SerializedError } from 'vitest'
+import type { TestCase, TestModule } from 'vitest/node'
+import { redact } from '../src/errors.js'
+import type { BenchFailure, BenchResult, FailureKind } from '../src/report/model.js'
+import './meta.js'
+
+/** What collect needs from the runner task behind a TestCase (`vitest.state.idMap.get(id)`). */
+export type RunnerTaskLookup = (id: string) => { result?: { benchmark?: { error?: unknown } } } | undefined
+
+/**
+ * BenchResults of every bench carrying `meta.mlnodeBench`, plus every bench that failed or was
+ * skipped by a module failure (identified by file › suite › name when it carries no meta).
+ * Benches without meta that passed are not ours and are left out. Sorted by file, then order.
+ */
+export function collectBenchResults(modules: ReadonlyArray<TestModule>, lookup: RunnerTaskLookup): BenchResult[] {
+  const out: BenchResult[] = []
+  const seen = new Set<string>()
+  for (const module of modules) {
+    if (seen.has(module.id)) continue
+    seen.add(module.id)
+    out.push(...collectModule(module, lookup))
+  }
+  return out
+}
+
+function collectModule(module: TestModule, lookup: RunnerTaskLookup): BenchResult[] {
+  const errors = module.errors()
+  // Errors thrown inside bench bodies reach the module as errors raised from tinybench's loop;
+  // anything else (beforeAll, collection) failed the module itself.
+  const bodyErrors = errors.filter(isBenchBodyError)
+  const moduleErrors = errors.filter((e) => !isBenchBodyError(e))
+  const tests = [...module.children.allTests()]
+  const threw = tests.filter((t) => lookup(t.id)?.result?.benchmark?.error !== undefined)
+  const out: BenchResult[] = []
+  for (const test of tests) {
+    const meta = test.meta().mlnodeBench
+    const benchError = lookup(test.id)?.result?.benchmark?.error
+    const state = test.result().state
+    if (benchError !== undefined) {
+      // Serialized bench errors arrive empty ({}): pair them with the module's body errors by order
+      // when the counts agree (benches run one after another).
+      const paired = threw.length === bodyErrors.length ? bodyErrors[threw.indexOf(test)] : undefined
+      const error = hasMessage(benchError) ? (benchError as SerializedError) : paired
+      out.push(failed(test, meta, meta?.status === 'failed' && meta.failure ? meta.failure : toFailure(error, 'workload', 'the bench body threw (see the vitest output above)')))
+    } else if (state === 'failed') {
+      out.push(failed(test, meta, meta?.failure ?? toFailure(test.result().errors?.[0], 'workload', 'the bench failed')))
+    } else if (state === 'skipped' && moduleErrors.length > 0) {
+      const failure = meta?.status === 'failed' && meta.failure ? meta.failure : toFailure(moduleErrors[0], undefined, 'the module failed before its benches ran')
+      out.push(failed(test, meta, failure))
+    } else if (meta) {
+      out.push(state === 'skipped' && meta.status === 'passed' ? { ...meta, status: 'skipped' } : meta)
+    }
+  }
+  return out
+}
+
+function failed(test: TestCase, meta: BenchResult | undefined, failure: BenchFailure): BenchResult {
+  const base: BenchResult = meta ?? {
+    // No meta: identify by file › suite › bench name so the failure is still visible.
+    model: test.module.relativeModuleId,
+    variant: test.parent.type === 'suite' ? test.parent.fullName : '(file)',
+    workload: test.name,
+    file: test.module.relativeModuleId,
+    status: 'failed',
+    target: { kind: 'mlnode', hardware: 'unknown' },
+    args: [],
+  }
+  // A failed bench's partial metrics (if any) stay for people; a baseline only takes passed ones.
+  return { ...base, status: 'failed', failure }
+}
+
+/** Failure kind from an error's stable code (errors cross processes: branch on code). */
+export function failureKindOf(code: string | undefined, fallback: FailureKind): FailureKind {
+  if (code === 'MLNB_ARGS_GUARD' || code === 'MLNB_ARGS_PARSE' || code === 'MLNB_LAYOUT') return 'guard'
+  if (code?.startsWith('MLNB_DEPLOY_') || code?.startsWith('MLNB_MLNODE_')) return 'deploy'
+  return fallback
+}
+
+function toFailure(error: SerializedError | undefined, kind: FailureKind | undefined, fallbackMessage: string): BenchFailure {
+  const code = typeof error?.code === 'string' ? error.code : undefined
+  const message = redact(hasMessage(error) ? String(error!.message) : fallbackMessage)
+  const failure: BenchFailure = { kind: failureKindOf(code, kind ?? 'internal'), message }
+  if (code) failure.code = code
+  const log = error?.details && typeof error.details === 'object' ? (error.details as { log?: unknown }).log : undefined
+  if (Array.isArray(log)) failure.log = log.map((l) => redact(String(l)))
+  return failure
+}
+
+function hasMessage(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' && (error as { message: string }).message !== ''
+}
+
+function isBenchBodyError(error: SerializedError): boolean {
+  return typeof error.stack === 'string' && /[\\/]tinybench[\\/]/.test(error.stack)
+}

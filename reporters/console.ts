@@ -1,0 +1,63 @@
+/**
+ * The console of a bench run: deploy progress from the suites, one line per finished bench, and
+ * at the end the side-by-side comparison per model and workload with a recommendation.
+ * Replaces vitest's 'default' bench reporter, whose hz/mean table times bench bodies, not requests.
+ */
+import type { SerializedError } from 'vitest'
+import type { TestCase, TestModule, UserConsoleLog } from 'vitest/node'
+import { redact } from '../src/errors.js'
+import { renderComparison } from '../src/report/comparison.js'
+import { formatNumber } from '../src/report/format.js'
+import { collectBenchResults } from './collect.js'
+import { MlnodeReporterBase } from './reporter-base.js'
+
+export interface ConsoleReporterOptions {
+  /** Print the suites' console output (deploy progress). @default true */
+  showLogs?: boolean
+}
+
+export class ConsoleReporter extends MlnodeReporterBase {
+  constructor(private readonly options: ConsoleReporterOptions = {}) {
+    super()
+  }
+
+  private readonly lookup = (id: string) => this.vitest?.state.idMap.get(id) as ReturnType<Parameters<typeof collectBenchResults>[1]>
+
+  onUserConsoleLog(log: UserConsoleLog): void {
+    if (this.options.showLogs === false) return
+    const text = redact(log.content.replace(/\n$/, ''))
+    if (log.type === 'stderr') this.error(text)
+    else this.log(text)
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    for (const r of collectBenchResults([testCase.module], this.lookup).filter((x) => x.workload === testCase.name && x.variant === testCase.parent.name)) {
+      const subject = `${r.model} › ${r.variant} › ${r.workload}`
+      if (r.status === 'failed') this.log(`✗ ${subject}: ${r.failure?.kind ?? 'failed'}: ${r.failure?.message.split('\n')[0]}`)
+      else if (r.metrics) {
+        const m = r.metrics
+        this.log(
+          `✓ ${subject}: ${m.requests.completed}/${m.requests.total} ok, TTFT mean ${formatNumber(m.ttftMs.meanMs)} ms, TPOT mean ${formatNumber(m.tpotMs.meanMs)} ms, out ${formatNumber(m.outputTokensPerS)} tok/s${r.target.kind === 'simulated' ? ' (simulated)' : ''}`,
+        )
+      }
+    }
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
+    const results = collectBenchResults(modules, this.lookup)
+    if (results.length > 0) this.log(renderComparison(results))
+    // Errors no bench carries (collection-time guard violations, broken files) must still be seen.
+    for (const module of new Map(modules.map((m) => [m.id, m])).values()) {
+      const collected = results.some((r) => r.file && module.moduleId.endsWith(r.file))
+      for (const error of module.errors()) {
+        if (collected && /[\\/]tinybench[\\/]/.test(error.stack ?? '')) continue
+        this.error(`\n✗ ${module.relativeModuleId}: ${redact(String(error.message))}`)
+      }
+    }
+    for (const error of unhandledErrors) {
+      if (!/[\\/]tinybench[\\/]/.test(error.stack ?? '')) this.error(`\n✗ unhandled: ${redact(String(error.message))}`)
+    }
+    const failed = results.filter((r) => r.status === 'failed').length
+    this.log(`\nmlnode-bench: ${results.length - failed} passed, ${failed} failed`)
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * `.mlnode-bench/results.json`: every BenchResult of the run (RunResults), rewritten atomically
+ * after each bench so that an interrupted run keeps what it measured; final in onTestRunEnd.
+ */
+import { resolve } from 'node:path'
+import type { TestCase, TestModule } from 'vitest/node'
+import { writeFileAtomic } from '../src/report/atomic-write.js'
+import type { BenchResult, Provenance, RunResults } from '../src/report/model.js'
+import { resultKeyString } from '../src/report/model.js'
+import { collectProvenance } from '../src/report/provenance.js'
+import { collectBenchResults } from './collect.js'
+import { MlnodeReporterBase } from './reporter-base.js'
+
+export interface ResultsJsonReporterOptions {
+  /** Output file, relative to the vitest root. @default '.mlnode-bench/results.json' */
+  outputFile?: string
+}
+
+export class ResultsJsonReporter extends MlnodeReporterBase {
+  private readonly results = new Map<string, BenchResult>()
+  private provenance?: Promise<Provenance>
+  private writing: Promise<void> = Promise.resolve()
+
+  constructor(private readonly options: ResultsJsonReporterOptions = {}) {
+    super()
+  }
+
+  private get outputFile(): string {
+    return resolve(this.root, this.options.outputFile ?? '.mlnode-bench/results.json')
+  }
+
+  onTestRunStart(): void {
+    this.provenance = collectProvenance({ cwd: this.root })
+  }
+
+  onTestCaseResult(testCase: TestCase): Promise<void> {
+    for (const r of collectBenchResults([testCase.module], this.lookup).filter((x) => x.workload === testCase.name)) {
+      this.results.set(resultKeyString(r), r)
+    }
+    return this.write()
+  }
+
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
+    for (const r of collectBenchResults(modules, this.lookup)) this.results.set(resultKeyString(r), r)
+    await this.write()
+    if (this.results.size > 0) this.log(`mlnode-bench: results written to ${this.shown(this.outputFile)}`)
+  }
+
+  private readonly lookup = (id: string) => this.vitest?.state.idMap.get(id) as ReturnType<Parameters<typeof collectBenchResults>[1]>
+
+  /** Writes are serialized: the file on disk is always one complete snapshot. */
+  private write(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      if (this.results.size === 0) return
+      const run: RunResults = {
+        schemaVersion: 1,
+        provenance: await (this.provenance ??= collectProvenance({ cwd: this.root })),
+        results: [...this.results.values()],
+      }
+      try {
+        await writeFileAtomic(this.outputFile, `${JSON.stringify(run, null, 2)}\n`)
+      } catch (error) {
+        this.error(`mlnode-bench: ${(error as Error).message}`)
+        process.exitCode = 1
+      }
+    })
+    return this.writing
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Markdown summary of a run against its baseline, ready as a sticky PR comment: headline, one
+ * table per model × workload (old → new, % change, significance), everything else in <details>.
+ * Deterministic: no clock, no randomness, entries sorted by key.
+ */
+import { describeTarget, formatChange, formatNumber } from './format.js'
+import { pText, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
+import type { MetricId } from './metric-defs.js'
+import type { Provenance } from './model.js'
+
+/** Hidden marker identifying the sticky comment (the poster finds and updates the comment with it). */
+export const STICKY_MARKER = '<!-- mlnode-bench:summary -->'
+
+export interface MarkdownOptions {
+  /** Heading text. @default 'mlnode-bench' */
+  title?: string
+  /** Provenance of this run (commit shown next to the baseline's). */
+  run?: Provenance
+  /** Marker comment on the first line. @default STICKY_MARKER */
+  marker?: string
+}
+
+/** Metrics in the main table; the rest are in the details. */
+const HEADLINE: readonly MetricId[] = ['ttftMs', 'tpotMs', 'e2elMs', 'outputTokensPerS', 'failedRequests']
+
+const ICON: Record<MetricVerdict, string> = {
+  regressed: '🔴 regressed',
+  improved: '🟢 improved',
+  unchanged: '⚪ unchanged',
+  inconclusive: '🟡 inconclusive',
+  'not-compared': '—',
+}
+
+/** Renders the summary. */
+export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}): string {
+  const lines: string[] = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ${headline(diff)}`, '']
+  const simulatedTargets = [...new Set(diff.entries.filter((e) => e.simulated && e.result).map((e) => describeTarget(e.result!.target)))].sort()
+  if (simulatedTargets.length > 0)
+    lines.push(`> [!NOTE]`, `> **Simulated results** (${simulatedTargets.join(', ')}): figures come from the embedded simulator, not from GPUs.`, '')
+  lines.push(provenanceLine(diff, options.run), '')
+  const failed = diff.entries.filter((e) => e.status === 'failed')
+  if (failed.length > 0) {
+    lines.push(`### ❌ ${failed.length} failed`, '')
+    for (const e of failed) lines.push(`- **${esc(e.model)}** ${esc(e.variant)} › ${esc(e.workload)}: ${failureText(e)}`)
+    lines.push('')
+  }
+  for (const [title, group] of groupByModelWorkload(diff.entries)) {
+    const simulated = group.some((e) => e.simulated)
+    lines.push(`### ${esc(title)}${simulated ? ' (simulated)' : ''}`, '')
+    lines.push('| Variant | Metric | Baseline | This run | Change | Significance | Verdict |', '|---|---|--:|--:|--:|---|---|')
+    for (const e of group) {
+      const rows = e.metrics.filter((m) => HEADLINE.includes(m.metric) || m.verdict === 'regressed' || m.verdict === 'improved')
+      if (rows.length === 0) lines.push(`| ${esc(e.variant)} | — | | | | | ${statusText(e)} |`)
+      for (const m of rows) lines.push(metricRow(e, m, simulated))
+    }
+    lines.push('')
+    const detailed = group.filter((e) => e.metrics.length > 0)
+    if (detailed.length > 0) {
+      lines.push('<details><summary>All metrics and notes</summary>', '')
+      for (const e of detailed) {
+        lines.push(`**${esc(e.variant)}** (${statusText(e)})`, '', '| Metric | Baseline | This run | Change | Test | Note |', '|---|--:|--:|--:|---|---|')
+        for (const m of e.metrics) lines.push(`| ${m.label} (${m.unit}) | ${fig(m.base)} | ${fig(m.next)} | ${formatChange(m.change)} | ${m.test} | ${esc(m.note)} |`)
+        lines.push('')
+      }
+      lines.push('</details>', '')
+    }
+  }
+  const missing = diff.entries.filter((e) => e.status === 'missing')
+  if (missing.length > 0) {
+    lines.push(`<details><summary>${missing.length} in the baseline but not in this run</summary>`, '')
+    for (const e of missing) lines.push(`- ${esc(e.model)} › ${esc(e.variant)} › ${esc(e.workload)}`)
+    lines.push('', '</details>', '')
+  }
+  lines.push(methodLine(diff))
+  return `${lines.join('\n')}\n`
+}
+
+function headline(diff: BaselineDiff): string {
+  const c = diff.counts
+  const parts = [
+    `${c.regressed} regression${c.regressed === 1 ? '' : 's'}`,
+    `${c.improved} improvement${c.improved === 1 ? '' : 's'}`,
+    `${c.unchanged} unchanged`,
+  ]
+  if (c.inconclusive) parts.push(`${c.inconclusive} inconclusive`)
+  if (c.failed) parts.push(`${c.failed} failed`)
+  if (c.new) parts.push(`${c.new} new`)
+  if (c.missing) parts.push(`${c.missing} missing`)
+  if (c.targetChanged) parts.push(`${c.targetChanged} on another target`)
+  const icon = c.regressed > 0 || c.failed > 0 ? '❌' : '✅'
+  return `${icon} ${parts.join(' · ')}`
+}
+
+function provenanceLine(diff: BaselineDiff, run: Provenance | undefined): string {
+  const commit = (p: Provenance | undefined) => (p?.git ? `\`${p.git.commit.slice(0, 7)}\`${p.git.dirty ? ' (dirty)' : ''}` : 'unknown commit')
+  const base = diff.baselineFound ? `Baseline: ${commit(diff.baselineProvenance)} of ${diff.baselineProvenance!.date.slice(0, 10)}` : 'No baseline yet: every result is new (accept with `MLNODE_BENCH_UPDATE_BASELINE=1`).'
+  return run ? `${base} · This run: ${commit(run)}` : base
+}
+
+function methodLine(diff: BaselineDiff): string {
+  return `<sub>A regression is a change beyond the metric's tolerance (latency medians and throughputs ±${Math.round(diff.options.tolerances.ttftMs * 100)} % by default) that is also significant at α = ${diff.options.alpha} (one-sided Mann-Whitney U on the latency histograms, Fisher exact on failure and SLO proportions).</sub>`
+}
+
+function metricRow(e: EntryDiff, m: MetricComparison, simulated: boolean): string {
+  const sig = m.pValue === undefined ? '—' : pText(m.pValue)
+  const unit = simulated ? `${m.unit}, sim` : m.unit
+  return `| ${esc(e.variant)} | ${m.label} (${unit}) | ${fig(m.base)} | ${fig(m.next)} | ${formatChange(m.change)} | ${sig} | ${ICON[m.verdict]} |`
+}
+
+function statusText(e: EntryDiff): string {
+  switch (e.status) {
+    case 'compared':
+      return 'compared'
+    case 'new':
+      return '🆕 new, no baseline'
+    case 'failed':
+      return `❌ ${failureText(e)}`
+    case 'skipped':
+      return '⏭️ skipped'
+    case 'missing':
+      return 'missing from this run'
+    case 'target-changed':
+      return `⚠️ target changed (${esc(e.metrics[0]?.note ?? '')}), not judged`
+  }
+}
+
+function failureText(e: EntryDiff): string {
+  const f = e.result?.failure
+  return f ? `${f.kind}${f.code ? ` (${f.code})` : ''}: ${esc(firstLine(f.message))}` : 'failed'
+}
+
+function groupByModelWorkload(entries: readonly EntryDiff[]): Array<[string, EntryDiff[]]> {
+  const groups = new Map<string, EntryDiff[]>()
+  for (const e of entries) {
+    if (e.status === 'missing' || e.status === 'failed') continue
+    const title = `${e.model} — ${e.workload}`
+    groups.set(title, [...(groups.get(title) ?? []), e])
+  }
+  return [...groups].sort(([a], [b]) => a.localeCompare(b))
+}
+
+function fig(x: number | undefined): string {
+  return x === undefined ? '—' : formatNumber(x)
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.slice(0, 300)
+}
+
+/** Escapes table separators and HTML so names and messages cannot break the comment. */
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
