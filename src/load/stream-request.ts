@@ -28,6 +28,8 @@ export interface StreamRequestOptions {
   now?: () => number
   /** Prompt tokens to report when the server sends no usage. @default 0 */
   estimatedPromptTokens?: number
+  /** Keep the generated text on `record.outputText`. @default false */
+  keepText?: boolean
 }
 
 const MAX_ERROR_BODY_CHARS = 2000
@@ -141,7 +143,11 @@ export function streamRequest(
         const choices = event.choices
         if (Array.isArray(choices) && choices.length > 0) {
           if (record.firstChunkAtMs === undefined) record.firstChunkAtMs = chunkAtMs
-          if (choicesCarryText(choices, endpoint)) record.contentChunkAtMs.push(chunkAtMs)
+          const text = choicesText(choices, endpoint)
+          if (text.length > 0) {
+            record.contentChunkAtMs.push(chunkAtMs)
+            if (options.keepText === true) record.outputText = (record.outputText ?? '') + text
+          }
         }
         const usage = event.usage
         if (usage !== null && usage !== undefined && typeof usage === 'object') {
@@ -224,24 +230,27 @@ interface StreamChunk {
 }
 
 /** vLLM bench's token chunk: a choice whose delta content (or completion text) is non-empty. */
-function choicesCarryText(choices: NonNullable<StreamChunk['choices']>, endpoint: 'chat' | 'completions'): boolean {
+function choicesText(choices: NonNullable<StreamChunk['choices']>, endpoint: 'chat' | 'completions'): string {
+  let text = ''
   for (const choice of choices) {
     if (choice === null || typeof choice !== 'object') continue
     if (endpoint === 'completions') {
-      if (typeof choice.text === 'string' && choice.text.length > 0) return true
+      if (typeof choice.text === 'string') text += choice.text
       continue
     }
     const delta = choice.delta
     if (delta === undefined || delta === null) continue
     // Reasoning models (QwQ with a reasoning parser) stream their thinking as reasoning_content.
-    for (const key of ['content', 'reasoning_content', 'reasoning']) {
+    for (const key of REASONING_AND_CONTENT) {
       const value = delta[key]
-      if (typeof value === 'string' && value.length > 0) return true
+      if (typeof value === 'string') text += value
     }
-    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) return true
+    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) text += JSON.stringify(delta.tool_calls)
   }
-  return false
+  return text
 }
+
+const REASONING_AND_CONTENT = ['reasoning_content', 'reasoning', 'content'] as const
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback

@@ -47,6 +47,8 @@ export interface RequestRecord {
   completionTokens: number
   /** True when the server sent no usage and token counts are estimates. */
   tokensEstimated: boolean
+  /** Concatenated generated text, only when the load engine was asked to keep it (debugging, tests). */
+  outputText?: string
   failure?: RequestFailure
 }
 
