@@ -45,6 +45,15 @@ export interface ResolvedModelConstants {
    */
   ppMicroBatches: number | undefined
   /**
+   * Under PP, price a prefill chunk larger than max_num_batched_tokens (possible only when a
+   * step fills a whole pipeline round, InstancePlan.roundTokenBudget) as pieces in separate
+   * micro-batches. vLLM itself fills the other micro-batches with OTHER requests' chunks (a
+   * request in flight is not rescheduled), so this is right under load and optimistic for a
+   * single stream (up to PP× on its prefill). `false` = the chunk stays whole.
+   * @default true
+   */
+  ppSplitLongChunks: boolean
+  /**
    * Bytes per activation element moved by all-reduces and stage sends (BF16/FP16 activations;
    * FP8 models keep 16-bit activations between layers).
    * @default 2
@@ -88,6 +97,7 @@ export const DEFAULT_MODEL_CONSTANTS: Readonly<ResolvedModelConstants> = Object.
   layerOverheadS: 12e-6,
   stepOverheadS: 1e-3,
   ppMicroBatches: undefined,
+  ppSplitLongChunks: true,
   activationBytes: 2,
   nonTorchReserveGiB: 0.6,
   distributedReserveGiB: 0.35,

@@ -132,7 +132,19 @@ export function createStepCostModel(
 
   const toItems = (batch: StepBatch): Item[] => {
     const items: Item[] = []
-    for (const p of batch.prefill) if (p.tokens > 0) items.push({ tokens: p.tokens, contextBefore: p.contextBefore, logits: true })
+    const piece = engine.maxNumBatchedTokens
+    for (const p of batch.prefill) {
+      if (p.tokens <= 0) continue
+      // A chunk larger than one micro-batch's budget only arrives when the caller fills a whole
+      // pipeline round (InstancePlan.roundTokenBudget). vLLM would give each micro-batch its own
+      // request's chunk; pricing the pieces as separate micro-batches matches that under load.
+      if (pp > 1 && c.ppSplitLongChunks && p.tokens > piece) {
+        for (let done = 0; done < p.tokens; done += piece) {
+          const tokens = Math.min(piece, p.tokens - done)
+          items.push({ tokens, contextBefore: p.contextBefore + done, logits: done + tokens === p.tokens })
+        }
+      } else items.push({ tokens: p.tokens, contextBefore: p.contextBefore, logits: true })
+    }
     for (const q of batch.decode) items.push({ tokens: 1, contextBefore: Math.max(0, q.contextLen - 1), logits: true })
     return items
   }

@@ -50,7 +50,9 @@ export function planInstance(hardware: HardwareProfile, model: ModelSpec, engine
     })
   }
   const costModel = createStepCostModel(hardware, model, engine, options.constants)
+  const microBatches = engine.pp > 1 ? Math.max(1, costModel.constants.ppMicroBatches ?? engine.pp) : 1
   return {
+    roundTokenBudget: engine.maxNumBatchedTokens * microBatches,
     engine,
     kvBlocks: memory.kvBlocks,
     weightsGiBPerGpu: memory.weightsGiBPerGpu,

@@ -47,4 +47,12 @@ export interface InstancePlan {
   weightsGiBPerGpu: number
   kvGiBPerGpu: number
   stepCost: StepCostFn
+  /**
+   * Scheduled tokens one simulated step may hold. With pipeline parallelism vLLM keeps up to PP
+   * batches in flight, each with its own max_num_batched_tokens budget, and stepCost prices a
+   * step as one pipeline round of up to PP micro-batches; so a round may hold
+   * micro-batches × max_num_batched_tokens. Equals max_num_batched_tokens without PP.
+   * @default engine.maxNumBatchedTokens
+   */
+  roundTokenBudget?: number
 }

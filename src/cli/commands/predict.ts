@@ -1,0 +1,291 @@
+/**
+ * `mlnode-bench predict`: what a variant would measure, from the performance model alone.
+ * Runs the workload through the simulator's vLLM engine on a virtual clock (no sockets, no
+ * GPUs) and prints the metrics a measured run reports, labelled as a prediction.
+ */
+import { parseArgs } from 'node:util'
+import { parallelismOf, parseVllmArgs } from '../../args/index.js'
+import { MlnodeBenchError } from '../../errors.js'
+import { loadCompressaConfig } from '../../load/index.js'
+import { arrivalOffsetsMs } from '../../load/arrivals.js'
+import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile } from '../../load/prompts.js'
+import type { WorkloadSpec } from '../../load/types.js'
+import { summarize } from '../../metrics/index.js'
+import type { WorkloadMetrics } from '../../metrics/types.js'
+import {
+  DEFAULT_HARDWARE_PROFILE_ID,
+  getHardwareProfile,
+  getModelSpec,
+  instancesPerServer,
+  loadModelConfig,
+  planInstance,
+  resolveEngineConfig,
+  type ModelConstants,
+  type ModelInstancePlan,
+} from '../../model/index.js'
+import { simulateRequests, type SimulatedRequest } from '../../sim/index.js'
+
+export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'
+
+const USAGE = `Usage: mlnode-bench predict --model <id|config.json> [--hardware <profile>] [--args "<vllm args>"]
+       (--config <compressa.yml> | --prompt-tokens N --max-tokens N [--requests N] [--concurrency N])
+       [--dtype float16] [--micro-batches M] [--json]
+
+Runs the workload through the simulated vLLM engine on a virtual clock and prints the metrics a
+measured run reports. Every figure is a PREDICTION of the performance model (docs/perf-model.md).
+Requests generate exactly max_tokens tokens (no early EOS).
+
+  --hardware        hardware profile (default ${DEFAULT_HARDWARE_PROFILE_ID}); see docs/perf-model.md
+  --model           catalog model id, or a path to a HF config.json
+  --args            vLLM args of the variant, e.g. "-tp 4 -pp 2 --quantization fp8 --kv-cache-dtype fp8"
+  --dtype           the dtype MLNode sends (default float16)
+  --config          compressa-perf YAML: one prediction per experiment
+  --prompt-tokens   prompt length in tokens      --max-tokens   tokens to generate
+  --requests        number of requests (default 100)
+  --concurrency     closed-loop workers (default 1)
+  --micro-batches   pipeline micro-batches in flight (default = PP)
+  --json            one JSON object instead of tables`
+
+/** The keys `--json` prints per prediction. */
+export interface PredictionFigures {
+  ttft_mean_ms: number
+  ttft_p99_ms: number
+  tpot_mean_ms: number
+  itl_p99_ms: number
+  e2el_mean_ms: number
+  input_tokens_per_s: number
+  output_tokens_per_s: number
+  request_per_s: number
+}
+
+/** One workload's prediction. */
+export interface Prediction {
+  experiment: string
+  requests: number
+  concurrency: number
+  promptTokens: number
+  outputTokens: number
+  metrics: WorkloadMetrics
+  figures: PredictionFigures
+}
+
+/** What predictWorkloads needs. */
+export interface PredictInput {
+  plan: ModelInstancePlan
+  instances: number
+  workloads: ReadonlyArray<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
+}
+
+/** Splits a shell-like argument string ("-tp 4 --x 'a b'") into tokens. */
+export function splitArgString(text: string): string[] {
+  const tokens: string[] = []
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g
+  let current = ''
+  let last = -1
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3] ?? '')
+    // Adjacent pieces without whitespace between them form one token (--x="a b").
+    if (last === m.index && tokens.length > 0) current = tokens.pop()! + piece
+    else current = piece
+    tokens.push(current)
+    last = re.lastIndex
+  }
+  return tokens
+}
+
+function figuresOf(m: WorkloadMetrics): PredictionFigures {
+  return {
+    ttft_mean_ms: m.ttftMs.meanMs,
+    ttft_p99_ms: m.ttftMs.p99Ms,
+    tpot_mean_ms: m.tpotMs.meanMs,
+    itl_p99_ms: m.itlMs.p99Ms,
+    e2el_mean_ms: m.e2elMs.meanMs,
+    input_tokens_per_s: m.inputTokensPerS,
+    output_tokens_per_s: m.outputTokensPerS,
+    request_per_s: m.requestsPerS,
+  }
+}
+
+/** Runs each workload on the simulator's engine (virtual clock) and summarises it. */
+export function predictWorkloads(input: PredictInput): Prediction[] {
+  // The simulator's scheduler fills one step up to engine.maxNumBatchedTokens; under PP a step
+  // is a pipeline round whose micro-batches each have that budget (InstancePlan.roundTokenBudget).
+  const budget = input.plan.roundTokenBudget ?? input.plan.engine.maxNumBatchedTokens
+  const plan = budget === input.plan.engine.maxNumBatchedTokens ? input.plan : { ...input.plan, engine: { ...input.plan.engine, maxNumBatchedTokens: budget } }
+  return input.workloads.map((w) => {
+    const records = simulateRequests({ plan, instances: input.instances, requests: w.requests, ...(w.concurrency === undefined ? {} : { concurrency: w.concurrency }) })
+    const metrics = summarize({ records })
+    const first = w.requests[0]
+    return {
+      experiment: w.name,
+      requests: w.requests.length,
+      concurrency: w.concurrency ?? w.requests.length,
+      promptTokens: first?.promptTokens ?? 0,
+      outputTokens: first?.outputTokens ?? 0,
+      metrics,
+      figures: figuresOf(metrics),
+    }
+  })
+}
+
+/** Prompt tokens of a workload's prompts, as the tokenizer would roughly count them. */
+async function promptTokensOf(spec: WorkloadSpec): Promise<number> {
+  const p = spec.prompt
+  if ('tokens' in p) return p.tokens
+  if ('chars' in p) return Math.max(1, Math.round(p.chars / CHARS_PER_TOKEN_RANDOM_LETTERS))
+  const prompts = await readPromptFile(p.file, spec.source === undefined ? process.cwd() : (await import('node:path')).dirname(spec.source))
+  const chars = prompts.reduce((s, x) => s + Math.min(x.length, p.maxChars ?? Infinity), 0) / Math.max(1, prompts.length)
+  return Math.max(1, Math.round(chars / CHARS_PER_TOKEN_ENGLISH))
+}
+
+/** A WorkloadSpec as simulated requests (every request generates max_tokens tokens). */
+export async function simulatedWorkload(spec: WorkloadSpec): Promise<{ name: string; requests: SimulatedRequest[]; concurrency?: number }> {
+  const promptTokens = await promptTokensOf(spec)
+  if (spec.arrival !== undefined) {
+    const offsets = arrivalOffsetsMs(spec.requests, spec.arrival.ratePerS, spec.arrival.burstiness ?? 1, spec.seed ?? 0)
+    const requests = offsets.map((ms) => ({ arrivalS: ms / 1000, promptTokens, outputTokens: spec.maxTokens }))
+    return { name: spec.name, requests, ...(spec.arrival.maxConcurrency === undefined ? {} : { concurrency: spec.arrival.maxConcurrency }) }
+  }
+  const requests = Array.from({ length: spec.requests }, () => ({ promptTokens, outputTokens: spec.maxTokens }))
+  return { name: spec.name, requests, concurrency: spec.concurrency ?? 1 }
+}
+
+function positiveInt(name: string, raw: string | undefined, fallback?: number): number {
+  if (raw === undefined) {
+    if (fallback !== undefined) return fallback
+    throw new MlnodeBenchError('MLNB_CLI', `predict: --${name} is required without --config\n\n${USAGE}`)
+  }
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new MlnodeBenchError('MLNB_CLI', `predict: --${name} must be a positive integer, got "${raw}"`)
+  return n
+}
+
+function fmt(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-'
+}
+
+function renderTable(predictions: readonly Prediction[]): string {
+  const head = ['experiment', 'req', 'conc', 'in tok', 'out tok', 'TTFT mean ms', 'TTFT p99 ms', 'TPOT mean ms', 'ITL p99 ms', 'E2EL mean ms', 'in tok/s', 'out tok/s', 'req/s']
+  const rows = predictions.map((p) => [
+    p.experiment,
+    String(p.requests),
+    String(p.concurrency),
+    String(p.promptTokens),
+    String(p.outputTokens),
+    fmt(p.figures.ttft_mean_ms),
+    fmt(p.figures.ttft_p99_ms),
+    fmt(p.figures.tpot_mean_ms, 2),
+    fmt(p.figures.itl_p99_ms, 2),
+    fmt(p.figures.e2el_mean_ms),
+    fmt(p.figures.input_tokens_per_s),
+    fmt(p.figures.output_tokens_per_s),
+    fmt(p.figures.request_per_s, 3),
+  ])
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
+}
+
+function parseCli(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      hardware: { type: 'string', default: DEFAULT_HARDWARE_PROFILE_ID },
+      model: { type: 'string' },
+      args: { type: 'string', default: '' },
+      dtype: { type: 'string', default: 'float16' },
+      config: { type: 'string' },
+      'prompt-tokens': { type: 'string' },
+      'max-tokens': { type: 'string' },
+      requests: { type: 'string' },
+      concurrency: { type: 'string' },
+      'micro-batches': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  })
+}
+
+/** Entry point of `mlnode-bench predict`. */
+export async function run(argv: string[]): Promise<number> {
+  // `--args "-tp 4"`: node's parseArgs refuses a value that starts with a dash; glue it on.
+  const glued: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--args' && i + 1 < argv.length) glued.push(`--args=${argv[++i]}`)
+    else glued.push(argv[i]!)
+  }
+  let parsedCli
+  try {
+    parsedCli = parseCli(glued)
+  } catch (cause) {
+    throw new MlnodeBenchError('MLNB_CLI', `predict: ${(cause as Error).message}\n\n${USAGE}`, { cause })
+  }
+  const { values } = parsedCli
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  if (values.model === undefined) throw new MlnodeBenchError('MLNB_CLI', `predict: --model is required\n\n${USAGE}`)
+  const hardware = getHardwareProfile(values.hardware)
+  const model = /\.json$/i.test(values.model) ? await loadModelConfig(values.model) : getModelSpec(values.model)
+  const parsed = parseVllmArgs(splitArgString(values.args), { source: '--args' })
+  const { tp, pp } = parallelismOf(parsed)
+  const engine = resolveEngineConfig(parsed.values, model, hardware, values.dtype)
+  engine.tp = tp
+  engine.pp = pp
+  const constants: ModelConstants = {}
+  if (values['micro-batches'] !== undefined) constants.ppMicroBatches = positiveInt('micro-batches', values['micro-batches'])
+  const plan = planInstance(hardware, model, engine, { constants })
+  const instances = instancesPerServer(hardware, engine)
+
+  let workloads: Array<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
+  if (values.config !== undefined) {
+    const specs = await loadCompressaConfig(values.config)
+    workloads = await Promise.all(specs.map(simulatedWorkload))
+  } else {
+    const promptTokens = positiveInt('prompt-tokens', values['prompt-tokens'])
+    const maxTokens = positiveInt('max-tokens', values['max-tokens'])
+    const count = positiveInt('requests', values.requests, 100)
+    const concurrency = positiveInt('concurrency', values.concurrency, 1)
+    workloads = [{ name: 'workload', requests: Array.from({ length: count }, () => ({ promptTokens, outputTokens: maxTokens })), concurrency }]
+  }
+  const predictions = predictWorkloads({ plan, instances, workloads })
+
+  const header = {
+    prediction: true,
+    simulated: true,
+    hardware: hardware.id,
+    model: model.id,
+    args: values.args,
+    tp,
+    pp,
+    instances,
+    kvCapacityTokensPerInstance: plan.kvCapacityTokens,
+    weightsGiBPerGpu: Number(plan.weightsGiBPerGpu.toFixed(3)),
+    kvGiBPerGpu: Number(plan.kvGiBPerGpu.toFixed(3)),
+    maxNumSeqs: engine.maxNumSeqs,
+    maxNumBatchedTokens: engine.maxNumBatchedTokens,
+  }
+  if (values.json) {
+    const body =
+      values.config === undefined
+        ? { ...header, ...predictions[0]!.figures }
+        : { ...header, experiments: predictions.map((p) => ({ experiment: p.experiment, ...p.figures })) }
+    console.log(JSON.stringify(body))
+    return 0
+  }
+  console.log(
+    `PREDICTION (simulated by the performance model, not measured): ${model.id} on ${hardware.id}, ` +
+      `tp=${tp} pp=${pp}, ${instances} instance(s), args "${values.args}"`,
+  )
+  console.log(
+    `  per GPU: weights ${plan.weightsGiBPerGpu.toFixed(2)} GiB, KV ${plan.kvGiBPerGpu.toFixed(2)} GiB; ` +
+      `KV capacity ${plan.kvCapacityTokens} tokens/instance; max_num_seqs ${engine.maxNumSeqs}, max_num_batched_tokens ${engine.maxNumBatchedTokens}`,
+  )
+  console.log(renderTable(predictions))
+  const failed = predictions.reduce((s, p) => s + p.metrics.requests.failed, 0)
+  if (failed > 0) console.log(`  ${failed} request(s) rejected by the simulated engine (prompt + max_tokens > max_model_len or KV too small)`)
+  return 0
+}
