@@ -1,0 +1,259 @@
+/**
+ * The readiness sequence that works on MLNode (domain.md §3): `up/async` → poll `up/status`
+ * until `completed` and `is_running` → wait until the healthy replica count (pow/status, where
+ * MLNode has it) equals min(128, floor(gpu.count / (TP*PP))) → `GET /v1/models` lists the model.
+ * `/api/v1/state` is only reported as progress: it says INFERENCE while vLLM still loads.
+ */
+import { setTimeout as delay } from 'node:timers/promises'
+import { scanVllmArgs } from '../args/parse.js'
+import { DEFAULT_INSTANCE_CAP } from '../args/layout.js'
+import { MlnodeBenchError, hasCode, isMlnodeBenchError, type ErrorCode } from '../errors.js'
+import type { MlnodeClient } from './client.js'
+import type { UpRequest } from './types.js'
+
+export type ReadyPhase = 'up' | 'starting' | 'replicas' | 'models'
+
+export interface ReadyProgress {
+  elapsedS: number
+  phase: ReadyPhase
+  /** `/api/v1/state` (informative only). */
+  state?: string
+  /** `up/status` status. */
+  status?: string
+  healthyReplicas?: number
+  expectedReplicas?: number
+}
+
+export interface WaitUntilReadyOptions {
+  request: UpRequest
+  tp: number
+  pp: number
+  /** Variant name, named in errors. */
+  variant?: string
+  /** Overall deadline (weights load/download can take 20 min). @default 1_200_000 */
+  deadlineMs?: number
+  /** Pause between polls. @default 2_000 */
+  pollIntervalMs?: number
+  signal?: AbortSignal
+  onProgress?: (progress: ReadyProgress) => void
+  /** OpenAI endpoint to check `/v1/models` on. @default MLNode's own `/v1` proxy */
+  inferenceUrl?: string
+  /** Monotonic clock in ms (tests inject one). @default performance.now */
+  now?: () => number
+  /** Pause (tests inject one); must reject when `signal` aborts. @default node:timers/promises setTimeout */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+export interface ReadyResult {
+  /** Seconds from `up/async` to a model listed by `/v1/models`. */
+  elapsedS: number
+  /** Healthy replicas seen on pow/status; equals `expectedReplicas` when `replicasObserved` is false. */
+  replicas: number
+  /** min(128, floor(gpuCount / (TP*PP))). */
+  expectedReplicas: number
+  /** False on MLNode without `/api/v1/inference/pow/status` (older than late 2025). */
+  replicasObserved: boolean
+  /** `gpu.count` of `/health`. */
+  gpuCount: number
+}
+
+const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+  await delay(ms, undefined, signal === undefined ? undefined : { signal })
+}
+
+/** Model ids `/v1/models` may list for the request: the model, or its `--served-model-name`s. */
+function servedIds(request: UpRequest): Set<string> {
+  const ids = new Set([request.model])
+  const served = scanVllmArgs(request.additional_args).parsed.values.get('served-model-name')
+  if (typeof served === 'string') for (const id of served.split(' ').filter(Boolean)) ids.add(id)
+  return ids
+}
+
+/** Healthy replicas of a pow/status answer: backends not flagged `healthy: false`. */
+function healthyCount(backends: ReadonlyArray<{ healthy?: boolean }>): number {
+  return backends.filter((backend) => backend.healthy !== false).length
+}
+
+export async function waitUntilReady(client: MlnodeClient, options: WaitUntilReadyOptions): Promise<ReadyResult> {
+  const { request, tp, pp, signal, onProgress, inferenceUrl } = options
+  const now = options.now ?? (() => performance.now())
+  const sleep = options.sleep ?? defaultSleep
+  const deadlineMs = options.deadlineMs ?? 20 * 60_000
+  const pollIntervalMs = options.pollIntervalMs ?? 2_000
+  const started = now()
+  const elapsedS = (): number => Math.round((now() - started) / 100) / 10
+  const subject = `${request.model}${options.variant === undefined ? '' : ` variant ${options.variant}`} (tp=${tp} pp=${pp}) at ${client.displayUrl}`
+  let lastSeen = 'nothing yet'
+  /** Errors already phrased for this deploy: passed through as they are. */
+  const phrased = new WeakSet<object>()
+
+  const error = (code: ErrorCode, text: string, cause?: unknown): MlnodeBenchError => {
+    const made = new MlnodeBenchError(code, `Deploy of ${subject} failed after ${elapsedS()} s: ${text}`, {
+      ...(cause === undefined ? {} : { cause }),
+      details: {
+        model: request.model,
+        variant: options.variant,
+        endpoint: client.displayUrl,
+        elapsedS: elapsedS(),
+        lastSeen,
+        ...(isMlnodeBenchError(cause) ? { call: (cause as MlnodeBenchError).details } : {}),
+      },
+    })
+    phrased.add(made)
+    return made
+  }
+  /** Keeps the code of a call error, adding model/variant to its message. */
+  const rewrap = (cause: unknown): MlnodeBenchError => {
+    if (isMlnodeBenchError(cause)) {
+      if (cause.code === 'MLNB_ABORTED') return error('MLNB_ABORTED', `aborted (${cause.message})`, cause)
+      return error(cause.code, cause.message, cause)
+    }
+    return error('MLNB_DEPLOY_FAILED', cause instanceof Error ? cause.message : String(cause), cause)
+  }
+  const remainingMs = (): number => deadlineMs - (now() - started)
+  const checkpoint = (): void => {
+    if (signal?.aborted) throw error('MLNB_ABORTED', `aborted while waiting (last seen: ${lastSeen})`)
+    if (remainingMs() <= 0) {
+      throw error('MLNB_DEPLOY_TIMEOUT', `not ready within the ${Math.round(deadlineMs / 1000)} s deadline (last seen: ${lastSeen})`)
+    }
+  }
+  /** A call bounded by the deadline too; a call cut short by it is a deploy timeout. */
+  const call = async <T>(run: (control: { signal?: AbortSignal; timeoutMs: number }) => Promise<T>): Promise<T> => {
+    checkpoint()
+    const timeoutMs = Math.max(1, Math.min(client.options.requestTimeoutMs, remainingMs()))
+    try {
+      return await run(signal === undefined ? { timeoutMs } : { signal, timeoutMs })
+    } catch (cause) {
+      if (hasCode(cause, 'MLNB_MLNODE_TIMEOUT') && timeoutMs < client.options.requestTimeoutMs) {
+        throw error('MLNB_DEPLOY_TIMEOUT', `not ready within the ${Math.round(deadlineMs / 1000)} s deadline (last seen: ${lastSeen})`, cause)
+      }
+      throw cause
+    }
+  }
+  const pause = async (): Promise<void> => {
+    checkpoint()
+    try {
+      await sleep(Math.max(0, Math.min(pollIntervalMs, remainingMs())), signal)
+    } catch (cause) {
+      throw error('MLNB_ABORTED', `aborted while waiting (last seen: ${lastSeen})`, cause)
+    }
+    checkpoint()
+  }
+  const restarted = (cause: unknown, during: string): MlnodeBenchError =>
+    error(
+      'MLNB_DEPLOY_FAILED',
+      `connection refused ${during}: MLNode's container restarted, which it does after vLLM exits ` +
+        `(bad vLLM arg or out of memory; MLNode logs "vLLM process exited prematurely"). Last seen: ${lastSeen}`,
+      cause,
+    )
+  const report = (progress: Omit<ReadyProgress, 'elapsedS'>): void => onProgress?.({ elapsedS: elapsedS(), ...progress })
+
+  try {
+    // 1. up/async
+    report({ phase: 'up' })
+    try {
+      await call((control) => client.upAsync(request, control))
+    } catch (cause) {
+      if (hasCode(cause, 'MLNB_MLNODE_HTTP')) {
+        const { statusCode, detail } = (cause as MlnodeBenchError).details as { statusCode?: number; detail?: string }
+        if (statusCode === 409) {
+          throw error('MLNB_DEPLOY_FAILED', `MLNode refuses up/async because something is already running or starting (HTTP 409: ${detail}); take it down first`, cause)
+        }
+        throw error('MLNB_DEPLOY_FAILED', `up/async rejected: ${(cause as Error).message}`, cause)
+      }
+      throw cause
+    }
+    lastSeen = 'up/async accepted'
+
+    // 2. up/status until completed && is_running
+    let sawProgress = false
+    for (;;) {
+      let status
+      try {
+        status = await call((control) => client.upStatus(control))
+      } catch (cause) {
+        if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) throw restarted(cause, 'while polling up/status')
+        throw cause
+      }
+      let state: string | undefined
+      try {
+        state = (await call((control) => client.state(control))).state
+      } catch (cause) {
+        // State is informative only (409 when several managers run), but a refused
+        // connection still means the container went away.
+        if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) throw restarted(cause, 'while reading state')
+        if (hasCode(cause, 'MLNB_ABORTED') || hasCode(cause, 'MLNB_DEPLOY_TIMEOUT')) throw cause
+      }
+      lastSeen = `up/status ${status.status} (is_starting=${status.is_starting}, is_running=${status.is_running}${status.error ? `, error: ${status.error}` : ''})${state === undefined ? '' : `, state ${state}`}`
+      report({ phase: 'starting', status: status.status, ...(state === undefined ? {} : { state }) })
+      if (status.status === 'completed' && status.is_running) break
+      if (status.status === 'failed' || status.status === 'cancelled') {
+        throw error('MLNB_DEPLOY_FAILED', `up/status is ${status.status}: ${status.error ?? '(no error text)'} (vLLM arg errors read "vLLM process exited prematurely: None")`)
+      }
+      if (status.status === 'completed' && !status.is_running) throw error('MLNB_DEPLOY_FAILED', `up/status completed but nothing runs (${lastSeen})`)
+      if (status.status === 'not_started' && sawProgress) {
+        throw error('MLNB_DEPLOY_FAILED', `up/status went back to not_started: MLNode's container restarted (vLLM exited). Last seen: ${lastSeen}`)
+      }
+      if (status.status === 'in_progress' || status.is_starting) sawProgress = true
+      await pause()
+    }
+
+    // 3. healthy replicas == min(128, floor(gpu.count / (TP*PP)))
+    let gpuCount: number
+    try {
+      gpuCount = (await call((control) => client.health(control))).gpu.count
+    } catch (cause) {
+      if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) throw restarted(cause, 'while reading /health')
+      throw cause
+    }
+    const expectedReplicas = Math.min(DEFAULT_INSTANCE_CAP, Math.floor(gpuCount / (tp * pp)))
+    if (expectedReplicas < 1) throw error('MLNB_DEPLOY_FAILED', `TP*PP = ${tp * pp} exceeds the ${gpuCount} GPUs MLNode reports`)
+    let replicas = expectedReplicas
+    let replicasObserved = false
+    for (;;) {
+      let pow
+      try {
+        pow = await call((control) => client.powStatus(control))
+      } catch (cause) {
+        if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) throw restarted(cause, 'while waiting for replicas')
+        throw cause
+      }
+      if (pow === undefined) {
+        lastSeen = 'pow/status absent (older MLNode): replica count not observable'
+        break
+      }
+      replicasObserved = true
+      replicas = healthyCount(pow.backends)
+      lastSeen = `${replicas}/${expectedReplicas} healthy replicas on pow/status`
+      report({ phase: 'replicas', healthyReplicas: replicas, expectedReplicas })
+      if (replicas >= expectedReplicas) break
+      await pause()
+    }
+
+    // 4. /v1/models lists the model
+    const ids = servedIds(request)
+    for (;;) {
+      try {
+        const models = await call((control) => client.models(inferenceUrl, control))
+        const listed = models.data.map((model) => model.id)
+        if (listed.some((id) => ids.has(id))) break
+        lastSeen = `/v1/models lists [${listed.join(', ')}], not ${[...ids].join(' / ')}`
+      } catch (cause) {
+        // 503 "No vLLM backend available" / 502 "vLLM connection failed": not yet routed.
+        if (hasCode(cause, 'MLNB_MLNODE_HTTP') || (hasCode(cause, 'MLNB_MLNODE_REFUSED') && inferenceUrl !== undefined)) {
+          lastSeen = `/v1/models: ${(cause as Error).message}`
+        } else if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) {
+          throw restarted(cause, 'while checking /v1/models')
+        } else {
+          throw cause
+        }
+      }
+      report({ phase: 'models', healthyReplicas: replicas, expectedReplicas })
+      await pause()
+    }
+    return { elapsedS: elapsedS(), replicas, expectedReplicas, replicasObserved, gpuCount }
+  } catch (cause) {
+    if (typeof cause === 'object' && cause !== null && phrased.has(cause)) throw cause
+    throw rewrap(cause)
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Answers of Gonka's MLNode management API (domain.md §3, read from
+ * gonka-ai/gonka `mlnode/packages/api`). Fields MLNode may add later are allowed through.
+ */
+
+/** Body of `POST /api/v1/inference/up` and `/up/async`. `dtype` is required (422 without it). */
+export interface UpRequest {
+  model: string
+  dtype: string
+  /** vLLM args appended after `--model --dtype --port --host` (normalised two-token form). */
+  additional_args: string[]
+}
+
+/** `{"status":"OK"}` of up, down, stop. */
+export interface OkResponse {
+  status: string
+  [field: string]: unknown
+}
+
+/** `POST /api/v1/inference/up/async`: `{"status":"starting",…}`. */
+export interface UpAsyncResponse {
+  status: string
+  [field: string]: unknown
+}
+
+export type UpStatus = 'not_started' | 'in_progress' | 'completed' | 'failed' | 'cancelled'
+
+/** `GET /api/v1/inference/up/status`. */
+export interface UpStatusResponse {
+  status: UpStatus | (string & {})
+  is_starting: boolean
+  is_running: boolean
+  elapsed_seconds?: number | null
+  error?: string | null
+  [field: string]: unknown
+}
+
+export type MlnodeState = 'STOPPED' | 'INFERENCE' | 'POW' | 'TRAIN'
+
+/** `GET /api/v1/state` (409 when several managers run). */
+export interface StateResponse {
+  state: MlnodeState | (string & {})
+  [field: string]: unknown
+}
+
+/** One GPU of `GET /api/v1/gpu/devices` (and of `/health` `gpu.devices`). */
+export interface GpuDevice {
+  index: number
+  name: string
+  total_memory_mb: number
+  free_memory_mb: number
+  used_memory_mb: number
+  utilization_percent: number
+  temperature_c: number
+  is_available: boolean
+  [field: string]: unknown
+}
+
+/** `GET /api/v1/gpu/devices`. */
+export interface GpuDevicesResponse {
+  devices: GpuDevice[]
+  count: number
+}
+
+/** `GET /health` (200 healthy, 503 unhealthy: both carry this body). */
+export interface HealthResponse {
+  status: string
+  service_state?: string
+  gpu: { available: boolean; count: number; devices: GpuDevice[] }
+  managers?: Record<string, unknown>
+  /** HTTP status of the answer (200 or 503): added by the client. */
+  httpStatus: number
+  [field: string]: unknown
+}
+
+/** One vLLM replica MLNode load-balances to. */
+export interface PowBackend {
+  port: number
+  /** Replicas MLNode reports as unhealthy carry `healthy: false` (counted out). */
+  healthy?: boolean
+  [field: string]: unknown
+}
+
+/** `GET /api/v1/inference/pow/status` (newer MLNode only; 404 before). */
+export interface PowStatusResponse {
+  status: string
+  backends: PowBackend[]
+  [field: string]: unknown
+}
+
+/** `GET /v1/models` of the OpenAI API. */
+export interface ModelsResponse {
+  object?: string
+  data: Array<{ id: string; object?: string; [field: string]: unknown }>
+}
