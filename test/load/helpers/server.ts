@@ -106,3 +106,40 @@ export async function writeEvents(res: ServerResponse, events: string[], delayMs
   }
   res.end()
 }
+
+/** A vLLM-like OpenAI server: /v1/models, and streams `max_tokens` tokens after `prefillMs`, `tokenMs` apart. */
+export async function startFakeVllm(options: { prefillMs?: number; tokenMs?: number; maxTokens?: number } = {}): Promise<Started & { inFlightMax: number; bodies: any[] }> {
+  let inFlight = 0
+  const state = { inFlightMax: 0, bodies: [] as any[] }
+  const started = await startHttp((req, res, body) => {
+    if (req.method === 'GET') {
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'm' }] }))
+      return
+    }
+    state.bodies.push(body)
+    inFlight++
+    state.inFlightMax = Math.max(state.inFlightMax, inFlight)
+    const n = Math.min(body?.max_tokens ?? 4, options.maxTokens ?? Infinity)
+    const promptTokens = Math.ceil(String(body?.messages?.[0]?.content ?? body?.prompt ?? '').length / 4)
+    const events = vllmChatEvents(Array.from({ length: n }, (_, i) => ` t${i}`), promptTokens)
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.write(events[0]) // role chunk right away
+    let k = 1
+    const next = (): void => {
+      if (k >= events.length) {
+        inFlight--
+        res.end()
+        return
+      }
+      res.write(events[k++]!)
+      setTimeout(next, k === 2 ? 0 : (options.tokenMs ?? 1))
+    }
+    setTimeout(next, options.prefillMs ?? 5)
+  })
+  return Object.assign(started, {
+    get inFlightMax() {
+      return state.inFlightMax
+    },
+    bodies: state.bodies,
+  })
+}
