@@ -79,7 +79,7 @@ export interface PredictInput {
 /** Splits a shell-like argument string ("-tp 4 --x 'a b'") into tokens. */
 export function splitArgString(text: string): string[] {
   const tokens: string[] = []
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g
   let current = ''
   let last = -1
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
