@@ -1,5 +1,10 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { ConsoleReporter } from './reporters/console.js'
+import { ResultsJsonReporter } from './reporters/results-json.js'
+import { JUnitReporter } from './reporters/junit.js'
+import { MarkdownReporter } from './reporters/markdown.js'
+import { BaselineReporter } from './reporters/baseline.js'
 
 export default defineConfig({
   resolve: {
@@ -10,9 +15,19 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/fixtures/**'],
     testTimeout: 20_000,
+    // Starts the embedded simulator unless MLNODE_URL is set (bench runs only need it, but it is cheap).
+    globalSetup: ['./src/vitest/global-setup.ts'],
     benchmark: {
       include: ['benchmarks/**/*.bench.ts'],
       exclude: ['**/node_modules/**', 'benchmarks/broken/**'],
+      // Reporters take options by construction: tuple entries are silently ignored in bench mode.
+      reporters: [
+        new ConsoleReporter(),
+        new ResultsJsonReporter(),
+        new JUnitReporter(),
+        new MarkdownReporter(),
+        new BaselineReporter({ baselineFile: 'benchmarks/baseline.json' }),
+      ],
     },
   },
 })

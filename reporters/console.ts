@@ -3,8 +3,8 @@
  * at the end the side-by-side comparison per model and workload with a recommendation.
  * Replaces vitest's 'default' bench reporter, whose hz/mean table times bench bodies, not requests.
  */
-import type { SerializedError } from 'vitest'
-import type { TestCase, TestModule, UserConsoleLog } from 'vitest/node'
+import type { SerializedError, UserConsoleLog } from 'vitest'
+import type { TestCase, TestModule } from 'vitest/node'
 import { redact } from '../src/errors.js'
 import { renderComparison } from '../src/report/comparison.js'
 import { formatNumber } from '../src/report/format.js'
@@ -31,7 +31,7 @@ export class ConsoleReporter extends MlnodeReporterBase {
   }
 
   onTestCaseResult(testCase: TestCase): void {
-    for (const r of collectBenchResults([testCase.module], this.lookup).filter((x) => x.workload === testCase.name && x.variant === testCase.parent.name)) {
+    for (const r of collectBenchResults([testCase.module], this.lookup).filter((x) => x.workload === testCase.name && (testCase.parent.type !== 'suite' || x.variant === testCase.parent.name))) {
       const subject = `${r.model} › ${r.variant} › ${r.workload}`
       if (r.status === 'failed') this.log(`✗ ${subject}: ${r.failure?.kind ?? 'failed'}: ${r.failure?.message.split('\n')[0]}`)
       else if (r.metrics) {

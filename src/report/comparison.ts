@@ -76,7 +76,8 @@ export function renderComparison(results: readonly BenchResult[]): string {
       out.push('', `${model} · ${workload} — ${targets.join(', ')}`)
       const best = COMPARISON_COLUMNS.map((c) => {
         const values = rows.flatMap((r) => (r.status === 'passed' && r.metrics ? [c.value(r.metrics)] : [])).filter((v): v is number => v !== undefined && Number.isFinite(v))
-        return values.length > 1 ? (c.better === 'lower' ? Math.min(...values) : Math.max(...values)) : undefined
+        // A mark only where variants differ: a tie has no winner.
+        return values.length > 1 && new Set(values).size > 1 ? (c.better === 'lower' ? Math.min(...values) : Math.max(...values)) : undefined
       })
       const body = rows.map((r) => {
         if (!r.metrics) return [r.variant, ...COMPARISON_COLUMNS.map((_, i) => (i === 0 ? `FAILED (${r.failure?.kind ?? 'error'})` : ''))]

@@ -1,0 +1,5 @@
+// The vitest adapter: the only src folder that imports 'vitest' (vitest 4.1 bench mode).
+export { deploymentSuite } from './suite.js'
+export type { DeploymentSuiteOptions, ResolvedDeploymentSuiteOptions } from './options.js'
+export type { ProvidedTarget, SimulatorEndpoints } from './provided.js'
+export { DEFAULT_SIM_SPEED } from './global-setup.js'

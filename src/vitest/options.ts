@@ -1,0 +1,57 @@
+import type { WorkloadSpec } from '../load/types.js'
+import type { Slo } from '../metrics/types.js'
+
+/** What a user writes in `benchmarks/*.bench.ts`. */
+export interface DeploymentSuiteOptions {
+  /** Model id as MLNode and vLLM know it, e.g. `Qwen/QwQ-32B`. */
+  model: string
+  /** MLNode's `dtype` field; fixed by the network like the mandatory args. @default 'float16' (what Gonka sends) */
+  dtype?: string
+  /** Args the network fixes for this model; every variant must keep them exactly. */
+  mandatoryArgs: readonly string[]
+  /** Variant name → its tunable args (TP, PP, scheduling…), e.g. `{ 'tp4-pp2': ['-tp','4','-pp','2'] }`. */
+  variants: Readonly<Record<string, readonly string[]>>
+  /** A compressa-perf YAML config (path relative to the suite file) or workload objects. */
+  workloads: string | readonly WorkloadSpec[]
+  /**
+   * Workloads to run instead when the target is the embedded simulator (e.g. a shorter profile of
+   * the real ones). @default `workloads`
+   */
+  simulatorWorkloads?: string | readonly WorkloadSpec[]
+  /** Hardware profile the embedded simulator emulates; ignored against a real MLNode. @default '8xrtx-4070-ti-super' */
+  hardware?: string
+  /** Non-mandatory args that may appear in variants although they are not known to be tunable. @default [] */
+  allowArgs?: readonly string[]
+  /** Bound on one deploy (up/async → ready). @default 1200 (MLNode start-up can take 20 min) */
+  deployTimeoutS?: number
+  /** Bound on one workload run; unfinished requests are recorded as aborted. @default 1800 */
+  workloadTimeoutS?: number
+  /** SLOs for goodput, applied to every workload that does not set its own. */
+  slo?: Slo
+  /** A workload fails when more than this fraction of its requests failed. @default 0 */
+  maxFailureRate?: number
+  /**
+   * Command printing MLNode's log, run (argument array, no shell) when a deploy fails, e.g.
+   * `['docker', 'logs', '--tail', '300', 'mlnode']`. @default none
+   */
+  logCommand?: readonly string[]
+}
+
+export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads'>> {
+  slo?: Slo
+  logCommand?: readonly string[]
+  simulatorWorkloads: string | readonly WorkloadSpec[]
+}
+
+export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDeploymentSuiteOptions {
+  return {
+    dtype: 'float16',
+    hardware: '8xrtx-4070-ti-super',
+    allowArgs: [],
+    deployTimeoutS: 1200,
+    workloadTimeoutS: 1800,
+    maxFailureRate: 0,
+    ...options,
+    simulatorWorkloads: options.simulatorWorkloads ?? options.workloads,
+  }
+}

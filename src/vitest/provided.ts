@@ -1,0 +1,32 @@
+/**
+ * What globalSetup (main process) hands to suites (workers) through `project.provide`/`inject`.
+ */
+export type ProvidedTarget =
+  | {
+      kind: 'mlnode'
+      /** Management API root, e.g. http://gpu-box:8080 (may carry credentials: never print unredacted). */
+      mgmtUrl: string
+      /** OpenAI API root without /v1; default: MLNode's own /v1 proxy on mgmtUrl. */
+      inferenceUrl?: string
+    }
+  | {
+      kind: 'simulated'
+      /** Control endpoint of the simulator fleet: POST /simulators {hardware} → SimulatorEndpoints. */
+      fleetUrl: string
+    }
+
+/** One embedded simulator as the fleet hands it out. */
+export interface SimulatorEndpoints {
+  hardware: string
+  mgmtUrl: string
+  inferenceUrl: string
+  /** Wall-clock speed-up: measured times × speed = simulated times. */
+  speed: number
+  slowdown: number
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    mlnodeBench: ProvidedTarget
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * One MLNode seen from a bench worker: deploys one variant at a time (taking the previous one
+ * down first), waits for real readiness while printing progress, remembers failed deploys so the
+ * variant's benches fail with the reason, and takes the last variant down at the end of the file.
+ */
+import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
+import { MlnodeClient } from '../mlnode/index.js'
+import { computeLayout } from '../args/index.js'
+import type { Layout, TargetInfo } from '../report/model.js'
+import { captureDeployLog } from './deploy-log.js'
+import type { PreparedVariant } from './prepare.js'
+import { layoutModelOf } from './prepare.js'
+import { layoutProblems } from '../args/index.js'
+
+export interface SessionTarget {
+  mgmtUrl: string
+  /** OpenAI API root without /v1. */
+  inferenceUrl: string
+}
+
+export interface DeployRequest {
+  model: string
+  dtype: string
+  variant: PreparedVariant
+  deployTimeoutS: number
+  logCommand?: readonly string[]
+}
+
+export interface DeployedVariant {
+  layout: Layout
+  target: TargetInfo
+  readyAfterS: number
+}
+
+/** The deploy's failure as data the bench can rethrow and the reporters can show. */
+export class DeployFailure extends MlnodeBenchError {
+  constructor(message: string, readonly log: string[], cause: unknown, code?: string) {
+    super('MLNB_DEPLOY_FAILED', message, { cause, details: { code, log } })
+  }
+}
+
+/** The simulator's self-description in /health (src/sim), absent on a real MLNode. */
+function simulatorOf(field: unknown): { speed?: number; hardware?: string } | undefined {
+  if (typeof field !== 'object' || field === null) return undefined
+  const { speed, hardware } = field as { speed?: unknown; hardware?: unknown }
+  return { ...(typeof speed === 'number' ? { speed } : {}), ...(typeof hardware === 'string' ? { hardware } : {}) }
+}
+
+const key = (r: DeployRequest) => `${r.model} ${r.variant.name}`
+
+export class MlnodeSession {
+  readonly client: MlnodeClient
+  private current?: { key: string; ready: Promise<DeployedVariant> }
+  private readonly outcomes = new Map<string, Promise<DeployedVariant>>()
+  private targetInfo?: Promise<{ info: TargetInfo; gpuCount: number }>
+
+  constructor(readonly target: SessionTarget, private readonly print: (line: string) => void = console.log) {
+    this.client = new MlnodeClient({ url: target.mgmtUrl })
+  }
+
+  /** What the target is, from its /health (a simulator says so there, with its speed). */
+  describe(): Promise<{ info: TargetInfo; gpuCount: number }> {
+    return (this.targetInfo ??= this.client.health().then((health) => {
+      const devices = health.gpu?.devices ?? []
+      const gpuCount = health.gpu?.count ?? devices.length
+      const names = [...new Set(devices.map((d) => d.name))]
+      const hardware = `${gpuCount}x ${names.join(' + ') || 'unknown GPU'}`
+      const sim = simulatorOf(health.simulator)
+      const url = redact(this.target.mgmtUrl)
+      const info: TargetInfo = sim
+        ? { kind: 'simulated', hardware: sim.hardware ?? hardware, ...(sim.speed === undefined ? {} : { speed: sim.speed }), url }
+        : { kind: 'mlnode', hardware, url }
+      return { info, gpuCount }
+    }))
+  }
+
+  /** Deploys the variant unless it is the one up; never throws (the outcome is remembered). */
+  prepare(request: DeployRequest): Promise<void> {
+    const k = key(request)
+    if (!this.outcomes.has(k)) {
+      const previous = this.current
+      const ready = (async () => {
+        if (previous) await previous.ready.catch(() => undefined)
+        return this.deploy(request)
+      })()
+      ready.catch(() => undefined)
+      this.outcomes.set(k, ready)
+      this.current = { key: k, ready }
+    }
+    return this.outcomes.get(k)!.then(
+      () => undefined,
+      () => undefined,
+    )
+  }
+
+  /** The deployed variant, or the reason its deploy failed. */
+  ready(request: DeployRequest): Promise<DeployedVariant> {
+    void this.prepare(request)
+    return this.outcomes.get(key(request))!
+  }
+
+  /** Takes down whatever this session deployed. */
+  async close(): Promise<void> {
+    if (!this.current) return
+    await this.current.ready.catch(() => undefined)
+    this.current = undefined
+    await this.client.down().catch((error: unknown) => this.print(`mlnode-bench: down failed: ${redact((error as Error).message)}`))
+    await this.client.close()
+  }
+
+  private async deploy(request: DeployRequest): Promise<DeployedVariant> {
+    const { model, variant } = request
+    const label = `[${model} ${variant.name}]`
+    const started = performance.now()
+    try {
+      const { info, gpuCount } = await this.describe()
+      const layoutModel = layoutModelOf(model)
+      const problems = layoutProblems({ gpuCount, tp: variant.tp, pp: variant.pp, ...(layoutModel ? { model: layoutModel } : {}) })
+      if (problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${problems.join('; ')}`)
+      const layout = computeLayout({ gpuCount, tp: variant.tp, pp: variant.pp })
+      // A clean slate: another variant (or someone else's deployment) may still run.
+      await this.client.down()
+      this.print(`${label} deploying on ${info.hardware}${info.kind === 'simulated' ? ' (SIMULATED)' : ''}: ${layout.instances} instance(s) of TP${variant.tp}xPP${variant.pp}, ${layout.idleGpus} idle GPU(s); args ${variant.mlnodeArgs.join(' ')}`)
+      let lastPrintS = -Infinity
+      let lastPhase = ''
+      const result = await this.client.waitUntilReady({
+        request: { model, dtype: request.dtype, additional_args: variant.mlnodeArgs },
+        tp: variant.tp,
+        pp: variant.pp,
+        variant: variant.name,
+        deadlineMs: request.deployTimeoutS * 1000,
+        inferenceUrl: this.target.inferenceUrl,
+        onProgress: (p) => {
+          // Print on every phase change and at most every 10 s otherwise.
+          if (p.phase === lastPhase && p.elapsedS - lastPrintS < 10) return
+          lastPhase = p.phase
+          lastPrintS = p.elapsedS
+          const replicas = p.expectedReplicas ? ` ${p.healthyReplicas ?? 0}/${p.expectedReplicas} healthy` : ''
+          this.print(`${label} ${p.elapsedS.toFixed(1)} s: ${p.phase}${p.state ? ` state=${p.state}` : ''}${p.status ? ` status=${p.status}` : ''}${replicas}`)
+        },
+      })
+      this.print(`${label} ready after ${result.elapsedS.toFixed(1)} s`)
+      return { layout, target: info, readyAfterS: result.elapsedS }
+    } catch (error) {
+      const elapsedS = (performance.now() - started) / 1000
+      const log = request.logCommand ? await captureDeployLog(request.logCommand) : []
+      const reason = redact(error instanceof Error ? error.message : String(error))
+      this.print(`${label} deploy FAILED after ${elapsedS.toFixed(1)} s: ${reason}${log.length ? `\n  ${log.join('\n  ')}` : ''}`)
+      await this.client.down().catch(() => undefined)
+      throw new DeployFailure(`Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(0)} s: ${reason}`, log, error, isMlnodeBenchError(error) ? error.code : undefined)
+    }
+  }
+}
+
+const sessions = new Map<string, MlnodeSession>()
+
+/** One session per MLNode per worker, shared by every suite of the file. */
+export function sessionFor(target: SessionTarget): MlnodeSession {
+  const k = `${target.mgmtUrl} ${target.inferenceUrl}`
+  let session = sessions.get(k)
+  if (!session) sessions.set(k, (session = new MlnodeSession(target)))
+  return session
+}

@@ -1,0 +1,68 @@
+/**
+ * Embedded simulators for a bench run, one per hardware profile, started on demand in the main
+ * vitest process (globalSetup) so that the load client in the worker and the simulated server
+ * never share an event loop. Suites ask for a profile over loopback: POST /simulators {hardware}.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { startSimulator } from '../sim/index.js'
+import type { SimulatorEndpoints } from './provided.js'
+
+export interface SimFleetOptions {
+  /** Wall-clock speed-up of every simulator. @default 1 */
+  speed?: number
+  /** Extra slowness factor (MLNODE_SIM_SLOWDOWN), for testing regression gates. @default 1 */
+  slowdown?: number
+}
+
+export interface SimFleet {
+  url: string
+  close(): Promise<void>
+}
+
+type Running = Awaited<ReturnType<typeof startSimulator>>
+
+export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimFleet> {
+  const speed = options.speed ?? 1
+  const slowdown = options.slowdown ?? 1
+  const simulators = new Map<string, Promise<Running>>()
+
+  async function endpointsFor(hardware: string): Promise<SimulatorEndpoints> {
+    let running = simulators.get(hardware)
+    if (!running) {
+      running = startSimulator({ hardware, speed, slowdown })
+      simulators.set(hardware, running)
+      running.catch(() => simulators.delete(hardware))
+    }
+    const sim = await running
+    return { hardware, mgmtUrl: sim.mgmtUrl, inferenceUrl: sim.inferenceUrl, speed, slowdown }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+    }
+    if (req.method !== 'POST' || req.url !== '/simulators') return reply(404, { error: 'POST /simulators only' })
+    let text = ''
+    for await (const chunk of req) text += chunk
+    try {
+      const { hardware } = JSON.parse(text) as { hardware?: unknown }
+      if (typeof hardware !== 'string') return reply(400, { error: 'body must be {"hardware": "<profile id>"}' })
+      reply(200, await endpointsFor(hardware))
+    } catch (error) {
+      reply(400, { error: (error as Error).message, code: (error as { code?: string }).code })
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const all = await Promise.allSettled(simulators.values())
+      await Promise.all(all.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)))
+    },
+  }
+}
