@@ -164,19 +164,36 @@ export interface WallClockOptions {
   /** Simulated seconds per real second. @default 1 */
   speed?: number
   /**
-   * Real milliseconds before an event at which the clock stops trusting setTimeout (which fires
-   * ~1 ms late) and polls with setImmediate instead. 0 disables polling (cheaper, less exact).
+   * Least real milliseconds before an event at which the clock stops trusting setTimeout (which
+   * fires ~1 ms late, more on a busy machine) and polls with setImmediate instead. The clock
+   * widens this margin to twice the setTimeout overshoot it observes (EWMA), up to 4 ms.
+   * 0 disables polling (cheaper, less exact).
    * @default 1.5
    */
   spinMs?: number
 }
 
+/** How late a wall clock ran its events (real ms after their due time): is the simulator keeping up? */
+export interface ClockLateness {
+  events: number
+  meanMs: number
+  maxMs: number
+  /** Events that ran more than 1 real ms late. */
+  overOneMs: number
+}
+
 /** Real-time clock running `speed` times faster than the wall clock. */
 export class WallClock implements SimClock {
+  private lateSumMs = 0
+  private lateMaxMs = 0
+  private lateEvents = 0
+  private lateOverOneMs = 0
   readonly kind = 'wall' as const
   readonly speed: number
   private readonly originMs = performance.now()
   private readonly spinMs: number
+  /** EWMA of how late setTimeout fired, real ms. */
+  private overshootMs = 0
   private readonly queue = new EventQueue()
   private timer: NodeJS.Timeout | undefined
   private polling = false
@@ -205,6 +222,11 @@ export class WallClock implements SimClock {
     }
   }
 
+  /** Lateness of the events run so far (in real ms; × speed for simulated ms). */
+  lateness(): ClockLateness {
+    return { events: this.lateEvents, meanMs: this.lateEvents === 0 ? 0 : this.lateSumMs / this.lateEvents, maxMs: this.lateMaxMs, overOneMs: this.lateOverOneMs }
+  }
+
   dispose(): void {
     this.disposed = true
     this.queue.clear()
@@ -218,12 +240,17 @@ export class WallClock implements SimClock {
     this.timer = undefined
     const head = this.queue.peek()
     if (head === undefined) return
-    const waitMs = this.wallMsAt(head.atS) - performance.now()
-    if (waitMs > this.spinMs) {
+    const nowMs = performance.now()
+    const waitMs = this.wallMsAt(head.atS) - nowMs
+    const marginMs = this.spinMs === 0 ? 0 : Math.min(4, Math.max(this.spinMs, 2 * this.overshootMs))
+    if (waitMs > marginMs) {
+      const delayMs = Math.max(1, Math.floor(waitMs - marginMs))
+      const dueMs = nowMs + delayMs
       this.timer = setTimeout(() => {
         this.timer = undefined
+        this.overshootMs = 0.8 * this.overshootMs + 0.2 * Math.max(0, performance.now() - dueMs)
         this.arm()
-      }, Math.max(1, Math.floor(waitMs - this.spinMs)))
+      }, delayMs)
     } else {
       this.polling = true
       setImmediate(() => this.poll())
@@ -237,6 +264,11 @@ export class WallClock implements SimClock {
     let ran = 0
     for (let head = this.queue.peek(); head !== undefined && this.wallMsAt(head.atS) <= nowMs && ran < 256; head = this.queue.peek()) {
       this.queue.pop()
+      const lateMs = nowMs - this.wallMsAt(head.atS)
+      this.lateEvents++
+      this.lateSumMs += lateMs
+      if (lateMs > this.lateMaxMs) this.lateMaxMs = lateMs
+      if (lateMs > 1) this.lateOverOneMs++
       head.fn(head.atS)
       ran++
     }

@@ -14,7 +14,7 @@ export interface MlnodeContext {
   deployment: Deployment
   hardware: HardwareProfile
   /** The `simulator` field of /health. */
-  simulatorInfo: Record<string, unknown>
+  simulatorInfo(): Record<string, unknown>
 }
 
 interface PydanticError {
@@ -88,7 +88,7 @@ function healthBody(ctx: MlnodeContext): { status: number; body: object } {
         pow: { running: false, healthy: true },
         train: { running: false, healthy: true },
       },
-      simulator: ctx.simulatorInfo,
+      simulator: ctx.simulatorInfo(),
     },
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getHardwareProfile } from '../model/index.js'
-import { VirtualClock, WallClock, type SimClock } from './clock.js'
+import { VirtualClock, WallClock, type ClockLateness, type SimClock } from './clock.js'
 import { Deployment } from './deployment.js'
 import { RestartableServer, sendJson } from './http.js'
 import { handleMlnode, type MlnodeContext } from './mlnode.js'
@@ -27,6 +27,8 @@ export interface SimulatorHandle {
   slowdown: number
   /** MLNode-style log lines so far. */
   logs(): string[]
+  /** Wall clock: how late paced events ran so far (real ms); undefined for the virtual clock. */
+  lateness(): ClockLateness | undefined
   /** Stops both servers, drops connections and timers. */
   close(): Promise<void>
 }
@@ -76,7 +78,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const mlnodeCtx: MlnodeContext = {
     deployment,
     hardware,
-    simulatorInfo: { speed: o.clock === 'virtual' ? null : o.speed, clock: o.clock, hardware: hardware.id, slowdown: o.slowdown, seed: o.seed },
+    simulatorInfo: () => ({
+      speed: o.clock === 'virtual' ? null : o.speed,
+      clock: o.clock,
+      hardware: hardware.id,
+      slowdown: o.slowdown,
+      seed: o.seed,
+      // Real ms by which paced events ran late: × speed is the simulated error it adds.
+      ...(clock instanceof WallClock ? { lateness: clock.lateness() } : {}),
+    }),
   }
 
   const stamp = (res: ServerResponse): void => {
@@ -129,6 +139,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     hardware: hardware.id,
     slowdown: o.slowdown,
     logs: () => [...logs],
+    lateness: () => (clock instanceof WallClock ? clock.lateness() : undefined),
     async close() {
       if (closed) return
       closed = true

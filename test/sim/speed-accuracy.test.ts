@@ -1,0 +1,71 @@
+/**
+ * The wall-clock speed mapping, measured over HTTP. A lone request on an idle engine has an
+ * exactly known simulated TTFT (one prefill step of the test plan). A client times it the way
+ * the load engine does (performance.now() before the request, at the first content chunk) and
+ * the measured time × speed is compared with the simulated value.
+ *
+ * The error has two parts: the simulator's own pacing (timer lateness, reported by the clock)
+ * and the client + loopback overhead ε that any HTTP measurement carries (it would be there
+ * against a real vLLM too) and that the mapping multiplies by the speed. The test prints both,
+ * and checks the mapping holds within 2% up to that transport term, which it measures as the
+ * round-trip of a trivial request on the same connection. Implied limit: speed ≤ 0.02·TTFT/ε
+ * (ε ≈ 1 ms on an idle core → K ≤ 2 for TTFT ≥ 100 ms, K ≤ 20 for TTFT ≥ 1 s).
+ */
+import { request } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { startTestSim, up } from './helpers.js'
+import { testStepCostS } from './plan.js'
+
+async function timeTtftMs(url: string, promptTokens: number): Promise<number> {
+  const body = JSON.stringify({ model: 'test/model', prompt: Array.from({ length: promptTokens }, () => 1), max_tokens: 2, ignore_eos: true, stream: true })
+  const t0 = performance.now()
+  const res = await request(`${url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  let ttftMs = Number.NaN
+  for await (const chunk of res.body) {
+    if (Number.isNaN(ttftMs) && (chunk as Buffer).length > 0) ttftMs = performance.now() - t0
+  }
+  return ttftMs
+}
+
+async function rttMs(url: string): Promise<number> {
+  const t0 = performance.now()
+  await (await request(`${url}/v1/models`)).body.text()
+  return performance.now() - t0
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+async function measure(speed: number, promptTokens: number, n: number) {
+  const sim = await startTestSim({ speed, startupS: 0 })
+  await up(sim)
+  for (let i = 0; i < 3; i++) await timeTtftMs(sim.inferenceUrl, 10) // JIT + keep-alive warm-up
+  const expectedMs = testStepCostS({ prefill: [{ tokens: promptTokens, contextBefore: 0 }], decode: [] }) * 1000
+  const errors: number[] = []
+  const rtts: number[] = []
+  for (let i = 0; i < n; i++) {
+    rtts.push(await rttMs(sim.inferenceUrl))
+    errors.push(((await timeTtftMs(sim.inferenceUrl, promptTokens)) * speed - expectedMs) / expectedMs)
+  }
+  const lateness = sim.lateness()!
+  await sim.close()
+  return { speed, expectedMs, medianErr: median(errors), maxErr: Math.max(...errors.map(Math.abs)), rttMs: median(rtts), lateMeanMs: lateness.meanMs, lateMaxMs: lateness.maxMs }
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
+
+describe('wall clock speed mapping (simulated = measured × speed)', () => {
+  it('holds TTFT ≥ 100 ms simulated within 2% plus the measured transport term, and prints the figures', async () => {
+    const rows = []
+    // 900 prompt tokens → one 100 ms prefill step under the test plan.
+    for (const speed of [1, 2, 5, 10]) rows.push(await measure(speed, 900, 8))
+    console.log(`TTFT ${rows[0]!.expectedMs.toFixed(1)} ms simulated, lone requests over loopback HTTP (undici):`)
+    for (const r of rows) {
+      console.log(`  speed ${String(r.speed).padStart(2)}: error median ${pct(r.medianErr)} max |${pct(r.maxErr)}| · loopback RTT ${r.rttMs.toFixed(2)} ms (= ${pct((r.rttMs * r.speed) / r.expectedMs)} after ×speed) · clock lateness mean ${r.lateMeanMs.toFixed(3)} ms max ${r.lateMaxMs.toFixed(2)} ms`)
+    }
+    for (const r of rows) {
+      // Never early: the simulator cannot answer before the simulated time.
+      expect(r.medianErr).toBeGreaterThan(-0.02)
+      expect(Math.abs(r.medianErr)).toBeLessThan(0.02 + (r.speed * r.rttMs) / r.expectedMs)
+    }
+  }, 30_000)
+})
