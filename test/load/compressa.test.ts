@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { hasCode } from '../../src/errors.js'
 import { compressaDefaultConfigPath, loadCompressaConfig, parseCompressaConfig, runWorkload } from '../../src/load/index.js'
 import { summarize } from '../../src/metrics/index.js'
-import { startFakeVllm, type Started } from './helpers/server.js'
+import { startFakeVllm, type FakeVllm } from './helpers/server.js'
 
 const CONFIG = `
 - model_name: Qwen/Qwen2.5-7B-Instruct
@@ -30,7 +30,7 @@ const CONFIG = `
   max_tokens: 4
 `
 
-let server: Started | undefined
+let server: FakeVllm | undefined
 let dir: string | undefined
 afterEach(async () => {
   await server?.close()
@@ -125,7 +125,7 @@ describe('compressa-perf YAML', () => {
     expect(fileBodies.every((b) => b.temperature === 0.8 && b.stream === true && b.stream_options.include_usage === true)).toBe(true)
     expect(fileBodies).toHaveLength(3)
     expect(fileBodies.every((b) => ['first prom', 'second, qu', 'third'].includes(b.messages[0].content))).toBe(true)
-    const generated = server.bodies.filter((b) => b?.max_tokens === 5).map((b) => b.messages[0].content as string)
+    const generated: string[] = server.bodies.filter((b) => b?.max_tokens === 5).map((b) => b.messages[0].content as string)
     expect(generated.every((p) => p.length === 400 && /^[0-2] /.test(p))).toBe(true)
   })
 })

@@ -108,7 +108,9 @@ export async function writeEvents(res: ServerResponse, events: string[], delayMs
 }
 
 /** A vLLM-like OpenAI server: /v1/models, and streams `max_tokens` tokens after `prefillMs`, `tokenMs` apart. */
-export async function startFakeVllm(options: { prefillMs?: number; tokenMs?: number; maxTokens?: number } = {}): Promise<Started & { inFlightMax: number; bodies: any[] }> {
+export type FakeVllm = Started & { readonly inFlightMax: number; bodies: any[] }
+
+export async function startFakeVllm(options: { prefillMs?: number; tokenMs?: number; maxTokens?: number } = {}): Promise<FakeVllm> {
   let inFlight = 0
   const state = { inFlightMax: 0, bodies: [] as any[] }
   const started = await startHttp((req, res, body) => {
@@ -136,10 +138,12 @@ export async function startFakeVllm(options: { prefillMs?: number; tokenMs?: num
     }
     setTimeout(next, options.prefillMs ?? 5)
   })
-  return Object.assign(started, {
+  return {
+    url: started.url,
+    close: started.close,
     get inFlightMax() {
       return state.inFlightMax
     },
     bodies: state.bodies,
-  })
+  }
 }
