@@ -23,11 +23,16 @@ export async function startTestSim(options: SimulatorOptions = {}): Promise<Simu
   return sim
 }
 
-export async function postJson(url: string, body: unknown, init: RequestInit = {}): Promise<Response> {
+/** A fetch Response whose `json()` is loosely typed (tests inspect arbitrary bodies). */
+export interface JsonResponse extends Response {
+  json(): Promise<any>
+}
+
+export async function postJson(url: string, body: unknown, init: RequestInit = {}): Promise<JsonResponse> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body), ...init })
 }
 
-export async function up(sim: SimulatorHandle, model = 'test/model', args: string[] = [], path = 'up'): Promise<Response> {
+export async function up(sim: SimulatorHandle, model = 'test/model', args: string[] = [], path = 'up'): Promise<JsonResponse> {
   return postJson(`${sim.mgmtUrl}/api/v1/inference/${path}`, { model, dtype: 'float16', additional_args: args })
 }
 
