@@ -32,10 +32,12 @@ export interface MlnodeClientOptions {
 }
 
 export interface ResolvedMlnodeClientOptions {
+  /** The management URL with credentials removed (the raw one stays private to the client). */
   url: string
   requestTimeoutMs: number
   upTimeoutMs: number
-  headers: Record<string, string>
+  /** Names of the extra headers (their values may be secrets and stay private). */
+  headerNames: readonly string[]
 }
 
 /** Per-call overrides. */
@@ -57,17 +59,19 @@ export class MlnodeClient {
   /** Management URL with credentials removed: the only form that appears in messages. */
   readonly displayUrl: string
   readonly #endpoint: Endpoint
+  readonly #headers: Record<string, string>
   readonly #pools = new Map<string, Pool>()
 
   constructor(options: MlnodeClientOptions) {
-    this.options = {
-      url: options.url,
-      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-      upTimeoutMs: options.upTimeoutMs ?? 20 * 60_000,
-      headers: { ...options.headers },
-    }
     this.#endpoint = parseEndpoint(options.url, 'MLNode URL')
     this.displayUrl = this.#endpoint.display
+    this.options = {
+      url: this.displayUrl,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      upTimeoutMs: options.upTimeoutMs ?? 20 * 60_000,
+      headerNames: Object.keys(options.headers ?? {}),
+    }
+    this.#headers = { ...options.headers }
   }
 
   #pool(endpoint: Endpoint): Pool {
@@ -93,7 +97,7 @@ export class MlnodeClient {
       path,
       body: control.body,
       timeoutMs: control.timeoutMs ?? this.options.requestTimeoutMs,
-      headers: this.options.headers,
+      headers: this.#headers,
       ...(control.signal === undefined ? {} : { signal: control.signal }),
     })
     const { statusCode, json, text } = answer

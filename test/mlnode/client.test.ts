@@ -175,6 +175,7 @@ describe('MlnodeClient: credentials', () => {
       { url: (f) => `http://admin:s3cret-pw@127.0.0.1:${f.port}/?token=tok-abc123`, requestTimeoutMs: 100 },
     )
     expect(client.displayUrl).not.toMatch(/s3cret|tok-abc123/)
+    expect(JSON.stringify(client.options)).not.toMatch(/s3cret|tok-abc123/)
     const messages = [(await rejection(client.upAsync(REQUEST))).message, (await rejection(client.state())).message]
     for (const message of messages) {
       expect(message).not.toMatch(/s3cret|tok-abc123|admin:/)
@@ -182,5 +183,24 @@ describe('MlnodeClient: credentials', () => {
     }
     expect(fake.requests[0]!.url).toBe('/api/v1/inference/up/async?token=tok-abc123')
     expect(fake.requests[0]!.authorization).toBe(`Basic ${Buffer.from('admin:s3cret-pw').toString('base64')}`)
+  })
+})
+
+describe('MlnodeClient: extra headers', () => {
+  it('sends them on every request and keeps their values out of options', async () => {
+    let seen: string | undefined
+    const fake = await startFakeMlnode({
+      'GET /api/v1/state': (req, res) => {
+        seen = req.headers['x-proxy-auth'] as string | undefined
+        json(res, 200, { state: 'STOPPED' })
+      },
+    })
+    cleanups.push(() => fake.close())
+    const client = new MlnodeClient({ url: fake.url, headers: { 'x-proxy-auth': 'hdr-secret-1' } })
+    cleanups.push(() => client.close())
+    await client.state()
+    expect(seen).toBe('hdr-secret-1')
+    expect(client.options.headerNames).toEqual(['x-proxy-auth'])
+    expect(JSON.stringify(client.options)).not.toContain('hdr-secret-1')
   })
 })

@@ -1,0 +1,255 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { MlnodeClient, type ReadyProgress, type WaitUntilReadyOptions } from '../../src/mlnode/index.js'
+import { hang, healthyRoutes, json, sequence, startFakeMlnode, type FakeMlnode, type Handler } from './fake-mlnode.js'
+
+const MODEL = 'Qwen/QwQ-32B'
+const REQUEST = { model: MODEL, dtype: 'float16', additional_args: ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8', '--tensor-parallel-size', '4'] }
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function setup(routes: Record<string, Handler>, options: { requestTimeoutMs?: number; url?: (fake: FakeMlnode) => string } = {}) {
+  const fake = await startFakeMlnode(routes)
+  cleanups.push(() => fake.close())
+  const client = new MlnodeClient({ url: options.url?.(fake) ?? fake.url, requestTimeoutMs: options.requestTimeoutMs ?? 2_000 })
+  cleanups.push(() => client.close())
+  return { fake, client }
+}
+
+/** A fake monotonic clock that sleeping advances: polls run instantly, deadlines still bite. */
+function fakeClock(): Pick<WaitUntilReadyOptions, 'now' | 'sleep'> & { elapsedMs: () => number } {
+  let t = 0
+  return {
+    now: () => t,
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) throw new Error('aborted')
+      t += ms
+      await new Promise((resolve) => setImmediate(resolve))
+    },
+    elapsedMs: () => t,
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error & { code: string; details: Record<string, unknown> }> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error & { code: string; details: Record<string, unknown> }
+  }
+  throw new Error('expected a rejection')
+}
+
+const base = { request: REQUEST, tp: 4, pp: 1, variant: 'tp4-pp1', pollIntervalMs: 1_000 }
+
+describe('waitUntilReady: success', () => {
+  it('waits through INFERENCE-while-loading and staggered replicas, then /v1/models', async () => {
+    // 8 GPUs, TP4 → 2 replicas; they come up one after the other (replica i starts 5*i s later).
+    const { fake, client } = await setup(healthyRoutes({ model: MODEL, gpus: 8, replicas: [0, 1, 1, 2] }))
+    const progress: ReadyProgress[] = []
+    const result = await client.waitUntilReady({ ...base, ...fakeClock(), onProgress: (p) => progress.push(p) })
+    expect(result).toEqual({ elapsedS: expect.any(Number), replicas: 2, expectedReplicas: 2, replicasObserved: true, gpuCount: 8 })
+    // state said INFERENCE on every poll, yet we kept polling up/status until completed.
+    expect(fake.count('GET /api/v1/inference/up/status')).toBe(3)
+    expect(progress.filter((p) => p.phase === 'starting').map((p) => [p.state, p.status])).toEqual([
+      ['INFERENCE', 'in_progress'],
+      ['INFERENCE', 'in_progress'],
+      ['INFERENCE', 'completed'],
+    ])
+    expect(progress.filter((p) => p.phase === 'replicas').map((p) => p.healthyReplicas)).toEqual([0, 1, 1, 2])
+    // /v1/models only once every replica was healthy.
+    const order = fake.requests.map((r) => r.url.split('?')[0])
+    expect(order.indexOf('/v1/models')).toBeGreaterThan(order.lastIndexOf('/api/v1/inference/pow/status'))
+    expect(JSON.parse(fake.requests[0]!.body)).toEqual(REQUEST)
+  })
+
+  it('caps replicas at 128 and floors GPUs / (TP*PP)', async () => {
+    const { client } = await setup(healthyRoutes({ model: MODEL, gpus: 200, replicas: [128] }))
+    const result = await client.waitUntilReady({ ...base, tp: 1, ...fakeClock() })
+    expect(result.expectedReplicas).toBe(128)
+  })
+
+  it('older MLNode without pow/status: replicas not observable, still checks /v1/models', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [] })
+    delete routes['GET /api/v1/inference/pow/status']
+    const { fake, client } = await setup(routes)
+    const result = await client.waitUntilReady({ ...base, ...fakeClock() })
+    expect(result).toMatchObject({ replicasObserved: false, expectedReplicas: 2, gpuCount: 8 })
+    expect(fake.count('GET /v1/models')).toBe(1)
+  })
+
+  it('retries /v1/models on 503 "No vLLM backend available" and accepts a --served-model-name', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['GET /v1/models'] = sequence(
+      [503, { detail: 'No vLLM backend available' }],
+      [502, { detail: 'vLLM connection failed' }],
+      [200, { data: [{ id: 'qwq' }] }],
+    )
+    const { fake, client } = await setup(routes)
+    const request = { ...REQUEST, additional_args: [...REQUEST.additional_args, '--served-model-name', 'qwq'] }
+    await client.waitUntilReady({ ...base, request, ...fakeClock() })
+    expect(fake.count('GET /v1/models')).toBe(3)
+  })
+
+  it('checks /v1/models on a separate inference URL', async () => {
+    const inference = await startFakeMlnode({ 'GET /v1/models': sequence([200, { data: [{ id: MODEL }] }]) })
+    cleanups.push(() => inference.close())
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    delete routes['GET /v1/models']
+    const { client } = await setup(routes)
+    await client.waitUntilReady({ ...base, inferenceUrl: `${inference.url}/v1`, ...fakeClock() })
+    expect(inference.count('GET /v1/models')).toBe(1)
+  })
+})
+
+describe('waitUntilReady: failures', () => {
+  it('409 on up/async: something is already running', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['POST /api/v1/inference/up/async'] = sequence([409, { detail: 'Inference is already running or starting' }])
+    const { client } = await setup(routes)
+    const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
+    expect(error.code).toBe('MLNB_DEPLOY_FAILED')
+    expect(error.message).toMatch(/^Deploy of Qwen\/QwQ-32B variant tp4-pp1 \(tp=4 pp=1\) at http:\/\/127\.0\.0\.1:\d+ failed/)
+    expect(error.message).toMatch(/already running or starting \(HTTP 409/)
+  })
+
+  it('old-style HTTP 200 ERROR on up/async', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['POST /api/v1/inference/up/async'] = sequence([200, { status: 'ERROR', message: 'Model download failed' }])
+    const { client } = await setup(routes)
+    const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
+    expect(error.code).toBe('MLNB_DEPLOY_FAILED')
+    expect(error.message).toMatch(/Model download failed/)
+  })
+
+  it('up/status failed → deploy failed with MLNode error text', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['GET /api/v1/inference/up/status'] = sequence(
+      [200, { status: 'in_progress', is_starting: true, is_running: false }],
+      [200, { status: 'failed', is_starting: false, is_running: false, error: 'vLLM process exited prematurely: None' }],
+    )
+    const { client } = await setup(routes)
+    const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
+    expect(error.code).toBe('MLNB_DEPLOY_FAILED')
+    expect(error.message).toMatch(/up\/status is failed: vLLM process exited prematurely: None/)
+  })
+
+  it('failed start, then connection refused = container restart; the client works again once it is back', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    let fake!: FakeMlnode
+    let closing: Promise<void> | undefined
+    routes['GET /api/v1/inference/up/status'] = (_req, res) => {
+      json(res, 200, { status: 'in_progress', is_starting: true, is_running: false })
+      // MLNode exits after 3 failed health checks: the port stops answering.
+      closing ??= new Promise((resolve) => setImmediate(() => void fake.close().then(resolve)))
+    }
+    const started = await setup(routes)
+    fake = started.fake
+    const error = await rejection(started.client.waitUntilReady({ ...base, ...fakeClock() }))
+    expect(error.code).toBe('MLNB_DEPLOY_FAILED')
+    expect(error.message).toMatch(/connection refused while .*container restarted/)
+    await closing
+    // The container comes back on the same port with its state reset.
+    await fake.reopen({
+      'GET /api/v1/state': sequence([200, { state: 'STOPPED' }]),
+      'GET /api/v1/inference/up/status': sequence([200, { status: 'not_started', is_starting: false, is_running: false }]),
+    })
+    expect((await started.client.state()).state).toBe('STOPPED')
+    expect((await started.client.upStatus()).status).toBe('not_started')
+  })
+
+  it('up/status back to not_started after in_progress = container restarted between polls', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['GET /api/v1/inference/up/status'] = sequence(
+      [200, { status: 'in_progress', is_starting: true, is_running: false }],
+      [200, { status: 'not_started', is_starting: false, is_running: false }],
+    )
+    const { client } = await setup(routes)
+    const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
+    expect(error.code).toBe('MLNB_DEPLOY_FAILED')
+    expect(error.message).toMatch(/went back to not_started/)
+  })
+
+  it('overall deadline while replicas never all come up', async () => {
+    const { client } = await setup(healthyRoutes({ model: MODEL, gpus: 8, replicas: [0, 1] }))
+    const clock = fakeClock()
+    const error = await rejection(client.waitUntilReady({ ...base, ...clock, deadlineMs: 30_000 }))
+    expect(error.code).toBe('MLNB_DEPLOY_TIMEOUT')
+    expect(error.message).toMatch(/not ready within the 30 s deadline \(last seen: 1\/2 healthy replicas on pow\/status\)/)
+    expect(clock.elapsedMs()).toBe(30_000)
+  })
+
+  it('a hung up/status poll times out, naming method and path', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['GET /api/v1/inference/up/status'] = hang
+    const { client } = await setup(routes, { requestTimeoutMs: 150 })
+    const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
+    expect(error.code).toBe('MLNB_MLNODE_TIMEOUT')
+    expect(error.message).toMatch(/Qwen\/QwQ-32B variant tp4-pp1.*Request timed out: GET \/api\/v1\/inference\/up\/status/)
+  })
+
+  it('bad body on up/status keeps its code and names model and variant', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['GET /api/v1/inference/up/status'] = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{"status": "in_pro')
+    }
+    const { client } = await setup(routes)
+    const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
+    expect(error.code).toBe('MLNB_MLNODE_BAD_BODY')
+    expect(error.message).toMatch(/Qwen\/QwQ-32B variant tp4-pp1/)
+  })
+
+  it('abort signal while polling (real timers)', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['GET /api/v1/inference/up/status'] = sequence([200, { status: 'in_progress', is_starting: true, is_running: false }])
+    const { client } = await setup(routes)
+    const controller = new AbortController()
+    const progress: ReadyProgress[] = []
+    const error = await rejection(
+      client.waitUntilReady({
+        ...base,
+        pollIntervalMs: 20,
+        signal: controller.signal,
+        onProgress: (p) => {
+          progress.push(p)
+          if (progress.length === 3) controller.abort()
+        },
+      }),
+    )
+    expect(error.code).toBe('MLNB_ABORTED')
+    expect(error.message).toMatch(/Qwen\/QwQ-32B variant tp4-pp1/)
+  })
+
+  it('abort signal during a hung call', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['GET /health'] = hang
+    const { client } = await setup(routes, { requestTimeoutMs: 10_000 })
+    const controller = new AbortController()
+    const waiting = client.waitUntilReady({
+      ...base,
+      ...fakeClock(),
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.status === 'completed') setTimeout(() => controller.abort(), 30)
+      },
+    })
+    expect((await rejection(waiting)).code).toBe('MLNB_ABORTED')
+  })
+
+  it('TP*PP above the GPUs MLNode reports', async () => {
+    const { client } = await setup(healthyRoutes({ model: MODEL, gpus: 4, replicas: [1] }))
+    const error = await rejection(client.waitUntilReady({ ...base, tp: 8, ...fakeClock() }))
+    expect(error).toMatchObject({ code: 'MLNB_DEPLOY_FAILED', message: expect.stringMatching(/TP\*PP = 8 exceeds the 4 GPUs/) })
+  })
+
+  it('never shows credentials of the URL in deploy errors', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    routes['POST /api/v1/inference/up/async'] = sequence([500, { detail: 'boom' }])
+    const { client } = await setup(routes, { url: (f) => `http://ops:hunter2-pw@127.0.0.1:${f.port}/?token=tok-xyz789` })
+    const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
+    expect(error.code).toBe('MLNB_DEPLOY_FAILED')
+    expect(error.message).not.toMatch(/hunter2|tok-xyz789|ops:/)
+    expect(JSON.stringify(error.details)).not.toMatch(/hunter2|tok-xyz789|ops:/)
+  })
+})
