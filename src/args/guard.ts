@@ -5,7 +5,7 @@
  */
 import { MlnodeBenchError, redact } from '../errors.js'
 import { classifyArg } from './classify.js'
-import { describeIssue, parseVllmArgs, scanVllmArgs, type ArgValue, type ParsedArgs } from './parse.js'
+import { describeIssue, parseVllmArgs, scanVllmArgs, showToken, type ArgValue, type ParsedArgs } from './parse.js'
 
 export type GuardViolationKind = 'missing' | 'changed' | 'forbidden' | 'unknown' | 'dtype'
 
@@ -89,8 +89,8 @@ export function guardVariant(input: GuardVariantInput): GuardViolation[] {
       issue.candidates !== undefined &&
       issue.candidates.every((c) => classifyArg(c, { allow }) === 'inference' || mandatory.values.has(c))
     add(
-      { kind: allInference ? 'forbidden' : 'unknown', arg: issue.token },
-      `${describeIssue(issue, 'the variant args')}; expected a tunable arg, actual '${issue.token}'`,
+      { kind: allInference ? 'forbidden' : 'unknown', arg: showToken(issue.token) },
+      `${describeIssue(issue, 'the variant args')}; expected a tunable arg, actual '${showToken(issue.token)}'`,
     )
   }
 

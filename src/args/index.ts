@@ -1,5 +1,5 @@
 // vLLM args as data: parse, normalise, classify, guard, GPU layout.
-export { parseVllmArgs, scanVllmArgs, toMlnodeArgs, canonicalJsonText } from './parse.js'
+export { parseVllmArgs, scanVllmArgs, toMlnodeArgs, canonicalJsonText, showToken } from './parse.js'
 export type { ArgValue, ParsedArgs, ParseVllmArgsOptions, ArgOccurrence, ArgIssue, ScannedArgs } from './parse.js'
 export { parallelismOf } from './parallelism.js'
 export type { Parallelism } from './parallelism.js'

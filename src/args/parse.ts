@@ -208,10 +208,19 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value)
 }
 
+/** `-api-key=sk-…`-like tokens: the part after `=` is never echoed. */
+const SECRET_TOKEN = /^(-{1,2}[^=]*(?:api[-_]?key|token|secret|password)[^=]*=).+$/i
+
+/** A token as it may appear in a message: secrets after `=` masked, URL credentials redacted. */
+export function showToken(token: string): string {
+  return redact(token.replace(SECRET_TOKEN, '$1***'))
+}
+
 /** Formats one issue: "token #3 '--quant' (source): reason". Values pass through `redact`. */
 export function describeIssue(issue: ArgIssue, source: string | undefined): string {
   const where = source === undefined ? '' : ` in ${source}`
-  return redact(`token #${issue.index + 1} '${issue.token}'${where}: ${issue.reason}`)
+  const token = showToken(issue.token)
+  return redact(`token #${issue.index + 1} '${token}'${where}: ${issue.reason.split(issue.token).join(token)}`)
 }
 
 /**
@@ -227,7 +236,7 @@ export function parseVllmArgs(tokens: readonly string[], options: ParseVllmArgsO
     throw new MlnodeBenchError('MLNB_ARGS_PARSE', `${head}:\n${lines.join('\n')}`, {
       details: {
         source: options.source,
-        issues: issues.map(({ index, token, reason }) => ({ index, token: redact(token), reason: redact(reason) })),
+        issues: issues.map(({ index, token, reason }) => ({ index, token: showToken(token), reason: redact(reason.split(token).join(showToken(token))) })),
       },
     })
   }

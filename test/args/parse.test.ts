@@ -159,3 +159,12 @@ describe('option table', () => {
     }
   })
 })
+
+describe('secrets in parse errors', () => {
+  it('masks the value of a secret-looking token', () => {
+    const error = parseError(['-api-key=sk-live-123456'])
+    expect(error.message).not.toContain('sk-live-123456')
+    expect(error.message).toContain("'-api-key=***'")
+    expect(JSON.stringify((error as unknown as { details: unknown }).details)).not.toContain('sk-live-123456')
+  })
+})
