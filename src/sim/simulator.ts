@@ -55,6 +55,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     log,
     // MLNode exits after 3 failed health checks; the container restarts: ports refuse meanwhile.
     onContainerRestart: async (downS) => {
+      // Let answers already settled (the blocking `up`'s 500) reach their sockets first: on the
+      // virtual clock the exit follows the failure within the same tick.
+      await new Promise((resolve) => setImmediate(resolve))
       if (closed) return
       log('MLNode exited; container restarting')
       await Promise.all([mgmt.close(), inference.close()])
