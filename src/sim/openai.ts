@@ -10,7 +10,7 @@ import type { Deployment } from './deployment.js'
 import { readBody, sendJson } from './http.js'
 import { createRng, hashString } from './rng.js'
 import { chatPromptTokens, createWordStream, drawOutputTokens, estimateTokens } from './text.js'
-import { chatRoleChunk, fullResponse, modelList, sse, SSE_DONE, tokenChunk, usageChunk, usageOf, vllmError, type ApiKind, type ChunkHeader } from './vllm-format.js'
+import { chatRoleChunk, createTokenChunkWriter, fullResponse, modelList, sse, SSE_DONE, usageChunk, usageOf, vllmError, type ApiKind, type ChunkHeader } from './vllm-format.js'
 
 /** What the OpenAI handlers need from the simulator. */
 export interface InferenceContext {
@@ -168,6 +168,7 @@ async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessa
   // vLLM's default max_tokens: whatever the context leaves.
   const draw = drawOutputTokens({ maxTokens: parsed.maxTokens ?? maxModelLen - parsed.promptTokens, key: parsed.promptKey, seed: ctx.seed, ignoreEos: parsed.ignoreEos, minTokens: parsed.minTokens, eosPerToken: ctx.eosPerToken })
   const nextWord = createWordStream(parsed.promptKey, ctx.seed)
+  const chunkOf = createTokenChunkWriter(kind, header)
   const id = `req-${number}`
   let finished = false
   const words: string[] = []
@@ -188,7 +189,7 @@ async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessa
       }
       const last = count === draw.tokens
       const first = count === 1 && kind === 'chat' ? sse(chatRoleChunk(header)) : ''
-      res.write(first + sse(tokenChunk(kind, header, word, last ? draw.finishReason : null)))
+      res.write(first + chunkOf(word, last ? draw.finishReason : null))
     },
     onFinish() {
       finished = true

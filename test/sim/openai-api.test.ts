@@ -143,3 +143,15 @@ describe('simulated OpenAI API (vLLM format)', () => {
     expect((await postJson(`${sim.inferenceUrl}/v1/chat/completions`, chat())).status).toBe(503)
   })
 })
+
+describe('fast chunk serialization', () => {
+  it('is byte-identical to serializing the chunk object', async () => {
+    const { createTokenChunkWriter, sse, tokenChunk } = await import('../../src/sim/vllm-format.js')
+    const h = { id: 'chatcmpl-1', created: 1, model: 'm"odel' }
+    for (const kind of ['chat', 'completion'] as const) {
+      const write = createTokenChunkWriter(kind, h)
+      for (const text of [' word', ' "quoted"\n', ''])
+        for (const fin of [null, 'length', 'stop'] as const) expect(write(text, fin)).toBe(sse(tokenChunk(kind, h, text, fin)))
+    }
+  })
+})
