@@ -13,6 +13,8 @@ import type { DeployRequest } from './variant.js'
 export interface MlnodeContext {
   deployment: Deployment
   hardware: HardwareProfile
+  /** MLNode generation imitated (see SimulatorOptions.api). */
+  api: 'current' | 'legacy'
   /** The `simulator` field of /health. */
   simulatorInfo(): Record<string, unknown>
 }
@@ -108,8 +110,15 @@ export async function handleMlnode(ctx: MlnodeContext, req: IncomingMessage, res
   switch (route) {
     case 'POST /api/v1/inference/up':
     case 'POST /api/v1/inference/up/async': {
+      if (ctx.api === 'legacy' && path.endsWith('/async')) return false
       const init = validateInit(await readBody(req))
       if (!init.ok) return send(res, 422, { detail: init.detail })
+      if (ctx.api === 'legacy') {
+        // Old routes.py: stop whatever runs, start, and report failure in a 200 body.
+        if (d.isRunning || d.isStarting) d.stop()
+        const result = await d.start(init.value)
+        return result.ok ? send(res, 200, { status: 'OK' }) : send(res, 200, { status: 'ERROR', message: result.error })
+      }
       const conflict = d.conflict()
       if (conflict !== undefined) return send(res, 409, { detail: conflict })
       const outcome = d.start(init.value)
@@ -118,6 +127,7 @@ export async function handleMlnode(ctx: MlnodeContext, req: IncomingMessage, res
       return result.ok ? send(res, 200, { status: 'OK' }) : send(res, 500, { detail: result.error })
     }
     case 'GET /api/v1/inference/up/status':
+      if (ctx.api === 'legacy') return false
       return send(res, 200, upStatusBody(d))
     case 'POST /api/v1/inference/down':
     case 'POST /api/v1/stop':

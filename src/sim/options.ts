@@ -42,6 +42,13 @@ export interface SimulatorOptions {
   eosPerToken?: number
   /** Wall clock: real ms before an event spent polling instead of trusting setTimeout. @default 1.5 */
   spinMs?: number
+  /**
+   * Which MLNode generation to imitate. 'legacy' (before late 2025): no up/async or up/status
+   * routes, `up` on a running deployment restarts it instead of answering 409, and a failed `up`
+   * answers HTTP 200 `{"status":"ERROR","message":…}` (domain.md §3: clients must handle both).
+   * @default 'current'
+   */
+  api?: 'current' | 'legacy'
   /** Turns deploy requests into variants. @default the src/args + src/model planner */
   planner?: VariantPlanner
   /** Receives MLNode-style log lines ("instances to start: N", …). @default none */
@@ -60,6 +67,7 @@ export interface ResolvedSimulatorOptions {
   timings: LifecycleTimings
   eosPerToken: number
   spinMs: number
+  api: 'current' | 'legacy'
   planner: VariantPlanner | undefined
   log: ((line: string) => void) | undefined
 }
@@ -83,6 +91,11 @@ export function slowdownFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return v
 }
 
+function resolveApi(api: SimulatorOptions['api']): 'current' | 'legacy' {
+  if (api === undefined || api === 'current' || api === 'legacy') return api ?? 'current'
+  throw new MlnodeBenchError('MLNB_CONFIG', `Simulator option api must be 'current' or 'legacy', got ${String(api)}`, { details: { option: 'api', value: api } })
+}
+
 export function resolveSimulatorOptions(options: SimulatorOptions = {}): ResolvedSimulatorOptions {
   const clock = options.clock ?? 'wall'
   if (clock !== 'wall' && clock !== 'virtual') throw new MlnodeBenchError('MLNB_CONFIG', `Simulator option clock must be 'wall' or 'virtual', got ${String(clock)}`)
@@ -104,6 +117,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     },
     eosPerToken: positive('eosPerToken', options.eosPerToken, DEFAULT_EOS_PER_TOKEN),
     spinMs: positive('spinMs', options.spinMs, 1.5),
+    api: resolveApi(options.api),
     planner: options.planner,
     log: options.log,
   }

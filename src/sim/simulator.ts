@@ -81,12 +81,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const mlnodeCtx: MlnodeContext = {
     deployment,
     hardware,
+    api: o.api,
     simulatorInfo: () => ({
       speed: o.clock === 'virtual' ? null : o.speed,
       clock: o.clock,
       hardware: hardware.id,
       slowdown: o.slowdown,
       seed: o.seed,
+      api: o.api,
       // Real ms by which paced events ran late: × speed is the simulated error it adds.
       ...(clock instanceof WallClock ? { lateness: clock.lateness() } : {}),
     }),

@@ -140,3 +140,20 @@ describe('simulated MLNode management API', () => {
     expect(health.body.status).toBe('unhealthy')
   })
 })
+
+describe('legacy MLNode (before late 2025)', () => {
+  it('has no async routes, restarts on up instead of 409, and reports failure as 200 ERROR', async () => {
+    const sim = await startTestSim({ clock: 'virtual', api: 'legacy' })
+    expect((await up(sim, 'test/model', [], 'up/async')).status).toBe(404)
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).status).toBe(404)
+    const first = await up(sim, 'test/model', ['-tp', '2'])
+    expect(await first.json()).toEqual({ status: 'OK' })
+    const again = await up(sim, 'test/model', ['-tp', '4'])
+    expect(again.status).toBe(200)
+    expect(await again.json()).toEqual({ status: 'OK' })
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body.backends).toHaveLength(2)
+    const failed = await up(sim, 'bad/model')
+    expect(failed.status).toBe(200)
+    expect(await failed.json()).toEqual({ status: 'ERROR', message: 'vLLM process exited prematurely: None' })
+  })
+})
