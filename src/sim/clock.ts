@@ -14,6 +14,7 @@
 /** Cancels a scheduled event; a no-op once it ran. */
 export type CancelFn = () => void
 
+/** A clock of simulated seconds that runs scheduled events (virtual or wall-paced). */
 export interface SimClock {
   readonly kind: 'virtual' | 'wall'
   /** Wall-clock speed-up factor (simulated seconds per real second); Infinity for virtual. */

@@ -16,6 +16,7 @@ import type { CancelFn, SimClock } from './clock.js'
 import { Replica } from './replica.js'
 import type { DeployRequest, PlannedVariant, VariantPlanner } from './variant.js'
 
+/** `status` of GET /api/v1/inference/up/status. */
 export type UpStatus = 'not_started' | 'in_progress' | 'completed' | 'failed' | 'cancelled'
 
 /** Simulated-time knobs of the MLNode life cycle. */
@@ -35,6 +36,7 @@ export interface LifecycleTimings {
 /** The outcome a blocking `up` waits for. */
 export type UpOutcome = { ok: true } | { ok: false; error: string }
 
+/** What a Deployment needs from the simulator. */
 export interface DeploymentOptions {
   clock: SimClock
   timings: LifecycleTimings
@@ -50,6 +52,7 @@ export interface DeploymentOptions {
 /** vLLM's own message when its process dies during start-up, whatever the cause. */
 export const VLLM_EXIT_ERROR = 'vLLM process exited prematurely: None'
 
+/** The one inference deployment of a simulated MLNode and its life cycle. */
 export class Deployment {
   status: UpStatus = 'not_started'
   error: string | undefined

@@ -77,6 +77,7 @@ export interface EngineOptions {
   slowdown?: number
 }
 
+/** One vLLM instance's scheduler and step loop on a SimClock (see the file header). */
 export class Engine {
   private readonly running: Sequence[] = []
   private readonly waiting: Sequence[] = []

@@ -9,6 +9,7 @@ export interface SimHeaders {
   'x-mlnode-sim-hardware': string
 }
 
+/** Sends a JSON body with its length (no-op once the response started or the socket died). */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return
   const text = JSON.stringify(body)
@@ -35,6 +36,7 @@ export function readBody(req: IncomingMessage, limitBytes = 32 * 1024 * 1024): P
   })
 }
 
+/** A request handler of RestartableServer. */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
 
 /**

@@ -1,13 +1,24 @@
 /**
  * Embedded MLNode + vLLM simulator (the default target when no MLNODE_URL is set).
  *
- * Clocks and the speed mapping: with `clock: 'wall'` and `speed: K`, simulated time runs K times
- * faster than real time, so any duration a client measures maps back to simulated seconds as
- * `simulatedS = measuredS × K` (TTFT, ITL, E2EL alike; throughputs divide by K). The client's
- * own overhead (loopback HTTP, timer lateness, ~0.3–1 ms per event) is multiplied by K too:
- * see test/sim/speed-accuracy.test.ts for the measured error and the speed limit it implies.
- * `clock: 'virtual'` runs events as fast as the CPU allows (functional tests); `simulateRequests`
- * runs the same engine without sockets for `predict`.
+ * - `startSimulator(options)` serves MLNode's management API and the OpenAI API (vLLM's format,
+ *   one token per SSE chunk) on two loopback ports; `mlnode-bench sim` runs it from the shell.
+ * - `simulateRequests(input)` runs the same engine on a virtual clock without sockets (`predict`).
+ *
+ * Clocks and the speed mapping. With `clock: 'wall'` and `speed: K`, simulated time runs K times
+ * faster than real time, so a duration measured by a client maps back to simulated seconds as
+ * `simulatedS = measuredS × K` (TTFT, ITL, TPOT, E2EL alike; rates in tokens/s divide by K).
+ * The simulator itself paces events to within a fraction of a millisecond when it has CPU (its
+ * lateness is reported in /health `simulator.lateness`); what remains is the client + loopback
+ * overhead ε of any HTTP measurement (~1–2 ms per request on the 2-core CI box), which the
+ * mapping multiplies by K. Keeping TTFT within 2% therefore needs K ≤ 0.02 × TTFT / ε:
+ * K ≤ 1 for TTFT ≥ 100 ms with ε ≈ 2 ms (K ≤ 2 with ε ≈ 1 ms), K ≤ 10 for TTFT ≥ 1 s.
+ * test/sim/speed-accuracy.test.ts measures it; test/sim/bench-sim.ts prints throughput figures.
+ * `clock: 'virtual'` runs events as fast as the CPU allows (functional tests; timings are then
+ * meaningless over HTTP, and responses carry `x-mlnode-sim-speed: virtual`).
+ *
+ * Every response carries `x-mlnode-sim: 1`, `x-mlnode-sim-speed: K`, `x-mlnode-sim-hardware`.
+ * Times inside the simulated MLNode API (up/status `elapsed_seconds`) are simulated seconds.
  */
 export { startSimulator } from './simulator.js'
 export type { SimulatorHandle } from './simulator.js'

@@ -5,6 +5,7 @@ import type { LifecycleTimings } from './deployment.js'
 import { DEFAULT_EOS_PER_TOKEN } from './text.js'
 import type { VariantPlanner } from './variant.js'
 
+/** Options of `startSimulator` (every field optional; defaults in @default). */
 export interface SimulatorOptions {
   /** Hardware profile id (src/model catalog). @default '8xrtx-4070-ti-super' */
   hardware?: string
@@ -55,6 +56,7 @@ export interface SimulatorOptions {
   log?: (line: string) => void
 }
 
+/** SimulatorOptions with defaults applied and values checked. */
 export interface ResolvedSimulatorOptions {
   hardware: string
   speed: number
@@ -96,6 +98,10 @@ function resolveApi(api: SimulatorOptions['api']): 'current' | 'legacy' {
   throw new MlnodeBenchError('MLNB_CONFIG', `Simulator option api must be 'current' or 'legacy', got ${String(api)}`, { details: { option: 'api', value: api } })
 }
 
+/**
+ * Applies defaults and validates.
+ * @throws MlnodeBenchError 'MLNB_CONFIG' naming the bad option (or MLNODE_SIM_SLOWDOWN) and value.
+ */
 export function resolveSimulatorOptions(options: SimulatorOptions = {}): ResolvedSimulatorOptions {
   const clock = options.clock ?? 'wall'
   if (clock !== 'wall' && clock !== 'virtual') throw new MlnodeBenchError('MLNB_CONFIG', `Simulator option clock must be 'wall' or 'virtual', got ${String(clock)}`)

@@ -9,6 +9,7 @@ import { parallelismOf, parseVllmArgs } from '../args/index.js'
 import { getHardwareProfile, getModelSpec, planInstance, resolveEngineConfig } from '../model/index.js'
 import { failureMessage, instancesFor, type DeployRequest, type PlannedVariant } from './variant.js'
 
+/** Plans a deploy request on a hardware profile; never throws for a variant vLLM cannot run. */
 export function defaultPlanner(request: DeployRequest, hardwareId: string): PlannedVariant {
   const hardware = getHardwareProfile(hardwareId)
   let tp = 1

@@ -16,6 +16,7 @@ export interface RequestHandlers {
   onAbort(): void
 }
 
+/** A replica: its Engine and the HTTP callbacks of the requests it serves. */
 export class Replica {
   healthy = false
   readonly engine: Engine

@@ -20,6 +20,7 @@ export function estimateTokens(text: string): number {
  * tokens per message, and the generation prompt `<|im_start|>assistant\n` 3 more.
  */
 export const CHAT_TOKENS_PER_MESSAGE = 5
+/** See CHAT_TOKENS_PER_MESSAGE. */
 export const CHAT_GENERATION_PROMPT_TOKENS = 3
 
 /** Prompt tokens of chat messages (content as string or OpenAI content parts with `text`). */

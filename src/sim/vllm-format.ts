@@ -9,6 +9,7 @@
  * - then `data: [DONE]`.
  */
 
+/** Which OpenAI endpoint: /v1/chat/completions or /v1/completions. */
 export type ApiKind = 'chat' | 'completion'
 
 /** Token usage as vLLM reports it. */
@@ -18,6 +19,7 @@ export interface Usage {
   completion_tokens: number
 }
 
+/** vLLM's usage object. */
 export function usageOf(promptTokens: number, completionTokens: number): Usage {
   return { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens }
 }
@@ -29,10 +31,12 @@ export interface ChunkHeader {
   model: string
 }
 
+/** One server-sent event carrying `payload` (JSON-encoded unless already a string). */
 export function sse(payload: unknown): string {
   return `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`
 }
 
+/** The stream terminator vLLM sends. */
 export const SSE_DONE = 'data: [DONE]\n\n'
 
 /** The first chat chunk: role with empty content (compressa-perf's TTFT counts it). */
