@@ -65,6 +65,8 @@ export interface EngineStats {
 
 interface Sequence {
   request: EngineRequest
+  /** Simulated arrival: a step that started earlier never includes it. */
+  arrivalS: number
   computed: number
   output: number
   blocks: number
@@ -112,7 +114,7 @@ export class Engine {
   /** Queues a request at simulated time `atS` (default: the clock's now). */
   add(request: EngineRequest, atS = this.clock.nowS()): void {
     if (this.byId.has(request.id)) throw new Error(`engine: duplicate request id ${request.id}`)
-    const seq: Sequence = { request, computed: 0, output: 0, blocks: 0, aborted: false }
+    const seq: Sequence = { request, arrivalS: atS, computed: 0, output: 0, blocks: 0, aborted: false }
     const needBlocks = this.blocksFor(request.promptTokens + Math.max(1, request.outputTokens))
     if (needBlocks > this.plan.kvBlocks) {
       // vLLM refuses such a model at start-up (max_model_len > KV capacity); a plan that still
@@ -166,7 +168,7 @@ export class Engine {
   }
 
   /** Forms one step's batch; returns the scheduled (sequence, tokens) pairs. */
-  private schedule(): { scheduled: Array<[Sequence, number]>; preempted: number } {
+  private schedule(startS: number): { scheduled: Array<[Sequence, number]>; preempted: number } {
     const { maxNumBatchedTokens, maxNumSeqs, enableChunkedPrefill } = this.plan.engine
     let budget = maxNumBatchedTokens
     const scheduled: Array<[Sequence, number]> = []
@@ -198,6 +200,9 @@ export class Engine {
     if (preempted === 0) {
       while (this.waiting.length > 0 && this.running.length < maxNumSeqs && budget > 0) {
         const seq = this.waiting[0]!
+        // On the wall clock a late step-end timer can run after a request's arrival stamp:
+        // that step started (in simulated time) before the request existed.
+        if (seq.arrivalS > startS) break
         const remaining = seq.request.promptTokens + seq.output - seq.computed
         if (!enableChunkedPrefill && remaining > budget) break
         const tokens = Math.min(remaining, budget)
@@ -215,9 +220,18 @@ export class Engine {
   }
 
   private startStep(startS: number): void {
-    const { scheduled, preempted } = this.schedule()
+    const { scheduled, preempted } = this.schedule(startS)
     if (scheduled.length === 0) {
       this.busy = false
+      const head = this.waiting[0]
+      if (head !== undefined && this.running.length === 0 && head.arrivalS > startS) {
+        this.busy = true
+        this.pending = this.clock.at(head.arrivalS, () => {
+          this.pending = undefined
+          this.startStep(head.arrivalS)
+        })
+        return
+      }
       if (this.waiting.length > 0 && this.running.length === 0) {
         // Cannot happen with the admission check in add(); guard against a stalled queue anyway.
         const seq = this.waiting.shift()!

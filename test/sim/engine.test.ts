@@ -154,3 +154,20 @@ describe('simulateRequests', () => {
     expect(recs[1]!.failure).toBeUndefined()
   })
 })
+
+describe('Engine causality', () => {
+  it('never puts a request into a step that started before its arrival', () => {
+    const clock = new VirtualClock()
+    const steps: StepInfo[] = []
+    const tokens: number[] = []
+    const engine = new Engine(testPlan(), clock, { onStep: (s) => steps.push(s), onToken: (_r, _c, atS) => tokens.push(atS) })
+    engine.add({ id: 'a', promptTokens: 100, outputTokens: 1 }, 0)
+    // Added at its arrival's event time, but stamped later than the running step's end (as a
+    // wall-clock request whose handler ran while the step-end timer was late).
+    const firstEndS = testStepCostS({ prefill: [{ tokens: 100, contextBefore: 0 }], decode: [] })
+    clock.at(0.001, () => engine.add({ id: 'b', promptTokens: 100, outputTokens: 1 }, firstEndS + 0.5))
+    clock.drain()
+    expect(steps.map((s) => s.startS)).toEqual([0, firstEndS + 0.5])
+    expect(tokens[1]).toBeCloseTo(firstEndS + 0.5 + firstEndS, 12)
+  })
+})
