@@ -24,12 +24,17 @@ export function collectBenchResults(modules: ReadonlyArray<TestModule>, lookup: 
   for (const module of modules) {
     if (seen.has(module.id)) continue
     seen.add(module.id)
-    out.push(...collectModule(module, lookup))
+    out.push(...collectModule(module, lookup).map((e) => e.result))
   }
   return out
 }
 
-function collectModule(module: TestModule, lookup: RunnerTaskLookup): BenchResult[] {
+/** The BenchResult of one finished bench (undefined for a passed bench that is not ours). */
+export function benchResultOf(testCase: TestCase, lookup: RunnerTaskLookup): BenchResult | undefined {
+  return collectModule(testCase.module, lookup).find((e) => e.testId === testCase.id)?.result
+}
+
+function collectModule(module: TestModule, lookup: RunnerTaskLookup): Array<{ testId?: string; result: BenchResult }> {
   const errors = module.errors()
   // Errors thrown inside bench bodies reach the module as errors raised from tinybench's loop;
   // anything else (beforeAll, collection) failed the module itself.
@@ -37,7 +42,11 @@ function collectModule(module: TestModule, lookup: RunnerTaskLookup): BenchResul
   const moduleErrors = errors.filter((e) => !isBenchBodyError(e))
   const tests = [...module.children.allTests()]
   const threw = tests.filter((t) => lookup(t.id)?.result?.benchmark?.error !== undefined)
-  const out: BenchResult[] = []
+  const out: Array<{ testId?: string; result: BenchResult }> = []
+  const push = (test: TestCase, result: BenchResult) => out.push({ testId: test.id, result })
+  // A file that failed while being collected (e.g. the variant guard) registered no bench at all:
+  // its error still becomes a result, so JUnit, the summary and the gate all show it.
+  if (tests.length === 0) return moduleErrors.map((error) => ({ result: collectionFailure(module, error) }))
   for (const test of tests) {
     const meta = test.meta().mlnodeBench
     const benchError = lookup(test.id)?.result?.benchmark?.error
@@ -47,17 +56,31 @@ function collectModule(module: TestModule, lookup: RunnerTaskLookup): BenchResul
       // when the counts agree (benches run one after another).
       const paired = threw.length === bodyErrors.length ? bodyErrors[threw.indexOf(test)] : undefined
       const error = hasMessage(benchError) ? (benchError as SerializedError) : paired
-      out.push(failed(test, meta, meta?.status === 'failed' && meta.failure ? meta.failure : toFailure(error, 'workload', 'the bench body threw (see the vitest output above)')))
+      push(test, failed(test, meta, meta?.status === 'failed' && meta.failure ? meta.failure : toFailure(error, 'workload', 'the bench body threw (see the vitest output above)')))
     } else if (state === 'failed') {
-      out.push(failed(test, meta, meta?.failure ?? toFailure(test.result().errors?.[0], 'workload', 'the bench failed')))
+      push(test, failed(test, meta, meta?.failure ?? toFailure(test.result().errors?.[0], 'workload', 'the bench failed')))
     } else if (state === 'skipped' && moduleErrors.length > 0) {
       const failure = meta?.status === 'failed' && meta.failure ? meta.failure : toFailure(moduleErrors[0], undefined, 'the module failed before its benches ran')
-      out.push(failed(test, meta, failure))
+      push(test, failed(test, meta, failure))
     } else if (meta) {
-      out.push(state === 'skipped' && meta.status === 'passed' ? { ...meta, status: 'skipped' } : meta)
+      push(test, state === 'skipped' && meta.status === 'passed' ? { ...meta, status: 'skipped' } : meta)
     }
   }
   return out
+}
+
+function collectionFailure(module: TestModule, error: SerializedError): BenchResult {
+  const details = (error.details ?? {}) as { model?: unknown }
+  return {
+    model: typeof details.model === 'string' ? details.model : module.relativeModuleId,
+    variant: '(all variants)',
+    workload: '(suite collection)',
+    file: module.relativeModuleId,
+    status: 'failed',
+    failure: toFailure(error, 'internal', 'the suite file failed before any bench was registered'),
+    target: { kind: 'mlnode', hardware: 'unknown' },
+    args: [],
+  }
 }
 
 function failed(test: TestCase, meta: BenchResult | undefined, failure: BenchFailure): BenchResult {

@@ -8,7 +8,7 @@ import type { TestCase, TestModule } from 'vitest/node'
 import { redact } from '../src/errors.js'
 import { renderComparison } from '../src/report/comparison.js'
 import { formatNumber } from '../src/report/format.js'
-import { collectBenchResults } from './collect.js'
+import { benchResultOf, collectBenchResults } from './collect.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 
 export interface ConsoleReporterOptions {
@@ -31,7 +31,8 @@ export class ConsoleReporter extends MlnodeReporterBase {
   }
 
   onTestCaseResult(testCase: TestCase): void {
-    for (const r of collectBenchResults([testCase.module], this.lookup).filter((x) => x.workload === testCase.name && (testCase.parent.type !== 'suite' || x.variant === testCase.parent.name))) {
+    const r = benchResultOf(testCase, this.lookup)
+    if (r) {
       const subject = `${r.model} › ${r.variant} › ${r.workload}`
       if (r.status === 'failed') this.log(`✗ ${subject}: ${r.failure?.kind ?? 'failed'}: ${r.failure?.message.split('\n')[0]}`)
       else if (r.metrics) {
@@ -54,8 +55,10 @@ export class ConsoleReporter extends MlnodeReporterBase {
         this.error(`\n✗ ${module.relativeModuleId}: ${redact(String(error.message))}`)
       }
     }
+    // A bench body's error also surfaces as an unhandled rejection (vitest 4.1): shown once, above.
+    const known = new Set(results.map((r) => r.failure?.message))
     for (const error of unhandledErrors) {
-      if (!/[\\/]tinybench[\\/]/.test(error.stack ?? '')) this.error(`\n✗ unhandled: ${redact(String(error.message))}`)
+      if (!/[\\/]tinybench[\\/]/.test(error.stack ?? '') && !known.has(redact(String(error.message)))) this.error(`\n✗ unhandled: ${redact(String(error.message))}`)
     }
     const failed = results.filter((r) => r.status === 'failed').length
     this.log(`\nmlnode-bench: ${results.length - failed} passed, ${failed} failed`)

@@ -2,5 +2,7 @@
 export { JUnitReporter, type JUnitReporterOptions } from './junit.js'
 export { BaselineReporter, type BaselineReporterOptions } from './baseline.js'
 export { MarkdownReporter, type MarkdownReporterOptions } from './markdown.js'
-export { collectBenchResults, failureKindOf, type RunnerTaskLookup } from './collect.js'
+export { benchResultOf, collectBenchResults, failureKindOf, type RunnerTaskLookup } from './collect.js'
+export { ConsoleReporter, type ConsoleReporterOptions } from './console.js'
+export { ResultsJsonReporter, type ResultsJsonReporterOptions } from './results-json.js'
 export { analyseRun, type BaselineCompareOptions, type RunAnalysis } from './analysis.js'

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../src/report/atomic-write.js'
 import type { BenchResult, Provenance, RunResults } from '../src/report/model.js'
 import { resultKeyString } from '../src/report/model.js'
 import { collectProvenance } from '../src/report/provenance.js'
-import { collectBenchResults } from './collect.js'
+import { benchResultOf, collectBenchResults } from './collect.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 
 export interface ResultsJsonReporterOptions {
@@ -34,9 +34,8 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
   }
 
   onTestCaseResult(testCase: TestCase): Promise<void> {
-    for (const r of collectBenchResults([testCase.module], this.lookup).filter((x) => x.workload === testCase.name)) {
-      this.results.set(resultKeyString(r), r)
-    }
+    const r = benchResultOf(testCase, this.lookup)
+    if (r) this.results.set(resultKeyString(r), r)
     return this.write()
   }
 

@@ -72,7 +72,13 @@ export function renderComparison(results: readonly BenchResult[]): string {
   const out: string[] = []
   for (const [model, byWorkload] of groupResults(results)) {
     for (const [workload, rows] of byWorkload) {
-      const targets = [...new Set(rows.map((r) => describeTarget(r.target)))]
+      const measured = rows.filter((r) => r.metrics && r.metrics.requests.completed > 0)
+      if (measured.length === 0) {
+        // Nothing measured (a suite rejected at collection, every deploy failed…): no table, just why.
+        out.push('', `${model} · ${workload}`, ...rows.map((r) => `  ✗ ${r.variant}: ${r.failure?.message.split('\n')[0] ?? r.status}`))
+        continue
+      }
+      const targets = [...new Set(measured.map((r) => describeTarget(r.target)))]
       out.push('', `${model} · ${workload} — ${targets.join(', ')}`)
       const best = COMPARISON_COLUMNS.map((c) => {
         const values = rows.flatMap((r) => (r.status === 'passed' && r.metrics ? [c.value(r.metrics)] : [])).filter((v): v is number => v !== undefined && Number.isFinite(v))
@@ -80,7 +86,7 @@ export function renderComparison(results: readonly BenchResult[]): string {
         return values.length > 1 && new Set(values).size > 1 ? (c.better === 'lower' ? Math.min(...values) : Math.max(...values)) : undefined
       })
       const body = rows.map((r) => {
-        if (!r.metrics) return [r.variant, ...COMPARISON_COLUMNS.map((_, i) => (i === 0 ? `FAILED (${r.failure?.kind ?? 'error'})` : ''))]
+        if (!r.metrics || r.metrics.requests.completed === 0) return [r.variant, ...COMPARISON_COLUMNS.map((_, i) => (i === 0 ? `FAILED (${r.failure?.kind ?? 'error'})` : ''))]
         const cells = COMPARISON_COLUMNS.map((c, i) => {
           const v = c.value(r.metrics!)
           if (v === undefined) return '—'

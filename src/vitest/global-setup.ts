@@ -3,6 +3,7 @@
  * otherwise an embedded simulator fleet starts on loopback and results are labelled simulated.
  * Add to vitest.config.ts: `test.globalSetup: ['mlnode-bench/global-setup']`.
  */
+import { resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { MlnodeBenchError, redact } from '../errors.js'
 import { slowdownFromEnv } from '../sim/index.js'
@@ -32,7 +33,8 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
   }
   const speed = positiveNumber('MLNODE_SIM_SPEED', env.MLNODE_SIM_SPEED, DEFAULT_SIM_SPEED)
   const slowdown = slowdownFromEnv(env)
-  const fleet = await startSimFleet({ speed, slowdown })
+  const logFile = resolve(project.config.root, env.MLNODE_SIM_LOG || '.mlnode-bench/simulator.log')
+  const fleet = await startSimFleet({ speed, slowdown, logFile })
   project.provide('mlnodeBench', { kind: 'simulated', fleetUrl: fleet.url })
   console.log(
     `mlnode-bench: MLNODE_URL not set: target is the EMBEDDED SIMULATOR (speed x${speed}${slowdown !== 1 ? `, slowdown x${slowdown}` : ''}); all numbers are simulated`,

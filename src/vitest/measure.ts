@@ -26,8 +26,27 @@ export interface Measured {
   failureSamples: string[]
 }
 
+/**
+ * The workload in wall-clock terms for a server running `speed` times faster than real time:
+ * arrival rates rise by `speed`, durations and timeouts shrink by it, so that the simulated
+ * server sees the load the spec describes in its own (simulated) seconds.
+ */
+export function toWallClockSpec(spec: WorkloadSpec, speed: number): WorkloadSpec {
+  if (speed === 1) return spec
+  const shrink = (s: number | undefined) => (s === undefined ? {} : { value: s / speed })
+  const out: WorkloadSpec = { ...spec }
+  if (spec.arrival) out.arrival = { ...spec.arrival, ratePerS: spec.arrival.ratePerS * speed }
+  const durationS = shrink(spec.durationS)
+  if ('value' in durationS) out.durationS = durationS.value
+  const requestTimeoutS = shrink(spec.requestTimeoutS)
+  if ('value' in requestTimeoutS) out.requestTimeoutS = requestTimeoutS.value
+  const idleTimeoutS = shrink(spec.idleTimeoutS)
+  if ('value' in idleTimeoutS) out.idleTimeoutS = idleTimeoutS.value
+  return out
+}
+
 export async function measureWorkload(input: MeasureInput): Promise<Measured> {
-  const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model }, input.spec, {
+  const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model }, toWallClockSpec(input.spec, input.speed), {
     signal: AbortSignal.timeout(input.timeoutS * 1000),
   })
   const slo = input.spec.slo ?? input.slo

@@ -108,16 +108,45 @@ export class MlnodeSession {
     await this.client.close()
   }
 
+  /**
+   * Waits until MLNode's /health says healthy. After a failed start MLNode answers 503 until its
+   * third failed health check, exits, and its container restarts (connection refused meanwhile);
+   * deploying into that window would fail the next variant too (domain.md §3).
+   */
+  private async waitUntilHealthy(label: string, deadlineMs: number, speed: number): Promise<void> {
+    const start = performance.now()
+    let told = ''
+    for (;;) {
+      let why: string
+      try {
+        const health = await this.client.health()
+        if (health.httpStatus === 200) return
+        why = `MLNode is unhealthy (${health.status}${health.service_state ? `, ${health.service_state}` : ''})`
+      } catch (error) {
+        if (!isMlnodeBenchError(error) || error.code !== 'MLNB_MLNODE_REFUSED') throw error
+        why = 'MLNode refuses connections (container restarting)'
+      }
+      if (performance.now() - start > deadlineMs) throw new MlnodeBenchError('MLNB_DEPLOY_TIMEOUT', `${label} ${why} for ${((performance.now() - start) / 1000).toFixed(0)} s`)
+      if (why !== told) this.print(`${label} ${why}; waiting before deploying`)
+      told = why
+      await new Promise((resolve) => setTimeout(resolve, Math.max(20, 2000 / speed)))
+    }
+  }
+
   private async deploy(request: DeployRequest): Promise<DeployedVariant> {
     const { model, variant } = request
     const label = `[${model} ${variant.name}]`
     const started = performance.now()
     try {
       const { info, gpuCount } = await this.describe()
+      // Against a sped-up simulator, poll as often in simulated time as against a real MLNode.
+      const speed = info.kind === 'simulated' ? (info.speed ?? 1) : 1
       const layoutModel = layoutModelOf(model)
       const problems = layoutProblems({ gpuCount, tp: variant.tp, pp: variant.pp, ...(layoutModel ? { model: layoutModel } : {}) })
       if (problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${problems.join('; ')}`)
       const layout = computeLayout({ gpuCount, tp: variant.tp, pp: variant.pp })
+      // MLNode may still be failing or restarting after a previous variant failed.
+      await this.waitUntilHealthy(label, request.deployTimeoutS * 1000, speed)
       // A clean slate: another variant (or someone else's deployment) may still run.
       await this.client.down()
       this.print(`${label} deploying on ${info.hardware}${info.kind === 'simulated' ? ' (SIMULATED)' : ''}: ${layout.instances} instance(s) of TP${variant.tp}xPP${variant.pp}, ${layout.idleGpus} idle GPU(s); args ${variant.mlnodeArgs.join(' ')}`)
@@ -129,6 +158,7 @@ export class MlnodeSession {
         pp: variant.pp,
         variant: variant.name,
         deadlineMs: request.deployTimeoutS * 1000,
+        pollIntervalMs: Math.max(20, 2000 / speed),
         inferenceUrl: this.target.inferenceUrl,
         onProgress: (p) => {
           // Print on every phase change and at most every 10 s otherwise.
@@ -145,9 +175,11 @@ export class MlnodeSession {
       const elapsedS = (performance.now() - started) / 1000
       const log = request.logCommand ? await captureDeployLog(request.logCommand) : []
       const reason = redact(error instanceof Error ? error.message : String(error))
-      this.print(`${label} deploy FAILED after ${elapsedS.toFixed(1)} s: ${reason}${log.length ? `\n  ${log.join('\n  ')}` : ''}`)
+      // The client's deploy errors already name model, variant and endpoint; others get that here.
+      const message = isMlnodeBenchError(error) && error.code.startsWith('MLNB_DEPLOY') ? reason : `Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(1)} s: ${reason}`
+      this.print(`${label} deploy FAILED: ${message}${log.length ? `\n  MLNode log:\n    ${log.join('\n    ')}` : ''}`)
       await this.client.down().catch(() => undefined)
-      throw new DeployFailure(`Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(0)} s: ${reason}`, log, error, isMlnodeBenchError(error) ? error.code : undefined)
+      throw new DeployFailure(message, log, error, isMlnodeBenchError(error) ? error.code : undefined)
     }
   }
 }

@@ -3,7 +3,9 @@
  * vitest process (globalSetup) so that the load client in the worker and the simulated server
  * never share an event loop. Suites ask for a profile over loopback: POST /simulators {hardware}.
  */
+import { createWriteStream, mkdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { dirname } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startSimulator } from '../sim/index.js'
 import type { SimulatorEndpoints } from './provided.js'
@@ -13,6 +15,11 @@ export interface SimFleetOptions {
   speed?: number
   /** Extra slowness factor (MLNODE_SIM_SLOWDOWN), for testing regression gates. @default 1 */
   slowdown?: number
+  /**
+   * File receiving the simulated MLNode's log lines ("instances to start", vLLM's start-up
+   * errors…), for a suite's `logCommand` (e.g. `['tail', '-n', '50', file]`). @default none
+   */
+  logFile?: string
 }
 
 export interface SimFleet {
@@ -26,11 +33,12 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   const speed = options.speed ?? 1
   const slowdown = options.slowdown ?? 1
   const simulators = new Map<string, Promise<Running>>()
+  const logStream = options.logFile ? (mkdirSync(dirname(options.logFile), { recursive: true }), createWriteStream(options.logFile, { flags: 'a' })) : undefined
 
   async function endpointsFor(hardware: string): Promise<SimulatorEndpoints> {
     let running = simulators.get(hardware)
     if (!running) {
-      running = startSimulator({ hardware, speed, slowdown })
+      running = startSimulator({ hardware, speed, slowdown, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
       simulators.set(hardware, running)
       running.catch(() => simulators.delete(hardware))
     }
@@ -63,6 +71,7 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
       await new Promise<void>((resolve) => server.close(() => resolve()))
       const all = await Promise.allSettled(simulators.values())
       await Promise.all(all.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)))
+      if (logStream) await new Promise<void>((resolve) => logStream.end(resolve))
     },
   }
 }

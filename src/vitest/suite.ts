@@ -7,13 +7,14 @@
  */
 import { relative } from 'node:path'
 import { afterAll, bench, describe, inject, TestRunner } from 'vitest'
-import type { RunnerTask as Task } from 'vitest'
+import type { RunnerTask } from 'vitest'
 import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
+import type { WorkloadSpec } from '../load/types.js'
 import { getHardwareProfile } from '../model/index.js'
 import type { BenchResult, FailureKind, TargetInfo } from '../report/model.js'
 import { failureRateError, measureWorkload } from './measure.js'
-import { resolveSuiteOptions, type DeploymentSuiteOptions } from './options.js'
-import { prepareVariants } from './prepare.js'
+import { resolveSuiteOptions, type DeploymentSuiteOptions, type ResolvedDeploymentSuiteOptions } from './options.js'
+import { prepareVariants, type PreparedVariant } from './prepare.js'
 import type { ProvidedTarget, SimulatorEndpoints } from './provided.js'
 import { sessionFor, type DeployRequest, type MlnodeSession } from './session.js'
 import { loadSuiteWorkloads } from './workloads.js'
@@ -40,21 +41,90 @@ async function sessionTarget(provided: ProvidedTarget, hardware: string): Promis
 
 function failureKind(error: unknown): FailureKind {
   const code = isMlnodeBenchError(error) ? error.code : ''
-  if (code === 'MLNB_DEPLOY_FAILED' || code.startsWith('MLNB_MLNODE') || code === 'MLNB_DEPLOY_TIMEOUT' || code === 'MLNB_LAYOUT') return 'deploy'
-  if (code === 'MLNB_ARGS_GUARD') return 'guard'
+  if (code === 'MLNB_ARGS_GUARD' || code === 'MLNB_ARGS_PARSE') return 'guard'
+  if (code === 'MLNB_LAYOUT' || code.startsWith('MLNB_DEPLOY') || code.startsWith('MLNB_MLNODE') || code === 'MLNB_SIM') return 'deploy'
   return 'workload'
 }
 
+interface BenchContext {
+  suite: ResolvedDeploymentSuiteOptions
+  source: string
+  simulated: boolean
+  variant: PreparedVariant
+  request: DeployRequest
+  spec: WorkloadSpec
+  session: () => Promise<MlnodeSession>
+}
+
+/** One bench body: wait for the variant's deploy, measure, record the result on the task. */
+async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
+  const { suite, variant, spec } = ctx
+  const started = performance.now()
+  let target: TargetInfo = { kind: ctx.simulated ? 'simulated' : 'mlnode', hardware: ctx.simulated ? suite.hardware : 'unknown' }
+  const record = (partial: Partial<BenchResult>): void => {
+    task.meta.mlnodeBench = {
+      model: suite.model,
+      variant: variant.name,
+      workload: spec.name,
+      file: ctx.source,
+      status: 'passed',
+      target,
+      args: variant.mlnodeArgs,
+      wallS: (performance.now() - started) / 1000,
+      ...partial,
+    }
+  }
+  try {
+    const session = await ctx.session()
+    target = (await session.describe()).info
+    const deployed = await session.ready(ctx.request)
+    const measured = await measureWorkload({
+      spec,
+      inferenceUrl: session.target.inferenceUrl,
+      model: suite.model,
+      speed: target.kind === 'simulated' ? (target.speed ?? 1) : 1,
+      timeoutS: suite.workloadTimeoutS,
+      ...(suite.slo ? { slo: suite.slo } : {}),
+    })
+    const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
+    record({
+      layout: deployed.layout,
+      metrics: measured.metrics,
+      ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
+    })
+    if (failure) throw failure
+  } catch (error) {
+    // Metrics and verdict are written before the bench completes (later meta writes may be lost).
+    if (task.meta.mlnodeBench?.status !== 'failed') {
+      const log = (error as { log?: string[] }).log
+      record({
+        status: 'failed',
+        failure: {
+          kind: failureKind(error),
+          message: redact(error instanceof Error ? error.message : String(error)),
+          ...(isMlnodeBenchError(error) ? { code: error.code } : {}),
+          ...(log?.length ? { log } : {}),
+        },
+      })
+    }
+    throw error
+  }
+}
+
 /**
- * Registers one bench per variant x workload, grouped as `model › variant › workload`.
- * Call it at the top level of a `*.bench.ts` file.
+ * Registers one bench per variant x workload, named `variant › workload` inside a suite named
+ * after the model. Call it once per `*.bench.ts` file, at the top level.
+ *
+ * All benches of a model sit in ONE suite on purpose: vitest 4.1 aborts the sibling suites that
+ * follow a suite in which a bench threw, so a failed variant in its own `describe` would silently
+ * skip every later variant (checked on vitest 4.1.12).
  */
 export function deploymentSuite(options: DeploymentSuiteOptions): void {
   const suite = resolveSuiteOptions(options)
   const provided = providedTarget()
   let session: Promise<MlnodeSession> | undefined
   const getSession = () => (session ??= sessionTarget(provided, suite.hardware).then(sessionFor))
-  // File-level hook (describe-level hooks never run in bench mode).
+  // File-level hook (describe-level hooks never run in bench mode): take the last variant down.
   afterAll(async () => {
     if (session) await (await session).close()
   }, 120_000)
@@ -63,6 +133,7 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
     const file = (TestRunner.getCurrentSuite() as unknown as { file: { filepath: string } }).file.filepath
     const source = relative(process.cwd(), file) || file
     const simulated = provided.kind === 'simulated'
+    // Everything is validated here, at collection: a bad suite fails before anything deploys.
     const gpuCount = simulated ? getHardwareProfile(suite.hardware).gpuCount : undefined
     const variants = prepareVariants(suite, source, gpuCount)
     const workloads = loadSuiteWorkloads(simulated ? suite.simulatorWorkloads : suite.workloads, file, simulated ? 'simulatorWorkloads' : 'workloads')
@@ -75,68 +146,18 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
         deployTimeoutS: suite.deployTimeoutS,
         ...(suite.logCommand ? { logCommand: suite.logCommand } : {}),
       }
-      describe(variant.name, () => {
-        for (const spec of workloads) {
-          const tasks: Task[] = []
-          bench(
-            spec.name,
-            async () => {
-              const task = tasks[0]!
-              const started = performance.now()
-              let target: TargetInfo = { kind: simulated ? 'simulated' : 'mlnode', hardware: simulated ? suite.hardware : 'unknown', url: '' }
-              const result = (partial: Partial<BenchResult>): BenchResult => ({
-                model: suite.model,
-                variant: variant.name,
-                workload: spec.name,
-                file: source,
-                status: 'passed',
-                target,
-                args: variant.mlnodeArgs,
-                wallS: (performance.now() - started) / 1000,
-                ...partial,
-              })
-              try {
-                const s = await getSession()
-                target = (await s.describe()).info
-                const deployed = await s.ready(request)
-                const measured = await measureWorkload({
-                  spec,
-                  inferenceUrl: s.target.inferenceUrl,
-                  model: suite.model,
-                  speed: target.kind === 'simulated' ? (target.speed ?? 1) : 1,
-                  timeoutS: suite.workloadTimeoutS,
-                  ...(suite.slo ? { slo: suite.slo } : {}),
-                })
-                const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
-                task.meta.mlnodeBench = result({
-                  layout: deployed.layout,
-                  metrics: measured.metrics,
-                  ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
-                })
-                if (failure) throw failure
-              } catch (error) {
-                if (task.meta.mlnodeBench?.status !== 'failed') {
-                  const message = redact(error instanceof Error ? error.message : String(error))
-                  const log = (error as { log?: string[] }).log
-                  task.meta.mlnodeBench = result({
-                    status: 'failed',
-                    failure: { kind: failureKind(error), message, ...(isMlnodeBenchError(error) ? { code: error.code } : {}), ...(log?.length ? { log } : {}) },
-                  })
-                }
-                throw error
-              }
-            },
-            {
-              ...ONCE,
-              // Deploy before the workload's timed body; errors are stored, never thrown here.
-              setup: async (_task, mode) => {
-                if (mode === 'run') await (await getSession().catch(() => undefined))?.prepare(request)
-              },
-            },
-          )
-          tasks.push(TestRunner.getCurrentSuite().tasks.at(-1) as Task)
-        }
-      })
+      for (const spec of workloads) {
+        const ctx: BenchContext = { suite, source, simulated, variant, request, spec, session: getSession }
+        let task: RunnerTask | undefined
+        bench(`${variant.name} › ${spec.name}`, async () => runBench(task!, ctx), {
+          ...ONCE,
+          // Deploy before the timed body. Never throws: a throwing setup hangs vitest 4.1.
+          setup: async (_task, mode) => {
+            if (mode === 'run') await (await getSession().catch(() => undefined))?.prepare(request)
+          },
+        })
+        task = TestRunner.getCurrentSuite().tasks.at(-1) as RunnerTask
+      }
     }
   })
 }

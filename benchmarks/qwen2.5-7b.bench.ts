@@ -1,0 +1,33 @@
+// Qwen2.5-7B-Instruct (network args: --quantization fp8) on 4x RTX 3090: the model fits on one
+// GPU, so the choice is between 4 data-parallel instances (TP1), 2 of TP2, or 1 of TP4.
+// Inline workloads: a closed loop like compressa-perf, and an open-loop Poisson load with SLOs.
+import { deploymentSuite } from 'mlnode-bench'
+
+deploymentSuite({
+  model: 'Qwen/Qwen2.5-7B-Instruct',
+  mandatoryArgs: ['--quantization', 'fp8'],
+  variants: {
+    'tp1-x4': ['-tp', '1'],
+    'tp2-x2': ['-tp', '2'],
+    'tp4-x1': ['-tp', '4', '--max-num-seqs', '128'],
+  },
+  hardware: '4xrtx-3090',
+  slo: { ttftMs: 2000, tpotMs: 50 },
+  workloads: [
+    {
+      name: 'chat 1k→200, 16 users',
+      requests: 48,
+      concurrency: 16,
+      prompt: { tokens: 1000 },
+      maxTokens: 200,
+      temperature: 0.8,
+    },
+    {
+      name: 'poisson 4 req/s, 2k→100',
+      requests: 40,
+      arrival: { ratePerS: 4, burstiness: 1, maxConcurrency: 32 },
+      prompt: { tokens: 2000 },
+      maxTokens: 100,
+    },
+  ],
+})
