@@ -11,8 +11,10 @@
  * The simulator itself paces events to within a fraction of a millisecond when it has CPU (its
  * lateness is reported in /health `simulator.lateness`); what remains is the client + loopback
  * overhead ε of any HTTP measurement (~1–2 ms per request on the 2-core CI box), which the
- * mapping multiplies by K. Keeping TTFT within 2% therefore needs K ≤ 0.02 × TTFT / ε:
- * K ≤ 1 for TTFT ≥ 100 ms with ε ≈ 2 ms (K ≤ 2 with ε ≈ 1 ms), K ≤ 10 for TTFT ≥ 1 s.
+ * mapping multiplies by K: measured × K = TTFT + K·ε, where a client of a real server with that
+ * TTFT would see TTFT + ε. Keeping the excess (K − 1)·ε within 2% needs K ≤ 1 + 0.02·TTFT/ε:
+ * K ≤ 2 for TTFT ≥ 100 ms, K ≤ 10 for TTFT ≥ 1 s (vitest bench's default speed 10 is fine for
+ * the multi-second TTFTs of long prompts, not for sub-second ones).
  * test/sim/speed-accuracy.test.ts measures it; test/sim/bench-sim.ts prints throughput figures.
  * `clock: 'virtual'` runs events as fast as the CPU allows (functional tests; timings are then
  * meaningless over HTTP, and responses carry `x-mlnode-sim-speed: virtual`).

