@@ -1,0 +1,112 @@
+/**
+ * Runs REAL vitest bench on the suites of test/fixtures/suites (and the repo's broken suite)
+ * against the embedded simulator, and checks what a user sees: exit code, console, results.json.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BenchResult, RunResults } from '../../src/report/model.js'
+import { validateJUnit } from '../report/xmllint.js'
+
+const repo = fileURLToPath(new URL('../../', import.meta.url))
+const vitestBin = join(repo, 'node_modules/vitest/vitest.mjs')
+let base: string
+let runs = 0
+
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'mlnb-suites-'))
+})
+afterAll(async () => {
+  await rm(base, { recursive: true, force: true })
+})
+
+async function bench(args: string[]) {
+  const out = join(base, String(runs++))
+  const r = await execa(process.execPath, [vitestBin, 'bench', '--run', '--config', 'test/fixtures/suites/vitest.config.ts', ...args], {
+    cwd: repo,
+    reject: false,
+    timeout: 90_000,
+    env: { MLNB_TEST_OUT: out, MLNODE_SIM_LOG: join(out, 'simulator.log'), MLNODE_SIM_SPEED: '50', MLNODE_URL: '', NO_COLOR: '1', FORCE_COLOR: '0' },
+  })
+  const results = await readFile(join(out, 'results.json'), 'utf8').then((t) => (JSON.parse(t) as RunResults).results, () => [] as BenchResult[])
+  const find = (variant: string, workload: string) => results.find((x) => x.variant === variant && x.workload === workload)
+  return { exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}`, results, find, out }
+}
+
+describe('deployment suites run by real vitest against the embedded simulator', () => {
+  it('a passing suite: every variant x workload measured, simulated, compared, exit 0', async () => {
+    const r = await bench(['passing'])
+    expect(r.exitCode, r.output).toBe(0)
+    expect(r.results.map((x) => `${x.variant} › ${x.workload}`).sort()).toEqual(['tp1 › tiny', 'tp1 › tiny-open', 'tp2 › tiny', 'tp2 › tiny-open'])
+    for (const x of r.results) {
+      expect(x.status).toBe('passed')
+      expect(x.target).toMatchObject({ kind: 'simulated', hardware: '4xrtx-3090', speed: 50 })
+      expect(x.metrics!.requests).toMatchObject({ total: 4, completed: 4, failed: 0 })
+      expect(x.metrics!.ttftMs.histogram.length).toBeGreaterThan(0)
+    }
+    expect(r.find('tp1', 'tiny')!.layout).toMatchObject({ tp: 1, instances: 4, idleGpus: 0 })
+    expect(r.find('tp2', 'tiny')!.layout).toMatchObject({ tp: 2, instances: 2 })
+    expect(r.find('tp2', 'tiny')!.args).toEqual(['--quantization', 'fp8', '--tensor-parallel-size', '2'])
+    expect(r.output).toContain('target is the EMBEDDED SIMULATOR')
+    expect(r.output).toMatch(/Qwen\/Qwen2\.5-7B-Instruct · tiny — simulated 4xrtx-3090 \(×50 speed\)/)
+    expect(r.output).toMatch(/Recommendation: tp[12] — /)
+    expect(r.output).toMatch(/\[Qwen\/Qwen2\.5-7B-Instruct tp2\] .*replicas 2\/2 healthy|ready after/)
+    await validateJUnit(join(r.out, 'junit.xml'))
+  }, 90_000)
+
+  it('a guard violation fails the file at collection, lists every violation, deploys nothing', async () => {
+    const r = await bench(['broken'])
+    expect(r.exitCode).toBe(1)
+    expect(r.output).toContain('3 problem(s) in the variants of Qwen/QwQ-32B; nothing was deployed')
+    expect(r.output).toContain(`variant "tp8-kv-auto": Qwen/QwQ-32B variant tp8-kv-auto: mandatory --kv-cache-dtype is changed: expected 'fp8', actual 'auto'`)
+    expect(r.output).toContain('variant "tp8-longer-context"')
+    expect(r.output).toContain('TP 3 does not divide the 40 attention heads')
+    expect(r.output).not.toContain('deploying on')
+    expect(r.results).toHaveLength(1)
+    expect(r.results[0]).toMatchObject({ model: 'Qwen/QwQ-32B', status: 'failed', failure: { kind: 'guard', code: 'MLNB_ARGS_GUARD' } })
+    const junit = await readFile(join(r.out, 'junit.xml'), 'utf8')
+    expect(junit).toContain('type="guard"')
+  }, 90_000)
+
+  it('a failed deploy fails that variant with vLLM\'s reason and MLNode log, and the next variant still runs', async () => {
+    const r = await bench(['failed-deploy'])
+    expect(r.exitCode).toBe(1)
+    const oom = r.find('tp1-oom', 'tiny')!
+    expect(oom).toMatchObject({ status: 'failed', failure: { kind: 'deploy', code: 'MLNB_DEPLOY_FAILED' } })
+    expect(oom.failure!.message).toContain('vLLM process exited prematurely')
+    expect(oom.failure!.log!.join('\n')).toContain('CUDA out of memory')
+    expect(r.output).toContain('container restarting')
+    expect(r.find('tp8', 'tiny')).toMatchObject({ status: 'passed', layout: { instances: 1 } })
+    expect(r.output).toMatch(/tp1-oom\s+FAILED \(deploy\)/)
+  }, 90_000)
+
+  it('an error inside a workload fails the run and shows as failed, with the other workload measured', async () => {
+    const r = await bench(['workload-error'])
+    expect(r.exitCode).toBe(1)
+    expect(r.find('tp1', 'fits')).toMatchObject({ status: 'passed' })
+    const bad = r.find('tp1', 'too-long')!
+    expect(bad).toMatchObject({ status: 'failed', failure: { kind: 'workload', code: 'MLNB_LOAD' } })
+    expect(bad.failure!.message).toContain('2 of 2 requests failed (http_status x2)')
+    expect(bad.metrics!.requests.failuresByReason).toEqual({ http_status: 2 })
+    expect(r.output).toMatch(/✗ Qwen\/Qwen2\.5-7B-Instruct › tp1 › too-long: workload:/)
+    expect(r.output).toContain('1 passed, 1 failed')
+  }, 90_000)
+
+  it('-t filters benches by name: only the matching variant is deployed and measured', async () => {
+    const r = await bench(['passing', '-t', 'tp2 › tiny-open'])
+    expect(r.exitCode, r.output).toBe(0)
+    expect(r.results.map((x) => `${x.variant} › ${x.workload}`)).toEqual(['tp2 › tiny-open'])
+    expect(r.output).not.toContain('[Qwen/Qwen2.5-7B-Instruct tp1] deploying')
+  }, 90_000)
+
+  it('--shard splits the suite files; the shards together cover both files once', async () => {
+    const shards = [await bench(['passing', 'second', '--shard=1/2']), await bench(['passing', 'second', '--shard=2/2'])]
+    for (const s of shards) expect(s.exitCode, s.output).toBe(0)
+    const models = shards.map((s) => [...new Set(s.results.map((x) => x.model))])
+    expect(models.flat().sort()).toEqual(['Qwen/Qwen2.5-7B-Instruct', 'meta-llama/Llama-3.1-8B'])
+    expect(models.every((m) => m.length === 1)).toBe(true)
+  }, 120_000)
+})
