@@ -51,4 +51,35 @@ async function httpLoad(speed: number, streams: number, maxTokens: number): Prom
 }
 
 simulateCompressa()
+/** ITL of a lone stream (Qwen2.5-7B TP2 decode steps) measured at speed K, mapped back (× K). */
+async function itlAccuracy(speed: number, tokens: number): Promise<void> {
+  const root = fileURLToPath(new URL('../../', import.meta.url))
+  const child = execa('node', ['--import', 'tsx', 'src/cli/main.ts', 'sim', '--speed', String(speed), '--startup-s', '0'], { cwd: root, reject: false })
+  const line = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString())))
+  const [, mgmtUrl, inferenceUrl] = /mlnode: (\S+) inference: (\S+)/.exec(line)!
+  const args = ['--quantization', 'fp8', '-tp', '2']
+  await request(`${mgmtUrl}/api/v1/inference/up`, { method: 'POST', body: JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct', dtype: 'float16', additional_args: args }) }).then((r) => r.body.text())
+  const plan = defaultPlanner({ model: 'Qwen/Qwen2.5-7B-Instruct', dtype: 'float16', additionalArgs: args }, '8xrtx-4070-ti-super').plan!
+  const res = await request(`${inferenceUrl}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct', prompt: [1, 2, 3, 4], max_tokens: tokens, ignore_eos: true, stream: true }) })
+  const stamps: number[] = []
+  let buffered = ''
+  for await (const c of res.body) {
+    const now = performance.now()
+    buffered += (c as Buffer).toString()
+    const events = buffered.split('\n\n')
+    buffered = events.pop()!
+    for (const e of events) if (e.includes('"text"')) stamps.push(now)
+  }
+  const errors = stamps.slice(1).map((t, i) => {
+    const expectedMs = plan.stepCost({ prefill: [], decode: [{ contextLen: 4 + i + 1 }] }) * 1000
+    return ((t - stamps[i]!) * speed - expectedMs) / expectedMs
+  })
+  const mean = errors.reduce((a, b) => a + b, 0) / errors.length
+  const sorted = errors.map(Math.abs).sort((a, b) => a - b)
+  console.log(`ITL speed ${speed} (${(plan.stepCost({ prefill: [], decode: [{ contextLen: 10 }] }) * 1000).toFixed(1)} ms simulated steps): mean error ${(mean * 100).toFixed(2)}%, median |${(sorted[Math.floor(sorted.length / 2)]! * 100).toFixed(1)}%|, p90 |${(sorted[Math.floor(sorted.length * 0.9)]! * 100).toFixed(1)}%|`)
+  child.kill('SIGTERM')
+  await child
+}
+
+for (const speed of [1, 10]) await itlAccuracy(speed, 200)
 for (const [speed, streams] of [[1, 64], [1, 256], [10, 64], [10, 256]] as const) await httpLoad(speed, streams, 100)
