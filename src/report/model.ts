@@ -11,6 +11,8 @@ export interface TargetInfo {
   hardware: string
   /** Simulator wall-clock speed-up (simulated only): measured times were scaled back by it. */
   speed?: number
+  /** Simulated only: the measured transport time ε per request that was kept unscaled (ms). */
+  transportMs?: number
   /** Management URL with credentials removed. */
   url?: string
 }

@@ -4,11 +4,12 @@
  * of its requests failed, after its metrics are recorded.
  */
 import { MlnodeBenchError } from '../errors.js'
+import { request } from 'undici'
 import { runWorkload } from '../load/index.js'
 import type { WorkloadSpec } from '../load/types.js'
 import { summarize } from '../metrics/index.js'
 import type { Slo, WorkloadMetrics } from '../metrics/types.js'
-import { toSimulatedTime } from './simulated-time.js'
+import { toSimulatedMs, toSimulatedTime } from './simulated-time.js'
 
 export interface MeasureInput {
   spec: WorkloadSpec
@@ -24,6 +25,8 @@ export interface Measured {
   metrics: WorkloadMetrics
   /** The first few distinct failure messages, to show with the counts. */
   failureSamples: string[]
+  /** ε kept unscaled when mapping a sped-up simulator's times back (0 against a real server). */
+  transportMs: number
 }
 
 /**
@@ -45,7 +48,23 @@ export function toWallClockSpec(spec: WorkloadSpec, speed: number): WorkloadSpec
   return out
 }
 
+/**
+ * The transport's share of a request (ε): the median round trip of a trivial request to the
+ * same server (GET /v1/models answers at once, also from the simulator).
+ */
+export async function measureTransportMs(baseUrl: string, samples = 7): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now()
+    const res = await request(`${baseUrl}/v1/models`, { headersTimeout: 10_000, bodyTimeout: 10_000 })
+    await res.body.text()
+    times.push(performance.now() - t0)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!
+}
+
 export async function measureWorkload(input: MeasureInput): Promise<Measured> {
+  const transportMs = input.speed === 1 ? 0 : await measureTransportMs(input.inferenceUrl)
   const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model }, toWallClockSpec(input.spec, input.speed), {
     signal: AbortSignal.timeout(input.timeoutS * 1000),
   })
@@ -53,13 +72,13 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   const failureSamples = [...new Set(run.records.flatMap((r) => (r.failure && !r.warmup ? [`${r.failure.reason}: ${r.failure.message}`] : [])))].slice(0, 3)
   const metrics = summarize(
     {
-      records: toSimulatedTime(run.records, input.speed),
-      startedAtMs: run.startedAtMs * input.speed,
-      endedAtMs: run.endedAtMs * input.speed,
+      records: toSimulatedTime(run.records, input.speed, transportMs),
+      startedAtMs: toSimulatedMs(run.startedAtMs, input.speed),
+      endedAtMs: toSimulatedMs(run.endedAtMs, input.speed),
     },
     slo ? { slo } : {},
   )
-  return { metrics, failureSamples }
+  return { metrics, failureSamples, transportMs }
 }
 
 /** The workload's verdict: an error when too many requests failed, naming counts and reasons. */

@@ -87,6 +87,7 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
       ...(suite.slo ? { slo: suite.slo } : {}),
     })
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
+    if (target.kind === 'simulated') target = { ...target, transportMs: Math.round(measured.transportMs * 1000) / 1000 }
     record({
       layout: deployed.layout,
       metrics: measured.metrics,
