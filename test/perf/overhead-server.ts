@@ -1,23 +1,30 @@
 /**
- * Worker-thread streaming server for the overhead benchmark (its own event loop, so it does not
- * steal the client's). Lockstep like continuous batching: every `stepMs` ONE engine step emits the
- * next token of EVERY active stream; a request joins at the next step (role chunk + token 1).
- * Each write is stamped with process.hrtime (one clock for the whole process), and the stamps go
- * back to the client, which compares them with what it measured. stepMs = 0: flat out, with
- * per-socket back-pressure.
+ * Streaming server for the overhead benchmark, run as a SEPARATE PROCESS (child_process.fork from
+ * overhead.ts) so its event loop, heap and GC never share the client's. Lockstep like continuous
+ * batching: every `stepMs` ONE engine step emits the next token of EVERY active stream; a request
+ * joins at the next step (role chunk + token 1). stepMs = 0: flat out, with per-socket back-pressure.
+ *
+ * Every stamp is on the common clock `performance.timeOrigin + performance.now()` (epoch ms, driven
+ * by CLOCK_MONOTONIC after process start): `receivedAtMs` when the request was parsed, and per
+ * chunk `writtenAtMs`, taken right AFTER `socket.write` returned (on loopback the bytes are then in
+ * the client's receive queue), plus `dueAtMs`, when the step that wrote it was scheduled: the
+ * server's own lateness is `writtenAtMs − dueAtMs`, reported apart from the client's error.
  */
 import { createServer, type Socket } from 'node:net'
-import { parentPort } from 'node:worker_threads'
-
-const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6
-const port = parentPort!
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { epochMinusMonotonicMs, epochMs, type ServerCommand, type ServerPhase } from './overhead-protocol.js'
 
 interface Stream {
   index: number
   socket: Socket
   receivedAtMs: number
-  sentAtMs: number[]
+  writtenAtMs: number[]
+  dueAtMs: number[]
   next: number
+}
+
+const send = (message: object): void => {
+  process.send!(message)
 }
 
 let stepMs = 10
@@ -28,6 +35,8 @@ let batchFrame: Buffer = Buffer.alloc(0)
 let joining: Stream[] = []
 let active: Stream[] = []
 let finished: Stream[] = []
+let cpuAtConfig = process.cpuUsage()
+const loopDelay = monitorEventLoopDelay({ resolution: 1 })
 
 const base = '{"id":"chatcmpl-0123456789abcdef0123456789abcdef","object":"chat.completion.chunk","created":1700000000,"model":"bench-model","choices":[{"index":0,'
 const frame = (payload: string): Buffer => {
@@ -48,48 +57,53 @@ const lastFrame = (n: number): Buffer =>
   ])
 const MODELS = '{"object":"list","data":[{"id":"bench-model"}]}'
 
-function emit(stream: Stream): boolean {
+function emit(stream: Stream, dueAtMs: number): boolean {
   if (eventsPerWrite > 1 && stream.next > 0 && stream.next + eventsPerWrite < tokens) {
-    const t = hrMs()
-    for (let i = 0; i < eventsPerWrite; i++) stream.sentAtMs.push(t)
     stream.next += eventsPerWrite
     stream.socket.write(batchFrame)
+    const t = epochMs()
+    for (let i = 0; i < eventsPerWrite; i++) {
+      stream.writtenAtMs.push(t)
+      stream.dueAtMs.push(dueAtMs)
+    }
     return true
   }
   const k = stream.next++
-  const payload = k === 0 ? FIRST : k === tokens - 1 ? lastFrame(tokens) : TOKEN
-  stream.sentAtMs.push(hrMs())
-  stream.socket.write(payload)
+  stream.socket.write(k === 0 ? FIRST : k === tokens - 1 ? lastFrame(tokens) : TOKEN)
+  stream.writtenAtMs.push(epochMs())
+  stream.dueAtMs.push(dueAtMs)
   return k < tokens - 1
 }
 
-function step(): void {
+function step(dueAtMs: number): void {
   const stillActive: Stream[] = []
   for (const s of active) {
     if (stepMs === 0 && s.socket.writableLength > 65536) {
       stillActive.push(s) // flat out: respect back-pressure
       continue
     }
-    if (emit(s)) stillActive.push(s)
+    if (emit(s, dueAtMs)) stillActive.push(s)
     else finished.push(s)
   }
   for (const s of joining) {
-    if (emit(s)) stillActive.push(s)
+    if (emit(s, dueAtMs)) stillActive.push(s)
     else finished.push(s)
   }
   joining = []
   active = stillActive
 }
 
-let nextStepAtMs = hrMs()
+/** When the next engine step is due (epoch ms). A late step is NOT caught up: the schedule slips. */
+let nextStepAtMs = epochMs()
 function loop(): void {
-  step()
   if (stepMs === 0) {
+    step(epochMs())
     setImmediate(loop)
     return
   }
+  step(nextStepAtMs)
   nextStepAtMs += stepMs
-  const now = hrMs()
+  const now = epochMs()
   if (nextStepAtMs < now) nextStepAtMs = now // never burst to catch up
   setTimeout(loop, nextStepAtMs - now)
 }
@@ -112,34 +126,46 @@ const server = createServer((socket) => {
         socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${MODELS.length}\r\n\r\n${MODELS}`)
         continue
       }
-      const receivedAtMs = hrMs()
+      const receivedAtMs = epochMs()
       // The prompt starts with the request index (prompts.ts tokenPrompt).
       const content = (JSON.parse(Buffer.from(body, 'latin1').toString('utf8')) as { messages: Array<{ content: string }> }).messages[0]!.content
       socket.write(HEAD)
-      joining.push({ index: Number.parseInt(content, 10), socket, receivedAtMs, sentAtMs: [], next: 0 })
+      joining.push({ index: Number.parseInt(content, 10), socket, receivedAtMs, writtenAtMs: [], dueAtMs: [], next: 0 })
     }
   })
 })
 
-port.on('message', (message: { type: string; stepMs?: number; tokens?: number; eventsPerWrite?: number }) => {
+process.on('message', (message: ServerCommand) => {
   if (message.type === 'config') {
-    stepMs = message.stepMs ?? stepMs
-    tokens = message.tokens ?? tokens
+    stepMs = message.stepMs
+    tokens = message.tokens
     eventsPerWrite = message.eventsPerWrite ?? 1
     batchFrame = frame(`data: ${base}"delta":{"content":" token"},"logprobs":null,"finish_reason":null}]}\n\n`.repeat(eventsPerWrite))
-    nextStepAtMs = hrMs()
-    port.postMessage({ type: 'ok' })
+    nextStepAtMs = epochMs()
+    cpuAtConfig = process.cpuUsage()
+    loopDelay.reset()
+    send({ type: 'ok' })
   } else if (message.type === 'collect') {
-    port.postMessage({ type: 'stamps', streams: finished.map((s) => ({ index: s.index, receivedAtMs: s.receivedAtMs, sentAtMs: s.sentAtMs })) })
+    const cpu = process.cpuUsage(cpuAtConfig)
+    const reply: ServerPhase = {
+      type: 'stamps',
+      streams: finished.map((s) => ({ index: s.index, receivedAtMs: s.receivedAtMs, writtenAtMs: s.writtenAtMs, dueAtMs: s.dueAtMs })),
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
+      epochMinusMonotonicMs: epochMinusMonotonicMs(),
+    }
     finished = []
+    send(reply)
   } else if (message.type === 'stop') {
     server.close()
     process.exit(0)
   }
 })
 
+loopDelay.enable()
 server.listen(0, '127.0.0.1', () => {
   const address = server.address() as { port: number }
   loop()
-  port.postMessage({ type: 'listening', port: address.port })
+  send({ type: 'listening', port: address.port, epochMinusMonotonicMs: epochMinusMonotonicMs() })
 })

@@ -1,77 +1,98 @@
 /**
  * Client overhead benchmark (`npm run bench:overhead`): how far the load engine's timings are from
- * the truth under paced, lockstep load (domain.md §7). A worker-thread server (overhead-server.ts)
- * emits token k of every stream in the same 10 ms "engine step" and stamps each write with
- * process.hrtime; the client (runWorkload, unchanged) measures; we compare:
- *   TTFT error = (c1 − sent) − (s1 − received)   client TTFT minus the server's true TTFT
- *   ITL error  = (ck − ck−1) − (sk − sk−1)        client gap minus the server's gap
- *   lag        = ck − sk                          delivery + stamping delay of each chunk
- * Also: the highest chunk rate one Node process parses (server flat out), and heap+external
- * memory per in-flight stream. Profile with: node --cpu-prof --expose-gc --import tsx test/perf/overhead.ts
+ * the truth under paced, lockstep load (domain.md §7). The server (overhead-server.ts) runs in a
+ * SEPARATE PROCESS and emits token k of every stream in the same 10 ms "engine step"; it stamps
+ * each chunk right after writing it. The client (runWorkload) measures; the benchmark compares on
+ * the common clock `performance.timeOrigin + performance.now()`:
+ *   lag        = ck − sk                         client stamp − server write (delivery + client delay)
+ *   ITL error  = (ck − ck−1) − (sk − sk−1)       = lag_k − lag_k−1
+ *   TTFT error = (c1 − sent) − (s1 − written)    client TTFT − true TTFT, where `written` is when
+ *                undici finished writing the request to its socket (diagnostics channel
+ *                `undici:request:bodySent`, published right after the socket write) and `sent`
+ *                the engine's RequestRecord.sentAtMs
+ * and reports apart the SERVER's own lateness (write − when its step was due), which is not the
+ * client's error. Residual clock skew: both processes derive the epoch clock from their own
+ * start-up sample of the wall clock plus CLOCK_MONOTONIC, so the two differ by a constant; each
+ * process measures (epoch − process.hrtime) — hrtime is the machine-wide CLOCK_MONOTONIC — and
+ * the difference is the skew, printed and subtracted.
+ * Also: event-loop delay and CPU of both processes (why 512 streams miss the target on 2 cores),
+ * the highest chunk rate one Node process parses, and heap+external memory per in-flight stream.
+ * Profile with: node --cpu-prof --expose-gc --import tsx test/perf/overhead.ts
  */
+import { fork } from 'node:child_process'
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { once } from 'node:events'
-import { Worker } from 'node:worker_threads'
+import { loadavg } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { runWorkload } from '../../src/load/index.js'
 import { percentileLinear } from '../../src/metrics/index.js'
 import type { RequestRecord } from '../../src/metrics/types.js'
+import { epochMinusMonotonicMs, type ServerCommand, type ServerPhase } from './overhead-protocol.js'
 
-interface ServerStamps {
-  index: number
-  receivedAtMs: number
-  sentAtMs: number[]
-}
-
-const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6
 const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined)
 
-/** hrtime − performance.now(), so server (hrtime) stamps map onto the client's clock. */
-function clockOffsetMs(): number {
-  const samples: number[] = []
-  for (let i = 0; i < 201; i++) {
-    const a = performance.now()
-    const h = hrMs()
-    const b = performance.now()
-    samples.push(h - (a + b) / 2)
-  }
-  return percentileLinear(samples.sort((x, y) => x - y), 50)
-}
-
-// Node 20 does not carry tsx's loader into workers: register it in the worker, then load the server.
-const serverUrl = new URL('./overhead-server.ts', import.meta.url).href
-const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(serverUrl)}) })`, { eval: true })
-const [listening] = (await once(worker, 'message')) as [{ port: number }]
+const child = fork(new URL('./overhead-server.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' })
+const [listening] = (await once(child, 'message')) as [{ port: number; epochMinusMonotonicMs: number }]
 const baseUrl = `http://127.0.0.1:${listening.port}`
-const offsetMs = clockOffsetMs()
+/** Server epoch clock − client epoch clock at the same instant, ms. */
+const skewMs = listening.epochMinusMonotonicMs - epochMinusMonotonicMs()
+/** A server stamp (epoch ms) on the client's performance.now() scale. */
+const toClientMs = (epoch: number): number => epoch - skewMs - performance.timeOrigin
 
-async function request<T>(message: object, type: string): Promise<T> {
-  worker.postMessage(message)
+async function request<T>(message: ServerCommand, type: string): Promise<T> {
+  child.send(message)
   for (;;) {
-    const [reply] = (await once(worker, 'message')) as [{ type: string } & T]
+    const [reply] = (await once(child, 'message')) as [{ type: string } & T]
     if (reply.type === type) return reply
   }
 }
 
+/** Request writes, stamped right after undici's socket write (ground truth for the send stamp). */
+const writes: Array<{ request: { body?: unknown }; atMs: number }> = []
+const onBodySent = (message: unknown): void => {
+  writes.push({ request: (message as { request: { body?: unknown } }).request, atMs: performance.now() })
+}
+subscribe('undici:request:bodySent', onBodySent)
+const CONTENT = Buffer.from('"content":"')
+function writtenByIndex(): Map<number, number> {
+  const out = new Map<number, number>()
+  for (const w of writes) {
+    const body = w.request.body
+    if (!Buffer.isBuffer(body)) continue
+    const at = body.indexOf(CONTENT)
+    if (at !== -1) out.set(Number.parseInt(body.toString('utf8', at + CONTENT.length, at + CONTENT.length + 12), 10), w.atMs)
+  }
+  writes.length = 0
+  return out
+}
+
 interface PhaseResult {
+  label: string
   streams: number
   chunks: number
   failed: number
   ttftErrMs: number[]
   itlErrMs: number[]
   lagMs: number[]
-  /** received − sent: request transit client write → server parse (part of the TTFT error). */
-  transitMs: number[]
-  /** |server gap − step|: how far the server itself was from its 10 ms schedule. */
+  /** written − sentAtMs: how early the engine's send stamp is. */
+  sendErrMs: number[]
+  /** Server write − when its step was due. */
   serverLateMs: number[]
-  /** Chunks the server wrote per second (it shares the 2 cores with the client). */
-  serverChunksPerS: number
   chunksPerS: number
   offeredPerS: number
+  clientCpuPct: number
+  serverCpuPct: number
+  clientLoopP99Ms: number
+  clientLoopMaxMs: number
+  serverLoopP99Ms: number
+  loadAvg1: number
   memoryPerStreamKb?: number
 }
 
-async function phase(streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number } = {}): Promise<PhaseResult> {
+async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number } = {}): Promise<PhaseResult> {
   await request({ type: 'config', stepMs, tokens, eventsPerWrite: options.eventsPerWrite ?? 1 }, 'ok')
   gc()
+  writes.length = 0
   const before = process.memoryUsage()
   let during: NodeJS.MemoryUsage | undefined
   const timer =
@@ -81,45 +102,62 @@ async function phase(streams: number, tokens: number, stepMs: number, options: {
           gc()
           during = process.memoryUsage()
         }, options.memoryAtMs)
+  const loop = monitorEventLoopDelay({ resolution: 1 })
+  loop.enable()
+  const cpuBefore = process.cpuUsage()
+  const wallBefore = performance.now()
   const run = await runWorkload(
     { baseUrl, model: 'bench-model' },
     { name: `overhead-${streams}`, requests: streams, concurrency: streams, prompt: { tokens: 32 }, maxTokens: tokens, requestTimeoutS: 300, idleTimeoutS: 120 },
   )
+  const wallMs = performance.now() - wallBefore
+  const cpu = process.cpuUsage(cpuBefore)
+  loop.disable()
   clearTimeout(timer)
-  const { streams: stamps } = await request<{ streams: ServerStamps[] }>({ type: 'collect' }, 'stamps')
-  const byIndex = new Map(stamps.map((s) => [s.index, s]))
-  const result: PhaseResult = { streams, chunks: 0, failed: 0, ttftErrMs: [], itlErrMs: [], lagMs: [], transitMs: [], serverLateMs: [], serverChunksPerS: 0, chunksPerS: 0, offeredPerS: stepMs > 0 ? (streams * 1000) / stepMs : Infinity }
+  const server = await request<ServerPhase>({ type: 'collect' }, 'stamps')
+  const written = writtenByIndex()
+  const byIndex = new Map(server.streams.map((s) => [s.index, s]))
+  const result: PhaseResult = {
+    label,
+    streams,
+    chunks: 0,
+    failed: 0,
+    ttftErrMs: [],
+    itlErrMs: [],
+    lagMs: [],
+    sendErrMs: [],
+    serverLateMs: [],
+    chunksPerS: 0,
+    offeredPerS: stepMs > 0 ? (streams * 1000) / stepMs : Infinity,
+    clientCpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+    serverCpuPct: (server.cpuMs / wallMs) * 100,
+    clientLoopP99Ms: loop.percentile(99) / 1e6,
+    clientLoopMaxMs: loop.max / 1e6,
+    serverLoopP99Ms: server.loopDelayP99Ms,
+    loadAvg1: loadavg()[0]!,
+  }
   let first = Infinity
   let last = -Infinity
   for (const r of run.records as RequestRecord[]) {
     const s = byIndex.get(r.index)
-    if (r.failure !== undefined || s === undefined) {
+    const w = written.get(r.index)
+    const c = r.contentChunkAtMs
+    if (r.failure !== undefined || s === undefined || w === undefined || c.length !== s.writtenAtMs.length) {
       result.failed++
       continue
     }
-    const c = r.contentChunkAtMs
-    const sent = s.sentAtMs.map((t) => t - offsetMs)
-    const received = s.receivedAtMs - offsetMs
+    const sk = s.writtenAtMs.map(toClientMs)
     result.chunks += c.length
     first = Math.min(first, c[0]!)
     last = Math.max(last, c.at(-1)!)
-    result.ttftErrMs.push(c[0]! - r.sentAtMs - (sent[0]! - received))
-    result.transitMs.push(received - r.sentAtMs)
+    result.ttftErrMs.push(c[0]! - r.sentAtMs - (sk[0]! - w))
+    result.sendErrMs.push(w - r.sentAtMs)
     for (let k = 0; k < c.length; k++) {
-      result.lagMs.push(c[k]! - sent[k]!)
-      if (k > 0) result.itlErrMs.push(c[k]! - c[k - 1]! - (sent[k]! - sent[k - 1]!))
+      result.lagMs.push(c[k]! - sk[k]!)
+      if (k > 0) result.itlErrMs.push(c[k]! - c[k - 1]! - (sk[k]! - sk[k - 1]!))
     }
   }
-  let serverFirst = Infinity
-  let serverLast = -Infinity
-  let serverChunks = 0
-  for (const x of stamps) {
-    serverChunks += x.sentAtMs.length
-    serverFirst = Math.min(serverFirst, x.sentAtMs[0]!)
-    serverLast = Math.max(serverLast, x.sentAtMs.at(-1)!)
-    if (stepMs > 0) for (let k = 1; k < x.sentAtMs.length; k++) result.serverLateMs.push(Math.abs(x.sentAtMs[k]! - x.sentAtMs[k - 1]! - stepMs))
-  }
-  result.serverChunksPerS = serverLast > serverFirst ? (serverChunks * 1000) / (serverLast - serverFirst) : 0
+  if (stepMs > 0) for (const x of server.streams) for (let k = 0; k < x.writtenAtMs.length; k++) result.serverLateMs.push(x.writtenAtMs[k]! - x.dueAtMs[k]!)
   result.chunksPerS = last > first ? (result.chunks * 1000) / (last - first) : 0
   if (during !== undefined) {
     const grown = during.heapUsed + during.external - (before.heapUsed + before.external)
@@ -128,40 +166,65 @@ async function phase(streams: number, tokens: number, stepMs: number, options: {
   return result
 }
 
+const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b)
 const abs = (xs: number[]): number[] => xs.map(Math.abs).sort((a, b) => a - b)
-const p = (xs: number[], q: number): number => percentileLinear(xs, q)
-const f = (n: number, digits = 3): string => (Number.isFinite(n) ? n.toFixed(digits) : 'inf')
+const p = (xs: number[], q: number): number => (xs.length === 0 ? NaN : percentileLinear(xs, q))
+const f = (n: number, digits = 3): string => (Number.isFinite(n) ? n.toFixed(digits) : String(n))
+const dist = (xs: number[]): string => `${f(p(xs, 50))}/${f(p(xs, 99))}/${f(xs.at(-1) ?? NaN)}`
 
-function print(r: PhaseResult, label: string): void {
-  const t = abs(r.ttftErrMs)
-  const i = abs(r.itlErrMs)
-  const l = [...r.lagMs].sort((a, b) => a - b)
-  const tr = [...r.transitMs].sort((a, b) => a - b)
-  const sl = [...r.serverLateMs].sort((a, b) => a - b)
+function print(r: PhaseResult): void {
   console.log(
-    `${label.padEnd(22)} streams=${String(r.streams).padStart(3)} chunks=${String(r.chunks).padStart(6)} failed=${r.failed} ` +
-      `offered=${f(r.offeredPerS, 0)}/s got=${f(r.chunksPerS, 0)}/s | |ttft err| p50=${f(p(t, 50))} p99=${f(p(t, 99))} max=${f(t.at(-1) ?? 0)} ms ` +
-      `| |itl err| p50=${f(p(i, 50))} p99=${f(p(i, 99))} max=${f(i.at(-1) ?? 0)} ms | lag p50=${f(p(l, 50))} p99=${f(p(l, 99))} ms` +
-      ` | request transit p50=${f(p(tr, 50))} p99=${f(p(tr, 99))} ms | server: ${f(r.serverChunksPerS, 0)} chunks/s, off-schedule p99=${f(p(sl, 99))} ms`,
+    `${r.label.padEnd(26)} streams=${String(r.streams).padStart(3)} chunks=${r.chunks} failed=${r.failed} offered=${f(r.offeredPerS, 0)}/s got=${f(r.chunksPerS, 0)}/s` +
+      ` | client |ttft err| ${dist(abs(r.ttftErrMs))} |itl err| ${dist(abs(r.itlErrMs))} lag ${dist(sorted(r.lagMs))} send-stamp err ${dist(sorted(r.sendErrMs))} ms (p50/p99/max)` +
+      ` | server late ${dist(sorted(r.serverLateMs))} ms | cpu client ${f(r.clientCpuPct, 0)}% server ${f(r.serverCpuPct, 0)}%` +
+      ` | loop delay client p99 ${f(r.clientLoopP99Ms, 1)} max ${f(r.clientLoopMaxMs, 1)} server p99 ${f(r.serverLoopP99Ms, 1)} ms | loadavg ${f(r.loadAvg1, 2)}`,
   )
 }
 
-console.log(`overhead benchmark: lockstep server in a worker thread, step 10 ms; node ${process.version}; gc ${gc.name === 'gc' ? 'exposed' : 'NOT exposed (run with --expose-gc)'}`)
-await phase(64, 50, 10) // JIT warm-up, not reported
-const one = await phase(1, 200, 10)
-print(one, 'paced 1 stream')
-const sixtyFour = await phase(64, 200, 10)
-print(sixtyFour, 'paced 64 streams')
-const big = await phase(512, 300, 10)
-print(big, 'paced 512 streams')
-const memory = await phase(512, 100, 10, { memoryAtMs: 600 })
-console.log(`memory                 512 streams in flight: ${f(memory.memoryPerStreamKb ?? NaN, 1)} KB per stream (heapUsed+external growth after gc, includes the pool's socket and records)`)
-const flatReads = await phase(128, 2000, 0)
-print(flatReads, 'flat out, 1 event/write')
-const flat = await phase(128, 4000, 0, { eventsPerWrite: 16 })
-print(flat, 'flat out, 16 events/write')
+function table(rows: PhaseResult[]): void {
+  const head = ['streams', 'ttft err p99', 'itl err p99', 'itl err p50', 'lag p99', 'server late p99', 'chunks/s got/offered', 'client cpu', 'client loop p99', 'server cpu']
+  console.log(`| ${head.join(' | ')} |`)
+  console.log(`|${head.map(() => '---').join('|')}|`)
+  for (const r of rows) {
+    const cells = [
+      String(r.streams),
+      `${f(p(abs(r.ttftErrMs), 99))} ms`,
+      `${f(p(abs(r.itlErrMs), 99))} ms`,
+      `${f(p(abs(r.itlErrMs), 50))} ms`,
+      `${f(p(sorted(r.lagMs), 99))} ms`,
+      `${f(p(sorted(r.serverLateMs), 99))} ms`,
+      `${f(r.chunksPerS, 0)}/${f(r.offeredPerS, 0)}`,
+      `${f(r.clientCpuPct, 0)}%`,
+      `${f(r.clientLoopP99Ms, 1)} ms`,
+      `${f(r.serverCpuPct, 0)}%`,
+    ]
+    console.log(`| ${cells.join(' | ')} |`)
+  }
+}
 
-await request({ type: 'stop' }, 'never').catch(() => undefined)
+console.log(
+  `overhead benchmark: lockstep server in a child process, step 10 ms; node ${process.version}; gc ${gc.name === 'gc' ? 'exposed' : 'NOT exposed (run with --expose-gc)'}; ` +
+    `clock skew server−client ${f(skewMs * 1000, 1)} µs (subtracted)`,
+)
+await phase('warm-up', 64, 50, 10) // JIT warm-up, not reported
+const one = await phase('paced 1 stream', 1, 200, 10)
+print(one)
+const sixtyFour = await phase('paced 64 streams', 64, 200, 10)
+print(sixtyFour)
+const big = await phase('paced 512 streams', 512, 300, 10)
+print(big)
+const memory = await phase('memory', 512, 100, 10, { memoryAtMs: 600 })
+console.log(`memory: 512 streams in flight: ${f(memory.memoryPerStreamKb ?? NaN, 1)} KB per stream (heapUsed+external growth after gc, includes the pool's socket and records)`)
+const flatReads = await phase('flat out, 1 event/write', 128, 2000, 0)
+print(flatReads)
+const flat = await phase('flat out, 16 events/write', 128, 4000, 0, { eventsPerWrite: 16 })
+print(flat)
+table([one, sixtyFour, big])
+
+const skewAfterMs = (await request<ServerPhase>({ type: 'collect' }, 'stamps')).epochMinusMonotonicMs - epochMinusMonotonicMs()
+console.log(`clock skew server−client at the end: ${f(skewAfterMs * 1000, 1)} µs (start ${f(skewMs * 1000, 1)} µs)`)
+unsubscribe('undici:request:bodySent', onBodySent)
+child.send({ type: 'stop' } satisfies ServerCommand)
 const ttftP99 = p(abs(big.ttftErrMs), 99)
 const itlP99 = p(abs(big.itlErrMs), 99)
 console.log(`overhead: ttft_err_p99_ms=${f(ttftP99)} itl_err_p99_ms=${f(itlP99)} streams=512 chunks_per_s=${f(Math.max(flat.chunksPerS, flatReads.chunksPerS), 0)} kb_per_stream=${f(memory.memoryPerStreamKb ?? NaN, 1)}`)

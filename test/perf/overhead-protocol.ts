@@ -1,0 +1,38 @@
+/**
+ * What the overhead benchmark's client (overhead.ts) and server process (overhead-server.ts)
+ * share: the common clock and the IPC messages.
+ */
+
+/** The common clock of both processes: epoch ms, advanced by CLOCK_MONOTONIC since process start. */
+export const epochMs = (): number => performance.timeOrigin + performance.now()
+
+/** Machine-wide CLOCK_MONOTONIC (uv_hrtime), ms. */
+const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6
+
+/**
+ * epoch clock − CLOCK_MONOTONIC in this process (median of 501 samples). It is constant within a
+ * process; the difference between two processes' values is their epoch clocks' skew.
+ */
+export function epochMinusMonotonicMs(): number {
+  const samples: number[] = []
+  for (let i = 0; i < 501; i++) samples.push(epochMs() - hrMs())
+  return samples.sort((a, b) => a - b)[250]!
+}
+
+/** Messages from the client process. */
+export type ServerCommand =
+  | { type: 'config'; stepMs: number; tokens: number; eventsPerWrite?: number }
+  | { type: 'collect' }
+  | { type: 'stop' }
+
+/** What the server reports for one phase (epoch ms on the server's clock). */
+export interface ServerPhase {
+  type: 'stamps'
+  streams: Array<{ index: number; receivedAtMs: number; writtenAtMs: number[]; dueAtMs: number[] }>
+  /** Server process CPU during the phase (user+system), ms. */
+  cpuMs: number
+  /** Server event-loop delay p99 / max during the phase, ms (monitorEventLoopDelay sampling every 1 ms). */
+  loopDelayP99Ms: number
+  loopDelayMaxMs: number
+  epochMinusMonotonicMs: number
+}
