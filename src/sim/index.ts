@@ -25,7 +25,7 @@
 export { startSimulator } from './simulator.js'
 export type { SimulatorHandle } from './simulator.js'
 export { resolveSimulatorOptions, slowdownFromEnv } from './options.js'
-export type { SimulatorOptions, ResolvedSimulatorOptions } from './options.js'
+export type { SimulatorOptions, ResolvedSimulatorOptions, TokenTraceEvent } from './options.js'
 export { simulateRequests } from './simulate.js'
 export type { SimulateRequestsInput, SimulatedRequest } from './simulate.js'
 export { defaultPlanner } from './planner.js'

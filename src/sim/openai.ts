@@ -8,6 +8,7 @@ import { pickLeastConnections } from './balancer.js'
 import type { SimClock } from './clock.js'
 import type { Deployment } from './deployment.js'
 import { readBody, sendJson } from './http.js'
+import type { TokenTraceEvent } from './options.js'
 import { createRng, hashString } from './rng.js'
 import { chatPromptTokens, createWordStream, drawOutputTokens, estimateTokens } from './text.js'
 import { chatRoleChunk, createTokenChunkWriter, fullResponse, modelList, sse, SSE_DONE, usageChunk, usageOf, vllmError, type ApiKind, type ChunkHeader } from './vllm-format.js'
@@ -22,6 +23,8 @@ export interface InferenceContext {
   createdS(): number
   /** A fresh request number (ids and engine keys). */
   nextRequestNumber(): number
+  /** Diagnostics hook, called as each streamed token is written. */
+  trace?: (event: TokenTraceEvent) => void
 }
 
 const NO_BACKEND = { detail: 'No vLLM backend available' }
@@ -181,7 +184,7 @@ async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessa
     if (!finished) replica.cancel(id)
   })
   replica.submit({ id, promptTokens: parsed.promptTokens, outputTokens: draw.tokens }, {
-    onToken(count) {
+    onToken(count, atS) {
       const word = nextWord()
       if (!parsed.stream) {
         words.push(word)
@@ -190,6 +193,7 @@ async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessa
       const last = count === draw.tokens
       const first = count === 1 && kind === 'chat' ? sse(chatRoleChunk(header)) : ''
       res.write(first + chunkOf(word, last ? draw.finishReason : null))
+      ctx.trace?.({ responseId: header.id, count, arrivalS, atS, writtenS: ctx.clock.nowS() })
     },
     onFinish() {
       finished = true

@@ -54,6 +54,25 @@ export interface SimulatorOptions {
   planner?: VariantPlanner
   /** Receives MLNode-style log lines ("instances to start: N", …). @default none */
   log?: (line: string) => void
+  /**
+   * Diagnostics: called as each streamed token is written (test/sim/pacing-probe.ts compares a
+   * client's stamps with the engine's schedule). @default none
+   */
+  trace?: (event: TokenTraceEvent) => void
+}
+
+/** One streamed token as the simulator wrote it (see `SimulatorOptions.trace`). */
+export interface TokenTraceEvent {
+  /** The response's `id` field (`chatcmpl-…` / `cmpl-…`). */
+  responseId: string
+  /** 1-based output token number. */
+  count: number
+  /** Simulated time the request arrived (its stamp at the server), seconds. */
+  arrivalS: number
+  /** Simulated time the engine produced the token (end of its step), seconds. */
+  atS: number
+  /** Simulated time the chunk was actually written (≥ atS on a late wall clock), seconds. */
+  writtenS: number
 }
 
 /** SimulatorOptions with defaults applied and values checked. */
@@ -72,6 +91,7 @@ export interface ResolvedSimulatorOptions {
   api: 'current' | 'legacy'
   planner: VariantPlanner | undefined
   log: ((line: string) => void) | undefined
+  trace: ((event: TokenTraceEvent) => void) | undefined
 }
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = true): number {
@@ -126,5 +146,6 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     api: resolveApi(options.api),
     planner: options.planner,
     log: options.log,
+    trace: options.trace,
   }
 }

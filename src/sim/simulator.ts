@@ -77,6 +77,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     eosPerToken: o.eosPerToken,
     createdS: () => Math.floor(Date.now() / 1000),
     nextRequestNumber: () => ++requestNumber,
+    ...(o.trace === undefined ? {} : { trace: o.trace }),
   }
   const mlnodeCtx: MlnodeContext = {
     deployment,

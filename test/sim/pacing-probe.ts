@@ -1,0 +1,272 @@
+/**
+ * Pacing probe (not a test; run: `npx tsx test/sim/pacing-probe.ts [--speeds 1,5,10]
+ * [--streams 1,16,64] [--tokens 60] [--prompt 500] [--repeat 1]`). Bounded: every run is a few
+ * seconds of wall time, the whole default matrix well under a minute.
+ *
+ * For each (speed K, N concurrent streams) it starts the simulator in a CHILD process (as
+ * `mlnode-bench sim` / vitest's globalSetup run it apart from the client), deploys
+ * Llama-3.1-8B TP1 on 1xh100-sxm, sends N identical streaming chat requests at once and stamps
+ * every network read the way src/load does (inside undici's handler callbacks). The child traces
+ * each token it writes (SimulatorOptions.trace): the engine's logical time `atS` (the known step
+ * schedule), the time it really wrote it, and the request's arrival stamp. So each error is split:
+ * - server: written − due, i.e. how late the clock/engine ran (real ms × K = simulated ms);
+ * - client: measured gap × K − engine gap (everything: pacing, socket, client, scheduler).
+ * Figures are simulated ms; "burst" = gaps measured under half their engine value.
+ */
+import { readFileSync } from 'node:fs'
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
+import { createInterface } from 'node:readline'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { Pool, request, type Dispatcher } from 'undici'
+import { SseParser } from '../../src/load/sse.js'
+import { startSimulator, type TokenTraceEvent } from '../../src/sim/index.js'
+
+const MODEL = 'meta-llama/Llama-3.1-8B'
+const HARDWARE = '1xh100-sxm'
+
+/** ns this process spent runnable but waiting for a CPU (Linux /proc/self/schedstat, field 2). */
+function runQueueWaitMs(): number {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Child: the simulator with a token trace kept in memory; `dump` on stdin prints and clears it. */
+async function serve(speed: number): Promise<void> {
+  let trace: TokenTraceEvent[] = []
+  const eld = monitorEventLoopDelay({ resolution: 1 })
+  const sim = await startSimulator({ hardware: HARDWARE, speed, startupS: 0, trace: (e) => trace.push(e) })
+  console.log(JSON.stringify({ mgmtUrl: sim.mgmtUrl, inferenceUrl: sim.inferenceUrl }))
+  let cpu = process.cpuUsage()
+  let wall = performance.now()
+  let waitMs = runQueueWaitMs()
+  let gcMs = 0
+  let gcMaxMs = 0
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcMs += e.duration
+      gcMaxMs = Math.max(gcMaxMs, e.duration)
+    }
+  }).observe({ entryTypes: ['gc'] })
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'mark') {
+      trace = []
+      cpu = process.cpuUsage()
+      wall = performance.now()
+      waitMs = runQueueWaitMs()
+      gcMs = 0
+      gcMaxMs = 0
+      eld.reset()
+      eld.enable()
+      console.log(JSON.stringify({ marked: true }))
+    } else if (line === 'dump') {
+      eld.disable()
+      const used = process.cpuUsage(cpu)
+      const wallMs = performance.now() - wall
+      console.log(JSON.stringify({ trace, lateness: sim.lateness(), cpuShare: (used.user + used.system) / 1000 / wallMs, eldP50Ms: eld.percentile(50) / 1e6, eldP99Ms: eld.percentile(99) / 1e6, eldMaxMs: eld.max / 1e6, runQueueWaitMs: runQueueWaitMs() - waitMs, wallMs, gcMs, gcMaxMs }))
+      trace = []
+    } else if (line === 'quit') break
+  }
+  await sim.close()
+  process.exit(0)
+}
+
+interface ClientStream {
+  responseId: string
+  sentAtMs: number
+  /** One stamp per content event (events of one read share it, as in src/load). */
+  contentAtMs: number[]
+}
+
+function stream(pool: Dispatcher, body: string): Promise<ClientStream> {
+  return new Promise((resolve, reject) => {
+    const out: ClientStream = { responseId: '', sentAtMs: 0, contentAtMs: [] }
+    let stampMs = 0
+    const parser = new SseParser({
+      onEvent(data) {
+        if (data === '[DONE]') return
+        const event = JSON.parse(data) as { id: string; choices: Array<{ delta?: { content?: string } }> }
+        out.responseId = event.id
+        if ((event.choices[0]?.delta?.content ?? '') !== '') out.contentAtMs.push(stampMs)
+      },
+    })
+    pool.dispatch(
+      { path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' }, body },
+      {
+        onRequestStart() {
+          out.sentAtMs = performance.now()
+        },
+        onResponseStart() {},
+        onResponseData(_c, chunk) {
+          stampMs = performance.now()
+          parser.push(chunk)
+        },
+        onResponseEnd() {
+          resolve(out)
+        },
+        onResponseError(_c, error) {
+          reject(error)
+        },
+      },
+    )
+  })
+}
+
+interface Stats {
+  p50: number
+  p90: number
+  mean: number
+}
+function stats(xs: number[]): Stats {
+  if (xs.length === 0) return { p50: Number.NaN, p90: Number.NaN, mean: Number.NaN }
+  const s = [...xs].sort((a, b) => a - b)
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))]!
+  return { p50: q(0.5), p90: q(0.9), mean: xs.reduce((a, b) => a + b, 0) / xs.length }
+}
+
+interface ChildIo {
+  send(line: string): Promise<any>
+  kill(): void
+}
+
+async function startChild(speed: number): Promise<{ urls: { mgmtUrl: string; inferenceUrl: string }; io: ChildIo }> {
+  const self = fileURLToPath(import.meta.url)
+  const child = spawn(process.execPath, ['--import', 'tsx', self, '--serve', '--speed', String(speed)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout })
+  const waiting: Array<(v: any) => void> = []
+  lines.on('line', (l) => waiting.shift()?.(JSON.parse(l)))
+  const next = (): Promise<any> => new Promise((r) => waiting.push(r))
+  const urls = await next()
+  return {
+    urls,
+    io: {
+      send(line) {
+        const answer = next()
+        child.stdin.write(`${line}\n`)
+        return answer
+      },
+      kill() {
+        child.stdin.end('quit\n')
+      },
+    },
+  }
+}
+
+interface RunFigures {
+  speed: number
+  streams: number
+  gaps: number
+  ttftErr: Stats
+  ttftErrPct: Stats
+  itlErr: Stats
+  itlAbsErr: Stats
+  itlServerErr: Stats
+  measuredItl: Stats
+  engineItl: Stats
+  burstShare: number
+  writeLateSim: Stats
+  clockLateMeanMs: number
+  clockLateMaxMs: number
+  cpuShare: number
+  eldP99Ms: number
+  runQueueWaitMs: number
+  wallMs: number
+  gcMs: number
+  gcMaxMs: number
+}
+
+async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams: number, tokens: number, promptTokens: number): Promise<RunFigures> {
+  const pool = new Pool(inferenceUrl, { connections: streams })
+  const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'ab '.repeat(promptTokens) }], max_tokens: tokens, ignore_eos: true, stream: true })
+  // Warm-up: JIT and keep-alive connections, then a clean trace.
+  await Promise.all(Array.from({ length: streams }, () => stream(pool, JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, ignore_eos: true, stream: true }))))
+  await io.send('mark')
+  const client = await Promise.all(Array.from({ length: streams }, () => stream(pool, body)))
+  const dump = (await io.send('dump')) as { trace: TokenTraceEvent[]; lateness: { meanMs: number; maxMs: number }; cpuShare: number; eldP99Ms: number; runQueueWaitMs: number; wallMs: number; gcMs: number; gcMaxMs: number }
+  await pool.close()
+  const byId = new Map<string, TokenTraceEvent[]>()
+  for (const e of dump.trace) {
+    const list = byId.get(e.responseId) ?? []
+    list.push(e)
+    byId.set(e.responseId, list)
+  }
+  const ttftErr: number[] = []
+  const ttftErrPct: number[] = []
+  const itlErr: number[] = []
+  const itlServerErr: number[] = []
+  const measured: number[] = []
+  const engine: number[] = []
+  const writeLate: number[] = []
+  for (const c of client) {
+    const t = byId.get(c.responseId)
+    if (t === undefined || t.length !== c.contentAtMs.length) throw new Error(`trace/client mismatch for ${c.responseId}: ${t?.length} vs ${c.contentAtMs.length}`)
+    const expectedTtftMs = (t[0]!.atS - t[0]!.arrivalS) * 1000
+    const ttftMs = (c.contentAtMs[0]! - c.sentAtMs) * speed
+    ttftErr.push(ttftMs - expectedTtftMs)
+    ttftErrPct.push((100 * (ttftMs - expectedTtftMs)) / expectedTtftMs)
+    for (const e of t) writeLate.push((e.writtenS - e.atS) * 1000)
+    for (let i = 1; i < t.length; i++) {
+      const engineMs = (t[i]!.atS - t[i - 1]!.atS) * 1000
+      const gotMs = (c.contentAtMs[i]! - c.contentAtMs[i - 1]!) * speed
+      engine.push(engineMs)
+      measured.push(gotMs)
+      itlErr.push(gotMs - engineMs)
+      itlServerErr.push((t[i]!.writtenS - t[i - 1]!.writtenS) * 1000 - engineMs)
+    }
+  }
+  return {
+    speed,
+    streams,
+    gaps: itlErr.length,
+    ttftErr: stats(ttftErr),
+    ttftErrPct: stats(ttftErrPct),
+    itlErr: stats(itlErr),
+    itlAbsErr: stats(itlErr.map(Math.abs)),
+    itlServerErr: stats(itlServerErr.map(Math.abs)),
+    measuredItl: stats(measured),
+    engineItl: stats(engine),
+    burstShare: measured.filter((m, i) => m < 0.5 * engine[i]!).length / measured.length,
+    writeLateSim: stats(writeLate),
+    clockLateMeanMs: dump.lateness.meanMs,
+    clockLateMaxMs: dump.lateness.maxMs,
+    cpuShare: dump.cpuShare,
+    eldP99Ms: dump.eldP99Ms,
+    runQueueWaitMs: dump.runQueueWaitMs,
+    wallMs: dump.wallMs,
+    gcMs: dump.gcMs,
+    gcMaxMs: dump.gcMaxMs,
+  }
+}
+
+const f = (x: number, d = 1): string => (Number.isNaN(x) ? '-' : x.toFixed(d))
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, speed: { type: 'string' }, speeds: { type: 'string' }, streams: { type: 'string' }, tokens: { type: 'string' }, prompt: { type: 'string' }, repeat: { type: 'string' } } })
+  if (values.serve) return serve(Number(values.speed ?? 1))
+  const speeds = (values.speeds ?? '1,5,10').split(',').map(Number)
+  const streamCounts = (values.streams ?? '1,16,64').split(',').map(Number)
+  const tokens = Number(values.tokens ?? 60)
+  const promptTokens = Number(values.prompt ?? 500)
+  const repeat = Number(values.repeat ?? 1)
+  console.log(`pacing probe: ${MODEL} TP1 on ${HARDWARE}, ${promptTokens}-token prompt, ${tokens} tokens, ignore_eos; simulated ms (measured × K)`)
+  console.log('speed streams gaps | engine ITL p50 | measured ITL p50 p90 | ITL err p50 p90 (|err| p50 p90) | server gap |err| p50 p90 | burst% | TTFT err ms p50 (%) | write late p50 p90 | clock late mean/max real ms | cpu eld99 | wall, runq-wait, gc total/max real ms')
+  for (const speed of speeds) {
+    const { urls, io } = await startChild(speed)
+    await request(`${urls.mgmtUrl}/api/v1/inference/up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, dtype: 'bfloat16', additional_args: [] }) }).then((r) => r.body.text())
+    for (const streams of streamCounts) {
+      for (let r = 0; r < repeat; r++) {
+        const x = await runOnce(io, urls.inferenceUrl, speed, streams, tokens, promptTokens)
+        console.log(
+          `${String(speed).padStart(5)} ${String(streams).padStart(7)} ${String(x.gaps).padStart(5)} | ${f(x.engineItl.p50, 2).padStart(6)} | ${f(x.measuredItl.p50, 2)} ${f(x.measuredItl.p90, 2)} | ${f(x.itlErr.p50, 2)} ${f(x.itlErr.p90, 2)} (${f(x.itlAbsErr.p50, 2)} ${f(x.itlAbsErr.p90, 2)}) | ${f(x.itlServerErr.p50, 2)} ${f(x.itlServerErr.p90, 2)} | ${f(100 * x.burstShare, 0)}% | ${f(x.ttftErr.p50, 2)} (${f(x.ttftErrPct.p50, 1)}%) | ${f(x.writeLateSim.p50, 2)} ${f(x.writeLateSim.p90, 2)} | ${f(x.clockLateMeanMs, 3)}/${f(x.clockLateMaxMs, 2)} | ${f(x.cpuShare, 2)} ${f(x.eldP99Ms, 2)} | ${f(x.wallMs, 0)} ${f(x.runQueueWaitMs, 1)} ${f(x.gcMs, 1)}/${f(x.gcMaxMs, 2)}`,
+        )
+      }
+    }
+    io.kill()
+  }
+}
+
+await main()
