@@ -23,9 +23,9 @@ deploymentSuite({
       temperature: 0.8,
     },
     {
-      name: 'poisson 4 req/s, 2k→100',
+      name: 'poisson 2 req/s, 2k→100',
       requests: 40,
-      arrival: { ratePerS: 4, burstiness: 1, maxConcurrency: 32 },
+      arrival: { ratePerS: 2, burstiness: 1, maxConcurrency: 32 },
       prompt: { tokens: 2000 },
       maxTokens: 100,
     },
