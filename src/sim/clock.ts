@@ -6,6 +6,7 @@
  *   still get served between events.
  * - wall: at `origin + simulatedS / speed` real seconds. A result measured against a wall clock
  *   of speed K maps back to simulated seconds as `simulatedS = measuredS * K` (see README in index.ts).
+ *   When the process stalls, `origin` moves forward by the stall (WallClock: lateness policy).
  *
  * Callers always pass logical (simulated) event times computed from the previous event, never
  * "now", so a timer that fires late delays delivery but never shifts the simulated timeline.
@@ -165,67 +166,242 @@ export interface WallClockOptions {
   /** Simulated seconds per real second. @default 1 */
   speed?: number
   /**
-   * Least real milliseconds before an event at which the clock stops trusting setTimeout (which
-   * fires ~1 ms late, more on a busy machine) and polls with setImmediate instead. The clock
-   * widens this margin to twice the setTimeout overshoot it observes (EWMA), up to 4 ms.
-   * 0 disables polling (cheaper, less exact).
+   * Real ms before an event at which the clock stops trusting setTimeout (libuv timers have
+   * 1 ms granularity and fire late on a busy machine) and waits precisely instead: short sleeps
+   * (Atomics.wait, at most `sliceMs` each so sockets are served in between) to just before the
+   * due time, then a brief setImmediate poll. The clock widens this lead to twice the setTimeout
+   * overshoot it observes (EWMA), up to 4 ms. 0 = setTimeout only (cheaper, ~1 ms steps).
    * @default 1.5
    */
   spinMs?: number
+  /**
+   * Lateness (real ms) beyond which the clock shifts the rest of the simulated timeline by the
+   * lateness instead of catching up (see "Lateness policy" on WallClock).
+   * @default 0.25
+   */
+  shiftAfterMs?: number
+  /** Longest single sleep of the precise wait, real ms (bounds how long sockets wait). @default 0.25 */
+  sliceMs?: number
+  /** Real-time source, ms (tests). @default performance.now */
+  now?: () => number
+  /** Blocks the thread for `ms` real ms (tests). @default Atomics.wait on a private buffer */
+  sleep?: (ms: number) => void
 }
 
-/** How late a wall clock ran its events (real ms after their due time): is the simulator keeping up? */
+/** Upper edges (real ms) of the lateness histogram in {@link ClockLateness.lateCounts}; one more bucket counts the rest. */
+export const LATENESS_BUCKETS_MS: readonly number[] = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100]
+
+/**
+ * How late a wall clock ran its events, in REAL ms (× speed = simulated ms), cumulative since
+ * the clock started. Counters are additive, so the lateness of one workload is the difference
+ * of two snapshots ({@link latenessBetween}); `/health` `simulator.lateness` serves this object.
+ */
 export interface ClockLateness {
+  /** Events run. */
   events: number
+  /** Sum of every event's lateness (due → run), real ms. */
+  sumMs: number
+  /** sumMs / events (0 without events). */
   meanMs: number
+  /** Largest lateness so far, real ms. */
   maxMs: number
   /** Events that ran more than 1 real ms late. */
   overOneMs: number
+  /** Events per lateness bucket: `lateCounts[i]` ≤ LATENESS_BUCKETS_MS[i] (and above the previous edge); the last counts the rest. */
+  lateCounts: number[]
+  /**
+   * Real ms by which the simulated timeline was shifted (stalls longer than `shiftAfterMs`):
+   * a duration measured across such stalls × speed overstates the simulated one by up to
+   * driftMs × speed. Its share of a run's wall time is the run's pacing error.
+   */
+  driftMs: number
+  /** How many times the timeline was shifted. */
+  shifts: number
+  /** Real ms since the clock started (the snapshot's own time). */
+  atMs: number
 }
 
-/** Real-time clock running `speed` times faster than the wall clock. */
+/** Lateness of the window between two snapshots of the same clock (e.g. around one workload). */
+export interface LatenessWindow {
+  events: number
+  meanMs: number
+  /** Exact when the window raised the clock's maximum, else the upper edge of the highest non-empty bucket. */
+  maxMs: number
+  overOneMs: number
+  lateCounts: number[]
+  driftMs: number
+  shifts: number
+  /** Real ms the window lasted. */
+  wallMs: number
+  /** driftMs / wallMs: simulated durations spanning the window run long by up to this share. */
+  driftShare: number
+}
+
+/** The lateness of the events run between snapshot `before` and snapshot `after`. */
+export function latenessBetween(before: ClockLateness, after: ClockLateness): LatenessWindow {
+  const events = after.events - before.events
+  const lateCounts = after.lateCounts.map((c, i) => c - (before.lateCounts[i] ?? 0))
+  let top = -1
+  lateCounts.forEach((c, i) => {
+    if (c > 0) top = i
+  })
+  const bucketBound = top < 0 ? 0 : (LATENESS_BUCKETS_MS[top] ?? Math.max(after.maxMs, LATENESS_BUCKETS_MS[LATENESS_BUCKETS_MS.length - 1]!))
+  const wallMs = after.atMs - before.atMs
+  const driftMs = after.driftMs - before.driftMs
+  return {
+    events,
+    meanMs: events === 0 ? 0 : (after.sumMs - before.sumMs) / events,
+    maxMs: after.maxMs > before.maxMs ? after.maxMs : bucketBound,
+    overOneMs: after.overOneMs - before.overOneMs,
+    lateCounts,
+    driftMs,
+    shifts: after.shifts - before.shifts,
+    wallMs,
+    driftShare: wallMs > 0 ? driftMs / wallMs : 0,
+  }
+}
+
+/**
+ * The wall clock's mapping between real and simulated time, with its lateness policy (see
+ * WallClock) and lateness counters. Pure: the caller passes real times (tests drive it directly).
+ */
+export class Timeline {
+  /** Real ms at which simulated time 0 happens; moves forward by every shift. */
+  private originMs: number
+  private maxNowS = 0
+  private readonly late: Omit<ClockLateness, 'meanMs' | 'atMs'> = { events: 0, sumMs: 0, maxMs: 0, overOneMs: 0, lateCounts: new Array<number>(LATENESS_BUCKETS_MS.length + 1).fill(0), driftMs: 0, shifts: 0 }
+
+  constructor(
+    readonly speed: number,
+    private readonly startMs: number,
+    private readonly shiftAfterMs: number,
+  ) {
+    this.originMs = startMs
+  }
+
+  /** Simulated seconds at real time `realMs`; never less than a value returned before. */
+  nowS(realMs: number): number {
+    const s = ((realMs - this.originMs) / 1000) * this.speed
+    if (s > this.maxNowS) this.maxNowS = s
+    return this.maxNowS
+  }
+
+  /** Real ms at which simulated time `atS` happens (after the shifts so far). */
+  wallMsAt(atS: number): number {
+    return this.originMs + (atS * 1000) / this.speed
+  }
+
+  /** Whether an event at `atS` is due at `realMs` (+1 ns: after a shift, events of the same instant compare as due despite rounding). */
+  isDue(atS: number, realMs: number): boolean {
+    return this.wallMsAt(atS) <= realMs + 1e-6
+  }
+
+  /** Records that the event at `atS` runs at `realMs`; shifts the timeline if it is too late. */
+  ran(atS: number, realMs: number): void {
+    const lateMs = Math.max(0, realMs - this.wallMsAt(atS))
+    const l = this.late
+    l.events++
+    l.sumMs += lateMs
+    if (lateMs > l.maxMs) l.maxMs = lateMs
+    if (lateMs > 1) l.overOneMs++
+    let bucket = 0
+    while (bucket < LATENESS_BUCKETS_MS.length && lateMs > LATENESS_BUCKETS_MS[bucket]!) bucket++
+    l.lateCounts[bucket]!++
+    if (lateMs > this.shiftAfterMs) {
+      // Simulated time stood still during the stall: later events keep their distance from this one.
+      this.originMs += lateMs
+      l.driftMs += lateMs
+      l.shifts++
+    }
+  }
+
+  /** Cumulative counters at real time `realMs`. */
+  lateness(realMs: number): ClockLateness {
+    const l = this.late
+    return { ...l, lateCounts: [...l.lateCounts], meanMs: l.events === 0 ? 0 : l.sumMs / l.events, atMs: realMs - this.startMs }
+  }
+}
+
+function atomicsSleep(): (ms: number) => void {
+  const cell = new Int32Array(new SharedArrayBuffer(4))
+  return (ms) => {
+    Atomics.wait(cell, 0, 0, ms)
+  }
+}
+
+/**
+ * Real-time clock running `speed` times faster than the wall clock.
+ *
+ * Waiting: setTimeout until `spinMs` before the next event, then precise sleeps (see
+ * WallClockOptions.spinMs). The clock never busy-spins for long: a spinning process is always
+ * runnable, and on a shared machine the OS scheduler then makes it wait for a CPU for whole
+ * milliseconds (test/sim/pacing-probe.ts measured up to half the wall time in the run queue at
+ * speed 10), which is exactly the lateness it tried to avoid.
+ *
+ * Lateness policy. An event late by L real ms (the process did not get the CPU in time):
+ * - L ≤ shiftAfterMs: it runs at once and later events keep their absolute schedule (jitter
+ *   must not accumulate into a systematic slow-down);
+ * - L > shiftAfterMs: the whole simulated timeline shifts by L (simulated time stood still
+ *   during the stall, as if every GPU had paused), so the events of one simulated instant still
+ *   run together and each later step still takes its full duration: no burst of steps emitted
+ *   back to back to catch up. Client-measured gaps (ITL) stay right except the one that spans
+ *   the stall (which a real hiccup would show too); durations spanning stalls (TTFT, E2EL)
+ *   run long by the shift, which is reported as `driftMs` (see ClockLateness).
+ * nowS() never goes backwards across a shift (arrivals keep their order).
+ */
 export class WallClock implements SimClock {
-  private lateSumMs = 0
-  private lateMaxMs = 0
-  private lateEvents = 0
-  private lateOverOneMs = 0
   readonly kind = 'wall' as const
   readonly speed: number
-  private readonly originMs = performance.now()
+  private readonly realNow: () => number
+  private readonly sleep: (ms: number) => void
+  private readonly timeline: Timeline
   private readonly spinMs: number
+  private readonly sliceMs: number
   /** EWMA of how late setTimeout fired, real ms. */
-  private overshootMs = 0
+  private timerOvershootMs = 0
+  /** EWMA of how much longer than asked a sleep lasted, real ms. */
+  private sleepOvershootMs = 0.05
   private readonly queue = new EventQueue()
   private timer: NodeJS.Timeout | undefined
+  private timerDueMs = 0
   private polling = false
   private disposed = false
 
   constructor(options: WallClockOptions = {}) {
     this.speed = options.speed ?? 1
     this.spinMs = options.spinMs ?? 1.5
+    this.sliceMs = options.sliceMs ?? 0.25
+    this.realNow = options.now ?? (() => performance.now())
+    this.sleep = options.sleep ?? atomicsSleep()
     if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new RangeError(`WallClock speed must be a finite number > 0, got ${this.speed}`)
+    this.timeline = new Timeline(this.speed, this.realNow(), options.shiftAfterMs ?? 0.25)
   }
 
   nowS(): number {
-    return ((performance.now() - this.originMs) / 1000) * this.speed
+    return this.timeline.nowS(this.realNow())
   }
 
-  /** Real time (performance.now() ms) at which simulated time `atS` happens. */
+  /** Real time (the clock's `now` ms) at which simulated time `atS` happens (after shifts so far). */
   wallMsAt(atS: number): number {
-    return this.originMs + (atS * 1000) / this.speed
+    return this.timeline.wallMsAt(atS)
   }
 
   at(atS: number, fn: (atS: number) => void): CancelFn {
     const event = this.queue.push(atS, fn)
-    if (this.queue.peek() === event) this.arm()
+    // A new head earlier than the armed timer needs an earlier wake-up.
+    if (this.queue.peek() === event && this.timer !== undefined && this.wallMsAt(atS) - this.leadMs() < this.timerDueMs) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    this.arm()
     return () => {
       event.cancelled = true
     }
   }
 
-  /** Lateness of the events run so far (in real ms; × speed for simulated ms). */
+  /** Cumulative lateness so far (diff two snapshots with {@link latenessBetween}). */
   lateness(): ClockLateness {
-    return { events: this.lateEvents, meanMs: this.lateEvents === 0 ? 0 : this.lateSumMs / this.lateEvents, maxMs: this.lateMaxMs, overOneMs: this.lateOverOneMs }
+    return this.timeline.lateness(this.realNow())
   }
 
   dispose(): void {
@@ -235,22 +411,26 @@ export class WallClock implements SimClock {
     this.timer = undefined
   }
 
+  private leadMs(): number {
+    return this.spinMs === 0 ? 0 : Math.min(4, Math.max(this.spinMs, 2 * this.timerOvershootMs))
+  }
+
   private arm(): void {
-    if (this.disposed || this.polling) return
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
+    if (this.disposed || this.polling || this.timer !== undefined) return
     const head = this.queue.peek()
     if (head === undefined) return
-    const nowMs = performance.now()
+    const nowMs = this.realNow()
     const waitMs = this.wallMsAt(head.atS) - nowMs
-    const marginMs = this.spinMs === 0 ? 0 : Math.min(4, Math.max(this.spinMs, 2 * this.overshootMs))
-    if (waitMs > marginMs) {
-      const delayMs = Math.max(1, Math.floor(waitMs - marginMs))
+    const leadMs = this.leadMs()
+    if (waitMs > leadMs) {
+      const delayMs = Math.max(1, Math.floor(waitMs - leadMs))
       const dueMs = nowMs + delayMs
+      this.timerDueMs = dueMs
       this.timer = setTimeout(() => {
         this.timer = undefined
-        this.overshootMs = 0.8 * this.overshootMs + 0.2 * Math.max(0, performance.now() - dueMs)
-        this.arm()
+        this.timerOvershootMs = 0.8 * this.timerOvershootMs + 0.2 * Math.max(0, this.realNow() - dueMs)
+        if (this.spinMs === 0) this.poll()
+        else this.arm()
       }, delayMs)
     } else {
       this.polling = true
@@ -261,15 +441,30 @@ export class WallClock implements SimClock {
   private poll(): void {
     this.polling = false
     if (this.disposed) return
-    const nowMs = performance.now()
+    let nowMs = this.realNow()
+    let head = this.queue.peek()
+    if (head === undefined) return
+    let waitMs = this.wallMsAt(head.atS) - nowMs
+    if (waitMs > 0 && this.spinMs > 0) {
+      // Sleep (not spin) to just before the due time, one slice at a time so the event loop
+      // serves sockets in between; the last few tens of µs pass polling.
+      const sleepMs = Math.min(waitMs - this.sleepOvershootMs, this.sliceMs)
+      if (sleepMs >= 0.02) {
+        this.sleep(sleepMs)
+        const afterMs = this.realNow()
+        this.sleepOvershootMs = Math.min(0.5, 0.8 * this.sleepOvershootMs + 0.2 * Math.max(0, afterMs - nowMs - sleepMs))
+        nowMs = afterMs
+        waitMs = this.wallMsAt(head.atS) - nowMs
+      }
+    }
+    if (waitMs > 0) {
+      this.arm()
+      return
+    }
     let ran = 0
-    for (let head = this.queue.peek(); head !== undefined && this.wallMsAt(head.atS) <= nowMs && ran < 256; head = this.queue.peek()) {
+    for (; head !== undefined && this.timeline.isDue(head.atS, nowMs) && ran < 256; head = this.queue.peek()) {
       this.queue.pop()
-      const lateMs = nowMs - this.wallMsAt(head.atS)
-      this.lateEvents++
-      this.lateSumMs += lateMs
-      if (lateMs > this.lateMaxMs) this.lateMaxMs = lateMs
-      if (lateMs > 1) this.lateOverOneMs++
+      this.timeline.ran(head.atS, nowMs)
       head.fn(head.atS)
       ran++
     }

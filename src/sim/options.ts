@@ -41,8 +41,13 @@ export interface SimulatorOptions {
   restartS?: number
   /** Probability that a generated token is EOS (0 = always max_tokens). @default 1/2000 */
   eosPerToken?: number
-  /** Wall clock: real ms before an event spent polling instead of trusting setTimeout. @default 1.5 */
+  /** Wall clock: real ms before an event spent waiting precisely instead of trusting setTimeout (0 = setTimeout only). @default 1.5 */
   spinMs?: number
+  /**
+   * Wall clock: lateness (real ms) beyond which the simulated timeline shifts by the stall
+   * instead of catching up with a burst of steps (WallClock "lateness policy"). @default 0.25
+   */
+  shiftAfterMs?: number
   /**
    * Which MLNode generation to imitate. 'legacy' (before late 2025): no up/async or up/status
    * routes, `up` on a running deployment restarts it instead of answering 409, and a failed `up`
@@ -88,6 +93,7 @@ export interface ResolvedSimulatorOptions {
   timings: LifecycleTimings
   eosPerToken: number
   spinMs: number
+  shiftAfterMs: number
   api: 'current' | 'legacy'
   planner: VariantPlanner | undefined
   log: ((line: string) => void) | undefined
@@ -143,6 +149,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     },
     eosPerToken: positive('eosPerToken', options.eosPerToken, DEFAULT_EOS_PER_TOKEN),
     spinMs: positive('spinMs', options.spinMs, 1.5),
+    shiftAfterMs: positive('shiftAfterMs', options.shiftAfterMs, 0.25),
     api: resolveApi(options.api),
     planner: options.planner,
     log: options.log,

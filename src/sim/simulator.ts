@@ -27,7 +27,10 @@ export interface SimulatorHandle {
   slowdown: number
   /** MLNode-style log lines so far. */
   logs(): string[]
-  /** Wall clock: how late paced events ran so far (real ms); undefined for the virtual clock. */
+  /**
+   * Wall clock: how late paced events ran so far (real ms, cumulative; diff two snapshots with
+   * `latenessBetween` for one workload); undefined for the virtual clock.
+   */
   lateness(): ClockLateness | undefined
   /** Stops both servers, drops connections and timers. */
   close(): Promise<void>
@@ -37,7 +40,7 @@ export interface SimulatorHandle {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const o = resolveSimulatorOptions(options)
   const hardware = getHardwareProfile(o.hardware)
-  const clock: SimClock = o.clock === 'virtual' ? new VirtualClock({ autoDrain: true }) : new WallClock({ speed: o.speed, spinMs: o.spinMs })
+  const clock: SimClock = o.clock === 'virtual' ? new VirtualClock({ autoDrain: true }) : new WallClock({ speed: o.speed, spinMs: o.spinMs, shiftAfterMs: o.shiftAfterMs })
   const speedLabel = o.clock === 'virtual' ? 'virtual' : String(o.speed)
   const logs: string[] = []
   const log = (line: string): void => {
@@ -90,7 +93,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       slowdown: o.slowdown,
       seed: o.seed,
       api: o.api,
-      // Real ms by which paced events ran late: × speed is the simulated error it adds.
+      // Real ms by which paced events ran late and the timeline drifted (cumulative counters: a
+      // client diffs the snapshots before and after its workload, see latenessBetween).
       ...(clock instanceof WallClock ? { lateness: clock.lateness() } : {}),
     }),
   }

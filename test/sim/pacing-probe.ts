@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Pool, request, type Dispatcher } from 'undici'
 import { SseParser } from '../../src/load/sse.js'
-import { startSimulator, type TokenTraceEvent } from '../../src/sim/index.js'
+import { latenessBetween, startSimulator, type ClockLateness, type TokenTraceEvent } from '../../src/sim/index.js'
 
 const MODEL = 'meta-llama/Llama-3.1-8B'
 const HARDWARE = '1xh100-sxm'
@@ -36,14 +36,15 @@ function runQueueWaitMs(): number {
 }
 
 /** Child: the simulator with a token trace kept in memory; `dump` on stdin prints and clears it. */
-async function serve(speed: number): Promise<void> {
+async function serve(speed: number, clockOptions: { spinMs?: number; shiftAfterMs?: number }): Promise<void> {
   let trace: TokenTraceEvent[] = []
   const eld = monitorEventLoopDelay({ resolution: 1 })
-  const sim = await startSimulator({ hardware: HARDWARE, speed, startupS: 0, trace: (e) => trace.push(e) })
+  const sim = await startSimulator({ hardware: HARDWARE, speed, startupS: 0, ...clockOptions, trace: (e) => trace.push(e) })
   console.log(JSON.stringify({ mgmtUrl: sim.mgmtUrl, inferenceUrl: sim.inferenceUrl }))
   let cpu = process.cpuUsage()
   let wall = performance.now()
   let waitMs = runQueueWaitMs()
+  let before: ClockLateness = sim.lateness()!
   let gcMs = 0
   let gcMaxMs = 0
   new PerformanceObserver((list) => {
@@ -58,6 +59,7 @@ async function serve(speed: number): Promise<void> {
       cpu = process.cpuUsage()
       wall = performance.now()
       waitMs = runQueueWaitMs()
+      before = sim.lateness()!
       gcMs = 0
       gcMaxMs = 0
       eld.reset()
@@ -67,7 +69,7 @@ async function serve(speed: number): Promise<void> {
       eld.disable()
       const used = process.cpuUsage(cpu)
       const wallMs = performance.now() - wall
-      console.log(JSON.stringify({ trace, lateness: sim.lateness(), cpuShare: (used.user + used.system) / 1000 / wallMs, eldP50Ms: eld.percentile(50) / 1e6, eldP99Ms: eld.percentile(99) / 1e6, eldMaxMs: eld.max / 1e6, runQueueWaitMs: runQueueWaitMs() - waitMs, wallMs, gcMs, gcMaxMs }))
+      console.log(JSON.stringify({ trace, lateness: latenessBetween(before, sim.lateness()!), cpuShare: (used.user + used.system) / 1000 / wallMs, eldP50Ms: eld.percentile(50) / 1e6, eldP99Ms: eld.percentile(99) / 1e6, eldMaxMs: eld.max / 1e6, runQueueWaitMs: runQueueWaitMs() - waitMs, wallMs, gcMs, gcMaxMs }))
       trace = []
     } else if (line === 'quit') break
   }
@@ -133,9 +135,11 @@ interface ChildIo {
   kill(): void
 }
 
-async function startChild(speed: number): Promise<{ urls: { mgmtUrl: string; inferenceUrl: string }; io: ChildIo }> {
+async function startChild(speed: number, extra: string[]): Promise<{ urls: { mgmtUrl: string; inferenceUrl: string }; io: ChildIo }> {
   const self = fileURLToPath(import.meta.url)
-  const child = spawn(process.execPath, ['--import', 'tsx', self, '--serve', '--speed', String(speed)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  // PACING_PROBE_CPU_PROF=<dir>: V8 CPU profile of the simulator child (where its time goes).
+  const prof = process.env.PACING_PROBE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PACING_PROBE_CPU_PROF}`] : []
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', self, '--serve', '--speed', String(speed), ...extra], { stdio: ['pipe', 'pipe', 'inherit'] })
   const lines = createInterface({ input: child.stdout })
   const waiting: Array<(v: any) => void> = []
   lines.on('line', (l) => waiting.shift()?.(JSON.parse(l)))
@@ -171,6 +175,7 @@ interface RunFigures {
   writeLateSim: Stats
   clockLateMeanMs: number
   clockLateMaxMs: number
+  driftShare: number
   cpuShare: number
   eldP99Ms: number
   runQueueWaitMs: number
@@ -186,7 +191,7 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
   await Promise.all(Array.from({ length: streams }, () => stream(pool, JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, ignore_eos: true, stream: true }))))
   await io.send('mark')
   const client = await Promise.all(Array.from({ length: streams }, () => stream(pool, body)))
-  const dump = (await io.send('dump')) as { trace: TokenTraceEvent[]; lateness: { meanMs: number; maxMs: number }; cpuShare: number; eldP99Ms: number; runQueueWaitMs: number; wallMs: number; gcMs: number; gcMaxMs: number }
+  const dump = (await io.send('dump')) as { trace: TokenTraceEvent[]; lateness: { meanMs: number; maxMs: number; driftShare: number }; cpuShare: number; eldP99Ms: number; runQueueWaitMs: number; wallMs: number; gcMs: number; gcMaxMs: number }
   await pool.close()
   const byId = new Map<string, TokenTraceEvent[]>()
   for (const e of dump.trace) {
@@ -233,6 +238,7 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
     writeLateSim: stats(writeLate),
     clockLateMeanMs: dump.lateness.meanMs,
     clockLateMaxMs: dump.lateness.maxMs,
+    driftShare: dump.lateness.driftShare,
     cpuShare: dump.cpuShare,
     eldP99Ms: dump.eldP99Ms,
     runQueueWaitMs: dump.runQueueWaitMs,
@@ -245,23 +251,24 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
 const f = (x: number, d = 1): string => (Number.isNaN(x) ? '-' : x.toFixed(d))
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, speed: { type: 'string' }, speeds: { type: 'string' }, streams: { type: 'string' }, tokens: { type: 'string' }, prompt: { type: 'string' }, repeat: { type: 'string' } } })
-  if (values.serve) return serve(Number(values.speed ?? 1))
+  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, speed: { type: 'string' }, speeds: { type: 'string' }, streams: { type: 'string' }, tokens: { type: 'string' }, prompt: { type: 'string' }, repeat: { type: 'string' }, 'spin-ms': { type: 'string' }, 'shift-after-ms': { type: 'string' } } })
+  const clockArgs = [...(values['spin-ms'] === undefined ? [] : ['--spin-ms', values['spin-ms']]), ...(values['shift-after-ms'] === undefined ? [] : ['--shift-after-ms', values['shift-after-ms']])]
+  if (values.serve) return serve(Number(values.speed ?? 1), { ...(values['spin-ms'] === undefined ? {} : { spinMs: Number(values['spin-ms']) }), ...(values['shift-after-ms'] === undefined ? {} : { shiftAfterMs: Number(values['shift-after-ms']) }) })
   const speeds = (values.speeds ?? '1,5,10').split(',').map(Number)
   const streamCounts = (values.streams ?? '1,16,64').split(',').map(Number)
   const tokens = Number(values.tokens ?? 60)
   const promptTokens = Number(values.prompt ?? 500)
   const repeat = Number(values.repeat ?? 1)
   console.log(`pacing probe: ${MODEL} TP1 on ${HARDWARE}, ${promptTokens}-token prompt, ${tokens} tokens, ignore_eos; simulated ms (measured × K)`)
-  console.log('speed streams gaps | engine ITL p50 | measured ITL p50 p90 | ITL err p50 p90 (|err| p50 p90) | server gap |err| p50 p90 | burst% | TTFT err ms p50 (%) | write late p50 p90 | clock late mean/max real ms | cpu eld99 | wall, runq-wait, gc total/max real ms')
+  console.log('speed streams gaps | engine ITL p50 | measured ITL p50 p90 | ITL err p50 p90 (|err| p50 p90) | server gap |err| p50 p90 | burst% | TTFT err ms p50 (%) | write late p50 p90 | clock late mean/max real ms, drift% | cpu eld99 | wall, runq-wait, gc total/max real ms')
   for (const speed of speeds) {
-    const { urls, io } = await startChild(speed)
+    const { urls, io } = await startChild(speed, clockArgs)
     await request(`${urls.mgmtUrl}/api/v1/inference/up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, dtype: 'bfloat16', additional_args: [] }) }).then((r) => r.body.text())
     for (const streams of streamCounts) {
       for (let r = 0; r < repeat; r++) {
         const x = await runOnce(io, urls.inferenceUrl, speed, streams, tokens, promptTokens)
         console.log(
-          `${String(speed).padStart(5)} ${String(streams).padStart(7)} ${String(x.gaps).padStart(5)} | ${f(x.engineItl.p50, 2).padStart(6)} | ${f(x.measuredItl.p50, 2)} ${f(x.measuredItl.p90, 2)} | ${f(x.itlErr.p50, 2)} ${f(x.itlErr.p90, 2)} (${f(x.itlAbsErr.p50, 2)} ${f(x.itlAbsErr.p90, 2)}) | ${f(x.itlServerErr.p50, 2)} ${f(x.itlServerErr.p90, 2)} | ${f(100 * x.burstShare, 0)}% | ${f(x.ttftErr.p50, 2)} (${f(x.ttftErrPct.p50, 1)}%) | ${f(x.writeLateSim.p50, 2)} ${f(x.writeLateSim.p90, 2)} | ${f(x.clockLateMeanMs, 3)}/${f(x.clockLateMaxMs, 2)} | ${f(x.cpuShare, 2)} ${f(x.eldP99Ms, 2)} | ${f(x.wallMs, 0)} ${f(x.runQueueWaitMs, 1)} ${f(x.gcMs, 1)}/${f(x.gcMaxMs, 2)}`,
+          `${String(speed).padStart(5)} ${String(streams).padStart(7)} ${String(x.gaps).padStart(5)} | ${f(x.engineItl.p50, 2).padStart(6)} | ${f(x.measuredItl.p50, 2)} ${f(x.measuredItl.p90, 2)} | ${f(x.itlErr.p50, 2)} ${f(x.itlErr.p90, 2)} (${f(x.itlAbsErr.p50, 2)} ${f(x.itlAbsErr.p90, 2)}) | ${f(x.itlServerErr.p50, 2)} ${f(x.itlServerErr.p90, 2)} | ${f(100 * x.burstShare, 0)}% | ${f(x.ttftErr.p50, 2)} (${f(x.ttftErrPct.p50, 1)}%) | ${f(x.writeLateSim.p50, 2)} ${f(x.writeLateSim.p90, 2)} | ${f(x.clockLateMeanMs, 3)}/${f(x.clockLateMaxMs, 2)} ${f(100 * x.driftShare, 1)}% | ${f(x.cpuShare, 2)} ${f(x.eldP99Ms, 2)} | ${f(x.wallMs, 0)} ${f(x.runQueueWaitMs, 1)} ${f(x.gcMs, 1)}/${f(x.gcMaxMs, 2)}`,
         )
       }
     }

@@ -1,0 +1,91 @@
+/**
+ * The wall clock's lateness policy (src/sim/clock.ts Timeline, which WallClock consults for every
+ * event), driven with explicit real times: no timers, no timing assertions.
+ */
+import { describe, expect, it } from 'vitest'
+import { latenessBetween, Timeline, WallClock } from '../../src/sim/clock.js'
+
+/** Runs the events (simulated ms) the way WallClock.poll does at real time `realMs`; returns those that ran. */
+function runDue(t: Timeline, queue: number[], realMs: number): number[] {
+  const ran: number[] = []
+  while (queue.length > 0 && t.isDue(queue[0]! / 1000, realMs)) {
+    const atMs = queue.shift()!
+    t.ran(atMs / 1000, realMs)
+    ran.push(atMs)
+  }
+  return ran
+}
+
+describe('wall clock lateness policy', () => {
+  it('keeps the absolute schedule when an event is late by no more than shiftAfterMs', () => {
+    const t = new Timeline(10, 1000, 0.25)
+    const queue = [10, 20] // simulated ms: due at real 1001 and 1002 ms at speed 10
+    expect(runDue(t, queue, 1001.2)).toEqual([10]) // 0.2 ms late
+    expect(runDue(t, queue, 1001.9)).toEqual([])
+    expect(t.wallMsAt(0.02)).toBe(1002)
+    expect(runDue(t, queue, 1002)).toEqual([20])
+    const late = t.lateness(1003)
+    expect(late).toMatchObject({ events: 2, shifts: 0, driftMs: 0, overOneMs: 0 })
+    expect(late.maxMs).toBeCloseTo(0.2, 9)
+  })
+
+  it('shifts the rest of the timeline by a longer stall instead of catching up with back-to-back steps', () => {
+    const t = new Timeline(10, 1000, 0.25)
+    const queue = [10, 17, 24] // 7 ms simulated steps = 0.7 real ms apart
+    // The process was not scheduled until real 1003 ms: all three are overdue under an absolute schedule.
+    expect(runDue(t, queue, 1003)).toEqual([10])
+    // The next step keeps its full duration after the late one.
+    expect(t.wallMsAt(0.017)).toBeCloseTo(1003.7, 9)
+    expect(runDue(t, queue, 1003.69)).toEqual([])
+    expect(runDue(t, queue, 1003.7)).toEqual([17])
+    expect(runDue(t, queue, 1004.4)).toEqual([24])
+    const late = t.lateness(1005)
+    expect(late.shifts).toBe(1)
+    expect(late.driftMs).toBeCloseTo(2, 9)
+    expect(late.maxMs).toBeCloseTo(2, 9)
+    expect(late.overOneMs).toBe(1)
+  })
+
+  it('runs the events of one simulated instant together after a shift', () => {
+    const t = new Timeline(10, 0, 0.25)
+    // Three replicas' steps end at the same simulated time, the next one a bit later.
+    expect(runDue(t, [10.3, 10.3, 10.3, 10.4], 5)).toEqual([10.3, 10.3, 10.3])
+    expect(t.lateness(5).shifts).toBe(1)
+  })
+
+  it('never moves nowS() backwards across a shift', () => {
+    const t = new Timeline(1, 0, 0.25)
+    const stampedDuringStall = t.nowS(25) // a request handled before the overdue event
+    runDue(t, [10], 25) // 15 ms late: the timeline shifts back by 15 ms
+    expect(t.nowS(25)).toBeGreaterThanOrEqual(stampedDuringStall)
+    expect(t.nowS(26)).toBeGreaterThanOrEqual(stampedDuringStall)
+    expect(t.nowS(41)).toBeCloseTo(0.026, 9)
+  })
+
+  it('reports the lateness of a window as the difference of two snapshots', () => {
+    const t = new Timeline(1, 0, 100)
+    runDue(t, [10], 13) // 3 ms late, before the window
+    const before = t.lateness(14)
+    runDue(t, [20, 30], 30.5) // 10.5 and 0.5 ms late
+    const w = latenessBetween(before, t.lateness(40))
+    expect(w.events).toBe(2)
+    expect(w.meanMs).toBeCloseTo(5.5, 9)
+    expect(w.maxMs).toBeCloseTo(10.5, 9)
+    expect(w.overOneMs).toBe(1)
+    expect(w.lateCounts.reduce((a, b) => a + b, 0)).toBe(2)
+    expect(w.wallMs).toBe(26)
+    expect(w.driftMs).toBe(0)
+    // A window whose worst event is below the clock's all-time maximum reports its bucket's bound.
+    const before2 = t.lateness(40)
+    runDue(t, [40.4], 41) // 0.6 ms late
+    expect(latenessBetween(before2, t.lateness(41)).maxMs).toBe(1)
+  })
+
+  it('exposes the same counters through WallClock', () => {
+    const clock = new WallClock({ speed: 5 })
+    const late = clock.lateness()
+    expect(late).toMatchObject({ events: 0, sumMs: 0, meanMs: 0, driftMs: 0, shifts: 0 })
+    expect(late.lateCounts).toHaveLength(11)
+    clock.dispose()
+  })
+})
