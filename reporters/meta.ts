@@ -1,13 +1,7 @@
 /**
  * Types the channel from bench bodies to reporters: each bench task carries its BenchResult in
- * `task.meta.mlnodeBench` (written by src/vitest before the bench completes; vitest-bench.md).
+ * `task.meta.mlnodeBench` (declared once, in src/vitest/meta.ts, next to the code that writes it).
  */
-import type { BenchResult } from '../src/report/model.js'
-
-declare module 'vitest' {
-  interface TaskMeta {
-    mlnodeBench?: BenchResult
-  }
-}
+import '../src/vitest/meta.js'
 
 export {}
