@@ -11,6 +11,7 @@ import { Pool } from 'undici'
 import type { RequestRecord } from '../metrics/types.js'
 import { arrivalOffsetsMs } from './arrivals.js'
 import { preparePrompts, type PromptSource } from './prompts.js'
+import { createReadStamp } from './read-stamp.js'
 import { endpointPath, streamRequest } from './stream-request.js'
 import type { LoadTarget, RunWorkloadOptions, WorkloadRun, WorkloadSpec } from './types.js'
 import { validateWorkload } from './validate.js'
@@ -44,6 +45,8 @@ export function poolConnections(spec: WorkloadSpec): number {
 export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, options: RunWorkloadOptions = {}): Promise<WorkloadRun> {
   validateWorkload(spec)
   const now = options.now ?? performance.now.bind(performance)
+  // One stamper for every stream: reads of one poll phase share its stamp (read-stamp.ts).
+  const readStamp = createReadStamp(now, options.readStamp ?? 'poll')
   const warmups = spec.warmupRequests ?? 0
   const total = warmups + spec.requests
   const prompts = await preparePrompts(spec.prompt, {
@@ -77,6 +80,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
       idleTimeoutS: spec.idleTimeoutS,
       signal: abort.signal,
       now,
+      readStamp,
       estimatedPromptTokens: prompts.estimatedTokens(index),
     })
     records[index] = record

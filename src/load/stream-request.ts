@@ -6,6 +6,8 @@
 import type { Dispatcher } from 'undici'
 import type { FailureReason, RequestRecord } from '../metrics/types.js'
 import { redact } from '../errors.js'
+import { ContentTemplate, type StreamChunk } from './content-template.js'
+import type { ReadStamp } from './read-stamp.js'
 import { SseParser } from './sse.js'
 import type { LoadTarget } from './types.js'
 
@@ -26,6 +28,12 @@ export interface StreamRequestOptions {
   signal?: AbortSignal
   /** Monotonic clock, ms. @default performance.now */
   now?: () => number
+  /**
+   * Stamps each network read of the body (share one `createReadStamp` across a run's streams so
+   * reads handled in the same event-loop poll phase share its stamp, read-stamp.ts).
+   * @default `now`, one stamp per read
+   */
+  readStamp?: ReadStamp
   /** Prompt tokens to report when the server sends no usage. @default 0 */
   estimatedPromptTokens?: number
   /** Keep the generated text on `record.outputText`. @default false */
@@ -53,6 +61,7 @@ export function streamRequest(
   options: StreamRequestOptions = {},
 ): Promise<RequestRecord> {
   const now = options.now ?? performance.now.bind(performance)
+  const readStamp = options.readStamp ?? now
   const endpoint = options.endpoint ?? 'chat'
   const { origin, path } = endpointPath(target.baseUrl, endpoint)
   const payload =
@@ -118,11 +127,22 @@ export function streamRequest(
     )
     const idleMs = (options.idleTimeoutS ?? 300) * 1000
 
+    // Chat token chunks after the first are recognized without JSON.parse (content-template.ts).
+    const template = endpoint === 'chat' ? new ContentTemplate() : null
     const parser = new SseParser({
       onEvent(data: string): void {
         if (settled || done) return
         if (data === '[DONE]') {
           done = true
+          return
+        }
+        const fast = template?.match(data)
+        if (fast !== undefined) {
+          if (record.firstChunkAtMs === undefined) record.firstChunkAtMs = chunkAtMs
+          if (fast.length > 0) {
+            record.contentChunkAtMs.push(chunkAtMs)
+            if (options.keepText === true) record.outputText = (record.outputText ?? '') + fast
+          }
           return
         }
         let event: StreamChunk
@@ -144,6 +164,7 @@ export function streamRequest(
         if (Array.isArray(choices) && choices.length > 0) {
           if (record.firstChunkAtMs === undefined) record.firstChunkAtMs = chunkAtMs
           const text = choicesText(choices, endpoint)
+          template?.learn(data, event, text)
           if (text.length > 0) {
             record.contentChunkAtMs.push(chunkAtMs)
             if (options.keepText === true) record.outputText = (record.outputText ?? '') + text
@@ -173,8 +194,8 @@ export function streamRequest(
         status = statusCode
       },
       onResponseData(_ctrl, chunk) {
-        // The stamp for every event in this read, taken at the event (domain.md §7).
-        chunkAtMs = now()
+        // The stamp for every event in this read, taken at the read (domain.md §7).
+        chunkAtMs = readStamp()
         if (settled) return
         if (record.firstByteAtMs === undefined) record.firstByteAtMs = chunkAtMs
         if (status < 200 || status >= 300) {
@@ -219,14 +240,6 @@ export function streamRequest(
       settle(classifyError(error, where))
     }
   })
-}
-
-interface StreamChunk {
-  object?: unknown
-  error?: unknown
-  message?: unknown
-  choices?: Array<{ delta?: Record<string, unknown>; text?: unknown } | null>
-  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null
 }
 
 /** vLLM bench's token chunk: a choice whose delta content (or completion text) is non-empty. */

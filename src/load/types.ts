@@ -3,6 +3,7 @@
  * (`validateWorkload`); inside the loop every failure is data on a RequestRecord.
  */
 import type { RequestRecord, Slo } from '../metrics/types.js'
+import type { ReadStampMode } from './read-stamp.js'
 
 /** Where requests go. */
 export interface LoadTarget {
@@ -117,6 +118,13 @@ export interface RunWorkloadOptions {
   now?: () => number
   /** Open a GET /v1/models on every connection before the clock starts. @default true */
   warmConnections?: boolean
+  /**
+   * How body reads are stamped: 'poll' gives every read handled in one event-loop poll phase the
+   * stamp of the phase's first read (when the loop woke to a batch of readable sockets,
+   * read-stamp.ts); 'read' stamps each read when its callback runs.
+   * @default 'poll'
+   */
+  readStamp?: ReadStampMode
   /** Text mixed into every generated prompt so repeated runs against one server miss the prefix cache. @default '' */
   promptSalt?: string
 }

@@ -2,6 +2,7 @@
  * What the overhead benchmark's client (overhead.ts) and server process (overhead-server.ts)
  * share: the common clock and the IPC messages.
  */
+import { readFileSync } from 'node:fs'
 
 /** The common clock of both processes: epoch ms, advanced by CLOCK_MONOTONIC since process start. */
 export const epochMs = (): number => performance.timeOrigin + performance.now()
@@ -35,4 +36,19 @@ export interface ServerPhase {
   loopDelayP99Ms: number
   loopDelayMaxMs: number
   epochMinusMonotonicMs: number
+  /** Main thread: ns runnable but waiting for a CPU during the phase (/proc/self/schedstat). */
+  runQueueWaitNs: number
+}
+
+/**
+ * This process's main thread scheduler accounting (Linux /proc/self/schedstat): ns on a CPU and
+ * ns RUNNABLE BUT WAITING for one (other processes had the cores). Zeros where unavailable.
+ */
+export function schedstat(): { runNs: number; waitNs: number } {
+  try {
+    const [run, wait] = readFileSync('/proc/self/schedstat', 'utf8').trim().split(/\s+/).map(Number)
+    return { runNs: run ?? 0, waitNs: wait ?? 0 }
+  } catch {
+    return { runNs: 0, waitNs: 0 }
+  }
 }

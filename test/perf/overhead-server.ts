@@ -12,7 +12,7 @@
  */
 import { createServer, type Socket } from 'node:net'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { epochMinusMonotonicMs, epochMs, type ServerCommand, type ServerPhase } from './overhead-protocol.js'
+import { epochMinusMonotonicMs, epochMs, schedstat, type ServerCommand, type ServerPhase } from './overhead-protocol.js'
 
 interface Stream {
   index: number
@@ -36,6 +36,7 @@ let joining: Stream[] = []
 let active: Stream[] = []
 let finished: Stream[] = []
 let cpuAtConfig = process.cpuUsage()
+let schedAtConfig = schedstat()
 const loopDelay = monitorEventLoopDelay({ resolution: 1 })
 
 const base = '{"id":"chatcmpl-0123456789abcdef0123456789abcdef","object":"chat.completion.chunk","created":1700000000,"model":"bench-model","choices":[{"index":0,'
@@ -143,6 +144,7 @@ process.on('message', (message: ServerCommand) => {
     batchFrame = frame(`data: ${base}"delta":{"content":" token"},"logprobs":null,"finish_reason":null}]}\n\n`.repeat(eventsPerWrite))
     nextStepAtMs = epochMs()
     cpuAtConfig = process.cpuUsage()
+    schedAtConfig = schedstat()
     loopDelay.reset()
     send({ type: 'ok' })
   } else if (message.type === 'collect') {
@@ -154,6 +156,7 @@ process.on('message', (message: ServerCommand) => {
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,
       epochMinusMonotonicMs: epochMinusMonotonicMs(),
+      runQueueWaitNs: schedstat().waitNs - schedAtConfig.waitNs,
     }
     finished = []
     send(reply)

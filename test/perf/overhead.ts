@@ -22,12 +22,27 @@
 import { fork } from 'node:child_process'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { once } from 'node:events'
-import { loadavg } from 'node:os'
+import { writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector'
+import { availableParallelism, loadavg } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { runWorkload } from '../../src/load/index.js'
+import { runWorkload, type ReadStampMode } from '../../src/load/index.js'
 import { percentileLinear } from '../../src/metrics/index.js'
 import type { RequestRecord } from '../../src/metrics/types.js'
-import { epochMinusMonotonicMs, type ServerCommand, type ServerPhase } from './overhead-protocol.js'
+import { epochMinusMonotonicMs, schedstat, type ServerCommand, type ServerPhase } from './overhead-protocol.js'
+
+/** Whole-machine CPU jiffies (/proc/stat): busy and total, to tell our processes' load from others'. */
+function machineJiffies(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    const total = fields.reduce((a, b) => a + b, 0)
+    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total }
+  } catch {
+    return { busy: 0, total: 0 }
+  }
+}
+const cores = availableParallelism()
 
 const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined)
 
@@ -81,15 +96,25 @@ interface PhaseResult {
   chunksPerS: number
   offeredPerS: number
   clientCpuPct: number
+  /** Kernel part of clientCpuPct. */
+  clientSysPct: number
   serverCpuPct: number
   clientLoopP99Ms: number
   clientLoopMaxMs: number
   serverLoopP99Ms: number
   loadAvg1: number
+  /** Main thread runnable but waiting for a CPU, % of the phase (client / server). */
+  clientRunQueuePct: number
+  serverRunQueuePct: number
+  /** Cores busy on the whole machine during the phase, and how many of them were neither our client nor our server. */
+  machineBusyCores: number
+  otherCores: number
   memoryPerStreamKb?: number
+  /** Start-up burst, ms after the first request write: last request written, last received by the server, last first chunk written / stamped. */
+  burst: { lastWrittenMs: number; lastReceivedMs: number; lastFirstChunkWrittenMs: number; lastFirstChunkStampedMs: number }
 }
 
-async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number } = {}): Promise<PhaseResult> {
+async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number; readStamp?: ReadStampMode } = {}): Promise<PhaseResult> {
   await request({ type: 'config', stepMs, tokens, eventsPerWrite: options.eventsPerWrite ?? 1 }, 'ok')
   gc()
   writes.length = 0
@@ -105,13 +130,18 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   const loop = monitorEventLoopDelay({ resolution: 1 })
   loop.enable()
   const cpuBefore = process.cpuUsage()
+  const schedBefore = schedstat()
+  const machineBefore = machineJiffies()
   const wallBefore = performance.now()
   const run = await runWorkload(
     { baseUrl, model: 'bench-model' },
     { name: `overhead-${streams}`, requests: streams, concurrency: streams, prompt: { tokens: 32 }, maxTokens: tokens, requestTimeoutS: 300, idleTimeoutS: 120 },
+    { readStamp: options.readStamp ?? 'poll' },
   )
   const wallMs = performance.now() - wallBefore
   const cpu = process.cpuUsage(cpuBefore)
+  const schedAfter = schedstat()
+  const machineAfter = machineJiffies()
   loop.disable()
   clearTimeout(timer)
   const server = await request<ServerPhase>({ type: 'collect' }, 'stamps')
@@ -130,12 +160,25 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     chunksPerS: 0,
     offeredPerS: stepMs > 0 ? (streams * 1000) / stepMs : Infinity,
     clientCpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+    clientSysPct: (cpu.system / 1000 / wallMs) * 100,
     serverCpuPct: (server.cpuMs / wallMs) * 100,
     clientLoopP99Ms: loop.percentile(99) / 1e6,
     clientLoopMaxMs: loop.max / 1e6,
     serverLoopP99Ms: server.loopDelayP99Ms,
     loadAvg1: loadavg()[0]!,
+    clientRunQueuePct: ((schedAfter.waitNs - schedBefore.waitNs) / 1e6 / wallMs) * 100,
+    serverRunQueuePct: (server.runQueueWaitNs / 1e6 / wallMs) * 100,
+    machineBusyCores: 0,
+    otherCores: 0,
+    burst: { lastWrittenMs: 0, lastReceivedMs: 0, lastFirstChunkWrittenMs: 0, lastFirstChunkStampedMs: 0 },
   }
+  const firstWriteMs = Math.min(...written.values())
+  const burstMax = (key: keyof PhaseResult['burst'], atMs: number): void => {
+    result.burst[key] = Math.max(result.burst[key], atMs - firstWriteMs)
+  }
+  const jiffies = machineAfter.total - machineBefore.total
+  result.machineBusyCores = jiffies > 0 ? ((machineAfter.busy - machineBefore.busy) / jiffies) * cores : NaN
+  result.otherCores = result.machineBusyCores - (result.clientCpuPct + result.serverCpuPct) / 100
   let first = Infinity
   let last = -Infinity
   for (const r of run.records as RequestRecord[]) {
@@ -152,6 +195,10 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     last = Math.max(last, c.at(-1)!)
     result.ttftErrMs.push(c[0]! - r.sentAtMs - (sk[0]! - w))
     result.sendErrMs.push(w - r.sentAtMs)
+    burstMax('lastWrittenMs', w)
+    burstMax('lastReceivedMs', toClientMs(s.receivedAtMs))
+    burstMax('lastFirstChunkWrittenMs', sk[0]!)
+    burstMax('lastFirstChunkStampedMs', c[0]!)
     for (let k = 0; k < c.length; k++) {
       result.lagMs.push(c[k]! - sk[k]!)
       if (k > 0) result.itlErrMs.push(c[k]! - c[k - 1]! - (sk[k]! - sk[k - 1]!))
@@ -176,13 +223,22 @@ function print(r: PhaseResult): void {
   console.log(
     `${r.label.padEnd(26)} streams=${String(r.streams).padStart(3)} chunks=${r.chunks} failed=${r.failed} offered=${f(r.offeredPerS, 0)}/s got=${f(r.chunksPerS, 0)}/s` +
       ` | client |ttft err| ${dist(abs(r.ttftErrMs))} |itl err| ${dist(abs(r.itlErrMs))} lag ${dist(sorted(r.lagMs))} send-stamp err ${dist(sorted(r.sendErrMs))} ms (p50/p99/max)` +
-      ` | server late ${dist(sorted(r.serverLateMs))} ms | cpu client ${f(r.clientCpuPct, 0)}% server ${f(r.serverCpuPct, 0)}%` +
-      ` | loop delay client p99 ${f(r.clientLoopP99Ms, 1)} max ${f(r.clientLoopMaxMs, 1)} server p99 ${f(r.serverLoopP99Ms, 1)} ms | loadavg ${f(r.loadAvg1, 2)}`,
+      ` | server late ${dist(sorted(r.serverLateMs))} ms | cpu client ${f(r.clientCpuPct, 0)}% (sys ${f(r.clientSysPct, 0)}%) server ${f(r.serverCpuPct, 0)}%` +
+      ` | loop delay client p99 ${f(r.clientLoopP99Ms, 1)} max ${f(r.clientLoopMaxMs, 1)} server p99 ${f(r.serverLoopP99Ms, 1)} ms` +
+      ` | run-queue wait client ${f(r.clientRunQueuePct, 0)}% server ${f(r.serverRunQueuePct, 0)}% | machine ${f(r.machineBusyCores, 2)}/${cores} cores busy, others ${f(r.otherCores, 2)} | loadavg ${f(r.loadAvg1, 2)}`,
+  )
+}
+
+function printBurst(r: PhaseResult): void {
+  const b = r.burst
+  console.log(
+    `start-up burst (${r.streams} streams), ms after the first request write: last request written ${f(b.lastWrittenMs, 1)}, ` +
+      `last received by the server ${f(b.lastReceivedMs, 1)}, last first chunk written ${f(b.lastFirstChunkWrittenMs, 1)}, stamped by the client ${f(b.lastFirstChunkStampedMs, 1)}`,
   )
 }
 
 function table(rows: PhaseResult[]): void {
-  const head = ['streams', 'ttft err p99', 'itl err p99', 'itl err p50', 'lag p99', 'server late p99', 'chunks/s got/offered', 'client cpu', 'client loop p99', 'server cpu']
+  const head = ['streams', 'ttft err p99', 'itl err p99', 'itl err p50', 'lag p99', 'server late p99', 'chunks/s got/offered', 'client cpu', 'client loop p99', 'server cpu', 'client run-queue wait', 'other processes']
   console.log(`| ${head.join(' | ')} |`)
   console.log(`|${head.map(() => '---').join('|')}|`)
   for (const r of rows) {
@@ -197,6 +253,8 @@ function table(rows: PhaseResult[]): void {
       `${f(r.clientCpuPct, 0)}%`,
       `${f(r.clientLoopP99Ms, 1)} ms`,
       `${f(r.serverCpuPct, 0)}%`,
+      `${f(r.clientRunQueuePct, 0)}%`,
+      `${f(r.otherCores, 2)} cores`,
     ]
     console.log(`| ${cells.join(' | ')} |`)
   }
@@ -207,12 +265,34 @@ console.log(
     `clock skew server−client ${f(skewMs * 1000, 1)} µs (subtracted)`,
 )
 await phase('warm-up', 64, 50, 10) // JIT warm-up, not reported
+const profilePath = process.env.OVERHEAD_PROFILE
+if (profilePath !== undefined) {
+  // OVERHEAD_PROFILE=out.cpuprofile npm run bench:overhead: CPU profile of the 512-stream phase only.
+  const session = new Session()
+  session.connect()
+  const post = (method: string, params?: object): Promise<any> =>
+    new Promise((resolve, reject) => session.post(method, params, (error, result) => (error === null ? resolve(result) : reject(error))))
+  await post('Profiler.enable')
+  await post('Profiler.setSamplingInterval', { interval: 100 })
+  await post('Profiler.start')
+  const profiled = await phase('paced 512 streams', 512, 300, 10)
+  print(profiled)
+  printBurst(profiled)
+  const { profile } = (await post('Profiler.stop')) as { profile: object }
+  await writeFile(profilePath, JSON.stringify(profile))
+  console.log(`profile of the 512-stream phase written to ${profilePath}`)
+  child.send({ type: 'stop' } satisfies ServerCommand)
+  process.exit(0)
+}
 const one = await phase('paced 1 stream', 1, 200, 10)
 print(one)
 const sixtyFour = await phase('paced 64 streams', 64, 200, 10)
 print(sixtyFour)
 const big = await phase('paced 512 streams', 512, 300, 10)
 print(big)
+printBurst(big)
+const bigPerRead = await phase('paced 512, per-read stamps', 512, 300, 10, { readStamp: 'read' })
+print(bigPerRead)
 const memory = await phase('memory', 512, 100, 10, { memoryAtMs: 600 })
 console.log(`memory: 512 streams in flight: ${f(memory.memoryPerStreamKb ?? NaN, 1)} KB per stream (heapUsed+external growth after gc, includes the pool's socket and records)`)
 const flatReads = await phase('flat out, 1 event/write', 128, 2000, 0)
