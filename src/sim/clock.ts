@@ -30,6 +30,8 @@ export interface SimClock {
 
 interface QueuedEvent {
   atS: number
+  /** Simulated distance from the event that scheduled it (or from "now"): its step's duration. */
+  gapS: number
   order: number
   fn: (atS: number) => void
   cancelled: boolean
@@ -44,8 +46,8 @@ class EventQueue {
     return this.heap.length
   }
 
-  push(atS: number, fn: (atS: number) => void): QueuedEvent {
-    const event: QueuedEvent = { atS, order: this.nextOrder++, fn, cancelled: false }
+  push(atS: number, fn: (atS: number) => void, gapS = 0): QueuedEvent {
+    const event: QueuedEvent = { atS, gapS, order: this.nextOrder++, fn, cancelled: false }
     const h = this.heap
     h.push(event)
     let i = h.length - 1
@@ -175,11 +177,17 @@ export interface WallClockOptions {
    */
   spinMs?: number
   /**
-   * Lateness (real ms) beyond which the clock shifts the rest of the simulated timeline by the
+   * Least lateness (real ms) at which the clock shifts the rest of the simulated timeline by the
    * lateness instead of catching up (see "Lateness policy" on WallClock).
-   * @default 0.25
+   * @default 0.1
    */
   shiftAfterMs?: number
+  /**
+   * Share of an event's own step (its distance from the event that scheduled it) that it may run
+   * late before the timeline shifts: a later step is then never compressed below
+   * (1 − shiftAfterFraction) of its duration. @default 0.2
+   */
+  shiftAfterFraction?: number
   /** Longest single sleep of the precise wait, real ms (bounds how long sockets wait). @default 0.25 */
   sliceMs?: number
   /** Real-time source, ms (tests). @default performance.now */
@@ -210,7 +218,7 @@ export interface ClockLateness {
   /** Events per lateness bucket: `lateCounts[i]` ≤ LATENESS_BUCKETS_MS[i] (and above the previous edge); the last counts the rest. */
   lateCounts: number[]
   /**
-   * Real ms by which the simulated timeline was shifted (stalls longer than `shiftAfterMs`):
+   * Real ms by which the simulated timeline was shifted (stalls beyond the tolerance, see WallClock):
    * a duration measured across such stalls × speed overstates the simulated one by up to
    * driftMs × speed. Its share of a run's wall time is the run's pacing error.
    */
@@ -275,6 +283,7 @@ export class Timeline {
     readonly speed: number,
     private readonly startMs: number,
     private readonly shiftAfterMs: number,
+    private readonly shiftAfterFraction = 0,
   ) {
     this.originMs = startMs
   }
@@ -296,8 +305,11 @@ export class Timeline {
     return this.wallMsAt(atS) <= realMs + 1e-6
   }
 
-  /** Records that the event at `atS` runs at `realMs`; shifts the timeline if it is too late. */
-  ran(atS: number, realMs: number): void {
+  /**
+   * Records that the event at `atS` runs at `realMs`; shifts the timeline if it is later than
+   * max(shiftAfterMs, shiftAfterFraction × its step `gapS` in real ms).
+   */
+  ran(atS: number, realMs: number, gapS = 0): void {
     const lateMs = Math.max(0, realMs - this.wallMsAt(atS))
     const l = this.late
     l.events++
@@ -307,7 +319,7 @@ export class Timeline {
     let bucket = 0
     while (bucket < LATENESS_BUCKETS_MS.length && lateMs > LATENESS_BUCKETS_MS[bucket]!) bucket++
     l.lateCounts[bucket]!++
-    if (lateMs > this.shiftAfterMs) {
+    if (lateMs > Math.max(this.shiftAfterMs, (this.shiftAfterFraction * gapS * 1000) / this.speed)) {
       // Simulated time stood still during the stall: later events keep their distance from this one.
       this.originMs += lateMs
       l.driftMs += lateMs
@@ -338,10 +350,12 @@ function atomicsSleep(): (ms: number) => void {
  * milliseconds (test/sim/pacing-probe.ts measured up to half the wall time in the run queue at
  * speed 10), which is exactly the lateness it tried to avoid.
  *
- * Lateness policy. An event late by L real ms (the process did not get the CPU in time):
- * - L ≤ shiftAfterMs: it runs at once and later events keep their absolute schedule (jitter
- *   must not accumulate into a systematic slow-down);
- * - L > shiftAfterMs: the whole simulated timeline shifts by L (simulated time stood still
+ * Lateness policy. An event late by L real ms (the process did not get the CPU in time), whose
+ * step (distance from the event that scheduled it) lasts D real ms, with τ = max(shiftAfterMs,
+ * shiftAfterFraction × D) (0.1 ms, 20 %):
+ * - L ≤ τ: it runs at once and later events keep their absolute schedule (jitter must not
+ *   accumulate into a systematic slow-down; the next step is compressed by at most 20 %);
+ * - L > τ: the whole simulated timeline shifts by L (simulated time stood still
  *   during the stall, as if every GPU had paused), so the events of one simulated instant still
  *   run together and each later step still takes its full duration: no burst of steps emitted
  *   back to back to catch up. Client-measured gaps (ITL) stay right except the one that spans
@@ -366,6 +380,8 @@ export class WallClock implements SimClock {
   private timerDueMs = 0
   private polling = false
   private disposed = false
+  /** atS of the event being run, if any. */
+  private runningAtS: number | undefined
 
   constructor(options: WallClockOptions = {}) {
     this.speed = options.speed ?? 1
@@ -374,7 +390,7 @@ export class WallClock implements SimClock {
     this.realNow = options.now ?? (() => performance.now())
     this.sleep = options.sleep ?? atomicsSleep()
     if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new RangeError(`WallClock speed must be a finite number > 0, got ${this.speed}`)
-    this.timeline = new Timeline(this.speed, this.realNow(), options.shiftAfterMs ?? 0.25)
+    this.timeline = new Timeline(this.speed, this.realNow(), options.shiftAfterMs ?? 0.1, options.shiftAfterFraction ?? 0.2)
   }
 
   nowS(): number {
@@ -387,7 +403,10 @@ export class WallClock implements SimClock {
   }
 
   at(atS: number, fn: (atS: number) => void): CancelFn {
-    const event = this.queue.push(atS, fn)
+    // An engine schedules its next step from inside the previous step's event: the distance is
+    // the step's duration (from "now" for events scheduled by I/O, e.g. a request's first step).
+    const gapS = Math.max(0, atS - (this.runningAtS ?? this.nowS()))
+    const event = this.queue.push(atS, fn, gapS)
     // A new head earlier than the armed timer needs an earlier wake-up.
     if (this.queue.peek() === event && this.timer !== undefined && this.wallMsAt(atS) - this.leadMs() < this.timerDueMs) {
       clearTimeout(this.timer)
@@ -464,8 +483,13 @@ export class WallClock implements SimClock {
     let ran = 0
     for (; head !== undefined && this.timeline.isDue(head.atS, nowMs) && ran < 256; head = this.queue.peek()) {
       this.queue.pop()
-      this.timeline.ran(head.atS, nowMs)
-      head.fn(head.atS)
+      this.timeline.ran(head.atS, nowMs, head.gapS)
+      this.runningAtS = head.atS
+      try {
+        head.fn(head.atS)
+      } finally {
+        this.runningAtS = undefined
+      }
       ran++
     }
     this.arm()

@@ -44,10 +44,12 @@ export interface SimulatorOptions {
   /** Wall clock: real ms before an event spent waiting precisely instead of trusting setTimeout (0 = setTimeout only). @default 1.5 */
   spinMs?: number
   /**
-   * Wall clock: lateness (real ms) beyond which the simulated timeline shifts by the stall
-   * instead of catching up with a burst of steps (WallClock "lateness policy"). @default 0.25
+   * Wall clock: least lateness (real ms) at which the simulated timeline shifts by the stall
+   * instead of catching up with a burst of steps (WallClock "lateness policy"). @default 0.1
    */
   shiftAfterMs?: number
+  /** Wall clock: share of an event's own step it may run late before the timeline shifts. @default 0.2 */
+  shiftAfterFraction?: number
   /**
    * Which MLNode generation to imitate. 'legacy' (before late 2025): no up/async or up/status
    * routes, `up` on a running deployment restarts it instead of answering 409, and a failed `up`
@@ -94,6 +96,7 @@ export interface ResolvedSimulatorOptions {
   eosPerToken: number
   spinMs: number
   shiftAfterMs: number
+  shiftAfterFraction: number
   api: 'current' | 'legacy'
   planner: VariantPlanner | undefined
   log: ((line: string) => void) | undefined
@@ -149,7 +152,8 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     },
     eosPerToken: positive('eosPerToken', options.eosPerToken, DEFAULT_EOS_PER_TOKEN),
     spinMs: positive('spinMs', options.spinMs, 1.5),
-    shiftAfterMs: positive('shiftAfterMs', options.shiftAfterMs, 0.25),
+    shiftAfterMs: positive('shiftAfterMs', options.shiftAfterMs, 0.1),
+    shiftAfterFraction: positive('shiftAfterFraction', options.shiftAfterFraction, 0.2),
     api: resolveApi(options.api),
     planner: options.planner,
     log: options.log,

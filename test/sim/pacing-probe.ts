@@ -36,7 +36,7 @@ function runQueueWaitMs(): number {
 }
 
 /** Child: the simulator with a token trace kept in memory; `dump` on stdin prints and clears it. */
-async function serve(speed: number, clockOptions: { spinMs?: number; shiftAfterMs?: number }): Promise<void> {
+async function serve(speed: number, clockOptions: { spinMs?: number; shiftAfterMs?: number; shiftAfterFraction?: number }): Promise<void> {
   let trace: TokenTraceEvent[] = []
   const eld = monitorEventLoopDelay({ resolution: 1 })
   const sim = await startSimulator({ hardware: HARDWARE, speed, startupS: 0, ...clockOptions, trace: (e) => trace.push(e) })
@@ -182,6 +182,8 @@ interface RunFigures {
   wallMs: number
   gcMs: number
   gcMaxMs: number
+  clientCpuShare: number
+  clientRunQueueWaitMs: number
 }
 
 async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams: number, tokens: number, promptTokens: number): Promise<RunFigures> {
@@ -190,7 +192,13 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
   // Warm-up: JIT and keep-alive connections, then a clean trace.
   await Promise.all(Array.from({ length: streams }, () => stream(pool, JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, ignore_eos: true, stream: true }))))
   await io.send('mark')
+  const clientWait0 = runQueueWaitMs()
+  const clientCpu0 = process.cpuUsage()
+  const clientT0 = performance.now()
   const client = await Promise.all(Array.from({ length: streams }, () => stream(pool, body)))
+  const clientWallMs = performance.now() - clientT0
+  const clientWaitMs = runQueueWaitMs() - clientWait0
+  const clientCpu = process.cpuUsage(clientCpu0)
   const dump = (await io.send('dump')) as { trace: TokenTraceEvent[]; lateness: { meanMs: number; maxMs: number; driftShare: number }; cpuShare: number; eldP99Ms: number; runQueueWaitMs: number; wallMs: number; gcMs: number; gcMaxMs: number }
   await pool.close()
   const byId = new Map<string, TokenTraceEvent[]>()
@@ -245,22 +253,24 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
     wallMs: dump.wallMs,
     gcMs: dump.gcMs,
     gcMaxMs: dump.gcMaxMs,
+    clientCpuShare: (clientCpu.user + clientCpu.system) / 1000 / clientWallMs,
+    clientRunQueueWaitMs: clientWaitMs,
   }
 }
 
 const f = (x: number, d = 1): string => (Number.isNaN(x) ? '-' : x.toFixed(d))
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, speed: { type: 'string' }, speeds: { type: 'string' }, streams: { type: 'string' }, tokens: { type: 'string' }, prompt: { type: 'string' }, repeat: { type: 'string' }, 'spin-ms': { type: 'string' }, 'shift-after-ms': { type: 'string' } } })
-  const clockArgs = [...(values['spin-ms'] === undefined ? [] : ['--spin-ms', values['spin-ms']]), ...(values['shift-after-ms'] === undefined ? [] : ['--shift-after-ms', values['shift-after-ms']])]
-  if (values.serve) return serve(Number(values.speed ?? 1), { ...(values['spin-ms'] === undefined ? {} : { spinMs: Number(values['spin-ms']) }), ...(values['shift-after-ms'] === undefined ? {} : { shiftAfterMs: Number(values['shift-after-ms']) }) })
+  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, speed: { type: 'string' }, speeds: { type: 'string' }, streams: { type: 'string' }, tokens: { type: 'string' }, prompt: { type: 'string' }, repeat: { type: 'string' }, 'spin-ms': { type: 'string' }, 'shift-after-ms': { type: 'string' }, 'shift-after-fraction': { type: 'string' } } })
+  const clockArgs = [...(values['spin-ms'] === undefined ? [] : ['--spin-ms', values['spin-ms']]), ...(values['shift-after-ms'] === undefined ? [] : ['--shift-after-ms', values['shift-after-ms']]), ...(values['shift-after-fraction'] === undefined ? [] : ['--shift-after-fraction', values['shift-after-fraction']])]
+  if (values.serve) return serve(Number(values.speed ?? 1), { ...(values['spin-ms'] === undefined ? {} : { spinMs: Number(values['spin-ms']) }), ...(values['shift-after-ms'] === undefined ? {} : { shiftAfterMs: Number(values['shift-after-ms']) }), ...(values['shift-after-fraction'] === undefined ? {} : { shiftAfterFraction: Number(values['shift-after-fraction']) }) })
   const speeds = (values.speeds ?? '1,5,10').split(',').map(Number)
   const streamCounts = (values.streams ?? '1,16,64').split(',').map(Number)
   const tokens = Number(values.tokens ?? 60)
   const promptTokens = Number(values.prompt ?? 500)
   const repeat = Number(values.repeat ?? 1)
   console.log(`pacing probe: ${MODEL} TP1 on ${HARDWARE}, ${promptTokens}-token prompt, ${tokens} tokens, ignore_eos; simulated ms (measured × K)`)
-  console.log('speed streams gaps | engine ITL p50 | measured ITL p50 p90 | ITL err p50 p90 (|err| p50 p90) | server gap |err| p50 p90 | burst% | TTFT err ms p50 (%) | write late p50 p90 | clock late mean/max real ms, drift% | cpu eld99 | wall, runq-wait, gc total/max real ms')
+  console.log('speed streams gaps | engine ITL p50 | measured ITL p50 p90 | ITL err p50 p90 (|err| p50 p90) | server gap |err| p50 p90 | burst% | TTFT err ms p50 (%) | write late p50 p90 | clock late mean/max real ms, drift% | cpu eld99 | sim wall, runq-wait, gc total/max real ms | client cpu, runq-wait')
   for (const speed of speeds) {
     const { urls, io } = await startChild(speed, clockArgs)
     await request(`${urls.mgmtUrl}/api/v1/inference/up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, dtype: 'bfloat16', additional_args: [] }) }).then((r) => r.body.text())
@@ -268,7 +278,7 @@ async function main(): Promise<void> {
       for (let r = 0; r < repeat; r++) {
         const x = await runOnce(io, urls.inferenceUrl, speed, streams, tokens, promptTokens)
         console.log(
-          `${String(speed).padStart(5)} ${String(streams).padStart(7)} ${String(x.gaps).padStart(5)} | ${f(x.engineItl.p50, 2).padStart(6)} | ${f(x.measuredItl.p50, 2)} ${f(x.measuredItl.p90, 2)} | ${f(x.itlErr.p50, 2)} ${f(x.itlErr.p90, 2)} (${f(x.itlAbsErr.p50, 2)} ${f(x.itlAbsErr.p90, 2)}) | ${f(x.itlServerErr.p50, 2)} ${f(x.itlServerErr.p90, 2)} | ${f(100 * x.burstShare, 0)}% | ${f(x.ttftErr.p50, 2)} (${f(x.ttftErrPct.p50, 1)}%) | ${f(x.writeLateSim.p50, 2)} ${f(x.writeLateSim.p90, 2)} | ${f(x.clockLateMeanMs, 3)}/${f(x.clockLateMaxMs, 2)} ${f(100 * x.driftShare, 1)}% | ${f(x.cpuShare, 2)} ${f(x.eldP99Ms, 2)} | ${f(x.wallMs, 0)} ${f(x.runQueueWaitMs, 1)} ${f(x.gcMs, 1)}/${f(x.gcMaxMs, 2)}`,
+          `${String(speed).padStart(5)} ${String(streams).padStart(7)} ${String(x.gaps).padStart(5)} | ${f(x.engineItl.p50, 2).padStart(6)} | ${f(x.measuredItl.p50, 2)} ${f(x.measuredItl.p90, 2)} | ${f(x.itlErr.p50, 2)} ${f(x.itlErr.p90, 2)} (${f(x.itlAbsErr.p50, 2)} ${f(x.itlAbsErr.p90, 2)}) | ${f(x.itlServerErr.p50, 2)} ${f(x.itlServerErr.p90, 2)} | ${f(100 * x.burstShare, 0)}% | ${f(x.ttftErr.p50, 2)} (${f(x.ttftErrPct.p50, 1)}%) | ${f(x.writeLateSim.p50, 2)} ${f(x.writeLateSim.p90, 2)} | ${f(x.clockLateMeanMs, 3)}/${f(x.clockLateMaxMs, 2)} ${f(100 * x.driftShare, 1)}% | ${f(x.cpuShare, 2)} ${f(x.eldP99Ms, 2)} | ${f(x.wallMs, 0)} ${f(x.runQueueWaitMs, 1)} ${f(x.gcMs, 1)}/${f(x.gcMaxMs, 2)} | ${f(x.clientCpuShare, 2)} ${f(x.clientRunQueueWaitMs, 1)}`,
         )
       }
     }

@@ -46,6 +46,18 @@ describe('wall clock lateness policy', () => {
     expect(late.overOneMs).toBe(1)
   })
 
+  it('tolerates lateness up to a fraction of the event\'s own step before shifting', () => {
+    const t = new Timeline(1, 0, 0.1, 0.2)
+    t.ran(0.02, 23, 0.02) // 3 ms late on a 20 ms step: within 20 %, absolute schedule kept
+    expect(t.lateness(23).shifts).toBe(0)
+    expect(t.wallMsAt(0.04)).toBe(40)
+    t.ran(0.04, 45, 0.02) // 5 ms late: beyond 4 ms, the timeline shifts
+    expect(t.lateness(45).shifts).toBe(1)
+    expect(t.wallMsAt(0.06)).toBeCloseTo(65, 9)
+    t.ran(0.0605, 65.7, 0.0005) // a 0.5 ms step: the 0.1 ms floor applies
+    expect(t.lateness(66).shifts).toBe(2)
+  })
+
   it('runs the events of one simulated instant together after a shift', () => {
     const t = new Timeline(10, 0, 0.25)
     // Three replicas' steps end at the same simulated time, the next one a bit later.
