@@ -1,5 +1,5 @@
 // Load engine: streaming OpenAI client, workloads, prompts, compressa-perf configs.
-export { streamRequest, endpointPath } from './stream-request.js'
+export { streamRequest, endpointPath, requestPayload } from './stream-request.js'
 export type { StreamRequestOptions } from './stream-request.js'
 export { runWorkload, requestBody, poolConnections } from './run-workload.js'
 export { validateWorkload } from './validate.js'

@@ -12,12 +12,16 @@ import type { RequestRecord } from '../metrics/types.js'
 import { arrivalOffsetsMs } from './arrivals.js'
 import { preparePrompts, type PromptSource } from './prompts.js'
 import { createReadStamp } from './read-stamp.js'
-import { endpointPath, streamRequest } from './stream-request.js'
+import { endpointPath, requestPayload, streamRequest } from './stream-request.js'
 import type { LoadTarget, RunWorkloadOptions, WorkloadRun, WorkloadSpec } from './types.js'
 import { validateWorkload } from './validate.js'
 
 /** Open-loop pools without a max concurrency hold at most this many connections. */
 const MAX_OPEN_LOOP_CONNECTIONS = 1024
+
+/** Bounds on the request bodies rendered before the clock starts (the first wave, see runWorkload). */
+const MAX_PRERENDERED_REQUESTS = 1024
+const MAX_PRERENDERED_CHARS = 64 * 1024 * 1024
 
 /** Request body for one prompt (OpenAI chat or completions, streaming with usage). */
 export function requestBody(target: LoadTarget, spec: WorkloadSpec, prompt: string): Record<string, unknown> {
@@ -70,8 +74,24 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
   const records: Array<RequestRecord | undefined> = new Array(total)
   // Open-loop arrival times, kept so requests cancelled while waiting for a slot keep theirs.
   const scheduledFor: Array<number | undefined> = new Array(total)
+  // The first wave (closed-loop workers, or an all-at-once open loop) is sent in one synchronous
+  // burst at the clock start; rendering its bodies (prompt generation + JSON) before the clock
+  // shortens the burst, during which no response can be read or stamped (test/perf/overhead.ts).
+  const prerendered = new Map<number, string>()
+  const renderBody = (index: number): string => requestPayload(requestBody(target, spec, prompts.text(index)))
+  const prerender = (from: number, count: number): void => {
+    let chars = 0
+    for (let index = from; index < from + Math.min(count, MAX_PRERENDERED_REQUESTS) && chars < MAX_PRERENDERED_CHARS; index++) {
+      const body = renderBody(index)
+      chars += body.length
+      prerendered.set(index, body)
+    }
+  }
   const send = async (index: number, scheduledAtMs: number): Promise<void> => {
-    const record = await streamRequest(pool, target, requestBody(target, spec, prompts.text(index)), {
+    let body = prerendered.get(index)
+    if (body === undefined) body = renderBody(index)
+    else prerendered.delete(index)
+    const record = await streamRequest(pool, target, body, {
       endpoint: spec.endpoint ?? 'chat',
       index,
       warmup: index < warmups,
@@ -96,6 +116,8 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     }
     if (warmups > 0 && !abort.signal.aborted) await closedLoop(0, warmups, Math.min(connections, warmups), Infinity)
 
+    if (spec.arrival === undefined) prerender(warmups, Math.min(spec.concurrency ?? 1, spec.requests))
+    else if (spec.arrival.ratePerS === Infinity) prerender(warmups, Math.min(spec.arrival.maxConcurrency ?? spec.requests, spec.requests))
     const startedAtMs = now()
     const deadlineMs = spec.durationS === undefined ? Infinity : startedAtMs + spec.durationS * 1000
     if (spec.arrival === undefined) await closedLoop(warmups, total, spec.concurrency ?? 1, deadlineMs)

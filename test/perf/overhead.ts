@@ -100,6 +100,10 @@ interface PhaseResult {
   clientSysPct: number
   serverCpuPct: number
   clientLoopP99Ms: number
+  /** Share of the phase the client's event loop was busy (not waiting in epoll), %. */
+  clientLoopBusyPct: number
+  /** Client process CPU per chunk received, µs. */
+  clientCpuPerChunkUs: number
   clientLoopMaxMs: number
   serverLoopP99Ms: number
   loadAvg1: number
@@ -129,6 +133,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
         }, options.memoryAtMs)
   const loop = monitorEventLoopDelay({ resolution: 1 })
   loop.enable()
+  const eluBefore = performance.eventLoopUtilization()
   const cpuBefore = process.cpuUsage()
   const schedBefore = schedstat()
   const machineBefore = machineJiffies()
@@ -140,6 +145,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   )
   const wallMs = performance.now() - wallBefore
   const cpu = process.cpuUsage(cpuBefore)
+  const elu = performance.eventLoopUtilization(eluBefore)
   const schedAfter = schedstat()
   const machineAfter = machineJiffies()
   loop.disable()
@@ -163,6 +169,8 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     clientSysPct: (cpu.system / 1000 / wallMs) * 100,
     serverCpuPct: (server.cpuMs / wallMs) * 100,
     clientLoopP99Ms: loop.percentile(99) / 1e6,
+    clientLoopBusyPct: elu.utilization * 100,
+    clientCpuPerChunkUs: NaN,
     clientLoopMaxMs: loop.max / 1e6,
     serverLoopP99Ms: server.loopDelayP99Ms,
     loadAvg1: loadavg()[0]!,
@@ -205,6 +213,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     }
   }
   if (stepMs > 0) for (const x of server.streams) for (let k = 0; k < x.writtenAtMs.length; k++) result.serverLateMs.push(x.writtenAtMs[k]! - x.dueAtMs[k]!)
+  result.clientCpuPerChunkUs = result.chunks > 0 ? (cpu.user + cpu.system) / result.chunks : NaN
   result.chunksPerS = last > first ? (result.chunks * 1000) / (last - first) : 0
   if (during !== undefined) {
     const grown = during.heapUsed + during.external - (before.heapUsed + before.external)
@@ -224,7 +233,7 @@ function print(r: PhaseResult): void {
     `${r.label.padEnd(26)} streams=${String(r.streams).padStart(3)} chunks=${r.chunks} failed=${r.failed} offered=${f(r.offeredPerS, 0)}/s got=${f(r.chunksPerS, 0)}/s` +
       ` | client |ttft err| ${dist(abs(r.ttftErrMs))} |itl err| ${dist(abs(r.itlErrMs))} lag ${dist(sorted(r.lagMs))} send-stamp err ${dist(sorted(r.sendErrMs))} ms (p50/p99/max)` +
       ` | server late ${dist(sorted(r.serverLateMs))} ms | cpu client ${f(r.clientCpuPct, 0)}% (sys ${f(r.clientSysPct, 0)}%) server ${f(r.serverCpuPct, 0)}%` +
-      ` | loop delay client p99 ${f(r.clientLoopP99Ms, 1)} max ${f(r.clientLoopMaxMs, 1)} server p99 ${f(r.serverLoopP99Ms, 1)} ms` +
+      ` | client loop busy ${f(r.clientLoopBusyPct, 0)}%, ${f(r.clientCpuPerChunkUs, 1)} µs CPU/chunk | loop delay client p99 ${f(r.clientLoopP99Ms, 1)} max ${f(r.clientLoopMaxMs, 1)} server p99 ${f(r.serverLoopP99Ms, 1)} ms` +
       ` | run-queue wait client ${f(r.clientRunQueuePct, 0)}% server ${f(r.serverRunQueuePct, 0)}% | machine ${f(r.machineBusyCores, 2)}/${cores} cores busy, others ${f(r.otherCores, 2)} | loadavg ${f(r.loadAvg1, 2)}`,
   )
 }
@@ -238,7 +247,7 @@ function printBurst(r: PhaseResult): void {
 }
 
 function table(rows: PhaseResult[]): void {
-  const head = ['streams', 'ttft err p99', 'itl err p99', 'itl err p50', 'lag p99', 'server late p99', 'chunks/s got/offered', 'client cpu', 'client loop p99', 'server cpu', 'client run-queue wait', 'other processes']
+  const head = ['streams', 'ttft err p99', 'itl err p99', 'itl err p50', 'lag p99', 'server late p99', 'chunks/s got/offered', 'client cpu', 'client CPU/chunk', 'client loop busy', 'client loop delay p99', 'server cpu', 'client run-queue wait', 'other processes']
   console.log(`| ${head.join(' | ')} |`)
   console.log(`|${head.map(() => '---').join('|')}|`)
   for (const r of rows) {
@@ -251,6 +260,8 @@ function table(rows: PhaseResult[]): void {
       `${f(p(sorted(r.serverLateMs), 99))} ms`,
       `${f(r.chunksPerS, 0)}/${f(r.offeredPerS, 0)}`,
       `${f(r.clientCpuPct, 0)}%`,
+      `${f(r.clientCpuPerChunkUs, 1)} µs`,
+      `${f(r.clientLoopBusyPct, 0)}%`,
       `${f(r.clientLoopP99Ms, 1)} ms`,
       `${f(r.serverCpuPct, 0)}%`,
       `${f(r.clientRunQueuePct, 0)}%`,
