@@ -1,5 +1,5 @@
 // A suite the guard must reject: kept out of the default run (vitest.config.ts excludes
-// benchmarks/broken/) and run by test/vitest/suite.test.ts. Each variant tries to change what
+// benchmarks/broken/) and run by test/vitest/suite.e2e.test.ts. Each variant tries to change what
 // the network fixes, in a spelling vLLM would accept; nothing may be deployed.
 import { deploymentSuite } from 'mlnode-bench'
 
