@@ -188,6 +188,13 @@ export interface WallClockOptions {
    * (1 − shiftAfterFraction) of its duration. @default 0.2
    */
   shiftAfterFraction?: number
+  /**
+   * After a shift, simulated time runs up to 1 + catchUpRate times faster until the shift is made
+   * up (each step compressed to ≥ 1/(1 + rate) of its duration): isolated stalls then leave
+   * E2EL, TPOT and throughput unbiased instead of drifting. 0 = shifts are never made up.
+   * @default 0.1
+   */
+  catchUpRate?: number
   /** Longest single sleep of the precise wait, real ms (bounds how long sockets wait). @default 0.25 */
   sliceMs?: number
   /** Real-time source, ms (tests). @default performance.now */
@@ -225,8 +232,15 @@ export interface ClockLateness {
   driftMs: number
   /** How many times the timeline was shifted. */
   shifts: number
+  /**
+   * Real ms by which the timeline lags its unshifted schedule now (shifts not yet caught up, see
+   * WallClockOptions.catchUpRate): durations spanning a window run long by its growth.
+   */
+  lagMs: number
   /** Real ms since the clock started (the snapshot's own time). */
   atMs: number
+  /** Simulated seconds at the snapshot (nowS()). */
+  simS: number
 }
 
 /** Lateness of the window between two snapshots of the same clock (e.g. around one workload). */
@@ -239,10 +253,23 @@ export interface LatenessWindow {
   lateCounts: number[]
   driftMs: number
   shifts: number
+  /** Growth of the lag over the window (after.lagMs − before.lagMs), real ms. */
+  lagGrowthMs: number
   /** Real ms the window lasted. */
   wallMs: number
-  /** driftMs / wallMs: simulated durations spanning the window run long by up to this share. */
+  /** driftMs / wallMs: the share of the window spent in stalls the clock absorbed. */
   driftShare: number
+  /**
+   * lagGrowthMs / wallMs: simulated durations spanning the window (E2EL, a run's span) come out
+   * long by about this share (rates short by it) — the window's pacing error.
+   */
+  lagShare: number
+  /**
+   * Simulated seconds that passed per real second in the window: the speed the simulator really
+   * ran at (= the nominal speed when it kept up). A client mapping with the nominal speed K
+   * overstates the window's mean durations by K / effectiveSpeed.
+   */
+  effectiveSpeed: number
 }
 
 /** The lateness of the events run between snapshot `before` and snapshot `after`. */
@@ -264,8 +291,11 @@ export function latenessBetween(before: ClockLateness, after: ClockLateness): La
     lateCounts,
     driftMs,
     shifts: after.shifts - before.shifts,
+    lagGrowthMs: after.lagMs - before.lagMs,
     wallMs,
     driftShare: wallMs > 0 ? driftMs / wallMs : 0,
+    lagShare: wallMs > 0 ? (after.lagMs - before.lagMs) / wallMs : 0,
+    effectiveSpeed: wallMs > 0 ? ((after.simS - before.simS) * 1000) / wallMs : Number.NaN,
   }
 }
 
@@ -274,30 +304,43 @@ export function latenessBetween(before: ClockLateness, after: ClockLateness): La
  * WallClock) and lateness counters. Pure: the caller passes real times (tests drive it directly).
  */
 export class Timeline {
-  /** Real ms at which simulated time 0 happens; moves forward by every shift. */
-  private originMs: number
+  /** Unrepaid shift (real ms) at real time `debtAtMs`; decreases at `catchUpRate` ms per ms. */
+  private debtMs = 0
+  private debtAtMs: number
   private maxNowS = 0
-  private readonly late: Omit<ClockLateness, 'meanMs' | 'atMs'> = { events: 0, sumMs: 0, maxMs: 0, overOneMs: 0, lateCounts: new Array<number>(LATENESS_BUCKETS_MS.length + 1).fill(0), driftMs: 0, shifts: 0 }
+  private readonly late: Omit<ClockLateness, 'meanMs' | 'atMs' | 'lagMs' | 'simS'> = { events: 0, sumMs: 0, maxMs: 0, overOneMs: 0, lateCounts: new Array<number>(LATENESS_BUCKETS_MS.length + 1).fill(0), driftMs: 0, shifts: 0 }
 
   constructor(
     readonly speed: number,
     private readonly startMs: number,
     private readonly shiftAfterMs: number,
     private readonly shiftAfterFraction = 0,
+    /** Real ms of shift repaid per real ms (simulated time runs 1 + rate times faster meanwhile); 0 = never. */
+    private readonly catchUpRate = 0,
   ) {
-    this.originMs = startMs
+    this.debtAtMs = startMs
+  }
+
+  /** How far (real ms) the timeline lags its unshifted schedule at real time `realMs`. */
+  lagMs(realMs: number): number {
+    return Math.max(0, this.debtMs - this.catchUpRate * Math.max(0, realMs - this.debtAtMs))
   }
 
   /** Simulated seconds at real time `realMs`; never less than a value returned before. */
   nowS(realMs: number): number {
-    const s = ((realMs - this.originMs) / 1000) * this.speed
+    const s = ((realMs - this.startMs - this.lagMs(realMs)) / 1000) * this.speed
     if (s > this.maxNowS) this.maxNowS = s
     return this.maxNowS
   }
 
-  /** Real ms at which simulated time `atS` happens (after the shifts so far). */
+  /** Real ms at which simulated time `atS` happens (after the shifts so far, while catching up). */
   wallMsAt(atS: number): number {
-    return this.originMs + (atS * 1000) / this.speed
+    const unshiftedMs = this.startMs + (atS * 1000) / this.speed
+    const f = this.catchUpRate
+    if (f === 0 || this.debtMs === 0) return unshiftedMs + this.debtMs
+    // Solve t − lag(t) = unshifted: while in debt, lag(t) = debt − f·(t − debtAt).
+    if (unshiftedMs >= this.debtAtMs + this.debtMs / f) return unshiftedMs
+    return (unshiftedMs + this.debtMs + f * this.debtAtMs) / (1 + f)
   }
 
   /** Whether an event at `atS` is due at `realMs` (+1 ns: after a shift, events of the same instant compare as due despite rounding). */
@@ -321,7 +364,8 @@ export class Timeline {
     l.lateCounts[bucket]!++
     if (lateMs > Math.max(this.shiftAfterMs, (this.shiftAfterFraction * gapS * 1000) / this.speed)) {
       // Simulated time stood still during the stall: later events keep their distance from this one.
-      this.originMs += lateMs
+      this.debtMs = this.lagMs(realMs) + lateMs
+      this.debtAtMs = realMs
       l.driftMs += lateMs
       l.shifts++
     }
@@ -330,7 +374,7 @@ export class Timeline {
   /** Cumulative counters at real time `realMs`. */
   lateness(realMs: number): ClockLateness {
     const l = this.late
-    return { ...l, lateCounts: [...l.lateCounts], meanMs: l.events === 0 ? 0 : l.sumMs / l.events, atMs: realMs - this.startMs }
+    return { ...l, lateCounts: [...l.lateCounts], meanMs: l.events === 0 ? 0 : l.sumMs / l.events, lagMs: this.lagMs(realMs), atMs: realMs - this.startMs, simS: this.nowS(realMs) }
   }
 }
 
@@ -353,14 +397,18 @@ function atomicsSleep(): (ms: number) => void {
  * Lateness policy. An event late by L real ms (the process did not get the CPU in time), whose
  * step (distance from the event that scheduled it) lasts D real ms, with τ = max(shiftAfterMs,
  * shiftAfterFraction × D) (0.1 ms, 20 %):
- * - L ≤ τ: it runs at once and later events keep their absolute schedule (jitter must not
- *   accumulate into a systematic slow-down; the next step is compressed by at most 20 %);
- * - L > τ: the whole simulated timeline shifts by L (simulated time stood still
- *   during the stall, as if every GPU had paused), so the events of one simulated instant still
- *   run together and each later step still takes its full duration: no burst of steps emitted
- *   back to back to catch up. Client-measured gaps (ITL) stay right except the one that spans
- *   the stall (which a real hiccup would show too); durations spanning stalls (TTFT, E2EL)
- *   run long by the shift, which is reported as `driftMs` (see ClockLateness).
+ * - L ≤ τ: it runs at once and later events keep their schedule (jitter must not accumulate
+ *   into a systematic slow-down; the next step is compressed by at most τ);
+ * - L > τ: the whole simulated timeline shifts by L (simulated time stood still during the
+ *   stall, as if every GPU had paused), so the events of one simulated instant still run
+ *   together and the next step still takes its full duration: no burst of steps emitted back to
+ *   back to catch up (the old behaviour: ITL p50 ≈ 0 at speed 10). The client sees one long gap
+ *   across the stall, as a real hiccup would show.
+ * - Afterwards simulated time runs 1 + catchUpRate (1.1) times faster until the shift is made
+ *   up, so isolated stalls (GC, a busy neighbour) leave E2EL, TPOT and throughput unbiased; the
+ *   price is steps compressed to ≥ 1/1.1 of their duration meanwhile. When stalls come faster
+ *   than they are made up (CPU saturation: too many chunks per second), the lag grows: it is
+ *   reported (`lagMs`, `latenessBetween(..).lagShare`) and is the run's pacing error.
  * nowS() never goes backwards across a shift (arrivals keep their order).
  */
 export class WallClock implements SimClock {
@@ -390,7 +438,7 @@ export class WallClock implements SimClock {
     this.realNow = options.now ?? (() => performance.now())
     this.sleep = options.sleep ?? atomicsSleep()
     if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new RangeError(`WallClock speed must be a finite number > 0, got ${this.speed}`)
-    this.timeline = new Timeline(this.speed, this.realNow(), options.shiftAfterMs ?? 0.1, options.shiftAfterFraction ?? 0.2)
+    this.timeline = new Timeline(this.speed, this.realNow(), options.shiftAfterMs ?? 0.1, options.shiftAfterFraction ?? 0.2, options.catchUpRate ?? 0.1)
   }
 
   nowS(): number {

@@ -40,7 +40,7 @@ export interface SimulatorHandle {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const o = resolveSimulatorOptions(options)
   const hardware = getHardwareProfile(o.hardware)
-  const clock: SimClock = o.clock === 'virtual' ? new VirtualClock({ autoDrain: true }) : new WallClock({ speed: o.speed, spinMs: o.spinMs, shiftAfterMs: o.shiftAfterMs, shiftAfterFraction: o.shiftAfterFraction })
+  const clock: SimClock = o.clock === 'virtual' ? new VirtualClock({ autoDrain: true }) : new WallClock({ speed: o.speed, spinMs: o.spinMs, shiftAfterMs: o.shiftAfterMs, shiftAfterFraction: o.shiftAfterFraction, catchUpRate: o.catchUpRate })
   const speedLabel = o.clock === 'virtual' ? 'virtual' : String(o.speed)
   const logs: string[] = []
   const log = (line: string): void => {

@@ -3,12 +3,13 @@
  * 1. simulateRequests: wall time to simulate compressa-perf's default config on QwQ-32B TP8;
  * 2. the HTTP simulator in its own process (`mlnode-bench sim`, as vitest's globalSetup runs it
  *    apart from the bench workers): C concurrent streams at speed K, how late its clock ran (its
- *    own pacing error, from /health) and the SSE event rate it sustained.
+ *    own pacing error: the difference of two /health snapshots) and the SSE event rate it sustained.
+ * Per-gap ITL/TTFT errors against the engine's schedule: test/sim/pacing-probe.ts.
  */
 import { execa } from 'execa'
 import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
-import { defaultPlanner, simulateRequests } from '../../src/sim/index.js'
+import { defaultPlanner, latenessBetween, simulateRequests, type ClockLateness } from '../../src/sim/index.js'
 
 const MANDATORY = ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8']
 
@@ -36,6 +37,8 @@ async function httpLoad(speed: number, streams: number, maxTokens: number): Prom
   await request(`${mgmtUrl}/api/v1/inference/up`, { method: 'POST', body: JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct', dtype: 'float16', additional_args: ['--quantization', 'fp8'] }) }).then((r) => r.body.text())
   await new Promise((r) => setTimeout(r, (35 * 1000) / speed + 50)) // all 8 replicas (staggered 5 s) healthy
   const body = JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct', messages: [{ role: 'user', content: 'ab '.repeat(300) }], max_tokens: maxTokens, ignore_eos: true, stream: true })
+  const lateness = async (): Promise<ClockLateness> => ((await (await request(`${mgmtUrl}/health`)).body.json()) as { simulator: { lateness: ClockLateness } }).simulator.lateness
+  const before = await lateness()
   const t0 = performance.now()
   let chunks = 0
   await Promise.all(Array.from({ length: streams }, async () => {
@@ -43,9 +46,9 @@ async function httpLoad(speed: number, streams: number, maxTokens: number): Prom
     for await (const c of res.body) chunks += (c as Buffer).toString().split('\n\n').length - 1
   }))
   const wallS = (performance.now() - t0) / 1000
-  const health = (await (await request(`${mgmtUrl}/health`)).body.json()) as { simulator: { lateness: { meanMs: number; maxMs: number; overOneMs: number; events: number } } }
-  const late = health.simulator.lateness
-  console.log(`HTTP speed ${speed}, ${streams} streams x ${maxTokens} tokens: ${wallS.toFixed(2)} s wall, ${(chunks / wallS).toFixed(0)} SSE events/s, sim clock lateness mean ${late.meanMs.toFixed(2)} ms max ${late.maxMs.toFixed(1)} ms (${late.overOneMs}/${late.events} events > 1 ms)`)
+  // The lateness of this workload only: the difference of two /health snapshots.
+  const late = latenessBetween(before, await lateness())
+  console.log(`HTTP speed ${speed}, ${streams} streams x ${maxTokens} tokens: ${wallS.toFixed(2)} s wall, ${(chunks / wallS).toFixed(0)} SSE events/s, sim clock lateness mean ${late.meanMs.toFixed(2)} ms max ${late.maxMs.toFixed(1)} ms (${late.overOneMs}/${late.events} events > 1 ms), stalls absorbed ${(100 * late.driftShare).toFixed(1)}% of wall, lag growth ${(100 * late.lagShare).toFixed(1)}%`)
   child.kill('SIGTERM')
   await child
 }

@@ -1,11 +1,12 @@
 /**
  * Pacing probe (not a test; run: `npx tsx test/sim/pacing-probe.ts [--speeds 1,5,10]
- * [--streams 1,16,64] [--tokens 60] [--prompt 500] [--repeat 1]`). Bounded: every run is a few
- * seconds of wall time, the whole default matrix well under a minute.
+ * [--streams 1,16,64] [--tokens 60] [--prompt 500] [--repeat 1] [--model M --hardware H
+ * --args "-tp 2 ..."] [--spin-ms x] [--shift-after-ms x] [--shift-after-fraction x] [--catch-up-rate x]`).
+ * Bounded: every run is a few seconds of wall time, the default matrix about a minute.
  *
  * For each (speed K, N concurrent streams) it starts the simulator in a CHILD process (as
  * `mlnode-bench sim` / vitest's globalSetup run it apart from the client), deploys
- * Llama-3.1-8B TP1 on 1xh100-sxm, sends N identical streaming chat requests at once and stamps
+ * Llama-3.1-8B TP1 on 1xh100-sxm (or --model/--hardware/--args), sends N identical streaming chat requests at once and stamps
  * every network read the way src/load does (inside undici's handler callbacks). The child traces
  * each token it writes (SimulatorOptions.trace): the engine's logical time `atS` (the known step
  * schedule), the time it really wrote it, and the request's arrival stamp. So each error is split:
@@ -23,8 +24,12 @@ import { Pool, request, type Dispatcher } from 'undici'
 import { SseParser } from '../../src/load/sse.js'
 import { latenessBetween, startSimulator, type ClockLateness, type TokenTraceEvent } from '../../src/sim/index.js'
 
-const MODEL = 'meta-llama/Llama-3.1-8B'
-const HARDWARE = '1xh100-sxm'
+/** The deployment under test; `--model/--hardware/--args` pick a bench-like one instead. */
+interface Target {
+  model: string
+  hardware: string
+  args: string[]
+}
 
 /** ns this process spent runnable but waiting for a CPU (Linux /proc/self/schedstat, field 2). */
 function runQueueWaitMs(): number {
@@ -36,10 +41,10 @@ function runQueueWaitMs(): number {
 }
 
 /** Child: the simulator with a token trace kept in memory; `dump` on stdin prints and clears it. */
-async function serve(speed: number, clockOptions: { spinMs?: number; shiftAfterMs?: number; shiftAfterFraction?: number }): Promise<void> {
+async function serve(speed: number, hardware: string, clockOptions: { spinMs?: number; shiftAfterMs?: number; shiftAfterFraction?: number; catchUpRate?: number }): Promise<void> {
   let trace: TokenTraceEvent[] = []
   const eld = monitorEventLoopDelay({ resolution: 1 })
-  const sim = await startSimulator({ hardware: HARDWARE, speed, startupS: 0, ...clockOptions, trace: (e) => trace.push(e) })
+  const sim = await startSimulator({ hardware, speed, startupS: 0, staggerS: 0, ...clockOptions, trace: (e) => trace.push(e) })
   console.log(JSON.stringify({ mgmtUrl: sim.mgmtUrl, inferenceUrl: sim.inferenceUrl }))
   let cpu = process.cpuUsage()
   let wall = performance.now()
@@ -166,6 +171,7 @@ interface RunFigures {
   gaps: number
   ttftErr: Stats
   ttftErrPct: Stats
+  tpotErrPct: Stats
   itlErr: Stats
   itlAbsErr: Stats
   itlServerErr: Stats
@@ -176,6 +182,8 @@ interface RunFigures {
   clockLateMeanMs: number
   clockLateMaxMs: number
   driftShare: number
+  lagShare: number
+  effectiveSpeed: number
   cpuShare: number
   eldP99Ms: number
   runQueueWaitMs: number
@@ -186,11 +194,11 @@ interface RunFigures {
   clientRunQueueWaitMs: number
 }
 
-async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams: number, tokens: number, promptTokens: number): Promise<RunFigures> {
+async function runOnce(io: ChildIo, inferenceUrl: string, model: string, speed: number, streams: number, tokens: number, promptTokens: number): Promise<RunFigures> {
   const pool = new Pool(inferenceUrl, { connections: streams })
-  const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'ab '.repeat(promptTokens) }], max_tokens: tokens, ignore_eos: true, stream: true })
+  const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'ab '.repeat(promptTokens) }], max_tokens: tokens, ignore_eos: true, stream: true })
   // Warm-up: JIT and keep-alive connections, then a clean trace.
-  await Promise.all(Array.from({ length: streams }, () => stream(pool, JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, ignore_eos: true, stream: true }))))
+  await Promise.all(Array.from({ length: streams }, () => stream(pool, JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, ignore_eos: true, stream: true }))))
   await io.send('mark')
   const clientWait0 = runQueueWaitMs()
   const clientCpu0 = process.cpuUsage()
@@ -199,7 +207,7 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
   const clientWallMs = performance.now() - clientT0
   const clientWaitMs = runQueueWaitMs() - clientWait0
   const clientCpu = process.cpuUsage(clientCpu0)
-  const dump = (await io.send('dump')) as { trace: TokenTraceEvent[]; lateness: { meanMs: number; maxMs: number; driftShare: number }; cpuShare: number; eldP99Ms: number; runQueueWaitMs: number; wallMs: number; gcMs: number; gcMaxMs: number }
+  const dump = (await io.send('dump')) as { trace: TokenTraceEvent[]; lateness: { meanMs: number; maxMs: number; driftShare: number; lagShare: number; effectiveSpeed: number }; cpuShare: number; eldP99Ms: number; runQueueWaitMs: number; wallMs: number; gcMs: number; gcMaxMs: number }
   await pool.close()
   const byId = new Map<string, TokenTraceEvent[]>()
   for (const e of dump.trace) {
@@ -214,6 +222,7 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
   const measured: number[] = []
   const engine: number[] = []
   const writeLate: number[] = []
+  const tpotErrPct: number[] = []
   for (const c of client) {
     const t = byId.get(c.responseId)
     if (t === undefined || t.length !== c.contentAtMs.length) throw new Error(`trace/client mismatch for ${c.responseId}: ${t?.length} vs ${c.contentAtMs.length}`)
@@ -222,6 +231,9 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
     ttftErr.push(ttftMs - expectedTtftMs)
     ttftErrPct.push((100 * (ttftMs - expectedTtftMs)) / expectedTtftMs)
     for (const e of t) writeLate.push((e.writtenS - e.atS) * 1000)
+    // TPOT (first → last token) as the client maps it back, vs the engine.
+    const engineDecodeMs = (t[t.length - 1]!.atS - t[0]!.atS) * 1000
+    if (t.length > 1) tpotErrPct.push((100 * ((c.contentAtMs[c.contentAtMs.length - 1]! - c.contentAtMs[0]!) * speed - engineDecodeMs)) / engineDecodeMs)
     for (let i = 1; i < t.length; i++) {
       const engineMs = (t[i]!.atS - t[i - 1]!.atS) * 1000
       const gotMs = (c.contentAtMs[i]! - c.contentAtMs[i - 1]!) * speed
@@ -237,6 +249,7 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
     gaps: itlErr.length,
     ttftErr: stats(ttftErr),
     ttftErrPct: stats(ttftErrPct),
+    tpotErrPct: stats(tpotErrPct),
     itlErr: stats(itlErr),
     itlAbsErr: stats(itlErr.map(Math.abs)),
     itlServerErr: stats(itlServerErr.map(Math.abs)),
@@ -247,6 +260,8 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
     clockLateMeanMs: dump.lateness.meanMs,
     clockLateMaxMs: dump.lateness.maxMs,
     driftShare: dump.lateness.driftShare,
+    lagShare: dump.lateness.lagShare,
+    effectiveSpeed: dump.lateness.effectiveSpeed,
     cpuShare: dump.cpuShare,
     eldP99Ms: dump.eldP99Ms,
     runQueueWaitMs: dump.runQueueWaitMs,
@@ -261,24 +276,27 @@ async function runOnce(io: ChildIo, inferenceUrl: string, speed: number, streams
 const f = (x: number, d = 1): string => (Number.isNaN(x) ? '-' : x.toFixed(d))
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, speed: { type: 'string' }, speeds: { type: 'string' }, streams: { type: 'string' }, tokens: { type: 'string' }, prompt: { type: 'string' }, repeat: { type: 'string' }, 'spin-ms': { type: 'string' }, 'shift-after-ms': { type: 'string' }, 'shift-after-fraction': { type: 'string' } } })
-  const clockArgs = [...(values['spin-ms'] === undefined ? [] : ['--spin-ms', values['spin-ms']]), ...(values['shift-after-ms'] === undefined ? [] : ['--shift-after-ms', values['shift-after-ms']]), ...(values['shift-after-fraction'] === undefined ? [] : ['--shift-after-fraction', values['shift-after-fraction']])]
-  if (values.serve) return serve(Number(values.speed ?? 1), { ...(values['spin-ms'] === undefined ? {} : { spinMs: Number(values['spin-ms']) }), ...(values['shift-after-ms'] === undefined ? {} : { shiftAfterMs: Number(values['shift-after-ms']) }), ...(values['shift-after-fraction'] === undefined ? {} : { shiftAfterFraction: Number(values['shift-after-fraction']) }) })
+  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, speed: { type: 'string' }, speeds: { type: 'string' }, streams: { type: 'string' }, tokens: { type: 'string' }, prompt: { type: 'string' }, repeat: { type: 'string' }, model: { type: 'string' }, hardware: { type: 'string' }, args: { type: 'string' }, 'spin-ms': { type: 'string' }, 'shift-after-ms': { type: 'string' }, 'shift-after-fraction': { type: 'string' }, 'catch-up-rate': { type: 'string' } } })
+  const clockArgs = [...(values['spin-ms'] === undefined ? [] : ['--spin-ms', values['spin-ms']]), ...(values['shift-after-ms'] === undefined ? [] : ['--shift-after-ms', values['shift-after-ms']]), ...(values['shift-after-fraction'] === undefined ? [] : ['--shift-after-fraction', values['shift-after-fraction']]), ...(values['catch-up-rate'] === undefined ? [] : ['--catch-up-rate', values['catch-up-rate']])]
+  const target: Target = { model: values.model ?? 'meta-llama/Llama-3.1-8B', hardware: values.hardware ?? '1xh100-sxm', args: values.args === undefined ? [] : values.args.split(' ').filter((a) => a !== '') }
+  if (values.serve) return serve(Number(values.speed ?? 1), target.hardware, { ...(values['spin-ms'] === undefined ? {} : { spinMs: Number(values['spin-ms']) }), ...(values['shift-after-ms'] === undefined ? {} : { shiftAfterMs: Number(values['shift-after-ms']) }), ...(values['shift-after-fraction'] === undefined ? {} : { shiftAfterFraction: Number(values['shift-after-fraction']) }), ...(values['catch-up-rate'] === undefined ? {} : { catchUpRate: Number(values['catch-up-rate']) }) })
   const speeds = (values.speeds ?? '1,5,10').split(',').map(Number)
   const streamCounts = (values.streams ?? '1,16,64').split(',').map(Number)
   const tokens = Number(values.tokens ?? 60)
   const promptTokens = Number(values.prompt ?? 500)
   const repeat = Number(values.repeat ?? 1)
-  console.log(`pacing probe: ${MODEL} TP1 on ${HARDWARE}, ${promptTokens}-token prompt, ${tokens} tokens, ignore_eos; simulated ms (measured × K)`)
-  console.log('speed streams gaps | engine ITL p50 | measured ITL p50 p90 | ITL err p50 p90 (|err| p50 p90) | server gap |err| p50 p90 | burst% | TTFT err ms p50 (%) | write late p50 p90 | clock late mean/max real ms, drift% | cpu eld99 | sim wall, runq-wait, gc total/max real ms | client cpu, runq-wait')
+  console.log(`pacing probe: ${target.model} [${target.args.join(' ')}] on ${target.hardware}, ${promptTokens}-token prompt, ${tokens} tokens, ignore_eos; simulated ms (measured × K)`)
+  console.log('speed streams gaps | engine ITL p50 | measured ITL p50 p90 | ITL err p50 p90 (|err| p50 p90) | server gap |err| p50 p90 | burst% | TTFT err ms p50 (%) | TPOT err% p50 | write late p50 p90 | clock late mean/max real ms, drift% lag% eff.speed | cpu eld99 | sim wall, runq-wait, gc total/max real ms | client cpu, runq-wait')
   for (const speed of speeds) {
-    const { urls, io } = await startChild(speed, clockArgs)
-    await request(`${urls.mgmtUrl}/api/v1/inference/up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, dtype: 'bfloat16', additional_args: [] }) }).then((r) => r.body.text())
+    const { urls, io } = await startChild(speed, [...clockArgs, '--hardware', target.hardware])
+    await request(`${urls.mgmtUrl}/api/v1/inference/up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: target.model, dtype: 'bfloat16', additional_args: target.args }) }).then((r) => r.body.text())
+    // Every replica healthy (start-up and stagger are 0 in the child).
+    await new Promise((r) => setTimeout(r, 100))
     for (const streams of streamCounts) {
       for (let r = 0; r < repeat; r++) {
-        const x = await runOnce(io, urls.inferenceUrl, speed, streams, tokens, promptTokens)
+        const x = await runOnce(io, urls.inferenceUrl, target.model, speed, streams, tokens, promptTokens)
         console.log(
-          `${String(speed).padStart(5)} ${String(streams).padStart(7)} ${String(x.gaps).padStart(5)} | ${f(x.engineItl.p50, 2).padStart(6)} | ${f(x.measuredItl.p50, 2)} ${f(x.measuredItl.p90, 2)} | ${f(x.itlErr.p50, 2)} ${f(x.itlErr.p90, 2)} (${f(x.itlAbsErr.p50, 2)} ${f(x.itlAbsErr.p90, 2)}) | ${f(x.itlServerErr.p50, 2)} ${f(x.itlServerErr.p90, 2)} | ${f(100 * x.burstShare, 0)}% | ${f(x.ttftErr.p50, 2)} (${f(x.ttftErrPct.p50, 1)}%) | ${f(x.writeLateSim.p50, 2)} ${f(x.writeLateSim.p90, 2)} | ${f(x.clockLateMeanMs, 3)}/${f(x.clockLateMaxMs, 2)} ${f(100 * x.driftShare, 1)}% | ${f(x.cpuShare, 2)} ${f(x.eldP99Ms, 2)} | ${f(x.wallMs, 0)} ${f(x.runQueueWaitMs, 1)} ${f(x.gcMs, 1)}/${f(x.gcMaxMs, 2)} | ${f(x.clientCpuShare, 2)} ${f(x.clientRunQueueWaitMs, 1)}`,
+          `${String(speed).padStart(5)} ${String(streams).padStart(7)} ${String(x.gaps).padStart(5)} | ${f(x.engineItl.p50, 2).padStart(6)} | ${f(x.measuredItl.p50, 2)} ${f(x.measuredItl.p90, 2)} | ${f(x.itlErr.p50, 2)} ${f(x.itlErr.p90, 2)} (${f(x.itlAbsErr.p50, 2)} ${f(x.itlAbsErr.p90, 2)}) | ${f(x.itlServerErr.p50, 2)} ${f(x.itlServerErr.p90, 2)} | ${f(100 * x.burstShare, 0)}% | ${f(x.ttftErr.p50, 2)} (${f(x.ttftErrPct.p50, 1)}%) | ${f(x.tpotErrPct.p50, 1)}% | ${f(x.writeLateSim.p50, 2)} ${f(x.writeLateSim.p90, 2)} | ${f(x.clockLateMeanMs, 3)}/${f(x.clockLateMaxMs, 2)} ${f(100 * x.driftShare, 1)}% ${f(100 * x.lagShare, 1)}% ${f(x.effectiveSpeed, 2)} | ${f(x.cpuShare, 2)} ${f(x.eldP99Ms, 2)} | ${f(x.wallMs, 0)} ${f(x.runQueueWaitMs, 1)} ${f(x.gcMs, 1)}/${f(x.gcMaxMs, 2)} | ${f(x.clientCpuShare, 2)} ${f(x.clientRunQueueWaitMs, 1)}`,
         )
       }
     }

@@ -4,7 +4,8 @@
  * the load engine does (performance.now() before the request, at the first content chunk) and
  * the measured time × speed is compared with the simulated value.
  *
- * The error has two parts: the simulator's own pacing (timer lateness, reported by the clock)
+ * The error has two parts: the simulator's own pacing (timer lateness and timeline shifts after
+ * stalls, reported by the clock for the measured window)
  * and the client + loopback overhead ε that any HTTP measurement carries (it is there against a
  * real vLLM too) and that the mapping multiplies by the speed: measured × K = TTFT + K·ε.
  * Against a real server with that TTFT the same client would measure TTFT + ε, so the excess is
@@ -15,6 +16,7 @@
  */
 import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
+import { latenessBetween } from '../../src/sim/index.js'
 import { startTestSim, up } from './helpers.js'
 import { testStepCostS } from './plan.js'
 
@@ -41,6 +43,7 @@ async function measure(speed: number, promptTokens: number, n: number) {
   const sim = await startTestSim({ speed, startupS: 0 })
   await up(sim)
   for (let i = 0; i < 3; i++) await timeTtftMs(sim.inferenceUrl, 10) // JIT + keep-alive warm-up
+  const before = sim.lateness()!
   const expectedMs = testStepCostS({ prefill: [{ tokens: promptTokens, contextBefore: 0 }], decode: [] }) * 1000
   const errors: number[] = []
   const residuals: number[] = []
@@ -56,9 +59,9 @@ async function measure(speed: number, promptTokens: number, n: number) {
     // Against a real server with this TTFT the same client would measure expected + RTT.
     excess.push((ttftMs * speed - (expectedMs + rtt)) / expectedMs)
   }
-  const lateness = sim.lateness()!
+  const lateness = latenessBetween(before, sim.lateness()!)
   await sim.close()
-  return { speed, expectedMs, medianErr: median(errors), maxErr: Math.max(...errors.map(Math.abs)), medianResidual: median(residuals), medianExcess: median(excess), rttMs: median(rtts), lateMeanMs: lateness.meanMs, lateMaxMs: lateness.maxMs }
+  return { speed, expectedMs, medianErr: median(errors), maxErr: Math.max(...errors.map(Math.abs)), medianResidual: median(residuals), medianExcess: median(excess), rttMs: median(rtts), lateMeanMs: lateness.meanMs, lateMaxMs: lateness.maxMs, shifts: lateness.shifts, lagMs: lateness.lagGrowthMs }
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
@@ -70,7 +73,7 @@ describe('wall clock speed mapping (simulated = measured × speed)', () => {
     for (const speed of [1, 2, 5, 10]) rows.push(await measure(speed, 900, 10))
     console.log(`TTFT ${rows[0]!.expectedMs.toFixed(1)} ms simulated, lone requests over loopback HTTP (undici):`)
     for (const r of rows) {
-      console.log(`  speed ${String(r.speed).padStart(2)}: error median ${pct(r.medianErr)} max |${pct(r.maxErr)}| · vs a real server ${pct(r.medianExcess)} · without transport ${pct(r.medianResidual)} · loopback RTT ${r.rttMs.toFixed(2)} ms (= ${pct((r.rttMs * r.speed) / r.expectedMs)} after ×speed) · clock lateness mean ${r.lateMeanMs.toFixed(3)} ms max ${r.lateMaxMs.toFixed(2)} ms`)
+      console.log(`  speed ${String(r.speed).padStart(2)}: error median ${pct(r.medianErr)} max |${pct(r.maxErr)}| · vs a real server ${pct(r.medianExcess)} · without transport ${pct(r.medianResidual)} · loopback RTT ${r.rttMs.toFixed(2)} ms (= ${pct((r.rttMs * r.speed) / r.expectedMs)} after ×speed) · clock lateness mean ${r.lateMeanMs.toFixed(3)} ms max ${r.lateMaxMs.toFixed(2)} ms, ${r.shifts} shifts, lag left ${r.lagMs.toFixed(2)} ms`)
     }
     for (const r of rows) {
       // Never early: the simulator cannot answer before the simulated time.

@@ -31,6 +31,7 @@ describe('wall clock lateness policy', () => {
 
   it('shifts the rest of the timeline by a longer stall instead of catching up with back-to-back steps', () => {
     const t = new Timeline(10, 1000, 0.25)
+    const start = t.lateness(1000)
     const queue = [10, 17, 24] // 7 ms simulated steps = 0.7 real ms apart
     // The process was not scheduled until real 1003 ms: all three are overdue under an absolute schedule.
     expect(runDue(t, queue, 1003)).toEqual([10])
@@ -44,6 +45,9 @@ describe('wall clock lateness policy', () => {
     expect(late.driftMs).toBeCloseTo(2, 9)
     expect(late.maxMs).toBeCloseTo(2, 9)
     expect(late.overOneMs).toBe(1)
+    // Simulated time lost the 2 ms stall: 5 ms of it passed in 7 real ms… at speed 10.
+    const w = latenessBetween(start, late)
+    expect(w.effectiveSpeed).toBeCloseTo((10 * 3) / 5, 9)
   })
 
   it('tolerates lateness up to a fraction of the event\'s own step before shifting', () => {
@@ -56,6 +60,22 @@ describe('wall clock lateness policy', () => {
     expect(t.wallMsAt(0.06)).toBeCloseTo(65, 9)
     t.ran(0.0605, 65.7, 0.0005) // a 0.5 ms step: the 0.1 ms floor applies
     expect(t.lateness(66).shifts).toBe(2)
+  })
+
+  it('makes a shift up at catchUpRate afterwards, compressing steps by at most 1/(1 + rate)', () => {
+    const t = new Timeline(1, 0, 0.1, 0, 0.5)
+    t.ran(0.01, 20, 0.01) // 10 ms late: shifts
+    expect(t.lateness(20)).toMatchObject({ shifts: 1, lagMs: 10 })
+    // The next 10 ms step takes 10 / 1.5 real ms instead of running at once (or 10 ms later).
+    expect(t.wallMsAt(0.02)).toBeCloseTo(20 + 10 / 1.5, 9)
+    expect(t.lagMs(30)).toBeCloseTo(5, 9)
+    // Made up after 10 / 0.5 = 20 ms: back on the unshifted schedule, no lag left.
+    expect(t.wallMsAt(0.04)).toBeCloseTo(40, 9)
+    expect(t.wallMsAt(0.05)).toBeCloseTo(50, 9)
+    expect(t.lagMs(40)).toBe(0)
+    // nowS is continuous and catches up with real time.
+    expect(t.nowS(30)).toBeCloseTo(0.025, 9)
+    expect(t.nowS(45)).toBeCloseTo(0.045, 9)
   })
 
   it('runs the events of one simulated instant together after a shift', () => {
@@ -87,6 +107,7 @@ describe('wall clock lateness policy', () => {
     expect(w.lateCounts.reduce((a, b) => a + b, 0)).toBe(2)
     expect(w.wallMs).toBe(26)
     expect(w.driftMs).toBe(0)
+    expect(w.effectiveSpeed).toBeCloseTo(1, 9)
     // A window whose worst event is below the clock's all-time maximum reports its bucket's bound.
     const before2 = t.lateness(40)
     runDue(t, [40.4], 41) // 0.6 ms late
@@ -96,7 +117,7 @@ describe('wall clock lateness policy', () => {
   it('exposes the same counters through WallClock', () => {
     const clock = new WallClock({ speed: 5 })
     const late = clock.lateness()
-    expect(late).toMatchObject({ events: 0, sumMs: 0, meanMs: 0, driftMs: 0, shifts: 0 })
+    expect(late).toMatchObject({ events: 0, sumMs: 0, meanMs: 0, driftMs: 0, shifts: 0, lagMs: 0 })
     expect(late.lateCounts).toHaveLength(11)
     clock.dispose()
   })
