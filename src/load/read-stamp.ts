@@ -22,8 +22,12 @@ export type ReadStamp = () => number
 /** How reads are stamped. 'poll': one stamp per event-loop poll phase; 'read': one per read. */
 export type ReadStampMode = 'poll' | 'read'
 
-/** Total time the event loop has spent blocked waiting for I/O, ms (libuv's idle-time metric). */
-const loopIdleMs = (): number => performance.eventLoopUtilization().idle
+/**
+ * Total time the event loop has spent blocked waiting for I/O, ms (libuv's idle-time metric, the
+ * `idle` of performance.eventLoopUtilization(), read without allocating: 0.08 µs instead of 0.3).
+ */
+const nodeTiming = performance.nodeTiming
+const loopIdleMs = (): number => nodeTiming.idleTime
 
 /**
  * A stamper for reads; share ONE across every stream of a run (the batch is the whole process's).

@@ -27,9 +27,9 @@ import { Session } from 'node:inspector'
 import { availableParallelism, loadavg } from 'node:os'
 import { readFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { runWorkload, type ReadStampMode } from '../../src/load/index.js'
+import { createReadStamp, runWorkload, type ReadStampMode } from '../../src/load/index.js'
+import { rawStreams } from './overhead-raw-client.js'
 import { percentileLinear } from '../../src/metrics/index.js'
-import type { RequestRecord } from '../../src/metrics/types.js'
 import { epochMinusMonotonicMs, schedstat, type ServerCommand, type ServerPhase } from './overhead-protocol.js'
 
 /** Whole-machine CPU jiffies (/proc/stat): busy and total, to tell our processes' load from others'. */
@@ -114,11 +114,11 @@ interface PhaseResult {
   machineBusyCores: number
   otherCores: number
   memoryPerStreamKb?: number
-  /** Start-up burst, ms after the first request write: last request written, last received by the server, last first chunk written / stamped. */
-  burst: { lastWrittenMs: number; lastReceivedMs: number; lastFirstChunkWrittenMs: number; lastFirstChunkStampedMs: number }
+  /** Start-up burst, ms after the first request write: last request handed to undici, last written, last received by the server, last first chunk written / stamped. */
+  burst: { lastDispatchedMs: number; lastWrittenMs: number; lastReceivedMs: number; lastFirstChunkWrittenMs: number; lastFirstChunkStampedMs: number }
 }
 
-async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number; readStamp?: ReadStampMode } = {}): Promise<PhaseResult> {
+async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number; readStamp?: ReadStampMode; raw?: boolean } = {}): Promise<PhaseResult> {
   await request({ type: 'config', stepMs, tokens, eventsPerWrite: options.eventsPerWrite ?? 1 }, 'ok')
   gc()
   writes.length = 0
@@ -138,11 +138,20 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   const schedBefore = schedstat()
   const machineBefore = machineJiffies()
   const wallBefore = performance.now()
-  const run = await runWorkload(
-    { baseUrl, model: 'bench-model' },
-    { name: `overhead-${streams}`, requests: streams, concurrency: streams, prompt: { tokens: 32 }, maxTokens: tokens, requestTimeoutS: 300, idleTimeoutS: 120 },
-    { readStamp: options.readStamp ?? 'poll' },
-  )
+  let records: Array<{ index: number; sentAtMs: number; contentChunkAtMs: number[]; failure?: unknown }>
+  const rawWritten = new Map<number, number>()
+  if (options.raw === true) {
+    const raw = await rawStreams(listening.port, streams, tokens, createReadStamp(() => performance.now(), options.readStamp ?? 'poll'))
+    for (const r of raw) rawWritten.set(r.index, r.writtenAtMs)
+    records = raw
+  } else {
+    const run = await runWorkload(
+      { baseUrl, model: 'bench-model' },
+      { name: `overhead-${streams}`, requests: streams, concurrency: streams, prompt: { tokens: 32 }, maxTokens: tokens, requestTimeoutS: 300, idleTimeoutS: 120 },
+      { readStamp: options.readStamp ?? 'poll' },
+    )
+    records = run.records
+  }
   const wallMs = performance.now() - wallBefore
   const cpu = process.cpuUsage(cpuBefore)
   const elu = performance.eventLoopUtilization(eluBefore)
@@ -151,7 +160,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   loop.disable()
   clearTimeout(timer)
   const server = await request<ServerPhase>({ type: 'collect' }, 'stamps')
-  const written = writtenByIndex()
+  const written = options.raw === true ? rawWritten : writtenByIndex()
   const byIndex = new Map(server.streams.map((s) => [s.index, s]))
   const result: PhaseResult = {
     label,
@@ -178,7 +187,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     serverRunQueuePct: (server.runQueueWaitNs / 1e6 / wallMs) * 100,
     machineBusyCores: 0,
     otherCores: 0,
-    burst: { lastWrittenMs: 0, lastReceivedMs: 0, lastFirstChunkWrittenMs: 0, lastFirstChunkStampedMs: 0 },
+    burst: { lastDispatchedMs: 0, lastWrittenMs: 0, lastReceivedMs: 0, lastFirstChunkWrittenMs: 0, lastFirstChunkStampedMs: 0 },
   }
   const firstWriteMs = Math.min(...written.values())
   const burstMax = (key: keyof PhaseResult['burst'], atMs: number): void => {
@@ -189,7 +198,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   result.otherCores = result.machineBusyCores - (result.clientCpuPct + result.serverCpuPct) / 100
   let first = Infinity
   let last = -Infinity
-  for (const r of run.records as RequestRecord[]) {
+  for (const r of records) {
     const s = byIndex.get(r.index)
     const w = written.get(r.index)
     const c = r.contentChunkAtMs
@@ -204,6 +213,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     result.ttftErrMs.push(c[0]! - r.sentAtMs - (sk[0]! - w))
     result.sendErrMs.push(w - r.sentAtMs)
     burstMax('lastWrittenMs', w)
+    burstMax('lastDispatchedMs', (r as { dispatchedAtMs?: number }).dispatchedAtMs ?? r.sentAtMs)
     burstMax('lastReceivedMs', toClientMs(s.receivedAtMs))
     burstMax('lastFirstChunkWrittenMs', sk[0]!)
     burstMax('lastFirstChunkStampedMs', c[0]!)
@@ -231,7 +241,7 @@ const dist = (xs: number[]): string => `${f(p(xs, 50))}/${f(p(xs, 99))}/${f(xs.a
 function print(r: PhaseResult): void {
   console.log(
     `${r.label.padEnd(26)} streams=${String(r.streams).padStart(3)} chunks=${r.chunks} failed=${r.failed} offered=${f(r.offeredPerS, 0)}/s got=${f(r.chunksPerS, 0)}/s` +
-      ` | client |ttft err| ${dist(abs(r.ttftErrMs))} |itl err| ${dist(abs(r.itlErrMs))} lag ${dist(sorted(r.lagMs))} send-stamp err ${dist(sorted(r.sendErrMs))} ms (p50/p99/max)` +
+      ` | client |ttft err| ${dist(abs(r.ttftErrMs))} |itl err| ${dist(abs(r.itlErrMs))} lag ${dist(sorted(r.lagMs))} (min ${f(Math.min(...r.lagMs))}) send-stamp err ${dist(sorted(r.sendErrMs))} ms (p50/p99/max)` +
       ` | server late ${dist(sorted(r.serverLateMs))} ms | cpu client ${f(r.clientCpuPct, 0)}% (sys ${f(r.clientSysPct, 0)}%) server ${f(r.serverCpuPct, 0)}%` +
       ` | client loop busy ${f(r.clientLoopBusyPct, 0)}%, ${f(r.clientCpuPerChunkUs, 1)} µs CPU/chunk | loop delay client p99 ${f(r.clientLoopP99Ms, 1)} max ${f(r.clientLoopMaxMs, 1)} server p99 ${f(r.serverLoopP99Ms, 1)} ms` +
       ` | run-queue wait client ${f(r.clientRunQueuePct, 0)}% server ${f(r.serverRunQueuePct, 0)}% | machine ${f(r.machineBusyCores, 2)}/${cores} cores busy, others ${f(r.otherCores, 2)} | loadavg ${f(r.loadAvg1, 2)}`,
@@ -241,17 +251,18 @@ function print(r: PhaseResult): void {
 function printBurst(r: PhaseResult): void {
   const b = r.burst
   console.log(
-    `start-up burst (${r.streams} streams), ms after the first request write: last request written ${f(b.lastWrittenMs, 1)}, ` +
+    `start-up burst (${r.streams} streams), ms after the first request write: last request handed to undici ${f(b.lastDispatchedMs, 1)}, last written ${f(b.lastWrittenMs, 1)}, ` +
       `last received by the server ${f(b.lastReceivedMs, 1)}, last first chunk written ${f(b.lastFirstChunkWrittenMs, 1)}, stamped by the client ${f(b.lastFirstChunkStampedMs, 1)}`,
   )
 }
 
 function table(rows: PhaseResult[]): void {
-  const head = ['streams', 'ttft err p99', 'itl err p99', 'itl err p50', 'lag p99', 'server late p99', 'chunks/s got/offered', 'client cpu', 'client CPU/chunk', 'client loop busy', 'client loop delay p99', 'server cpu', 'client run-queue wait', 'other processes']
+  const head = ['phase', 'streams', 'ttft err p99', 'itl err p99', 'itl err p50', 'lag p99', 'server late p99', 'chunks/s got/offered', 'client cpu', 'client CPU/chunk', 'client loop busy', 'client loop delay p99', 'server cpu', 'client run-queue wait', 'other processes']
   console.log(`| ${head.join(' | ')} |`)
   console.log(`|${head.map(() => '---').join('|')}|`)
   for (const r of rows) {
     const cells = [
+      r.label,
       String(r.streams),
       `${f(p(abs(r.ttftErrMs), 99))} ms`,
       `${f(p(abs(r.itlErrMs), 99))} ms`,
@@ -277,40 +288,76 @@ console.log(
 )
 await phase('warm-up', 64, 50, 10) // JIT warm-up, not reported
 const profilePath = process.env.OVERHEAD_PROFILE
-if (profilePath !== undefined) {
-  // OVERHEAD_PROFILE=out.cpuprofile npm run bench:overhead: CPU profile of the 512-stream phase only.
+if (process.env.OVERHEAD_ONLY_64 === '1') {
+  // Quick look at the 64-stream phase alone (experiments with node flags, e.g. GC sizes).
+  for (let i = 0; i < 3; i++) print(await phase('paced 64 streams', 64, 200, 10))
+  child.send({ type: 'stop' } satisfies ServerCommand)
+  process.exit(0)
+}
+if (profilePath !== undefined || process.env.OVERHEAD_ONLY_512 === '1') {
+  // Quick look at the 512-stream phase alone; with OVERHEAD_PROFILE=out.cpuprofile, its CPU profile.
   const session = new Session()
   session.connect()
   const post = (method: string, params?: object): Promise<any> =>
     new Promise((resolve, reject) => session.post(method, params, (error, result) => (error === null ? resolve(result) : reject(error))))
-  await post('Profiler.enable')
-  await post('Profiler.setSamplingInterval', { interval: 100 })
-  await post('Profiler.start')
-  const profiled = await phase('paced 512 streams', 512, 300, 10)
-  print(profiled)
-  printBurst(profiled)
-  const { profile } = (await post('Profiler.stop')) as { profile: object }
-  await writeFile(profilePath, JSON.stringify(profile))
-  console.log(`profile of the 512-stream phase written to ${profilePath}`)
+  if (profilePath !== undefined) {
+    await post('Profiler.enable')
+    await post('Profiler.setSamplingInterval', { interval: 100 })
+    await post('Profiler.start')
+  }
+  const only = await phase('paced 512 streams', 512, 300, 10)
+  print(only)
+  printBurst(only)
+  if (profilePath !== undefined) {
+    const { profile } = (await post('Profiler.stop')) as { profile: object }
+    await writeFile(profilePath, JSON.stringify(profile))
+    console.log(`profile of the 512-stream phase written to ${profilePath}`)
+  }
   child.send({ type: 'stop' } satisfies ServerCommand)
   process.exit(0)
 }
-const one = await phase('paced 1 stream', 1, 200, 10)
+/**
+ * Other engineers' jobs share these 2 cores and come in bursts: a paced phase that ran while other
+ * processes used more than OTHER_CORES_MAX cores is run again (at most ATTEMPTS times in all) and
+ * the attempt with the LEAST interference is kept. The choice looks only at other processes' CPU,
+ * never at the errors, and every attempt is printed.
+ */
+const OTHER_CORES_MAX = 0.25
+const ATTEMPTS = 3
+async function quietPhase(...args: Parameters<typeof phase>): Promise<PhaseResult> {
+  let best: PhaseResult | undefined
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const r = await phase(...args)
+    if (best === undefined || r.otherCores < best.otherCores) best = r
+    if (r.otherCores <= OTHER_CORES_MAX) break
+    console.log(`  (attempt ${attempt}: other processes used ${f(r.otherCores, 2)} cores, ttft err p99 ${f(p(abs(r.ttftErrMs), 99))} itl err p99 ${f(p(abs(r.itlErrMs), 99))} ms${attempt < ATTEMPTS ? '; running it again' : ''})`)
+  }
+  return best!
+}
+
+const one = await quietPhase('paced 1 stream', 1, 200, 10)
 print(one)
-const sixtyFour = await phase('paced 64 streams', 64, 200, 10)
+const oneFloor = await quietPhase('paced 1, raw-socket floor', 1, 200, 10, { raw: true })
+print(oneFloor)
+const sixtyFour = await quietPhase('paced 64 streams', 64, 200, 10)
 print(sixtyFour)
-const big = await phase('paced 512 streams', 512, 300, 10)
+const sixtyFourFloor = await quietPhase('paced 64, raw-socket floor', 64, 200, 10, { raw: true })
+print(sixtyFourFloor)
+const big = await quietPhase('paced 512 streams', 512, 300, 10)
 print(big)
 printBurst(big)
-const bigPerRead = await phase('paced 512, per-read stamps', 512, 300, 10, { readStamp: 'read' })
+const bigPerRead = await quietPhase('paced 512, per-read stamps', 512, 300, 10, { readStamp: 'read' })
 print(bigPerRead)
+const floor = await quietPhase('paced 512, raw-socket floor', 512, 300, 10, { raw: true })
+print(floor)
+printBurst(floor)
 const memory = await phase('memory', 512, 100, 10, { memoryAtMs: 600 })
 console.log(`memory: 512 streams in flight: ${f(memory.memoryPerStreamKb ?? NaN, 1)} KB per stream (heapUsed+external growth after gc, includes the pool's socket and records)`)
 const flatReads = await phase('flat out, 1 event/write', 128, 2000, 0)
 print(flatReads)
 const flat = await phase('flat out, 16 events/write', 128, 4000, 0, { eventsPerWrite: 16 })
 print(flat)
-table([one, sixtyFour, big])
+table([one, oneFloor, sixtyFour, sixtyFourFloor, big, bigPerRead, floor])
 
 const skewAfterMs = (await request<ServerPhase>({ type: 'collect' }, 'stamps')).epochMinusMonotonicMs - epochMinusMonotonicMs()
 console.log(`clock skew server−client at the end: ${f(skewAfterMs * 1000, 1)} µs (start ${f(skewMs * 1000, 1)} µs)`)
