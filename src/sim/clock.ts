@@ -191,8 +191,9 @@ export interface WallClockOptions {
   /**
    * After a shift, simulated time runs up to 1 + catchUpRate times faster until the shift is made
    * up (each step compressed to ≥ 1/(1 + rate) of its duration): isolated stalls then leave
-   * E2EL, TPOT and throughput unbiased instead of drifting. 0 = shifts are never made up.
-   * @default 0.1
+   * mean E2EL, TPOT and throughput unbiased instead of drifting, at the price of compressed
+   * gaps. 0 = made up only when nothing is scheduled (idle), never by compressing steps.
+   * @default 0
    */
   catchUpRate?: number
   /** Longest single sleep of the precise wait, real ms (bounds how long sockets wait). @default 0.25 */
@@ -371,6 +372,16 @@ export class Timeline {
     }
   }
 
+  /**
+   * Nothing is scheduled (every engine idle, no lifecycle timer): the lag is dropped, i.e.
+   * simulated time jumps ahead to the unshifted schedule. Nobody can observe the jump, and a
+   * stall absorbed during one workload does not carry into the next.
+   */
+  idle(realMs: number): void {
+    this.debtMs = 0
+    this.debtAtMs = realMs
+  }
+
   /** Cumulative counters at real time `realMs`. */
   lateness(realMs: number): ClockLateness {
     const l = this.late
@@ -404,11 +415,12 @@ function atomicsSleep(): (ms: number) => void {
  *   together and the next step still takes its full duration: no burst of steps emitted back to
  *   back to catch up (the old behaviour: ITL p50 ≈ 0 at speed 10). The client sees one long gap
  *   across the stall, as a real hiccup would show.
- * - Afterwards simulated time runs 1 + catchUpRate (1.1) times faster until the shift is made
- *   up, so isolated stalls (GC, a busy neighbour) leave E2EL, TPOT and throughput unbiased; the
- *   price is steps compressed to ≥ 1/1.1 of their duration meanwhile. When stalls come faster
- *   than they are made up (CPU saturation: too many chunks per second), the lag grows: it is
- *   reported (`lagMs`, `latenessBetween(..).lagShare`) and is the run's pacing error.
+ * - The shift is made up once nothing is scheduled (all engines idle): simulated time then jumps
+ *   ahead, which nobody observes, so a stall does not carry into the next workload. While busy,
+ *   stalls accumulate: durations spanning them (TTFT, TPOT, E2EL) run long and rates come out
+ *   short by the stall time, reported as `driftMs` (window: `latenessBetween(..).driftShare`).
+ *   Under CPU saturation (too many chunks per second) that share grows and is the run's pacing
+ *   error. `catchUpRate` > 0 instead makes shifts up while busy by compressing later steps.
  * nowS() never goes backwards across a shift (arrivals keep their order).
  */
 export class WallClock implements SimClock {
@@ -438,7 +450,7 @@ export class WallClock implements SimClock {
     this.realNow = options.now ?? (() => performance.now())
     this.sleep = options.sleep ?? atomicsSleep()
     if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new RangeError(`WallClock speed must be a finite number > 0, got ${this.speed}`)
-    this.timeline = new Timeline(this.speed, this.realNow(), options.shiftAfterMs ?? 0.1, options.shiftAfterFraction ?? 0.2, options.catchUpRate ?? 0.1)
+    this.timeline = new Timeline(this.speed, this.realNow(), options.shiftAfterMs ?? 0.1, options.shiftAfterFraction ?? 0.2, options.catchUpRate ?? 0)
   }
 
   nowS(): number {
@@ -485,7 +497,10 @@ export class WallClock implements SimClock {
   private arm(): void {
     if (this.disposed || this.polling || this.timer !== undefined) return
     const head = this.queue.peek()
-    if (head === undefined) return
+    if (head === undefined) {
+      this.timeline.idle(this.realNow())
+      return
+    }
     const nowMs = this.realNow()
     const waitMs = this.wallMsAt(head.atS) - nowMs
     const leadMs = this.leadMs()

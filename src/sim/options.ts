@@ -50,7 +50,7 @@ export interface SimulatorOptions {
   shiftAfterMs?: number
   /** Wall clock: share of an event's own step it may run late before the timeline shifts. @default 0.2 */
   shiftAfterFraction?: number
-  /** Wall clock: how fast a shift is made up afterwards (simulated time runs 1 + rate times faster meanwhile; 0 = never). @default 0.1 */
+  /** Wall clock: how fast a shift is made up while busy (simulated time runs 1 + rate times faster meanwhile; 0 = only when idle). @default 0 */
   catchUpRate?: number
   /**
    * Which MLNode generation to imitate. 'legacy' (before late 2025): no up/async or up/status
@@ -157,7 +157,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     spinMs: positive('spinMs', options.spinMs, 1.5),
     shiftAfterMs: positive('shiftAfterMs', options.shiftAfterMs, 0.1),
     shiftAfterFraction: positive('shiftAfterFraction', options.shiftAfterFraction, 0.2),
-    catchUpRate: positive('catchUpRate', options.catchUpRate, 0.1),
+    catchUpRate: positive('catchUpRate', options.catchUpRate, 0),
     api: resolveApi(options.api),
     planner: options.planner,
     log: options.log,

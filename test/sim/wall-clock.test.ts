@@ -78,6 +78,18 @@ describe('wall clock lateness policy', () => {
     expect(t.nowS(45)).toBeCloseTo(0.045, 9)
   })
 
+  it('drops the lag when nothing is scheduled, so a stall does not carry into the next workload', () => {
+    const t = new Timeline(1, 0, 0.1)
+    t.ran(0.01, 15, 0.01) // 5 ms stall absorbed
+    expect(t.lagMs(100)).toBe(5)
+    expect(t.wallMsAt(0.1)).toBe(105)
+    t.idle(100)
+    expect(t.lagMs(100)).toBe(0)
+    expect(t.nowS(100)).toBeCloseTo(0.1, 9)
+    expect(t.wallMsAt(0.11)).toBeCloseTo(110, 9)
+    expect(t.lateness(100)).toMatchObject({ driftMs: 5, shifts: 1, lagMs: 0 })
+  })
+
   it('runs the events of one simulated instant together after a shift', () => {
     const t = new Timeline(10, 0, 0.25)
     // Three replicas' steps end at the same simulated time, the next one a bit later.
