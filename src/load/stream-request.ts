@@ -113,10 +113,10 @@ export function streamRequest(
     let timer: NodeJS.Timeout | undefined
     const signal = options.signal
 
-    const settle = (failure?: { reason: FailureReason; message: string; status?: number }): void => {
+    const settle = (failure?: { reason: FailureReason; message: string; status?: number }, atMs?: number): void => {
       if (settled) return
       settled = true
-      record.endAtMs = now()
+      record.endAtMs = atMs ?? now()
       if (timer !== undefined) clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
       if (failure !== undefined) {
@@ -230,7 +230,7 @@ export function streamRequest(
             status,
             message: `${where}: HTTP ${status}: ${errorBody.slice(0, MAX_ERROR_BODY_CHARS).trim()}`,
           })
-        } else if (done) settle()
+        } else if (done) settle(undefined, readStamp()) // same clock reading as the read that ended the body
         else
           settle({
             reason: 'bad_response',
