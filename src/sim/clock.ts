@@ -233,15 +233,10 @@ export interface ClockLateness {
   driftMs: number
   /** How many times the timeline was shifted. */
   shifts: number
-  /**
-   * Real ms by which the timeline lags its unshifted schedule now (shifts not yet caught up, see
-   * WallClockOptions.catchUpRate): durations spanning a window run long by its growth.
-   */
+  /** Real ms by which the timeline lags its unshifted schedule now (shifts not yet made up). */
   lagMs: number
   /** Real ms since the clock started (the snapshot's own time). */
   atMs: number
-  /** Simulated seconds at the snapshot (nowS()). */
-  simS: number
 }
 
 /** Lateness of the window between two snapshots of the same clock (e.g. around one workload). */
@@ -254,23 +249,14 @@ export interface LatenessWindow {
   lateCounts: number[]
   driftMs: number
   shifts: number
-  /** Growth of the lag over the window (after.lagMs − before.lagMs), real ms. */
-  lagGrowthMs: number
   /** Real ms the window lasted. */
   wallMs: number
-  /** driftMs / wallMs: the share of the window spent in stalls the clock absorbed. */
+  /**
+   * driftMs / wallMs: the share of the window spent in stalls the clock absorbed, i.e. the
+   * window's pacing error: durations measured across it (TPOT, E2EL, a run's span) come out long
+   * and rates short by about this share (more for requests that span more stalls).
+   */
   driftShare: number
-  /**
-   * lagGrowthMs / wallMs: simulated durations spanning the window (E2EL, a run's span) come out
-   * long by about this share (rates short by it) — the window's pacing error.
-   */
-  lagShare: number
-  /**
-   * Simulated seconds that passed per real second in the window: the speed the simulator really
-   * ran at (= the nominal speed when it kept up). A client mapping with the nominal speed K
-   * overstates the window's mean durations by K / effectiveSpeed.
-   */
-  effectiveSpeed: number
 }
 
 /** The lateness of the events run between snapshot `before` and snapshot `after`. */
@@ -292,11 +278,8 @@ export function latenessBetween(before: ClockLateness, after: ClockLateness): La
     lateCounts,
     driftMs,
     shifts: after.shifts - before.shifts,
-    lagGrowthMs: after.lagMs - before.lagMs,
     wallMs,
     driftShare: wallMs > 0 ? driftMs / wallMs : 0,
-    lagShare: wallMs > 0 ? (after.lagMs - before.lagMs) / wallMs : 0,
-    effectiveSpeed: wallMs > 0 ? ((after.simS - before.simS) * 1000) / wallMs : Number.NaN,
   }
 }
 
@@ -309,7 +292,7 @@ export class Timeline {
   private debtMs = 0
   private debtAtMs: number
   private maxNowS = 0
-  private readonly late: Omit<ClockLateness, 'meanMs' | 'atMs' | 'lagMs' | 'simS'> = { events: 0, sumMs: 0, maxMs: 0, overOneMs: 0, lateCounts: new Array<number>(LATENESS_BUCKETS_MS.length + 1).fill(0), driftMs: 0, shifts: 0 }
+  private readonly late: Omit<ClockLateness, 'meanMs' | 'atMs' | 'lagMs'> = { events: 0, sumMs: 0, maxMs: 0, overOneMs: 0, lateCounts: new Array<number>(LATENESS_BUCKETS_MS.length + 1).fill(0), driftMs: 0, shifts: 0 }
 
   constructor(
     readonly speed: number,
@@ -385,7 +368,7 @@ export class Timeline {
   /** Cumulative counters at real time `realMs`. */
   lateness(realMs: number): ClockLateness {
     const l = this.late
-    return { ...l, lateCounts: [...l.lateCounts], meanMs: l.events === 0 ? 0 : l.sumMs / l.events, lagMs: this.lagMs(realMs), atMs: realMs - this.startMs, simS: this.nowS(realMs) }
+    return { ...l, lateCounts: [...l.lateCounts], meanMs: l.events === 0 ? 0 : l.sumMs / l.events, lagMs: this.lagMs(realMs), atMs: realMs - this.startMs }
   }
 }
 
@@ -525,7 +508,10 @@ export class WallClock implements SimClock {
     if (this.disposed) return
     let nowMs = this.realNow()
     let head = this.queue.peek()
-    if (head === undefined) return
+    if (head === undefined) {
+      this.arm()
+      return
+    }
     let waitMs = this.wallMsAt(head.atS) - nowMs
     if (waitMs > 0 && this.spinMs > 0) {
       // Sleep (not spin) to just before the due time, one slice at a time so the event loop

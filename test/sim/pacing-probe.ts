@@ -182,8 +182,6 @@ interface RunFigures {
   clockLateMeanMs: number
   clockLateMaxMs: number
   driftShare: number
-  lagShare: number
-  effectiveSpeed: number
   cpuShare: number
   eldP99Ms: number
   runQueueWaitMs: number
@@ -207,7 +205,7 @@ async function runOnce(io: ChildIo, inferenceUrl: string, model: string, speed: 
   const clientWallMs = performance.now() - clientT0
   const clientWaitMs = runQueueWaitMs() - clientWait0
   const clientCpu = process.cpuUsage(clientCpu0)
-  const dump = (await io.send('dump')) as { trace: TokenTraceEvent[]; lateness: { meanMs: number; maxMs: number; driftShare: number; lagShare: number; effectiveSpeed: number }; cpuShare: number; eldP99Ms: number; runQueueWaitMs: number; wallMs: number; gcMs: number; gcMaxMs: number }
+  const dump = (await io.send('dump')) as { trace: TokenTraceEvent[]; lateness: { meanMs: number; maxMs: number; driftShare: number }; cpuShare: number; eldP99Ms: number; runQueueWaitMs: number; wallMs: number; gcMs: number; gcMaxMs: number }
   await pool.close()
   const byId = new Map<string, TokenTraceEvent[]>()
   for (const e of dump.trace) {
@@ -260,8 +258,6 @@ async function runOnce(io: ChildIo, inferenceUrl: string, model: string, speed: 
     clockLateMeanMs: dump.lateness.meanMs,
     clockLateMaxMs: dump.lateness.maxMs,
     driftShare: dump.lateness.driftShare,
-    lagShare: dump.lateness.lagShare,
-    effectiveSpeed: dump.lateness.effectiveSpeed,
     cpuShare: dump.cpuShare,
     eldP99Ms: dump.eldP99Ms,
     runQueueWaitMs: dump.runQueueWaitMs,
@@ -276,7 +272,7 @@ async function runOnce(io: ChildIo, inferenceUrl: string, model: string, speed: 
 const f = (x: number, d = 1): string => (Number.isNaN(x) ? '-' : x.toFixed(d))
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, speed: { type: 'string' }, speeds: { type: 'string' }, streams: { type: 'string' }, tokens: { type: 'string' }, prompt: { type: 'string' }, repeat: { type: 'string' }, model: { type: 'string' }, hardware: { type: 'string' }, args: { type: 'string' }, 'spin-ms': { type: 'string' }, 'shift-after-ms': { type: 'string' }, 'shift-after-fraction': { type: 'string' }, 'catch-up-rate': { type: 'string' } } })
+  const { values } = parseArgs({ options: { serve: { type: 'boolean' }, speed: { type: 'string' }, speeds: { type: 'string' }, streams: { type: 'string' }, tokens: { type: 'string' }, prompt: { type: 'string' }, repeat: { type: 'string' }, model: { type: 'string' }, hardware: { type: 'string' }, args: { type: 'string' }, 'spin-ms': { type: 'string' }, 'shift-after-ms': { type: 'string' }, 'shift-after-fraction': { type: 'string' }, 'catch-up-rate': { type: 'string' }, json: { type: 'boolean' } } })
   const clockArgs = [...(values['spin-ms'] === undefined ? [] : ['--spin-ms', values['spin-ms']]), ...(values['shift-after-ms'] === undefined ? [] : ['--shift-after-ms', values['shift-after-ms']]), ...(values['shift-after-fraction'] === undefined ? [] : ['--shift-after-fraction', values['shift-after-fraction']]), ...(values['catch-up-rate'] === undefined ? [] : ['--catch-up-rate', values['catch-up-rate']])]
   const target: Target = { model: values.model ?? 'meta-llama/Llama-3.1-8B', hardware: values.hardware ?? '1xh100-sxm', args: values.args === undefined ? [] : values.args.split(' ').filter((a) => a !== '') }
   if (values.serve) return serve(Number(values.speed ?? 1), target.hardware, { ...(values['spin-ms'] === undefined ? {} : { spinMs: Number(values['spin-ms']) }), ...(values['shift-after-ms'] === undefined ? {} : { shiftAfterMs: Number(values['shift-after-ms']) }), ...(values['shift-after-fraction'] === undefined ? {} : { shiftAfterFraction: Number(values['shift-after-fraction']) }), ...(values['catch-up-rate'] === undefined ? {} : { catchUpRate: Number(values['catch-up-rate']) }) })
@@ -286,7 +282,7 @@ async function main(): Promise<void> {
   const promptTokens = Number(values.prompt ?? 500)
   const repeat = Number(values.repeat ?? 1)
   console.log(`pacing probe: ${target.model} [${target.args.join(' ')}] on ${target.hardware}, ${promptTokens}-token prompt, ${tokens} tokens, ignore_eos; simulated ms (measured × K)`)
-  console.log('speed streams gaps | engine ITL p50 | measured ITL p50 p90 | ITL err p50 p90 (|err| p50 p90) | server gap |err| p50 p90 | burst% | TTFT err ms p50 (%) | TPOT err% p50 | write late p50 p90 | clock late mean/max real ms, drift% lag% eff.speed | cpu eld99 | sim wall, runq-wait, gc total/max real ms | client cpu, runq-wait')
+  console.log('speed streams gaps | engine ITL p50 p90 | measured ITL p50 p90 | ITL err p50 p90 (|err| p50 p90) | server gap |err| p50 p90 | burst% | TTFT err ms p50 (%) | TPOT err% p50 | write late p50 p90 | clock late mean/max real ms, stall share | cpu eld99 | sim wall, runq-wait, gc total/max real ms | client cpu, runq-wait')
   for (const speed of speeds) {
     const { urls, io } = await startChild(speed, [...clockArgs, '--hardware', target.hardware])
     await request(`${urls.mgmtUrl}/api/v1/inference/up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: target.model, dtype: 'bfloat16', additional_args: target.args }) }).then((r) => r.body.text())
@@ -295,8 +291,12 @@ async function main(): Promise<void> {
     for (const streams of streamCounts) {
       for (let r = 0; r < repeat; r++) {
         const x = await runOnce(io, urls.inferenceUrl, target.model, speed, streams, tokens, promptTokens)
+        if (values.json) {
+          console.log(JSON.stringify(x))
+          continue
+        }
         console.log(
-          `${String(speed).padStart(5)} ${String(streams).padStart(7)} ${String(x.gaps).padStart(5)} | ${f(x.engineItl.p50, 2).padStart(6)} | ${f(x.measuredItl.p50, 2)} ${f(x.measuredItl.p90, 2)} | ${f(x.itlErr.p50, 2)} ${f(x.itlErr.p90, 2)} (${f(x.itlAbsErr.p50, 2)} ${f(x.itlAbsErr.p90, 2)}) | ${f(x.itlServerErr.p50, 2)} ${f(x.itlServerErr.p90, 2)} | ${f(100 * x.burstShare, 0)}% | ${f(x.ttftErr.p50, 2)} (${f(x.ttftErrPct.p50, 1)}%) | ${f(x.tpotErrPct.p50, 1)}% | ${f(x.writeLateSim.p50, 2)} ${f(x.writeLateSim.p90, 2)} | ${f(x.clockLateMeanMs, 3)}/${f(x.clockLateMaxMs, 2)} ${f(100 * x.driftShare, 1)}% ${f(100 * x.lagShare, 1)}% ${f(x.effectiveSpeed, 2)} | ${f(x.cpuShare, 2)} ${f(x.eldP99Ms, 2)} | ${f(x.wallMs, 0)} ${f(x.runQueueWaitMs, 1)} ${f(x.gcMs, 1)}/${f(x.gcMaxMs, 2)} | ${f(x.clientCpuShare, 2)} ${f(x.clientRunQueueWaitMs, 1)}`,
+          `${String(speed).padStart(5)} ${String(streams).padStart(7)} ${String(x.gaps).padStart(5)} | ${f(x.engineItl.p50, 2).padStart(6)} ${f(x.engineItl.p90, 2)} | ${f(x.measuredItl.p50, 2)} ${f(x.measuredItl.p90, 2)} | ${f(x.itlErr.p50, 2)} ${f(x.itlErr.p90, 2)} (${f(x.itlAbsErr.p50, 2)} ${f(x.itlAbsErr.p90, 2)}) | ${f(x.itlServerErr.p50, 2)} ${f(x.itlServerErr.p90, 2)} | ${f(100 * x.burstShare, 0)}% | ${f(x.ttftErr.p50, 2)} (${f(x.ttftErrPct.p50, 1)}%) | ${f(x.tpotErrPct.p50, 1)}% | ${f(x.writeLateSim.p50, 2)} ${f(x.writeLateSim.p90, 2)} | ${f(x.clockLateMeanMs, 3)}/${f(x.clockLateMaxMs, 2)} ${f(100 * x.driftShare, 1)}% | ${f(x.cpuShare, 2)} ${f(x.eldP99Ms, 2)} | ${f(x.wallMs, 0)} ${f(x.runQueueWaitMs, 1)} ${f(x.gcMs, 1)}/${f(x.gcMaxMs, 2)} | ${f(x.clientCpuShare, 2)} ${f(x.clientRunQueueWaitMs, 1)}`,
         )
       }
     }

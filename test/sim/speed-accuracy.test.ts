@@ -61,7 +61,7 @@ async function measure(speed: number, promptTokens: number, n: number) {
   }
   const lateness = latenessBetween(before, sim.lateness()!)
   await sim.close()
-  return { speed, expectedMs, medianErr: median(errors), maxErr: Math.max(...errors.map(Math.abs)), medianResidual: median(residuals), medianExcess: median(excess), rttMs: median(rtts), lateMeanMs: lateness.meanMs, lateMaxMs: lateness.maxMs, shifts: lateness.shifts, lagMs: lateness.lagGrowthMs }
+  return { speed, expectedMs, medianErr: median(errors), maxErr: Math.max(...errors.map(Math.abs)), medianResidual: median(residuals), medianExcess: median(excess), rttMs: median(rtts), lateMeanMs: lateness.meanMs, lateMaxMs: lateness.maxMs, shifts: lateness.shifts, driftMs: lateness.driftMs }
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
@@ -73,7 +73,7 @@ describe('wall clock speed mapping (simulated = measured × speed)', () => {
     for (const speed of [1, 2, 5, 10]) rows.push(await measure(speed, 900, 10))
     console.log(`TTFT ${rows[0]!.expectedMs.toFixed(1)} ms simulated, lone requests over loopback HTTP (undici):`)
     for (const r of rows) {
-      console.log(`  speed ${String(r.speed).padStart(2)}: error median ${pct(r.medianErr)} max |${pct(r.maxErr)}| · vs a real server ${pct(r.medianExcess)} · without transport ${pct(r.medianResidual)} · loopback RTT ${r.rttMs.toFixed(2)} ms (= ${pct((r.rttMs * r.speed) / r.expectedMs)} after ×speed) · clock lateness mean ${r.lateMeanMs.toFixed(3)} ms max ${r.lateMaxMs.toFixed(2)} ms, ${r.shifts} shifts, lag left ${r.lagMs.toFixed(2)} ms`)
+      console.log(`  speed ${String(r.speed).padStart(2)}: error median ${pct(r.medianErr)} max |${pct(r.maxErr)}| · vs a real server ${pct(r.medianExcess)} · without transport ${pct(r.medianResidual)} · loopback RTT ${r.rttMs.toFixed(2)} ms (= ${pct((r.rttMs * r.speed) / r.expectedMs)} after ×speed) · clock lateness mean ${r.lateMeanMs.toFixed(3)} ms max ${r.lateMaxMs.toFixed(2)} ms, ${r.shifts} timeline shifts (${r.driftMs.toFixed(2)} ms)`)
     }
     for (const r of rows) {
       // Never early: the simulator cannot answer before the simulated time.
