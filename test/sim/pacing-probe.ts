@@ -144,7 +144,10 @@ async function startChild(speed: number, extra: string[]): Promise<{ urls: { mgm
   const self = fileURLToPath(import.meta.url)
   // PACING_PROBE_CPU_PROF=<dir>: V8 CPU profile of the simulator child (where its time goes).
   const prof = process.env.PACING_PROBE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PACING_PROBE_CPU_PROF}`] : []
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', self, '--serve', '--speed', String(speed), ...extra], { stdio: ['pipe', 'pipe', 'inherit'] })
+  // PACING_PROBE_DETACHED=1: the simulator in its own session (setsid), hence its own Linux
+  // autogroup: the scheduler then shares CPU between it and the client's session as groups.
+  const detached = process.env.PACING_PROBE_DETACHED === '1'
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', self, '--serve', '--speed', String(speed), ...extra], { stdio: ['pipe', 'pipe', 'inherit'], detached })
   const lines = createInterface({ input: child.stdout })
   const waiting: Array<(v: any) => void> = []
   lines.on('line', (l) => waiting.shift()?.(JSON.parse(l)))
@@ -221,7 +224,7 @@ async function runOnce(io: ChildIo, inferenceUrl: string, model: string, speed: 
   const engine: number[] = []
   const writeLate: number[] = []
   const tpotErrPct: number[] = []
-  for (const c of client) {
+  for (const [n, c] of client.entries()) {
     const t = byId.get(c.responseId)
     if (t === undefined || t.length !== c.contentAtMs.length) throw new Error(`trace/client mismatch for ${c.responseId}: ${t?.length} vs ${c.contentAtMs.length}`)
     const expectedTtftMs = (t[0]!.atS - t[0]!.arrivalS) * 1000
@@ -229,6 +232,11 @@ async function runOnce(io: ChildIo, inferenceUrl: string, model: string, speed: 
     ttftErr.push(ttftMs - expectedTtftMs)
     ttftErrPct.push((100 * (ttftMs - expectedTtftMs)) / expectedTtftMs)
     for (const e of t) writeLate.push((e.writtenS - e.atS) * 1000)
+    if (n === 0 && process.env.PACING_PROBE_DETAIL) {
+      // One stream in detail (simulated ms): engine gap, server write gap, client gap.
+      const row = (i: number): string => `${((t[i]!.atS - t[i - 1]!.atS) * 1000).toFixed(1)}/${((t[i]!.writtenS - t[i - 1]!.writtenS) * 1000).toFixed(1)}/${((c.contentAtMs[i]! - c.contentAtMs[i - 1]!) * speed).toFixed(1)}`
+      console.error(`stream 0 (engine/written/client gaps): TTFT engine ${((t[0]!.atS - t[0]!.arrivalS) * 1000).toFixed(1)} written ${((t[0]!.writtenS - t[0]!.arrivalS) * 1000).toFixed(1)} client ${((c.contentAtMs[0]! - c.sentAtMs) * speed).toFixed(1)} | ${t.slice(1).map((_, i) => row(i + 1)).join(' ')}`)
+    }
     // TPOT (first → last token) as the client maps it back, vs the engine.
     const engineDecodeMs = (t[t.length - 1]!.atS - t[0]!.atS) * 1000
     if (t.length > 1) tpotErrPct.push((100 * ((c.contentAtMs[c.contentAtMs.length - 1]! - c.contentAtMs[0]!) * speed - engineDecodeMs)) / engineDecodeMs)
