@@ -193,7 +193,7 @@ async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessa
       const last = count === draw.tokens
       const first = count === 1 && kind === 'chat' ? sse(chatRoleChunk(header)) : ''
       res.write(first + chunkOf(word, last ? draw.finishReason : null))
-      ctx.trace?.({ responseId: header.id, count, arrivalS, atS, writtenS: ctx.clock.nowS() })
+      ctx.trace?.({ responseId: header.id, count, arrivalS, atS, writtenS: ctx.clock.nowS(), writtenRealMs: performance.now() })
     },
     onFinish() {
       finished = true

@@ -82,6 +82,8 @@ export interface TokenTraceEvent {
   atS: number
   /** Simulated time the chunk was actually written (≥ atS on a late wall clock), seconds. */
   writtenS: number
+  /** performance.now() when it was written, ms (real gaps include timeline shifts; writtenS ones do not). */
+  writtenRealMs: number
 }
 
 /** SimulatorOptions with defaults applied and values checked. */

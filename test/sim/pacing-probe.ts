@@ -10,7 +10,7 @@
  * every network read the way src/load does (inside undici's handler callbacks). The child traces
  * each token it writes (SimulatorOptions.trace): the engine's logical time `atS` (the known step
  * schedule), the time it really wrote it, and the request's arrival stamp. So each error is split:
- * - server: written − due, i.e. how late the clock/engine ran (real ms × K = simulated ms);
+ * - server: real write gaps × K − engine gaps (the clock's own pacing, timeline shifts included);
  * - client: measured gap × K − engine gap (everything: pacing, socket, client, scheduler).
  * Figures are simulated ms; "burst" = gaps measured under half their engine value.
  */
@@ -234,7 +234,7 @@ async function runOnce(io: ChildIo, inferenceUrl: string, model: string, speed: 
     for (const e of t) writeLate.push((e.writtenS - e.atS) * 1000)
     if (n === 0 && process.env.PACING_PROBE_DETAIL) {
       // One stream in detail (simulated ms): engine gap, server write gap, client gap.
-      const row = (i: number): string => `${((t[i]!.atS - t[i - 1]!.atS) * 1000).toFixed(1)}/${((t[i]!.writtenS - t[i - 1]!.writtenS) * 1000).toFixed(1)}/${((c.contentAtMs[i]! - c.contentAtMs[i - 1]!) * speed).toFixed(1)}`
+      const row = (i: number): string => `${((t[i]!.atS - t[i - 1]!.atS) * 1000).toFixed(1)}/${((t[i]!.writtenRealMs - t[i - 1]!.writtenRealMs) * speed).toFixed(1)}/${((c.contentAtMs[i]! - c.contentAtMs[i - 1]!) * speed).toFixed(1)}`
       console.error(`stream 0 (engine/written/client gaps): TTFT engine ${((t[0]!.atS - t[0]!.arrivalS) * 1000).toFixed(1)} written ${((t[0]!.writtenS - t[0]!.arrivalS) * 1000).toFixed(1)} client ${((c.contentAtMs[0]! - c.sentAtMs) * speed).toFixed(1)} | ${t.slice(1).map((_, i) => row(i + 1)).join(' ')}`)
     }
     // TPOT (first → last token) as the client maps it back, vs the engine.
@@ -246,7 +246,8 @@ async function runOnce(io: ChildIo, inferenceUrl: string, model: string, speed: 
       engine.push(engineMs)
       measured.push(gotMs)
       itlErr.push(gotMs - engineMs)
-      itlServerErr.push((t[i]!.writtenS - t[i - 1]!.writtenS) * 1000 - engineMs)
+      // Real write gaps × K: they include the clock's timeline shifts (simulated ones would not).
+      itlServerErr.push((t[i]!.writtenRealMs - t[i - 1]!.writtenRealMs) * speed - engineMs)
     }
   }
   return {
