@@ -294,8 +294,12 @@ export class Timeline {
   private maxNowS = 0
   private readonly late: Omit<ClockLateness, 'meanMs' | 'atMs' | 'lagMs'> = { events: 0, sumMs: 0, maxMs: 0, overOneMs: 0, lateCounts: new Array<number>(LATENESS_BUCKETS_MS.length + 1).fill(0), driftMs: 0, shifts: 0 }
 
+  /** Real ms at which simulated time 0 happens (before shifts); moves on a speed change. */
+  private originMs: number
+  private currentSpeed: number
+
   constructor(
-    readonly speed: number,
+    speed: number,
     private readonly startMs: number,
     private readonly shiftAfterMs: number,
     private readonly shiftAfterFraction = 0,
@@ -303,6 +307,25 @@ export class Timeline {
     private readonly catchUpRate = 0,
   ) {
     this.debtAtMs = startMs
+    this.originMs = startMs
+    this.currentSpeed = speed
+  }
+
+  /** Simulated seconds per real second. */
+  get speed(): number {
+    return this.currentSpeed
+  }
+
+  /**
+   * From real time `realMs` on, simulated time runs `speed` times faster than real time; nowS()
+   * continues from its current value and the lag is dropped (re-anchored).
+   */
+  setSpeed(speed: number, realMs: number): void {
+    const s = this.nowS(realMs)
+    this.currentSpeed = speed
+    this.originMs = realMs - (s * 1000) / speed
+    this.debtMs = 0
+    this.debtAtMs = realMs
   }
 
   /** How far (real ms) the timeline lags its unshifted schedule at real time `realMs`. */
@@ -312,14 +335,14 @@ export class Timeline {
 
   /** Simulated seconds at real time `realMs`; never less than a value returned before. */
   nowS(realMs: number): number {
-    const s = ((realMs - this.startMs - this.lagMs(realMs)) / 1000) * this.speed
+    const s = ((realMs - this.originMs - this.lagMs(realMs)) / 1000) * this.currentSpeed
     if (s > this.maxNowS) this.maxNowS = s
     return this.maxNowS
   }
 
   /** Real ms at which simulated time `atS` happens (after the shifts so far, while catching up). */
   wallMsAt(atS: number): number {
-    const unshiftedMs = this.startMs + (atS * 1000) / this.speed
+    const unshiftedMs = this.originMs + (atS * 1000) / this.currentSpeed
     const f = this.catchUpRate
     if (f === 0 || this.debtMs === 0) return unshiftedMs + this.debtMs
     // Solve t − lag(t) = unshifted: while in debt, lag(t) = debt − f·(t − debtAt).
@@ -346,7 +369,7 @@ export class Timeline {
     let bucket = 0
     while (bucket < LATENESS_BUCKETS_MS.length && lateMs > LATENESS_BUCKETS_MS[bucket]!) bucket++
     l.lateCounts[bucket]!++
-    if (lateMs > Math.max(this.shiftAfterMs, (this.shiftAfterFraction * gapS * 1000) / this.speed)) {
+    if (lateMs > Math.max(this.shiftAfterMs, (this.shiftAfterFraction * gapS * 1000) / this.currentSpeed)) {
       // Simulated time stood still during the stall: later events keep their distance from this one.
       this.debtMs = this.lagMs(realMs) + lateMs
       this.debtAtMs = realMs
@@ -370,6 +393,10 @@ export class Timeline {
     const l = this.late
     return { ...l, lateCounts: [...l.lateCounts], meanMs: l.events === 0 ? 0 : l.sumMs / l.events, lagMs: this.lagMs(realMs), atMs: realMs - this.startMs }
   }
+}
+
+function checkSpeed(speed: number): void {
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`WallClock speed must be a finite number > 0, got ${speed}`)
 }
 
 function atomicsSleep(): (ms: number) => void {
@@ -408,7 +435,6 @@ function atomicsSleep(): (ms: number) => void {
  */
 export class WallClock implements SimClock {
   readonly kind = 'wall' as const
-  readonly speed: number
   private readonly realNow: () => number
   private readonly sleep: (ms: number) => void
   private readonly timeline: Timeline
@@ -427,13 +453,30 @@ export class WallClock implements SimClock {
   private runningAtS: number | undefined
 
   constructor(options: WallClockOptions = {}) {
-    this.speed = options.speed ?? 1
+    const speed = options.speed ?? 1
     this.spinMs = options.spinMs ?? 1.5
     this.sliceMs = options.sliceMs ?? 0.25
     this.realNow = options.now ?? (() => performance.now())
     this.sleep = options.sleep ?? atomicsSleep()
-    if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new RangeError(`WallClock speed must be a finite number > 0, got ${this.speed}`)
-    this.timeline = new Timeline(this.speed, this.realNow(), options.shiftAfterMs ?? 0.1, options.shiftAfterFraction ?? 0.2, options.catchUpRate ?? 0)
+    checkSpeed(speed)
+    this.timeline = new Timeline(speed, this.realNow(), options.shiftAfterMs ?? 0.1, options.shiftAfterFraction ?? 0.2, options.catchUpRate ?? 0)
+  }
+
+  get speed(): number {
+    return this.timeline.speed
+  }
+
+  /**
+   * Changes the speed from now on (simulated time continues; pending events keep their
+   * simulated times and are re-paced). Meant for idle moments between workloads: a request in
+   * flight across the change has parts measured at two speeds.
+   */
+  setSpeed(speed: number): void {
+    checkSpeed(speed)
+    this.timeline.setSpeed(speed, this.realNow())
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    this.arm()
   }
 
   nowS(): number {

@@ -26,6 +26,9 @@
  * socket write (~20 µs of syscall on this VM) and one client read + parse, so streams × K /
  * ITL_s chunks per second must stay under ~4k on the shared 2-core box (measured: 4k/s clean,
  * 7k/s client-side bursts, 10k/s and more: stalls of 20–50 % of the run), else it drifts.
+ * Rule of thumb: K ≤ min(ITL_ms / 2, 4000 · ITL_s / streams). `SimulatorHandle.setSpeed(K)`
+ * changes K between workloads (a high K for deploy waits and long prefills, a low one for
+ * many-stream decode workloads).
  * `clock: 'virtual'` runs events as fast as the CPU allows (functional tests; timings are then
  * meaningless over HTTP, and responses carry `x-mlnode-sim-speed: virtual`).
  *

@@ -4,6 +4,7 @@
  * (`x-mlnode-sim: 1`, `x-mlnode-sim-speed`, `x-mlnode-sim-hardware`; `simulator` in /health).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { MlnodeBenchError } from '../errors.js'
 import { getHardwareProfile } from '../model/index.js'
 import { VirtualClock, WallClock, type ClockLateness, type SimClock } from './clock.js'
 import { Deployment } from './deployment.js'
@@ -19,8 +20,16 @@ export interface SimulatorHandle {
   mgmtUrl: string
   /** OpenAI API base URL (serves `/v1/...`), e.g. `http://127.0.0.1:5000`. */
   inferenceUrl: string
-  /** Wall-clock speed-up: simulated = measured × speed. Infinity for the virtual clock. */
-  speed: number
+  /** Wall-clock speed-up now: simulated = measured × speed. Infinity for the virtual clock. */
+  readonly speed: number
+  /**
+   * Wall clock only: runs `speed` times faster than real time from now on (headers and /health
+   * follow). Change it between workloads, when no request is in flight: e.g. a low speed for
+   * many-stream decode workloads (few real ms per step, few chunks per second) and a high one
+   * for deploy waits and long prefills.
+   * @throws MlnodeBenchError 'MLNB_CONFIG' for the virtual clock or a speed that is not > 0.
+   */
+  setSpeed(speed: number): void
   /** Hardware profile id. */
   hardware: string
   /** Step-cost and start-up multiplier in effect. */
@@ -41,7 +50,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const o = resolveSimulatorOptions(options)
   const hardware = getHardwareProfile(o.hardware)
   const clock: SimClock = o.clock === 'virtual' ? new VirtualClock({ autoDrain: true }) : new WallClock({ speed: o.speed, spinMs: o.spinMs, shiftAfterMs: o.shiftAfterMs, shiftAfterFraction: o.shiftAfterFraction, catchUpRate: o.catchUpRate })
-  const speedLabel = o.clock === 'virtual' ? 'virtual' : String(o.speed)
+  const speedLabel = (): string => (clock instanceof WallClock ? String(clock.speed) : 'virtual')
   const logs: string[] = []
   const log = (line: string): void => {
     logs.push(line)
@@ -87,7 +96,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     hardware,
     api: o.api,
     simulatorInfo: () => ({
-      speed: o.clock === 'virtual' ? null : o.speed,
+      speed: clock instanceof WallClock ? clock.speed : null,
       clock: o.clock,
       hardware: hardware.id,
       slowdown: o.slowdown,
@@ -101,7 +110,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const stamp = (res: ServerResponse): void => {
     res.setHeader('x-mlnode-sim', '1')
-    res.setHeader('x-mlnode-sim-speed', speedLabel)
+    res.setHeader('x-mlnode-sim-speed', speedLabel())
     res.setHeader('x-mlnode-sim-hardware', hardware.id)
   }
   const pathOf = (req: IncomingMessage): string => new URL(req.url ?? '/', 'http://sim').pathname.replace(/\/+$/, '') || '/'
@@ -145,7 +154,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     mgmtUrl: `http://${hostForUrl}:${mgmt.port}`,
     inferenceUrl: `http://${hostForUrl}:${inference.port}`,
-    speed: clock.speed,
+    get speed() {
+      return clock.speed
+    },
+    setSpeed(speed: number) {
+      if (!(clock instanceof WallClock)) throw new MlnodeBenchError('MLNB_CONFIG', `simulator speed cannot be set on the virtual clock (asked ${speed})`, { details: { speed } })
+      if (!(speed > 0) || !Number.isFinite(speed)) throw new MlnodeBenchError('MLNB_CONFIG', `simulator speed must be a finite number > 0, got ${speed}`, { details: { speed } })
+      clock.setSpeed(speed)
+      log(`speed set to ${speed}`)
+    },
     hardware: hardware.id,
     slowdown: o.slowdown,
     logs: () => [...logs],

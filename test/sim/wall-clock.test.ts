@@ -3,7 +3,9 @@
  * event), driven with explicit real times: no timers, no timing assertions.
  */
 import { describe, expect, it } from 'vitest'
+import { hasCode } from '../../src/errors.js'
 import { latenessBetween, Timeline, WallClock } from '../../src/sim/clock.js'
+import { getJson, startTestSim } from './helpers.js'
 
 /** Runs the events (simulated ms) the way WallClock.poll does at real time `realMs`; returns those that ran. */
 function runDue(t: Timeline, queue: number[], realMs: number): number[] {
@@ -126,11 +128,41 @@ describe('wall clock lateness policy', () => {
     expect(latenessBetween(before2, t.lateness(41)).maxMs).toBe(1)
   })
 
+  it('changes speed with simulated time continuous and later events re-paced', () => {
+    const t = new Timeline(10, 0, 0.1)
+    expect(t.wallMsAt(0.1)).toBe(10) // 100 simulated ms at speed 10
+    t.setSpeed(2, 5) // at real 5 ms = simulated 50 ms
+    expect(t.speed).toBe(2)
+    expect(t.nowS(5)).toBeCloseTo(0.05, 9)
+    expect(t.wallMsAt(0.1)).toBeCloseTo(5 + 25, 9) // the remaining 50 simulated ms take 25 real ms
+    expect(t.nowS(30)).toBeCloseTo(0.1, 9)
+  })
+
   it('exposes the same counters through WallClock', () => {
     const clock = new WallClock({ speed: 5 })
     const late = clock.lateness()
     expect(late).toMatchObject({ events: 0, sumMs: 0, meanMs: 0, driftMs: 0, shifts: 0, lagMs: 0 })
     expect(late.lateCounts).toHaveLength(11)
     clock.dispose()
+  })
+})
+
+describe('simulator speed change', () => {
+  it('setSpeed changes the speed headers and /health report; the virtual clock refuses it', async () => {
+    const sim = await startTestSim({ speed: 10, startupS: 0 })
+    sim.setSpeed(2.5)
+    expect(sim.speed).toBe(2.5)
+    const h = await getJson(`${sim.mgmtUrl}/health`)
+    expect(h.body.simulator.speed).toBe(2.5)
+    expect(h.headers.get('x-mlnode-sim-speed')).toBe('2.5')
+    expect(() => sim.setSpeed(0)).toThrow(/speed must be a finite number > 0, got 0/)
+    const virtual = await startTestSim({ clock: 'virtual' })
+    let error: unknown
+    try {
+      virtual.setSpeed(5)
+    } catch (e) {
+      error = e
+    }
+    expect(hasCode(error, 'MLNB_CONFIG')).toBe(true)
   })
 })
