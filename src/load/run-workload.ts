@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events'
 import { dirname } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
 import type { RequestRecord } from '../metrics/types.js'
 import { arrivalOffsetsMs } from './arrivals.js'
@@ -18,6 +18,9 @@ import { validateWorkload } from './validate.js'
 
 /** Open-loop pools without a max concurrency hold at most this many connections. */
 const MAX_OPEN_LOOP_CONNECTIONS = 1024
+
+/** How much earlier than asked a Node timer may fire, on performance.now() (see waitUntil). */
+const TIMER_SLACK_MS = 1
 
 /** Bounds on the request bodies rendered before the clock starts (the first wave, see runWorkload). */
 const MAX_PRERENDERED_REQUESTS = 1024
@@ -49,8 +52,8 @@ export function poolConnections(spec: WorkloadSpec): number {
 export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, options: RunWorkloadOptions = {}): Promise<WorkloadRun> {
   validateWorkload(spec)
   const now = options.now ?? performance.now.bind(performance)
-  // One stamper for every stream: reads of one poll phase share its stamp (read-stamp.ts).
-  const readStamp = createReadStamp(now, options.readStamp ?? 'poll')
+  // One batch for every stream: reads of one poll phase share its stamp (read-stamp.ts).
+  const streamStamp = createReadStamp(now, options.readStamp ?? 'poll')
   const warmups = spec.warmupRequests ?? 0
   const total = warmups + spec.requests
   const prompts = await preparePrompts(spec.prompt, {
@@ -100,7 +103,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
       idleTimeoutS: spec.idleTimeoutS,
       signal: abort.signal,
       now,
-      readStamp,
+      readStamp: streamStamp(),
       estimatedPromptTokens: prompts.estimatedTokens(index),
     })
     records[index] = record
@@ -160,6 +163,19 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     await Promise.all(Array.from({ length: workers }, worker))
   }
 
+  /**
+   * Resolves at `atMs`, never before: Node timers count whole milliseconds of libuv's cached loop
+   * time and can fire up to ~1 ms early on performance.now(), so the timer aims 1 ms short and
+   * the rest is waited by yielding to the event loop (I/O keeps flowing).
+   */
+  async function waitUntil(atMs: number): Promise<void> {
+    const delayMs = atMs - now()
+    if (delayMs > TIMER_SLACK_MS) await sleep(delayMs - TIMER_SLACK_MS, undefined, { signal: abort.signal }).catch(() => undefined)
+    // Bounded on the real clock too, so an injected clock that does not advance cannot spin forever.
+    const giveUpAtMs = performance.now() + 2 * TIMER_SLACK_MS
+    while (now() < atMs && !abort.signal.aborted && performance.now() < giveUpAtMs) await yieldToLoop()
+  }
+
   async function openLoop(startedAtMs: number, deadlineMs: number): Promise<void> {
     const arrival = spec.arrival!
     const offsets = arrivalOffsetsMs(spec.requests, arrival.ratePerS, arrival.burstiness ?? 1, `${spec.seed ?? 0}:${spec.name}`)
@@ -181,8 +197,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
       const index = warmups + k
       const scheduledAtMs = startedAtMs + (offsets[k] as number)
       if (scheduledAtMs >= deadlineMs || abort.signal.aborted) break
-      const delayMs = scheduledAtMs - now()
-      if (delayMs > 0.5) await sleep(delayMs, undefined, { signal: abort.signal }).catch(() => undefined)
+      await waitUntil(scheduledAtMs)
       if (abort.signal.aborted) break
       scheduledFor[index] = scheduledAtMs
       if (inFlight < maxInFlight) start(index)

@@ -29,7 +29,7 @@ export interface StreamRequestOptions {
   /** Monotonic clock, ms. @default performance.now */
   now?: () => number
   /**
-   * Stamps each network read of the body (share one `createReadStamp` across a run's streams so
+   * Stamps each network read of the body (one per stream from a run's shared `createReadStamp`, so
    * reads handled in the same event-loop poll phase share its stamp, read-stamp.ts).
    * @default `now`, one stamp per read
    */
@@ -211,6 +211,9 @@ export function streamRequest(
       },
       onResponseStart(_ctrl, statusCode) {
         status = statusCode
+        // The head is this stream's first delivery in its read: body bytes that follow in the same
+        // read may have arrived later, so they must not get the batch stamp (read-stamp.ts).
+        readStamp()
       },
       onResponseData(_ctrl, chunk) {
         // The stamp for every event in this read, taken at the read (domain.md §7).

@@ -29,7 +29,7 @@ export type ServerCommand =
 /** What the server reports for one phase (epoch ms on the server's clock). */
 export interface ServerPhase {
   type: 'stamps'
-  streams: Array<{ index: number; receivedAtMs: number; writtenAtMs: number[]; dueAtMs: number[] }>
+  streams: Array<{ index: number; receivedAtMs: number; writtenAtMs: number[]; writeStartMs: number[]; dueAtMs: number[] }>
   /** Server process CPU during the phase (user+system), ms. */
   cpuMs: number
   /** Server event-loop delay p99 / max during the phase, ms (monitorEventLoopDelay sampling every 1 ms). */

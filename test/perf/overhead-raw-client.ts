@@ -22,7 +22,7 @@ const CONTENT = Buffer.from('"content":" token"')
 const DONE = Buffer.from('data: [DONE]')
 
 /** Opens `streams` connections, then sends every request at once and reads every stream to [DONE]. */
-export async function rawStreams(port: number, streams: number, maxTokens: number, stamp: ReadStamp): Promise<RawRecord[]> {
+export async function rawStreams(port: number, streams: number, maxTokens: number, streamStamp: () => ReadStamp): Promise<RawRecord[]> {
   const sockets = await Promise.all(
     Array.from(
       { length: streams },
@@ -44,6 +44,7 @@ export async function rawStreams(port: number, streams: number, maxTokens: numbe
       new Promise<void>((resolve) => {
         const record: RawRecord = { index, sentAtMs: 0, writtenAtMs: 0, contentChunkAtMs: [] }
         records.push(record)
+        const stamp = streamStamp()
         socket.on('data', (chunk: Buffer) => {
           const atMs = stamp()
           for (let at = chunk.indexOf(CONTENT); at !== -1; at = chunk.indexOf(CONTENT, at + CONTENT.length)) record.contentChunkAtMs.push(atMs)

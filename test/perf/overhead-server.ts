@@ -7,7 +7,8 @@
  * Every stamp is on the common clock `performance.timeOrigin + performance.now()` (epoch ms, driven
  * by CLOCK_MONOTONIC after process start): `receivedAtMs` when the request was parsed, and per
  * chunk `writtenAtMs`, taken right AFTER `socket.write` returned (on loopback the bytes are then in
- * the client's receive queue), plus `dueAtMs`, when the step that wrote it was scheduled: the
+ * the client's receive queue), `writeStartMs` right before it (no client stamp can be earlier: the
+ * check that read stamps are never early), plus `dueAtMs`, when the step that wrote it was scheduled: the
  * server's own lateness is `writtenAtMs − dueAtMs`, reported apart from the client's error.
  */
 import { createServer, type Socket } from 'node:net'
@@ -19,6 +20,8 @@ interface Stream {
   socket: Socket
   receivedAtMs: number
   writtenAtMs: number[]
+  /** Right BEFORE socket.write: no client stamp can be earlier than this. */
+  writeStartMs: number[]
   dueAtMs: number[]
   next: number
 }
@@ -61,15 +64,18 @@ const MODELS = '{"object":"list","data":[{"id":"bench-model"}]}'
 function emit(stream: Stream, dueAtMs: number): boolean {
   if (eventsPerWrite > 1 && stream.next > 0 && stream.next + eventsPerWrite < tokens) {
     stream.next += eventsPerWrite
+    const start = epochMs()
     stream.socket.write(batchFrame)
     const t = epochMs()
     for (let i = 0; i < eventsPerWrite; i++) {
+      stream.writeStartMs.push(start)
       stream.writtenAtMs.push(t)
       stream.dueAtMs.push(dueAtMs)
     }
     return true
   }
   const k = stream.next++
+  stream.writeStartMs.push(epochMs())
   stream.socket.write(k === 0 ? FIRST : k === tokens - 1 ? lastFrame(tokens) : TOKEN)
   stream.writtenAtMs.push(epochMs())
   stream.dueAtMs.push(dueAtMs)
@@ -131,7 +137,7 @@ const server = createServer((socket) => {
       // The prompt starts with the request index (prompts.ts tokenPrompt).
       const content = (JSON.parse(Buffer.from(body, 'latin1').toString('utf8')) as { messages: Array<{ content: string }> }).messages[0]!.content
       socket.write(HEAD)
-      joining.push({ index: Number.parseInt(content, 10), socket, receivedAtMs, writtenAtMs: [], dueAtMs: [], next: 0 })
+      joining.push({ index: Number.parseInt(content, 10), socket, receivedAtMs, writtenAtMs: [], writeStartMs: [], dueAtMs: [], next: 0 })
     }
   })
 })
@@ -151,7 +157,7 @@ process.on('message', (message: ServerCommand) => {
     const cpu = process.cpuUsage(cpuAtConfig)
     const reply: ServerPhase = {
       type: 'stamps',
-      streams: finished.map((s) => ({ index: s.index, receivedAtMs: s.receivedAtMs, writtenAtMs: s.writtenAtMs, dueAtMs: s.dueAtMs })),
+      streams: finished.map((s) => ({ index: s.index, receivedAtMs: s.receivedAtMs, writtenAtMs: s.writtenAtMs, writeStartMs: s.writeStartMs, dueAtMs: s.dueAtMs })),
       cpuMs: (cpu.user + cpu.system) / 1000,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,

@@ -98,10 +98,15 @@ interface PhaseResult {
   ttftErrMs: number[]
   itlErrMs: number[]
   lagMs: number[]
+  /** Client stamps earlier than the server's write BEGAN (impossible if stamping is right), and by how much at most, ms. */
+  earlyStamps: number
+  earliestMs: number
   /** written − sentAtMs: how early the engine's send stamp is. */
   sendErrMs: number[]
   /** Server write − when its step was due. */
   serverLateMs: number[]
+  /** How long the server's socket.write took between its two stamps: the uncertainty of the truth. */
+  serverWriteMs: number[]
   chunksPerS: number
   offeredPerS: number
   clientCpuPct: number
@@ -180,7 +185,10 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     itlErrMs: [],
     lagMs: [],
     sendErrMs: [],
+    earlyStamps: 0,
+    earliestMs: 0,
     serverLateMs: [],
+    serverWriteMs: [],
     chunksPerS: 0,
     offeredPerS: stepMs > 0 ? (streams * 1000) / stepMs : Infinity,
     clientCpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
@@ -227,11 +235,22 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     burstMax('lastFirstChunkWrittenMs', sk[0]!)
     burstMax('lastFirstChunkStampedMs', c[0]!)
     for (let k = 0; k < c.length; k++) {
+      // 10 µs of tolerance for the measured clock skew's own error (~1 µs).
+      const early = c[k]! - toClientMs(s.writeStartMs[k]!)
+      if (early < -0.01) {
+        if (process.env.OVERHEAD_DEBUG_EARLY === '1') console.log(`early stamp: stream ${r.index} chunk ${k} by ${f(-early)} ms; chunk stamps ${c.slice(Math.max(0, k - 2), k + 3).map((x) => f(x - c[k]!)).join(',')} server writes ${sk.slice(Math.max(0, k - 2), k + 3).map((x) => f(x - c[k]!)).join(',')}`)
+        result.earlyStamps++
+        result.earliestMs = Math.min(result.earliestMs, early)
+      }
       result.lagMs.push(c[k]! - sk[k]!)
       if (k > 0) result.itlErrMs.push(c[k]! - c[k - 1]! - (sk[k]! - sk[k - 1]!))
     }
   }
-  if (stepMs > 0) for (const x of server.streams) for (let k = 0; k < x.writtenAtMs.length; k++) result.serverLateMs.push(x.writtenAtMs[k]! - x.dueAtMs[k]!)
+  for (const x of server.streams)
+    for (let k = 0; k < x.writtenAtMs.length; k++) {
+      if (stepMs > 0) result.serverLateMs.push(x.writtenAtMs[k]! - x.dueAtMs[k]!)
+      result.serverWriteMs.push(x.writtenAtMs[k]! - x.writeStartMs[k]!)
+    }
   result.clientCpuPerChunkUs = result.chunks > 0 ? (cpu.user + cpu.system) / result.chunks : NaN
   result.chunksPerS = last > first ? (result.chunks * 1000) / (last - first) : 0
   if (during !== undefined) {
@@ -250,8 +269,8 @@ const dist = (xs: number[]): string => `${f(p(xs, 50))}/${f(p(xs, 99))}/${f(xs.a
 function print(r: PhaseResult): void {
   console.log(
     `${r.label.padEnd(26)} streams=${String(r.streams).padStart(3)} chunks=${r.chunks} failed=${r.failed} offered=${f(r.offeredPerS, 0)}/s got=${f(r.chunksPerS, 0)}/s` +
-      ` | client |ttft err| ${dist(abs(r.ttftErrMs))} |itl err| ${dist(abs(r.itlErrMs))} lag ${dist(sorted(r.lagMs))} (min ${f(sorted(r.lagMs)[0] ?? NaN)}) send-stamp err ${dist(sorted(r.sendErrMs))} ms (p50/p99/max)` +
-      ` | server late ${dist(sorted(r.serverLateMs))} ms | cpu client ${f(r.clientCpuPct, 0)}% (sys ${f(r.clientSysPct, 0)}%) server ${f(r.serverCpuPct, 0)}%` +
+      ` | client |ttft err| ${dist(abs(r.ttftErrMs))} |itl err| ${dist(abs(r.itlErrMs))} lag ${dist(sorted(r.lagMs))} (min ${f(sorted(r.lagMs)[0] ?? NaN)}; stamps before the server's write began: ${r.earlyStamps}${r.earlyStamps > 0 ? `, by up to ${f(-r.earliestMs)} ms` : ''}) send-stamp err ${dist(sorted(r.sendErrMs))} ms (p50/p99/max)` +
+      ` | server late ${dist(sorted(r.serverLateMs))} ms, write call ${dist(sorted(r.serverWriteMs))} ms | cpu client ${f(r.clientCpuPct, 0)}% (sys ${f(r.clientSysPct, 0)}%) server ${f(r.serverCpuPct, 0)}%` +
       ` | client loop busy ${f(r.clientLoopBusyPct, 0)}%, ${f(r.clientCpuPerChunkUs, 1)} µs CPU/chunk | loop delay client p99 ${f(r.clientLoopP99Ms, 1)} max ${f(r.clientLoopMaxMs, 1)} server p99 ${f(r.serverLoopP99Ms, 1)} ms` +
       ` | run-queue wait client ${f(r.clientRunQueuePct, 0)}% server ${f(r.serverRunQueuePct, 0)}% | machine ${f(r.machineBusyCores, 2)}/${cores} cores busy, others ${f(r.otherCores, 2)} | loadavg ${f(r.loadAvg1, 2)}`,
   )
@@ -299,7 +318,8 @@ await phase('warm-up', 64, 50, 10) // JIT warm-up, not reported
 const profilePath = process.env.OVERHEAD_PROFILE
 if (process.env.OVERHEAD_ONLY_64 === '1') {
   // Quick look at the 64-stream phase alone (experiments with node flags, e.g. GC sizes).
-  for (let i = 0; i < 3; i++) print(await phase('paced 64 streams', 64, 200, 10))
+  const mode = (process.env.OVERHEAD_READ_STAMP ?? 'poll') as ReadStampMode
+  for (let i = 0; i < 3; i++) print(await phase(`paced 64 streams, ${mode}`, 64, 200, 10, { readStamp: mode }))
   child.send({ type: 'stop' } satisfies ServerCommand)
   process.exit(0)
 }
