@@ -12,6 +12,7 @@ import { RestartableServer, sendJson } from './http.js'
 import { handleMlnode, type MlnodeContext } from './mlnode.js'
 import { handleOpenAi, type InferenceContext } from './openai.js'
 import { resolveSimulatorOptions, type SimulatorOptions } from './options.js'
+import { watchPacing } from './pacing-watch.js'
 import { defaultPlanner } from './planner.js'
 
 /** A running simulator. */
@@ -150,6 +151,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     throw error
   }
   const hostForUrl = o.host.includes(':') ? `[${o.host}]` : o.host
+  const pacingWatch = clock instanceof WallClock ? watchPacing(clock, log) : undefined
 
   return {
     mgmtUrl: `http://${hostForUrl}:${mgmt.port}`,
@@ -170,6 +172,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     async close() {
       if (closed) return
       closed = true
+      if (pacingWatch !== undefined) clearInterval(pacingWatch)
       deployment.stop()
       clock.dispose()
       await Promise.all([mgmt.close(), inference.close()])

@@ -2,9 +2,10 @@
  * The wall clock's lateness policy (src/sim/clock.ts Timeline, which WallClock consults for every
  * event), driven with explicit real times: no timers, no timing assertions.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { hasCode } from '../../src/errors.js'
 import { latenessBetween, Timeline, WallClock } from '../../src/sim/clock.js'
+import { watchPacing } from '../../src/sim/pacing-watch.js'
 import { getJson, startTestSim } from './helpers.js'
 
 /** Runs the events (simulated ms) the way WallClock.poll does at real time `realMs`; returns those that ran. */
@@ -164,5 +165,34 @@ describe('simulator speed change', () => {
       error = e
     }
     expect(hasCode(error, 'MLNB_CONFIG')).toBe(true)
+  })
+})
+
+describe('pacing watch', () => {
+  it('logs once per 10 s when a second had more than 10 % of stalls, and not otherwise', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const t = new Timeline(10, 0, 0.1)
+      let realMs = 0
+      const clock = { speed: 10, lateness: () => t.lateness(realMs) }
+      const lines: string[] = []
+      const timer = watchPacing(clock, (l) => lines.push(l))
+      realMs = 1000
+      t.ran(0.5, 52, 0.007) // 2 ms stall in the first second: 0.2 %
+      vi.advanceTimersByTime(1000)
+      expect(lines).toEqual([])
+      realMs = 2000
+      t.ran(15, 1700, 0.007) // a 200 ms stall in the next second: 20 %
+      vi.advanceTimersByTime(1000)
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toMatch(/stalled 20% of the last 1.0 s at speed 10 \(1 timeline shifts\)/)
+      realMs = 3000
+      t.ran(25.1, 2800, 0.007) // again, but within 10 s of the last warning: quiet
+      vi.advanceTimersByTime(1000)
+      expect(lines).toHaveLength(1)
+      clearInterval(timer)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
