@@ -9,8 +9,8 @@
  *   When the process stalls, `origin` moves forward by the stall (WallClock: lateness policy).
  *
  * Callers always pass logical (simulated) event times computed from the previous event, never
- * "now", so the simulated timeline (every step's start, duration and end) is the same on both
- * clocks and deterministic; a late wall clock only changes WHEN, in real time, events run.
+ * "now": given the same arrival stamps, the simulated timeline (every step's start, duration and
+ * end) is the same on both clocks; a late wall clock only changes WHEN, in real time, events run.
  */
 
 /** Cancels a scheduled event; a no-op once it ran. */
