@@ -45,9 +45,21 @@ export async function rawStreams(port: number, streams: number, maxTokens: numbe
         const record: RawRecord = { index, sentAtMs: 0, writtenAtMs: 0, contentChunkAtMs: [] }
         records.push(record)
         const stamp = streamStamp()
+        let headSeen = false
         socket.on('data', (chunk: Buffer) => {
-          const atMs = stamp()
-          for (let at = chunk.indexOf(CONTENT); at !== -1; at = chunk.indexOf(CONTENT, at + CONTENT.length)) record.contentChunkAtMs.push(atMs)
+          // As the engine: the head is a delivery of its own, and only the first event of a read
+          // may take the poll-phase stamp (later ones may be newer, read-stamp.ts).
+          if (!headSeen) {
+            headSeen = true
+            stamp()
+          }
+          let atMs = stamp()
+          let first = true
+          for (let at = chunk.indexOf(CONTENT); at !== -1; at = chunk.indexOf(CONTENT, at + CONTENT.length)) {
+            if (!first) atMs = stamp()
+            first = false
+            record.contentChunkAtMs.push(atMs)
+          }
           if (chunk.includes(DONE)) {
             socket.destroy()
             resolve()

@@ -35,6 +35,7 @@ import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector'
 import { availableParallelism, loadavg } from 'node:os'
 import { readFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createReadStamp, runWorkload, type ReadStampMode } from '../../src/load/index.js'
 import { rawStreams } from './overhead-raw-client.js'
@@ -132,7 +133,7 @@ interface PhaseResult {
   burst: { lastDispatchedMs: number; lastWrittenMs: number; lastReceivedMs: number; lastFirstChunkWrittenMs: number; lastFirstChunkStampedMs: number }
 }
 
-async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number; readStamp?: ReadStampMode; raw?: boolean } = {}): Promise<PhaseResult> {
+async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number; readStamp?: ReadStampMode; raw?: boolean; engine?: typeof runWorkload } = {}): Promise<PhaseResult> {
   await request({ type: 'config', stepMs, tokens, eventsPerWrite: options.eventsPerWrite ?? 1 }, 'ok')
   gc()
   writes.length = 0
@@ -159,7 +160,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     for (const r of raw) rawWritten.set(r.index, r.writtenAtMs)
     records = raw
   } else {
-    const run = await runWorkload(
+    const run = await (options.engine ?? runWorkload)(
       { baseUrl, model: 'bench-model' },
       { name: `overhead-${streams}`, requests: streams, concurrency: streams, prompt: { tokens: 32 }, maxTokens: tokens, requestTimeoutS: 300, idleTimeoutS: 120 },
       { readStamp: options.readStamp ?? 'poll' },
@@ -316,6 +317,23 @@ console.log(
 )
 await phase('warm-up', 64, 50, 10) // JIT warm-up, not reported
 const profilePath = process.env.OVERHEAD_PROFILE
+const abEngine = process.env.OVERHEAD_AB
+if (abEngine !== undefined) {
+  // OVERHEAD_AB=/path/to/other/src/load/index.ts: this engine and that one, alternating, so both
+  // see the same machine (other engineers' jobs come and go). Nothing else is run.
+  const other = (await import(pathToFileURL(abEngine).href)) as { runWorkload: typeof runWorkload }
+  const rows: PhaseResult[] = []
+  for (let round = 1; round <= 3; round++)
+    for (const [name, engine] of [['this', runWorkload], ['other', other.runWorkload]] as const)
+      for (const [streams, tokens] of [[64, 200], [512, 300]] as const) {
+        const r = await phase(`${name} engine, round ${round}`, streams, tokens, 10, { engine })
+        print(r)
+        rows.push(r)
+      }
+  table(rows)
+  child.send({ type: 'stop' } satisfies ServerCommand)
+  process.exit(0)
+}
 if (process.env.OVERHEAD_ONLY_64 === '1') {
   // Quick look at the 64-stream phase alone (experiments with node flags, e.g. GC sizes).
   const mode = (process.env.OVERHEAD_READ_STAMP ?? 'poll') as ReadStampMode
