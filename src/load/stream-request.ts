@@ -1,7 +1,10 @@
 /**
  * One streaming OpenAI request over an undici dispatcher, measured at the event: every stamp is
  * taken with the monotonic clock inside undici's handler callbacks (never after an await), per
- * domain.md §7. Failures are recorded on the returned RequestRecord, never thrown (style.md habit 2).
+ * domain.md §7; body deliveries through `readStamp` (one reading per delivery, or the poll-phase
+ * stamp of read-stamp.ts), shared by every SSE event of the delivery. Token chunks skip JSON.parse
+ * when they match the stream's proved envelope (content-template.ts). Failures are recorded on the
+ * returned RequestRecord, never thrown (style.md habit 2).
  */
 import type { Dispatcher } from 'undici'
 import type { FailureReason, RequestRecord } from '../metrics/types.js'
