@@ -19,6 +19,7 @@
  * File prompts: `.csv` column 0 of every row (no header, like compressa's `pd.read_csv(header=None)`)
  * or `.jsonl` with a string `"prompt"` per line; estimate ≈ 4 chars/token (English text).
  */
+import { COMMON_WORDS } from '../text/tokens.js'
 import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
@@ -47,20 +48,6 @@ export interface PreparePromptsOptions {
   baseDir?: string
 }
 
-// prettier-ignore
-const COMMON_WORDS = [
-  'the', 'of', 'and', 'to', 'in', 'is', 'was', 'for', 'on', 'that', 'with', 'as', 'at', 'by', 'from',
-  'his', 'her', 'they', 'we', 'you', 'he', 'she', 'it', 'are', 'be', 'this', 'have', 'not', 'but', 'or',
-  'an', 'one', 'all', 'were', 'when', 'there', 'can', 'more', 'if', 'no', 'out', 'so', 'said', 'what',
-  'up', 'its', 'about', 'into', 'than', 'them', 'only', 'other', 'new', 'some', 'could', 'time', 'these',
-  'two', 'may', 'first', 'then', 'do', 'any', 'like', 'my', 'now', 'over', 'such', 'our', 'man', 'me',
-  'even', 'most', 'made', 'after', 'also', 'did', 'many', 'before', 'must', 'through', 'back', 'years',
-  'where', 'much', 'your', 'way', 'well', 'down', 'should', 'because', 'each', 'just', 'those', 'people',
-  'how', 'too', 'little', 'state', 'good', 'very', 'make', 'world', 'still', 'own', 'see', 'men', 'work',
-  'long', 'get', 'here', 'between', 'both', 'life', 'being', 'under', 'never', 'day', 'same', 'another',
-  'know', 'while', 'last', 'might', 'us', 'great', 'old', 'year', 'off', 'come', 'since', 'against',
-  'go', 'came', 'right', 'used', 'take', 'three', 'house', 'water', 'small', 'found', 'home', 'room',
-]
 
 const LOWERCASE = 'abcdefghijklmnopqrstuvwxyz'
 /** compressa-perf's generated text: ≈ 2 characters per token (domain.md §5). */

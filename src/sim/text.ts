@@ -4,16 +4,10 @@
  */
 import { createRng, hashString } from './rng.js'
 
-/**
- * Estimated tokens of a text: one token per 2 UTF-8 bytes (at least 1 for non-empty text).
- * domain.md §5 measured ~2 characters per token on compressa-perf's random lowercase-word prompts
- * (2000 chars ≈ 1000 tokens), the workload users run; English prose tokenizes ~2x coarser, so
- * plain-English prompts count about twice what a real tokenizer gives.
- */
-export function estimateTokens(text: string): number {
-  if (text.length === 0) return 0
-  return Math.max(1, Math.ceil(Buffer.byteLength(text, 'utf8') / 2))
-}
+// Prompt tokens: common words 1 each, other text ≈ 2 bytes per token (src/text/tokens.ts), the
+// same count the prompt generator targets, so `{ tokens: N }` prompts cost N tokens here too.
+import { estimateTokens } from '../text/tokens.js'
+export { estimateTokens }
 
 /**
  * Chat-template overhead, ChatML as Qwen uses it: `<|im_start|>role\n … <|im_end|>\n` adds 5

@@ -47,7 +47,7 @@ describe('simulated OpenAI API (vLLM format)', () => {
     expect(chunks[6].choices[0]).toMatchObject({ finish_reason: 'length', stop_reason: null })
     expect(chunks[7].choices).toEqual([])
     // 1000 bytes / 2 + 5 (message) + 3 (generation prompt)
-    expect(chunks[7].usage).toEqual({ prompt_tokens: 508, total_tokens: 514, completion_tokens: 6 })
+    expect(chunks[7].usage).toEqual({ prompt_tokens: 408, total_tokens: 414, completion_tokens: 6 })
     expect('usage' in chunks[3]).toBe(false)
   })
 
@@ -66,7 +66,7 @@ describe('simulated OpenAI API (vLLM format)', () => {
     expect(comp[3].usage).toEqual({ prompt_tokens: 50, total_tokens: 53, completion_tokens: 3 })
 
     const full = await (await postJson(`${sim.inferenceUrl}/v1/chat/completions`, chat())).json()
-    expect(full).toMatchObject({ object: 'chat.completion', model: 'test/model', usage: { prompt_tokens: 508, completion_tokens: 6, total_tokens: 514 } })
+    expect(full).toMatchObject({ object: 'chat.completion', model: 'test/model', usage: { prompt_tokens: 408, completion_tokens: 6, total_tokens: 414 } })
     expect(full.choices[0]).toMatchObject({ index: 0, finish_reason: 'length', message: { role: 'assistant' } })
     expect(full.choices[0].message.content.trim().split(' ')).toHaveLength(6)
   })
@@ -85,7 +85,7 @@ describe('simulated OpenAI API (vLLM format)', () => {
     const tooLong = await postJson(`${sim.inferenceUrl}/v1/chat/completions`, chat({ max_tokens: 8000 }))
     expect(tooLong.status).toBe(400)
     expect((await tooLong.json()).error).toEqual({
-      message: "'max_tokens' or 'max_completion_tokens' is too large: 8000. This model's maximum context length is 8192 tokens and your request has 508 input tokens (8000 > 8192 - 508).",
+      message: "'max_tokens' or 'max_completion_tokens' is too large: 8000. This model's maximum context length is 8192 tokens and your request has 408 input tokens (8000 > 8192 - 408).",
       type: 'BadRequestError',
       param: 'max_tokens',
       code: 400,
