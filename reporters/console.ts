@@ -40,6 +40,13 @@ export class ConsoleReporter extends MlnodeReporterBase {
         this.log(
           `✓ ${subject}: ${m.requests.completed}/${m.requests.total} ok, TTFT mean ${formatNumber(m.ttftMs.meanMs)} ms, TPOT mean ${formatNumber(m.tpotMs.meanMs)} ms, out ${formatNumber(m.outputTokensPerS)} tok/s${r.target.kind === 'simulated' ? ' (simulated)' : ''}`,
         )
+        const res = r.resolution
+        // A measurement coarser than 5 % of what it measures is flagged where the user reads it.
+        if (res && (res.latencyMs > 0.05 * m.tpotMs.medianMs || res.rateShare > 0.05)) {
+          this.log(
+            `  ⚠ measurement resolution ±${formatNumber(res.latencyMs)} ms per stamp${res.rateShare > 0 ? `, ${(res.rateShare * 100).toFixed(1)} % of the run stalled` : ''} (client loop delay p99 ${formatNumber(res.clientLoopDelayP99Ms)} ms${res.simLatenessP99Ms !== undefined ? `, simulator lateness p99 ${formatNumber(res.simLatenessP99Ms)} ms` : ''}${r.target.speed && r.target.speed > 1 ? `, ×${r.target.speed} speed` : ''}): the gate will not judge changes within it`,
+          )
+        }
       }
     }
   }

@@ -7,7 +7,7 @@ import { MlnodeBenchError } from '../errors.js'
 import type { DistributionSummary, WorkloadMetrics } from '../metrics/types.js'
 import { writeFileAtomic } from './atomic-write.js'
 import { METRIC_DEFS, isDistributionId, isMetricId, type MetricId } from './metric-defs.js'
-import type { BenchResult, Provenance, ResultKey, TargetInfo } from './model.js'
+import type { BenchResult, MeasurementResolution, Provenance, ResultKey, TargetInfo } from './model.js'
 
 /** Default location of the committed baseline, relative to the project root. */
 export const DEFAULT_BASELINE_FILE = 'benchmarks/baseline.json'
@@ -29,6 +29,8 @@ export interface BaselineEntry {
   requests: { total: number; completed: number; failed: number }
   durationS: number
   metrics: Partial<Record<MetricId, BaselineMetric>>
+  /** Precision of the run the figures came from (see MeasurementResolution). */
+  resolution?: MeasurementResolution
 }
 
 /** The baseline file: `results[model][variant][workload]`, never positional ids. */
@@ -51,6 +53,7 @@ export function entryFromResult(result: BenchResult): BaselineEntry | undefined 
     requests: { total: result.metrics.requests.total, completed: result.metrics.requests.completed, failed: result.metrics.requests.failed },
     durationS: result.metrics.durationS,
     metrics: metricFigures(result.metrics),
+    ...(result.resolution ? { resolution: result.resolution } : {}),
   }
 }
 
@@ -175,6 +178,8 @@ function checkEntry(entry: unknown, at: string, fail: (what: string) => never): 
   if (!isObject(e.requests) || !isCount(e.requests.total) || !isCount(e.requests.failed) || !isCount(e.requests.completed))
     fail(`${at}.requests must hold counts total, completed, failed`)
   if (!isFiniteNumber(e.durationS)) fail(`${at}.durationS must be a number`)
+  if (e.resolution !== undefined && (!isObject(e.resolution) || !isFiniteNumber(e.resolution.latencyMs) || !isFiniteNumber(e.resolution.rateShare)))
+    fail(`${at}.resolution must hold numbers latencyMs and rateShare`)
   if (!isObject(e.metrics)) return fail(`${at}.metrics is not an object`)
   for (const [id, metric] of Object.entries(e.metrics)) {
     if (!isMetricId(id)) fail(`${at}.metrics has unknown metric "${id}"`)

@@ -169,11 +169,35 @@ function judge(def: MetricDef, base: BaselineEntry, next: BaselineEntry, toleran
   const withChange = change === undefined ? {} : { change }
   const tol = def.id === 'failedRequests' ? pct(tolerance).replace(' %', ' pp') : pct(tolerance)
   if (!direction) return { ...withChange, test: 'none', verdict: 'unchanged', note: `${shown} within ±${tol}` }
+  const blur = resolutionBlur(def, base, next)
+  if (blur !== undefined && Math.abs(worseBy) <= blur.share + tolerance) {
+    // The change is no larger than what the measurement itself could be off by (a stalled
+    // client or simulator): nobody can tell, so it is never called a regression.
+    return { ...withChange, test: 'none', verdict: 'inconclusive', note: `${shown}, but the measurement could be off by ${pct(blur.share)} (${blur.why})` }
+  }
   const { pValue, test } = significance(def, base, next, direction)
   const significant = pValue < alpha
   const verdict: MetricVerdict = !significant ? 'inconclusive' : direction === 'worse' ? 'regressed' : 'improved'
   const note = `${shown} beyond ±${tol}, ${pText(pValue)}${significant ? '' : ` (not significant at ${alpha})`}`
   return { ...withChange, pValue, test, verdict, note }
+}
+
+/**
+ * How far a metric's figure could move from measurement imprecision alone, as a share of the
+ * baseline figure: a latency median by the stamp resolution of either run, a rate by the share of
+ * either run lost to stalls. Undefined when neither run recorded its resolution.
+ */
+function resolutionBlur(def: MetricDef, base: BaselineEntry, next: BaselineEntry): { share: number; why: string } | undefined {
+  const runs = [base.resolution, next.resolution].filter((r): r is NonNullable<typeof r> => r !== undefined)
+  if (runs.length === 0 || def.id === 'failedRequests') return undefined
+  if (isDistributionId(def.id)) {
+    const median = base.metrics[def.id]?.value ?? 0
+    const latencyMs = Math.max(...runs.map((r) => r.latencyMs))
+    if (median <= 0) return undefined
+    return { share: latencyMs / median, why: `timing resolution ${latencyMs.toFixed(1)} ms` }
+  }
+  const rateShare = Math.max(...runs.map((r) => r.rateShare))
+  return { share: rateShare, why: `${pct(rateShare)} of the run lost to stalls` }
 }
 
 /** One-sided p-value that `next` is `direction` than `base` for this metric. */

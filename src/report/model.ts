@@ -44,6 +44,23 @@ export interface ResultKey {
   workload: string
 }
 
+/**
+ * How precise the measurement itself was, so that a change smaller than it is never called a
+ * regression. Both figures are in the result's own (simulated, when simulated) time.
+ */
+export interface MeasurementResolution {
+  /**
+   * Timing resolution of one latency stamp, ms: the client's event-loop delay p99 plus (against
+   * a simulator) the simulator's event lateness p99, times the simulator's speed.
+   */
+  latencyMs: number
+  /** Share of the run's wall time lost to stalls (simulator timeline shifts): rates are off by about this. */
+  rateShare: number
+  /** The parts, real ms (for people). */
+  clientLoopDelayP99Ms: number
+  simLatenessP99Ms?: number
+}
+
 export interface BenchResult extends ResultKey {
   /** Suite file relative to the project root (for people; not part of the key). */
   file: string
@@ -56,6 +73,8 @@ export interface BenchResult extends ResultKey {
   metrics?: WorkloadMetrics
   /** Wall time this bench body took, seconds. */
   wallS?: number
+  /** Precision of this run's measurement (absent in results of older versions). */
+  resolution?: MeasurementResolution
 }
 
 export interface Provenance {

@@ -4,6 +4,7 @@
  * of its requests failed, after its metrics are recorded.
  */
 import { MlnodeBenchError } from '../errors.js'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { request } from 'undici'
 import { runWorkload } from '../load/index.js'
 import type { WorkloadSpec } from '../load/types.js'
@@ -27,6 +28,11 @@ export interface Measured {
   failureSamples: string[]
   /** ε kept unscaled when mapping a sped-up simulator's times back (0 against a real server). */
   transportMs: number
+  /**
+   * How late the client's event loop ran during the workload (real ms): a stamp taken in a late
+   * callback is late by as much, so this bounds the client's own timing error.
+   */
+  clientLoopDelay: { p99Ms: number; maxMs: number }
 }
 
 /**
@@ -65,9 +71,14 @@ export async function measureTransportMs(baseUrl: string, samples = 7): Promise<
 
 export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   const transportMs = input.speed === 1 ? 0 : await measureTransportMs(input.inferenceUrl)
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+  loopDelay.enable()
   const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model }, toWallClockSpec(input.spec, input.speed), {
     signal: AbortSignal.timeout(input.timeoutS * 1000),
   })
+  loopDelay.disable()
+  // The histogram counts the 1 ms sampling interval itself: subtract it (ns → ms).
+  const clientLoopDelay = { p99Ms: Math.max(0, loopDelay.percentile(99) / 1e6 - 1), maxMs: Math.max(0, loopDelay.max / 1e6 - 1) }
   const slo = input.spec.slo ?? input.slo
   const failureSamples = [...new Set(run.records.flatMap((r) => (r.failure && !r.warmup ? [`${r.failure.reason}: ${r.failure.message}`] : [])))].slice(0, 3)
   const metrics = summarize(
@@ -78,7 +89,7 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
     },
     slo ? { slo } : {},
   )
-  return { metrics, failureSamples, transportMs }
+  return { metrics, failureSamples, transportMs, clientLoopDelay }
 }
 
 /** The workload's verdict: an error when too many requests failed, naming counts and reasons. */

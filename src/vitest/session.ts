@@ -7,6 +7,7 @@ import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
 import { computeLayout } from '../args/index.js'
 import type { Layout, TargetInfo } from '../report/model.js'
+import type { ClockLateness } from '../sim/index.js'
 import { captureDeployLog } from './deploy-log.js'
 import type { PreparedVariant } from './prepare.js'
 import { layoutModelOf } from './prepare.js'
@@ -72,6 +73,12 @@ export class MlnodeSession {
         : { kind: 'mlnode', hardware, url }
       return { info, gpuCount }
     }))
+  }
+
+  /** The simulator's cumulative clock lateness from /health; undefined against a real MLNode. */
+  async simulatorLateness(): Promise<ClockLateness | undefined> {
+    const sim = (await this.client.health()).simulator as { lateness?: ClockLateness } | undefined
+    return sim?.lateness && typeof sim.lateness.events === 'number' ? sim.lateness : undefined
   }
 
   /** Deploys the variant unless it is the one up; never throws (the outcome is remembered). */

@@ -13,6 +13,7 @@ import type { WorkloadSpec } from '../load/types.js'
 import { getHardwareProfile } from '../model/index.js'
 import type { BenchResult, FailureKind, TargetInfo } from '../report/model.js'
 import { failureRateError, measureWorkload } from './measure.js'
+import { measurementResolution } from './resolution.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions, type ResolvedDeploymentSuiteOptions } from './options.js'
 import { prepareVariants, type PreparedVariant } from './prepare.js'
 import type { ProvidedTarget, SimulatorEndpoints } from './provided.js'
@@ -78,17 +79,26 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
     const session = await ctx.session()
     target = (await session.describe()).info
     const deployed = await session.ready(ctx.request)
+    const simulated = target.kind === 'simulated'
+    const simBefore = simulated ? await session.simulatorLateness() : undefined
     const measured = await measureWorkload({
       spec,
       inferenceUrl: session.target.inferenceUrl,
       model: suite.model,
-      speed: target.kind === 'simulated' ? (target.speed ?? 1) : 1,
+      speed: simulated ? (target.speed ?? 1) : 1,
       timeoutS: suite.workloadTimeoutS,
       ...(suite.slo ? { slo: suite.slo } : {}),
     })
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
-    if (target.kind === 'simulated') target = { ...target, transportMs: Math.round(measured.transportMs * 1000) / 1000 }
+    if (simulated) target = { ...target, transportMs: Math.round(measured.transportMs * 1000) / 1000 }
+    const simAfter = simulated ? await session.simulatorLateness() : undefined
+    const resolution = measurementResolution({
+      speed: simulated ? (target.speed ?? 1) : 1,
+      clientLoopDelayP99Ms: measured.clientLoopDelay.p99Ms,
+      ...(simBefore && simAfter ? { simBefore, simAfter } : {}),
+    })
     record({
+      resolution,
       layout: deployed.layout,
       metrics: measured.metrics,
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
