@@ -170,14 +170,17 @@ export class Engine {
   /** Forms one step's batch; returns the scheduled (sequence, tokens) pairs. */
   private schedule(startS: number): { scheduled: Array<[Sequence, number]>; preempted: number } {
     const { maxNumBatchedTokens, maxNumSeqs, enableChunkedPrefill } = this.plan.engine
-    let budget = maxNumBatchedTokens
+    // Under PP a step is a pipeline round whose micro-batches each get max_num_batched_tokens
+    // (InstancePlan.roundTokenBudget); one request's chunk still fits one micro-batch.
+    let budget = this.plan.roundTokenBudget ?? maxNumBatchedTokens
+    const chunkCap = maxNumBatchedTokens
     const scheduled: Array<[Sequence, number]> = []
     let preempted = 0
 
     let i = 0
     while (i < this.running.length && budget > 0) {
       const seq = this.running[i]!
-      const tokens = Math.min(seq.request.promptTokens + seq.output - seq.computed, budget)
+      const tokens = Math.min(seq.request.promptTokens + seq.output - seq.computed, budget, chunkCap)
       const need = this.blocksFor(seq.computed + tokens) - seq.blocks
       let selfPreempted = false
       while (need > this.freeBlocks) {
@@ -204,8 +207,8 @@ export class Engine {
         // that step started (in simulated time) before the request existed.
         if (seq.arrivalS > startS) break
         const remaining = seq.request.promptTokens + seq.output - seq.computed
-        if (!enableChunkedPrefill && remaining > budget) break
-        const tokens = Math.min(remaining, budget)
+        if (!enableChunkedPrefill && remaining > Math.min(budget, chunkCap)) break
+        const tokens = Math.min(remaining, budget, chunkCap)
         const need = this.blocksFor(seq.computed + tokens) - seq.blocks
         if (need > this.freeBlocks) break
         this.freeBlocks -= need

@@ -108,10 +108,9 @@ function figuresOf(m: WorkloadMetrics): PredictionFigures {
 
 /** Runs each workload on the simulator's engine (virtual clock) and summarises it. */
 export function predictWorkloads(input: PredictInput): Prediction[] {
-  // The simulator's scheduler fills one step up to engine.maxNumBatchedTokens; under PP a step
-  // is a pipeline round whose micro-batches each have that budget (InstancePlan.roundTokenBudget).
-  const budget = input.plan.roundTokenBudget ?? input.plan.engine.maxNumBatchedTokens
-  const plan = budget === input.plan.engine.maxNumBatchedTokens ? input.plan : { ...input.plan, engine: { ...input.plan.engine, maxNumBatchedTokens: budget } }
+  // The engine itself honours the PP round budget (InstancePlan.roundTokenBudget): predict and
+  // the HTTP simulator schedule identically.
+  const plan = input.plan
   return input.workloads.map((w) => {
     const records = simulateRequests({ plan, instances: input.instances, requests: w.requests, ...(w.concurrency === undefined ? {} : { concurrency: w.concurrency }) })
     const metrics = summarize({ records })
