@@ -30,8 +30,10 @@ export type ReadStamp = () => number
 export type ReadStampMode = 'poll' | 'read'
 
 const nodeTiming = performance.nodeTiming
-/** libuv's event-loop iteration count (Node ≥ 20.18, performance.nodeTiming.uvMetricsInfo). */
+/** libuv's event-loop iteration count (performance.nodeTiming.uvMetricsInfo, Node ≥ 20.18 / 22.8). */
 const loopCount = (): number => nodeTiming.uvMetricsInfo.loopCount
+/** Without the loop count the batch cannot be bounded soundly: 'poll' then stamps per read. */
+const hasLoopCount = (nodeTiming as { uvMetricsInfo?: unknown }).uvMetricsInfo !== undefined
 
 /** libuv handles at most 1024 epoll events per wait; beyond that, sockets may come from a later wait. */
 const MAX_BATCH_USES = 768
@@ -43,7 +45,7 @@ const MAX_BATCH_USES = 768
  * @param loop the event loop's iteration count (tests pass a fake). @default libuv's
  */
 export function createReadStamp(now: () => number, mode: ReadStampMode = 'poll', loop: () => number = loopCount): () => ReadStamp {
-  if (mode === 'read') return () => now
+  if (mode === 'read' || (loop === loopCount && !hasLoopCount)) return () => now
   let stampMs = 0
   /** Increments with every new batch stamp; each stream remembers the batch it last used. */
   let batch = 0

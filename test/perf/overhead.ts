@@ -342,6 +342,7 @@ if (abEngine !== undefined) {
       for (const [streams, tokens] of [[64, 200], [512, 300]] as const) {
         const r = await phase(`${name} engine, round ${round}`, streams, tokens, 10, { engine })
         print(r)
+        printBurst(r)
         rows.push(r)
       }
   table(rows)
