@@ -115,7 +115,10 @@ describe('simulated MLNode management API', () => {
         await fetch(`${sim.mgmtUrl}/api/v1/state`)
         return undefined
       } catch (error) {
-        return (error as { cause?: { code?: string } }).cause?.code
+        // A keep-alive socket cut while the server closes reads as UND_ERR_SOCKET: keep polling
+        // until a NEW connection is refused (waitFor fails the test if it never is).
+        const code = (error as { cause?: { code?: string } }).cause?.code
+        return code === 'ECONNREFUSED' ? code : undefined
       }
     }, 'connection refused')
     expect(refused).toBe('ECONNREFUSED')
