@@ -1,30 +1,10 @@
 import type { Socket } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { MlnodeClient } from '../../src/mlnode/index.js'
-import { hang, json, sequence, startFakeMlnode, type FakeMlnode, type Handler } from './fake-mlnode.js'
+import { hang, json, sequence, startFakeMlnode, type FakeMlnode, type Handler, rejection, setup } from './fake-mlnode.js'
 
 const REQUEST = { model: 'Qwen/QwQ-32B', dtype: 'float16', additional_args: ['--tensor-parallel-size', '4'] }
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
 
-async function setup(routes: Record<string, Handler>, options: { requestTimeoutMs?: number; url?: (fake: FakeMlnode) => string } = {}) {
-  const fake = await startFakeMlnode(routes)
-  cleanups.push(() => fake.close())
-  const client = new MlnodeClient({ url: options.url?.(fake) ?? fake.url, requestTimeoutMs: options.requestTimeoutMs ?? 2_000 })
-  cleanups.push(() => client.close())
-  return { fake, client }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code: string; details: Record<string, unknown> }> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & { code: string; details: Record<string, unknown> }
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('MlnodeClient: answers', () => {
   it('sends the up request as JSON and types every answer', async () => {
@@ -66,7 +46,7 @@ describe('MlnodeClient: answers', () => {
 
   it('models() on a separate inference URL, with or without /v1', async () => {
     const inference = await startFakeMlnode({ 'GET /v1/models': sequence([200, { data: [{ id: 'm' }] }]) })
-    cleanups.push(() => inference.close())
+    onTestFinished(() => inference.close())
     const { client } = await setup({})
     expect((await client.models(inference.url)).data[0]!.id).toBe('m')
     expect((await client.models(`${inference.url}/v1`)).data[0]!.id).toBe('m')
@@ -154,7 +134,7 @@ describe('MlnodeClient: MLNode errors', () => {
     const fake = await startFakeMlnode({})
     await fake.close()
     const client = new MlnodeClient({ url: fake.url, requestTimeoutMs: 1_000 })
-    cleanups.push(() => client.close())
+    onTestFinished(() => client.close())
     const error = await rejection(client.state())
     expect(error.code).toBe('MLNB_MLNODE_REFUSED')
     expect(error.message).toMatch(/Connection refused: GET \/api\/v1\/state/)
@@ -195,9 +175,9 @@ describe('MlnodeClient: extra headers', () => {
         json(res, 200, { state: 'STOPPED' })
       },
     })
-    cleanups.push(() => fake.close())
+    onTestFinished(() => fake.close())
     const client = new MlnodeClient({ url: fake.url, headers: { 'x-proxy-auth': 'hdr-secret-1' } })
-    cleanups.push(() => client.close())
+    onTestFinished(() => client.close())
     await client.state()
     expect(seen).toBe('hdr-secret-1')
     expect(client.options.headerNames).toEqual(['x-proxy-auth'])

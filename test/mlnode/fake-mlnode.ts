@@ -4,6 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { onTestFinished } from 'vitest'
+import { MlnodeClient } from '../../src/mlnode/index.js'
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void
 
@@ -107,4 +109,23 @@ export function healthyRoutes(options: { model: string; gpus: number; replicas: 
     ),
     'GET /v1/models': sequence([200, { object: 'list', data: [{ id: options.model, object: 'model' }] }]),
   }
+}
+
+/** A fake MLNode and a client of it, both closed when the current test finishes. */
+export async function setup(routes: Record<string, Handler>, options: { requestTimeoutMs?: number; url?: (fake: FakeMlnode) => string } = {}) {
+  const fake = await startFakeMlnode(routes)
+  onTestFinished(() => fake.close())
+  const client = new MlnodeClient({ url: options.url?.(fake) ?? fake.url, requestTimeoutMs: options.requestTimeoutMs ?? 2_000 })
+  onTestFinished(() => client.close())
+  return { fake, client }
+}
+
+/** The error a promise rejects with; fails when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & { code: string; details: Record<string, unknown> }> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error & { code: string; details: Record<string, unknown> }
+  }
+  throw new Error('expected a rejection')
 }

@@ -1,21 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { MlnodeClient, type ReadyProgress, type WaitUntilReadyOptions } from '../../src/mlnode/index.js'
-import { hang, healthyRoutes, json, sequence, startFakeMlnode, type FakeMlnode, type Handler } from './fake-mlnode.js'
+import { hang, healthyRoutes, json, sequence, startFakeMlnode, type FakeMlnode, type Handler, rejection, setup } from './fake-mlnode.js'
 
 const MODEL = 'Qwen/QwQ-32B'
 const REQUEST = { model: MODEL, dtype: 'float16', additional_args: ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8', '--tensor-parallel-size', '4'] }
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function setup(routes: Record<string, Handler>, options: { requestTimeoutMs?: number; url?: (fake: FakeMlnode) => string } = {}) {
-  const fake = await startFakeMlnode(routes)
-  cleanups.push(() => fake.close())
-  const client = new MlnodeClient({ url: options.url?.(fake) ?? fake.url, requestTimeoutMs: options.requestTimeoutMs ?? 2_000 })
-  cleanups.push(() => client.close())
-  return { fake, client }
-}
 
 /** A fake monotonic clock that sleeping advances: polls run instantly, deadlines still bite. */
 function fakeClock(): Pick<WaitUntilReadyOptions, 'now' | 'sleep'> & { elapsedMs: () => number } {
@@ -31,14 +19,6 @@ function fakeClock(): Pick<WaitUntilReadyOptions, 'now' | 'sleep'> & { elapsedMs
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { code: string; details: Record<string, unknown> }> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & { code: string; details: Record<string, unknown> }
-  }
-  throw new Error('expected a rejection')
-}
 
 const base = { request: REQUEST, tp: 4, pp: 1, variant: 'tp4-pp1', pollIntervalMs: 1_000 }
 
@@ -93,7 +73,7 @@ describe('waitUntilReady: success', () => {
 
   it('checks /v1/models on a separate inference URL', async () => {
     const inference = await startFakeMlnode({ 'GET /v1/models': sequence([200, { data: [{ id: MODEL }] }]) })
-    cleanups.push(() => inference.close())
+    onTestFinished(() => inference.close())
     const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
     delete routes['GET /v1/models']
     const { client } = await setup(routes)
