@@ -51,7 +51,8 @@ export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDe
     deployTimeoutS: 1200,
     workloadTimeoutS: 1800,
     maxFailureRate: 0,
-    ...options,
+    // An option given as `undefined` keeps its default.
+    ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as DeploymentSuiteOptions),
     simulatorWorkloads: options.simulatorWorkloads ?? options.workloads,
   }
 }
