@@ -7,7 +7,10 @@
 import type { SerializedError } from 'vitest'
 import type { TestCase, TestModule } from 'vitest/node'
 import { redact } from '../src/errors.js'
+import { failureKindOf } from '../src/report/failure-kind.js'
 import type { BenchFailure, BenchResult, FailureKind } from '../src/report/model.js'
+
+export { failureKindOf }
 import './meta.js'
 
 /** What collect needs from the runner task behind a TestCase (`vitest.state.idMap.get(id)`). */
@@ -98,12 +101,6 @@ function failed(test: TestCase, meta: BenchResult | undefined, failure: BenchFai
   return { ...base, status: 'failed', failure }
 }
 
-/** Failure kind from an error's stable code (errors cross processes: branch on code). */
-export function failureKindOf(code: string | undefined, fallback: FailureKind): FailureKind {
-  if (code === 'MLNB_ARGS_GUARD' || code === 'MLNB_ARGS_PARSE' || code === 'MLNB_LAYOUT') return 'guard'
-  if (code?.startsWith('MLNB_DEPLOY_') || code?.startsWith('MLNB_MLNODE_')) return 'deploy'
-  return fallback
-}
 
 function toFailure(error: SerializedError | undefined, kind: FailureKind | undefined, fallbackMessage: string): BenchFailure {
   const code = typeof error?.code === 'string' ? error.code : undefined

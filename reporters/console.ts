@@ -21,8 +21,6 @@ export class ConsoleReporter extends MlnodeReporterBase {
     super()
   }
 
-  private readonly lookup = (id: string) => this.vitest?.state.idMap.get(id) as ReturnType<Parameters<typeof collectBenchResults>[1]>
-
   onUserConsoleLog(log: UserConsoleLog): void {
     if (this.options.showLogs === false) return
     const text = redact(log.content.replace(/\n$/, ''))

@@ -1,7 +1,5 @@
 /** JUnit XML of a bench run: `new JUnitReporter({ outputFile })` in `test.benchmark.reporters`. */
-import { resolve } from 'node:path'
 import type { TestModule } from 'vitest/node'
-import { writeFileAtomic } from '../src/report/atomic-write.js'
 import { renderJUnit } from '../src/report/junit.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
@@ -17,15 +15,11 @@ export class JUnitReporter extends MlnodeReporterBase {
     super()
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
-    const outputFile = resolve(this.root, this.options.outputFile ?? '.mlnode-bench/junit.xml')
-    try {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
+    return this.writeReport('JUnit report', this.options.outputFile ?? '.mlnode-bench/junit.xml', async () => {
       const analysis = await analyseRun(this.vitest, modules, this.options)
-      await writeFileAtomic(outputFile, renderJUnit(analysis.results, { diff: analysis.diff }))
-      this.log(`mlnode-bench: JUnit report written to ${this.shown(outputFile)}`)
-    } catch (error) {
-      this.error(`mlnode-bench: JUnit report ${outputFile} not written: ${(error as Error).message}`)
-      process.exitCode = 1
-    }
+      return renderJUnit(analysis.results, { diff: analysis.diff })
+    })
   }
+
 }

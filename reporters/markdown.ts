@@ -1,7 +1,5 @@
 /** Markdown summary (PR comment body): `new MarkdownReporter({ outputFile })`. */
-import { resolve } from 'node:path'
 import type { TestModule } from 'vitest/node'
-import { writeFileAtomic } from '../src/report/atomic-write.js'
 import { renderMarkdown } from '../src/report/markdown.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
@@ -17,17 +15,12 @@ export class MarkdownReporter extends MlnodeReporterBase {
     super()
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
-    const outputFile = resolve(this.root, this.options.outputFile ?? '.mlnode-bench/summary.md')
-    try {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
+    return this.writeReport('summary', this.options.outputFile ?? '.mlnode-bench/summary.md', async () => {
       const analysis = await analyseRun(this.vitest, modules, this.options)
-      let text = renderMarkdown(analysis.diff)
-      if (analysis.baselineError) text += `\n> [!WARNING]\n> ${analysis.baselineError.message}\n`
-      await writeFileAtomic(outputFile, text)
-      this.log(`mlnode-bench: summary written to ${this.shown(outputFile)}`)
-    } catch (error) {
-      this.error(`mlnode-bench: summary ${outputFile} not written: ${(error as Error).message}`)
-      process.exitCode = 1
-    }
+      const text = renderMarkdown(analysis.diff)
+      return analysis.baselineError ? `${text}\n> [!WARNING]\n> ${analysis.baselineError.message}\n` : text
+    })
   }
+
 }

@@ -1,6 +1,8 @@
 /** Shared lifecycle of the mlnode-bench reporters: keep the Vitest instance, log through it. */
-import { isAbsolute, relative } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
 import type { Vitest } from 'vitest/node'
+import { writeFileAtomic } from '../src/report/atomic-write.js'
+import type { RunnerTaskLookup } from './collect.js'
 
 export abstract class MlnodeReporterBase {
   protected vitest: Vitest | undefined
@@ -18,6 +20,24 @@ export abstract class MlnodeReporterBase {
   protected shown(path: string): string {
     const rel = relative(this.root, path)
     return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel
+  }
+
+  /** The runner task behind a reporter TestCase (bench stats and errors live there). */
+  protected readonly lookup: RunnerTaskLookup = (id) => this.vitest?.state.idMap.get(id) as ReturnType<RunnerTaskLookup>
+
+  /**
+   * Renders and writes one report file atomically (path relative to the root), says where; a
+   * failure is reported and fails the run, never thrown from a reporter hook.
+   */
+  protected async writeReport(what: string, outputFile: string, render: () => Promise<string>): Promise<void> {
+    const path = resolve(this.root, outputFile)
+    try {
+      await writeFileAtomic(path, await render())
+      this.log(`mlnode-bench: ${what} written to ${this.shown(path)}`)
+    } catch (error) {
+      this.error(`mlnode-bench: ${what} ${path} not written: ${(error as Error).message}`)
+      process.exitCode = 1
+    }
   }
 
   protected log(message: string): void {

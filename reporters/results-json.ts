@@ -45,8 +45,6 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
     if (this.results.size > 0) this.log(`mlnode-bench: results written to ${this.shown(this.outputFile)}`)
   }
 
-  private readonly lookup = (id: string) => this.vitest?.state.idMap.get(id) as ReturnType<Parameters<typeof collectBenchResults>[1]>
-
   /** Writes are serialized: the file on disk is always one complete snapshot. */
   private write(): Promise<void> {
     this.writing = this.writing.then(async () => {

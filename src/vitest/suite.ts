@@ -11,7 +11,8 @@ import type { RunnerTask } from 'vitest'
 import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import type { WorkloadSpec } from '../load/types.js'
 import { getHardwareProfile } from '../model/index.js'
-import type { BenchResult, FailureKind, TargetInfo } from '../report/model.js'
+import { failureKindOf } from '../report/failure-kind.js'
+import type { BenchResult, TargetInfo } from '../report/model.js'
 import { failureRateError, measureWorkload } from './measure.js'
 import { measurementResolution } from './resolution.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions, type ResolvedDeploymentSuiteOptions } from './options.js'
@@ -40,12 +41,6 @@ async function sessionTarget(provided: ProvidedTarget, hardware: string): Promis
   return { mgmtUrl: body.mgmtUrl, inferenceUrl: body.inferenceUrl }
 }
 
-function failureKind(error: unknown): FailureKind {
-  const code = isMlnodeBenchError(error) ? error.code : ''
-  if (code === 'MLNB_ARGS_GUARD' || code === 'MLNB_ARGS_PARSE') return 'guard'
-  if (code === 'MLNB_LAYOUT' || code.startsWith('MLNB_DEPLOY') || code.startsWith('MLNB_MLNODE') || code === 'MLNB_SIM') return 'deploy'
-  return 'workload'
-}
 
 interface BenchContext {
   suite: ResolvedDeploymentSuiteOptions
@@ -111,7 +106,7 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
       record({
         status: 'failed',
         failure: {
-          kind: failureKind(error),
+          kind: failureKindOf(isMlnodeBenchError(error) ? error.code : undefined, 'workload'),
           message: redact(error instanceof Error ? error.message : String(error)),
           ...(isMlnodeBenchError(error) ? { code: error.code } : {}),
           ...(log?.length ? { log } : {}),
