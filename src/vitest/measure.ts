@@ -42,15 +42,12 @@ export interface Measured {
  */
 export function toWallClockSpec(spec: WorkloadSpec, speed: number): WorkloadSpec {
   if (speed === 1) return spec
-  const shrink = (s: number | undefined) => (s === undefined ? {} : { value: s / speed })
   const out: WorkloadSpec = { ...spec }
   if (spec.arrival) out.arrival = { ...spec.arrival, ratePerS: spec.arrival.ratePerS * speed }
-  const durationS = shrink(spec.durationS)
-  if ('value' in durationS) out.durationS = durationS.value
-  const requestTimeoutS = shrink(spec.requestTimeoutS)
-  if ('value' in requestTimeoutS) out.requestTimeoutS = requestTimeoutS.value
-  const idleTimeoutS = shrink(spec.idleTimeoutS)
-  if ('value' in idleTimeoutS) out.idleTimeoutS = idleTimeoutS.value
+  for (const key of ['durationS', 'requestTimeoutS', 'idleTimeoutS'] as const) {
+    const seconds = spec[key]
+    if (seconds !== undefined) out[key] = seconds / speed
+  }
   return out
 }
 

@@ -5,13 +5,12 @@
  */
 import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
-import { computeLayout } from '../args/index.js'
 import type { Layout, TargetInfo } from '../report/model.js'
 import type { ClockLateness } from '../sim/index.js'
 import { captureDeployLog } from './deploy-log.js'
 import type { PreparedVariant } from './prepare.js'
 import { layoutModelOf } from './prepare.js'
-import { layoutProblems } from '../args/index.js'
+import { computeLayout, layoutProblems } from '../args/index.js'
 
 export interface SessionTarget {
   mgmtUrl: string

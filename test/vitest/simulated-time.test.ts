@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RequestRecord } from '../../src/metrics/types.js'
+import { toWallClockSpec } from '../../src/vitest/measure.js'
 import { toSimulatedTime } from '../../src/vitest/simulated-time.js'
 
 const record = (over: Partial<RequestRecord> = {}): RequestRecord => ({
@@ -41,5 +42,20 @@ describe('toSimulatedTime', () => {
   it('never maps a time inside the transport window beyond it', () => {
     const [r] = toSimulatedTime([record({ firstByteAtMs: 101.5 })], 10, 1)
     expect(r!.firstByteAtMs! - r!.sentAtMs).toBeCloseTo(0.5, 9)
+  })
+})
+
+describe('toWallClockSpec', () => {
+  const spec = { name: 'w', requests: 10, prompt: { tokens: 10 }, maxTokens: 5, arrival: { ratePerS: 2 }, durationS: 60, requestTimeoutS: 30 }
+  it('raises rates and shrinks durations by the speed, so the simulator sees the spec in its own time', () => {
+    const wall = toWallClockSpec(spec, 10)
+    expect(wall.arrival!.ratePerS).toBe(20)
+    expect(wall.durationS).toBe(6)
+    expect(wall.requestTimeoutS).toBe(3)
+    expect(wall.idleTimeoutS).toBeUndefined()
+    expect(spec.arrival.ratePerS).toBe(2)
+  })
+  it('is the same spec against a real server', () => {
+    expect(toWallClockSpec(spec, 1)).toBe(spec)
   })
 })

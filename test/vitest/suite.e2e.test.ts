@@ -53,7 +53,7 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     expect(r.output).toContain('target is the EMBEDDED SIMULATOR')
     expect(r.output).toMatch(/Qwen\/Qwen2\.5-7B-Instruct · tiny — simulated 4xrtx-3090 \(×50 speed\)/)
     expect(r.output).toMatch(/Recommendation: tp[12] — /)
-    expect(r.output).toMatch(/\[Qwen\/Qwen2\.5-7B-Instruct tp2\] .*replicas 2\/2 healthy|ready after/)
+    expect(r.output).toMatch(/\[Qwen\/Qwen2\.5-7B-Instruct tp2\] ready after \d+\.\d s/)
     await validateJUnit(join(r.out, 'junit.xml'))
   }, 90_000)
 
