@@ -14,7 +14,9 @@ import type { RequestRecord } from '../metrics/types.js'
 import { arrivalOffsetsMs } from './arrivals.js'
 import { preparePrompts, type PromptSource } from './prompts.js'
 import { createReadStamp } from './read-stamp.js'
-import { endpointPath, requestPayload, streamRequest } from './stream-request.js'
+import { randomUUID } from 'node:crypto'
+import type { SimSyncRequest } from '../protocol/sim-sync.js'
+import { endpointPath, requestPayload, SIM_SKIPPED, streamRequest } from './stream-request.js'
 import type { LoadTarget, RunWorkloadOptions, WorkloadRun, WorkloadSpec } from './types.js'
 import { validateWorkload } from './validate.js'
 
@@ -92,7 +94,14 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
       prerendered.set(index, body)
     }
   }
-  const send = async (index: number, scheduledAtMs: number): Promise<void> => {
+  const simulatedTime = options.simulatedTime === true
+  /** A simulated-time session per phase (warm-up, measured): its id and shape. */
+  const phase = (from: number, count: number, maxInFlight: number): ((index: number, offsetS?: number) => SimSyncRequest) | undefined => {
+    if (!simulatedTime) return undefined
+    const session = randomUUID()
+    return (index, offsetS = 0) => ({ session, index: index - from, count, maxInFlight, offsetS, ...(from >= warmups && spec.durationS !== undefined ? { durationS: spec.durationS } : {}) })
+  }
+  const send = async (index: number, scheduledAtMs: number, simSync?: SimSyncRequest): Promise<void> => {
     let body = prerendered.get(index)
     if (body === undefined) body = renderBody(index)
     else prerendered.delete(index)
@@ -107,6 +116,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
       now,
       readStamp: streamStamp(),
       estimatedPromptTokens: prompts.estimatedTokens(index),
+      ...(simSync === undefined ? {} : { simSync }),
     })
     records[index] = record
     options.onRequestDone?.(record)
@@ -123,11 +133,18 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
 
     if (spec.arrival === undefined) prerender(warmups, Math.min(spec.concurrency ?? 1, spec.requests))
     else if (spec.arrival.ratePerS === Infinity) prerender(warmups, Math.min(spec.arrival.maxConcurrency ?? spec.requests, spec.requests))
-    const startedAtMs = now()
-    const deadlineMs = spec.durationS === undefined ? Infinity : startedAtMs + spec.durationS * 1000
+    let startedAtMs = now()
+    // In simulated time the simulator applies the duration bound (it skips later admissions).
+    const deadlineMs = spec.durationS === undefined || simulatedTime ? Infinity : startedAtMs + spec.durationS * 1000
     if (spec.arrival === undefined) await closedLoop(warmups, total, spec.concurrency ?? 1, deadlineMs)
     else await openLoop(startedAtMs, deadlineMs)
-    const endedAtMs = now()
+    let endedAtMs = now()
+    if (simulatedTime) {
+      // The measured phase's own clock: its session starts at 0; skipped requests were never sent.
+      for (let i = warmups; i < total; i++) if (records[i]?.failure?.message === SIM_SKIPPED) records[i] = undefined
+      startedAtMs = 0
+      endedAtMs = records.reduce((latest, r) => (r === undefined || r.warmup ? latest : Math.max(latest, r.endAtMs)), 0)
+    }
 
     // Requests never sent because the run was aborted are recorded as such.
     const abortedAtMs = now()
@@ -152,6 +169,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
 
   async function closedLoop(from: number, to: number, workers: number, deadlineMs: number): Promise<void> {
     let next = from
+    const simSync = phase(from, to - from, workers)
     const worker = async (): Promise<void> => {
       for (;;) {
         if (abort.signal.aborted) return
@@ -159,7 +177,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
         if (scheduledAtMs >= deadlineMs) return
         const index = next++
         if (index >= to) return
-        await send(index, scheduledAtMs)
+        await send(index, scheduledAtMs, simSync?.(index))
       }
     }
     await Promise.all(Array.from({ length: workers }, worker))
@@ -182,6 +200,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     const arrival = spec.arrival!
     const offsets = arrivalOffsetsMs(spec.requests, arrival.ratePerS, arrival.burstiness ?? 1, `${spec.seed ?? 0}:${spec.name}`)
     const maxInFlight = arrival.maxConcurrency ?? Infinity
+    const simSync = phase(warmups, spec.requests, maxInFlight)
     const waiting: number[] = []
     let waitingHead = 0
     let inFlight = 0
@@ -189,7 +208,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     const start = (index: number): void => {
       inFlight++
       pending.push(
-        send(index, scheduledFor[index] ?? now()).then(() => {
+        send(index, scheduledFor[index] ?? now(), simSync?.(index, offsets[index - warmups]! / 1000)).then(() => {
           inFlight--
           if (waitingHead < waiting.length && !abort.signal.aborted) start(waiting[waitingHead++] as number)
         }),
@@ -199,7 +218,8 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
       const index = warmups + k
       const scheduledAtMs = startedAtMs + (offsets[k] as number)
       if (scheduledAtMs >= deadlineMs || abort.signal.aborted) break
-      await waitUntil(scheduledAtMs)
+      // In simulated time the simulator admits each request at its offset: no real wait.
+      if (!simulatedTime) await waitUntil(scheduledAtMs)
       if (abort.signal.aborted) break
       scheduledFor[index] = scheduledAtMs
       if (inFlight < maxInFlight) start(index)

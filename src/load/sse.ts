@@ -9,8 +9,8 @@
 /** Receives each complete event's data, synchronously inside `push` (so callers stamp time once per read). */
 export interface SseSink {
   onEvent(data: string): void
-  /** A `:` comment line (keep-alive). */
-  onComment?(): void
+  /** A `:` comment line (keep-alive, or the simulator's stamps): its text after the colon. */
+  onComment?(text: string): void
 }
 
 const LF = 10
@@ -86,7 +86,7 @@ export class SseParser {
     }
     const first = buf[start]
     if (first === COLON) {
-      this.sink.onComment?.()
+      this.sink.onComment?.(buf.toString('utf8', start + 1, end))
       return
     }
     // Field name "data" followed by end of line or ':' (fast path, byte compare).

@@ -12,6 +12,7 @@ import { redact } from '../errors.js'
 import { ContentTemplate, type StreamChunk } from './content-template.js'
 import type { ReadStamp } from './read-stamp.js'
 import { SseParser } from './sse.js'
+import { parseSimTimesComment, SIM_SYNC_HEADERS, simSyncHeaders, type SimStreamTimes, type SimSyncRequest } from '../protocol/sim-sync.js'
 import type { LoadTarget } from './types.js'
 
 /** Options of `streamRequest`. */
@@ -41,7 +42,16 @@ export interface StreamRequestOptions {
   estimatedPromptTokens?: number
   /** Keep the generated text on `record.outputText`. @default false */
   keepText?: boolean
+  /**
+   * Against a simulator on simulated time: the request's place in its session. Its headers go
+   * out with the request and the record's times become the simulator's stamps, in ms from the
+   * session start (src/protocol/sim-sync.ts). @default none (the client's own clock)
+   */
+  simSync?: SimSyncRequest
 }
+
+/** The failure message of a request the simulator skipped (admitted after the duration bound): not a failure, dropped by the caller. */
+export const SIM_SKIPPED = "skipped by the simulator: past the workload's duration"
 
 const MAX_ERROR_BODY_CHARS = 2000
 
@@ -116,10 +126,15 @@ export function streamRequest(
     let timer: NodeJS.Timeout | undefined
     const signal = options.signal
 
+    // Simulated time (options.simSync): admission stamp from the head, the rest from the stream's end.
+    let simSentMs: number | undefined
+    let simTimes: SimStreamTimes | undefined
+    let simSkipped = false
     const settle = (failure?: { reason: FailureReason; message: string; status?: number }, atMs?: number): void => {
       if (settled) return
       settled = true
       record.endAtMs = atMs ?? now()
+      if (options.simSync !== undefined) failure = useSimulatedTime(record, options.simSync, simSentMs, simTimes, simSkipped, failure, where)
       if (timer !== undefined) clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
       if (failure !== undefined) {
@@ -152,6 +167,9 @@ export function streamRequest(
     // Chat token chunks after the first are recognized without JSON.parse (content-template.ts).
     const template = endpoint === 'chat' ? new ContentTemplate() : null
     const parser = new SseParser({
+      onComment(text: string): void {
+        if (options.simSync !== undefined) simTimes = parseSimTimesComment(text) ?? simTimes
+      },
       onEvent(data: string): void {
         if (settled || done) return
         if (data === '[DONE]') {
@@ -212,8 +230,13 @@ export function streamRequest(
         // queueing and connection set-up stay out of TTFT (domain.md §7).
         record.sentAtMs = now()
       },
-      onResponseStart(_ctrl, statusCode) {
+      onResponseStart(_ctrl, statusCode, headers) {
         status = statusCode
+        if (options.simSync !== undefined) {
+          const sent = Number(headerValue(headers[SIM_SYNC_HEADERS.sentMs]))
+          if (Number.isFinite(sent)) simSentMs = sent
+          simSkipped = headerValue(headers[SIM_SYNC_HEADERS.skipped]) !== undefined
+        }
         // The head is this stream's first delivery in its read: body bytes that follow in the same
         // read may have arrived later, so they must not get the batch stamp (read-stamp.ts).
         readStamp()
@@ -254,7 +277,7 @@ export function streamRequest(
           origin,
           path,
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...target.headers },
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...target.headers, ...(options.simSync === undefined ? {} : simSyncHeaders(options.simSync)) },
           body: payload,
           headersTimeout: idleMs,
           bodyTimeout: idleMs,
@@ -265,6 +288,45 @@ export function streamRequest(
       settle(classifyError(error, where))
     }
   })
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+/**
+ * Replaces the client's stamps of `record` by the simulator's (ms from the session start): sent =
+ * admission, first byte = admission (no network in simulated time), each content chunk = its
+ * token, end = the engine's finish. A successful stream without stamps is a protocol failure;
+ * failures end at their admission (the simulator answers them at once). Returns the failure to record.
+ */
+function useSimulatedTime(
+  record: RequestRecord,
+  sync: SimSyncRequest,
+  sentMs: number | undefined,
+  times: SimStreamTimes | undefined,
+  skipped: boolean,
+  failure: { reason: FailureReason; message: string; status?: number } | undefined,
+  where: string,
+): typeof failure {
+  record.scheduledAtMs = sync.offsetS * 1000
+  if (skipped) return { reason: 'aborted', message: SIM_SKIPPED }
+  const sent = sentMs ?? record.scheduledAtMs
+  record.sentAtMs = sent
+  record.dispatchedAtMs = sent
+  record.firstByteAtMs = sent
+  if (failure !== undefined || times === undefined || times.tokenMs.length !== record.contentChunkAtMs.length) {
+    record.endAtMs = sent
+    if (record.firstChunkAtMs !== undefined) record.firstChunkAtMs = sent
+    record.contentChunkAtMs = record.contentChunkAtMs.map(() => sent)
+    if (failure !== undefined) return failure
+    const got = times === undefined ? 'no simulated stamps' : `${times.tokenMs.length} stamps for ${record.contentChunkAtMs.length} content chunks`
+    return { reason: 'bad_response', message: `${where}: simulated-time stream ended with ${got}` }
+  }
+  record.contentChunkAtMs = times.tokenMs
+  if (record.firstChunkAtMs !== undefined) record.firstChunkAtMs = times.tokenMs[0] ?? times.endMs
+  record.endAtMs = times.endMs
+  return undefined
 }
 
 /** vLLM bench's token chunk: a choice whose delta content (or completion text) is non-empty. */

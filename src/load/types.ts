@@ -127,4 +127,11 @@ export interface RunWorkloadOptions {
   readStamp?: ReadStampMode
   /** Text mixed into every generated prompt so repeated runs against one server miss the prefix cache. @default '' */
   promptSalt?: string
+  /**
+   * The target is a simulator on simulated time (its /health says `simulatedTime`): requests carry
+   * their place in the schedule, the simulator admits them in simulated time, and every record's
+   * times are the simulator's own stamps, in ms from the start of the measured phase: the result
+   * does not depend on this machine's load (src/protocol/sim-sync.ts). @default false
+   */
+  simulatedTime?: boolean
 }

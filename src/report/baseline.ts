@@ -7,6 +7,7 @@ import { MlnodeBenchError } from '../errors.js'
 import type { DistributionSummary, WorkloadMetrics } from '../metrics/types.js'
 import { writeFileAtomic } from './atomic-write.js'
 import { METRIC_DEFS, isDistributionId, isMetricId, type MetricId } from './metric-defs.js'
+import { withHistory } from './noise.js'
 import type { BenchResult, MeasurementResolution, Provenance, ResultKey, TargetInfo } from './model.js'
 
 /** Default location of the committed baseline, relative to the project root. */
@@ -31,6 +32,8 @@ export interface BaselineEntry {
   metrics: Partial<Record<MetricId, BaselineMetric>>
   /** Precision of the run the figures came from (see MeasurementResolution). */
   resolution?: MeasurementResolution
+  /** The figures of the last runs accepted on the same setup, oldest first (run-to-run noise, noise.ts). */
+  history?: Partial<Record<MetricId, number[]>>
 }
 
 /** The baseline file: `results[model][variant][workload]`, never positional ids. */
@@ -45,9 +48,9 @@ export interface BaselineFile {
 /** Figures of a finished bench in baseline form; undefined when it has no metrics. */
 export function entryFromResult(result: BenchResult): BaselineEntry | undefined {
   if (!result.metrics) return undefined
-  const { kind, hardware, speed } = result.target
+  const { kind, hardware, speed, simulatedTime, noiseCv } = result.target
   return {
-    target: speed === undefined ? { kind, hardware } : { kind, hardware, speed },
+    target: { kind, hardware, ...(speed === undefined ? {} : { speed }), ...(simulatedTime ? { simulatedTime } : {}), ...(noiseCv ? { noiseCv } : {}) },
     file: result.file,
     args: [...result.args],
     requests: { total: result.metrics.requests.total, completed: result.metrics.requests.completed, failed: result.metrics.requests.failed },
@@ -110,9 +113,10 @@ export function updateBaseline(previous: BaselineFile | undefined, results: read
   const touched = new Set<string>()
   for (const result of results) {
     if (result.status !== 'passed') continue
-    const entry = entryFromResult(result)
-    if (!entry) continue
+    const fresh = entryFromResult(result)
+    if (!fresh) continue
     const key: ResultKey = { model: result.model, variant: result.variant, workload: result.workload }
+    const entry = withHistory(baselineEntry(next, key), fresh)
     ;(baselineEntry(next, key) ? replaced : added).push(key)
     touched.add(JSON.stringify([key.model, key.variant, key.workload]))
     ;((next.results[key.model] ??= {})[key.variant] ??= {})[key.workload] = entry

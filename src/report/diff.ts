@@ -7,24 +7,29 @@ import { baselineEntry, baselineKeys, entryFromResult, type BaselineEntry, type 
 import { decodeValueCounts } from './histogram.js'
 import { METRIC_DEFS, isDistributionId, type MetricDef, type MetricId } from './metric-defs.js'
 import type { BenchResult, Provenance, ResultKey, RunResults } from './model.js'
+import { describeTarget } from './format.js'
+import { toleranceFor, type Tolerance } from './noise.js'
 import { fisherExactGreater, mannWhitneyU } from './significance.js'
 
 export interface DiffOptions {
-  /** Per-metric tolerance overrides (see METRIC_DEFS for the defaults and their meaning). */
+  /** Per-metric tolerance floors (see METRIC_DEFS for the defaults; the tolerance grows with measured noise, noise.ts). */
   tolerances?: Partial<Record<MetricId, number>>
+  /** Tolerance when a noisy target's baseline has fewer than two runs (noise unknown). @default 0.1 */
+  unknownNoiseTolerance?: number
   /** Significance level of every one-sided test. @default 0.01 */
   alpha?: number
 }
 
 export interface ResolvedDiffOptions {
   tolerances: Record<MetricId, number>
+  unknownNoiseTolerance: number
   alpha: number
 }
 
 /** Applies the defaults once. */
 export function resolveDiffOptions(options: DiffOptions = {}): ResolvedDiffOptions {
   const tolerances = Object.fromEntries(METRIC_DEFS.map((d) => [d.id, options.tolerances?.[d.id] ?? d.tolerance])) as Record<MetricId, number>
-  return { tolerances, alpha: options.alpha ?? 0.01 }
+  return { tolerances, unknownNoiseTolerance: options.unknownNoiseTolerance ?? 0.1, alpha: options.alpha ?? 0.01 }
 }
 
 /**
@@ -107,7 +112,7 @@ export function diffResults(baseline: BaselineFile | undefined, results: readonl
     if (result.status === 'failed') entries.push({ ...common, status: 'failed', metrics: [] })
     else if (!next) entries.push({ ...common, status: 'skipped', metrics: [] })
     else if (!base) entries.push({ ...common, status: 'new', metrics: compareEntries(undefined, next, resolved) })
-    else if (base.target.kind !== next.target.kind || base.target.hardware !== next.target.hardware)
+    else if (base.target.kind !== next.target.kind || base.target.hardware !== next.target.hardware || (base.target.simulatedTime ?? false) !== (next.target.simulatedTime ?? false))
       entries.push({ ...common, status: 'target-changed', metrics: compareEntries(base, next, resolved).map(notJudged(base, next)) })
     else entries.push({ ...common, status: 'compared', metrics: compareEntries(base, next, resolved) })
   }
@@ -137,12 +142,14 @@ export function compareEntries(base: BaselineEntry | undefined, next: BaselineEn
     const b = base?.metrics[def.id]
     const n = next.metrics[def.id]
     if (!b && !n) continue
-    const tolerance = options.tolerances[def.id]
-    const row = { metric: def.id, label: def.label, unit: def.unit, better: def.better, tolerance }
+    const floor = options.tolerances[def.id]
     if (!b || !n || !base) {
+      const row = { metric: def.id, label: def.label, unit: def.unit, better: def.better, tolerance: floor }
       out.push({ ...row, ...(b ? { base: b.value } : {}), ...(n ? { next: n.value } : {}), test: 'none', verdict: 'not-compared', note: base ? 'figure missing on one side' : 'no baseline' })
       continue
     }
+    const tolerance = toleranceFor(def, base, next, floor, options.unknownNoiseTolerance)
+    const row = { metric: def.id, label: def.label, unit: def.unit, better: def.better, tolerance: tolerance.value }
     out.push({ ...row, base: b.value, next: n.value, ...judge(def, base, next, tolerance, options.alpha) })
   }
   return out
@@ -150,7 +157,7 @@ export function compareEntries(base: BaselineEntry | undefined, next: BaselineEn
 
 type Judgement = Pick<MetricComparison, 'change' | 'pValue' | 'test' | 'verdict' | 'note'>
 
-function judge(def: MetricDef, base: BaselineEntry, next: BaselineEntry, tolerance: number, alpha: number): Judgement {
+function judge(def: MetricDef, base: BaselineEntry, next: BaselineEntry, { value: tolerance, why }: Tolerance, alpha: number): Judgement {
   const b = base.metrics[def.id]!.value
   const n = next.metrics[def.id]!.value
   const change = b !== 0 ? n / b - 1 : undefined
@@ -168,7 +175,7 @@ function judge(def: MetricDef, base: BaselineEntry, next: BaselineEntry, toleran
   const direction = worseBy > tolerance ? 'worse' : worseBy < -tolerance ? 'better' : undefined
   const withChange = change === undefined ? {} : { change }
   const tol = def.id === 'failedRequests' ? pct(tolerance).replace(' %', ' pp') : pct(tolerance)
-  if (!direction) return { ...withChange, test: 'none', verdict: 'unchanged', note: `${shown} within ±${tol}` }
+  if (!direction) return { ...withChange, test: 'none', verdict: 'unchanged', note: `${shown} within ±${tol}${why ? ` (${why})` : ''}` }
   const blur = resolutionBlur(def, base, next)
   if (blur !== undefined && Math.abs(worseBy) <= blur.share + tolerance) {
     // The change is no larger than what the measurement itself could be off by (a stalled
@@ -178,26 +185,32 @@ function judge(def: MetricDef, base: BaselineEntry, next: BaselineEntry, toleran
   const { pValue, test } = significance(def, base, next, direction)
   const significant = pValue < alpha
   const verdict: MetricVerdict = !significant ? 'inconclusive' : direction === 'worse' ? 'regressed' : 'improved'
-  const note = `${shown} beyond ±${tol}, ${pText(pValue)}${significant ? '' : ` (not significant at ${alpha})`}`
+  const note = `${shown} beyond ±${tol}${why ? ` (${why})` : ''}, ${pText(pValue)}${significant ? '' : ` (not significant at ${alpha})`}`
   return { ...withChange, pValue, test, verdict, note }
 }
 
 /**
  * How far a metric's figure could move from measurement imprecision alone, as a share of the
- * baseline figure: a latency median by the stamp resolution of either run, a rate by the share of
- * either run lost to stalls. Undefined when neither run recorded its resolution.
+ * baseline figure, for EVERY metric: stalls (the larger stalled share of either run) stretch
+ * every duration and shorten every rate; a latency median can in addition be off by one stamp's
+ * resolution. Undefined when neither run recorded its resolution or both were exact (the
+ * simulator's own stamps).
  */
 function resolutionBlur(def: MetricDef, base: BaselineEntry, next: BaselineEntry): { share: number; why: string } | undefined {
   const runs = [base.resolution, next.resolution].filter((r): r is NonNullable<typeof r> => r !== undefined)
   if (runs.length === 0 || def.id === 'failedRequests') return undefined
+  const rateShare = Math.max(...runs.map((r) => r.rateShare))
+  const parts = rateShare > 0 ? [`${pct(rateShare)} of the run stalled`] : []
+  let share = rateShare
   if (isDistributionId(def.id)) {
     const median = base.metrics[def.id]?.value ?? 0
     const latencyMs = Math.max(...runs.map((r) => r.latencyMs))
-    if (median <= 0) return undefined
-    return { share: latencyMs / median, why: `timing resolution ${latencyMs.toFixed(1)} ms` }
+    if (median > 0 && latencyMs > 0) {
+      share += latencyMs / median
+      parts.push(`timing resolution ${latencyMs.toFixed(1)} ms`)
+    }
   }
-  const rateShare = Math.max(...runs.map((r) => r.rateShare))
-  return { share: rateShare, why: `${pct(rateShare)} of the run lost to stalls` }
+  return share > 0 ? { share, why: parts.join(', ') } : undefined
 }
 
 /** One-sided p-value that `next` is `direction` than `base` for this metric. */
@@ -239,10 +252,8 @@ function notJudged(base: BaselineEntry, next: BaselineEntry) {
   return (m: MetricComparison): MetricComparison => ({ ...m, verdict: 'not-compared', note: why })
 }
 
-/** "simulated H100x8 (×20)" or "8x NVIDIA H100 80GB HBM3". */
-export function targetLabel(t: { kind: string; hardware: string; speed?: number }): string {
-  return t.kind === 'simulated' ? `simulated ${t.hardware}${t.speed !== undefined ? ` (×${t.speed})` : ''}` : t.hardware
-}
+/** "simulated 8xh100 (simulated time)" or "8x NVIDIA H100 80GB HBM3" (format.ts). */
+export const targetLabel = describeTarget
 
 function countVerdicts(entries: readonly EntryDiff[]): DiffCounts {
   const c: DiffCounts = { regressed: 0, improved: 0, unchanged: 0, inconclusive: 0, new: 0, missing: 0, failed: 0, skipped: 0, targetChanged: 0 }

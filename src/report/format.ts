@@ -15,7 +15,9 @@ export function formatChange(change: number | undefined): string {
   return `${change >= 0 ? '+' : '−'}${Math.abs(change * 100).toFixed(1)} %`
 }
 
-/** How results are labelled wherever they appear: "simulated H100x8 (×20)" or the hardware. */
-export function describeTarget(target: Pick<TargetInfo, 'kind' | 'hardware' | 'speed'>): string {
-  return target.kind === 'simulated' ? `simulated ${target.hardware}${target.speed !== undefined ? ` (×${target.speed} speed)` : ''}` : target.hardware
+/** How results are labelled wherever they appear: "simulated 8xh100 (simulated time)" or the hardware. */
+export function describeTarget(target: Pick<TargetInfo, 'kind' | 'hardware' | 'speed' | 'simulatedTime' | 'noiseCv'>): string {
+  if (target.kind !== 'simulated') return target.hardware
+  const how = target.simulatedTime ? `simulated time${target.noiseCv ? `, step noise ${target.noiseCv}` : ''}` : target.speed !== undefined ? `×${target.speed} speed` : ''
+  return `simulated ${target.hardware}${how ? ` (${how})` : ''}`
 }

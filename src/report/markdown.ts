@@ -98,7 +98,9 @@ function provenanceLine(diff: BaselineDiff, run: Provenance | undefined): string
 }
 
 function methodLine(diff: BaselineDiff): string {
-  return `<sub>A regression is a change beyond the metric's tolerance (latency medians and throughputs ±${Math.round(diff.options.tolerances.ttftMs * 100)} % by default) that is also significant at α = ${diff.options.alpha} (one-sided Mann-Whitney U on the latency histograms, Fisher exact on failure and SLO proportions).</sub>`
+  const floor = Math.round(diff.options.tolerances.ttftMs * 100)
+  const unknown = Math.round(diff.options.unknownNoiseTolerance * 100)
+  return `<sub>A regression is a change beyond the metric's tolerance that is also significant at α = ${diff.options.alpha} (one-sided Mann-Whitney U on the latency histograms, Fisher exact on failure and SLO proportions). Tolerance of latency medians and throughputs: 4 × the run-to-run noise recorded in the baseline (95 % upper bound), at least ±${floor} %; ±${floor} % on the deterministic simulator; ±${unknown} % while the noise is unknown (fewer than 2 accepted runs).</sub>`
 }
 
 function metricRow(e: EntryDiff, m: MetricComparison, simulated: boolean): string {

@@ -34,24 +34,25 @@ export interface MetricDef {
   /** `lower` for latencies and failures, `higher` for throughputs and goodput. */
   better: 'lower' | 'higher'
   /**
-   * Default tolerance: relative change of the compared figure (0.1 = 10 %) before a change can count;
-   * for `failedRequests` an absolute rise of the failure rate (0.01 = 1 percentage point).
+   * Default tolerance FLOOR: the least relative change of the compared figure (0.03 = 3 %) that can
+   * count, whatever the noise; the tolerance itself grows with the baseline's measured run-to-run
+   * noise (noise.ts). For `failedRequests` an absolute rise of the failure rate (0.01 = 1 percentage point).
    */
   tolerance: number
 }
 
 /** Every judged metric, in display order. */
 export const METRIC_DEFS: readonly MetricDef[] = [
-  { id: 'ttftMs', label: 'TTFT p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.1 },
-  { id: 'tpotMs', label: 'TPOT p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.1 },
-  { id: 'itlMs', label: 'ITL p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.1 },
-  { id: 'e2elMs', label: 'E2EL p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.1 },
+  { id: 'ttftMs', label: 'TTFT p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.03 },
+  { id: 'tpotMs', label: 'TPOT p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.03 },
+  { id: 'itlMs', label: 'ITL p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.03 },
+  { id: 'e2elMs', label: 'E2EL p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.03 },
   { id: 'failedRequests', label: 'Failed requests', unit: 'req', kind: 'rate', better: 'lower', tolerance: 0.01 },
-  { id: 'requestsPerS', label: 'Request throughput', unit: 'req/s', kind: 'throughput', better: 'higher', tolerance: 0.1 },
-  { id: 'inputTokensPerS', label: 'Input throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.1 },
-  { id: 'outputTokensPerS', label: 'Output throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.1 },
-  { id: 'totalTokensPerS', label: 'Total throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.1 },
-  { id: 'goodputRequestsPerS', label: 'Goodput', unit: 'req/s', kind: 'goodput', better: 'higher', tolerance: 0.1 },
+  { id: 'requestsPerS', label: 'Request throughput', unit: 'req/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
+  { id: 'inputTokensPerS', label: 'Input throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
+  { id: 'outputTokensPerS', label: 'Output throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
+  { id: 'totalTokensPerS', label: 'Total throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
+  { id: 'goodputRequestsPerS', label: 'Goodput', unit: 'req/s', kind: 'goodput', better: 'higher', tolerance: 0.03 },
 ]
 
 /** Lookup by id. */

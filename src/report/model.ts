@@ -9,10 +9,16 @@ export interface TargetInfo {
   kind: 'simulated' | 'mlnode'
   /** Hardware profile id (simulated) or what the MLNode reported (e.g. "8x NVIDIA H100 80GB HBM3"). */
   hardware: string
-  /** Simulator wall-clock speed-up (simulated only): measured times were scaled back by it. */
+  /**
+   * Simulated only: the numbers are the simulator's own stamps in simulated time (the sim-sync
+   * protocol), a function of the inputs and the seed, never of this machine's load.
+   */
+  simulatedTime?: boolean
+  /** Simulated only: step-time noise injected (coefficient of variation) and the simulator's seed. */
+  noiseCv?: number
+  seed?: number
+  /** Results of older versions: the wall-clock speed-up their times were scaled back by. */
   speed?: number
-  /** Simulated only: the measured transport time ε per request that was kept unscaled (ms). */
-  transportMs?: number
   /** Management URL with credentials removed. */
   url?: string
 }
@@ -46,18 +52,19 @@ export interface ResultKey {
 
 /**
  * How precise the measurement itself was, so that a change smaller than it is never called a
- * regression. Both figures are in the result's own (simulated, when simulated) time.
+ * regression. Both figures are in the result's own time. Against a simulator on simulated time
+ * both are 0: the stamps are the simulator's, the client's timing plays no part.
  */
 export interface MeasurementResolution {
-  /**
-   * Timing resolution of one latency stamp, ms: the client's event-loop delay p99 plus (against
-   * a simulator) the simulator's event lateness p99, times the simulator's speed.
-   */
+  /** Where the stamps came from. @default 'client' (results of older versions) */
+  stamps?: 'client' | 'simulator'
+  /** Timing resolution of one latency stamp, ms: the client's event-loop delay p99 (client stamps). */
   latencyMs: number
-  /** Share of the run's wall time lost to stalls (simulator timeline shifts): rates are off by about this. */
+  /** Share of the run's wall time the client's event loop was stalled: durations are long and rates short by up to this. */
   rateShare: number
-  /** The parts, real ms (for people). */
+  /** The client's own event-loop delay p99, real ms: its timing error, reported apart (with simulator stamps it does not enter the figures). */
   clientLoopDelayP99Ms: number
+  /** Results of older versions: the simulator's event lateness p99, real ms. */
   simLatenessP99Ms?: number
 }
 

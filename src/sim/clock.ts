@@ -16,6 +16,17 @@
 /** Cancels a scheduled event; a no-op once it ran. */
 export type CancelFn = () => void
 
+/** Options of {@link SimClock.at}. */
+export interface AtOptions {
+  /**
+   * A request's arrival: runs before the other events of the same simulated instant (arrivals
+   * among themselves first-in first-out), so an arrival scheduled late in real time (the client's
+   * request reached the socket after the instant's step ends were queued) is ordered as if it had
+   * been queued first. @default false
+   */
+  arrival?: boolean
+}
+
 /** A clock of simulated seconds that runs scheduled events (virtual or wall-paced). */
 export interface SimClock {
   readonly kind: 'virtual' | 'wall'
@@ -24,7 +35,7 @@ export interface SimClock {
   /** Current simulated time, seconds since the clock started. */
   nowS(): number
   /** Runs `fn(atS)` at simulated time `atS` (immediately in order if already past). */
-  at(atS: number, fn: (atS: number) => void): CancelFn
+  at(atS: number, fn: (atS: number) => void, options?: AtOptions): CancelFn
   /** Stops timers and drops pending events. */
   dispose(): void
 }
@@ -33,12 +44,14 @@ interface QueuedEvent {
   atS: number
   /** Simulated distance from the event that scheduled it (or from "now"): its step's duration. */
   gapS: number
+  /** 0 for arrivals, 1 for the rest: arrivals of an instant run first. */
+  rank: number
   order: number
   fn: (atS: number) => void
   cancelled: boolean
 }
 
-/** Binary min-heap on (atS, insertion order): equal times run first-in first-out. */
+/** Binary min-heap on (atS, rank, insertion order): equal times run arrivals first, then first-in first-out. */
 class EventQueue {
   private readonly heap: QueuedEvent[] = []
   private nextOrder = 0
@@ -47,8 +60,8 @@ class EventQueue {
     return this.heap.length
   }
 
-  push(atS: number, fn: (atS: number) => void, gapS = 0): QueuedEvent {
-    const event: QueuedEvent = { atS, gapS, order: this.nextOrder++, fn, cancelled: false }
+  push(atS: number, fn: (atS: number) => void, gapS = 0, rank = 1): QueuedEvent {
+    const event: QueuedEvent = { atS, gapS, rank, order: this.nextOrder++, fn, cancelled: false }
     const h = this.heap
     h.push(event)
     let i = h.length - 1
@@ -93,8 +106,15 @@ class EventQueue {
 }
 
 function before(a: QueuedEvent, b: QueuedEvent): boolean {
-  return a.atS < b.atS || (a.atS === b.atS && a.order < b.order)
+  return a.atS < b.atS || (a.atS === b.atS && (a.rank < b.rank || (a.rank === b.rank && a.order < b.order)))
 }
+
+/**
+ * Tells a virtual clock how far it may run: events at or after `holdFromS()` wait (arrivals AT
+ * that instant may still run), Infinity when nothing is awaited. A simulator session returns the
+ * earliest simulated time at which a request it has not received yet could arrive (dispatcher.ts).
+ */
+export type HoldSource = () => number
 
 /** Options of {@link VirtualClock}. */
 export interface VirtualClockOptions {
@@ -105,7 +125,11 @@ export interface VirtualClockOptions {
   autoDrain?: boolean
 }
 
-/** Discrete-event clock: simulated time jumps from event to event. */
+/**
+ * Discrete-event clock: simulated time jumps from event to event. Hold sources (`addHold`) stop
+ * it at the instant where a request it has not received could arrive, so a simulated timeline
+ * never depends on when, in real time, a client's request reached the socket: it resumes on `kick()`.
+ */
 export class VirtualClock implements SimClock {
   readonly kind = 'virtual' as const
   readonly speed = Number.POSITIVE_INFINITY
@@ -114,6 +138,7 @@ export class VirtualClock implements SimClock {
   private scheduled = false
   private disposed = false
   private readonly autoDrain: boolean
+  private readonly holds = new Set<HoldSource>()
 
   constructor(options: VirtualClockOptions = {}) {
     this.autoDrain = options.autoDrain ?? false
@@ -123,21 +148,48 @@ export class VirtualClock implements SimClock {
     return this.currentS
   }
 
-  at(atS: number, fn: (atS: number) => void): CancelFn {
-    const event = this.queue.push(Math.max(atS, this.currentS), fn)
-    if (this.autoDrain && !this.scheduled && !this.disposed) {
-      this.scheduled = true
-      setImmediate(() => this.drainSome())
-    }
+  at(atS: number, fn: (atS: number) => void, options: AtOptions = {}): CancelFn {
+    const event = this.queue.push(Math.max(atS, this.currentS), fn, 0, options.arrival === true ? 0 : 1)
+    this.kick()
     return () => {
       event.cancelled = true
     }
   }
 
-  /** Runs every queued event (and those they add) in time order; returns the final time. */
+  /** Registers a hold (see HoldSource); returns its removal (which resumes the clock). */
+  addHold(source: HoldSource): () => void {
+    this.holds.add(source)
+    return () => {
+      this.holds.delete(source)
+      this.kick()
+    }
+  }
+
+  /** A hold moved (a request arrived): with `autoDrain`, resume running events. */
+  kick(): void {
+    if (this.autoDrain && !this.scheduled && !this.disposed) {
+      this.scheduled = true
+      setImmediate(() => this.drainSome())
+    }
+  }
+
+  /** Whether a hold stops the clock now (an event is due that must wait). */
+  get held(): boolean {
+    const head = this.queue.peek()
+    return head !== undefined && !this.runnable(head)
+  }
+
+  /** Runs every runnable queued event (and those they add) in time order; returns the final time. */
   drain(): number {
-    for (let e = this.queue.peek(); e !== undefined; e = this.queue.peek()) this.runNext()
+    for (let e = this.queue.peek(); e !== undefined && this.runnable(e); e = this.queue.peek()) this.runNext()
     return this.currentS
+  }
+
+  private runnable(event: QueuedEvent): boolean {
+    if (this.holds.size === 0) return true
+    let holdFromS = Number.POSITIVE_INFINITY
+    for (const source of this.holds) holdFromS = Math.min(holdFromS, source())
+    return event.atS < holdFromS || (event.atS === holdFromS && event.rank === 0)
   }
 
   dispose(): void {
@@ -156,8 +208,9 @@ export class VirtualClock implements SimClock {
   private drainSome(): void {
     this.scheduled = false
     if (this.disposed) return
-    for (let n = 0; n < 256 && this.queue.peek() !== undefined; n++) this.runNext()
-    if (this.queue.peek() !== undefined) {
+    let head = this.queue.peek()
+    for (let n = 0; n < 256 && head !== undefined && this.runnable(head); n++, head = this.queue.peek()) this.runNext()
+    if (head !== undefined && this.runnable(head)) {
       this.scheduled = true
       setImmediate(() => this.drainSome())
     }
@@ -489,11 +542,11 @@ export class WallClock implements SimClock {
     return this.timeline.wallMsAt(atS)
   }
 
-  at(atS: number, fn: (atS: number) => void): CancelFn {
+  at(atS: number, fn: (atS: number) => void, options: AtOptions = {}): CancelFn {
     // An engine schedules its next step from inside the previous step's event: the distance is
     // the step's duration (from "now" for events scheduled by I/O, e.g. a request's first step).
     const gapS = Math.max(0, atS - (this.runningAtS ?? this.nowS()))
-    const event = this.queue.push(atS, fn, gapS)
+    const event = this.queue.push(atS, fn, gapS, options.arrival === true ? 0 : 1)
     // A new head earlier than the armed timer needs an earlier wake-up.
     if (this.queue.peek() === event && this.timer !== undefined && this.wallMsAt(atS) - this.leadMs() < this.timerDueMs) {
       clearTimeout(this.timer)

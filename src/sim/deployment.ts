@@ -12,6 +12,7 @@
  * - `down`/`stop` kill the replicas (in-flight streams drop) and cancel a start in progress.
  * All durations are simulated seconds on the simulator's clock.
  */
+import { stepNoiseSeed } from './rng.js'
 import type { CancelFn, SimClock } from './clock.js'
 import { Replica } from './replica.js'
 import type { DeployRequest, PlannedVariant, VariantPlanner } from './variant.js'
@@ -43,6 +44,8 @@ export interface DeploymentOptions {
   planner: VariantPlanner
   hardwareId: string
   slowdown: number
+  /** Step-time noise (coefficient of variation) and the seed of its streams. */
+  noise?: { cv: number; seed: number }
   /** Called when MLNode exits after a failed start; resolves when the container is back. */
   onContainerRestart(downS: number): Promise<void>
   /** Log lines as MLNode prints them. */
@@ -116,7 +119,7 @@ export class Deployment {
     }
     const plan = variant.plan
     const basePort = 5001
-    this.replicas = Array.from({ length: variant.instances }, (_, i) => new Replica(i, basePort + i, plan, clock, this.o.slowdown))
+    this.replicas = Array.from({ length: variant.instances }, (_, i) => new Replica(i, basePort + i, plan, clock, this.o.slowdown, this.o.noise && { cv: this.o.noise.cv, seed: stepNoiseSeed(this.o.noise.seed + gen, i) }))
     for (const replica of this.replicas) {
       const readyS = t0 + (replica.index * timings.staggerS + timings.startupS) * this.o.slowdown
       this.at(readyS, gen, () => {

@@ -17,6 +17,7 @@
  */
 import type { InstancePlan, StepBatch } from '../model/types.js'
 import type { CancelFn, SimClock } from './clock.js'
+import { createNoiseFactors } from './rng.js'
 
 /** A request as the engine sees it: token counts only (text lives in the HTTP layer). */
 export interface EngineRequest {
@@ -77,6 +78,13 @@ interface Sequence {
 export interface EngineOptions {
   /** Multiplies every step's cost (MLNODE_SIM_SLOWDOWN). @default 1 */
   slowdown?: number
+  /**
+   * Coefficient of variation of a step's duration (seeded log-normal factor, mean 1): run-to-run
+   * noise for characterising the baseline gate; real GPUs jitter too. @default 0
+   */
+  noiseCv?: number
+  /** Seed of the noise stream. @default 0 */
+  noiseSeed?: number
 }
 
 /** One vLLM instance's scheduler and step loop on a SimClock (see the file header). */
@@ -88,6 +96,7 @@ export class Engine {
   private busy = false
   private pending: CancelFn | undefined
   private readonly slowdown: number
+  private readonly noise: () => number
   /** Logical end of the last step: a new step never starts before it. */
   private lastEndS = 0
   readonly stats: EngineStats = { steps: 0, preemptions: 0, finished: 0, aborted: 0, rejected: 0, maxRunning: 0, maxUsedBlocks: 0 }
@@ -100,6 +109,7 @@ export class Engine {
   ) {
     this.freeBlocks = plan.kvBlocks
     this.slowdown = options.slowdown ?? 1
+    this.noise = createNoiseFactors(options.noiseCv ?? 0, options.noiseSeed ?? 0)
   }
 
   /** Requests accepted and not yet finished or aborted (the load balancer's "connections"). */
@@ -252,7 +262,7 @@ export class Engine {
       if (seq.output > 0 && tokens === 1 && seq.computed === total - 1) batch.decode.push({ contextLen: total })
       else batch.prefill.push({ tokens, contextBefore: seq.computed })
     }
-    const durationS = this.plan.stepCost(batch) * this.slowdown
+    const durationS = this.plan.stepCost(batch) * this.slowdown * this.noise()
     this.stats.steps++
     this.stats.maxRunning = Math.max(this.stats.maxRunning, this.running.length)
     this.stats.maxUsedBlocks = Math.max(this.stats.maxUsedBlocks, this.usedBlocks)

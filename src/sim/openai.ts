@@ -9,7 +9,9 @@ import type { SimClock } from './clock.js'
 import type { Deployment } from './deployment.js'
 import { readBody, sendJson } from './http.js'
 import type { TokenTraceEvent } from './options.js'
+import { parseSimSyncHeaders, SIM_SYNC_HEADERS, simTimesComment, wireMs } from '../protocol/sim-sync.js'
 import { createRng, hashString } from './rng.js'
+import type { SessionRegistry } from './sessions.js'
 import { chatPromptTokens, createWordStream, drawOutputTokens, estimateTokens } from './text.js'
 import { chatRoleChunk, createTokenChunkWriter, fullResponse, modelList, sse, SSE_DONE, usageChunk, usageOf, vllmError, type ApiKind, type ChunkHeader } from './vllm-format.js'
 
@@ -25,6 +27,8 @@ export interface InferenceContext {
   nextRequestNumber(): number
   /** Diagnostics hook, called as each streamed token is written. */
   trace?: (event: TokenTraceEvent) => void
+  /** Client sessions of the simulated-time protocol (virtual clock only). */
+  sessions?: SessionRegistry
 }
 
 const NO_BACKEND = { detail: 'No vLLM backend available' }
@@ -122,48 +126,101 @@ function parseBody(kind: ApiKind, body: Record<string, unknown>, res: ServerResp
   return { promptTokens, promptKey: `${kind}|${promptKey}|${String(rawMax)}${seedPart}`, maxTokens: rawMax === undefined || rawMax === null ? undefined : (rawMax as number), stream, includeUsage, ignoreEos: body.ignore_eos === true, minTokens }
 }
 
+/**
+ * Reads and checks one completion request, then answers it at its admission time: at once (its
+ * arrival stamp), or, in a client session, when the session's dispatcher admits it (sessions.ts).
+ */
 async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessage, res: ServerResponse, arrivalS: number): Promise<void> {
+  const sync = ctx.sessions === undefined ? undefined : parseSimSyncHeaders((name) => headerText(req.headers[name]))
+  if (typeof sync === 'string') {
+    req.resume()
+    badRequest(res, `simulated-time session: ${sync}`)
+    return
+  }
   const text = await readBody(req)
+  if (sync === undefined || ctx.sessions === undefined) {
+    answer(ctx, kind, text, res, arrivalS, undefined, () => undefined)
+    return
+  }
+  const sessions = ctx.sessions
+  const dispatcher = sessions.dispatcherFor(sync)
+  const originS = dispatcher.schedule.originS
+  let closed = false
+  res.on('close', () => {
+    closed = true
+  })
+  const offered = dispatcher.offer(sync.index, {
+    offsetS: sync.offsetS,
+    start(atS) {
+      const end = (endS: number): void => {
+        dispatcher.finished(endS)
+        sessions.settle(sync.session)
+      }
+      if (closed) return end(atS)
+      res.setHeader(SIM_SYNC_HEADERS.sentMs, String(wireMs(atS - originS)))
+      answer(ctx, kind, text, res, atS, originS, end)
+    },
+    skip() {
+      res.setHeader(SIM_SYNC_HEADERS.skipped, 'duration')
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' })
+      res.end(SSE_DONE)
+      sessions.settle(sync.session)
+    },
+  })
+  if (!offered) badRequest(res, `simulated-time session ${sync.session}: request index ${sync.index} repeated or out of order`)
+  sessions.settle(sync.session)
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+/**
+ * Answers a read request as vLLM would, from simulated time `atS` on; `end(atS)` is called once
+ * when the request leaves the engine (finished, rejected, dropped, or answered with an error).
+ * With `originS` (a client session) the stream carries its simulated stamps before [DONE].
+ */
+function answer(ctx: InferenceContext, kind: ApiKind, text: string, res: ServerResponse, arrivalS: number, originS: number | undefined, end: (atS: number) => void): void {
   let body: unknown
   try {
     body = JSON.parse(text)
   } catch (error) {
     // vLLM turns FastAPI's RequestValidationError (json_invalid) into a 400 ErrorResponse.
     badRequest(res, `[{'type': 'json_invalid', 'loc': ('body', 0), 'msg': 'JSON decode error', 'input': {}, 'ctx': {'error': '${(error as Error).message.replace(/'/g, '"')}'}}]`)
-    return
+    return end(arrivalS)
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     badRequest(res, 'request body must be a JSON object')
-    return
+    return end(arrivalS)
   }
   const b = body as Record<string, unknown>
   const variant = ctx.deployment.variant
   if (variant?.plan === undefined) {
     sendJson(res, 503, NO_BACKEND)
-    return
+    return end(arrivalS)
   }
   const model = b.model
   if (model !== undefined && model !== variant.servedModel) {
     // vLLM serving_engine._check_model.
     sendJson(res, 404, vllmError(404, 'NotFoundError', `The model \`${String(model)}\` does not exist.`, 'model'))
-    return
+    return end(arrivalS)
   }
   const parsed = parseBody(kind, b, res)
-  if (parsed === undefined) return
+  if (parsed === undefined) return end(arrivalS)
   const maxModelLen = variant.plan.engine.maxModelLen
   if (parsed.promptTokens >= maxModelLen) {
     badRequest(res, `This model's maximum context length is ${maxModelLen} tokens. However, your request has ${parsed.promptTokens} input tokens. Please reduce the length of the input messages.`, kind === 'chat' ? 'messages' : 'prompt')
-    return
+    return end(arrivalS)
   }
   if (parsed.maxTokens !== undefined && parsed.maxTokens > maxModelLen - parsed.promptTokens) {
     badRequest(res, `'max_tokens' or 'max_completion_tokens' is too large: ${parsed.maxTokens}. This model's maximum context length is ${maxModelLen} tokens and your request has ${parsed.promptTokens} input tokens (${parsed.maxTokens} > ${maxModelLen} - ${parsed.promptTokens}).`, 'max_tokens')
-    return
+    return end(arrivalS)
   }
   const replicaIndex = pickLeastConnections(ctx.deployment.replicas)
   const replica = ctx.deployment.replicas[replicaIndex]
   if (replica === undefined) {
     sendJson(res, 503, NO_BACKEND)
-    return
+    return end(arrivalS)
   }
 
   const number = ctx.nextRequestNumber()
@@ -175,13 +232,20 @@ async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessa
   const id = `req-${number}`
   let finished = false
   const words: string[] = []
+  const tokenMs: number[] | undefined = originS === undefined ? undefined : []
+  const leave = (atS: number): void => {
+    finished = true
+    end(atS)
+  }
 
   if (parsed.stream) {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' })
     res.flushHeaders()
   }
   res.on('close', () => {
-    if (!finished) replica.cancel(id)
+    if (finished) return
+    replica.cancel(id)
+    leave(ctx.clock.nowS())
   })
   replica.submit({ id, promptTokens: parsed.promptTokens, outputTokens: draw.tokens }, {
     onToken(count, atS) {
@@ -193,26 +257,27 @@ async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessa
       const last = count === draw.tokens
       const first = count === 1 && kind === 'chat' ? sse(chatRoleChunk(header)) : ''
       res.write(first + chunkOf(word, last ? draw.finishReason : null))
+      tokenMs?.push(wireMs(atS - originS!))
       ctx.trace?.({ responseId: header.id, count, arrivalS, atS, writtenS: ctx.clock.nowS(), writtenRealMs: performance.now() })
     },
-    onFinish() {
-      finished = true
+    onFinish(atS) {
       const usage = usageOf(parsed.promptTokens, draw.tokens)
-      if (!parsed.stream) {
-        sendJson(res, 200, fullResponse(kind, header, words.join(''), draw.finishReason, usage))
-        return
+      if (!parsed.stream) sendJson(res, 200, fullResponse(kind, header, words.join(''), draw.finishReason, usage))
+      else {
+        const stamps = tokenMs === undefined ? '' : simTimesComment({ tokenMs, endMs: wireMs(atS - originS!) })
+        res.end((parsed.includeUsage ? sse(usageChunk(kind, header, usage)) : '') + stamps + SSE_DONE)
       }
-      res.end((parsed.includeUsage ? sse(usageChunk(kind, header, usage)) : '') + SSE_DONE)
+      leave(atS)
     },
     onReject(reason) {
-      finished = true
       if (!res.headersSent) badRequest(res, reason)
       else res.end(sse(vllmError(400, 'BadRequestError', reason)) + SSE_DONE)
+      leave(ctx.clock.nowS())
     },
     onAbort() {
-      finished = true
       // The vLLM process is gone: the proxy's upstream connection drops mid-response.
       res.destroy()
+      leave(ctx.clock.nowS())
     },
   }, arrivalS)
 }

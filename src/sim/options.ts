@@ -29,6 +29,16 @@ export interface SimulatorOptions {
    * @default Number(process.env.MLNODE_SIM_SLOWDOWN) when set, else 1
    */
   slowdown?: number
+  /**
+   * Coefficient of variation of every engine step's duration (seeded by `seed`): run-to-run
+   * noise, for characterising the baseline gate (MLNODE_SIM_NOISE_CV). @default 0
+   */
+  noiseCv?: number
+  /**
+   * Virtual clock: how long (real seconds) the simulation waits for a client session's next
+   * request before it gives the session up and runs on. @default 30
+   */
+  sessionWaitS?: number
   /** Replica load time, simulated s. @default 45 */
   startupS?: number
   /** Delay between replica starts, simulated s (MLNode: 5). @default 5 */
@@ -96,6 +106,8 @@ export interface ResolvedSimulatorOptions {
   host: string
   seed: number
   slowdown: number
+  noiseCv: number
+  sessionWaitS: number
   timings: LifecycleTimings
   eosPerToken: number
   spinMs: number
@@ -148,6 +160,8 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     host: options.host ?? '127.0.0.1',
     seed: Math.floor(options.seed ?? 0) >>> 0,
     slowdown: options.slowdown === undefined ? slowdownFromEnv() : positive('slowdown', options.slowdown, 1, false),
+    noiseCv: positive('noiseCv', options.noiseCv, 0),
+    sessionWaitS: positive('sessionWaitS', options.sessionWaitS, 30, false),
     timings: {
       startupS: positive('startupS', options.startupS, 45),
       staggerS: positive('staggerS', options.staggerS, 5),

@@ -29,12 +29,13 @@ export class Replica {
     plan: InstancePlan,
     clock: SimClock,
     slowdown: number,
+    noise?: { cv: number; seed: number },
   ) {
     this.engine = new Engine(plan, clock, {
       onToken: (r, count, atS) => this.handlers.get(r.id)?.onToken(count, atS),
       onFinish: (r, atS) => this.take(r.id)?.onFinish(atS),
       onReject: (r, reason) => this.take(r.id)?.onReject(reason),
-    }, { slowdown })
+    }, { slowdown, ...(noise ? { noiseCv: noise.cv, noiseSeed: noise.seed } : {}) })
   }
 
   get inFlight(): number {

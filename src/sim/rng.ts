@@ -25,3 +25,23 @@ export function createRng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/** Seed of one replica's step-time noise stream (simulator seed × replica index). */
+export function stepNoiseSeed(seed: number, replica: number): number {
+  return hashString(`step-noise-${replica}`, seed)
+}
+
+/**
+ * Multiplicative noise factors with mean 1 and coefficient of variation `cv` (log-normal, so a
+ * step never takes negative or zero time), from a seeded stream: the same seed, the same factors.
+ */
+export function createNoiseFactors(cv: number, seed: number): () => number {
+  if (!(cv > 0)) return () => 1
+  const rng = createRng(seed)
+  const sigma = Math.sqrt(Math.log(1 + cv * cv))
+  return () => {
+    // Box-Muller: one standard normal from two uniforms (1 − u keeps the log finite).
+    const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng())
+    return Math.exp(sigma * z - (sigma * sigma) / 2)
+  }
+}

@@ -8,6 +8,8 @@ import type { RequestRecord } from '../metrics/types.js'
 import type { InstancePlan } from '../model/types.js'
 import { pickLeastConnections } from './balancer.js'
 import { VirtualClock } from './clock.js'
+import { stepNoiseSeed } from './rng.js'
+import { SessionDispatcher } from './dispatcher.js'
 import { Engine, type EngineListener, type EngineRequest } from './engine.js'
 
 /** One request to simulate. */
@@ -32,6 +34,13 @@ export interface SimulateRequestsInput {
   concurrency?: number
   /** Multiplies every step cost (as MLNODE_SIM_SLOWDOWN does for the server). @default 1 */
   slowdown?: number
+  /** Step-time noise (coefficient of variation) and its seed, as the server's `noiseCv`/`seed`. @default 0 */
+  noiseCv?: number
+  seed?: number
+}
+
+function noiseOf(input: SimulateRequestsInput, replica: number): { noiseCv?: number; noiseSeed?: number } {
+  return input.noiseCv ? { noiseCv: input.noiseCv, noiseSeed: stepNoiseSeed(input.seed ?? 0, replica) } : {}
 }
 
 /**
@@ -58,14 +67,13 @@ export function simulateRequests(input: SimulateRequestsInput): RequestRecord[] 
   }))
 
   const replicaOf = new Map<string, number>()
-  let inFlight = 0
-  const queue: number[] = []
+  // Admission in time order (stable for equal times): the same dispatcher as the HTTP simulator.
+  const order = requests.map((_, i) => i).sort((a, b) => (requests[a]!.arrivalS ?? 0) - (requests[b]!.arrivalS ?? 0) || a - b)
+  const dispatcher = new SessionDispatcher(clock, { count: order.length, maxInFlight: concurrency, originS: 0 })
   const done = (id: string, atS: number): void => {
     replicaOf.delete(id)
-    inFlight--
     records[Number(id)]!.endAtMs = atS * 1000
-    const next = queue.shift()
-    if (next !== undefined) send(next, atS)
+    dispatcher.finished(atS)
   }
   const listener: EngineListener = {
     onToken(request, count, atS) {
@@ -86,17 +94,16 @@ export function simulateRequests(input: SimulateRequestsInput): RequestRecord[] 
       done(request.id, atS)
     },
   }
-  const engines = Array.from({ length: instances }, () => new Engine(plan, clock, listener, { slowdown: input.slowdown ?? 1 }))
+  const engines = Array.from({ length: instances }, (_, i) => new Engine(plan, clock, listener, { slowdown: input.slowdown ?? 1, ...noiseOf(input, i) }))
   const replicas = engines.map((e) => ({ healthy: true, get inFlight() { return e.inFlight } }))
 
   function send(index: number, atS: number): void {
     const r = requests[index]!
     const rec = records[index]!
     rec.sentAtMs = atS * 1000
-    inFlight++
     const request: EngineRequest = { id: String(index), promptTokens: r.promptTokens, outputTokens: Math.max(1, Math.floor(r.outputTokens)) }
     if (r.promptTokens + request.outputTokens > plan.engine.maxModelLen) {
-      clock.at(atS, () => listener.onReject!(request, `prompt ${r.promptTokens} + output ${request.outputTokens} tokens exceed max_model_len ${plan.engine.maxModelLen}`, atS))
+      listener.onReject!(request, `prompt ${r.promptTokens} + output ${request.outputTokens} tokens exceed max_model_len ${plan.engine.maxModelLen}`, atS)
       return
     }
     const replica = pickLeastConnections(replicas)
@@ -104,14 +111,9 @@ export function simulateRequests(input: SimulateRequestsInput): RequestRecord[] 
     engines[replica]!.add(request, atS)
   }
 
-  // Arrivals in time order (stable for equal times), each either sent or queued for a slot.
-  const order = requests.map((_, i) => i).sort((a, b) => (requests[a]!.arrivalS ?? 0) - (requests[b]!.arrivalS ?? 0) || a - b)
-  for (const index of order) {
-    clock.at(requests[index]!.arrivalS ?? 0, (atS) => {
-      if (inFlight < concurrency) send(index, atS)
-      else queue.push(index)
-    })
-  }
+  order.forEach((index, k) => {
+    dispatcher.offer(k, { offsetS: requests[index]!.arrivalS ?? 0, start: (atS) => send(index, atS), skip: () => undefined })
+  })
   clock.drain()
   return records
 }

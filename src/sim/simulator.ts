@@ -14,6 +14,7 @@ import { handleOpenAi, type InferenceContext } from './openai.js'
 import { resolveSimulatorOptions, type SimulatorOptions } from './options.js'
 import { watchPacing } from './pacing-watch.js'
 import { defaultPlanner } from './planner.js'
+import { SessionRegistry } from './sessions.js'
 
 /** A running simulator. */
 export interface SimulatorHandle {
@@ -65,6 +66,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     planner: o.planner ?? defaultPlanner,
     hardwareId: hardware.id,
     slowdown: o.slowdown,
+    ...(o.noiseCv > 0 ? { noise: { cv: o.noiseCv, seed: o.seed } } : {}),
     log,
     // MLNode exits after 3 failed health checks; the container restarts: ports refuse meanwhile.
     onContainerRestart: async (downS) => {
@@ -83,6 +85,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   })
 
   let requestNumber = 0
+  // On the virtual clock, clients may schedule their requests in simulated time (sim-sync protocol).
+  const sessions = clock instanceof VirtualClock ? new SessionRegistry(clock, o.sessionWaitS, log) : undefined
   const inferenceCtx: InferenceContext = {
     deployment,
     clock,
@@ -91,6 +95,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     createdS: () => Math.floor(Date.now() / 1000),
     nextRequestNumber: () => ++requestNumber,
     ...(o.trace === undefined ? {} : { trace: o.trace }),
+    ...(sessions === undefined ? {} : { sessions }),
   }
   const mlnodeCtx: MlnodeContext = {
     deployment,
@@ -101,8 +106,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       clock: o.clock,
       hardware: hardware.id,
       slowdown: o.slowdown,
+      noiseCv: o.noiseCv,
       seed: o.seed,
       api: o.api,
+      // Simulated seconds now: a client diffs two readings for a simulated duration (deploy time).
+      nowS: clock.nowS(),
+      // Virtual clock: the load client can take its stamps from the simulator (sim-sync protocol).
+      simulatedTime: sessions !== undefined,
       // Real ms by which paced events ran late and the timeline drifted (cumulative counters: a
       // client diffs the snapshots before and after its workload, see latenessBetween).
       ...(clock instanceof WallClock ? { lateness: clock.lateness() } : {}),
@@ -174,6 +184,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       closed = true
       if (pacingWatch !== undefined) clearInterval(pacingWatch)
       deployment.stop()
+      sessions?.close()
       clock.dispose()
       await Promise.all([mgmt.close(), inference.close()])
     },

@@ -10,14 +10,11 @@ import { slowdownFromEnv } from '../sim/index.js'
 import { startSimFleet } from './sim-fleet.js'
 import './provided.js'
 
-/** The simulator's default wall-clock speed-up for bench runs (see README "Simulated numbers"). */
-export const DEFAULT_SIM_SPEED = 10
-
-function positiveNumber(name: string, text: string | undefined, fallback: number): number {
+function envNumber(name: string, text: string | undefined, fallback: number, check: (v: number) => boolean, what: string): number {
   if (text === undefined || text === '') return fallback
   const value = Number(text)
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `environment variable ${name}=${JSON.stringify(text)} must be a positive number`)
+  if (!Number.isFinite(value) || !check(value)) {
+    throw new MlnodeBenchError('MLNB_CONFIG', `environment variable ${name}=${JSON.stringify(text)} must be ${what}`, { details: { env: name, value: text } })
   }
   return value
 }
@@ -31,13 +28,16 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
     console.log(`mlnode-bench: target MLNode ${redact(env.MLNODE_URL)}${env.INFERENCE_URL ? `, inference ${redact(env.INFERENCE_URL)}` : ''}`)
     return
   }
-  const speed = positiveNumber('MLNODE_SIM_SPEED', env.MLNODE_SIM_SPEED, DEFAULT_SIM_SPEED)
+  if (env.MLNODE_SIM_SPEED) {
+    throw new MlnodeBenchError('MLNB_CONFIG', `environment variable MLNODE_SIM_SPEED=${JSON.stringify(env.MLNODE_SIM_SPEED)} is no longer used: the embedded simulator runs on simulated time, as fast as the machine allows, with the same numbers on every run. Unset it.`, { details: { env: 'MLNODE_SIM_SPEED' } })
+  }
   const slowdown = slowdownFromEnv(env)
+  const noiseCv = envNumber('MLNODE_SIM_NOISE_CV', env.MLNODE_SIM_NOISE_CV, 0, (v) => v >= 0 && v < 1, 'a number in [0, 1)')
+  const seed = envNumber('MLNODE_SIM_SEED', env.MLNODE_SIM_SEED, 0, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0')
   const logFile = resolve(project.config.root, env.MLNODE_SIM_LOG || '.mlnode-bench/simulator.log')
-  const fleet = await startSimFleet({ speed, slowdown, logFile })
+  const fleet = await startSimFleet({ slowdown, noiseCv, seed, logFile })
   project.provide('mlnodeBench', { kind: 'simulated', fleetUrl: fleet.url })
-  console.log(
-    `mlnode-bench: MLNODE_URL not set: target is the EMBEDDED SIMULATOR (speed x${speed}${slowdown !== 1 ? `, slowdown x${slowdown}` : ''}); all numbers are simulated`,
-  )
+  const extras = [slowdown !== 1 ? `slowdown x${slowdown}` : '', noiseCv > 0 ? `step noise ${noiseCv}` : '', seed !== 0 ? `seed ${seed}` : ''].filter(Boolean)
+  console.log(`mlnode-bench: MLNODE_URL not set: target is the EMBEDDED SIMULATOR on simulated time${extras.length ? ` (${extras.join(', ')})` : ''}; all numbers are simulated`)
   return () => fleet.close()
 }

@@ -2,4 +2,3 @@
 export { deploymentSuite } from './suite.js'
 export type { DeploymentSuiteOptions, ResolvedDeploymentSuiteOptions } from './options.js'
 export type { ProvidedTarget, SimulatorEndpoints } from './provided.js'
-export { DEFAULT_SIM_SPEED } from './global-setup.js'

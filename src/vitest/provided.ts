@@ -20,8 +20,6 @@ export interface SimulatorEndpoints {
   hardware: string
   mgmtUrl: string
   inferenceUrl: string
-  /** Wall-clock speed-up: measured times × speed = simulated times. */
-  speed: number
   slowdown: number
 }
 

@@ -1,37 +1,25 @@
 /**
- * The precision of one workload's measurement (MeasurementResolution): how late the client's
- * stamps could be, and, against the simulator, how late its events ran and how much of the run
- * its clock lost to stalls (src/sim/clock.ts). The gate never calls a change smaller than this a
- * regression (src/report/diff.ts).
+ * The precision of one workload's measurement (MeasurementResolution). With the simulator's own
+ * stamps (simulated time) it is exact; with the client's stamps (a real server) a stamp can be
+ * late by the client's event-loop delay, and a stall of the loop stretches every duration that
+ * spans it. The gate never calls a change smaller than this a regression (src/report/diff.ts).
  */
 import type { MeasurementResolution } from '../report/model.js'
-import { LATENESS_BUCKETS_MS, latenessBetween, type ClockLateness } from '../sim/index.js'
 
-/** The upper edge of the lateness bucket holding the 99th percentile event, real ms. */
-export function lateP99Ms(lateCounts: readonly number[], maxMs: number): number {
-  const total = lateCounts.reduce((a, b) => a + b, 0)
-  if (total === 0) return 0
-  let seen = 0
-  for (let i = 0; i < lateCounts.length; i++) {
-    seen += lateCounts[i]!
-    if (seen >= 0.99 * total) return Math.min(LATENESS_BUCKETS_MS[i] ?? maxMs, maxMs)
-  }
-  return maxMs
+/** The client's event-loop delay over one workload, real ms. */
+export interface ClientLoopDelay {
+  p99Ms: number
+  maxMs: number
+  /** Sum of the delays beyond the sampling interval: time the loop could not stamp anything. */
+  stalledMs: number
+  /** Real ms the workload lasted. */
+  wallMs: number
 }
 
-export function measurementResolution(input: {
-  speed: number
-  clientLoopDelayP99Ms: number
-  simBefore?: ClockLateness
-  simAfter?: ClockLateness
-}): MeasurementResolution {
-  const window = input.simBefore && input.simAfter ? latenessBetween(input.simBefore, input.simAfter) : undefined
-  const simLatenessP99Ms = window ? lateP99Ms(window.lateCounts, window.maxMs) : undefined
+export function measurementResolution(input: { simulatedTime: boolean; clientLoopDelay: ClientLoopDelay }): MeasurementResolution {
   const round = (x: number) => Math.round(x * 1000) / 1000
-  return {
-    latencyMs: round(input.speed * (input.clientLoopDelayP99Ms + (simLatenessP99Ms ?? 0))),
-    rateShare: round(window?.driftShare ?? 0),
-    clientLoopDelayP99Ms: round(input.clientLoopDelayP99Ms),
-    ...(simLatenessP99Ms === undefined ? {} : { simLatenessP99Ms: round(simLatenessP99Ms) }),
-  }
+  const d = input.clientLoopDelay
+  const clientLoopDelayP99Ms = round(d.p99Ms)
+  if (input.simulatedTime) return { stamps: 'simulator', latencyMs: 0, rateShare: 0, clientLoopDelayP99Ms }
+  return { stamps: 'client', latencyMs: clientLoopDelayP99Ms, rateShare: round(d.wallMs > 0 ? Math.min(1, d.stalledMs / d.wallMs) : 0), clientLoopDelayP99Ms }
 }

@@ -6,7 +6,6 @@
 import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
 import type { Layout, TargetInfo } from '../report/model.js'
-import type { ClockLateness } from '../sim/index.js'
 import { captureDeployLog } from './deploy-log.js'
 import type { PreparedVariant } from './prepare.js'
 import { layoutModelOf } from './prepare.js'
@@ -40,10 +39,23 @@ export class DeployFailure extends MlnodeBenchError {
 }
 
 /** The simulator's self-description in /health (src/sim), absent on a real MLNode. */
-function simulatorOf(field: unknown): { speed?: number; hardware?: string } | undefined {
+interface SimulatorInfo {
+  speed?: number
+  hardware?: string
+  simulatedTime?: boolean
+  noiseCv?: number
+  seed?: number
+  nowS?: number
+}
+
+function simulatorOf(field: unknown): SimulatorInfo | undefined {
   if (typeof field !== 'object' || field === null) return undefined
-  const { speed, hardware } = field as { speed?: unknown; hardware?: unknown }
-  return { ...(typeof speed === 'number' ? { speed } : {}), ...(typeof hardware === 'string' ? { hardware } : {}) }
+  const f = field as Record<string, unknown>
+  const out: SimulatorInfo = {}
+  for (const k of ['speed', 'noiseCv', 'seed', 'nowS'] as const) if (typeof f[k] === 'number') out[k] = f[k] as number
+  if (typeof f.hardware === 'string') out.hardware = f.hardware
+  if (f.simulatedTime === true) out.simulatedTime = true
+  return out
 }
 
 const key = (r: DeployRequest) => `${r.model} ${r.variant.name}`
@@ -67,17 +79,27 @@ export class MlnodeSession {
       const hardware = `${gpuCount}x ${names.join(' + ') || 'unknown GPU'}`
       const sim = simulatorOf(health.simulator)
       const url = redact(this.target.mgmtUrl)
+      if (sim && !sim.simulatedTime && sim.speed !== undefined && sim.speed !== 1) {
+        // Its times are K times too short and the client's stamps cannot be mapped back exactly.
+        throw new MlnodeBenchError('MLNB_CONFIG', `the simulator at ${url} runs on a wall clock at x${sim.speed} speed: benchmark it on simulated time (mlnode-bench sim --clock virtual) or at --speed 1`)
+      }
       const info: TargetInfo = sim
-        ? { kind: 'simulated', hardware: sim.hardware ?? hardware, ...(sim.speed === undefined ? {} : { speed: sim.speed }), url }
+        ? {
+            kind: 'simulated',
+            hardware: sim.hardware ?? hardware,
+            ...(sim.simulatedTime ? { simulatedTime: true } : {}),
+            ...(sim.noiseCv ? { noiseCv: sim.noiseCv } : {}),
+            ...(sim.seed !== undefined ? { seed: sim.seed } : {}),
+            url,
+          }
         : { kind: 'mlnode', hardware, url }
       return { info, gpuCount }
     }))
   }
 
-  /** The simulator's cumulative clock lateness from /health; undefined against a real MLNode. */
-  async simulatorLateness(): Promise<ClockLateness | undefined> {
-    const sim = (await this.client.health()).simulator as { lateness?: ClockLateness } | undefined
-    return sim?.lateness && typeof sim.lateness.events === 'number' ? sim.lateness : undefined
+  /** The simulator's clock (simulated seconds) from /health; undefined against a real MLNode. */
+  private async simulatedNowS(): Promise<number | undefined> {
+    return simulatorOf((await this.client.health()).simulator)?.nowS
   }
 
   /** Deploys the variant unless it is the one up; never throws (the outcome is remembered). */
@@ -145,8 +167,9 @@ export class MlnodeSession {
     const started = performance.now()
     try {
       const { info, gpuCount } = await this.describe()
-      // Against a sped-up simulator, poll as often in simulated time as against a real MLNode.
-      const speed = info.kind === 'simulated' ? (info.speed ?? 1) : 1
+      // On simulated time a deploy takes no real time: poll often.
+      const speed = info.simulatedTime ? Number.POSITIVE_INFINITY : 1
+      const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined
       const layoutModel = layoutModelOf(model)
       const problems = layoutProblems({ gpuCount, tp: variant.tp, pp: variant.pp, ...(layoutModel ? { model: layoutModel } : {}) })
       if (problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${problems.join('; ')}`)
@@ -175,8 +198,10 @@ export class MlnodeSession {
           this.print(`${label} ${p.elapsedS.toFixed(1)} s: ${p.phase}${p.state ? ` state=${p.state}` : ''}${p.status ? ` status=${p.status}` : ''}${replicas}`)
         },
       })
-      this.print(`${label} ready after ${result.elapsedS.toFixed(1)} s`)
-      return { layout, target: info, readyAfterS: result.elapsedS }
+      const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
+      const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
+      this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}`)
+      return { layout, target: info, readyAfterS }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
       const log = request.logCommand ? await captureDeployLog(request.logCommand) : []

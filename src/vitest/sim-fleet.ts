@@ -2,6 +2,8 @@
  * Embedded simulators for a bench run, one per hardware profile, started on demand in the main
  * vitest process (globalSetup) so that the load client in the worker and the simulated server
  * never share an event loop. Suites ask for a profile over loopback: POST /simulators {hardware}.
+ * They run on simulated time (virtual clock + the sim-sync protocol): their numbers are a
+ * function of the suites, the seed and the noise level, never of this machine's load.
  */
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -11,8 +13,10 @@ import { startSimulator } from '../sim/index.js'
 import type { SimulatorEndpoints } from './provided.js'
 
 export interface SimFleetOptions {
-  /** Wall-clock speed-up of every simulator. @default 1 */
-  speed?: number
+  /** Step-time noise of every simulator (coefficient of variation, MLNODE_SIM_NOISE_CV). @default 0 */
+  noiseCv?: number
+  /** Seed of every simulator (EOS draws, words, noise; MLNODE_SIM_SEED). @default 0 */
+  seed?: number
   /** Extra slowness factor (MLNODE_SIM_SLOWDOWN), for testing regression gates. @default 1 */
   slowdown?: number
   /**
@@ -30,7 +34,6 @@ export interface SimFleet {
 type Running = Awaited<ReturnType<typeof startSimulator>>
 
 export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimFleet> {
-  const speed = options.speed ?? 1
   const slowdown = options.slowdown ?? 1
   const simulators = new Map<string, Promise<Running>>()
   const logStream = options.logFile ? (mkdirSync(dirname(options.logFile), { recursive: true }), createWriteStream(options.logFile, { flags: 'a' })) : undefined
@@ -38,12 +41,12 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   async function endpointsFor(hardware: string): Promise<SimulatorEndpoints> {
     let running = simulators.get(hardware)
     if (!running) {
-      running = startSimulator({ hardware, speed, slowdown, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
+      running = startSimulator({ hardware, clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
       simulators.set(hardware, running)
       running.catch(() => simulators.delete(hardware))
     }
     const sim = await running
-    return { hardware, mgmtUrl: sim.mgmtUrl, inferenceUrl: sim.inferenceUrl, speed, slowdown }
+    return { hardware, mgmtUrl: sim.mgmtUrl, inferenceUrl: sim.inferenceUrl, slowdown }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -74,24 +74,17 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
     const session = await ctx.session()
     target = (await session.describe()).info
     const deployed = await session.ready(ctx.request)
-    const simulated = target.kind === 'simulated'
-    const simBefore = simulated ? await session.simulatorLateness() : undefined
+    const simulatedTime = target.simulatedTime === true
     const measured = await measureWorkload({
       spec,
       inferenceUrl: session.target.inferenceUrl,
       model: suite.model,
-      speed: simulated ? (target.speed ?? 1) : 1,
+      simulatedTime,
       timeoutS: suite.workloadTimeoutS,
       ...(suite.slo ? { slo: suite.slo } : {}),
     })
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
-    if (simulated) target = { ...target, transportMs: Math.round(measured.transportMs * 1000) / 1000 }
-    const simAfter = simulated ? await session.simulatorLateness() : undefined
-    const resolution = measurementResolution({
-      speed: simulated ? (target.speed ?? 1) : 1,
-      clientLoopDelayP99Ms: measured.clientLoopDelay.p99Ms,
-      ...(simBefore && simAfter ? { simBefore, simAfter } : {}),
-    })
+    const resolution = measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay })
     record({
       resolution,
       layout: deployed.layout,

@@ -29,7 +29,7 @@ function gateRun(name: string, env: Record<string, string>) {
     cwd: repo,
     reject: false,
     timeout: 90_000,
-    env: { MLNB_TEST_OUT: out, MLNB_TEST_BASELINE: join(dir, 'baseline.json'), MLNODE_SIM_SPEED: '10', MLNODE_URL: '', MLNODE_SIM_SLOWDOWN: '', MLNODE_BENCH_UPDATE_BASELINE: '', NO_COLOR: '1', ...env },
+    env: { MLNB_TEST_OUT: out, MLNB_TEST_BASELINE: join(dir, 'baseline.json'), MLNODE_URL: '', MLNODE_SIM_SLOWDOWN: '', MLNODE_BENCH_UPDATE_BASELINE: '', NO_COLOR: '1', ...env },
   }).then((r) => ({ ...r, out, text: `${r.stdout}\n${r.stderr}` }))
 }
 
