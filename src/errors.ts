@@ -20,6 +20,10 @@ export type ErrorCode =
   | 'MLNB_SIM'
   | 'MLNB_MODEL'
   | 'MLNB_CLI'
+  /** Misuse of the command line (unknown option, bad value…): the CLI exits with code 2. */
+  | 'MLNB_USAGE'
+  /** The GitHub API answered 2xx with a body of an unexpected shape. */
+  | 'MLNB_GITHUB_BAD_BODY'
 
 export class MlnodeBenchError extends Error {
   override name = 'MlnodeBenchError'

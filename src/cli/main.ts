@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { isMlnodeBenchError } from '../errors.js'
+import { hasCode, isMlnodeBenchError } from '../errors.js'
 import type { CommandModule } from './command.js'
 
 const commandsDir = new URL('./commands/', import.meta.url)
@@ -39,10 +39,20 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await loadCommand(name)).run(rest)
   } catch (error) {
-    // Known errors already name file, field and value: print the message only, not a stack.
-    console.error(`mlnode-bench ${name}: ${isMlnodeBenchError(error) ? error.message : String((error as Error)?.stack ?? error)}`)
-    return 1
+    console.error(`mlnode-bench ${name}: ${describeFailure(error)}`)
+    return hasCode(error, 'MLNB_USAGE') ? 2 : 1
   }
+}
+
+/**
+ * Our errors already name file, option and value: the message alone, no stack. So do system
+ * errors (ENOSPC, EACCES…), which name their path. Anything else is a bug: keep its stack.
+ */
+function describeFailure(error: unknown): string {
+  if (isMlnodeBenchError(error)) return error.message
+  const e = error as { code?: unknown; syscall?: unknown; message?: unknown; stack?: unknown }
+  if (typeof e?.code === 'string' && typeof e.syscall === 'string' && typeof e.message === 'string') return e.message
+  return `internal error (please report it with this trace): ${String(e?.stack ?? error)}`
 }
 
 // `tsx src/cli/main.ts …` (tests, development) runs the same entry point as bin/mlnode-bench.js.

@@ -147,4 +147,32 @@ describe('mlnode-bench comment', () => {
       expect(r.stdout + r.stderr).not.toContain('ghp_wrongwrong')
     }
   }, 20_000)
+
+  it('names the endpoint when GitHub answers 2xx with a body of the wrong shape', async () => {
+    // GET answers an object instead of the list; POST answers a comment without an id.
+    let listBody: unknown = { message: 'Moved Permanently' }
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      req.resume()
+      req.on('end', () => {
+        const json = req.method === 'GET' ? listBody : { html_url: 'http://x/1' }
+        res.writeHead(req.method === 'GET' ? 200 : 201, { 'content-type': 'application/json' }).end(JSON.stringify(json))
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())))
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const summary = join(dir, 'shape.md')
+    await writeFile(summary, '## shape\n')
+    const args = ['comment', '--summary', summary, '--repo', 'o/r', '--pr', '7', '--api-url', api]
+
+    const notList = await cli(args, { GITHUB_TOKEN: 'ghp_' + 'q'.repeat(36) })
+    expect(notList.exitCode).toBe(1)
+    expect(notList.stderr).toBe(
+      `mlnode-bench comment: GitHub API GET ${api}/repos/o/r/issues/7/comments?per_page=100 answered 200 but not with a list of comments: the body is an object with keys message`,
+    )
+    listBody = []
+    const noId = await cli(args, { GITHUB_TOKEN: 'ghp_' + 'q'.repeat(36) })
+    expect(noId.exitCode).toBe(1)
+    expect(noId.stderr).toBe(`mlnode-bench comment: GitHub API POST ${api}/repos/o/r/issues/7/comments answered 201 but not with a comment: the body.id is missing, not a number`)
+  })
 })

@@ -52,4 +52,23 @@ describe('ci/bench.yml', () => {
     // The token only ever travels through env, never on a command line.
     expect(runs('report')).not.toMatch(/GITHUB_TOKEN/)
   })
+
+  it('gives each shard its runner-local MLNode; a shared MLNode only when configured, unsharded and queued', async () => {
+    const wf = parse(await readFile(workflowUrl, 'utf8')) as {
+      jobs: { bench: { strategy: { matrix: { shard: string } }; concurrency: { group: string; 'cancel-in-progress': boolean }; env: Record<string, string>; steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> } }
+    }
+    const bench = wf.jobs.bench
+    // Unset vars.MLNODE_URL: two shards, each on its own runner's 127.0.0.1. Set: one job.
+    expect(bench.env.MLNODE_URL).toBe("${{ vars.MLNODE_URL || 'http://127.0.0.1:8080' }}")
+    expect(bench.strategy.matrix.shard).toBe("${{ fromJSON(vars.MLNODE_URL && '[1]' || '[1, 2]') }}")
+    expect(bench.env.INFERENCE_URL).toBe("${{ vars.MLNODE_URL && vars.INFERENCE_URL || '' }}")
+    // Runs of any ref queue on a shared MLNode instead of tearing down each other's deployments.
+    expect(bench.concurrency.group).toMatch(/^\$\{\{ vars\.MLNODE_URL && 'bench-shared-mlnode' \|\| /)
+    expect(bench.concurrency['cancel-in-progress']).toBe(false)
+    // A secret cannot select the unsharded mode (no secrets in `strategy`): it is refused, not used.
+    const guard = bench.steps.find((s) => s.env?.SECRET_MLNODE_URL !== undefined)!
+    expect(guard.env!.SECRET_MLNODE_URL).toBe('${{ secrets.MLNODE_URL }}')
+    expect(guard.run).toMatch(/if \[ -n "\$SECRET_MLNODE_URL" \]; then[\s\S]*exit 1/)
+    expect(JSON.stringify(bench.env)).not.toContain('secrets.')
+  })
 })

@@ -32,9 +32,9 @@ describe('mlnode-bench sim', () => {
     expect(result.stdout.trim().split('\n')).toEqual([line])
   })
 
-  it('rejects a bad option value with exit code 1 and a message naming it', async () => {
+  it('rejects a bad option value with exit code 2 and a message naming it', async () => {
     const result = await execa('node', ['--import', 'tsx', 'src/cli/main.ts', 'sim', '--speed', 'fast'], { cwd: root, reject: false })
-    expect(result.exitCode).toBe(1)
-    expect(result.stderr).toContain('--speed must be a number >= 0, got "fast"')
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain('--speed must be a number > 0, got "fast"')
   })
 })

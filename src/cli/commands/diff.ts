@@ -2,8 +2,6 @@
  * `mlnode-bench diff --baseline <file> --results <file> [--markdown out.md] [--junit out.xml] [--update]`:
  * the baseline gate outside vitest (CI merge job). Exit 1 on a significant regression.
  */
-import { parseArgs } from 'node:util'
-import { MlnodeBenchError } from '../../errors.js'
 import { writeFileAtomic } from '../../report/atomic-write.js'
 import { DEFAULT_BASELINE_FILE, readBaseline, updateBaseline, writeBaseline } from '../../report/baseline.js'
 import { diffResults } from '../../report/diff.js'
@@ -11,6 +9,7 @@ import { renderDiffText } from '../../report/diff-text.js'
 import { renderJUnit } from '../../report/junit.js'
 import { renderMarkdown } from '../../report/markdown.js'
 import { readRunResults } from '../../report/run-results.js'
+import { parseCommandLine } from '../parse-options.js'
 
 export const summary = 'compare results.json with the baseline; exit 1 on a significant regression'
 
@@ -20,26 +19,26 @@ const USAGE = `Usage: mlnode-bench diff --results <results.json> [--baseline ${D
 --update (or MLNODE_BENCH_UPDATE_BASELINE=1) accepts the passed results into the baseline instead
 of failing on regressions. A missing baseline is reported, not a failure.`
 
+/** Entry point of `mlnode-bench diff`. */
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      baseline: { type: 'string', default: DEFAULT_BASELINE_FILE },
-      results: { type: 'string' },
-      markdown: { type: 'string' },
-      junit: { type: 'string' },
-      alpha: { type: 'string' },
-      update: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
+  const cli = parseCommandLine(
+    {
+      command: 'diff',
+      usage: USAGE,
+      options: {
+        baseline: { type: 'string' },
+        results: { type: 'string', required: true },
+        markdown: { type: 'string' },
+        junit: { type: 'string' },
+        alpha: { type: 'number', above: 0, below: 1 },
+        update: { type: 'boolean' },
+      },
     },
-  })
-  if (values.help) {
-    console.log(USAGE)
-    return 0
-  }
-  if (!values.results) throw new MlnodeBenchError('MLNB_CLI', `diff needs --results\n\n${USAGE}`)
-  const alpha = values.alpha === undefined ? undefined : Number(values.alpha)
-  if (alpha !== undefined && !(alpha > 0 && alpha < 1)) throw new MlnodeBenchError('MLNB_CLI', `--alpha must be between 0 and 1, got "${values.alpha}"`)
+    argv,
+  )
+  if (!cli) return 0
+  const { alpha, ...rest } = cli.values
+  const values = { ...rest, baseline: rest.baseline ?? DEFAULT_BASELINE_FILE }
   const run = await readRunResults(values.results)
   const baseline = await readBaseline(values.baseline)
   const diff = diffResults(baseline, run.results, alpha === undefined ? {} : { alpha })

@@ -1,8 +1,7 @@
 /** `mlnode-bench merge <results.json…> --out <file>`: one RunResults from shard results. */
-import { parseArgs } from 'node:util'
-import { MlnodeBenchError } from '../../errors.js'
 import { writeFileAtomic } from '../../report/atomic-write.js'
 import { mergeRunResults, readRunResults } from '../../report/run-results.js'
+import { parseCommandLine } from '../parse-options.js'
 
 export const summary = 'merge shard results.json files into one (duplicate keys are an error)'
 
@@ -11,16 +10,16 @@ const USAGE = `Usage: mlnode-bench merge <results.json…> --out <file>
 Merges the RunResults of several shards (vitest --shard=i/n). A model › variant › workload present
 in two files is an error naming both files.`
 
+/** Entry point of `mlnode-bench merge`. */
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } })
-  if (values.help) {
-    console.log(USAGE)
-    return 0
-  }
-  if (!values.out || positionals.length === 0) throw new MlnodeBenchError('MLNB_CLI', `merge needs --out and at least one results file\n\n${USAGE}`)
-  const files = await Promise.all(positionals.map(async (path) => ({ path, run: await readRunResults(path) })))
+  const cli = parseCommandLine(
+    { command: 'merge', usage: USAGE, options: { out: { type: 'string', short: 'o', required: true } }, positionals: { name: 'results file', min: 1 } },
+    argv,
+  )
+  if (!cli) return 0
+  const files = await Promise.all(cli.positionals.map(async (path) => ({ path, run: await readRunResults(path) })))
   const merged = mergeRunResults(files)
-  await writeFileAtomic(values.out, `${JSON.stringify(merged, null, 2)}\n`)
-  console.log(`Merged ${merged.results.length} results from ${files.length} file(s) into ${values.out}`)
+  await writeFileAtomic(cli.values.out, `${JSON.stringify(merged, null, 2)}\n`)
+  console.log(`Merged ${merged.results.length} results from ${files.length} file(s) into ${cli.values.out}`)
   return 0
 }

@@ -3,9 +3,8 @@
  * Runs the workload through the simulator's vLLM engine on a virtual clock (no sockets, no
  * GPUs) and prints the metrics a measured run reports, labelled as a prediction.
  */
-import { parseArgs } from 'node:util'
 import { parallelismOf, parseVllmArgs } from '../../args/index.js'
-import { MlnodeBenchError } from '../../errors.js'
+import { hasCode } from '../../errors.js'
 import { loadCompressaConfig } from '../../load/index.js'
 import { arrivalOffsetsMs } from '../../load/arrivals.js'
 import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile } from '../../load/prompts.js'
@@ -14,8 +13,6 @@ import { summarize } from '../../metrics/index.js'
 import type { WorkloadMetrics } from '../../metrics/types.js'
 import {
   DEFAULT_HARDWARE_PROFILE_ID,
-  getHardwareProfile,
-  getModelSpec,
   instancesPerServer,
   loadModelConfig,
   planInstance,
@@ -24,12 +21,15 @@ import {
   type ModelInstancePlan,
 } from '../../model/index.js'
 import { simulateRequests, type SimulatedRequest } from '../../sim/index.js'
+import { catalogModelOption, hardwareOption } from '../catalog-options.js'
+import { parseCommandLine, usageError } from '../parse-options.js'
+import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
 
 export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'
 
 const USAGE = `Usage: mlnode-bench predict --model <id|config.json> [--hardware <profile>] [--args "<vllm args>"]
        (--config <compressa.yml> | --prompt-tokens N --max-tokens N [--requests N] [--concurrency N])
-       [--dtype float16] [--micro-batches M] [--json]
+       [--dtype float16] [--micro-batches M] [--max-events N] [--json]
 
 Runs the workload through the simulated vLLM engine on a virtual clock and prints the metrics a
 measured run reports. Every figure is a PREDICTION of the performance model (docs/perf-model.md).
@@ -44,6 +44,9 @@ Requests generate exactly max_tokens tokens (no early EOS).
   --requests        number of requests (default 100)
   --concurrency     closed-loop workers (default 1)
   --micro-batches   pipeline micro-batches in flight (default = PP)
+  --max-events      budget of simulated token events, requests x (max tokens + prefill chunks),
+                    summed over the workloads (default ${DEFAULT_MAX_EVENTS}, a few seconds); a
+                    bigger workload is refused at once, naming a request count that fits
   --json            one JSON object instead of tables`
 
 /** The keys `--json` prints per prediction. */
@@ -139,7 +142,10 @@ async function promptTokensOf(spec: WorkloadSpec): Promise<number> {
 
 /** A WorkloadSpec as simulated requests (every request generates max_tokens tokens). */
 export async function simulatedWorkload(spec: WorkloadSpec): Promise<{ name: string; requests: SimulatedRequest[]; concurrency?: number }> {
-  const promptTokens = await promptTokensOf(spec)
+  return workloadOf(spec, await promptTokensOf(spec))
+}
+
+function workloadOf(spec: WorkloadSpec, promptTokens: number): { name: string; requests: SimulatedRequest[]; concurrency?: number } {
   if (spec.arrival !== undefined) {
     const offsets = arrivalOffsetsMs(spec.requests, spec.arrival.ratePerS, spec.arrival.burstiness ?? 1, spec.seed ?? 0)
     const requests = offsets.map((ms) => ({ arrivalS: ms / 1000, promptTokens, outputTokens: spec.maxTokens }))
@@ -147,16 +153,6 @@ export async function simulatedWorkload(spec: WorkloadSpec): Promise<{ name: str
   }
   const requests = Array.from({ length: spec.requests }, () => ({ promptTokens, outputTokens: spec.maxTokens }))
   return { name: spec.name, requests, concurrency: spec.concurrency ?? 1 }
-}
-
-function positiveInt(name: string, raw: string | undefined, fallback?: number): number {
-  if (raw === undefined) {
-    if (fallback !== undefined) return fallback
-    throw new MlnodeBenchError('MLNB_CLI', `predict: --${name} is required without --config\n\n${USAGE}`)
-  }
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1) throw new MlnodeBenchError('MLNB_CLI', `predict: --${name} must be a positive integer, got "${raw}"`)
-  return n
 }
 
 function fmt(n: number, digits = 1): string {
@@ -185,71 +181,79 @@ function renderTable(predictions: readonly Prediction[]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
 }
 
-function parseCli(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      hardware: { type: 'string', default: DEFAULT_HARDWARE_PROFILE_ID },
-      model: { type: 'string' },
-      args: { type: 'string', default: '' },
-      dtype: { type: 'string', default: 'float16' },
-      config: { type: 'string' },
-      'prompt-tokens': { type: 'string' },
-      'max-tokens': { type: 'string' },
-      requests: { type: 'string' },
-      concurrency: { type: 'string' },
-      'micro-batches': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  })
-}
+const COMMAND_LINE = {
+  command: 'predict',
+  usage: USAGE,
+  options: {
+    hardware: { type: 'string' },
+    model: { type: 'string', required: true },
+    args: { type: 'string', dashValue: true },
+    dtype: { type: 'string' },
+    config: { type: 'string' },
+    'prompt-tokens': { type: 'integer', min: 1 },
+    'max-tokens': { type: 'integer', min: 1 },
+    requests: { type: 'integer', min: 1 },
+    concurrency: { type: 'integer', min: 1 },
+    'micro-batches': { type: 'integer', min: 1 },
+    'max-events': { type: 'integer', min: 1 },
+    json: { type: 'boolean' },
+  },
+} as const
 
 /** Entry point of `mlnode-bench predict`. */
 export async function run(argv: string[]): Promise<number> {
-  // `--args "-tp 4"`: node's parseArgs refuses a value that starts with a dash; glue it on.
-  const glued: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--args' && i + 1 < argv.length) glued.push(`--args=${argv[++i]}`)
-    else glued.push(argv[i]!)
+  const cli = parseCommandLine(COMMAND_LINE, argv)
+  if (!cli) return 0
+  const v = cli.values
+  const values = { ...v, hardware: v.hardware ?? DEFAULT_HARDWARE_PROFILE_ID, args: v.args ?? '', dtype: v.dtype ?? 'float16' }
+  const inline = (['prompt-tokens', 'max-tokens', 'requests', 'concurrency'] as const).filter((k) => values[k] !== undefined)
+  if (values.config !== undefined && inline.length > 0) {
+    throw usageError('predict', `--config and --${inline[0]} exclude each other: the workload comes from the config file or from the options`, { option: inline[0] })
   }
-  let parsedCli
-  try {
-    parsedCli = parseCli(glued)
-  } catch (cause) {
-    throw new MlnodeBenchError('MLNB_CLI', `predict: ${(cause as Error).message}\n\n${USAGE}`, { cause })
+  if (values.config === undefined) {
+    for (const k of ['prompt-tokens', 'max-tokens'] as const) {
+      if (values[k] === undefined) throw usageError('predict', `--${k} is required without --config`, { option: k })
+    }
   }
-  const { values } = parsedCli
-  if (values.help) {
-    console.log(USAGE)
-    return 0
+  const hardware = hardwareOption('predict', values.hardware)
+  const model = /\.json$/i.test(values.model) ? await loadModelConfig(values.model) : catalogModelOption('predict', values.model)
+  // Unparseable --args or --dtype values are misuse of this command (exit code 2).
+  const asUsage = <T>(fn: () => T): T => {
+    try {
+      return fn()
+    } catch (error) {
+      if (hasCode(error, 'MLNB_ARGS_PARSE')) throw usageError('predict', (error as Error).message)
+      throw error
+    }
   }
-  if (values.model === undefined) throw new MlnodeBenchError('MLNB_CLI', `predict: --model is required\n\n${USAGE}`)
-  const hardware = getHardwareProfile(values.hardware)
-  const model = /\.json$/i.test(values.model) ? await loadModelConfig(values.model) : getModelSpec(values.model)
-  const parsed = parseVllmArgs(splitArgString(values.args), { source: '--args' })
+  const parsed = asUsage(() => parseVllmArgs(splitArgString(values.args), { source: '--args' }))
   const { tp, pp } = parallelismOf(parsed)
-  const engine = resolveEngineConfig(parsed.values, model, hardware, values.dtype)
+  const engine = asUsage(() => resolveEngineConfig(parsed.values, model, hardware, values.dtype))
   engine.tp = tp
   engine.pp = pp
-  const constants: ModelConstants = {}
-  if (values['micro-batches'] !== undefined) constants.ppMicroBatches = positiveInt('micro-batches', values['micro-batches'])
-  const plan = planInstance(hardware, model, engine, { constants })
-  const instances = instancesPerServer(hardware, engine)
 
-  let workloads: Array<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
+  // Size the workloads before building them: a refusal must come at once.
+  let sizes: WorkloadSize[]
+  let build: () => Array<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
   if (values.config !== undefined) {
     const specs = await loadCompressaConfig(values.config)
-    workloads = await Promise.all(specs.map(simulatedWorkload))
+    const promptTokens = await Promise.all(specs.map(promptTokensOf))
+    sizes = specs.map((spec, i) => ({ name: spec.name, requests: spec.requests, promptTokens: promptTokens[i]!, outputTokens: spec.maxTokens }))
+    build = () => specs.map((spec, i) => workloadOf(spec, promptTokens[i]!))
   } else {
-    const promptTokens = positiveInt('prompt-tokens', values['prompt-tokens'])
-    const maxTokens = positiveInt('max-tokens', values['max-tokens'])
-    const count = positiveInt('requests', values.requests, 100)
-    const concurrency = positiveInt('concurrency', values.concurrency, 1)
-    workloads = [{ name: 'workload', requests: Array.from({ length: count }, () => ({ promptTokens, outputTokens: maxTokens })), concurrency }]
+    const promptTokens = values['prompt-tokens']!
+    const outputTokens = values['max-tokens']!
+    const count = values.requests ?? 100
+    sizes = [{ name: 'workload', requests: count, promptTokens, outputTokens }]
+    build = () => [{ name: 'workload', requests: Array.from({ length: count }, () => ({ promptTokens, outputTokens })), concurrency: values.concurrency ?? 1 }]
   }
+  checkPredictBudget(sizes, engine.maxNumBatchedTokens, values['max-events'] ?? DEFAULT_MAX_EVENTS, values.config === undefined ? { kind: 'options' } : { kind: 'config', file: values.config })
+
+  const constants: ModelConstants = {}
+  if (values['micro-batches'] !== undefined) constants.ppMicroBatches = values['micro-batches']
+  const plan = planInstance(hardware, model, engine, { constants })
+  const instances = instancesPerServer(hardware, engine)
+  const workloads = build()
   const predictions = predictWorkloads({ plan, instances, workloads })
 
   const header = {

@@ -3,9 +3,10 @@
  * one line when ready — `mlnode: http://127.0.0.1:<P> inference: http://127.0.0.1:<Q>` — and
  * stops cleanly on SIGINT/SIGTERM.
  */
-import { parseArgs } from 'node:util'
 import { MlnodeBenchError } from '../../errors.js'
 import { startSimulator } from '../../sim/index.js'
+import { hardwareOption } from '../catalog-options.js'
+import { parseCommandLine } from '../parse-options.js'
 
 export const summary = 'Run the embedded MLNode + vLLM simulator (management + OpenAI ports)'
 
@@ -29,54 +30,43 @@ Pacing: GET <mlnode>/health reports simulator.lateness (cumulative counters); th
 two snapshots around a workload gives its pacing error (driftMs: stalls the clock absorbed by
 shifting simulated time; keep streams x K / ITL under ~4k chunks/s on a 2-core box).`
 
-function numberOption(name: string, raw: string | undefined, integer: boolean): number | undefined {
-  if (raw === undefined) return undefined
-  const value = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new MlnodeBenchError('MLNB_CLI', `--${name} must be a ${integer ? 'non-negative integer' : 'number >= 0'}, got "${raw}"`, { details: { option: name, value: raw } })
-  }
-  return value
-}
-
+/** Entry point of `mlnode-bench sim`. */
 export async function run(argv: string[]): Promise<number> {
-  let values
-  try {
-    ;({ values } = parseArgs({
-      args: argv,
+  const cli = parseCommandLine(
+    {
+      command: 'sim',
+      usage: USAGE,
       options: {
         hardware: { type: 'string' },
-        speed: { type: 'string' },
-        'mgmt-port': { type: 'string' },
-        'inference-port': { type: 'string' },
+        speed: { type: 'number', above: 0 },
+        'mgmt-port': { type: 'port' },
+        'inference-port': { type: 'port' },
         host: { type: 'string' },
-        seed: { type: 'string' },
-        'startup-s': { type: 'string' },
+        seed: { type: 'integer', min: 0 },
+        'startup-s': { type: 'number', min: 0 },
         verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
-      strict: true,
-      allowPositionals: false,
-    }))
+    },
+    argv,
+  )
+  if (!cli) return 0
+  const { values } = cli
+  hardwareOption('sim', values.hardware)
+  let sim
+  try {
+    sim = await startSimulator({
+      hardware: values.hardware,
+      speed: values.speed,
+      mgmtPort: values['mgmt-port'],
+      inferencePort: values['inference-port'],
+      host: values.host,
+      seed: values.seed,
+      startupS: values['startup-s'],
+      log: values.verbose ? (line) => console.error(`[mlnode-sim] ${line}`) : undefined,
+    })
   } catch (error) {
-    console.error(`mlnode-bench sim: ${(error as Error).message}\n\n${USAGE}`)
-    return 2
+    throw listenError(error, values)
   }
-  if (values.help) {
-    console.log(USAGE)
-    return 0
-  }
-  const speed = numberOption('speed', values.speed, false)
-  if (speed === 0) throw new MlnodeBenchError('MLNB_CLI', '--speed must be > 0, got "0"', { details: { option: 'speed', value: values.speed } })
-  const sim = await startSimulator({
-    hardware: values.hardware,
-    speed,
-    mgmtPort: numberOption('mgmt-port', values['mgmt-port'], true),
-    inferencePort: numberOption('inference-port', values['inference-port'], true),
-    host: values.host,
-    seed: numberOption('seed', values.seed, true),
-    startupS: numberOption('startup-s', values['startup-s'], false),
-    log: values.verbose ? (line) => console.error(`[mlnode-sim] ${line}`) : undefined,
-  })
   console.log(`mlnode: ${sim.mgmtUrl} inference: ${sim.inferenceUrl}`)
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -89,4 +79,22 @@ export async function run(argv: string[]): Promise<number> {
   })
   await sim.close()
   return 0
+}
+
+/** A socket error of listen() (port taken, no permission, unknown host) named by its options. */
+function listenError(error: unknown, values: { host?: string | undefined; 'mgmt-port'?: number | undefined; 'inference-port'?: number | undefined }): unknown {
+  const e = error as { code?: unknown; syscall?: unknown; port?: unknown; message?: string }
+  if (typeof e?.code !== 'string' || (e.syscall !== 'listen' && e.syscall !== 'getaddrinfo' && e.syscall !== 'bind')) return error
+  const host = values.host ?? '127.0.0.1'
+  const port = typeof e.port === 'number' ? e.port : undefined
+  const option = port === undefined ? '--host' : port === values['inference-port'] ? '--inference-port' : '--mgmt-port'
+  const hint =
+    e.code === 'EADDRINUSE' ? 'the port is taken: pick another or 0 for any free port'
+    : e.code === 'EACCES' ? 'no permission: ports below 1024 need privileges, use 0 for any free port'
+    : e.code === 'ENOTFOUND' || e.code === 'EADDRNOTAVAIL' || e.code === 'EAI_AGAIN' ? "not an address of this machine: use 127.0.0.1, or 0.0.0.0 for every interface"
+    : e.message ?? e.code
+  return new MlnodeBenchError('MLNB_SIM', `cannot listen on ${host}${port === undefined ? '' : `:${port}`} (${option}): ${hint} [${e.code}]`, {
+    cause: error,
+    details: { option, host, ...(port === undefined ? {} : { port }), code: e.code },
+  })
 }
