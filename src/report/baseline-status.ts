@@ -5,7 +5,7 @@
  */
 import { isMlnodeBenchError, MlnodeBenchError } from '../errors.js'
 import { readBaseline, type BaselineFile, type InvalidBaselineEntry } from './baseline.js'
-import { resultKeyString, type BaselineGateStatus } from './model.js'
+import type { BaselineGateStatus } from './model.js'
 
 /**
  * The gate status with the invalid entries as found (an update keeps them verbatim). `required`:
@@ -31,7 +31,7 @@ export async function loadBaseline(path: string, options: { shownAs?: string; re
   const file = options.shownAs ?? path
   const required = options.required ?? false
   try {
-    const checked = await readBaseline(path)
+    const checked = await readBaseline(path, file)
     if (!checked) return { status: { file, state: 'missing', required, invalid: [] } }
     return { baseline: checked.baseline, status: { file, state: 'found', required, invalid: checked.invalid } }
   } catch (error) {
@@ -60,7 +60,3 @@ export function baselineHeadline(status: BaselineStatus): string | undefined {
   return n > 0 ? `${n} invalid baseline entr${n === 1 ? 'y' : 'ies'} not gated` : undefined
 }
 
-/** The key string of an invalid entry (`model › variant › workload`). */
-export function invalidEntryName(e: InvalidBaselineEntry): string {
-  return resultKeyString(e)
-}

@@ -149,18 +149,18 @@ export interface CheckedBaseline {
 }
 
 /**
- * Reads and checks a baseline. Returns undefined when the file does not exist.
+ * Reads and checks a baseline (`shownAs` names it in messages). Returns undefined when the file does not exist.
  * @throws MlnodeBenchError MLNB_BASELINE naming the file when it cannot be read or is corrupt.
  */
-export async function readBaseline(path: string): Promise<CheckedBaseline | undefined> {
+export async function readBaseline(path: string, shownAs = path): Promise<CheckedBaseline | undefined> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new MlnodeBenchError('MLNB_BASELINE', `Baseline ${path} cannot be read: ${(cause as Error).message}`, { cause, details: { file: path } })
+    throw new MlnodeBenchError('MLNB_BASELINE', `Baseline ${shownAs} cannot be read: ${(cause as Error).message}`, { cause, details: { file: shownAs } })
   }
-  return checkBaseline(text, path)
+  return checkBaseline(text, shownAs)
 }
 
 /**

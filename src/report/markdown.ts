@@ -37,10 +37,11 @@ const ICON: Record<MetricVerdict, string> = {
 /** Renders the summary. */
 export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}): string {
   const status = options.baseline
-  const lines: string[] = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ${headline(diff, status)}`, '']
+  const invalid = new Set(status?.invalid.map(keyId))
+  const lines: string[] = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ${headline(diff, status, invalid)}`, '']
   const problems = status ? baselineProblems(status) : []
   if (problems.length > 0) lines.push('> [!CAUTION]', ...problems.map((p) => `> - ${esc(p)}`), '')
-  const invalid = new Set(status?.invalid.map(keyId))
+  const statusText = (e: EntryDiff) => (invalid.has(keyId(e)) ? '⚠️ baseline entry invalid, not judged' : entryStatusText(e))
   const simulatedTargets = [...new Set(diff.entries.filter((e) => e.simulated && e.result).map((e) => describeTarget(e.result!.target)))].sort()
   if (simulatedTargets.length > 0)
     lines.push(`> [!NOTE]`, `> **Simulated results** (${simulatedTargets.join(', ')}): figures come from the embedded simulator, not from GPUs.`, '')
@@ -57,8 +58,7 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
     lines.push('| Variant | Metric | Baseline | This run | Change | Significance | Verdict |', '|---|---|--:|--:|--:|---|---|')
     for (const e of group) {
       const rows = e.metrics.filter((m) => HEADLINE.includes(m.metric) || m.verdict === 'regressed' || m.verdict === 'improved')
-      if (invalid.has(keyId(e))) lines.push(`| ${esc(e.variant)} | — | | | | | ⚠️ baseline entry invalid, not judged |`)
-      else if (rows.length === 0) lines.push(`| ${esc(e.variant)} | — | | | | | ${statusText(e)} |`)
+      if (rows.length === 0 || invalid.has(keyId(e))) lines.push(`| ${esc(e.variant)} | — | | | | | ${statusText(e)} |`)
       if (!invalid.has(keyId(e))) for (const m of rows) lines.push(metricRow(e, m, simulated))
     }
     lines.push('')
@@ -83,8 +83,9 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
   return `${lines.join('\n')}\n`
 }
 
-function headline(diff: BaselineDiff, status: BaselineStatus | undefined): string {
-  const c = diff.counts
+function headline(diff: BaselineDiff, status: BaselineStatus | undefined, invalid: ReadonlySet<string>): string {
+  // A result whose baseline entry is invalid counts as "not gated", not as new.
+  const c = { ...diff.counts, new: diff.entries.filter((e) => e.status === 'new' && !invalid.has(keyId(e))).length }
   const parts = [
     `${c.regressed} regression${c.regressed === 1 ? '' : 's'}`,
     `${c.improved} improvement${c.improved === 1 ? '' : 's'}`,
@@ -122,7 +123,7 @@ function metricRow(e: EntryDiff, m: MetricComparison, simulated: boolean): strin
   return `| ${esc(e.variant)} | ${m.label} (${unit}) | ${fig(m.base)} | ${fig(m.next)} | ${formatChange(m.change)} | ${sig} | ${ICON[m.verdict]} |`
 }
 
-function statusText(e: EntryDiff): string {
+function entryStatusText(e: EntryDiff): string {
   switch (e.status) {
     case 'compared':
       return 'compared'
