@@ -6,8 +6,10 @@
  */
 import { resolve } from 'node:path'
 import type { TestModule, Vitest } from 'vitest/node'
+import { isAbsolute, relative } from 'node:path'
 import { isMlnodeBenchError, MlnodeBenchError } from '../src/errors.js'
-import { DEFAULT_BASELINE_FILE, readBaseline, type BaselineFile } from '../src/report/baseline.js'
+import { DEFAULT_BASELINE_FILE, type BaselineFile } from '../src/report/baseline.js'
+import { loadBaseline, type BaselineStatus } from '../src/report/baseline-status.js'
 import { diffResults, type BaselineDiff, type DiffOptions } from '../src/report/diff.js'
 import type { BenchResult } from '../src/report/model.js'
 import { collectBenchResults } from './collect.js'
@@ -16,16 +18,25 @@ import { collectBenchResults } from './collect.js'
 export interface BaselineCompareOptions extends DiffOptions {
   /** Baseline file, relative to the vitest root. @default 'benchmarks/baseline.json' */
   baselineFile?: string
+  /**
+   * A missing baseline file fails the run (every report says so) instead of being a first run.
+   * Ignored while accepting a run (MLNODE_BENCH_UPDATE_BASELINE=1), which creates the file.
+   * @default false
+   */
+  requireBaseline?: boolean
 }
 
 export interface RunAnalysis {
   results: BenchResult[]
   /** Absolute path of the baseline file. */
   baselineFile: string
+  /** The valid entries of the baseline (invalid ones are in `status.invalid`). */
   baseline?: BaselineFile
+  /** Found, missing or corrupt, and the entries set aside: every report shows it. */
+  status: BaselineStatus
   diff: BaselineDiff
-  /** The baseline could not be used (corrupt, unreadable): the diff then treats it as absent. */
-  baselineError?: MlnodeBenchError
+  /** An error comparing with the baseline (a histogram of this run that does not decode): nothing compared. */
+  diffError?: MlnodeBenchError
 }
 
 const cache = new WeakMap<object, Map<string, Promise<RunAnalysis>>>()
@@ -35,34 +46,34 @@ export function analyseRun(vitest: Vitest | undefined, modules: ReadonlyArray<Te
   const root = vitest?.config.root ?? process.cwd()
   const baselineFile = resolve(root, options.baselineFile ?? DEFAULT_BASELINE_FILE)
   const diffOptions: DiffOptions = { ...(options.tolerances ? { tolerances: options.tolerances } : {}), ...(options.alpha !== undefined ? { alpha: options.alpha } : {}) }
-  const key = JSON.stringify([baselineFile, diffOptions])
+  const required = options.requireBaseline === true && process.env.MLNODE_BENCH_UPDATE_BASELINE !== '1'
+  const key = JSON.stringify([baselineFile, diffOptions, required])
   let perRun = cache.get(modules)
   if (!perRun) cache.set(modules, (perRun = new Map()))
   let analysis = perRun.get(key)
   if (!analysis) {
-    analysis = compute(vitest, modules, baselineFile, diffOptions)
+    analysis = compute(vitest, modules, baselineFile, diffOptions, required)
     perRun.set(key, analysis)
   }
   return analysis
 }
 
-async function compute(vitest: Vitest | undefined, modules: ReadonlyArray<TestModule>, baselineFile: string, diffOptions: DiffOptions): Promise<RunAnalysis> {
+async function compute(vitest: Vitest | undefined, modules: ReadonlyArray<TestModule>, baselineFile: string, diffOptions: DiffOptions, required: boolean): Promise<RunAnalysis> {
   const results = collectBenchResults(modules, (id) => vitest?.state.idMap.get(id) as ReturnType<Parameters<typeof collectBenchResults>[1]>)
-  let baseline: BaselineFile | undefined
-  let baselineError: MlnodeBenchError | undefined
-  try {
-    baseline = await readBaseline(baselineFile)
-  } catch (error) {
-    baselineError = isMlnodeBenchError(error) ? error : new MlnodeBenchError('MLNB_BASELINE', `Baseline ${baselineFile}: ${String(error)}`, { cause: error })
-  }
+  const root = vitest?.config.root ?? process.cwd()
+  const rel = relative(root, baselineFile)
+  const shownAs = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? baselineFile : rel
+  // Invalid entries (wrong types, undecodable histograms) are already set aside: they disable only themselves.
+  let { baseline, status } = await loadBaseline(baselineFile, { shownAs, required })
   let diff: BaselineDiff
+  let diffError: MlnodeBenchError | undefined
   try {
     diff = diffResults(baseline, results, diffOptions)
   } catch (error) {
-    // A histogram that does not decode, for instance: report it, compare nothing.
-    baselineError ??= isMlnodeBenchError(error) ? error : new MlnodeBenchError('MLNB_REPORT', String(error), { cause: error })
+    // Only this run's own figures are left to fail here: say so, compare nothing.
+    diffError = isMlnodeBenchError(error) ? error : new MlnodeBenchError('MLNB_REPORT', String(error), { cause: error })
     baseline = undefined
     diff = diffResults(undefined, results, diffOptions)
   }
-  return { results, baselineFile, ...(baseline ? { baseline } : {}), diff, ...(baselineError ? { baselineError } : {}) }
+  return { results, baselineFile, ...(baseline ? { baseline } : {}), status, diff, ...(diffError ? { diffError } : {}) }
 }

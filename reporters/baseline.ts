@@ -6,6 +6,7 @@
  */
 import type { TestModule } from 'vitest/node'
 import { updateBaseline, writeBaseline } from '../src/report/baseline.js'
+import { baselineProblems } from '../src/report/baseline-status.js'
 import { renderDiffText } from '../src/report/diff-text.js'
 import { collectProvenance } from '../src/report/provenance.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
@@ -25,28 +26,37 @@ export class BaselineReporter extends MlnodeReporterBase {
     try {
       const analysis = await analyseRun(this.vitest, modules, this.options)
       const label = this.shown(analysis.baselineFile)
-      if (analysis.baselineError) {
+      const { status } = analysis
+      if (status.state === 'corrupt') {
         // A corrupt baseline is never compared against, nor overwritten.
-        this.error(`mlnode-bench: ${analysis.baselineError.message}`)
+        this.error(`mlnode-bench: ${status.error?.message ?? `baseline ${label} is corrupt`}`)
         process.exitCode = 1
         return
       }
-      this.log(`mlnode-bench: ${renderDiffText(analysis.diff, label)}`)
+      this.log(`mlnode-bench: ${renderDiffText(analysis.diff, label, status)}`)
+      if (analysis.diffError) {
+        this.error(`mlnode-bench: nothing was compared: ${analysis.diffError.message}`)
+        process.exitCode = 1
+      }
       const update = this.options.update ?? process.env.MLNODE_BENCH_UPDATE_BASELINE === '1'
       if (update) {
         const provenance = await collectProvenance({ cwd: this.root })
-        const { baseline, replaced, added, kept } = updateBaseline(analysis.baseline, analysis.results, provenance)
+        const { baseline, replaced, added, kept, keptInvalid } = updateBaseline(analysis.baseline, analysis.results, provenance, status.invalid)
+        // Invalid entries the run did not re-measure stay invalid: the gate is still off for them.
+        for (const e of keptInvalid) this.error(`mlnode-bench: kept invalid, not gated until fixed: ${e.message}`)
+        if (keptInvalid.length > 0) process.exitCode = 1
         if (replaced.length + added.length === 0) {
           this.log(`mlnode-bench: baseline ${label} left unchanged: no passed result to accept.`)
           return
         }
         await writeBaseline(analysis.baselineFile, baseline)
         const commit = provenance.git ? ` at ${provenance.git.commit.slice(0, 7)}${provenance.git.dirty ? ' (dirty tree)' : ''}` : ''
-        this.log(`mlnode-bench: baseline ${label} updated${commit}: ${replaced.length} replaced, ${added.length} added, ${kept.length} kept.` +
+        this.log(`mlnode-bench: baseline ${label} ${status.state === 'missing' ? 'created' : 'updated'}${commit}: ${replaced.length} replaced, ${added.length} added, ${kept.length} kept.` +
           (analysis.diff.hasRegression ? ` ${analysis.diff.counts.regressed} regression(s) were ACCEPTED.` : ''))
         return
       }
-      if (analysis.diff.hasRegression) process.exitCode = 1
+      // renderDiffText above already named each problem.
+      if (analysis.diff.hasRegression || baselineProblems(status).length > 0) process.exitCode = 1
     } catch (error) {
       this.error(`mlnode-bench: baseline check failed: ${(error as Error).message}`)
       process.exitCode = 1

@@ -18,7 +18,7 @@ export class JUnitReporter extends MlnodeReporterBase {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     return this.writeReport('JUnit report', this.options.outputFile ?? '.mlnode-bench/junit.xml', async () => {
       const analysis = await analyseRun(this.vitest, modules, this.options)
-      return renderJUnit(analysis.results, { diff: analysis.diff })
+      return renderJUnit(analysis.results, { diff: analysis.diff, baseline: analysis.status })
     })
   }
 

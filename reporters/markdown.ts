@@ -18,8 +18,8 @@ export class MarkdownReporter extends MlnodeReporterBase {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     return this.writeReport('summary', this.options.outputFile ?? '.mlnode-bench/summary.md', async () => {
       const analysis = await analyseRun(this.vitest, modules, this.options)
-      const text = renderMarkdown(analysis.diff)
-      return analysis.baselineError ? `${text}\n> [!WARNING]\n> ${analysis.baselineError.message}\n` : text
+      const text = renderMarkdown(analysis.diff, { baseline: analysis.status })
+      return analysis.diffError ? `${text}\n> [!WARNING]\n> Nothing was compared: ${analysis.diffError.message}\n` : text
     })
   }
 

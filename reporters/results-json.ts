@@ -5,13 +5,15 @@
 import { resolve } from 'node:path'
 import type { TestCase, TestModule } from 'vitest/node'
 import { writeFileAtomic } from '../src/report/atomic-write.js'
-import type { BenchResult, Provenance, RunResults } from '../src/report/model.js'
+import { gateStatusForResults } from '../src/report/baseline-status.js'
+import type { BaselineGateStatus, BenchResult, Provenance, RunResults } from '../src/report/model.js'
 import { resultKeyString } from '../src/report/model.js'
 import { collectProvenance } from '../src/report/provenance.js'
+import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { benchResultOf, collectBenchResults } from './collect.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 
-export interface ResultsJsonReporterOptions {
+export interface ResultsJsonReporterOptions extends BaselineCompareOptions {
   /** Output file, relative to the vitest root. @default '.mlnode-bench/results.json' */
   outputFile?: string
 }
@@ -20,6 +22,7 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
   private readonly results = new Map<string, BenchResult>()
   private provenance?: Promise<Provenance>
   private writing: Promise<void> = Promise.resolve()
+  private baseline?: BaselineGateStatus
 
   constructor(private readonly options: ResultsJsonReporterOptions = {}) {
     super()
@@ -41,6 +44,8 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     for (const r of collectBenchResults(modules, this.lookup)) this.results.set(resultKeyString(r), r)
+    // The final file says whether the baseline could gate the run (same analysis as the other reporters).
+    this.baseline = gateStatusForResults((await analyseRun(this.vitest, modules, this.options)).status)
     await this.write()
     if (this.results.size > 0) this.log(`mlnode-bench: results written to ${this.shown(this.outputFile)}`)
   }
@@ -53,6 +58,7 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
         schemaVersion: 1,
         provenance: await (this.provenance ??= collectProvenance({ cwd: this.root })),
         results: [...this.results.values()],
+        ...(this.baseline ? { baseline: this.baseline } : {}),
       }
       try {
         await writeFileAtomic(this.outputFile, `${JSON.stringify(run, null, 2)}\n`)

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'MLNB_ABORTED'
   | 'MLNB_LOAD'
   | 'MLNB_BASELINE'
+  | 'MLNB_BASELINE_MISSING'
   | 'MLNB_REPORT'
   | 'MLNB_SIM'
   | 'MLNB_MODEL'

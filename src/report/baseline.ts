@@ -6,9 +6,12 @@ import { readFile } from 'node:fs/promises'
 import { MlnodeBenchError } from '../errors.js'
 import type { DistributionSummary, WorkloadMetrics } from '../metrics/types.js'
 import { writeFileAtomic } from './atomic-write.js'
-import { METRIC_DEFS, isDistributionId, isMetricId, type MetricId } from './metric-defs.js'
+import { METRIC_DEFS, isDistributionId, type MetricId } from './metric-defs.js'
+import { baselineEntrySchema, baselineEnvelopeSchema } from './schema/baseline-schema.js'
 import { withHistory } from './noise.js'
-import type { BenchResult, MeasurementResolution, Provenance, ResultKey, TargetInfo } from './model.js'
+import { histogramProblems } from './schema/histograms.js'
+import { describeIssue, fieldPath } from './schema/issues.js'
+import type { BaselineEntryProblem, BenchResult, MeasurementResolution, Provenance, ResultKey, TargetInfo } from './model.js'
 
 /** Default location of the committed baseline, relative to the project root. */
 export const DEFAULT_BASELINE_FILE = 'benchmarks/baseline.json'
@@ -99,52 +102,78 @@ export interface BaselineUpdate {
   replaced: ResultKey[]
   added: ResultKey[]
   kept: ResultKey[]
+  /** Invalid entries the run did not replace: written back verbatim, still invalid. */
+  keptInvalid: InvalidBaselineEntry[]
 }
 
 /**
  * Accepts the passed results of a run into `previous` (or a new baseline): replaced and added
  * entries take the run's figures; entries the run did not produce, or failed, are kept as they were,
- * so a filtered or sharded run never erases the rest of the baseline.
+ * so a filtered or sharded run never erases the rest of the baseline. Invalid entries of the
+ * previous file are replaced when the run measured them, else kept verbatim (never dropped silently).
  */
-export function updateBaseline(previous: BaselineFile | undefined, results: readonly BenchResult[], provenance: Provenance): BaselineUpdate {
+export function updateBaseline(
+  previous: BaselineFile | undefined,
+  results: readonly BenchResult[],
+  provenance: Provenance,
+  invalid: readonly InvalidBaselineEntry[] = [],
+): BaselineUpdate {
   const next: BaselineFile = { schemaVersion: 1, kind: 'mlnode-bench-baseline', provenance, results: structuredClone(previous?.results ?? {}) }
   const replaced: ResultKey[] = []
   const added: ResultKey[] = []
   const touched = new Set<string>()
+  const id = (k: ResultKey) => JSON.stringify([k.model, k.variant, k.workload])
+  const invalidIds = new Set(invalid.map(id))
   for (const result of results) {
     if (result.status !== 'passed') continue
     const fresh = entryFromResult(result)
     if (!fresh) continue
     const key: ResultKey = { model: result.model, variant: result.variant, workload: result.workload }
     const entry = withHistory(baselineEntry(next, key), fresh)
-    ;(baselineEntry(next, key) ? replaced : added).push(key)
-    touched.add(JSON.stringify([key.model, key.variant, key.workload]))
+    ;(baselineEntry(next, key) || invalidIds.has(id(key)) ? replaced : added).push(key)
+    touched.add(id(key))
     ;((next.results[key.model] ??= {})[key.variant] ??= {})[key.workload] = entry
   }
-  const kept = previous ? baselineKeys(previous).filter((k) => !touched.has(JSON.stringify([k.model, k.variant, k.workload]))) : []
-  return { baseline: sortBaseline(next), replaced, added, kept }
+  const kept = previous ? baselineKeys(previous).filter((k) => !touched.has(id(k))) : []
+  const keptInvalid = invalid.filter((e) => !touched.has(id(e)))
+  for (const e of keptInvalid) ((next.results[e.model] ??= {})[e.variant] ??= {})[e.workload] = structuredClone(e.raw) as BaselineEntry
+  return { baseline: sortBaseline(next), replaced, added, kept, keptInvalid }
+}
+
+/** A baseline entry that failed its checks: never compared, reported by every output. */
+export interface InvalidBaselineEntry extends BaselineEntryProblem {
+  /** The entry as found: an update that does not re-measure it keeps it verbatim. */
+  raw: unknown
+}
+
+/** A baseline with its valid entries only, and the entries set aside. */
+export interface CheckedBaseline {
+  baseline: BaselineFile
+  invalid: InvalidBaselineEntry[]
 }
 
 /**
- * Reads a baseline. Returns undefined when the file does not exist (a first run is not a failure).
- * @throws MlnodeBenchError MLNB_BASELINE naming the file and what is wrong with it.
+ * Reads and checks a baseline (`shownAs` names it in messages). Returns undefined when the file does not exist.
+ * @throws MlnodeBenchError MLNB_BASELINE naming the file when it cannot be read or is corrupt.
  */
-export async function readBaseline(path: string): Promise<BaselineFile | undefined> {
+export async function readBaseline(path: string, shownAs = path): Promise<CheckedBaseline | undefined> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new MlnodeBenchError('MLNB_BASELINE', `Baseline ${path} cannot be read: ${(cause as Error).message}`, { cause, details: { file: path } })
+    throw new MlnodeBenchError('MLNB_BASELINE', `Baseline ${shownAs} cannot be read: ${(cause as Error).message}`, { cause, details: { file: shownAs } })
   }
-  return parseBaseline(text, path)
+  return checkBaseline(text, shownAs)
 }
 
 /**
- * Parses and validates baseline text.
- * @throws MlnodeBenchError MLNB_BASELINE: `Baseline <file> is corrupt: <field> <problem>`.
+ * Checks baseline text against schemas/baseline.schema.json, entry by entry: a wrong entry
+ * (wrong type, unknown field, undecodable histogram) is set aside, the rest stays usable.
+ * @throws MlnodeBenchError MLNB_BASELINE `Baseline <file> is corrupt: <field> <problem>` when the
+ *   file as a whole is unusable (not JSON, wrong kind or version, results not nested objects).
  */
-export function parseBaseline(text: string, path: string): BaselineFile {
+export function checkBaseline(text: string, path: string): CheckedBaseline {
   const fail = (what: string): never => {
     throw new MlnodeBenchError(
       'MLNB_BASELINE',
@@ -158,42 +187,30 @@ export function parseBaseline(text: string, path: string): BaselineFile {
   } catch (cause) {
     return fail(`not valid JSON (${(cause as Error).message})`)
   }
-  if (!isObject(data)) return fail('top level is not an object')
-  if (data.kind !== 'mlnode-bench-baseline') fail(`"kind" is ${JSON.stringify(data.kind)}, expected "mlnode-bench-baseline"`)
-  if (data.schemaVersion !== 1) fail(`"schemaVersion" is ${JSON.stringify(data.schemaVersion)}, this tool reads version 1`)
-  if (!isObject(data.provenance) || typeof data.provenance.date !== 'string') fail('"provenance.date" is missing')
-  if (!isObject(data.results)) return fail('"results" is not an object')
-  for (const [model, variants] of Object.entries(data.results)) {
-    if (!isObject(variants)) fail(`results["${model}"] is not an object of variants`)
-    for (const [variant, workloads] of Object.entries(variants as Record<string, unknown>)) {
-      if (!isObject(workloads)) fail(`results["${model}"]["${variant}"] is not an object of workloads`)
-      for (const [workload, entry] of Object.entries(workloads as Record<string, unknown>)) {
-        checkEntry(entry, `results["${model}"]["${variant}"]["${workload}"]`, fail)
+  const top = baselineEnvelopeSchema.safeParse(data, { reportInput: true })
+  if (!top.success) return fail(top.error.issues.map((i) => describeIssue(i)).join('; '))
+  const results: BaselineFile['results'] = {}
+  const invalid: InvalidBaselineEntry[] = []
+  for (const [model, variants] of Object.entries(top.data.results))
+    for (const [variant, workloads] of Object.entries(variants))
+      for (const [workload, raw] of Object.entries(workloads)) {
+        const at = fieldPath(['results', model, variant, workload])
+        const checked = baselineEntrySchema.safeParse(raw, { reportInput: true })
+        const problems = checked.success ? histogramProblems(raw) : checked.error.issues.map((i) => describeIssue(i))
+        if (checked.success && problems.length === 0) ((results[model] ??= {})[variant] ??= {})[workload] = checked.data as BaselineEntry
+        else invalid.push({ model, variant, workload, at, problems, raw, message: `${path}: ${at}: ${problems.join('; ')}` })
       }
-    }
-  }
-  return data as unknown as BaselineFile
+  return { baseline: { ...top.data, results }, invalid }
 }
 
-function checkEntry(entry: unknown, at: string, fail: (what: string) => never): void {
-  if (!isObject(entry)) fail(`${at} is not an object`)
-  const e = entry as Record<string, unknown>
-  if (!isObject(e.target) || (e.target.kind !== 'simulated' && e.target.kind !== 'mlnode')) fail(`${at}.target.kind must be "simulated" or "mlnode"`)
-  if (!isObject(e.requests) || !isCount(e.requests.total) || !isCount(e.requests.failed) || !isCount(e.requests.completed))
-    fail(`${at}.requests must hold counts total, completed, failed`)
-  if (!isFiniteNumber(e.durationS)) fail(`${at}.durationS must be a number`)
-  if (e.resolution !== undefined && (!isObject(e.resolution) || !isFiniteNumber(e.resolution.latencyMs) || !isFiniteNumber(e.resolution.rateShare)))
-    fail(`${at}.resolution must hold numbers latencyMs and rateShare`)
-  if (!isObject(e.metrics)) return fail(`${at}.metrics is not an object`)
-  for (const [id, metric] of Object.entries(e.metrics)) {
-    if (!isMetricId(id)) fail(`${at}.metrics has unknown metric "${id}"`)
-    if (!isObject(metric) || !isFiniteNumber(metric.value)) fail(`${at}.metrics.${id}.value must be a finite number (got ${JSON.stringify(isObject(metric) ? metric.value : metric)})`)
-    const m = metric as Record<string, unknown>
-    if (isDistributionId(id as MetricId)) {
-      const d = m.distribution
-      if (!isObject(d) || typeof d.histogram !== 'string' || !isCount(d.count)) fail(`${at}.metrics.${id}.distribution must keep count and the encoded histogram`)
-    }
-  }
+/**
+ * Parses a baseline that must be wholly valid (tests, tools).
+ * @throws MlnodeBenchError MLNB_BASELINE naming the file, and each invalid entry with its problems.
+ */
+export function parseBaseline(text: string, path: string): BaselineFile {
+  const { baseline, invalid } = checkBaseline(text, path)
+  if (invalid.length > 0) throw new MlnodeBenchError('MLNB_BASELINE', invalid.map((e) => e.message).join('\n'), { details: { file: path } })
+  return baseline
 }
 
 /** Writes a baseline atomically (temp file + rename), keys sorted so git diffs stay readable. */
@@ -205,14 +222,4 @@ function sortBaseline(b: BaselineFile): BaselineFile {
   const sortObj = <T>(o: Record<string, T>, f: (v: T) => T): Record<string, T> =>
     Object.fromEntries(Object.keys(o).sort().map((k) => [k, f(o[k]!)]))
   return { ...b, results: sortObj(b.results, (v) => sortObj(v, (w) => sortObj(w, (e) => e))) }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v)
-}
-function isCount(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) >= 0
 }

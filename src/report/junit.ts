@@ -8,12 +8,15 @@ import junitModule, { type Builder } from 'junit-report-builder'
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { keyId, regressionsOf, pText, type BaselineDiff, type MetricComparison } from './diff.js'
 import type { BenchFailure, BenchResult } from './model.js'
+import { baselineProblems, type BaselineStatus } from './baseline-status.js'
 
 export interface JUnitRenderOptions {
   /** Name of the <testsuites> root. @default 'mlnode-bench' */
   name?: string
   /** Baseline diff of the same results: adds a failure per regressed testcase. */
   diff?: BaselineDiff
+  /** Whether the baseline could gate: adds a "baseline" suite failing on a corrupt or required-but-missing file and on each invalid entry. */
+  baseline?: BaselineStatus
 }
 
 // CommonJS package with `exports.default`: Node's ESM default import is the whole module.
@@ -25,6 +28,7 @@ export function renderJUnit(results: readonly BenchResult[], options: JUnitRende
   const sorted = [...results].sort((a, b) => keyId(a).localeCompare(keyId(b)))
   // Suites per model (what a reader scans for) and target: simulated numbers never share a suite
   // with hardware numbers, and the suite name says "simulated".
+  const invalid = new Set(options.baseline?.invalid.map(keyId))
   const groups = new Map<string, BenchResult[]>()
   for (const r of sorted) {
     const name = r.target.kind === 'simulated' ? `${r.model} [${describeTarget(r.target)}]` : `${r.model} [${r.target.hardware}]`
@@ -37,14 +41,28 @@ export function renderJUnit(results: readonly BenchResult[], options: JUnitRende
     suite.property('target', describeTarget(first.target))
     suite.property('simulated', String(first.target.kind === 'simulated'))
     if (options.diff?.baselineProvenance?.git) suite.property('baseline_commit', options.diff.baselineProvenance.git.commit)
-    for (const result of group) addTestCase(suite, result, options.diff)
+    for (const result of group) addTestCase(suite, result, options.diff, invalid)
   }
+  if (options.baseline) addBaselineSuite(builder.testSuite(), options.baseline)
   return builder.build()
 }
 
 type Suite = ReturnType<Builder['testSuite']>
 
-function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefined): void {
+/**
+ * The gate itself as testcases, so a CI test view shows a gate that was off: the baseline file
+ * (failed when corrupt or required but missing, skipped on a first run) and each invalid entry.
+ */
+function addBaselineSuite(suite: Suite, status: BaselineStatus): void {
+  suite.name('mlnode-bench baseline').property('baseline_file', status.file).property('baseline_state', status.state)
+  const file = suite.testCase().className('mlnode-bench.baseline').name(`baseline file ${status.file}`)
+  if (status.state === 'corrupt' || (status.state === 'missing' && status.required)) file.failure(baselineProblems(status)[0], 'baseline')
+  else if (status.state === 'missing') file.skipped().standardOutput(`No baseline yet at ${status.file}: nothing was gated. Accept a run with MLNODE_BENCH_UPDATE_BASELINE=1 to create it.`)
+  for (const e of status.invalid)
+    suite.testCase().className('mlnode-bench.baseline').name(`baseline entry ${e.model} › ${e.variant} › ${e.workload}`).failure(`${e.message}. This entry was not gated.`, 'baseline')
+}
+
+function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefined, invalid: ReadonlySet<string>): void {
   const tc = suite.testCase().className(r.model).name(`${r.variant} › ${r.workload}`).file(r.file)
   if (r.wallS !== undefined) tc.time(r.wallS)
   tc.property('simulated', String(r.target.kind === 'simulated'))
@@ -54,6 +72,7 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
     tc.property('tp', String(r.layout.tp)).property('pp', String(r.layout.pp)).property('instances', String(r.layout.instances))
   }
   for (const [name, value] of metricProperties(r)) tc.property(name, value)
+  if (invalid.has(keyId(r))) tc.property('baseline_entry', 'invalid, not judged')
   if (r.status === 'failed') {
     const failure = r.failure ?? { kind: 'internal', message: 'failed without a reason (no failure recorded)' }
     tc.failure(failureMessage(r, failure), failure.kind)

@@ -4,7 +4,8 @@
  * Deterministic: no clock, no randomness, entries sorted by key.
  */
 import { describeTarget, formatChange, formatNumber } from './format.js'
-import { pText, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
+import { baselineHeadline, baselineProblems, type BaselineStatus } from './baseline-status.js'
+import { keyId, pText, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
 import type { MetricId } from './metric-defs.js'
 import type { Provenance } from './model.js'
 
@@ -18,6 +19,8 @@ export interface MarkdownOptions {
   run?: Provenance
   /** Marker comment on the first line. @default STICKY_MARKER */
   marker?: string
+  /** Whether the baseline could gate: a corrupt or missing one, or invalid entries, lead the summary. */
+  baseline?: BaselineStatus
 }
 
 /** Metrics in the main table; the rest are in the details. */
@@ -33,11 +36,16 @@ const ICON: Record<MetricVerdict, string> = {
 
 /** Renders the summary. */
 export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}): string {
-  const lines: string[] = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ${headline(diff)}`, '']
+  const status = options.baseline
+  const invalid = new Set(status?.invalid.map(keyId))
+  const lines: string[] = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ${headline(diff, status, invalid)}`, '']
+  const problems = status ? baselineProblems(status) : []
+  if (problems.length > 0) lines.push('> [!CAUTION]', ...problems.map((p) => `> - ${esc(p)}`), '')
+  const statusText = (e: EntryDiff) => (invalid.has(keyId(e)) ? '⚠️ baseline entry invalid, not judged' : entryStatusText(e))
   const simulatedTargets = [...new Set(diff.entries.filter((e) => e.simulated && e.result).map((e) => describeTarget(e.result!.target)))].sort()
   if (simulatedTargets.length > 0)
     lines.push(`> [!NOTE]`, `> **Simulated results** (${simulatedTargets.join(', ')}): figures come from the embedded simulator, not from GPUs.`, '')
-  lines.push(provenanceLine(diff, options.run), '')
+  lines.push(provenanceLine(diff, options.run, status), '')
   const failed = diff.entries.filter((e) => e.status === 'failed')
   if (failed.length > 0) {
     lines.push(`### ❌ ${failed.length} failed`, '')
@@ -50,8 +58,8 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
     lines.push('| Variant | Metric | Baseline | This run | Change | Significance | Verdict |', '|---|---|--:|--:|--:|---|---|')
     for (const e of group) {
       const rows = e.metrics.filter((m) => HEADLINE.includes(m.metric) || m.verdict === 'regressed' || m.verdict === 'improved')
-      if (rows.length === 0) lines.push(`| ${esc(e.variant)} | — | | | | | ${statusText(e)} |`)
-      for (const m of rows) lines.push(metricRow(e, m, simulated))
+      if (rows.length === 0 || invalid.has(keyId(e))) lines.push(`| ${esc(e.variant)} | — | | | | | ${statusText(e)} |`)
+      if (!invalid.has(keyId(e))) for (const m of rows) lines.push(metricRow(e, m, simulated))
     }
     lines.push('')
     const detailed = group.filter((e) => e.metrics.length > 0)
@@ -75,8 +83,9 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
   return `${lines.join('\n')}\n`
 }
 
-function headline(diff: BaselineDiff): string {
-  const c = diff.counts
+function headline(diff: BaselineDiff, status: BaselineStatus | undefined, invalid: ReadonlySet<string>): string {
+  // A result whose baseline entry is invalid counts as "not gated", not as new.
+  const c = { ...diff.counts, new: diff.entries.filter((e) => e.status === 'new' && !invalid.has(keyId(e))).length }
   const parts = [
     `${c.regressed} regression${c.regressed === 1 ? '' : 's'}`,
     `${c.improved} improvement${c.improved === 1 ? '' : 's'}`,
@@ -87,13 +96,20 @@ function headline(diff: BaselineDiff): string {
   if (c.new) parts.push(`${c.new} new`)
   if (c.missing) parts.push(`${c.missing} missing`)
   if (c.targetChanged) parts.push(`${c.targetChanged} on another target`)
-  const icon = c.regressed > 0 || c.failed > 0 ? '❌' : '✅'
+  // The baseline's own state comes first: a gate that was off is never a green headline.
+  const gate = status ? baselineHeadline(status) : undefined
+  if (gate) parts.unshift(gate)
+  const icon = c.regressed > 0 || c.failed > 0 || (status && baselineProblems(status).length > 0) ? '❌' : gate ? '⚠️' : '✅'
   return `${icon} ${parts.join(' · ')}`
 }
 
-function provenanceLine(diff: BaselineDiff, run: Provenance | undefined): string {
+function provenanceLine(diff: BaselineDiff, run: Provenance | undefined, status: BaselineStatus | undefined): string {
   const commit = (p: Provenance | undefined) => (p?.git ? `\`${p.git.commit.slice(0, 7)}\`${p.git.dirty ? ' (dirty)' : ''}` : 'unknown commit')
-  const base = diff.baselineFound ? `Baseline: ${commit(diff.baselineProvenance)} of ${diff.baselineProvenance!.date.slice(0, 10)}` : 'No baseline yet: every result is new (accept with `MLNODE_BENCH_UPDATE_BASELINE=1`).'
+  const base = status?.state === 'corrupt'
+    ? `Baseline ${esc(status.file)} is corrupt and was not used.`
+    : status?.state === 'missing' && status.required
+      ? `No baseline at ${esc(status.file)}.`
+      : diff.baselineFound ? `Baseline: ${commit(diff.baselineProvenance)} of ${diff.baselineProvenance!.date.slice(0, 10)}` : 'No baseline yet: every result is new (accept with `MLNODE_BENCH_UPDATE_BASELINE=1`).'
   return run ? `${base} · This run: ${commit(run)}` : base
 }
 
@@ -109,7 +125,7 @@ function metricRow(e: EntryDiff, m: MetricComparison, simulated: boolean): strin
   return `| ${esc(e.variant)} | ${m.label} (${unit}) | ${fig(m.base)} | ${fig(m.next)} | ${formatChange(m.change)} | ${sig} | ${ICON[m.verdict]} |`
 }
 
-function statusText(e: EntryDiff): string {
+function entryStatusText(e: EntryDiff): string {
   switch (e.status) {
     case 'compared':
       return 'compared'

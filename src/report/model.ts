@@ -91,10 +91,35 @@ export interface Provenance {
   git?: { commit: string; dirty: boolean; branch?: string }
 }
 
+/** A baseline entry that failed its checks (wrong type, undecodable histogram): not compared. */
+export interface BaselineEntryProblem extends ResultKey {
+  /** Where in the baseline file: `results["model"]["variant"]["workload"]`. */
+  at: string
+  /** What is wrong, one sentence each: `target.hardware must be string, got 42`. */
+  problems: string[]
+  /** `<file>: <at>: <problems>`, for people. */
+  message: string
+}
+
+/** How far the baseline could gate a run: shown by every report, kept in results.json. */
+export interface BaselineGateStatus {
+  /** The baseline file as shown to people (relative to the project root when inside it). */
+  file: string
+  state: 'found' | 'missing' | 'corrupt'
+  /** Missing only: whether that fails the run. */
+  required: boolean
+  /** Corrupt: why, naming the file and the field. */
+  error?: { code: string; message: string }
+  /** Entries set aside (not compared); the rest of the baseline still gates. */
+  invalid: BaselineEntryProblem[]
+}
+
 export interface RunResults {
   schemaVersion: 1
   provenance: Provenance
   results: BenchResult[]
+  /** The baseline's state when the run was compared with it (written by vitest runs). */
+  baseline?: BaselineGateStatus
 }
 
 export function resultKeyString(key: ResultKey): string {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { MlnodeBenchError } from '../errors.js'
 import { keyId } from './diff.js'
 import type { BenchResult, RunResults } from './model.js'
+import { listProblems, runResultsProblems } from './schema/check-results.js'
 
 /**
  * Reads and checks a RunResults file.
@@ -18,28 +19,21 @@ export async function readRunResults(path: string): Promise<RunResults> {
   return parseRunResults(text, path)
 }
 
-/** Parses RunResults text; the checks cover what merge and diff rely on. */
+/**
+ * Parses RunResults text and checks it against schemas/results.schema.json (histograms included).
+ * @throws MlnodeBenchError MLNB_REPORT naming the file and every bad entry and field (first ten).
+ */
 export function parseRunResults(text: string, path: string): RunResults {
-  const fail = (what: string): never => {
-    throw new MlnodeBenchError('MLNB_REPORT', `Results file ${path} is not a mlnode-bench results file: ${what}`, { details: { file: path } })
-  }
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch (cause) {
-    return fail(`not valid JSON (${(cause as Error).message})`)
+    throw new MlnodeBenchError('MLNB_REPORT', `Results file ${path} is not a mlnode-bench results file: not valid JSON (${(cause as Error).message})`, { details: { file: path } })
   }
-  const d = data as Partial<RunResults> | null
-  if (typeof d !== 'object' || d === null) return fail('top level is not an object')
-  if (d.schemaVersion !== 1) fail(`"schemaVersion" is ${JSON.stringify(d.schemaVersion)}, this tool reads version 1`)
-  if (typeof d.provenance?.date !== 'string') fail('"provenance.date" is missing')
-  if (!Array.isArray(d.results)) return fail('"results" is not an array')
-  d.results.forEach((r: Partial<BenchResult>, i) => {
-    for (const field of ['model', 'variant', 'workload'] as const) if (typeof r?.[field] !== 'string') fail(`results[${i}].${field} is not a string`)
-    if (r.status !== 'passed' && r.status !== 'failed' && r.status !== 'skipped') fail(`results[${i}].status is ${JSON.stringify(r.status)}`)
-    if (r.target?.kind !== 'simulated' && r.target?.kind !== 'mlnode') fail(`results[${i}].target.kind is ${JSON.stringify(r.target?.kind)}`)
-  })
-  return d as RunResults
+  const problems = runResultsProblems(data)
+  if (problems.length > 0)
+    throw new MlnodeBenchError('MLNB_REPORT', `Results file ${path} is not a valid mlnode-bench results file (${problems.length} problem${problems.length === 1 ? '' : 's'}):${listProblems(problems)}`, { details: { file: path, problems } })
+  return data as RunResults
 }
 
 /**

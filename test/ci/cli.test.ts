@@ -52,7 +52,8 @@ describe('mlnode-bench merge', () => {
     await writeFile(bad, JSON.stringify({ schemaVersion: 1, provenance, results: [{ model: 'm', variant: 'v' }] }))
     const r = await cli(['merge', bad, '--out', join(dir, 'x.json')])
     expect(r.exitCode).toBe(1)
-    expect(r.stderr).toContain(`Results file ${bad} is not a mlnode-bench results file: results[0].workload is not a string`)
+    expect(r.stderr).toContain(`Results file ${bad} is not a valid mlnode-bench results file`)
+    expect(r.stderr).toContain('results[0] ("m › v › ?"): workload is missing')
   })
 })
 
@@ -60,11 +61,11 @@ describe('mlnode-bench diff', () => {
   it('reports a missing baseline, accepts with --update, then exits 1 on a regression with valid JUnit and Markdown', async () => {
     const baseline = join(dir, 'baseline.json')
     const first = await writeRun('run1.json', { schemaVersion: 1, provenance, results: [passedResult('m', 'tp4', 'chat')] })
-    const none = await cli(['diff', '--baseline', baseline, '--results', first])
+    const none = await cli(['diff', '--baseline', baseline, '--results', first, '--allow-missing-baseline'])
     expect(none.exitCode).toBe(0)
-    expect(none.stdout).toContain(`No baseline at ${baseline}: 1 result(s) are new`)
+    expect(none.stdout).toContain(`No baseline yet at ${baseline}: 1 result(s) are new, nothing was gated`)
     const upd = await cli(['diff', '--baseline', baseline, '--results', first, '--update'])
-    expect(upd.stdout).toContain(`Baseline ${baseline} updated: 0 replaced, 1 added, 0 kept.`)
+    expect(upd.stdout).toContain(`Baseline ${baseline} created: 0 replaced, 1 added, 0 kept.`)
 
     const slow = await writeRun('run2.json', { schemaVersion: 1, provenance, results: [passedResult('m', 'tp4', 'chat', { seed: 4, scale: 1.4 })] })
     const md = join(dir, 'summary.md')

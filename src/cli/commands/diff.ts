@@ -2,8 +2,10 @@
  * `mlnode-bench diff --baseline <file> --results <file> [--markdown out.md] [--junit out.xml] [--update]`:
  * the baseline gate outside vitest (CI merge job). Exit 1 on a significant regression.
  */
+import { MlnodeBenchError } from '../../errors.js'
 import { writeFileAtomic } from '../../report/atomic-write.js'
-import { DEFAULT_BASELINE_FILE, readBaseline, updateBaseline, writeBaseline } from '../../report/baseline.js'
+import { DEFAULT_BASELINE_FILE, updateBaseline, writeBaseline } from '../../report/baseline.js'
+import { baselineProblems, loadBaseline, missingBaselineMessage } from '../../report/baseline-status.js'
 import { diffResults } from '../../report/diff.js'
 import { renderDiffText } from '../../report/diff-text.js'
 import { renderJUnit } from '../../report/junit.js'
@@ -15,9 +17,13 @@ export const summary = 'compare results.json with the baseline; exit 1 on a sign
 
 const USAGE = `Usage: mlnode-bench diff --results <results.json> [--baseline ${DEFAULT_BASELINE_FILE}]
                          [--markdown summary.md] [--junit junit.xml] [--alpha 0.01] [--update]
+                         [--allow-missing-baseline]
 
 --update (or MLNODE_BENCH_UPDATE_BASELINE=1) accepts the passed results into the baseline instead
-of failing on regressions. A missing baseline is reported, not a failure.`
+of failing on regressions; it creates the baseline when there is none.
+A missing baseline is an error (MLNB_BASELINE_MISSING: the gate would be off) unless
+--allow-missing-baseline is given. A corrupt baseline is an error; an invalid entry fails the run
+and is not compared, the other entries still are. The reports are written in every case.`
 
 /** Entry point of `mlnode-bench diff`. */
 export async function run(argv: string[]): Promise<number> {
@@ -32,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
         junit: { type: 'string' },
         alpha: { type: 'number', above: 0, below: 1 },
         update: { type: 'boolean' },
+        'allow-missing-baseline': { type: 'boolean' },
       },
     },
     argv,
@@ -39,21 +46,27 @@ export async function run(argv: string[]): Promise<number> {
   if (!cli) return 0
   const { alpha, ...rest } = cli.values
   const values = { ...rest, baseline: rest.baseline ?? DEFAULT_BASELINE_FILE }
+  const update = values.update === true || process.env.MLNODE_BENCH_UPDATE_BASELINE === '1'
   const run = await readRunResults(values.results)
-  const baseline = await readBaseline(values.baseline)
+  const { baseline, status } = await loadBaseline(values.baseline, { required: !update && !values['allow-missing-baseline'] })
   const diff = diffResults(baseline, run.results, alpha === undefined ? {} : { alpha })
-  console.log(renderDiffText(diff, values.baseline))
-  if (values.markdown) await writeFileAtomic(values.markdown, renderMarkdown(diff, { run: run.provenance }))
-  if (values.junit) await writeFileAtomic(values.junit, renderJUnit(run.results, { diff }))
-  if (values.update || process.env.MLNODE_BENCH_UPDATE_BASELINE === '1') {
-    const { baseline: next, replaced, added, kept } = updateBaseline(baseline, run.results, run.provenance)
+  console.log(renderDiffText(diff, values.baseline, status))
+  // Reports first, whatever the baseline's state: a stale summary must never stand for this run.
+  if (values.markdown) await writeFileAtomic(values.markdown, renderMarkdown(diff, { run: run.provenance, baseline: status }))
+  if (values.junit) await writeFileAtomic(values.junit, renderJUnit(run.results, { diff, baseline: status }))
+  if (status.state === 'corrupt') throw new MlnodeBenchError('MLNB_BASELINE', status.error?.message ?? `Baseline ${values.baseline} is corrupt`, { details: { file: values.baseline } })
+  if (update) {
+    const { baseline: next, replaced, added, kept, keptInvalid } = updateBaseline(baseline, run.results, run.provenance, status.invalid)
+    for (const e of keptInvalid) console.error(`Kept invalid, not gated until fixed: ${e.message}`)
     if (replaced.length + added.length === 0) {
       console.log(`Baseline ${values.baseline} left unchanged: no passed result to accept.`)
-      return 0
+      return keptInvalid.length > 0 ? 1 : 0
     }
     await writeBaseline(values.baseline, next)
-    console.log(`Baseline ${values.baseline} updated: ${replaced.length} replaced, ${added.length} added, ${kept.length} kept.${diff.hasRegression ? ` ${diff.counts.regressed} regression(s) were ACCEPTED.` : ''}`)
-    return 0
+    console.log(`Baseline ${values.baseline} ${status.state === 'missing' ? 'created' : 'updated'}: ${replaced.length} replaced, ${added.length} added, ${kept.length} kept.${diff.hasRegression ? ` ${diff.counts.regressed} regression(s) were ACCEPTED.` : ''}`)
+    return keptInvalid.length > 0 ? 1 : 0
   }
-  return diff.hasRegression ? 1 : 0
+  if (status.state === 'missing' && status.required)
+    throw new MlnodeBenchError('MLNB_BASELINE_MISSING', `${missingBaselineMessage(values.baseline)} Pass --allow-missing-baseline if that is intended.`, { details: { file: values.baseline } })
+  return diff.hasRegression || baselineProblems(status).length > 0 ? 1 : 0
 }

@@ -1,0 +1,81 @@
+/** Schema of results.json (RunResults): every BenchResult of a run, merged across shards. */
+import * as z from 'zod'
+import { count, distributionSchema, figure, nonNegative, provenanceSchema, resolutionSchema, targetSchema } from './parts.js'
+
+const FAILURE_REASONS = ['http_status', 'stream_error', 'connection', 'timeout_total', 'timeout_idle', 'bad_response', 'aborted'] as const
+
+const compressaSchema = z.strictObject({
+  TTFT: figure,
+  LATENCY: figure,
+  TPOT: figure,
+  THROUGHPUT_INPUT_TOKENS: figure,
+  THROUGHPUT_OUTPUT_TOKENS: figure,
+  RPS: figure,
+  TTFT_95: figure,
+  LATENCY_95: figure,
+  FAILED_REQUESTS: figure,
+})
+
+export const workloadMetricsSchema = z.strictObject({
+  requests: z.strictObject({ total: count, completed: count, failed: count, failuresByReason: z.partialRecord(z.enum(FAILURE_REASONS), count) }),
+  durationS: nonNegative,
+  ttftMs: distributionSchema,
+  tpotMs: distributionSchema,
+  itlMs: distributionSchema,
+  e2elMs: distributionSchema,
+  queueWaitMs: distributionSchema,
+  inputTokens: count,
+  outputTokens: count,
+  tokensEstimated: z.boolean(),
+  requestsPerS: nonNegative,
+  inputTokensPerS: nonNegative,
+  outputTokensPerS: nonNegative,
+  totalTokensPerS: nonNegative,
+  goodputRequestsPerS: nonNegative.optional(),
+  slo: z.strictObject({ ttftMs: nonNegative.optional(), tpotMs: nonNegative.optional(), e2elMs: nonNegative.optional() }).optional(),
+  compressa: compressaSchema,
+})
+
+const layoutSchema = z.strictObject({ gpuCount: count, gpusPerInstance: count, instances: count, idleGpus: count, tp: count, pp: count })
+
+const failureSchema = z.strictObject({
+  kind: z.enum(['guard', 'deploy', 'workload', 'regression', 'internal']),
+  message: z.string(),
+  code: z.string().optional(),
+  log: z.array(z.string()).optional(),
+})
+
+/** One model › variant › workload of a run. */
+export const benchResultSchema = z.strictObject({
+  model: z.string(),
+  variant: z.string(),
+  workload: z.string(),
+  file: z.string(),
+  status: z.enum(['passed', 'failed', 'skipped']),
+  failure: failureSchema.optional(),
+  target: targetSchema,
+  args: z.array(z.string()),
+  layout: layoutSchema.optional(),
+  metrics: workloadMetricsSchema.optional(),
+  wallS: nonNegative.optional(),
+  resolution: resolutionSchema.optional(),
+})
+
+/** The whole file: what is published as schemas/results.schema.json. */
+export const runResultsSchema = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    provenance: provenanceSchema,
+    results: z.array(benchResultSchema),
+    baseline: z
+      .strictObject({
+        file: z.string(),
+        state: z.enum(['found', 'missing', 'corrupt']),
+        required: z.boolean(),
+        error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+        invalid: z.array(z.strictObject({ model: z.string(), variant: z.string(), workload: z.string(), at: z.string(), problems: z.array(z.string()), message: z.string() })),
+      })
+      .optional()
+      .describe('How far the baseline could gate this run: a corrupt or missing file, and the entries that were not compared'),
+  })
+  .meta({ title: 'mlnode-bench results', description: 'Every result of one bench run or of merged shards (.mlnode-bench/results.json).' })
