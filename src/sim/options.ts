@@ -34,6 +34,8 @@ export interface SimulatorOptions {
    * noise, for characterising the baseline gate (MLNODE_SIM_NOISE_CV). @default 0
    */
   noiseCv?: number
+  /** Seed of the step-time noise alone (the rest keeps `seed`): runs that differ only by noise. @default seed */
+  noiseSeed?: number
   /**
    * Virtual clock: how long (real seconds) the simulation waits for a client session's next
    * request before it gives the session up and runs on. @default 30
@@ -107,6 +109,7 @@ export interface ResolvedSimulatorOptions {
   seed: number
   slowdown: number
   noiseCv: number
+  noiseSeed: number
   sessionWaitS: number
   timings: LifecycleTimings
   eosPerToken: number
@@ -161,6 +164,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     seed: Math.floor(options.seed ?? 0) >>> 0,
     slowdown: options.slowdown === undefined ? slowdownFromEnv() : positive('slowdown', options.slowdown, 1, false),
     noiseCv: positive('noiseCv', options.noiseCv, 0),
+    noiseSeed: Math.floor(options.noiseSeed ?? options.seed ?? 0) >>> 0,
     sessionWaitS: positive('sessionWaitS', options.sessionWaitS, 30, false),
     timings: {
       startupS: positive('startupS', options.startupS, 45),

@@ -66,7 +66,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     planner: o.planner ?? defaultPlanner,
     hardwareId: hardware.id,
     slowdown: o.slowdown,
-    ...(o.noiseCv > 0 ? { noise: { cv: o.noiseCv, seed: o.seed } } : {}),
+    ...(o.noiseCv > 0 ? { noise: { cv: o.noiseCv, seed: o.noiseSeed } } : {}),
     log,
     // MLNode exits after 3 failed health checks; the container restarts: ports refuse meanwhile.
     onContainerRestart: async (downS) => {

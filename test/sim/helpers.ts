@@ -1,21 +1,9 @@
 /** Shared helpers of the simulator tests: a teardown-registered simulator, JSON and SSE clients. */
 import { onTestFinished } from 'vitest'
-import { parallelismOf, parseVllmArgs } from '../../src/args/index.js'
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js'
-import { instancesFor, type VariantPlanner } from '../../src/sim/variant.js'
-import { testPlan } from './plan.js'
+import { testPlanner } from './plan.js'
 
-/**
- * A planner over the hand-built test plan: TP/PP from the args, MLNode's instance rule, and
- * model "bad/model" failing as an OOM would.
- */
-export const testPlanner: VariantPlanner = (request, hardwareId) => {
-  const { tp, pp } = parallelismOf(parseVllmArgs(request.additionalArgs))
-  const gpus = hardwareId.startsWith('8x') ? 8 : 1
-  const instances = instancesFor(gpus, tp, pp)
-  if (instances < 1 || request.model === 'bad/model') return { servedModel: request.model, tp, pp, instances, failure: 'CUDA out of memory' }
-  return { servedModel: request.model, tp, pp, instances, plan: testPlan({ tp, pp, maxModelLen: 8192 }) }
-}
+export { testPlanner }
 
 export async function startTestSim(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const sim = await startSimulator({ planner: testPlanner, ...options })

@@ -1,5 +1,7 @@
 /**
- * The wall-clock speed mapping, measured over HTTP. A lone request on an idle engine has an
+ * The wall-clock speed mapping of `mlnode-bench sim --speed K`, measured over HTTP (a benchmark
+ * that prints its figures: npm run bench:speed-accuracy). Bench runs do not use it: they run on
+ * simulated time (src/protocol/sim-sync.ts). A lone request on an idle engine has an
  * exactly known simulated TTFT (one prefill step of the test plan). A client times it the way
  * the load engine does (performance.now() before the request, at the first content chunk) and
  * the measured time × speed is compared with the simulated value.
@@ -10,15 +12,17 @@
  * real vLLM too) and that the mapping multiplies by the speed: measured × K = TTFT + K·ε.
  * Against a real server with that TTFT the same client would measure TTFT + ε, so the excess is
  * (K − 1)·ε and the speed limit for 2% is K ≤ 1 + 0.02·TTFT/ε (ε ≈ 1–2 ms on this machine →
- * K ≤ 2 for TTFT ≥ 100 ms, K ≤ 10 for TTFT ≥ 1 s). The test prints all three views, and checks
- * that once each request's transport term (the round-trip of a trivial request on the same
- * connection just before it) is removed, the mapping holds within 2% up to speed 2.
+ * K ≤ 2 for TTFT ≥ 100 ms, K ≤ 10 for TTFT ≥ 1 s). It prints all three views, and the
+ * error once each request's transport term (the round-trip of a trivial request on the same
+ * connection just before it) is removed.
  */
 import { request } from 'undici'
-import { describe, expect, it } from 'vitest'
-import { latenessBetween } from '../../src/sim/index.js'
-import { startTestSim, up } from './helpers.js'
-import { testStepCostS } from './plan.js'
+import { latenessBetween, startSimulator, type SimulatorOptions } from '../../src/sim/index.js'
+import { testPlanner, testStepCostS } from '../sim/plan.js'
+
+const startTestSim = (options: SimulatorOptions) => startSimulator({ planner: testPlanner, ...options })
+const up = (sim: { mgmtUrl: string }) =>
+  request(`${sim.mgmtUrl}/api/v1/inference/up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'test/model', dtype: 'float16', additional_args: [] }) }).then((r) => r.body.dump())
 
 async function timeTtftMs(url: string, promptTokens: number): Promise<number> {
   const body = JSON.stringify({ model: 'test/model', prompt: Array.from({ length: promptTokens }, () => 1), max_tokens: 2, ignore_eos: true, stream: true })
@@ -66,21 +70,11 @@ async function measure(speed: number, promptTokens: number, n: number) {
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 
-describe('wall clock speed mapping (simulated = measured × speed)', () => {
-  it('holds TTFT ≥ 100 ms simulated within 2% (speed ≤ 2) once the measured transport term is removed; prints the figures', async () => {
-    const rows = []
-    // 900 prompt tokens → one 100 ms prefill step under the test plan.
-    for (const speed of [1, 2, 5, 10]) rows.push(await measure(speed, 900, 10))
-    console.log(`TTFT ${rows[0]!.expectedMs.toFixed(1)} ms simulated, lone requests over loopback HTTP (undici):`)
-    for (const r of rows) {
-      console.log(`  speed ${String(r.speed).padStart(2)}: error median ${pct(r.medianErr)} max |${pct(r.maxErr)}| · vs a real server ${pct(r.medianExcess)} · without transport ${pct(r.medianResidual)} · loopback RTT ${r.rttMs.toFixed(2)} ms (= ${pct((r.rttMs * r.speed) / r.expectedMs)} after ×speed) · clock lateness mean ${r.lateMeanMs.toFixed(3)} ms max ${r.lateMaxMs.toFixed(2)} ms, ${r.shifts} timeline shifts (${r.driftMs.toFixed(2)} ms)`)
-    }
-    for (const r of rows) {
-      // Never early: the simulator cannot answer before the simulated time.
-      expect(r.medianErr).toBeGreaterThan(-0.02)
-    }
-    // The simulator's own share (pacing) stays within 2% where 2% of 100 ms is still ≥ 1 real ms,
-    // above this shared machine's scheduling noise; higher speeds are printed, not asserted.
-    for (const r of rows.filter((r) => r.speed <= 2)) expect(Math.abs(r.medianResidual)).toBeLessThan(0.02)
-  }, 30_000)
-})
+// 900 prompt tokens → one 100 ms prefill step under the test plan.
+const rows = []
+for (const speed of [1, 2, 5, 10]) rows.push(await measure(speed, 900, 10))
+console.log(`TTFT ${rows[0]!.expectedMs.toFixed(1)} ms simulated, lone requests over loopback HTTP (undici), wall clock at speed K:`)
+for (const r of rows) {
+  console.log(`  speed ${String(r.speed).padStart(2)}: error median ${pct(r.medianErr)} max |${pct(r.maxErr)}| · vs a real server ${pct(r.medianExcess)} · without transport ${pct(r.medianResidual)} · loopback RTT ${r.rttMs.toFixed(2)} ms (= ${pct((r.rttMs * r.speed) / r.expectedMs)} after ×speed) · clock lateness mean ${r.lateMeanMs.toFixed(3)} ms max ${r.lateMaxMs.toFixed(2)} ms, ${r.shifts} timeline shifts (${r.driftMs.toFixed(2)} ms)`)
+}
+console.log('Target: |error without transport| < 2 % at speed ≤ 2 (2 % of 100 ms is 1 real ms, this machine\'s scheduling noise). Bench runs use simulated time instead (exact).')
