@@ -8,7 +8,7 @@ import { decodeValueCounts } from './histogram.js'
 import { METRIC_DEFS, isDistributionId, type MetricDef, type MetricId } from './metric-defs.js'
 import type { BenchResult, Provenance, ResultKey, RunResults } from './model.js'
 import { describeTarget } from './format.js'
-import { toleranceFor, type Tolerance } from './noise.js'
+import { isDeterministic, toleranceFor, type Tolerance } from './noise.js'
 import { fisherExactGreater, mannWhitneyU } from './significance.js'
 
 export interface DiffOptions {
@@ -52,7 +52,7 @@ export interface MetricComparison {
   tolerance: number
   /** One-sided p-value of the test in the direction of the change. */
   pValue?: number
-  test: 'mann-whitney-u' | 'fisher-exact' | 'corroborated' | 'none'
+  test: 'mann-whitney-u' | 'fisher-exact' | 'corroborated' | 'deterministic' | 'none'
   verdict: MetricVerdict
   /** Why: a short sentence for people (e.g. "+23.1 % beyond 10 %, p = 0.0003"). */
   note: string
@@ -181,6 +181,12 @@ function judge(def: MetricDef, base: BaselineEntry, next: BaselineEntry, { value
     // The change is no larger than what the measurement itself could be off by (a stalled
     // client or simulator): nobody can tell, so it is never called a regression.
     return { ...withChange, test: 'none', verdict: 'inconclusive', note: `${shown}, but the measurement could be off by ${pct(blur.share)} (${blur.why})` }
+  }
+  if (isDeterministic(base) && isDeterministic(next)) {
+    // No sampling noise: the same inputs give the same figures, so any change beyond the floor
+    // comes from the code or the model, however few requests the workload has.
+    const verdict: MetricVerdict = direction === 'worse' ? 'regressed' : 'improved'
+    return { ...withChange, test: 'deterministic', verdict, note: `${shown} beyond ±${tol} (deterministic: no noise to test against)` }
   }
   const { pValue, test } = significance(def, base, next, direction)
   const significant = pValue < alpha
