@@ -19,7 +19,7 @@ import { resolveSuiteOptions, type DeploymentSuiteOptions, type ResolvedDeployme
 import { prepareVariants, type PreparedVariant } from './prepare.js'
 import type { ProvidedTarget, SimulatorEndpoints } from './provided.js'
 import { sessionFor, type DeployRequest, type MlnodeSession } from './session.js'
-import { loadSuiteWorkloads } from './workloads.js'
+import { loadTargetWorkloads } from './workloads.js'
 import './meta.js'
 
 /** tinybench options that call the body exactly once, with no warm-up. */
@@ -142,7 +142,8 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
     // Everything is validated here, at collection: a bad suite fails before anything deploys.
     const gpuCount = simulated ? getHardwareProfile(suite.hardware).gpuCount : undefined
     const variants = prepareVariants(suite, source, gpuCount)
-    const workloads = loadSuiteWorkloads(simulated ? suite.simulatorWorkloads : suite.workloads, file, simulated ? 'simulatorWorkloads' : 'workloads')
+    // Both workload fields are checked whichever the target: a broken production profile fails here too.
+    const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
 
     for (const variant of variants) {
       const request: DeployRequest = {
