@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'MLNB_SIM'
   | 'MLNB_MODEL'
   | 'MLNB_CLI'
+  | 'MLNB_WATCH'
 
 export class MlnodeBenchError extends Error {
   override name = 'MlnodeBenchError'
