@@ -6,7 +6,8 @@
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { pText, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
 import type { MetricId } from './metric-defs.js'
-import type { Provenance } from './model.js'
+import type { BenchResult, Provenance, RunInfo } from './model.js'
+import { incompleteText, runLabel } from './run-text.js'
 
 /** Hidden marker identifying the sticky comment (the poster finds and updates the comment with it). */
 export const STICKY_MARKER = '<!-- mlnode-bench:summary -->'
@@ -18,6 +19,10 @@ export interface MarkdownOptions {
   run?: Provenance
   /** Marker comment on the first line. @default STICKY_MARKER */
   marker?: string
+  /** The run's id and state: an unfinished run is flagged in the headline. */
+  runInfo?: RunInfo
+  /** Results of earlier runs that this (partial) run did not re-run: listed apart, never judged. */
+  kept?: readonly BenchResult[]
 }
 
 /** Metrics in the main table; the rest are in the details. */
@@ -33,7 +38,10 @@ const ICON: Record<MetricVerdict, string> = {
 
 /** Renders the summary. */
 export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}): string {
-  const lines: string[] = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ${headline(diff)}`, '']
+  const incomplete = options.runInfo && incompleteText(options.runInfo)
+  const kept = options.kept?.length ? ` · ${options.kept.length} kept from earlier runs` : ''
+  const lines: string[] = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ${incomplete ? '⚠️ INCOMPLETE · ' : ''}${headline(diff)}${kept}`, '']
+  if (incomplete) lines.push('> [!WARNING]', `> ${esc(incomplete)}.`, '')
   const simulatedTargets = [...new Set(diff.entries.filter((e) => e.simulated && e.result).map((e) => describeTarget(e.result!.target)))].sort()
   if (simulatedTargets.length > 0)
     lines.push(`> [!NOTE]`, `> **Simulated results** (${simulatedTargets.join(', ')}): figures come from the embedded simulator, not from GPUs.`, '')
@@ -71,8 +79,29 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
     for (const e of missing) lines.push(`- ${esc(e.model)} › ${esc(e.variant)} › ${esc(e.workload)}`)
     lines.push('', '</details>', '')
   }
+  lines.push(...keptSection(options.kept ?? []))
   lines.push(methodLine(diff))
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * The summary a run writes when it starts: if the run never ends normally this is what stays,
+ * so an earlier run's summary is never mistaken for this one's.
+ */
+export function renderRunningMarkdown(run: RunInfo, kept: readonly BenchResult[], options: Pick<MarkdownOptions, 'title' | 'marker'> = {}): string {
+  const lines = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ⚠️ INCOMPLETE: ${runLabel(run)} has not finished`, '']
+  lines.push('> [!WARNING]', `> ${esc(incompleteText(run) ?? '')}.`, '', ...keptSection(kept))
+  return `${lines.join('\n')}\n`
+}
+
+function keptSection(kept: readonly BenchResult[]): string[] {
+  if (kept.length === 0) return []
+  const lines = [`### ⏮️ ${kept.length} kept from earlier runs (not re-run now, not judged)`, '', '| Model | Variant | Workload | Status | Measured by |', '|---|---|---|---|---|']
+  for (const r of kept) {
+    const status = r.status === 'failed' ? `❌ ${r.failure?.kind ?? 'failed'}` : r.status === 'passed' ? '✅ passed' : '⏭️ skipped'
+    lines.push(`| ${esc(r.model)} | ${esc(r.variant)} | ${esc(r.workload)} | ${status} | ${r.run ? esc(runLabel(r.run)) : 'an earlier run'} |`)
+  }
+  return [...lines, '']
 }
 
 function headline(diff: BaselineDiff): string {
