@@ -1,5 +1,5 @@
 /** JUnit XML of a bench run: `new JUnitReporter({ outputFile })` in `test.benchmark.reporters`. */
-import type { TestModule, TestRunEndReason, TestSpecification } from 'vitest/node'
+import type { TestCase, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node'
 import { renderJUnit } from '../src/report/junit.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
@@ -24,15 +24,24 @@ export class JUnitReporter extends MlnodeReporterBase {
   }
 
   async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
-    await this.writeReport('JUnit report', this.outputFile, async () => {
+    await this.queueReport('JUnit report', this.outputFile, async () => {
       await this.ledger.begin(specifications)
       const view = await this.ledger.running()
       return renderJUnit(view.results, { run: view.run })
     }, { quiet: true })
   }
 
+  /** While the run goes on the file follows it: a killed run leaves what it measured. */
+  onTestCaseResult(testCase: TestCase): Promise<void> {
+    if (!this.recordCase(testCase)) return Promise.resolve()
+    return this.queueReport('JUnit report', this.outputFile, async () => {
+      const view = await this.ledger.running()
+      return renderJUnit(view.results, { run: view.run })
+    }, { quiet: true })
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
-    return this.writeReport('JUnit report', this.outputFile, async () => {
+    return this.queueReport('JUnit report', this.outputFile, async () => {
       const [analysis, view] = await Promise.all([analyseRun(this.vitest, modules, this.options), this.ledger.finish(modules, reason, this.lookup)])
       return renderJUnit(view.results, { diff: analysis.diff, run: view.run })
     })

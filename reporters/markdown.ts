@@ -1,5 +1,5 @@
 /** Markdown summary (PR comment body): `new MarkdownReporter({ outputFile })`. */
-import type { TestModule, TestRunEndReason, TestSpecification } from 'vitest/node'
+import type { TestCase, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node'
 import { renderMarkdown, renderRunningMarkdown } from '../src/report/markdown.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
@@ -24,15 +24,24 @@ export class MarkdownReporter extends MlnodeReporterBase {
   }
 
   async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
-    await this.writeReport('summary', this.outputFile, async () => {
+    await this.queueReport('summary', this.outputFile, async () => {
       await this.ledger.begin(specifications)
       const view = await this.ledger.running()
-      return renderRunningMarkdown(view.run, view.kept)
+      return renderRunningMarkdown(view.run, view.kept, [])
+    }, { quiet: true })
+  }
+
+  /** While the run goes on the summary follows it: a killed run leaves what it measured. */
+  onTestCaseResult(testCase: TestCase): Promise<void> {
+    if (!this.recordCase(testCase)) return Promise.resolve()
+    return this.queueReport('summary', this.outputFile, async () => {
+      const view = await this.ledger.running()
+      return renderRunningMarkdown(view.run, view.kept, view.results.filter((r) => !view.kept.includes(r)))
     }, { quiet: true })
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
-    return this.writeReport('summary', this.outputFile, async () => {
+    return this.queueReport('summary', this.outputFile, async () => {
       const [analysis, view] = await Promise.all([analyseRun(this.vitest, modules, this.options), this.ledger.finish(modules, reason, this.lookup)])
       const text = renderMarkdown(analysis.diff, { runInfo: view.run, kept: view.kept })
       return analysis.baselineError ? `${text}\n> [!WARNING]\n> ${analysis.baselineError.message}\n` : text

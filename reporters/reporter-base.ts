@@ -1,8 +1,8 @@
 /** Shared lifecycle of the mlnode-bench reporters: keep the Vitest instance, log through it. */
 import { isAbsolute, relative, resolve } from 'node:path'
-import type { Vitest } from 'vitest/node'
+import type { TestCase, Vitest } from 'vitest/node'
 import { writeFileAtomic } from '../src/report/atomic-write.js'
-import type { RunnerTaskLookup } from './collect.js'
+import { benchResultOf, type RunnerTaskLookup } from './collect.js'
 import { ledgerOf, type RunLedger } from './run-ledger.js'
 
 export abstract class MlnodeReporterBase {
@@ -28,6 +28,13 @@ export abstract class MlnodeReporterBase {
     return ledgerOf(this.vitest)
   }
 
+  /** Records a finished bench in this run's ledger (each reporter may: the ledger keeps one per bench). */
+  protected recordCase(testCase: TestCase): boolean {
+    const result = benchResultOf(testCase, this.lookup)
+    if (result) this.ledger.record({ result, bench: { project: testCase.project.name, file: testCase.module.relativeModuleId, name: testCase.fullName } })
+    return result !== undefined
+  }
+
   /** The runner task behind a reporter TestCase (bench stats and errors live there). */
   protected readonly lookup: RunnerTaskLookup = (id) => this.vitest?.state.idMap.get(id) as ReturnType<RunnerTaskLookup>
 
@@ -44,6 +51,14 @@ export abstract class MlnodeReporterBase {
       this.error(`mlnode-bench: ${what} ${path} not written: ${(error as Error).message}`)
       process.exitCode = 1
     }
+  }
+
+  private reportWrites: Promise<void> = Promise.resolve()
+
+  /** writeReport, one call after another: the snapshot rendered last is the one left on disk. */
+  protected queueReport(...args: Parameters<MlnodeReporterBase['writeReport']>): Promise<void> {
+    this.reportWrites = this.reportWrites.then(() => this.writeReport(...args))
+    return this.reportWrites
   }
 
   protected log(message: string): void {

@@ -9,7 +9,6 @@ import { resolve } from 'node:path'
 import type { TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
 import { writeFileAtomic } from '../src/report/atomic-write.js'
 import type { RunResults } from '../src/report/model.js'
-import { benchResultOf } from './collect.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 import type { RunView } from './run-ledger.js'
 
@@ -45,10 +44,7 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
   }
 
   onTestCaseResult(testCase: TestCase): Promise<void> {
-    const result = benchResultOf(testCase, this.lookup)
-    if (!result) return this.writing
-    this.ledger.record({ result, bench: { project: testCase.project.name, file: testCase.module.relativeModuleId, name: testCase.fullName } })
-    return this.write(() => this.ledger.running())
+    return this.recordCase(testCase) ? this.write(() => this.ledger.running()) : this.writing
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {

@@ -88,18 +88,28 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
  * The summary a run writes when it starts: if the run never ends normally this is what stays,
  * so an earlier run's summary is never mistaken for this one's.
  */
-export function renderRunningMarkdown(run: RunInfo, kept: readonly BenchResult[], options: Pick<MarkdownOptions, 'title' | 'marker'> = {}): string {
+export function renderRunningMarkdown(run: RunInfo, kept: readonly BenchResult[], measured: readonly BenchResult[] = [], options: Pick<MarkdownOptions, 'title' | 'marker'> = {}): string {
   const lines = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ⚠️ INCOMPLETE: ${runLabel(run)} has not finished`, '']
-  lines.push('> [!WARNING]', `> ${esc(incompleteText(run) ?? '')}.`, '', ...keptSection(kept))
+  lines.push('> [!WARNING]', `> ${esc(incompleteText(run) ?? '')}.`, '')
+  if (measured.length > 0) {
+    // Not compared with the baseline yet: that happens once, at the run's end.
+    lines.push(`### ⏳ ${measured.length} measured so far (not compared with the baseline yet)`, '', '| Model | Variant | Workload | Status |', '|---|---|---|---|')
+    for (const r of measured) lines.push(`| ${esc(r.model)} | ${esc(r.variant)} | ${esc(r.workload)} | ${statusIcon(r)} |`)
+    lines.push('')
+  }
+  lines.push(...keptSection(kept))
   return `${lines.join('\n')}\n`
+}
+
+function statusIcon(r: BenchResult): string {
+  return r.status === 'failed' ? `❌ ${r.failure?.kind ?? 'failed'}` : r.status === 'passed' ? '✅ passed' : '⏭️ skipped'
 }
 
 function keptSection(kept: readonly BenchResult[]): string[] {
   if (kept.length === 0) return []
   const lines = [`### ⏮️ ${kept.length} kept from earlier runs (not re-run now, not judged)`, '', '| Model | Variant | Workload | Status | Measured by |', '|---|---|---|---|---|']
   for (const r of kept) {
-    const status = r.status === 'failed' ? `❌ ${r.failure?.kind ?? 'failed'}` : r.status === 'passed' ? '✅ passed' : '⏭️ skipped'
-    lines.push(`| ${esc(r.model)} | ${esc(r.variant)} | ${esc(r.workload)} | ${status} | ${r.run ? esc(runLabel(r.run)) : 'an earlier run'} |`)
+    lines.push(`| ${esc(r.model)} | ${esc(r.variant)} | ${esc(r.workload)} | ${statusIcon(r)} | ${r.run ? esc(runLabel(r.run)) : 'an earlier run'} |`)
   }
   return [...lines, '']
 }

@@ -73,25 +73,29 @@ it('keeps what a partial run did not re-run, marks a killed run incomplete every
   expect(second.junit).toMatch(/<testsuites name="mlnode-bench" tests="4" failures="0" errors="0" skipped="3">/)
   expect(second.junit.match(/Kept from an earlier run: not re-run by this run; passed in the earlier run /g)).toHaveLength(3)
 
-  // 3. A run killed mid-way (a cancelled CI job): every report says it is incomplete.
+  // 3. A run killed after its first bench (a cancelled CI job): every report says it is incomplete
+  // and shows what it measured. Killed once all three files show that bench.
   const killed = start(['passing'])
-  await new Promise<void>((resolve) => {
-    let text = ''
-    killed.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8')
-      if (text.includes('deploying on')) resolve()
-    })
-    void killed.then(() => resolve())
-  })
+  let exited = false
+  void killed.then(() => (exited = true))
+  let thirdRun = ''
+  for (;;) {
+    if (exited) throw new Error(`the run ended before it was killed:\n${(await killed).stdout}`)
+    const now = await files().catch(() => undefined)
+    const id = now?.results.run?.state === 'running' ? now.results.run.id : undefined
+    if (id && now!.results.results.some((r) => r.run?.id === id) && now!.summary.includes('measured so far') && now!.junit.includes(`<property name="run_id" value="${id}"/>\n        <property name="run_date"`)) {
+      thirdRun = id
+      break
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   process.kill(-killed.pid!, 'SIGKILL')
-  const k = await killed
-  expect(k.signal).toBe('SIGKILL')
+  expect((await killed).signal).toBe('SIGKILL')
   const third = await files()
-  const thirdRun = third.results.run!.id
-  expect(third.results.run).toMatchObject({ state: 'running' })
+  expect(third.results.run).toMatchObject({ id: thirdRun, state: 'running' })
   expect(third.results.run).not.toHaveProperty('endedAt')
   expect([firstRun, secondRun]).not.toContain(thirdRun)
-  // Entries are the earlier runs' or, if a bench finished before the kill, the killed run's.
+  // Entries are the killed run's or the earlier runs', never lost.
   expect(third.results.results).toHaveLength(4)
   for (const r of third.results.results) expect([firstRun, secondRun, thirdRun]).toContain(r.run?.id)
   expect(third.summary).toMatch(new RegExp(`^<!-- mlnode-bench:summary -->\\n## mlnode-bench: ⚠️ INCOMPLETE: run ${thirdRun} \\(.*\\) has not finished\\n`))
