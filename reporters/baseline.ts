@@ -9,12 +9,15 @@ import { updateBaseline, writeBaseline } from '../src/report/baseline.js'
 import { baselineProblems } from '../src/report/baseline-status.js'
 import { renderDiffText } from '../src/report/diff-text.js'
 import { collectProvenance } from '../src/report/provenance.js'
+import { watchAllowed, watchBaselineMessage } from '../src/vitest/watch.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 
 export interface BaselineReporterOptions extends BaselineCompareOptions {
   /** Accept this run as the new baseline. @default process.env.MLNODE_BENCH_UPDATE_BASELINE === '1' */
   update?: boolean
+  /** Update the baseline also in watch mode (each save reruns). @default MLNODE_BENCH_ALLOW_WATCH=1 */
+  allowWatch?: boolean
 }
 
 export class BaselineReporter extends MlnodeReporterBase {
@@ -39,6 +42,11 @@ export class BaselineReporter extends MlnodeReporterBase {
         process.exitCode = 1
       }
       const update = this.options.update ?? process.env.MLNODE_BENCH_UPDATE_BASELINE === '1'
+      if (update && this.vitest?.config.watch && !(this.options.allowWatch ?? watchAllowed())) {
+        this.error(`mlnode-bench: ${watchBaselineMessage(label)}`)
+        process.exitCode = 1
+        return
+      }
       if (update) {
         const provenance = await collectProvenance({ cwd: this.root })
         const { baseline, replaced, added, kept, keptInvalid } = updateBaseline(analysis.baseline, analysis.results, provenance, status.invalid)

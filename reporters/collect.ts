@@ -8,7 +8,8 @@ import type { SerializedError } from 'vitest'
 import type { TestCase, TestModule } from 'vitest/node'
 import { redact } from '../src/errors.js'
 import { failureKindOf } from '../src/report/failure-kind.js'
-import type { BenchFailure, BenchResult, FailureKind } from '../src/report/model.js'
+import type { BenchFailure, BenchIdentity, BenchResult, FailureKind } from '../src/report/model.js'
+import { benchFileKey } from '../src/report/results-merge.js'
 
 export { failureKindOf }
 import './meta.js'
@@ -28,6 +29,42 @@ export function collectBenchResults(modules: ReadonlyArray<TestModule>, lookup: 
     if (seen.has(module.id)) continue
     seen.add(module.id)
     out.push(...collectModule(module, lookup).map((e) => e.result))
+  }
+  return out
+}
+
+/** A result with the vitest bench it came from (a collection failure: its file, name '(suite collection)'). */
+export interface CollectedBench {
+  result: BenchResult
+  bench: BenchIdentity
+}
+
+/** Like collectBenchResults, each result with its bench identity (results.json keys entries by it). */
+export function collectBenchEntries(modules: ReadonlyArray<TestModule>, lookup: RunnerTaskLookup): CollectedBench[] {
+  const out: CollectedBench[] = []
+  const seen = new Set<string>()
+  for (const module of modules) {
+    if (seen.has(module.id)) continue
+    seen.add(module.id)
+    const tests = new Map([...module.children.allTests()].map((t) => [t.id, t]))
+    for (const { testId, result } of collectModule(module, lookup)) {
+      const name = testId !== undefined ? (tests.get(testId)?.fullName ?? testId) : COLLECTION_BENCH
+      out.push({ result, bench: { project: module.project.name, file: module.relativeModuleId, name } })
+    }
+  }
+  return out
+}
+
+/** Bench name of the result standing for a suite file that failed before registering any bench. */
+export const COLLECTION_BENCH = '(suite collection)'
+
+/** Full names of every bench (run or filtered out) of each file that was collected, by benchFileKey. */
+export function collectedBenches(modules: ReadonlyArray<TestModule>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>()
+  for (const module of modules) {
+    const names = [...module.children.allTests()].map((t) => t.fullName)
+    // A file that failed collection lists no bench: what it held is unknown, so nothing is dropped.
+    if (names.length > 0) out.set(benchFileKey({ project: module.project.name, file: module.relativeModuleId }), new Set(names))
   }
   return out
 }

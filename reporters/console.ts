@@ -4,10 +4,11 @@
  * Replaces vitest's 'default' bench reporter, whose hz/mean table times bench bodies, not requests.
  */
 import type { SerializedError, UserConsoleLog } from 'vitest'
-import type { TestCase, TestModule } from 'vitest/node'
+import type { TestCase, TestModule, TestRunEndReason } from 'vitest/node'
 import { redact } from '../src/errors.js'
 import { renderComparison } from '../src/report/comparison.js'
 import { formatNumber } from '../src/report/format.js'
+import { incompleteText } from '../src/report/run-text.js'
 import { benchResultOf, collectBenchResults } from './collect.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 
@@ -49,7 +50,7 @@ export class ConsoleReporter extends MlnodeReporterBase {
     }
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason?: TestRunEndReason): Promise<void> {
     const results = collectBenchResults(modules, this.lookup)
     if (results.length > 0) this.log(renderComparison(results))
     // Errors no bench carries (collection-time guard violations, broken files) must still be seen.
@@ -67,5 +68,14 @@ export class ConsoleReporter extends MlnodeReporterBase {
     }
     const failed = results.filter((r) => r.status === 'failed').length
     this.log(`\nmlnode-bench: ${results.length - failed} passed, ${failed} failed`)
+    try {
+      const view = await this.ledger.finish(modules, reason, this.lookup)
+      if (view.kept.length > 0) this.log(`mlnode-bench: partial run: ${view.kept.length} result(s) of earlier runs kept in the reports, not re-run now`)
+      const incomplete = incompleteText(view.run)
+      if (incomplete) this.error(`mlnode-bench: ${incomplete}`)
+    } catch (error) {
+      this.error(`mlnode-bench: run state unknown: ${(error as Error).message}`)
+      process.exitCode = 1
+    }
   }
 }

@@ -1,5 +1,5 @@
 /** JUnit XML of a bench run: `new JUnitReporter({ outputFile })` in `test.benchmark.reporters`. */
-import type { TestModule } from 'vitest/node'
+import type { TestCase, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node'
 import { renderJUnit } from '../src/report/junit.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
@@ -9,17 +9,41 @@ export interface JUnitReporterOptions extends BaselineCompareOptions {
   outputFile?: string
 }
 
-/** Writes one testcase per model × variant × workload, with failures for regressions and errors. */
+/**
+ * Writes one testcase per model × variant × workload, with failures for regressions and errors.
+ * Results kept from earlier runs (see ResultsJsonReporter) are skipped testcases naming their run;
+ * from the run's start until its normal end the file carries a failing "run … has not finished".
+ */
 export class JUnitReporter extends MlnodeReporterBase {
   constructor(private readonly options: JUnitReporterOptions = {}) {
     super()
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
-    return this.writeReport('JUnit report', this.options.outputFile ?? '.mlnode-bench/junit.xml', async () => {
-      const analysis = await analyseRun(this.vitest, modules, this.options)
-      return renderJUnit(analysis.results, { diff: analysis.diff, baseline: analysis.status })
-    })
+  private get outputFile(): string {
+    return this.options.outputFile ?? '.mlnode-bench/junit.xml'
   }
 
+  async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
+    await this.queueReport('JUnit report', this.outputFile, async () => {
+      await this.ledger.begin(specifications)
+      const view = await this.ledger.running()
+      return renderJUnit(view.results, { run: view.run })
+    }, { quiet: true })
+  }
+
+  /** While the run goes on the file follows it: a killed run leaves what it measured. */
+  onTestCaseResult(testCase: TestCase): Promise<void> {
+    if (!this.recordCase(testCase)) return Promise.resolve()
+    return this.queueReport('JUnit report', this.outputFile, async () => {
+      const view = await this.ledger.running()
+      return renderJUnit(view.results, { run: view.run })
+    }, { quiet: true })
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
+    return this.queueReport('JUnit report', this.outputFile, async () => {
+      const [analysis, view] = await Promise.all([analyseRun(this.vitest, modules, this.options), this.ledger.finish(modules, reason, this.lookup)])
+      return renderJUnit(view.results, { diff: analysis.diff, baseline: analysis.status, run: view.run })
+    })
+  }
 }

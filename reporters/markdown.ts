@@ -1,6 +1,6 @@
 /** Markdown summary (PR comment body): `new MarkdownReporter({ outputFile })`. */
-import type { TestModule } from 'vitest/node'
-import { renderMarkdown } from '../src/report/markdown.js'
+import type { TestCase, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node'
+import { renderMarkdown, renderRunningMarkdown } from '../src/report/markdown.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 
@@ -9,18 +9,42 @@ export interface MarkdownReporterOptions extends BaselineCompareOptions {
   outputFile?: string
 }
 
-/** Writes the baseline comparison as Markdown with the sticky-comment marker. */
+/**
+ * Writes the baseline comparison of this run as Markdown with the sticky-comment marker, and
+ * lists apart the results kept from earlier runs. From the run's start until its normal end the
+ * headline says INCOMPLETE.
+ */
 export class MarkdownReporter extends MlnodeReporterBase {
   constructor(private readonly options: MarkdownReporterOptions = {}) {
     super()
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
-    return this.writeReport('summary', this.options.outputFile ?? '.mlnode-bench/summary.md', async () => {
-      const analysis = await analyseRun(this.vitest, modules, this.options)
-      const text = renderMarkdown(analysis.diff, { baseline: analysis.status })
+  private get outputFile(): string {
+    return this.options.outputFile ?? '.mlnode-bench/summary.md'
+  }
+
+  async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
+    await this.queueReport('summary', this.outputFile, async () => {
+      await this.ledger.begin(specifications)
+      const view = await this.ledger.running()
+      return renderRunningMarkdown(view.run, view.kept, [])
+    }, { quiet: true })
+  }
+
+  /** While the run goes on the summary follows it: a killed run leaves what it measured. */
+  onTestCaseResult(testCase: TestCase): Promise<void> {
+    if (!this.recordCase(testCase)) return Promise.resolve()
+    return this.queueReport('summary', this.outputFile, async () => {
+      const view = await this.ledger.running()
+      return renderRunningMarkdown(view.run, view.kept, view.results.filter((r) => !view.kept.includes(r)))
+    }, { quiet: true })
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
+    return this.queueReport('summary', this.outputFile, async () => {
+      const [analysis, view] = await Promise.all([analyseRun(this.vitest, modules, this.options), this.ledger.finish(modules, reason, this.lookup)])
+      const text = renderMarkdown(analysis.diff, { runInfo: view.run, kept: view.kept, baseline: analysis.status })
       return analysis.diffError ? `${text}\n> [!WARNING]\n> Nothing was compared: ${analysis.diffError.message}\n` : text
     })
   }
-
 }

@@ -1,8 +1,9 @@
 /** Shared lifecycle of the mlnode-bench reporters: keep the Vitest instance, log through it. */
 import { isAbsolute, relative, resolve } from 'node:path'
-import type { Vitest } from 'vitest/node'
+import type { TestCase, Vitest } from 'vitest/node'
 import { writeFileAtomic } from '../src/report/atomic-write.js'
-import type { RunnerTaskLookup } from './collect.js'
+import { benchResultOf, type RunnerTaskLookup } from './collect.js'
+import { ledgerOf, type RunLedger } from './run-ledger.js'
 
 export abstract class MlnodeReporterBase {
   protected vitest: Vitest | undefined
@@ -22,6 +23,18 @@ export abstract class MlnodeReporterBase {
     return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel
   }
 
+  /** This run as all mlnode-bench reporters of this vitest share it. */
+  protected get ledger(): RunLedger {
+    return ledgerOf(this.vitest)
+  }
+
+  /** Records a finished bench in this run's ledger (each reporter may: the ledger keeps one per bench). */
+  protected recordCase(testCase: TestCase): boolean {
+    const result = benchResultOf(testCase, this.lookup)
+    if (result) this.ledger.record({ result, bench: { project: testCase.project.name, file: testCase.module.relativeModuleId, name: testCase.fullName } })
+    return result !== undefined
+  }
+
   /** The runner task behind a reporter TestCase (bench stats and errors live there). */
   protected readonly lookup: RunnerTaskLookup = (id) => this.vitest?.state.idMap.get(id) as ReturnType<RunnerTaskLookup>
 
@@ -29,15 +42,23 @@ export abstract class MlnodeReporterBase {
    * Renders and writes one report file atomically (path relative to the root), says where; a
    * failure is reported and fails the run, never thrown from a reporter hook.
    */
-  protected async writeReport(what: string, outputFile: string, render: () => Promise<string>): Promise<void> {
+  protected async writeReport(what: string, outputFile: string, render: () => Promise<string>, options: { quiet?: boolean } = {}): Promise<void> {
     const path = resolve(this.root, outputFile)
     try {
       await writeFileAtomic(path, await render())
-      this.log(`mlnode-bench: ${what} written to ${this.shown(path)}`)
+      if (!options.quiet) this.log(`mlnode-bench: ${what} written to ${this.shown(path)}`)
     } catch (error) {
       this.error(`mlnode-bench: ${what} ${path} not written: ${(error as Error).message}`)
       process.exitCode = 1
     }
+  }
+
+  private reportWrites: Promise<void> = Promise.resolve()
+
+  /** writeReport, one call after another: the snapshot rendered last is the one left on disk. */
+  protected queueReport(...args: Parameters<MlnodeReporterBase['writeReport']>): Promise<void> {
+    this.reportWrites = this.reportWrites.then(() => this.writeReport(...args))
+    return this.reportWrites
   }
 
   protected log(message: string): void {

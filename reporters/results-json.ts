@@ -1,17 +1,18 @@
 /**
- * `.mlnode-bench/results.json`: every BenchResult of the run (RunResults), rewritten atomically
- * after each bench so that an interrupted run keeps what it measured; final in onTestRunEnd.
+ * `.mlnode-bench/results.json`: the results of this run merged into those of earlier runs
+ * (RunResults). At the run's start the file is marked `run.state: 'running'`, then rewritten
+ * atomically after each bench so an interrupted run keeps what it measured; at a normal end it
+ * says 'complete'. A partial run (file filter, `-t`, shard) replaces only the entries it ran; the
+ * others are kept, each with the run that measured it.
  */
 import { resolve } from 'node:path'
-import type { TestCase, TestModule } from 'vitest/node'
+import type { TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
 import { writeFileAtomic } from '../src/report/atomic-write.js'
 import { gateStatusForResults } from '../src/report/baseline-status.js'
-import type { BaselineGateStatus, BenchResult, Provenance, RunResults } from '../src/report/model.js'
-import { resultKeyString } from '../src/report/model.js'
-import { collectProvenance } from '../src/report/provenance.js'
+import type { BaselineGateStatus, RunResults } from '../src/report/model.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
-import { benchResultOf, collectBenchResults } from './collect.js'
 import { MlnodeReporterBase } from './reporter-base.js'
+import type { RunView } from './run-ledger.js'
 
 export interface ResultsJsonReporterOptions extends BaselineCompareOptions {
   /** Output file, relative to the vitest root. @default '.mlnode-bench/results.json' */
@@ -19,8 +20,6 @@ export interface ResultsJsonReporterOptions extends BaselineCompareOptions {
 }
 
 export class ResultsJsonReporter extends MlnodeReporterBase {
-  private readonly results = new Map<string, BenchResult>()
-  private provenance?: Promise<Provenance>
   private writing: Promise<void> = Promise.resolve()
   private baseline?: BaselineGateStatus
 
@@ -32,36 +31,44 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
     return resolve(this.root, this.options.outputFile ?? '.mlnode-bench/results.json')
   }
 
-  onTestRunStart(): void {
-    this.provenance = collectProvenance({ cwd: this.root })
+  override onInit(vitest: Vitest): void {
+    super.onInit(vitest)
+    // JUnit and summary.md show what this file keeps from earlier runs: they find it here.
+    this.ledger.resultsFile = this.outputFile
+  }
+
+  async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
+    const start = this.ledger.begin(specifications)
+    start.then((s) => s.warning && this.error(`mlnode-bench: ${s.warning}`), () => undefined)
+    await this.write(async () => {
+      await start
+      return this.ledger.running()
+    })
   }
 
   onTestCaseResult(testCase: TestCase): Promise<void> {
-    const r = benchResultOf(testCase, this.lookup)
-    if (r) this.results.set(resultKeyString(r), r)
-    return this.write()
+    return this.recordCase(testCase) ? this.write(() => this.ledger.running()) : this.writing
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
-    for (const r of collectBenchResults(modules, this.lookup)) this.results.set(resultKeyString(r), r)
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
     // The final file says whether the baseline could gate the run (same analysis as the other reporters).
     this.baseline = gateStatusForResults((await analyseRun(this.vitest, modules, this.options)).status)
-    await this.write()
-    if (this.results.size > 0) this.log(`mlnode-bench: results written to ${this.shown(this.outputFile)}`)
+    const finished = this.ledger.finish(modules, reason, this.lookup)
+    finished.catch(() => undefined)
+    await this.write(() => finished)
+    const view = await finished.catch(() => undefined)
+    if (!view) return
+    const kept = view.kept.length > 0 ? `; ${view.kept.length} result(s) of earlier runs kept (not re-run)` : ''
+    this.log(`mlnode-bench: results written to ${this.shown(this.outputFile)}: ${view.results.length - view.kept.length} from this run${kept}`)
   }
 
-  /** Writes are serialized: the file on disk is always one complete snapshot. */
-  private write(): Promise<void> {
+  /** Writes are serialized: the file on disk is always one complete snapshot, the latest last. */
+  private write(view: () => Promise<RunView>): Promise<void> {
     this.writing = this.writing.then(async () => {
-      if (this.results.size === 0) return
-      const run: RunResults = {
-        schemaVersion: 1,
-        provenance: await (this.provenance ??= collectProvenance({ cwd: this.root })),
-        results: [...this.results.values()],
-        ...(this.baseline ? { baseline: this.baseline } : {}),
-      }
       try {
-        await writeFileAtomic(this.outputFile, `${JSON.stringify(run, null, 2)}\n`)
+        const { provenance, run, results } = await view()
+        const file: RunResults = { schemaVersion: 1, provenance, run, results, ...(this.baseline ? { baseline: this.baseline } : {}) }
+        await writeFileAtomic(this.outputFile, `${JSON.stringify(file, null, 2)}\n`)
       } catch (error) {
         this.error(`mlnode-bench: ${(error as Error).message}`)
         process.exitCode = 1

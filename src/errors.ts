@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'MLNB_USAGE'
   /** The GitHub API answered 2xx with a body of an unexpected shape. */
   | 'MLNB_GITHUB_BAD_BODY'
+  | 'MLNB_WATCH'
 
 export class MlnodeBenchError extends Error {
   override name = 'MlnodeBenchError'

@@ -7,8 +7,9 @@
 import junitModule, { type Builder } from 'junit-report-builder'
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { keyId, regressionsOf, pText, type BaselineDiff, type MetricComparison } from './diff.js'
-import type { BenchFailure, BenchResult } from './model.js'
+import type { BenchFailure, BenchResult, RunInfo } from './model.js'
 import { baselineProblems, type BaselineStatus } from './baseline-status.js'
+import { incompleteText, isKept, keptText } from './run-text.js'
 
 export interface JUnitRenderOptions {
   /** Name of the <testsuites> root. @default 'mlnode-bench' */
@@ -17,6 +18,11 @@ export interface JUnitRenderOptions {
   diff?: BaselineDiff
   /** Whether the baseline could gate: adds a "baseline" suite failing on a corrupt or required-but-missing file and on each invalid entry. */
   baseline?: BaselineStatus
+  /**
+   * The run the report belongs to: results of earlier runs (kept by a partial run) are skipped
+   * testcases saying which run they come from; an unfinished run adds a failing testcase.
+   */
+  run?: RunInfo
 }
 
 // CommonJS package with `exports.default`: Node's ESM default import is the whole module.
@@ -41,7 +47,14 @@ export function renderJUnit(results: readonly BenchResult[], options: JUnitRende
     suite.property('target', describeTarget(first.target))
     suite.property('simulated', String(first.target.kind === 'simulated'))
     if (options.diff?.baselineProvenance?.git) suite.property('baseline_commit', options.diff.baselineProvenance.git.commit)
-    for (const result of group) addTestCase(suite, result, options.diff, invalid)
+    if (options.run) suite.property('run_id', options.run.id).property('run_state', options.run.state)
+    for (const result of group) addTestCase(suite, result, options.diff, invalid, options.run)
+  }
+  const incomplete = options.run && incompleteText(options.run)
+  if (options.run && incomplete) {
+    // A CI job reading this file must not see green: the run that wrote it did not finish.
+    const suite = builder.testSuite().name('mlnode-bench run').property('run_id', options.run.id).property('run_state', options.run.state)
+    suite.testCase().className('mlnode-bench').name(`run ${options.run.id}`).failure(incomplete, 'incomplete')
   }
   if (options.baseline) addBaselineSuite(builder.testSuite(), options.baseline)
   return builder.build()
@@ -62,9 +75,12 @@ function addBaselineSuite(suite: Suite, status: BaselineStatus): void {
     suite.testCase().className('mlnode-bench.baseline').name(`baseline entry ${e.model} › ${e.variant} › ${e.workload}`).failure(`${e.message}. This entry was not gated.`, 'baseline')
 }
 
-function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefined, invalid: ReadonlySet<string>): void {
+function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefined, invalid: ReadonlySet<string>, run: RunInfo | undefined): void {
+
   const tc = suite.testCase().className(r.model).name(`${r.variant} › ${r.workload}`).file(r.file)
   if (r.wallS !== undefined) tc.time(r.wallS)
+  if (r.run) tc.property('run_id', r.run.id).property('run_date', r.run.date)
+  if (r.run?.git) tc.property('run_commit', r.run.git.commit)
   tc.property('simulated', String(r.target.kind === 'simulated'))
   tc.property('target', describeTarget(r.target))
   tc.property('args', r.args.join(' '))
@@ -73,6 +89,11 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
   }
   for (const [name, value] of metricProperties(r)) tc.property(name, value)
   if (invalid.has(keyId(r))) tc.property('baseline_entry', 'invalid, not judged')
+  if (isKept(r, run)) {
+    // Measured by an earlier run: shown, never judged or failed again by this one.
+    tc.skipped().standardOutput(`Kept from an earlier run: ${keptText(r)}`)
+    return
+  }
   if (r.status === 'failed') {
     const failure = r.failure ?? { kind: 'internal', message: 'failed without a reason (no failure recorded)' }
     tc.failure(failureMessage(r, failure), failure.kind)

@@ -7,7 +7,8 @@ import { describeTarget, formatChange, formatNumber } from './format.js'
 import { baselineHeadline, baselineProblems, type BaselineStatus } from './baseline-status.js'
 import { keyId, pText, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
 import type { MetricId } from './metric-defs.js'
-import type { Provenance } from './model.js'
+import type { BenchResult, Provenance, RunInfo } from './model.js'
+import { incompleteText, runLabel } from './run-text.js'
 
 /** Hidden marker identifying the sticky comment (the poster finds and updates the comment with it). */
 export const STICKY_MARKER = '<!-- mlnode-bench:summary -->'
@@ -21,6 +22,10 @@ export interface MarkdownOptions {
   marker?: string
   /** Whether the baseline could gate: a corrupt or missing one, or invalid entries, lead the summary. */
   baseline?: BaselineStatus
+  /** The run's id and state: an unfinished run is flagged in the headline. */
+  runInfo?: RunInfo
+  /** Results of earlier runs that this (partial) run did not re-run: listed apart, never judged. */
+  kept?: readonly BenchResult[]
 }
 
 /** Metrics in the main table; the rest are in the details. */
@@ -38,7 +43,10 @@ const ICON: Record<MetricVerdict, string> = {
 export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}): string {
   const status = options.baseline
   const invalid = new Set(status?.invalid.map(keyId))
-  const lines: string[] = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ${headline(diff, status, invalid)}`, '']
+  const incomplete = options.runInfo && incompleteText(options.runInfo)
+  const kept = options.kept?.length ? ` · ${options.kept.length} kept from earlier runs` : ''
+  const lines: string[] = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ${incomplete ? '⚠️ INCOMPLETE · ' : ''}${headline(diff, status, invalid)}${kept}`, '']
+  if (incomplete) lines.push('> [!WARNING]', `> ${esc(incomplete)}.`, '')
   const problems = status ? baselineProblems(status) : []
   if (problems.length > 0) lines.push('> [!CAUTION]', ...problems.map((p) => `> - ${esc(p)}`), '')
   const statusText = (e: EntryDiff) => (invalid.has(keyId(e)) ? '⚠️ baseline entry invalid, not judged' : entryStatusText(e))
@@ -79,8 +87,39 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
     for (const e of missing) lines.push(`- ${esc(e.model)} › ${esc(e.variant)} › ${esc(e.workload)}`)
     lines.push('', '</details>', '')
   }
+  lines.push(...keptSection(options.kept ?? []))
   lines.push(methodLine(diff))
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * The summary a run writes when it starts: if the run never ends normally this is what stays,
+ * so an earlier run's summary is never mistaken for this one's.
+ */
+export function renderRunningMarkdown(run: RunInfo, kept: readonly BenchResult[], measured: readonly BenchResult[] = [], options: Pick<MarkdownOptions, 'title' | 'marker'> = {}): string {
+  const lines = [options.marker ?? STICKY_MARKER, `## ${options.title ?? 'mlnode-bench'}: ⚠️ INCOMPLETE: ${runLabel(run)} has not finished`, '']
+  lines.push('> [!WARNING]', `> ${esc(incompleteText(run) ?? '')}.`, '')
+  if (measured.length > 0) {
+    // Not compared with the baseline yet: that happens once, at the run's end.
+    lines.push(`### ⏳ ${measured.length} measured so far (not compared with the baseline yet)`, '', '| Model | Variant | Workload | Status |', '|---|---|---|---|')
+    for (const r of measured) lines.push(`| ${esc(r.model)} | ${esc(r.variant)} | ${esc(r.workload)} | ${statusIcon(r)} |`)
+    lines.push('')
+  }
+  lines.push(...keptSection(kept))
+  return `${lines.join('\n')}\n`
+}
+
+function statusIcon(r: BenchResult): string {
+  return r.status === 'failed' ? `❌ ${r.failure?.kind ?? 'failed'}` : r.status === 'passed' ? '✅ passed' : '⏭️ skipped'
+}
+
+function keptSection(kept: readonly BenchResult[]): string[] {
+  if (kept.length === 0) return []
+  const lines = [`### ⏮️ ${kept.length} kept from earlier runs (not re-run now, not judged)`, '', '| Model | Variant | Workload | Status | Measured by |', '|---|---|---|---|---|']
+  for (const r of kept) {
+    lines.push(`| ${esc(r.model)} | ${esc(r.variant)} | ${esc(r.workload)} | ${statusIcon(r)} | ${r.run ? esc(runLabel(r.run)) : 'an earlier run'} |`)
+  }
+  return [...lines, '']
 }
 
 function headline(diff: BaselineDiff, status: BaselineStatus | undefined, invalid: ReadonlySet<string>): string {

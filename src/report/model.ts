@@ -82,6 +82,42 @@ export interface BenchResult extends ResultKey {
   wallS?: number
   /** Precision of this run's measurement (absent in results of older versions). */
   resolution?: MeasurementResolution
+  /**
+   * results.json only: the run that measured this result. A partial run keeps the entries it did
+   * not re-run, each with its own run (absent in results of older versions).
+   */
+  run?: RunStamp
+  /** results.json only: the vitest bench behind this result, the identity a later run replaces it by. */
+  bench?: BenchIdentity
+}
+
+/** One run of the tool: when it started and at which commit. */
+export interface RunStamp {
+  /** Unique id of the run (its start time and a random suffix). */
+  id: string
+  /** ISO date the run started. */
+  date: string
+  git?: { commit: string; dirty: boolean; branch?: string }
+}
+
+/** The vitest bench of a result: project name ('' by default), file relative to the root, full name. */
+export interface BenchIdentity {
+  project: string
+  file: string
+  name: string
+}
+
+/**
+ * 'running' from the run's start until it ended: a file still saying 'running' was left by a
+ * killed run; 'interrupted' when vitest cancelled the run. Only 'complete' is a finished run.
+ */
+export type RunState = 'running' | 'complete' | 'interrupted'
+
+/** The run that last wrote a results file, and whether it finished. */
+export interface RunInfo extends RunStamp {
+  state: RunState
+  /** ISO date the run ended (absent while running). */
+  endedAt?: string
 }
 
 export interface Provenance {
@@ -117,6 +153,8 @@ export interface BaselineGateStatus {
 export interface RunResults {
   schemaVersion: 1
   provenance: Provenance
+  /** The run that wrote this file and its state (absent in files of older versions). */
+  run?: RunInfo
   results: BenchResult[]
   /** The baseline's state when the run was compared with it (written by vitest runs). */
   baseline?: BaselineGateStatus

@@ -39,6 +39,7 @@ export function parseRunResults(text: string, path: string): RunResults {
 /**
  * Merges shard results. Provenance: the earliest date and the first file's tool and git facts
  * (shards of one CI run share a commit; a different commit is an error, it would mix code versions).
+ * The run of a shard that did not finish (`run.state` not 'complete') becomes the merged file's.
  * @throws MlnodeBenchError MLNB_REPORT when one key appears in two files (naming both) or commits differ.
  */
 export function mergeRunResults(files: ReadonlyArray<{ path: string; run: RunResults }>): RunResults {
@@ -63,5 +64,7 @@ export function mergeRunResults(files: ReadonlyArray<{ path: string; run: RunRes
   const dirty = files.some((f) => f.run.provenance.git?.dirty)
   const provenance = { ...first.run.provenance, date, ...(first.run.provenance.git ? { git: { ...first.run.provenance.git, dirty } } : {}) }
   results.sort((x, y) => keyId(x).localeCompare(keyId(y)))
-  return { schemaVersion: 1, provenance, results }
+  // A shard whose run did not finish leaves the merged results incomplete too: keep its run state.
+  const unfinished = files.find((f) => f.run.run && f.run.run.state !== 'complete')?.run.run
+  return { schemaVersion: 1, provenance, ...(unfinished ? { run: unfinished } : {}), results }
 }

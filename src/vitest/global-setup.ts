@@ -8,6 +8,7 @@ import type { TestProject } from 'vitest/node'
 import { MlnodeBenchError, redact } from '../errors.js'
 import { slowdownFromEnv } from '../sim/index.js'
 import { startSimFleet } from './sim-fleet.js'
+import { watchAllowed } from './watch.js'
 import './provided.js'
 
 function envNumber(name: string, text: string | undefined, fallback: number, check: (v: number) => boolean, what: string): number {
@@ -23,6 +24,8 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
   // One vitest config serves `vitest run` (tests) and `vitest bench`: only benches need a target.
   if (project.vitest.mode !== 'benchmark') return
   const env = process.env
+  // Suites refuse a real MLNode in watch mode (each save would redeploy every variant).
+  project.provide('mlnodeBenchRunMode', { watch: project.vitest.config.watch, allowWatch: watchAllowed(env) })
   if (env.MLNODE_URL) {
     project.provide('mlnodeBench', { kind: 'mlnode', mgmtUrl: env.MLNODE_URL, ...(env.INFERENCE_URL ? { inferenceUrl: env.INFERENCE_URL } : {}) })
     console.log(`mlnode-bench: target MLNode ${redact(env.MLNODE_URL)}${env.INFERENCE_URL ? `, inference ${redact(env.INFERENCE_URL)}` : ''}`)

@@ -35,6 +35,11 @@ export interface DeploymentSuiteOptions {
    * `['docker', 'logs', '--tail', '300', 'mlnode']`. @default none
    */
   logCommand?: readonly string[]
+  /**
+   * Deploy to a real MLNode also in watch mode (`vitest bench` without `--run`), where every file
+   * save redeploys every variant. @default false (or MLNODE_BENCH_ALLOW_WATCH=1 for every suite)
+   */
+  allowWatch?: boolean
 }
 
 export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads'>> {
@@ -51,6 +56,7 @@ export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDe
     deployTimeoutS: 1200,
     workloadTimeoutS: 1800,
     maxFailureRate: 0,
+    allowWatch: false,
     // An option given as `undefined` keeps its default.
     ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as DeploymentSuiteOptions),
     simulatorWorkloads: options.simulatorWorkloads ?? options.workloads,

@@ -23,8 +23,17 @@ export interface SimulatorEndpoints {
   slowdown: number
 }
 
+/** How vitest runs: in watch mode every file save reruns the benches. */
+export interface ProvidedRunMode {
+  /** `vitest bench` without `--run` (vitest's resolved `watch`). */
+  watch: boolean
+  /** MLNODE_BENCH_ALLOW_WATCH=1: watch mode may deploy to a real MLNode. */
+  allowWatch: boolean
+}
+
 declare module 'vitest' {
   interface ProvidedContext {
     mlnodeBench: ProvidedTarget
+    mlnodeBenchRunMode: ProvidedRunMode
   }
 }

@@ -19,7 +19,8 @@ import { resolveSuiteOptions, type DeploymentSuiteOptions, type ResolvedDeployme
 import { prepareVariants, type PreparedVariant } from './prepare.js'
 import type { ProvidedTarget, SimulatorEndpoints } from './provided.js'
 import { sessionFor, type DeployRequest, type MlnodeSession } from './session.js'
-import { loadSuiteWorkloads } from './workloads.js'
+import { watchDeployError } from './watch.js'
+import { loadTargetWorkloads } from './workloads.js'
 import './meta.js'
 
 /** tinybench options that call the body exactly once, with no warm-up. */
@@ -132,10 +133,13 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
     const file = (TestRunner.getCurrentSuite() as unknown as { file: { filepath: string } }).file.filepath
     const source = relative(process.cwd(), file) || file
     const simulated = provided.kind === 'simulated'
+    const runMode = inject('mlnodeBenchRunMode')
+    if (provided.kind === 'mlnode' && runMode?.watch && !runMode.allowWatch && !suite.allowWatch) throw watchDeployError(source, provided.mgmtUrl)
     // Everything is validated here, at collection: a bad suite fails before anything deploys.
     const gpuCount = simulated ? getHardwareProfile(suite.hardware).gpuCount : undefined
     const variants = prepareVariants(suite, source, gpuCount)
-    const workloads = loadSuiteWorkloads(simulated ? suite.simulatorWorkloads : suite.workloads, file, simulated ? 'simulatorWorkloads' : 'workloads')
+    // Both workload fields are checked whichever the target: a broken production profile fails here too.
+    const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
 
     for (const variant of variants) {
       const request: DeployRequest = {

@@ -1,10 +1,14 @@
 /** A suite's workloads: a compressa-perf YAML file (relative to the suite file) or inline objects. */
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
-import { MlnodeBenchError } from '../errors.js'
+import { isMlnodeBenchError, MlnodeBenchError } from '../errors.js'
 import { parseCompressaConfig, validateWorkload } from '../load/index.js'
 import type { WorkloadSpec } from '../load/types.js'
 
+/**
+ * Loads and validates one workloads field of a suite.
+ * @throws MlnodeBenchError MLNB_CONFIG naming the suite file, the field and its value.
+ */
 export function loadSuiteWorkloads(workloads: string | readonly WorkloadSpec[], suiteFile: string, field: string): WorkloadSpec[] {
   let specs: WorkloadSpec[]
   if (typeof workloads === 'string') {
@@ -15,7 +19,15 @@ export function loadSuiteWorkloads(workloads: string | readonly WorkloadSpec[], 
     } catch (error) {
       throw new MlnodeBenchError('MLNB_CONFIG', `${suiteFile}: field "${field}" names ${JSON.stringify(workloads)}, which cannot be read: ${(error as Error).message}`, { cause: error })
     }
-    specs = parseCompressaConfig(text, path)
+    try {
+      specs = parseCompressaConfig(text, path)
+    } catch (error) {
+      // The YAML error names the YAML file and key; say which suite field pointed there.
+      throw new MlnodeBenchError('MLNB_CONFIG', `${suiteFile}: field "${field}" = ${JSON.stringify(workloads)}: ${(error as Error).message}`, {
+        cause: error,
+        details: { file: suiteFile, field, value: workloads },
+      })
+    }
   } else {
     specs = workloads.map((w) => ({ ...w, source: w.source ?? `${suiteFile} ${field}` }))
     for (const spec of specs) validateWorkload(spec)
@@ -27,4 +39,35 @@ export function loadSuiteWorkloads(workloads: string | readonly WorkloadSpec[], 
   }
   if (specs.length === 0) throw new MlnodeBenchError('MLNB_CONFIG', `${suiteFile}: field "${field}" has no workloads`)
   return specs
+}
+
+/**
+ * Loads and validates BOTH `workloads` and `simulatorWorkloads`, whichever the target uses: a
+ * broken production profile must fail on the simulator run in CI, not first on the GPU box.
+ * @returns the workloads of the target (`simulated` picks `simulatorWorkloads`).
+ * @throws MlnodeBenchError MLNB_CONFIG listing the problem of each broken field.
+ */
+export function loadTargetWorkloads(
+  fields: { workloads: string | readonly WorkloadSpec[]; simulatorWorkloads?: string | readonly WorkloadSpec[] | undefined },
+  suiteFile: string,
+  simulated: boolean,
+): WorkloadSpec[] {
+  const problems: MlnodeBenchError[] = []
+  const load = (value: string | readonly WorkloadSpec[], field: string): WorkloadSpec[] | undefined => {
+    try {
+      return loadSuiteWorkloads(value, suiteFile, field)
+    } catch (error) {
+      problems.push(isMlnodeBenchError(error) ? error : new MlnodeBenchError('MLNB_CONFIG', `${suiteFile}: field "${field}": ${String(error)}`, { cause: error }))
+      return undefined
+    }
+  }
+  const production = load(fields.workloads, 'workloads')
+  const simulator = fields.simulatorWorkloads === undefined ? production : load(fields.simulatorWorkloads, 'simulatorWorkloads')
+  if (problems.length === 1) throw problems[0]!
+  if (problems.length > 1) {
+    throw new MlnodeBenchError('MLNB_CONFIG', `${suiteFile}: ${problems.length} broken workload fields:\n  - ${problems.map((p) => p.message).join('\n  - ')}`, {
+      details: { file: suiteFile, problems: problems.map((p) => p.message) },
+    })
+  }
+  return (simulated ? simulator : production)!
 }

@@ -71,6 +71,14 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     expect(junit).toContain('type="guard"')
   }, 90_000)
 
+  it('a broken production workloads YAML fails the simulator run at collection, naming file, field and key', async () => {
+    const r = await bench(['typo-workloads'])
+    expect(r.exitCode).toBe(1)
+    expect(r.output).toMatch(/typo-workloads\.bench\.ts: field "workloads" = "workloads\/typo\.yml": .*typo\.yml: experiment "short": .*num_runner/)
+    expect(r.output).not.toContain('deploying on')
+    expect(r.results).toEqual([expect.objectContaining({ status: 'failed', failure: expect.objectContaining({ code: 'MLNB_CONFIG' }) })])
+  }, 90_000)
+
   it('a failed deploy fails that variant with vLLM\'s reason and MLNode log, and the next variant still runs', async () => {
     const r = await bench(['failed-deploy'])
     expect(r.exitCode).toBe(1)

@@ -46,6 +46,13 @@ const failureSchema = z.strictObject({
 })
 
 /** One model › variant › workload of a run. */
+const runStampFields = {
+  id: z.string(),
+  date: z.string(),
+  git: z.strictObject({ commit: z.string().min(1), dirty: z.boolean(), branch: z.string().optional() }).optional(),
+}
+const runStampSchema = z.strictObject(runStampFields)
+
 export const benchResultSchema = z.strictObject({
   model: z.string(),
   variant: z.string(),
@@ -59,6 +66,8 @@ export const benchResultSchema = z.strictObject({
   metrics: workloadMetricsSchema.optional(),
   wallS: nonNegative.optional(),
   resolution: resolutionSchema.optional(),
+  run: runStampSchema.optional().describe('results.json only: the run that measured this result'),
+  bench: z.strictObject({ project: z.string(), file: z.string(), name: z.string() }).optional().describe('results.json only: the vitest bench behind this result'),
 })
 
 /** The whole file: what is published as schemas/results.schema.json. */
@@ -66,6 +75,7 @@ export const runResultsSchema = z
   .strictObject({
     schemaVersion: z.literal(1),
     provenance: provenanceSchema,
+    run: z.strictObject({ ...runStampFields, state: z.enum(['running', 'complete', 'interrupted']), endedAt: z.string().optional() }).optional().describe("The run that last wrote the file; only 'complete' is a finished run"),
     results: z.array(benchResultSchema),
     baseline: z
       .strictObject({
