@@ -1,6 +1,6 @@
 /** Plain-text lines of a baseline diff for terminals and CI logs (reporter and `diff` command). */
 import { describeTarget, formatChange, formatNumber } from './format.js'
-import { keyId, pText, type BaselineDiff } from './diff.js'
+import { evidenceText, keyId, type BaselineDiff } from './diff.js'
 import { baselineProblems, type BaselineStatus } from './baseline-status.js'
 
 /**
@@ -23,7 +23,7 @@ export function renderDiffText(diff: BaselineDiff, baselineLabel: string, status
     const name = `${e.model} › ${e.variant} › ${e.workload}${e.simulated ? ' [simulated]' : ''}`
     if (e.status === 'compared') {
       for (const m of e.metrics.filter((x) => x.verdict === 'regressed'))
-        lines.push(`  REGRESSION ${name}: ${m.label} ${formatNumber(m.base!)} → ${formatNumber(m.next!)} ${m.unit} (${formatChange(m.change)}, ${pText(m.pValue!)})`)
+        lines.push(`  REGRESSION ${name}: ${m.label} ${formatNumber(m.base!)} → ${formatNumber(m.next!)} ${m.unit} (${formatChange(m.change)}, ${evidenceText(m)})`)
     } else if (e.status === 'new' && diff.baselineFound && !invalid.has(keyId(e))) lines.push(`  new (no baseline): ${name}`)
     else if (e.status === 'missing') lines.push(`  missing from this run: ${name}`)
     else if (e.status === 'target-changed' && e.base && e.result) lines.push(`  not judged, target changed ${describeTarget(e.base.target)} → ${describeTarget(e.result.target)}: ${name}`)

@@ -353,6 +353,12 @@ function signedPct(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? '+∞ %' : '−∞ %'
   return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`
 }
+/** The evidence behind a verdict, for people: "p = 0.032", "deterministic" or "—". */
+export function evidenceText(m: Pick<MetricComparison, 'test' | 'pValue'>): string {
+  if (m.test === 'deterministic') return 'deterministic'
+  return m.pValue === undefined ? '—' : pText(m.pValue)
+}
+
 /** "p = 0.032" or "p < 0.0001". */
 export function pText(p: number): string {
   return p < 0.0001 ? 'p < 0.0001' : `p = ${formatP(p)}`

@@ -6,7 +6,7 @@
  */
 import junitModule, { type Builder } from 'junit-report-builder'
 import { describeTarget, formatChange, formatNumber } from './format.js'
-import { keyId, regressionsOf, pText, type BaselineDiff, type MetricComparison } from './diff.js'
+import { evidenceText, keyId, regressionsOf, type BaselineDiff, type MetricComparison } from './diff.js'
 import type { BenchFailure, BenchResult, RunInfo } from './model.js'
 import { baselineProblems, type BaselineStatus } from './baseline-status.js'
 import { incompleteText, isKept, keptText } from './run-text.js'
@@ -153,7 +153,7 @@ export function failureMessage(r: BenchResult, failure: BenchFailure): string {
 export function regressionMessage(r: BenchResult, regressions: readonly MetricComparison[], diff: BaselineDiff): string {
   const commit = diff.baselineProvenance?.git?.commit.slice(0, 7)
   const parts = regressions.map(
-    (m) => `${m.label} ${formatNumber(m.base!)} → ${formatNumber(m.next!)} ${m.unit} (${formatChange(m.change)}, ${m.pValue !== undefined ? pText(m.pValue) : 'p n/a'})`,
+    (m) => `${m.label} ${formatNumber(m.base!)} → ${formatNumber(m.next!)} ${m.unit} (${formatChange(m.change)}, ${evidenceText(m)})`,
   )
   return `Regression vs baseline${commit ? ` ${commit}` : ''} on ${describeTarget(r.target)}: ${r.model} ${r.variant} (workload ${r.workload}): ${parts.join('; ')}`
 }

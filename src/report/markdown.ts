@@ -5,7 +5,7 @@
  */
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { baselineHeadline, baselineProblems, type BaselineStatus } from './baseline-status.js'
-import { keyId, pText, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
+import { evidenceText, keyId, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
 import type { MetricId } from './metric-defs.js'
 import type { BenchResult, Provenance, RunInfo } from './model.js'
 import { incompleteText, runLabel } from './run-text.js'
@@ -159,7 +159,7 @@ function methodLine(diff: BaselineDiff): string {
 }
 
 function metricRow(e: EntryDiff, m: MetricComparison, simulated: boolean): string {
-  const sig = m.pValue === undefined ? '—' : pText(m.pValue)
+  const sig = evidenceText(m)
   const unit = simulated ? `${m.unit}, sim` : m.unit
   return `| ${esc(e.variant)} | ${m.label} (${unit}) | ${fig(m.base)} | ${fig(m.next)} | ${formatChange(m.change)} | ${sig} | ${ICON[m.verdict]} |`
 }

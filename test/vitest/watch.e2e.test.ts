@@ -29,7 +29,7 @@ async function watchUntil(name: string, filter: string, until: RegExp, env: Reco
     cwd: repo,
     reject: false,
     timeout: 90_000,
-    env: { MLNB_TEST_OUT: out, MLNODE_SIM_LOG: join(out, 'simulator.log'), MLNODE_SIM_SPEED: '50', MLNODE_URL: '', MLNODE_BENCH_ALLOW_WATCH: '', MLNODE_BENCH_UPDATE_BASELINE: '', CI: '', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    env: { MLNB_TEST_OUT: out, MLNODE_SIM_LOG: join(out, 'simulator.log'), MLNODE_URL: '', MLNODE_BENCH_ALLOW_WATCH: '', MLNODE_BENCH_UPDATE_BASELINE: '', CI: '', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
   })
   onTestFinished(() => {
     child.kill()
