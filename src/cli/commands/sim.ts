@@ -14,8 +14,10 @@ const USAGE = `Usage: mlnode-bench sim [options]
 
 Options:
   --hardware <id>         hardware profile (default 8xrtx-4070-ti-super)
-  --speed <K>             run K times faster than real time; measured times map back as
-                          simulated = measured x K (default 1)
+  --speed <K>             pace events on a wall clock K times faster than real time, for
+                          watching a demo; without it the simulator runs on simulated time
+                          (deterministic, as fast as the machine allows: what bench runs need)
+  --noise-cv <x>          seeded noise on every engine step, coefficient of variation (default 0)
   --mgmt-port <P>         management API port, 0 = any free port (default 0)
   --inference-port <Q>    OpenAI API port, 0 = any free port (default 0)
   --host <addr>           listen address (default 127.0.0.1)
@@ -26,9 +28,10 @@ Options:
 
 Environment: MLNODE_SIM_SLOWDOWN=<x> multiplies every step cost and start-up time.
 
-Pacing: GET <mlnode>/health reports simulator.lateness (cumulative counters); the difference of
-two snapshots around a workload gives its pacing error (driftMs: stalls the clock absorbed by
-shifting simulated time; keep streams x K / ITL under ~4k chunks/s on a 2-core box).`
+With --speed, GET <mlnode>/health reports simulator.lateness (cumulative counters); the difference
+of two snapshots around a workload gives its pacing error (driftMs: stalls the clock absorbed by
+shifting simulated time; keep streams x K / ITL under ~4k chunks/s on a 2-core box). A bench run
+accepts a wall-clock simulator only at --speed 1.`
 
 /** Entry point of `mlnode-bench sim`. */
 export async function run(argv: string[]): Promise<number> {
@@ -39,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         hardware: { type: 'string' },
         speed: { type: 'number', above: 0 },
+        'noise-cv': { type: 'number', min: 0, below: 1 },
         'mgmt-port': { type: 'port' },
         'inference-port': { type: 'port' },
         host: { type: 'string' },
@@ -56,7 +60,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     sim = await startSimulator({
       hardware: values.hardware,
+      // Simulated time unless a wall-clock pace is asked for.
+      clock: values.speed === undefined ? 'virtual' : 'wall',
       speed: values.speed,
+      noiseCv: values['noise-cv'],
       mgmtPort: values['mgmt-port'],
       inferencePort: values['inference-port'],
       host: values.host,
