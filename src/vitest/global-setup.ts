@@ -22,7 +22,9 @@ function envNumber(name: string, text: string | undefined, fallback: number, che
 
 export default async function globalSetup(project: TestProject): Promise<(() => Promise<void>) | void> {
   // One vitest config serves `vitest run` (tests) and `vitest bench`: only benches need a target.
-  if (project.vitest.mode !== 'benchmark') return
+  // Vitest 4.1 runs benches in 'benchmark' mode; Vitest 5 in benchmark-enabled projects.
+  const benching = project.vitest.mode === 'benchmark' || (project.config as { benchmark?: { enabled?: boolean } }).benchmark?.enabled === true
+  if (!benching) return
   const env = process.env
   // Suites refuse a real MLNode in watch mode (each save would redeploy every variant).
   project.provide('mlnodeBenchRunMode', { watch: project.vitest.config.watch, allowWatch: watchAllowed(env) })

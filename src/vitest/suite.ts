@@ -6,7 +6,7 @@
  * result on `task.meta` carries its own status for the reporters.
  */
 import { relative } from 'node:path'
-import { afterAll, bench, describe, inject, TestRunner } from 'vitest'
+import { afterAll, describe, inject, TestRunner } from 'vitest'
 import type { RunnerTask } from 'vitest'
 import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import type { WorkloadSpec } from '../load/types.js'
@@ -21,10 +21,9 @@ import type { ProvidedTarget, SimulatorEndpoints } from './provided.js'
 import { sessionFor, type DeployRequest, type MlnodeSession } from './session.js'
 import { watchDeployError } from './watch.js'
 import { loadTargetWorkloads } from './workloads.js'
+import { registerBench } from './bench-api.js'
 import './meta.js'
 
-/** tinybench options that call the body exactly once, with no warm-up. */
-const ONCE = { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 } as const
 
 function providedTarget(): ProvidedTarget {
   const provided = inject('mlnodeBench')
@@ -151,15 +150,13 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
       }
       for (const spec of workloads) {
         const ctx: BenchContext = { suite, source, simulated, variant, request, spec, session: getSession }
-        let task: RunnerTask | undefined
-        bench(`${variant.name} › ${spec.name}`, async () => runBench(task!, ctx), {
-          ...ONCE,
-          // Deploy before the timed body. Never throws: a throwing setup hangs vitest 4.1.
-          setup: async (_task, mode) => {
-            if (mode === 'run') await (await getSession().catch(() => undefined))?.prepare(request)
-          },
+        registerBench({
+          name: `${variant.name} › ${spec.name}`,
+          // Deploy before the timed body; never throws (the body reports a failed deploy).
+          prepare: async () => (await getSession().catch(() => undefined))?.prepare(request),
+          body: (task) => runBench(task, ctx),
+          timeoutMs: (suite.deployTimeoutS + suite.workloadTimeoutS + 120) * 1000,
         })
-        task = TestRunner.getCurrentSuite().tasks.at(-1) as RunnerTask
       }
     }
   })
