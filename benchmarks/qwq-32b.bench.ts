@@ -1,5 +1,5 @@
 // Gonka's QwQ-32B on a host box of 8x RTX 4070 Ti SUPER (16 GB, PCIe, no NVLink): only one
-// instance fits, so the question is TP8/PP1 against TP4/PP2 (domain.md §1).
+// instance fits, so the question is TP8/PP1 against TP4/PP2 (docs/mlnode.md "Host workflow").
 import { compressaDefaultConfigPath, deploymentSuite } from 'mlnode-bench'
 
 deploymentSuite({

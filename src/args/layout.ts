@@ -1,6 +1,6 @@
 /**
  * GPU layout of one variant on one MLNode server: MLNode starts floor(GPUs / (TP*PP)) vLLM
- * instances, capped at 128, and leaves the rest idle (domain.md §1 step 2, §3 readiness).
+ * instances, capped at 128, and leaves the rest idle (docs/mlnode.md "Host workflow" step 2, "Instances").
  */
 import { MlnodeBenchError } from '../errors.js'
 import type { Layout } from '../report/model.js'
@@ -25,7 +25,7 @@ export interface LayoutInput {
   model?: LayoutModel
 }
 
-/** MLNode's instance cap (domain.md §3: "capped at 128"). */
+/** MLNode's instance cap (docs/mlnode.md "Instances": capped at 128). */
 export const DEFAULT_INSTANCE_CAP = 128
 
 const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1

@@ -1,5 +1,5 @@
 /**
- * compressa-perf v0.2.5 YAML configs (domain.md §5) → WorkloadSpec[]. The file is a list of
+ * compressa-perf v0.2.5 YAML configs (docs/metrics.md "compressa-perf config") → WorkloadSpec[]. The file is a list of
  * experiments or one experiment object; keys are exactly compressa-perf's (its ExperimentConfig
  * dataclass: an unknown key is a TypeError there, an MLNB_CONFIG error here). Every error names
  * the file, the experiment and the key.

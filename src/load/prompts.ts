@@ -11,7 +11,7 @@
  * compressa-style prompts (`{ chars, count }`): compressa-perf's generator (cli/tools.py
  * `generate_prompts_list`): "<i> <stamp> " then random lowercase "words" of 1–20 letters until
  * `chars` characters, truncated to exactly `chars`. Random letters tokenise at ≈ 2 chars/token
- * (domain.md §5), which is the estimate used. compressa puts a wall-clock timestamp where we put a
+ * (docs/metrics.md "compressa-perf prompts"), which is the estimate used. compressa puts a wall-clock timestamp where we put a
  * stamp hashed from (seed, workload, salt): deterministic, and distinct per workload so one
  * experiment does not warm the prefix cache for the next. Requests pick prompts at random with
  * replacement, as compressa-perf does.
@@ -50,7 +50,7 @@ export interface PreparePromptsOptions {
 
 
 const LOWERCASE = 'abcdefghijklmnopqrstuvwxyz'
-/** compressa-perf's generated text: ≈ 2 characters per token (domain.md §5). */
+/** compressa-perf's generated text: ≈ 2 characters per token (docs/metrics.md "compressa-perf prompts"). */
 export const CHARS_PER_TOKEN_RANDOM_LETTERS = 2
 /** Ordinary English text: ≈ 4 characters per token. */
 export const CHARS_PER_TOKEN_ENGLISH = 4

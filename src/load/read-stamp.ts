@@ -1,6 +1,6 @@
 /**
  * When did a network read arrive? The client can only stamp it when its event loop runs the read's
- * callback. With many streams in lockstep (domain.md §7: every stream emits token k in the same
+ * callback. With many streams in lockstep (docs/metrics.md "Client timing": every stream emits token k in the same
  * engine step), one `epoll_wait` wakes the loop with hundreds of readable sockets, and libuv runs
  * their callbacks one after the other: a per-read stamp then adds the processing time of every
  * socket ahead in the batch (up to several ms at 512 streams, test/perf/overhead.ts), although

@@ -2,7 +2,7 @@
  * The load loop. Closed loop (compressa-perf's model: `concurrency` workers share `requests`) or
  * open loop (vLLM `bench serve`: gamma arrivals, optional max concurrency). The pool's connections
  * are opened and warmed BEFORE the clock starts, so connection set-up never lands in TTFT
- * (domain.md §7); it is reported as `connectMs`. Warm-up requests run before the clock too, and
+ * (docs/metrics.md "Client timing"); it is reported as `connectMs`. Warm-up requests run before the clock too, and
  * so does rendering the bodies of the first all-at-once wave. Body reads are stamped once per
  * event-loop poll phase by default (read-stamp.ts); test/perf/overhead.ts measures the result.
  */

@@ -2,7 +2,7 @@
  * Server-sent events parsed as a BYTE stream (WHATWG HTML §9.2.6 "event stream interpretation"):
  * lines end at LF, CR or CRLF wherever the network split them; a line is decoded as UTF-8 only once
  * it is complete, so a read that ends inside a multi-byte character or right after `data: ` cannot
- * corrupt an event (the bug of vLLM's bench client, domain.md §7). Comments (`:`) and keep-alives
+ * corrupt an event (the bug of vLLM's bench client, docs/metrics.md "Client timing"). Comments (`:`) and keep-alives
  * are skipped, multi-line `data:` fields are joined with `\n`, other fields (event/id/retry) are ignored.
  */
 

@@ -1,10 +1,10 @@
 /**
  * One streaming OpenAI request over an undici dispatcher, measured at the event: every stamp is
  * taken with the monotonic clock inside undici's handler callbacks (never after an await), per
- * domain.md §7; body deliveries through `readStamp` (one reading per delivery, or the poll-phase
+ * docs/metrics.md "Client timing"; body deliveries through `readStamp` (one reading per delivery, or the poll-phase
  * stamp of read-stamp.ts), shared by every SSE event of the delivery. Token chunks skip JSON.parse
  * when they match the stream's proved envelope (content-template.ts). Failures are recorded on the
- * returned RequestRecord, never thrown (style.md habit 2).
+ * returned RequestRecord, never thrown (docs/README.md "Conventions" 2).
  */
 import type { Dispatcher } from 'undici'
 import type { FailureReason, RequestRecord } from '../metrics/types.js'
@@ -227,7 +227,7 @@ export function streamRequest(
           return
         }
         // Called by undici right before the request is written on a connected socket: pool
-        // queueing and connection set-up stay out of TTFT (domain.md §7).
+        // queueing and connection set-up stay out of TTFT (docs/metrics.md "Client timing").
         record.sentAtMs = now()
       },
       onResponseStart(_ctrl, statusCode, headers) {
@@ -242,7 +242,7 @@ export function streamRequest(
         readStamp()
       },
       onResponseData(_ctrl, chunk) {
-        // The stamp for every event in this read, taken at the read (domain.md §7).
+        // The stamp for every event in this read, taken at the read (docs/metrics.md "Client timing").
         chunkAtMs = readStamp()
         if (settled) return
         if (record.firstByteAtMs === undefined) record.firstByteAtMs = chunkAtMs

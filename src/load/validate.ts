@@ -1,5 +1,5 @@
 /**
- * Rejects a bad workload before anything is sent (style.md habit 2, autocannon's validate.js):
+ * Rejects a bad workload before anything is sent (docs/README.md "Conventions" 2, autocannon's validate.js):
  * every message names the source file, the workload, the field and the value.
  */
 import { MlnodeBenchError } from '../errors.js'

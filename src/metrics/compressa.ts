@@ -1,5 +1,5 @@
 /**
- * compressa-perf v0.2.5's metrics with ITS formulas (domain.md §5; compressa/perf/experiment/
+ * compressa-perf v0.2.5's metrics with ITS formulas (docs/metrics.md "compressa-perf metrics"; compressa/perf/experiment/
  * analysis.py), in seconds and tokens/s, over S = successful measured requests:
  *   start_i = sentAtMs (compressa stamps before its client connects; we stamp when the request is
  *             written, so connection set-up is not counted: the one deliberate difference)

@@ -1,7 +1,7 @@
 /**
  * HDR histograms of latencies in MICROSECONDS (3 significant digits), encoded as compressed base64
- * so raw distributions travel in results/baselines and merge across runs and shards (style.md
- * habit 5; autocannon's histUtil). Uses the pure-JS build of hdr-histogram-js: recording a few
+ * so raw distributions travel in results/baselines and merge across runs and shards (docs/README.md
+ * "Conventions" 3; autocannon's histUtil). Uses the pure-JS build of hdr-histogram-js: recording a few
  * thousand values per workload is far below the cost where the wasm build pays for its set-up.
  */
 import * as hdr from 'hdr-histogram-js'

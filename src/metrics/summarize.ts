@@ -1,5 +1,5 @@
 /**
- * Per-request records → WorkloadMetrics, with vLLM `bench serve` definitions (domain.md §6;
+ * Per-request records → WorkloadMetrics, with vLLM `bench serve` definitions (docs/metrics.md "vLLM bench serve";
  * vllm benchmarks/benchmark_serving.py `calculate_metrics`). For a successful request i sent at
  * t0 = sentAtMs with content chunks c1..cm (contentChunkAtMs: data events carrying non-empty text):
  *   TTFT_i  = c1 − t0

@@ -67,7 +67,7 @@ export interface DistributionSummary {
   histogram: string
 }
 
-/** compressa-perf v0.2.5's metric names and formulas (domain.md §5), seconds and tokens/s. */
+/** compressa-perf v0.2.5's metric names and formulas (docs/metrics.md "compressa-perf metrics"), seconds and tokens/s. */
 export interface CompressaMetrics {
   TTFT: number
   LATENCY: number
@@ -87,7 +87,7 @@ export interface Slo {
   e2elMs?: number
 }
 
-/** Everything one workload run measured (vLLM `bench serve` definitions, domain.md §6). */
+/** Everything one workload run measured (vLLM `bench serve` definitions, docs/metrics.md "vLLM bench serve"). */
 export interface WorkloadMetrics {
   requests: {
     total: number

@@ -1,5 +1,5 @@
 /**
- * Client of MLNode's management REST API (domain.md §3) on undici. Every call has a timeout;
+ * Client of MLNode's management REST API (docs/mlnode.md "Management API") on undici. Every call has a timeout;
  * new-style errors (409/500 `{"detail"}`) and old-style ones (HTTP 200 `{"status":"ERROR",
  * "message"}`, MLNode before late 2025) both become MLNB_MLNODE_HTTP with `details.statusCode`.
  */
@@ -47,7 +47,7 @@ export interface CallControl {
   timeoutMs?: number
 }
 
-/** MLNode's `down` is bounded at ~35 s (domain.md §3): give it room beyond the default. */
+/** MLNode's `down` is bounded at ~35 s (docs/mlnode.md "Management API"): give it room beyond the default. */
 const DOWN_MIN_TIMEOUT_MS = 45_000
 
 type Shape = (json: Record<string, unknown>) => boolean
@@ -115,7 +115,7 @@ export class MlnodeClient {
         details,
       })
     }
-    // Older MLNode reports failures as HTTP 200 {"status":"ERROR","message":…} (domain.md §3).
+    // Older MLNode reports failures as HTTP 200 {"status":"ERROR","message":…} (docs/mlnode.md "Failure behaviour").
     if (json.status === 'ERROR') {
       const message = typeof json.message === 'string' ? snippet(json.message) : snippet(text)
       throw new MlnodeBenchError('MLNB_MLNODE_HTTP', `${subject} answered HTTP ${statusCode} with status ERROR (older MLNode): ${message}`, {

@@ -1,5 +1,5 @@
 /**
- * The readiness sequence that works on MLNode (domain.md §3): `up/async` → poll `up/status`
+ * The readiness sequence that works on MLNode (docs/mlnode.md "Readiness"): `up/async` → poll `up/status`
  * until `completed` and `is_running` → wait until the healthy replica count (pow/status, where
  * MLNode has it) equals min(128, floor(gpu.count / (TP*PP))) → `GET /v1/models` lists the model.
  * `/api/v1/state` is only reported as progress: it says INFERENCE while vLLM still loads.

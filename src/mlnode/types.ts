@@ -1,5 +1,5 @@
 /**
- * Answers of Gonka's MLNode management API (domain.md §3, read from
+ * Answers of Gonka's MLNode management API (docs/mlnode.md "Management API", read from
  * gonka-ai/gonka `mlnode/packages/api`). Fields MLNode may add later are allowed through.
  */
 

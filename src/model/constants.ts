@@ -1,12 +1,12 @@
 /**
  * Every tunable constant of the performance model, with its source. Override any of them through
  * `ModelConstants` (partial); `resolveModelConstants` applies the defaults once.
- * Sources: /work/shared/docs/perf-model.md ("Efficiency", "Formulas"), docs/perf-model.md.
+ * Sources: docs/perf-model.md ("Efficiency", "Formulas", §4 constants).
  */
 export interface ResolvedModelConstants {
   /**
    * Model-bandwidth utilisation of weight reads in GEMMs (fraction of peak memory BW).
-   * perf-model.md: MBU 0.7–0.85 for decode.
+   * docs/perf-model.md "Efficiency": MBU 0.7–0.85 for decode.
    * @default 0.8
    */
   mbuWeights: number
@@ -17,12 +17,12 @@ export interface ResolvedModelConstants {
    */
   mbuKv: number
   /**
-   * Model-FLOPs utilisation of GEMMs (prefill, large batches). perf-model.md: 0.5–0.7.
+   * Model-FLOPs utilisation of GEMMs (prefill, large batches). docs/perf-model.md "Efficiency": 0.5–0.7.
    * @default 0.6
    */
   mfuLinear: number
   /**
-   * FLOPs utilisation of attention (FlashAttention / FlashInfer). perf-model.md: 0.3–0.5 on
+   * FLOPs utilisation of attention (FlashAttention / FlashInfer). docs/perf-model.md "Efficiency": 0.3–0.5 on
    * consumer cards.
    * @default 0.4
    */
@@ -34,12 +34,12 @@ export interface ResolvedModelConstants {
    */
   layerOverheadS: number
   /**
-   * CPU scheduling + input preparation + sampling per engine step (perf-model.md: ~1 ms).
+   * CPU scheduling + input preparation + sampling per engine step (docs/perf-model.md "Efficiency": ~1 ms).
    * @default 1e-3 seconds
    */
   stepOverheadS: number
   /**
-   * Pipeline micro-batches in flight (perf-model.md: vLLM keeps up to PP batches in flight; in
+   * Pipeline micro-batches in flight (docs/perf-model.md "Formulas": vLLM keeps up to PP batches in flight; in
    * practice it may form only one). `undefined` = PP (capped by the sequences in the batch).
    * @default undefined (= pp)
    */
@@ -79,7 +79,7 @@ export interface ResolvedModelConstants {
   /**
    * How MoE expert weights are read per step: 'touched' = only experts some token routes to
    * (expected count under uniform routing, E·(1−(1−k/E)^T), which tends to all experts as the
-   * batch grows); 'all' = every expert every step (perf-model.md's "all params for memory").
+   * batch grows); 'all' = every expert every step (docs/perf-model.md §4's "all params for memory").
    * @default 'touched'
    */
   moeWeightReads: 'touched' | 'all'

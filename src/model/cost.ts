@@ -45,7 +45,7 @@ interface Part {
 }
 
 /**
- * Builds the roofline step cost of one instance (perf-model.md "Formulas"):
+ * Builds the roofline step cost of one instance (docs/perf-model.md "Formulas"):
  * per operator t = max(FLOPs / (peak·MFU), bytes / (BW·MBU)); two ring all-reduces per layer
  * under TP; PP stages in a pipeline with `ppMicroBatches` micro-batches; a fixed CPU cost per
  * step. Pure and deterministic.
@@ -188,7 +188,7 @@ export function createStepCostModel(
     out.microBatches = groups.length
     // A micro-batch's trip through all stages, and each stage's busy time over all micro-batches;
     // a round (every sequence advances once) takes the larger of the longest trip and the
-    // busiest stage: perf-model.md "max(sum of stages, m × slowest stage)" for unequal parts.
+    // busiest stage: docs/perf-model.md "max(sum of stages, m × slowest stage)" for unequal parts.
     let longestTripS = 0
     for (const group of groups) {
       let tripS = 0

@@ -20,7 +20,7 @@ export interface EngineConfigOptions {
  * vllm/engine/arg_utils.py, v0.10+): GPUs with ≥ 70 GiB that are not A100 get 8192 batched
  * tokens / 1024 seqs for the API server (16384 for the LLM class); every other GPU gets 2048 /
  * 256 for the API server and 8192 / 256 for the LLM class. (The A100 exclusion is vLLM PR
- * #17885: large budgets lowered its throughput.) perf-model.md's "8192 / 256 under 70 GiB" is
+ * #17885: large budgets lowered its throughput.) docs/perf-model.md's "8192 / 256 under 70 GiB" is
  * the LLM-class figure; MLNode runs the API server.
  */
 export function defaultBatchLimits(

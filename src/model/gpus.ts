@@ -1,6 +1,6 @@
 /**
  * GPU catalog: dense (no sparsity) datasheet figures, the name `nvidia-smi` prints and the
- * interconnect the GPU usually sits on in an 8-GPU box. Sources: /work/shared/docs/perf-model.md
+ * interconnect the GPU usually sits on in an 8-GPU box. Sources: docs/perf-model.md
  * "GPUs" and "Measured interconnect figures"; NVIDIA datasheets; `memoryMb` is nvidia-smi's
  * `memory.total` (MiB) as reported on these cards.
  */
@@ -69,7 +69,7 @@ const PCIE4_CONSUMER: InterconnectSpec = {
     8: { latencyUs: 40, busBandwidthGBps: 13 },
   },
   source:
-    'perf-model.md: 2x4090 P2P off 8-9 us, 8x4090 ~40 us; one-way copies 20-22 GB/s; busbw 12-16 GB/s at 8 GPUs. 4-GPU figures interpolated (26 GB/s is the P2P-patched figure, P2P off is lower).',
+    'docs/perf-model.md "Measured interconnect figures": 2x4090 P2P off 8-9 us, 8x4090 ~40 us; one-way copies 20-22 GB/s; busbw 12-16 GB/s at 8 GPUs. 4-GPU figures interpolated (26 GB/s is the P2P-patched figure, P2P off is lower).',
 }
 
 /** Data-center PCIe 4.0 boxes (L4, L40, L40S): P2P on, no NVLink. */
@@ -85,7 +85,7 @@ const PCIE4_DATACENTER: InterconnectSpec = {
     8: { latencyUs: 28, busBandwidthGBps: 17 },
   },
   source:
-    'Estimated: PCIe 4.0 x16 one-way ~24 GB/s achievable with P2P; 8-GPU ring crosses the CPU root complexes, so busbw falls to the 8x5090-like range scaled to PCIe 4.0 (perf-model.md).',
+    'Estimated: PCIe 4.0 x16 one-way ~24 GB/s achievable with P2P; 8-GPU ring crosses the CPU root complexes, so busbw falls to the 8x5090-like range scaled to PCIe 4.0 (docs/perf-model.md "Measured interconnect figures").',
 }
 
 const NVLINK3_A100: InterconnectSpec = {
@@ -114,7 +114,7 @@ const NVLINK4_H100: InterconnectSpec = {
     8: { latencyUs: 16, busBandwidthGBps: 360 },
   },
   source:
-    'perf-model.md: H100 DGX TP8 10 KB all-reduce ~23 us with NCCL; vLLM custom all-reduce is faster for small messages, so 16 us; busbw hundreds of GB/s (nccl-tests ~480 at GB-size messages, 360 for the MB-size messages of decode).',
+    'docs/perf-model.md "Measured interconnect figures": H100 DGX TP8 10 KB all-reduce ~23 us with NCCL; vLLM custom all-reduce is faster for small messages, so 16 us; busbw hundreds of GB/s (nccl-tests ~480 at GB-size messages, 360 for the MB-size messages of decode).',
 }
 
 const NVLINK5_B200: InterconnectSpec = {
@@ -141,7 +141,7 @@ const PCIE5_DATACENTER: InterconnectSpec = {
     4: { latencyUs: 15, busBandwidthGBps: 35 },
     8: { latencyUs: 28, busBandwidthGBps: 28 },
   },
-  source: 'perf-model.md: 8x5090 (PCIe 5.0) busbw 28 GB/s at 8 GPUs, 35 at 4.',
+  source: 'docs/perf-model.md "Measured interconnect figures": 8x5090 (PCIe 5.0) busbw 28 GB/s at 8 GPUs, 35 at 4.',
 }
 
 const GPUS: readonly GpuSpec[] = [
@@ -153,7 +153,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 672,
     tflops: { bf16: 88, fp16: 88, fp8: 176, fp32: 44 },
     interconnect: PCIE4_CONSUMER,
-    source: 'perf-model.md GPU table (FP32-accumulate column); Ada whitepaper.',
+    source: 'docs/perf-model.md "GPUs" (FP32-accumulate column); Ada whitepaper.',
   },
   {
     id: 'rtx-4090',
@@ -163,7 +163,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 1008,
     tflops: { bf16: 165, fp16: 165, fp8: 330, fp32: 82.6 },
     interconnect: PCIE4_CONSUMER,
-    source: 'perf-model.md GPU table (FP32-accumulate column); Ada whitepaper.',
+    source: 'docs/perf-model.md "GPUs" (FP32-accumulate column); Ada whitepaper.',
   },
   {
     id: 'rtx-3090',
@@ -173,7 +173,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 936,
     tflops: { bf16: 71, fp16: 71, fp32: 35.6 },
     interconnect: PCIE4_CONSUMER,
-    source: 'perf-model.md GPU table (FP32-accumulate column); Ampere GA102 whitepaper. 2-way NVLink bridges are not modelled.',
+    source: 'docs/perf-model.md "GPUs" (FP32-accumulate column); Ampere GA102 whitepaper. 2-way NVLink bridges are not modelled.',
   },
   {
     id: 'l4',
@@ -183,7 +183,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 300,
     tflops: { bf16: 121, fp16: 121, fp8: 242, fp32: 30.3 },
     interconnect: PCIE4_DATACENTER,
-    source: 'perf-model.md GPU table; NVIDIA L4 datasheet (dense).',
+    source: 'docs/perf-model.md "GPUs"; NVIDIA L4 datasheet (dense).',
   },
   {
     id: 'l40',
@@ -203,7 +203,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 864,
     tflops: { bf16: 362, fp16: 362, fp8: 733, fp32: 91.6 },
     interconnect: PCIE4_DATACENTER,
-    source: 'perf-model.md GPU table; NVIDIA L40S datasheet.',
+    source: 'docs/perf-model.md "GPUs"; NVIDIA L40S datasheet.',
   },
   {
     id: 'a100-80gb',
@@ -213,7 +213,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 2039,
     tflops: { bf16: 312, fp16: 312, fp32: 19.5 },
     interconnect: NVLINK3_A100,
-    source: 'perf-model.md GPU table; NVIDIA A100 datasheet.',
+    source: 'docs/perf-model.md "GPUs"; NVIDIA A100 datasheet.',
   },
   {
     id: 'h100-sxm',
@@ -223,7 +223,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 3350,
     tflops: { bf16: 989, fp16: 989, fp8: 1979, fp32: 67 },
     interconnect: NVLINK4_H100,
-    source: 'perf-model.md GPU table; NVIDIA H100 datasheet (SXM, dense).',
+    source: 'docs/perf-model.md "GPUs"; NVIDIA H100 datasheet (SXM, dense).',
   },
   {
     id: 'h100-pcie',
@@ -233,7 +233,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 2000,
     tflops: { bf16: 756, fp16: 756, fp8: 1513, fp32: 51 },
     interconnect: PCIE5_DATACENTER,
-    source: 'perf-model.md GPU table; NVIDIA H100 datasheet (PCIe, dense).',
+    source: 'docs/perf-model.md "GPUs"; NVIDIA H100 datasheet (PCIe, dense).',
   },
   {
     id: 'h200',
@@ -243,7 +243,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 4800,
     tflops: { bf16: 989, fp16: 989, fp8: 1979, fp32: 67 },
     interconnect: NVLINK4_H100,
-    source: 'perf-model.md GPU table; NVIDIA H200 datasheet.',
+    source: 'docs/perf-model.md "GPUs"; NVIDIA H200 datasheet.',
   },
   {
     id: 'b200',
@@ -253,7 +253,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryBandwidthGBps: 7700,
     tflops: { bf16: 2250, fp16: 2250, fp8: 4500, fp32: 75 },
     interconnect: NVLINK5_B200,
-    source: 'perf-model.md GPU table.',
+    source: 'docs/perf-model.md "GPUs".',
   },
 ]
 

@@ -43,7 +43,7 @@ export interface MemoryPlan {
   problems: FeasibilityProblem[]
 }
 
-/** KV heads one GPU holds: nkv/TP, replicated when TP > nkv (perf-model.md). */
+/** KV heads one GPU holds: nkv/TP, replicated when TP > nkv (docs/perf-model.md "Formulas"). */
 export function kvHeadsPerGpu(model: ModelSpec, tp: number): number {
   return Math.max(1, Math.floor(model.numKeyValueHeads / tp))
 }

@@ -82,7 +82,7 @@ const QWEN3_235B: ModelSpec = {
 
 const FP8_BLOCK = { checkpointQuantization: 'fp8', weightBlockSize: [128, 128] as const }
 
-// Figures: the models' config.json on Hugging Face (perf-model.md "Models" table).
+// Figures: the models' config.json on Hugging Face (docs/perf-model.md "Models").
 const MODELS: readonly ModelSpec[] = [
   QWQ_32B,
   {

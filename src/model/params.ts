@@ -1,7 +1,7 @@
 import type { ModelSpec } from './models.js'
 
 /**
- * Parameter counts (perf-model.md "Formulas"): dense layer h·nh·d + 2·h·nkv·d + nh·d·h + 3·h·I;
+ * Parameter counts (docs/perf-model.md "Formulas"): dense layer h·nh·d + 2·h·nkv·d + nh·d·h + 3·h·I;
  * MoE layer attention + E·3·h·I_moe + router h·E (active: k experts instead of E).
  * Norm weights are ignored (< 0.01 %).
  */

@@ -25,7 +25,7 @@ export interface ModelInstancePlan extends InstancePlan {
   costModel: StepCostModel
 }
 
-/** Instances MLNode starts: floor(GPUs / (TP·PP)), capped at 128 (domain.md §1, §3). */
+/** Instances MLNode starts: floor(GPUs / (TP·PP)), capped at 128 (docs/mlnode.md "Instances"). */
 export function instancesPerServer(hardware: HardwareProfile, engine: Pick<EngineConfig, 'tp' | 'pp'>): number {
   return Math.min(128, Math.floor(hardware.gpuCount / (engine.tp * engine.pp)))
 }

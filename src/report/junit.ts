@@ -2,7 +2,7 @@
  * JUnit XML renderer (junit-report-builder 5). One <testsuite> per model and target, one <testcase>
  * per variant × workload, measured metrics as testcase <properties> (units in the names), and one
  * <failure> per failed testcase (regressions, guard violation, failed deploy or workload) whose
- * message reads on its own. Validates against shared/schemas/junit.xsd.
+ * message reads on its own. Validates against test/report/junit.xsd.
  */
 import junitModule, { type Builder } from 'junit-report-builder'
 import { describeTarget, formatChange, formatNumber } from './format.js'

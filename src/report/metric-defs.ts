@@ -1,6 +1,6 @@
 /**
  * The metrics a baseline keeps and a diff judges: identity, unit, direction and default tolerance.
- * Definitions follow vLLM `bench serve` (domain.md §6); names carry their unit.
+ * Definitions follow vLLM `bench serve` (docs/metrics.md "vLLM bench serve"); names carry their unit.
  */
 import type { DistributionSummary, WorkloadMetrics } from '../metrics/types.js'
 

@@ -1,6 +1,6 @@
 /**
  * Least-connections choice over healthy replicas, as MLNode's proxy does
- * (domain.md §3: "proxied, least-connections over healthy replicas"). Ties go to the lowest index,
+ * (docs/mlnode.md "Proxy": least connections over healthy replicas). Ties go to the lowest index,
  * so the choice is deterministic.
  */
 

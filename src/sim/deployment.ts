@@ -1,7 +1,7 @@
 /**
  * The simulated MLNode's inference manager: the up/down life cycle of one deployment, as
  * gonka-ai/gonka mlnode/packages/api/src/api/inference (routes.py, manager.py, vllm/runner.py)
- * behaves (domain.md §3):
+ * behaves (docs/mlnode.md "Lifecycle", "Failure behaviour"):
  * - `up` starts replica i at i * staggerS; each is healthy after startupS; the start-up
  *   "completes" (and a blocking `up` returns) when replica 0 is healthy;
  * - the state says INFERENCE from the moment `up` is accepted (not a readiness check);

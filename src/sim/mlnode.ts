@@ -1,5 +1,5 @@
 /**
- * MLNode's management API (domain.md §3; gonka-ai/gonka mlnode/packages/api routes), served by
+ * MLNode's management API (docs/mlnode.md "Management API"; gonka-ai/gonka mlnode/packages/api routes), served by
  * the simulator with the same statuses and bodies. FastAPI conventions: errors are
  * `{"detail": …}`, body validation errors are 422 with pydantic's detail list.
  */

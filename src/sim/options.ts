@@ -67,7 +67,7 @@ export interface SimulatorOptions {
   /**
    * Which MLNode generation to imitate. 'legacy' (before late 2025): no up/async or up/status
    * routes, `up` on a running deployment restarts it instead of answering 409, and a failed `up`
-   * answers HTTP 200 `{"status":"ERROR","message":…}` (domain.md §3: clients must handle both).
+   * answers HTTP 200 `{"status":"ERROR","message":…}` (docs/mlnode.md "Failure behaviour": clients must handle both).
    * @default 'current'
    */
   api?: 'current' | 'legacy'

@@ -30,7 +30,7 @@ export interface PlannedVariant {
 /** Turns a deploy request into a variant for the simulated hardware. Must not throw for bad variants. */
 export type VariantPlanner = (request: DeployRequest, hardwareId: string) => PlannedVariant
 
-/** MLNode's replica count for a layout (domain.md §3, capped at 128). */
+/** MLNode's replica count for a layout (docs/mlnode.md "Instances", capped at 128). */
 export function instancesFor(gpuCount: number, tp: number, pp: number): number {
   const perInstance = Math.max(1, tp) * Math.max(1, pp)
   return Math.min(128, Math.floor(gpuCount / perInstance))

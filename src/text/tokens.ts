@@ -27,7 +27,7 @@ const SINGLE_TOKEN = new Set(COMMON_WORDS)
 /**
  * Prompt tokens of `text` as a BPE tokenizer would count them, approximately: a common word (or a
  * run of digits up to 3, as Qwen/Llama-3 split numbers) is one token; anything else counts
- * ≈ 2 UTF-8 bytes per token, compressa-perf's figure for its random-letter "words" (domain.md §5).
+ * ≈ 2 UTF-8 bytes per token, compressa-perf's figure for its random-letter "words" (docs/metrics.md "compressa-perf prompts").
  */
 export function estimateTokens(text: string): number {
   let tokens = 0

@@ -5,7 +5,7 @@
 import { execa } from 'execa'
 import { redact } from '../errors.js'
 
-/** Lines that explain most failed starts (domain.md §3, "Logs worth quoting on failure"). */
+/** Lines that explain most failed starts (docs/mlnode.md "Logs worth quoting on failure"). */
 const TELLING = /instances to start|is up and running|Async startup failed|is unhealthy|exited prematurely|Error|error:|OutOfMemory|out of memory|Traceback|ValueError|RuntimeError/
 
 /** The telling lines of the log plus its tail, redacted; a note instead when the command fails. */

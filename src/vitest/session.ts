@@ -139,7 +139,7 @@ export class MlnodeSession {
   /**
    * Waits until MLNode's /health says healthy. After a failed start MLNode answers 503 until its
    * third failed health check, exits, and its container restarts (connection refused meanwhile);
-   * deploying into that window would fail the next variant too (domain.md §3).
+   * deploying into that window would fail the next variant too (docs/mlnode.md "Failure behaviour").
    */
   private async waitUntilHealthy(label: string, deadlineMs: number, speed: number): Promise<void> {
     const start = performance.now()

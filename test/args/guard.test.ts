@@ -9,7 +9,7 @@ import {
   type GuardViolation,
 } from '../../src/args/index.js'
 
-// domain.md §1: QwQ-32B on the network.
+// docs/mlnode.md "Host workflow": QwQ-32B on the network.
 const QWQ = { model: 'Qwen/QwQ-32B', mandatoryArgs: ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8'] }
 
 function violationsOf(variantArgs: string[], extra: Partial<GuardVariantInput> = {}): GuardViolation[] {
@@ -59,7 +59,7 @@ describe('classifyArg', () => {
   })
 })
 
-describe('guardVariant: QwQ-32B variants of domain.md §1', () => {
+describe('guardVariant: QwQ-32B variants of docs/mlnode.md "Host workflow"', () => {
   it.each([
     ['tp8-pp1', ['-tp', '8']],
     ['tp4-pp2', ['-tp', '4', '-pp', '2']],
@@ -82,7 +82,7 @@ describe('guardVariant: QwQ-32B variants of domain.md §1', () => {
 
 describe('guardVariant: every violation kind', () => {
   it.each<[string, string[], Partial<GuardViolation>]>([
-    // Gonka escape tricks (vllm-args.md "How Gonka enforces it"): all caught.
+    // Gonka escape tricks (docs/vllm-args.md "How Gonka enforces it"): all caught.
     ['underscore spelling', ['--kv_cache_dtype', 'auto'], { kind: 'changed', arg: 'kv-cache-dtype', expected: 'fp8', actual: 'auto' }],
     ['= spelling', ['--kv-cache-dtype=auto'], { kind: 'changed', arg: 'kv-cache-dtype', expected: 'fp8', actual: 'auto' }],
     ['-q=awq', ['--disable-log-stats', '-q=awq'], { kind: 'changed', arg: 'quantization', expected: 'fp8', actual: 'awq' }],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { hasCode } from '../../src/errors.js'
 import { assertLayout, computeLayout, layoutProblems } from '../../src/args/index.js'
 
-// QwQ-32B: 40 attention heads, 64 layers (domain.md §1 example on 8 GPUs).
+// QwQ-32B: 40 attention heads, 64 layers (docs/mlnode.md "Host workflow" example on 8 GPUs).
 const QWQ = { attentionHeads: 40, layers: 64, id: 'Qwen/QwQ-32B' }
 
 describe('computeLayout', () => {

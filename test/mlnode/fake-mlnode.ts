@@ -1,6 +1,6 @@
 /**
  * A scripted MLNode on a real loopback socket (node:http, port 0): each route is a handler the
- * test writes, so every MLNode behaviour of domain.md §3 can be reproduced byte for byte.
+ * test writes, so every MLNode behaviour of docs/mlnode.md can be reproduced byte for byte.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'

@@ -1,6 +1,6 @@
 /**
  * Prints the performance model's figures for the published reference points of
- * /work/shared/docs/perf-model.md (docs/perf-model.md "Validation"). Not a test: no assertions,
+ * docs/perf-model.md §7 (compared in docs/perf-model.md "Validation"). Not a test: no assertions,
  * run with `npx tsx test/model/validation.ts`.
  */
 import { parallelismOf, parseVllmArgs } from '../../src/args/index.js'

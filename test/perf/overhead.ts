@@ -1,6 +1,6 @@
 /**
  * Client overhead benchmark (`npm run bench:overhead`): how far the load engine's timings are from
- * the truth under paced, lockstep load (domain.md §7). The server (overhead-server.ts) runs in a
+ * the truth under paced, lockstep load (docs/metrics.md "Client timing"). The server (overhead-server.ts) runs in a
  * SEPARATE PROCESS and emits token k of every stream in the same 10 ms "engine step"; it stamps
  * each chunk right after writing it. The client (runWorkload) measures; the benchmark compares on
  * the common clock `performance.timeOrigin + performance.now()`:

@@ -1,6 +1,6 @@
 /**
  * Validates a JUnit file with xmllint against test/report/junit.xsd: a copy of the team's
- * ../shared/schemas/junit.xsd kept in the repo so a clone anywhere can validate
+ * JUnit schema kept in the repo so a clone anywhere can validate
  * (test/report/junit-schema.test.ts checks the copy against the original when it is beside the clone).
  */
 import { fileURLToPath } from 'node:url'

@@ -15,7 +15,7 @@ const MANDATORY = ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8']
 
 function simulateCompressa(): void {
   const variant = defaultPlanner({ model: 'Qwen/QwQ-32B', dtype: 'float16', additionalArgs: [...MANDATORY, '-tp', '8'] }, '8xrtx-4070-ti-super')
-  // domain.md §5: (prompt tokens ≈ chars / 2, tasks, runners, max_tokens)
+  // docs/metrics.md "compressa-perf default benchmark": (prompt tokens ≈ chars / 2, tasks, runners, max_tokens)
   const experiments: Array<[number, number, number, number]> = [[10_000, 5, 1, 300], [1_000, 200, 30, 300], [22_500, 5, 1, 1000], [22_500, 10, 5, 1000], [22_500, 40, 20, 1000], [22_500, 60, 10, 1000]]
   const t0 = performance.now()
   let steps = 0
