@@ -1,10 +1,20 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { benchRunReporters } from './reporters/config.js'
 import { ConsoleReporter } from './reporters/console.js'
 import { ResultsJsonReporter } from './reporters/results-json.js'
 import { JUnitReporter } from './reporters/junit.js'
 import { MarkdownReporter } from './reporters/markdown.js'
 import { BaselineReporter } from './reporters/baseline.js'
+
+// Constructed once: Vitest 4.1 uses benchmark.reporters in bench mode, Vitest 5 the top-level list.
+const reporters = [
+  new ConsoleReporter(),
+  new ResultsJsonReporter(),
+  new JUnitReporter(),
+  new MarkdownReporter(),
+  new BaselineReporter({ baselineFile: 'benchmarks/baseline.json' }),
+]
 
 export default defineConfig({
   resolve: {
@@ -12,6 +22,7 @@ export default defineConfig({
     alias: { 'mlnode-bench': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
   },
   test: {
+    reporters: benchRunReporters(reporters),
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/fixtures/**'],
     testTimeout: 20_000,
@@ -21,13 +32,7 @@ export default defineConfig({
       include: ['benchmarks/**/*.bench.ts'],
       exclude: ['**/node_modules/**', 'benchmarks/broken/**'],
       // Reporters take options by construction: tuple entries are silently ignored in bench mode.
-      reporters: [
-        new ConsoleReporter(),
-        new ResultsJsonReporter(),
-        new JUnitReporter(),
-        new MarkdownReporter(),
-        new BaselineReporter({ baselineFile: 'benchmarks/baseline.json' }),
-      ],
+      reporters,
     },
   },
 })

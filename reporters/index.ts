@@ -1,4 +1,5 @@
 /** Vitest reporters of mlnode-bench (import from 'mlnode-bench/reporters' in vitest.config.ts). */
+export { benchRunReporters } from './config.js'
 export { JUnitReporter, type JUnitReporterOptions } from './junit.js'
 export { BaselineReporter, type BaselineReporterOptions } from './baseline.js'
 export { MarkdownReporter, type MarkdownReporterOptions } from './markdown.js'
