@@ -1,0 +1,90 @@
+/**
+ * The packed package in a fresh project, as a user installs it, under both Vitest majors: Vitest 5
+ * on Node 24 (the `node` package from npm, as `npm i -D vitest@5 node@24` gives) and Vitest 4.1 on
+ * this machine's Node. Each project runs a suite against the embedded simulator, accepts a
+ * baseline, and fails a slower simulator: the adapter (src/vitest/bench-api.ts) and the reporters
+ * (`benchRunReporters`) must work the same in both. Needs the npm registry (as `npm ci` does).
+ */
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { execa } from 'execa'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { RunResults } from '../../src/report/model.js'
+import { validateJUnit } from '../report/xmllint.js'
+
+const repo = fileURLToPath(new URL('../../', import.meta.url))
+let tarball = ''
+
+const CONFIG = `import { defineConfig } from 'vitest/config'
+import { BaselineReporter, benchRunReporters, ConsoleReporter, JUnitReporter, MarkdownReporter, ResultsJsonReporter } from 'mlnode-bench/reporters'
+
+const reporters = [new ConsoleReporter(), new ResultsJsonReporter(), new JUnitReporter(), new MarkdownReporter(), new BaselineReporter()]
+
+export default defineConfig({
+  test: {
+    reporters: benchRunReporters(reporters),
+    globalSetup: ['mlnode-bench/global-setup'],
+    benchmark: { include: ['benchmarks/**/*.bench.ts'], reporters },
+  },
+})
+`
+
+const SUITE = `import { deploymentSuite } from 'mlnode-bench'
+
+deploymentSuite({
+  model: 'Qwen/Qwen2.5-7B-Instruct',
+  mandatoryArgs: ['--quantization', 'fp8'],
+  variants: { 'tp1-x4': ['-tp', '1'], 'tp2-x2': ['-tp', '2'] },
+  hardware: '4xrtx-3090',
+  workloads: [{ name: 'chat 1k→100, 8 users', requests: 16, concurrency: 8, prompt: { tokens: 1000 }, maxTokens: 100 }],
+})
+`
+
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mlnb-pack-'))
+  const r = await execa('npm', ['pack', '--pack-destination', dir], { cwd: repo })
+  tarball = join(dir, r.stdout.trim().split('\n').at(-1)!)
+}, 180_000)
+
+async function project(devDependencies: string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mlnb-user-'))
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }))
+  await mkdir(join(dir, 'benchmarks'))
+  await writeFile(join(dir, 'vitest.config.ts'), CONFIG)
+  await writeFile(join(dir, 'benchmarks', 'qwen.bench.ts'), SUITE)
+  await execa('npm', ['i', '-D', '--no-audit', '--no-fund', ...devDependencies, tarball], { cwd: dir })
+  return dir
+}
+
+const bench = (dir: string, env: Record<string, string> = {}) =>
+  execa('npx', ['vitest', 'bench', '--run'], { cwd: dir, reject: false, env: { MLNODE_URL: '', MLNODE_SIM_SLOWDOWN: '', MLNODE_BENCH_UPDATE_BASELINE: '', NO_COLOR: '1', ...env } }).then((r) => ({ ...r, text: `${r.stdout}\n${r.stderr}` }))
+
+describe.each([
+  { major: '5', deps: ['vitest@5.1.2', 'node@24'], node: /^v24\./ },
+  { major: '4.1', deps: ['vitest@4.1.12'], node: /^v2\d\./ },
+])('a user project on Vitest $major', ({ deps, node }) => {
+  it('measures a suite, accepts a baseline, and fails a 1.3x slower simulator', async () => {
+    const dir = await project(deps)
+    expect((await execa('npx', ['node', '--version'], { cwd: dir })).stdout).toMatch(node)
+
+    const first = await bench(dir)
+    expect(first.exitCode, first.text).toBe(0)
+    const run = JSON.parse(await readFile(join(dir, '.mlnode-bench', 'results.json'), 'utf8')) as RunResults
+    expect(run.results.map((r) => [r.variant, r.status, r.target.simulatedTime])).toEqual([
+      ['tp1-x4', 'passed', true],
+      ['tp2-x2', 'passed', true],
+    ])
+    expect(run.results.every((r) => r.metrics!.requests.completed === 16)).toBe(true)
+    await validateJUnit(join(dir, '.mlnode-bench', 'junit.xml'))
+
+    expect((await bench(dir, { MLNODE_BENCH_UPDATE_BASELINE: '1' })).exitCode).toBe(0)
+    const same = await bench(dir)
+    expect(same.exitCode, same.text).toBe(0)
+    expect(same.text).toMatch(/0 regression\(s\)/)
+    const slow = await bench(dir, { MLNODE_SIM_SLOWDOWN: '1.3' })
+    expect(slow.exitCode, slow.text).toBe(1)
+    expect(slow.text).toMatch(/REGRESSION Qwen\/Qwen2\.5-7B-Instruct › tp\d-x\d › chat 1k→100, 8 users \[simulated\]: E2EL p50 [\d.]+ → [\d.]+ ms \(\+30\.0 %, deterministic\)/)
+  }, 600_000)
+})
