@@ -6,7 +6,8 @@ import type { WorkloadMetrics } from '../metrics/types.js'
 
 /** Where the numbers came from. Simulated numbers are always labelled as such. */
 export interface TargetInfo {
-  kind: 'simulated' | 'mlnode'
+  /** 'openai': a plain OpenAI-compatible server measured as it runs (nothing deployed). */
+  kind: 'simulated' | 'mlnode' | 'openai'
   /** Hardware profile id (simulated) or what the MLNode reported (e.g. "8x NVIDIA H100 80GB HBM3"). */
   hardware: string
   /**

@@ -28,7 +28,19 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
   const env = process.env
   // Suites refuse a real MLNode in watch mode (each save would redeploy every variant).
   project.provide('mlnodeBenchRunMode', { watch: project.vitest.config.watch, allowWatch: watchAllowed(env) })
-  if (env.MLNODE_URL) {
+  const target = env.MLNODE_BENCH_TARGET || (env.MLNODE_URL ? 'mlnode' : 'sim')
+  if (target !== 'mlnode' && target !== 'sim' && target !== 'openai') {
+    throw new MlnodeBenchError('MLNB_CONFIG', `environment variable MLNODE_BENCH_TARGET=${JSON.stringify(target)} must be mlnode, sim or openai`, { details: { env: 'MLNODE_BENCH_TARGET', value: target } })
+  }
+  if (target === 'openai') {
+    if (!env.INFERENCE_URL) throw new MlnodeBenchError('MLNB_CONFIG', 'MLNODE_BENCH_TARGET=openai needs INFERENCE_URL, the OpenAI API root of the running server (e.g. http://127.0.0.1:8000 for vllm serve)', { details: { env: 'INFERENCE_URL' } })
+    const apiKeyEnv = env.MLNODE_BENCH_API_KEY_ENV || 'OPENAI_API_KEY'
+    project.provide('mlnodeBench', { kind: 'openai', inferenceUrl: env.INFERENCE_URL, apiKeyEnv })
+    console.log(`mlnode-bench: target OpenAI-compatible server ${redact(env.INFERENCE_URL)} (nothing is deployed; API key from ${apiKeyEnv}${env[apiKeyEnv] ? '' : ', unset'})`)
+    return
+  }
+  if (target === 'mlnode') {
+    if (!env.MLNODE_URL) throw new MlnodeBenchError('MLNB_CONFIG', 'MLNODE_BENCH_TARGET=mlnode needs MLNODE_URL, the MLNode management API root', { details: { env: 'MLNODE_URL' } })
     project.provide('mlnodeBench', { kind: 'mlnode', mgmtUrl: env.MLNODE_URL, ...(env.INFERENCE_URL ? { inferenceUrl: env.INFERENCE_URL } : {}) })
     console.log(`mlnode-bench: target MLNode ${redact(env.MLNODE_URL)}${env.INFERENCE_URL ? `, inference ${redact(env.INFERENCE_URL)}` : ''}`)
     return

@@ -16,6 +16,8 @@ export interface MeasureInput {
   spec: WorkloadSpec
   inferenceUrl: string
   model: string
+  /** Extra request headers (the API key of an OpenAI target); never printed. */
+  headers?: Record<string, string>
   /** The target is a simulator on simulated time: its stamps replace the client's. */
   simulatedTime: boolean
   slo?: Slo
@@ -37,7 +39,7 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   const loopDelay = monitorEventLoopDelay({ resolution: 1 })
   const startMs = performance.now()
   loopDelay.enable()
-  const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model }, input.spec, {
+  const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model, ...(input.headers ? { headers: input.headers } : {}) }, input.spec, {
     signal: AbortSignal.timeout(input.timeoutS * 1000),
     simulatedTime: input.simulatedTime,
   })

@@ -40,11 +40,18 @@ export interface DeploymentSuiteOptions {
    * save redeploys every variant. @default false (or MLNODE_BENCH_ALLOW_WATCH=1 for every suite)
    */
   allowWatch?: boolean
+  /**
+   * With MLNODE_BENCH_TARGET=openai: the OpenAI API root (without /v1) serving each variant, started
+   * by you (e.g. one `vllm serve` per variant). Variants not listed are not measured. Without it,
+   * one "as-deployed" variant is measured at INFERENCE_URL. Ignored by the other targets.
+   */
+  openaiEndpoints?: Readonly<Record<string, string>>
 }
 
-export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads'>> {
+export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints'>> {
   slo?: Slo
   logCommand?: readonly string[]
+  openaiEndpoints?: Readonly<Record<string, string>>
   simulatorWorkloads: string | readonly WorkloadSpec[]
 }
 

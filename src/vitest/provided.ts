@@ -10,6 +10,13 @@ export type ProvidedTarget =
       inferenceUrl?: string
     }
   | {
+      kind: 'openai'
+      /** OpenAI API root without /v1 (INFERENCE_URL): the as-deployed variant's endpoint. */
+      inferenceUrl: string
+      /** Name of the environment variable holding the API key (read by the workers, never passed). */
+      apiKeyEnv: string
+    }
+  | {
       kind: 'simulated'
       /** Control endpoint of the simulator fleet: POST /simulators {hardware} → SimulatorEndpoints. */
       fleetUrl: string

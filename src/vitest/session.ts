@@ -26,7 +26,8 @@ export interface DeployRequest {
 }
 
 export interface DeployedVariant {
-  layout: Layout
+  /** Unknown for a server measured as deployed (the OpenAI target). */
+  layout?: Layout
   target: TargetInfo
   readyAfterS: number
 }

@@ -22,6 +22,7 @@ import { sessionFor, type DeployRequest, type MlnodeSession } from './session.js
 import { watchDeployError } from './watch.js'
 import { loadTargetWorkloads } from './workloads.js'
 import { registerBench } from './bench-api.js'
+import { AS_DEPLOYED, endpointOf, OpenAiSession } from './openai-session.js'
 import './meta.js'
 
 
@@ -33,7 +34,7 @@ function providedTarget(): ProvidedTarget {
   return provided
 }
 
-async function sessionTarget(provided: ProvidedTarget, hardware: string): Promise<{ mgmtUrl: string; inferenceUrl: string }> {
+async function sessionTarget(provided: Exclude<ProvidedTarget, { kind: 'openai' }>, hardware: string): Promise<{ mgmtUrl: string; inferenceUrl: string }> {
   if (provided.kind === 'mlnode') return { mgmtUrl: provided.mgmtUrl, inferenceUrl: provided.inferenceUrl ?? provided.mgmtUrl }
   const response = await fetch(`${provided.fleetUrl}/simulators`, { method: 'POST', body: JSON.stringify({ hardware }) })
   const body = (await response.json()) as SimulatorEndpoints & { error?: string }
@@ -42,6 +43,9 @@ async function sessionTarget(provided: ProvidedTarget, hardware: string): Promis
 }
 
 
+/** What a bench needs of its target: MLNode (or the simulator's), or a plain OpenAI server. */
+type BenchSession = MlnodeSession | OpenAiSession
+
 interface BenchContext {
   suite: ResolvedDeploymentSuiteOptions
   source: string
@@ -49,7 +53,7 @@ interface BenchContext {
   variant: PreparedVariant
   request: DeployRequest
   spec: WorkloadSpec
-  session: () => Promise<MlnodeSession>
+  session: () => Promise<BenchSession>
 }
 
 /** One bench body: wait for the variant's deploy, measure, record the result on the task. */
@@ -79,6 +83,7 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
       spec,
       inferenceUrl: session.target.inferenceUrl,
       model: suite.model,
+      ...(session instanceof OpenAiSession ? { headers: session.headers() } : {}),
       simulatedTime,
       timeoutS: suite.workloadTimeoutS,
       ...(suite.slo ? { slo: suite.slo } : {}),
@@ -87,7 +92,7 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
     const resolution = measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay })
     record({
       resolution,
-      layout: deployed.layout,
+      ...(deployed.layout ? { layout: deployed.layout } : {}),
       metrics: measured.metrics,
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
     })
@@ -122,7 +127,9 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
   const suite = resolveSuiteOptions(options)
   const provided = providedTarget()
   let session: Promise<MlnodeSession> | undefined
-  const getSession = () => (session ??= sessionTarget(provided, suite.hardware).then(sessionFor))
+  // MLNode and the simulator: one session per file. An OpenAI target has one per variant (below).
+  const getSession = (): Promise<BenchSession> =>
+    provided.kind === 'openai' ? Promise.reject(new MlnodeBenchError('MLNB_CONFIG', 'no MLNode session for an OpenAI target')) : (session ??= sessionTarget(provided, suite.hardware).then(sessionFor))
   // File-level hook (describe-level hooks never run in bench mode): take the last variant down.
   afterAll(async () => {
     if (session) await (await session).close()
@@ -136,7 +143,13 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
     if (provided.kind === 'mlnode' && runMode?.watch && !runMode.allowWatch && !suite.allowWatch) throw watchDeployError(source, provided.mgmtUrl)
     // Everything is validated here, at collection: a bad suite fails before anything deploys.
     const gpuCount = simulated ? getHardwareProfile(suite.hardware).gpuCount : undefined
-    const variants = prepareVariants(suite, source, gpuCount)
+    const openai = provided.kind === 'openai' ? provided : undefined
+    // A plain OpenAI server: the variants with an endpoint, or the one running as deployed.
+    const variants = openai
+      ? suite.openaiEndpoints
+        ? prepareVariants(suite, source, gpuCount).filter((v) => suite.openaiEndpoints![v.name] !== undefined)
+        : [{ name: AS_DEPLOYED, mlnodeArgs: [], tp: 1, pp: 1 }]
+      : prepareVariants(suite, source, gpuCount)
     // Both workload fields are checked whichever the target: a broken production profile fails here too.
     const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
 
@@ -149,11 +162,12 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
         ...(suite.logCommand ? { logCommand: suite.logCommand } : {}),
       }
       for (const spec of workloads) {
-        const ctx: BenchContext = { suite, source, simulated, variant, request, spec, session: getSession }
+        const session = openai ? () => Promise.resolve(new OpenAiSession({ inferenceUrl: endpointOf(variant.name, suite.openaiEndpoints, openai.inferenceUrl, source) }, openai.apiKeyEnv)) : getSession
+        const ctx: BenchContext = { suite, source, simulated, variant, request, spec, session }
         registerBench({
           name: `${variant.name} › ${spec.name}`,
           // Deploy before the timed body; never throws (the body reports a failed deploy).
-          prepare: async () => (await getSession().catch(() => undefined))?.prepare(request),
+          prepare: async () => (await session().catch(() => undefined))?.prepare(request),
           body: (task) => runBench(task, ctx),
           timeoutMs: (suite.deployTimeoutS + suite.workloadTimeoutS + 120) * 1000,
         })

@@ -19,7 +19,7 @@ export const provenanceSchema = z.strictObject({
 })
 
 const targetFields = {
-  kind: z.enum(['simulated', 'mlnode']),
+  kind: z.enum(['simulated', 'mlnode', 'openai']),
   hardware: z.string().min(1).describe('Hardware profile id (simulated) or what the MLNode reported'),
   simulatedTime: z.boolean().optional().describe("Simulated only: the figures are the simulator's own stamps in simulated time (deterministic given the seed)"),
   noiseCv: nonNegative.optional().describe('Simulated only: step-time noise injected (coefficient of variation)'),
