@@ -5,6 +5,7 @@
  * the one "as deployed" variant at INFERENCE_URL. The API key comes from an environment variable
  * read here, in the worker, and only ever travels in the `authorization` header.
  */
+import { request } from 'undici'
 import { MlnodeBenchError, redact } from '../errors.js'
 import type { TargetInfo } from '../report/model.js'
 import type { DeployedVariant, DeployRequest } from './session.js'
@@ -13,14 +14,12 @@ import type { DeployedVariant, DeployRequest } from './session.js'
 export const AS_DEPLOYED = 'as-deployed'
 
 export class OpenAiSession {
-  readonly info: TargetInfo
+  private described?: Promise<TargetInfo>
 
   constructor(
     readonly target: { inferenceUrl: string },
     private readonly apiKeyEnv: string,
-  ) {
-    this.info = { kind: 'openai', hardware: 'unknown (OpenAI-compatible endpoint)', url: redact(target.inferenceUrl) }
-  }
+  ) {}
 
   /** Request headers carrying the key, if the variable is set (never printed). */
   headers(): Record<string, string> {
@@ -28,8 +27,31 @@ export class OpenAiSession {
     return key ? { authorization: `Bearer ${key}` } : {}
   }
 
+  /**
+   * What answers there: the simulator says so in its `x-mlnode-sim*` headers (its numbers are then
+   * labelled simulated, and measured on simulated time when it runs on it); anything else is an
+   * OpenAI-compatible server of unknown hardware.
+   */
   async describe(): Promise<{ info: TargetInfo; gpuCount: number }> {
-    return { info: this.info, gpuCount: 0 }
+    return { info: await (this.described ??= this.probe()), gpuCount: 0 }
+  }
+
+  private async probe(): Promise<TargetInfo> {
+    const url = redact(this.target.inferenceUrl)
+    let sim: { hardware: string; speed: string } | undefined
+    try {
+      const res = await request(`${this.target.inferenceUrl.replace(/\/+$/, '')}/v1/models`, { headers: this.headers(), headersTimeout: 30_000, bodyTimeout: 30_000 })
+      await res.body.dump()
+      const header = (name: string) => [res.headers[name]].flat()[0]
+      if (header('x-mlnode-sim') === '1') sim = { hardware: header('x-mlnode-sim-hardware') ?? 'unknown', speed: header('x-mlnode-sim-speed') ?? '1' }
+    } catch {
+      // Unreachable now: the workload's requests report it as connection failures.
+    }
+    if (sim === undefined) return { kind: 'openai', hardware: 'unknown (OpenAI-compatible endpoint)', url }
+    if (sim.speed !== 'virtual' && Number(sim.speed) !== 1) {
+      throw new MlnodeBenchError('MLNB_CONFIG', `the simulator at ${url} runs on a wall clock at x${sim.speed} speed: benchmark it on simulated time (mlnode-bench sim without --speed) or at --speed 1`)
+    }
+    return { kind: 'simulated', hardware: sim.hardware, ...(sim.speed === 'virtual' ? { simulatedTime: true } : {}), url }
   }
 
   prepare(): Promise<void> {
@@ -38,7 +60,7 @@ export class OpenAiSession {
 
   /** Nothing to deploy: the server is measured as it runs. */
   async ready(_request: DeployRequest): Promise<DeployedVariant> {
-    return { target: this.info, readyAfterS: 0 }
+    return { target: (await this.describe()).info, readyAfterS: 0 }
   }
 
   async close(): Promise<void> {}
