@@ -72,8 +72,12 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
   }
   try {
     const session = await ctx.session()
-    target = (await session.describe()).info
-    const deployed = await session.ready(ctx.request)
+    // The deploy first: it waits for a node that is restarting when the run starts.
+    const deployed = await session.ready(ctx.request).catch(async (error: unknown) => {
+      target = (await session.describe().catch(() => undefined))?.info ?? target
+      throw error
+    })
+    target = deployed.target
     const simulatedTime = target.simulatedTime === true
     const measured = await measureWorkload({
       spec,
