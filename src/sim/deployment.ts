@@ -141,6 +141,8 @@ export class Deployment {
     const startupS = variant.startupS ?? timings.startupS
     this.proxy.setup(Array.from({ length: variant.instances }, (_, i) => basePort + i))
     this.replicas = Array.from({ length: variant.instances }, (_, i) => new Replica(i, basePort + i, plan, clock, this.o.slowdown, this.o.noise && { cv: this.o.noise.cv, seed: stepNoiseSeed(this.o.noise.seed + gen, i) }))
+    // A start that never finishes (a stuck download): no replica ever comes up.
+    if (!Number.isFinite(startupS)) return outcome
     for (const replica of this.replicas) {
       const readyS = t0 + (replica.index * timings.staggerS + startupS) * this.o.slowdown
       this.at(readyS, gen, () => {

@@ -119,8 +119,8 @@ function powStatusBody(d: Deployment): object {
 /** Routes a management request; returns false when the path is not a management route. */
 export async function handleMlnode(ctx: MlnodeContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   const handled = await route(ctx, req, res, path)
-  // A client's poll is where the proxy's health loop gets its tick (src/sim/proxy-ports.ts).
-  if (handled && req.method === 'GET') ctx.deployment.proxy.tick()
+  // A client polling the proxy's own list is where its health loop ticks (src/sim/proxy-ports.ts).
+  if (handled && path === '/api/v1/inference/pow/status') ctx.deployment.proxy.tick()
   return handled
 }
 

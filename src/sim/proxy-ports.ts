@@ -6,9 +6,10 @@
  * pow/status lists it with status ERROR and the least-connections pick sends requests to it,
  * which fail with HTTP 500.
  *
- * The loop's tick after a `down` is modelled as happening on the client's next poll (and, on a
- * wall clock, after `tickS` at the latest): on the virtual clock a client's requests take no
- * simulated time, so a free-running timer would always win the race a real host loses.
+ * The loop's tick after a `down` is modelled as happening after the client's next pow/status
+ * poll (and, on a wall clock, HEALTH_LOOP_S later at the latest): on the virtual clock a
+ * client's requests take no simulated time, so a free-running timer would always win the race a
+ * real host loses; watching the proxy's own list is how a client waits for that tick.
  */
 import type { SimClock } from './clock.js'
 

@@ -215,8 +215,8 @@ export class MlnodeSession {
       // The client's deploy errors already name model, variant and endpoint; others get that here.
       const message = isMlnodeBenchError(error) && error.code.startsWith('MLNB_DEPLOY') ? reason : `Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(1)} s: ${reason}`
       this.print(`${label} deploy FAILED: ${message}${log.length ? `\n  MLNode log:\n    ${log.join('\n    ')}` : ''}`)
-      // Best effort, bounded; the next variant's switch takes down and settles properly.
-      await this.client.down({ timeoutMs: 30_000 }).catch(() => undefined)
+      // No `down` here: the next variant's switch (or close()) takes it down and, when that
+      // interrupts a start, waits out MLNode's delayed failure and restart (src/mlnode/switch.ts).
       throw new DeployFailure(message, log, error, isMlnodeBenchError(error) ? error.code : undefined)
     }
   }
