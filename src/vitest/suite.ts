@@ -66,6 +66,7 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
       status: 'passed',
       target,
       args: variant.mlnodeArgs,
+      dtype: suite.dtype,
       wallS: (performance.now() - started) / 1000,
       ...partial,
     }
@@ -92,6 +93,8 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
     record({
       resolution,
       layout: deployed.layout,
+      deployS: deployed.readyAfterS,
+      ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
       metrics: measured.metrics,
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
     })

@@ -69,7 +69,14 @@ describe('switching variants on MLNode v0.2.12 (fake) without a failed request',
       const x = r.find(variant)!
       expect(x.status, `${variant}: ${r.output}`).toBe('passed')
       expect(x.metrics!.requests).toMatchObject({ total: 16, completed: 16, failed: 0 })
+      // The switch cost and the dtype sent are recorded for every deployed variant.
+      expect(x.deployS, variant).toBeGreaterThan(0)
+      expect(x.dtype).toBe('auto')
     }
+    expect(r.output).toMatch(/— simulated 8xrtx-4070-ti-super \(simulated time\), dtype auto/)
+    expect(r.output).toMatch(/failed\s+deploy s/)
+    const junit = await readFile(join(r.out, 'junit.xml'), 'utf8')
+    expect(junit.match(/name="deploy_s"/g)).toHaveLength(4)
     expect(r.find('tp8')!.layout).toMatchObject({ instances: 1 })
     expect(r.find('tp2-no-kv')).toMatchObject({ status: 'failed', failure: { kind: 'deploy', code: 'MLNB_DEPLOY_FAILED' } })
     expect(r.find('tp2-no-kv')!.failure!.message).toContain('MLNode gives no reason')

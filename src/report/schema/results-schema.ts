@@ -58,6 +58,9 @@ export const benchResultSchema = z.strictObject({
   layout: layoutSchema.optional(),
   metrics: workloadMetricsSchema.optional(),
   wallS: nonNegative.optional(),
+  dtype: z.string().optional(),
+  deployS: nonNegative.optional(),
+  instanceCap: count.optional(),
   resolution: resolutionSchema.optional(),
 })
 
