@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'MLNB_MLNODE_REFUSED'
   | 'MLNB_MLNODE_TIMEOUT'
   | 'MLNB_MLNODE_BAD_BODY'
+  /** The MLNode predates the routes mlnode-bench needs (src/mlnode/version.ts). */
+  | 'MLNB_MLNODE_TOO_OLD'
   | 'MLNB_DEPLOY_FAILED'
   | 'MLNB_DEPLOY_TIMEOUT'
   | 'MLNB_ABORTED'

@@ -4,9 +4,10 @@
  * "message"}`, MLNode before late 2025) both become MLNB_MLNODE_HTTP with `details.statusCode`.
  */
 import { Pool } from 'undici'
-import { MlnodeBenchError } from '../errors.js'
+import { MlnodeBenchError, hasCode } from '../errors.js'
 import { parseEndpoint, type Endpoint } from './endpoint.js'
 import { callJson, label, snippet } from './http.js'
+import { tooOld } from './version.js'
 import { waitUntilReady, type ReadyResult, type WaitUntilReadyOptions } from './ready.js'
 import type {
   GpuDevicesResponse,
@@ -47,8 +48,11 @@ export interface CallControl {
   timeoutMs?: number
 }
 
-/** MLNode's `down` is bounded at ~35 s (docs/mlnode.md "Management API"): give it room beyond the default. */
-const DOWN_MIN_TIMEOUT_MS = 45_000
+/**
+ * MLNode v0.2.12's `down` can take 30 s (vLLM's graceful stop) + 35 s (the watcher's stop
+ * blocking its event loop): give it room beyond both.
+ */
+export const DOWN_MIN_TIMEOUT_MS = 100_000
 
 type Shape = (json: Record<string, unknown>) => boolean
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -154,7 +158,7 @@ export class MlnodeClient {
     return (await this.#json('GET', '/api/v1/state', (j) => typeof j.state === 'string', control)).json as StateResponse
   }
 
-  /** `POST /api/v1/inference/down` (OK also when nothing runs; MLNode bounds it at ~35 s). */
+  /** `POST /api/v1/inference/down` (OK also when nothing runs; up to ~65 s on v0.2.12). */
   async down(control: CallControl = {}): Promise<OkResponse> {
     const timeoutMs = control.timeoutMs ?? Math.max(this.options.requestTimeoutMs, DOWN_MIN_TIMEOUT_MS)
     return (await this.#json('POST', '/api/v1/inference/down', hasStatus, { ...control, timeoutMs })).json as OkResponse
@@ -169,7 +173,10 @@ export class MlnodeClient {
   /** `GET /health`; an unhealthy node answers 503 with the same body (`httpStatus` tells). */
   async health(control: CallControl = {}): Promise<HealthResponse> {
     const shape: Shape = (j) => isObject(j.gpu) && typeof j.gpu.count === 'number'
-    const { statusCode, json } = await this.#json('GET', '/health', shape, { ...control, extraOk: [503] })
+    const { statusCode, json } = await this.#json('GET', '/health', shape, { ...control, extraOk: [503] }).catch((cause: unknown) => {
+      if (hasCode(cause, 'MLNB_MLNODE_HTTP') && (cause as MlnodeBenchError).details.statusCode === 404) throw tooOld(this.displayUrl, 'GET /health', cause)
+      throw cause
+    })
     return { ...(json as Omit<HealthResponse, 'httpStatus'>), httpStatus: statusCode } as HealthResponse
   }
 

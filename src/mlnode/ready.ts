@@ -1,15 +1,19 @@
 /**
- * The readiness sequence that works on MLNode (docs/mlnode.md "Readiness"): `up/async` → poll `up/status`
- * until `completed` and `is_running` → wait until the healthy replica count (pow/status, where
- * MLNode has it) equals min(128, floor(gpu.count / (TP*PP))) → `GET /v1/models` lists the model.
- * `/api/v1/state` is only reported as progress: it says INFERENCE while vLLM still loads.
+ * The readiness sequence that works on MLNode (docs/mlnode-v0.2.12.md): `up/async` → poll
+ * `up/status` until `completed` and `is_running` (MLNode says so at the FIRST replica) → wait
+ * until pow/status lists exactly min(cap, floor(gpu.count / (TP*PP))) backends, none in ERROR
+ * (more, or ERROR ones, are stale ports the proxy still routes to) → `GET /v1/models` lists
+ * the model. A count that stays below the expected one is the node's instance cap
+ * (INFERENCE_MAX_INSTANCES). `/api/v1/state` is only progress: it says INFERENCE while loading.
+ * Run it on a settled node (./switch.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import { scanVllmArgs } from '../args/parse.js'
 import { DEFAULT_INSTANCE_CAP } from '../args/layout.js'
 import { MlnodeBenchError, hasCode, isMlnodeBenchError, type ErrorCode } from '../errors.js'
 import type { MlnodeClient } from './client.js'
-import type { UpRequest } from './types.js'
+import type { PowBackend, UpRequest } from './types.js'
+import { isGone, tooOld } from './version.js'
 
 export type ReadyPhase = 'up' | 'starting' | 'replicas' | 'models'
 
@@ -42,6 +46,15 @@ export interface WaitUntilReadyOptions {
   now?: () => number
   /** Pause (tests inject one); must reject when `signal` aborts. @default node:timers/promises setTimeout */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** The node's instance cap when already learnt. @default 128 */
+  instanceCap?: number
+  /**
+   * Polls a replica count below the expected one must stay unchanged (after up/status said
+   * completed) to count as the node's instance cap. @default 30 (a minute at 2 s polls)
+   */
+  capStablePolls?: number
+  /** Whether a log command will show MLNode's log with a failure (worded into "no reason" errors). */
+  logCommandSet?: boolean
 }
 
 export interface ReadyResult {
@@ -55,6 +68,8 @@ export interface ReadyResult {
   replicasObserved: boolean
   /** `gpu.count` of `/health`. */
   gpuCount: number
+  /** Set when fewer replicas than expected came and stayed: the node's instance cap. */
+  cappedAt?: number
 }
 
 const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
@@ -69,10 +84,11 @@ function servedIds(request: UpRequest): Set<string> {
   return ids
 }
 
-/** Healthy replicas of a pow/status answer: backends not flagged `healthy: false`. */
-function healthyCount(backends: ReadonlyArray<{ healthy?: boolean }>): number {
-  return backends.filter((backend) => backend.healthy !== false).length
-}
+/** A backend pow/status lists but cannot reach: dead, or a stale port of an earlier deploy. */
+export const isErrorBackend = (backend: PowBackend): boolean => backend.status === 'ERROR' || backend.healthy === false
+
+/** "vLLM process exited prematurely: None" and friends: MLNode passed on no reason. */
+const NO_REASON = /:\s*None\s*$/
 
 export async function waitUntilReady(client: MlnodeClient, options: WaitUntilReadyOptions): Promise<ReadyResult> {
   const { request, tp, pp, signal, onProgress, inferenceUrl } = options
@@ -142,8 +158,8 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
   const restarted = (cause: unknown, during: string): MlnodeBenchError =>
     error(
       'MLNB_DEPLOY_FAILED',
-      `connection refused ${during}: MLNode's container restarted, which it does after vLLM exits ` +
-        `(bad vLLM arg or out of memory; MLNode logs "vLLM process exited prematurely"). Last seen: ${lastSeen}`,
+      `MLNode stopped answering ${during} (${hasCode(cause, 'MLNB_MLNODE_TIMEOUT') ? 'calls time out: its event loop is blocked before it exits' : 'connection refused: its container restarted'}). ` +
+        `MLNode exits after a start that was interrupted or failed badly; see its log. Last seen: ${lastSeen}. Call: ${(cause as Error).message}`,
       cause,
     )
   const report = (progress: Omit<ReadyProgress, 'elapsedS'>): void => onProgress?.({ elapsedS: elapsedS(), ...progress })
@@ -156,6 +172,7 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
     } catch (cause) {
       if (hasCode(cause, 'MLNB_MLNODE_HTTP')) {
         const { statusCode, detail } = (cause as MlnodeBenchError).details as { statusCode?: number; detail?: string }
+        if (statusCode === 404) throw tooOld(client.displayUrl, 'POST /api/v1/inference/up/async', cause)
         if (statusCode === 409) {
           throw error('MLNB_DEPLOY_FAILED', `MLNode refuses up/async because something is already running or starting (HTTP 409: ${detail}); take it down first`, cause)
         }
@@ -172,7 +189,7 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
       try {
         status = await call((control) => client.upStatus(control))
       } catch (cause) {
-        if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) throw restarted(cause, 'while polling up/status')
+        if (isGone(cause)) throw restarted(cause, 'while polling up/status')
         throw cause
       }
       let state: string | undefined
@@ -181,14 +198,17 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
       } catch (cause) {
         // State is informative only (409 when several managers run), but a refused
         // connection still means the container went away.
-        if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) throw restarted(cause, 'while reading state')
+        if (isGone(cause)) throw restarted(cause, 'while reading state')
         if (hasCode(cause, 'MLNB_ABORTED') || hasCode(cause, 'MLNB_DEPLOY_TIMEOUT')) throw cause
       }
       lastSeen = `up/status ${status.status} (is_starting=${status.is_starting}, is_running=${status.is_running}${status.error ? `, error: ${status.error}` : ''})${state === undefined ? '' : `, state ${state}`}`
       report({ phase: 'starting', status: status.status, ...(state === undefined ? {} : { state }) })
       if (status.status === 'completed' && status.is_running) break
       if (status.status === 'failed' || status.status === 'cancelled') {
-        throw error('MLNB_DEPLOY_FAILED', `up/status is ${status.status}: ${status.error ?? '(no error text)'} (vLLM arg errors read "vLLM process exited prematurely: None")`)
+        const text = status.error ?? ''
+        const where = options.logCommandSet ? 'see the MLNode log below' : 'set logCommand (e.g. docker logs --tail 300 <container>) to see it with the failure'
+        const why = text === '' || NO_REASON.test(text) ? `MLNode gives no reason (${text === '' ? 'no error text' : `"${text}"`}); vLLM's own error is only in MLNode's log: ${where}` : text
+        throw error('MLNB_DEPLOY_FAILED', `up/status is ${status.status}: ${why}`)
       }
       if (status.status === 'completed' && !status.is_running) throw error('MLNB_DEPLOY_FAILED', `up/status completed but nothing runs (${lastSeen})`)
       if (status.status === 'not_started' && sawProgress) {
@@ -203,19 +223,23 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
     try {
       gpuCount = (await call((control) => client.health(control))).gpu.count
     } catch (cause) {
-      if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) throw restarted(cause, 'while reading /health')
+      if (isGone(cause)) throw restarted(cause, 'while reading /health')
       throw cause
     }
-    const expectedReplicas = Math.min(DEFAULT_INSTANCE_CAP, Math.floor(gpuCount / (tp * pp)))
+    const fit = Math.floor(gpuCount / (tp * pp))
+    const expectedReplicas = Math.min(options.instanceCap ?? DEFAULT_INSTANCE_CAP, fit)
     if (expectedReplicas < 1) throw error('MLNB_DEPLOY_FAILED', `TP*PP = ${tp * pp} exceeds the ${gpuCount} GPUs MLNode reports`)
+    const capStablePolls = options.capStablePolls ?? 30
     let replicas = expectedReplicas
     let replicasObserved = false
+    let cappedAt: number | undefined
+    let sameCount = { count: -1, polls: 0 }
     for (;;) {
       let pow
       try {
         pow = await call((control) => client.powStatus(control))
       } catch (cause) {
-        if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) throw restarted(cause, 'while waiting for replicas')
+        if (isGone(cause)) throw restarted(cause, 'while waiting for replicas')
         throw cause
       }
       if (pow === undefined) {
@@ -223,10 +247,20 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
         break
       }
       replicasObserved = true
-      replicas = healthyCount(pow.backends)
-      lastSeen = `${replicas}/${expectedReplicas} healthy replicas on pow/status`
+      const errored = pow.backends.filter(isErrorBackend)
+      replicas = pow.backends.length - errored.length
+      // More backends than this layout starts, or unreachable ones: stale ports of an earlier
+      // deployment that MLNode's proxy still sends requests to (HTTP 500). Not ready.
+      const stale = errored.length > 0 || pow.backends.length > expectedReplicas
+      lastSeen = `${replicas}/${expectedReplicas} healthy replicas on pow/status${errored.length ? `, ${errored.length} in ERROR (ports ${errored.map((b) => b.port).join(', ')})` : ''}${stale ? ': stale backends MLNode still routes to' : ''}`
       report({ phase: 'replicas', healthyReplicas: replicas, expectedReplicas })
-      if (replicas >= expectedReplicas) break
+      if (!stale && replicas >= expectedReplicas) break
+      sameCount = sameCount.count === replicas ? { count: replicas, polls: sameCount.polls + 1 } : { count: replicas, polls: 1 }
+      if (!stale && replicas >= 1 && sameCount.polls >= capStablePolls) {
+        cappedAt = replicas
+        lastSeen = `${replicas}/${fit} replicas, unchanged over ${capStablePolls} polls: capped by the node at ${replicas}`
+        break
+      }
       await pause()
     }
 
@@ -242,7 +276,7 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
         // 503 "No vLLM backend available" / 502 "vLLM connection failed": not yet routed.
         if (hasCode(cause, 'MLNB_MLNODE_HTTP') || (hasCode(cause, 'MLNB_MLNODE_REFUSED') && inferenceUrl !== undefined)) {
           lastSeen = `/v1/models: ${(cause as Error).message}`
-        } else if (hasCode(cause, 'MLNB_MLNODE_REFUSED')) {
+        } else if (isGone(cause)) {
           throw restarted(cause, 'while checking /v1/models')
         } else {
           throw cause
@@ -251,7 +285,7 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
       report({ phase: 'models', healthyReplicas: replicas, expectedReplicas })
       await pause()
     }
-    return { elapsedS: elapsedS(), replicas, expectedReplicas, replicasObserved, gpuCount }
+    return { elapsedS: elapsedS(), replicas, expectedReplicas, replicasObserved, gpuCount, ...(cappedAt === undefined ? {} : { cappedAt }) }
   } catch (cause) {
     if (typeof cause === 'object' && cause !== null && phrased.has(cause)) throw cause
     throw rewrap(cause)

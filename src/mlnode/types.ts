@@ -73,10 +73,15 @@ export interface HealthResponse {
   [field: string]: unknown
 }
 
-/** One vLLM replica MLNode load-balances to. */
+/** One vLLM port MLNode's proxy marks healthy (and so load-balances to). */
 export interface PowBackend {
   port: number
-  /** Replicas MLNode reports as unhealthy carry `healthy: false` (counted out). */
+  /**
+   * The backend's own PoC status (IDLE, GENERATING…), or `ERROR` when MLNode could not reach it:
+   * a dead or stale port (v0.2.12 lists ports of earlier deployments this way). Counted out.
+   */
+  status?: string
+  /** Not sent by MLNode v0.2.12; honoured (counted out when false) for other proxies. */
   healthy?: boolean
   [field: string]: unknown
 }

@@ -12,7 +12,7 @@ import type { BenchResult } from './model.js'
 interface Column {
   title: string
   better: 'lower' | 'higher'
-  value: (m: WorkloadMetrics) => number | undefined
+  value: (m: WorkloadMetrics, r: BenchResult) => number | undefined
 }
 
 /** vLLM `bench serve` definitions (README "Metrics"); units in the titles. */
@@ -26,6 +26,8 @@ export const COMPARISON_COLUMNS: readonly Column[] = [
   { title: 'out tok/s', better: 'higher', value: (m) => m.outputTokensPerS },
   { title: 'goodput req/s', better: 'higher', value: (m) => m.goodputRequestsPerS },
   { title: 'failed', better: 'lower', value: (m) => m.requests.failed },
+  // up/async → ready: what switching to the variant costs a host (simulated s on a simulator).
+  { title: 'deploy s', better: 'lower', value: (_m, r) => r.deployS },
 ]
 
 /**
@@ -125,16 +127,17 @@ export function renderComparison(results: readonly BenchResult[]): string {
         continue
       }
       const targets = [...new Set(measured.map((r) => describeTarget(r.target)))]
-      out.push('', `${model} · ${workload} — ${targets.join(', ')}`)
+      const dtypes = [...new Set(measured.flatMap((r) => (r.dtype === undefined ? [] : [r.dtype])))]
+      out.push('', `${model} · ${workload} — ${targets.join(', ')}${dtypes.length ? `, dtype ${dtypes.join(' / ')}` : ''}`)
       const best = COMPARISON_COLUMNS.map((c) => {
-        const values = rows.flatMap((r) => (r.status === 'passed' && r.metrics ? [c.value(r.metrics)] : [])).filter((v): v is number => v !== undefined && Number.isFinite(v))
+        const values = rows.flatMap((r) => (r.status === 'passed' && r.metrics ? [c.value(r.metrics, r)] : [])).filter((v): v is number => v !== undefined && Number.isFinite(v))
         // A mark only where variants differ: a tie has no winner.
         return values.length > 1 && new Set(values).size > 1 ? (c.better === 'lower' ? Math.min(...values) : Math.max(...values)) : undefined
       })
       const body = rows.map((r) => {
         if (!r.metrics || r.metrics.requests.completed === 0) return [r.variant, ...COMPARISON_COLUMNS.map((_, i) => (i === 0 ? `FAILED (${r.failure?.kind ?? 'error'})` : ''))]
         const cells = COMPARISON_COLUMNS.map((c, i) => {
-          const v = c.value(r.metrics!)
+          const v = c.value(r.metrics!, r)
           if (v === undefined) return '—'
           return `${formatNumber(v)}${r.status === 'passed' && v === best[i] ? '*' : ' '}`
         })

@@ -87,6 +87,9 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
   if (r.layout) {
     tc.property('tp', String(r.layout.tp)).property('pp', String(r.layout.pp)).property('instances', String(r.layout.instances))
   }
+  if (r.dtype !== undefined) tc.property('dtype', r.dtype)
+  if (r.deployS !== undefined) tc.property('deploy_s', String(Math.round(r.deployS * 1000) / 1000))
+  if (r.instanceCap !== undefined) tc.property('instance_cap', String(r.instanceCap))
   for (const [name, value] of metricProperties(r)) tc.property(name, value)
   if (invalid.has(keyId(r))) tc.property('baseline_entry', 'invalid, not judged')
   if (isKept(r, run)) {

@@ -81,6 +81,15 @@ export interface BenchResult extends ResultKey {
   metrics?: WorkloadMetrics
   /** Wall time this bench body took, seconds. */
   wallS?: number
+  /** MLNode's `dtype` field the variant was deployed with (absent in results of older versions). */
+  dtype?: string
+  /**
+   * Seconds from `up/async` to ready (simulated seconds on a simulator): what switching to this
+   * variant costs a host. Absent when the deploy failed and in results of older versions.
+   */
+  deployS?: number
+  /** The node's instance cap (INFERENCE_MAX_INSTANCES) when it started fewer replicas than the layout allows. */
+  instanceCap?: number
   /** Precision of this run's measurement (absent in results of older versions). */
   resolution?: MeasurementResolution
   /**

@@ -6,14 +6,20 @@
  *   "completes" (and a blocking `up` returns) when replica 0 is healthy;
  * - the state says INFERENCE from the moment `up` is accepted (not a readiness check);
  * - a variant vLLM cannot run exits after failAfterS: up/status `failed` with
- *   "vLLM process exited prematurely: None"; after unhealthyS (3 failed health checks) MLNode
- *   exits and the container restarts: the `onContainerRestart` hook closes the sockets for
- *   restartS, then everything is back to STOPPED / not_started;
+ *   "vLLM process exited prematurely: None"; /health stays 200 (v0.2.12 counts only running
+ *   managers) and the next `down` clears the error;
  * - `down`/`stop` kill the replicas (in-flight streams drop) and cancel a start in progress.
+ *   A start cut short this way leaves MLNode's start-up thread running (v0.2.12): after
+ *   interruptFailS it records an error and /health answers 503; after unhealthyS (3 failed
+ *   checks) the watcher's stop freezes the API for freezeS (calls hang), then MLNode exits and
+ *   the container restarts (`onContainerRestart`: sockets refuse for restartS, then STOPPED);
+ * - at most maxInstances replicas start (INFERENCE_MAX_INSTANCES), and the proxy keeps stale
+ *   ports after a `down` immediately followed by an `up` (./proxy-ports.ts).
  * All durations are simulated seconds on the simulator's clock.
  */
 import { stepNoiseSeed } from './rng.js'
 import type { CancelFn, SimClock } from './clock.js'
+import { ProxyPorts } from './proxy-ports.js'
 import { Replica } from './replica.js'
 import type { DeployRequest, PlannedVariant, VariantPlanner } from './variant.js'
 
@@ -28,8 +34,12 @@ export interface LifecycleTimings {
   staggerS: number
   /** Time until vLLM exits on a variant it cannot run. */
   failAfterS: number
-  /** From the vLLM exit to MLNode's own exit (3 failed health checks). */
+  /** After a `down` that interrupted a start: until MLNode's start-up thread records its error (/health 503). */
+  interruptFailS: number
+  /** From /health 503 to the watcher's stop (3 failed health checks). */
   unhealthyS: number
+  /** How long the watcher's stop blocks MLNode's event loop before the process exits. */
+  freezeS: number
   /** Container restart: how long the API refuses connections. */
   restartS: number
 }
@@ -46,7 +56,11 @@ export interface DeploymentOptions {
   slowdown: number
   /** Step-time noise (coefficient of variation) and the seed of its streams. */
   noise?: { cv: number; seed: number }
-  /** Called when MLNode exits after a failed start; resolves when the container is back. */
+  /** INFERENCE_MAX_INSTANCES of the node. @default 128 */
+  maxInstances?: number
+  /** The API stops answering (MLNode's event loop is blocked) until the container restart. */
+  onFreeze?(): void
+  /** Called when MLNode exits after an interrupted start; resolves when the container is back. */
   onContainerRestart(downS: number): Promise<void>
   /** Log lines as MLNode prints them. */
   log?(line: string): void
@@ -61,14 +75,18 @@ export class Deployment {
   error: string | undefined
   variant: PlannedVariant | undefined
   replicas: Replica[] = []
-  /** True between the failure and the container restart: /health answers 503. */
+  /** True between the late start-up error and the container restart: /health answers 503. */
   unhealthy = false
+  /** MLNode's proxy health map (stale ports). */
+  readonly proxy: ProxyPorts
   private startedAtS = 0
   private timers: CancelFn[] = []
   private waiters: Array<(o: UpOutcome) => void> = []
   private generation = 0
 
-  constructor(private readonly o: DeploymentOptions) {}
+  constructor(private readonly o: DeploymentOptions) {
+    this.proxy = new ProxyPorts(o.clock, (port) => this.replicas.some((r) => r.port === port && r.healthy))
+  }
 
   get isStarting(): boolean {
     return this.status === 'in_progress'
@@ -103,7 +121,8 @@ export class Deployment {
     this.clearTimers()
     const gen = ++this.generation
     const { clock, timings, hardwareId, log } = this.o
-    const variant = this.o.planner(request, hardwareId)
+    const planned = this.o.planner(request, hardwareId)
+    const variant = { ...planned, instances: Math.min(planned.instances, this.o.maxInstances ?? 128) }
     this.variant = variant
     this.status = 'in_progress'
     this.error = undefined
@@ -114,16 +133,21 @@ export class Deployment {
 
     if (variant.plan === undefined || variant.instances < 1) {
       log?.(`vLLM failed to start: ${variant.failure ?? 'TP*PP exceeds the GPU count'}`)
-      this.at(t0 + timings.failAfterS * this.o.slowdown, gen, () => this.fail(gen))
+      this.at(t0 + timings.failAfterS * this.o.slowdown, gen, () => this.fail())
       return outcome
     }
     const plan = variant.plan
     const basePort = 5001
+    const startupS = variant.startupS ?? timings.startupS
+    this.proxy.setup(Array.from({ length: variant.instances }, (_, i) => basePort + i))
     this.replicas = Array.from({ length: variant.instances }, (_, i) => new Replica(i, basePort + i, plan, clock, this.o.slowdown, this.o.noise && { cv: this.o.noise.cv, seed: stepNoiseSeed(this.o.noise.seed + gen, i) }))
+    // A start that never finishes (a stuck download): no replica ever comes up.
+    if (!Number.isFinite(startupS)) return outcome
     for (const replica of this.replicas) {
-      const readyS = t0 + (replica.index * timings.staggerS + timings.startupS) * this.o.slowdown
+      const readyS = t0 + (replica.index * timings.staggerS + startupS) * this.o.slowdown
       this.at(readyS, gen, () => {
         replica.healthy = true
+        this.proxy.markUp(replica.port)
         if (replica.index === 0) {
           this.status = 'completed'
           log?.(`vLLM is up and running with ${this.replicas.length} instance(s).`)
@@ -139,37 +163,64 @@ export class Deployment {
     this.generation++
     this.clearTimers()
     const wasStarting = this.status === 'in_progress'
+    const hadReplicas = this.replicas.length > 0
     for (const r of this.replicas) r.kill()
     this.replicas = []
     this.variant = undefined
     this.status = wasStarting ? 'cancelled' : 'not_started'
     this.error = undefined
-    if (wasStarting) this.settle({ ok: false, error: 'Startup cancelled' })
-  }
-
-  /** Back to a fresh container: STOPPED / not_started. */
-  reset(): void {
-    this.stop()
-    this.status = 'not_started'
-    this.unhealthy = false
-  }
-
-  private fail(gen: number): void {
-    const { timings, clock, log } = this.o
-    for (const r of this.replicas) r.kill()
-    this.replicas = []
-    this.status = 'failed'
-    this.error = VLLM_EXIT_ERROR
-    this.unhealthy = true
-    log?.(`Async startup failed: ${VLLM_EXIT_ERROR}`)
-    this.settle({ ok: false, error: VLLM_EXIT_ERROR })
-    for (let k = 1; k <= 3; k++) {
-      this.at(clock.nowS() + (timings.unhealthyS * k) / 3, gen, () => log?.(`Manager InferenceManager is unhealthy (count ${k}/3)`))
+    if (hadReplicas) this.proxy.stopped()
+    if (wasStarting) {
+      this.settle({ ok: false, error: 'Startup cancelled' })
+      this.interrupted()
     }
-    // Not tied to this start: `down` or a new `up` in the meantime do not stop MLNode's exit.
-    clock.at(clock.nowS() + timings.unhealthyS, () => {
+  }
+
+  /**
+   * The aftermath of an interrupted start (v0.2.12): not tied to a generation, since neither
+   * `down` nor a new `up` stops MLNode's start-up thread, its watcher or its exit.
+   */
+  private interrupted(): void {
+    const { clock, timings, log } = this.o
+    const errorAtS = clock.nowS() + timings.interruptFailS
+    clock.at(errorAtS, () => {
+      this.unhealthy = true
+      log?.('Async startup failed: startup interrupted by stop')
+      for (let k = 1; k <= 3; k++) clock.at(errorAtS + (timings.unhealthyS * k) / 3, () => log?.(`Manager InferenceManager is unhealthy (count ${k}/3)`))
+    })
+    clock.at(errorAtS + timings.unhealthyS, () => {
+      log?.('Watcher: stopping unhealthy manager (event loop blocked)')
+      this.o.onFreeze?.()
+    })
+    clock.at(errorAtS + timings.unhealthyS + timings.freezeS, () => {
       void this.o.onContainerRestart(timings.restartS).then(() => this.reset())
     })
+  }
+
+  /** Back to a fresh container: STOPPED / not_started, an empty proxy map. */
+  reset(): void {
+    this.generation++
+    this.clearTimers()
+    for (const r of this.replicas) r.kill()
+    this.replicas = []
+    this.variant = undefined
+    this.status = 'not_started'
+    this.error = undefined
+    this.unhealthy = false
+    this.proxy.reset()
+    this.settle({ ok: false, error: 'MLNode restarted' })
+  }
+
+  private fail(): void {
+    const { log } = this.o
+    const hadReplicas = this.replicas.length > 0
+    for (const r of this.replicas) r.kill()
+    this.replicas = []
+    if (hadReplicas) this.proxy.stopped()
+    this.status = 'failed'
+    this.error = VLLM_EXIT_ERROR
+    log?.(`Async startup failed: ${VLLM_EXIT_ERROR}`)
+    this.settle({ ok: false, error: VLLM_EXIT_ERROR })
   }
 
   private settle(outcome: UpOutcome): void {

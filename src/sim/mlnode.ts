@@ -102,15 +102,36 @@ function upStatusBody(d: Deployment): object {
   return body
 }
 
+/** Routes MLNode before v0.2.4 did not have (the 'legacy' generation answers them 404). */
+const NOT_IN_LEGACY = new Set(['POST /api/v1/inference/up/async', 'GET /api/v1/inference/up/status', 'GET /health', 'GET /livez', 'GET /api/v1/gpu/devices', 'GET /api/v1/inference/pow/status'])
+
+/** pow/status as v0.2.12 builds it: every port marked up, dead ones as ERROR (pow_v2_routes.py). */
+function powStatusBody(d: Deployment): object {
+  const ports = d.proxy.listed()
+  if (ports.length === 0) return { status: 'NO_BACKENDS', backends: [] }
+  const backends = ports.map((port) => {
+    const replica = d.replicas.find((r) => r.port === port && r.healthy)
+    return replica === undefined ? { port, status: 'ERROR', detail: 'All connection attempts failed' } : { port, status: 'IDLE', active_requests: replica.inFlight }
+  })
+  return { status: backends.every((b) => b.status === 'IDLE') ? 'IDLE' : 'MIXED', backends }
+}
+
 /** Routes a management request; returns false when the path is not a management route. */
 export async function handleMlnode(ctx: MlnodeContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+  const handled = await route(ctx, req, res, path)
+  // A client polling the proxy's own list is where its health loop ticks (src/sim/proxy-ports.ts).
+  if (handled && path === '/api/v1/inference/pow/status') ctx.deployment.proxy.tick()
+  return handled
+}
+
+async function route(ctx: MlnodeContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   const d = ctx.deployment
   const method = req.method ?? 'GET'
   const route = `${method} ${path}`
+  if (ctx.api === 'legacy' && NOT_IN_LEGACY.has(route)) return false
   switch (route) {
     case 'POST /api/v1/inference/up':
     case 'POST /api/v1/inference/up/async': {
-      if (ctx.api === 'legacy' && path.endsWith('/async')) return false
       const init = validateInit(await readBody(req))
       if (!init.ok) return send(res, 422, { detail: init.detail })
       if (ctx.api === 'legacy') {
@@ -127,7 +148,6 @@ export async function handleMlnode(ctx: MlnodeContext, req: IncomingMessage, res
       return result.ok ? send(res, 200, { status: 'OK' }) : send(res, 500, { detail: result.error })
     }
     case 'GET /api/v1/inference/up/status':
-      if (ctx.api === 'legacy') return false
       return send(res, 200, upStatusBody(d))
     case 'POST /api/v1/inference/down':
     case 'POST /api/v1/stop':
@@ -145,10 +165,7 @@ export async function handleMlnode(ctx: MlnodeContext, req: IncomingMessage, res
       return send(res, 200, { devices, count: devices.length })
     }
     case 'GET /api/v1/inference/pow/status':
-      return send(res, 200, {
-        status: d.isRunning ? 'running' : d.isStarting ? 'starting' : 'stopped',
-        backends: d.healthyReplicas().map((r) => ({ port: r.port, healthy: true, active_requests: r.inFlight, model: d.variant?.servedModel })),
-      })
+      return send(res, 200, powStatusBody(d))
     default:
       return false
   }

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pickLeastConnections } from './balancer.js'
 import type { SimClock } from './clock.js'
 import type { Deployment } from './deployment.js'
+import type { Replica } from './replica.js'
 import { readBody, sendJson } from './http.js'
 import type { TokenTraceEvent } from './options.js'
 import { parseSimSyncHeaders, SIM_SYNC_HEADERS, simTimesComment, wireMs } from '../protocol/sim-sync.js'
@@ -41,6 +42,18 @@ function badRequest(res: ServerResponse, message: string, param: string | null =
 function hex32(n: number, seed: number): string {
   const rng = createRng(hashString(`request-${n}`, seed))
   return [0, 1, 2, 3].map(() => Math.floor(rng() * 2 ** 32).toString(16).padStart(8, '0')).join('')
+}
+
+/**
+ * MLNode's least-connections pick over every port its proxy marks up, in map order: a stale
+ * port (src/sim/proxy-ports.ts) counts 0 connections, so it wins whenever the live ones are busy.
+ */
+function pickBackend(d: Deployment): Replica | 'stale' | undefined {
+  const ports = d.proxy.listed()
+  const candidates = ports.map((port) => d.replicas.find((r) => r.port === port && r.healthy))
+  const index = pickLeastConnections(candidates.map((r) => r ?? { healthy: true, inFlight: 0 }))
+  if (index < 0) return undefined
+  return candidates[index] ?? 'stale'
 }
 
 /** Routes `/v1/...`; returns false when the path is not an OpenAI route. */
@@ -216,8 +229,14 @@ function answer(ctx: InferenceContext, kind: ApiKind, text: string, res: ServerR
     badRequest(res, `'max_tokens' or 'max_completion_tokens' is too large: ${parsed.maxTokens}. This model's maximum context length is ${maxModelLen} tokens and your request has ${parsed.promptTokens} input tokens (${parsed.maxTokens} > ${maxModelLen} - ${parsed.promptTokens}).`, 'max_tokens')
     return end(arrivalS)
   }
-  const replicaIndex = pickLeastConnections(ctx.deployment.replicas)
-  const replica = ctx.deployment.replicas[replicaIndex]
+  const picked = pickBackend(ctx.deployment)
+  if (picked === 'stale') {
+    // v0.2.12's proxy: a stale port has no connection counter, the pick raises, Starlette answers 500.
+    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+    res.end('Internal Server Error')
+    return end(arrivalS)
+  }
+  const replica = picked
   if (replica === undefined) {
     sendJson(res, 503, NO_BACKEND)
     return end(arrivalS)

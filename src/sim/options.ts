@@ -47,8 +47,14 @@ export interface SimulatorOptions {
   staggerS?: number
   /** Time until vLLM exits on a variant it cannot run, simulated s. @default 20 */
   failAfterS?: number
-  /** From vLLM's exit to MLNode's exit (3 failed health checks), simulated s. @default 30 */
+  /** After a `down` that interrupted a start: until MLNode records the start-up error (/health 503), simulated s. @default 3 */
+  interruptFailS?: number
+  /** From /health 503 to the watcher's stop (3 failed health checks), simulated s. @default 30 */
   unhealthyS?: number
+  /** How long the watcher's stop blocks MLNode's API before the process exits, simulated s. @default 35 */
+  freezeS?: number
+  /** INFERENCE_MAX_INSTANCES of the simulated node. @default 128 */
+  maxInstances?: number
   /** Container restart: management and inference ports refuse connections, simulated s. @default 15 */
   restartS?: number
   /** Probability that a generated token is EOS (0 = always max_tokens). @default 1/2000 */
@@ -65,8 +71,8 @@ export interface SimulatorOptions {
   /** Wall clock: how fast a shift is made up while busy (simulated time runs 1 + rate times faster meanwhile; 0 = only when idle). @default 0 */
   catchUpRate?: number
   /**
-   * Which MLNode generation to imitate. 'legacy' (before late 2025): no up/async or up/status
-   * routes, `up` on a running deployment restarts it instead of answering 409, and a failed `up`
+   * Which MLNode generation to imitate. 'legacy' (before v0.2.4): no /health, up/async,
+   * up/status, gpu or pow/status routes, `up` on a running deployment restarts it instead of answering 409, and a failed `up`
    * answers HTTP 200 `{"status":"ERROR","message":…}` (docs/mlnode.md "Failure behaviour": clients must handle both).
    * @default 'current'
    */
@@ -112,6 +118,7 @@ export interface ResolvedSimulatorOptions {
   noiseSeed: number
   sessionWaitS: number
   timings: LifecycleTimings
+  maxInstances: number
   eosPerToken: number
   spinMs: number
   shiftAfterMs: number
@@ -170,9 +177,12 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
       startupS: positive('startupS', options.startupS, 45),
       staggerS: positive('staggerS', options.staggerS, 5),
       failAfterS: positive('failAfterS', options.failAfterS, 20),
+      interruptFailS: positive('interruptFailS', options.interruptFailS, 3),
       unhealthyS: positive('unhealthyS', options.unhealthyS, 30),
+      freezeS: positive('freezeS', options.freezeS, 35),
       restartS: positive('restartS', options.restartS, 15),
     },
+    maxInstances: Math.floor(positive('maxInstances', options.maxInstances, 128, false)),
     eosPerToken: positive('eosPerToken', options.eosPerToken, DEFAULT_EOS_PER_TOKEN),
     spinMs: positive('spinMs', options.spinMs, 1.5),
     shiftAfterMs: positive('shiftAfterMs', options.shiftAfterMs, 0.1),

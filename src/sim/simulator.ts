@@ -59,6 +59,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     o.log?.(line)
   }
   let closed = false
+  // While MLNode's event loop is blocked (watcher's stop), calls wait here; the exit drops them.
+  let freeze: { done: Promise<void>; release: () => void } | undefined
 
   const deployment: Deployment = new Deployment({
     clock,
@@ -68,14 +70,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     slowdown: o.slowdown,
     ...(o.noiseCv > 0 ? { noise: { cv: o.noiseCv, seed: o.noiseSeed } } : {}),
     log,
-    // MLNode exits after 3 failed health checks; the container restarts: ports refuse meanwhile.
+    maxInstances: o.maxInstances,
+    onFreeze: () => {
+      if (freeze !== undefined) return
+      let release = (): void => undefined
+      const done = new Promise<void>((resolve) => (release = resolve))
+      freeze = { done, release }
+    },
+    // MLNode exits after the watcher's stop; the container restarts: ports refuse meanwhile.
     onContainerRestart: async (downS) => {
-      // Let answers already settled (the blocking `up`'s 500) reach their sockets first: on the
-      // virtual clock the exit follows the failure within the same tick.
+      // Let answers already settled reach their sockets first: on the virtual clock the exit may
+      // follow within the same tick.
       await new Promise((resolve) => setImmediate(resolve))
       if (closed) return
       log('MLNode exited; container restarting')
       await Promise.all([mgmt.close(), inference.close()])
+      // The held calls find their sockets gone.
+      freeze?.release()
+      freeze = undefined
       await new Promise<void>((resolve) => clock.at(clock.nowS() + downS, () => resolve()))
       if (closed) return
       deployment.reset()
@@ -130,7 +142,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sendJson(res, 404, { detail: 'Not Found' })
   }
 
+  /** Waits out a freeze; false when the call's socket went away meanwhile. */
+  const thawed = async (res: ServerResponse): Promise<boolean> => {
+    if (freeze === undefined) return true
+    await freeze.done
+    return !res.destroyed && res.socket?.destroyed !== true
+  }
   const mgmt = new RestartableServer(async (req, res) => {
+    if (!(await thawed(res))) return
     stamp(res)
     const path = pathOf(req)
     if (path.startsWith('/v1/') && (await handleOpenAi(inferenceCtx, req, res, path))) return
@@ -138,11 +157,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     notFound(req, res)
   }, o.host)
   const inference = new RestartableServer(async (req, res) => {
+    if (!(await thawed(res))) return
     stamp(res)
     const path = pathOf(req)
     if (path === '/health') {
       // vLLM's /health: 200 with an empty body when a backend is up.
-      if (deployment.healthyReplicas().length > 0) {
+      if (deployment.proxy.listed().length > 0) {
         res.writeHead(200, { 'content-length': 0 })
         res.end()
       } else sendJson(res, 503, { detail: 'No vLLM backend available' })
@@ -182,6 +202,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     async close() {
       if (closed) return
       closed = true
+      freeze?.release()
       if (pacingWatch !== undefined) clearInterval(pacingWatch)
       deployment.stop()
       sessions?.close()

@@ -23,6 +23,8 @@ export interface PlannedVariant {
   instances: number
   /** Set when vLLM can run the variant. */
   plan?: InstancePlan
+  /** Replica load time overriding the simulator's startupS (e.g. a model still downloading). */
+  startupS?: number
   /** Why vLLM would exit at start-up (OOM, TP not dividing heads, bad args…); set when `plan` is not. */
   failure?: string
 }

@@ -5,7 +5,10 @@ import type { Slo } from '../metrics/types.js'
 export interface DeploymentSuiteOptions {
   /** Model id as MLNode and vLLM know it, e.g. `Qwen/QwQ-32B`. */
   model: string
-  /** MLNode's `dtype` field; fixed by the network like the mandatory args. @default 'float16' (what Gonka sends) */
+  /**
+   * MLNode's `dtype` field (vLLM `--dtype`); fixed by the network like the mandatory args.
+   * @default 'auto' (what Gonka's node software sends since v0.2.12: the checkpoint's own dtype, bf16 for QwQ-32B)
+   */
   dtype?: string
   /** Args the network fixes for this model; every variant must keep them exactly. */
   mandatoryArgs: readonly string[]
@@ -57,7 +60,7 @@ export interface ResolvedDeploymentSuiteOptions extends Required<Omit<Deployment
 
 export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDeploymentSuiteOptions {
   return {
-    dtype: 'float16',
+    dtype: 'auto',
     hardware: '8xrtx-4070-ti-super',
     allowArgs: [],
     deployTimeoutS: 1200,

@@ -1,10 +1,13 @@
 /**
- * One MLNode seen from a bench worker: deploys one variant at a time (taking the previous one
- * down first), waits for real readiness while printing progress, remembers failed deploys so the
- * variant's benches fail with the reason, and takes the last variant down at the end of the file.
+ * One MLNode seen from a bench worker: deploys one variant at a time (healthy node → `down` →
+ * settle → `up/async` → ready, src/mlnode/switch.ts and ready.ts, all within deployTimeoutS),
+ * prints progress, remembers failed deploys so the variant's benches fail with the reason,
+ * learns the node's instance cap, and takes the last variant down at the end of the file.
  */
 import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
+import type { HealthResponse } from '../mlnode/index.js'
+import { NodeSwitch } from '../mlnode/switch.js'
 import type { Layout, TargetInfo } from '../report/model.js'
 import { captureDeployLog } from './deploy-log.js'
 import type { PreparedVariant } from './prepare.js'
@@ -29,7 +32,10 @@ export interface DeployedVariant {
   /** Unknown for a server measured as deployed (the OpenAI target). */
   layout?: Layout
   target: TargetInfo
+  /** Seconds from `up/async` to ready (simulated seconds on a simulator): the switch cost. */
   readyAfterS: number
+  /** Set when the node started fewer replicas than the layout allows (INFERENCE_MAX_INSTANCES). */
+  instanceCap?: number
 }
 
 /** The deploy's failure as data the bench can rethrow and the reporters can show. */
@@ -65,37 +71,50 @@ export class MlnodeSession {
   readonly client: MlnodeClient
   private current?: { key: string; ready: Promise<DeployedVariant> }
   private readonly outcomes = new Map<string, Promise<DeployedVariant>>()
-  private targetInfo?: Promise<{ info: TargetInfo; gpuCount: number }>
+  private targetInfo?: Promise<{ info: TargetInfo; gpuCount: number }> | undefined
+  /** The node's instance cap once a deploy revealed it (INFERENCE_MAX_INSTANCES). */
+  private instanceCap?: number
 
   constructor(readonly target: SessionTarget, private readonly print: (line: string) => void = console.log) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
   }
 
-  /** What the target is, from its /health (a simulator says so there, with its speed). */
-  describe(): Promise<{ info: TargetInfo; gpuCount: number }> {
-    return (this.targetInfo ??= this.client.health().then((health) => {
-      const devices = health.gpu?.devices ?? []
-      const gpuCount = health.gpu?.count ?? devices.length
-      const names = [...new Set(devices.map((d) => d.name))]
-      const hardware = `${gpuCount}x ${names.join(' + ') || 'unknown GPU'}`
-      const sim = simulatorOf(health.simulator)
-      const url = redact(this.target.mgmtUrl)
-      if (sim && !sim.simulatedTime && sim.speed !== undefined && sim.speed !== 1) {
-        // Its times are K times too short and the client's stamps cannot be mapped back exactly.
-        throw new MlnodeBenchError('MLNB_CONFIG', `the simulator at ${url} runs on a wall clock at x${sim.speed} speed: benchmark it on simulated time (mlnode-bench sim --clock virtual) or at --speed 1`)
-      }
-      const info: TargetInfo = sim
-        ? {
-            kind: 'simulated',
-            hardware: sim.hardware ?? hardware,
-            ...(sim.simulatedTime ? { simulatedTime: true } : {}),
-            ...(sim.noiseCv ? { noiseCv: sim.noiseCv } : {}),
-            ...(sim.seed !== undefined ? { seed: sim.seed } : {}),
-            url,
-          }
-        : { kind: 'mlnode', hardware, url }
-      return { info, gpuCount }
-    }))
+  /**
+   * What the target is, from its /health (a simulator says so there, with its speed). Only a
+   * success is cached: a node restarting when the run starts must not sink every variant.
+   */
+  describe(health?: HealthResponse): Promise<{ info: TargetInfo; gpuCount: number }> {
+    if (this.targetInfo) return this.targetInfo
+    const described = (health ? Promise.resolve(health) : this.client.health()).then((h) => this.describeHealth(h))
+    this.targetInfo = described
+    described.catch(() => {
+      if (this.targetInfo === described) this.targetInfo = undefined
+    })
+    return described
+  }
+
+  private describeHealth(health: HealthResponse): { info: TargetInfo; gpuCount: number } {
+    const devices = health.gpu?.devices ?? []
+    const gpuCount = health.gpu?.count ?? devices.length
+    const names = [...new Set(devices.map((d) => d.name))]
+    const hardware = `${gpuCount}x ${names.join(' + ') || 'unknown GPU'}`
+    const sim = simulatorOf(health.simulator)
+    const url = redact(this.target.mgmtUrl)
+    if (sim && !sim.simulatedTime && sim.speed !== undefined && sim.speed !== 1) {
+      // Its times are K times too short and the client's stamps cannot be mapped back exactly.
+      throw new MlnodeBenchError('MLNB_CONFIG', `the simulator at ${url} runs on a wall clock at x${sim.speed} speed: benchmark it on simulated time (mlnode-bench sim --clock virtual) or at --speed 1`)
+    }
+    const info: TargetInfo = sim
+      ? {
+          kind: 'simulated',
+          hardware: sim.hardware ?? hardware,
+          ...(sim.simulatedTime ? { simulatedTime: true } : {}),
+          ...(sim.noiseCv ? { noiseCv: sim.noiseCv } : {}),
+          ...(sim.seed !== undefined ? { seed: sim.seed } : {}),
+          url,
+        }
+      : { kind: 'mlnode', hardware, url }
+    return { info, gpuCount }
   }
 
   /** The simulator's clock (simulated seconds) from /health; undefined against a real MLNode. */
@@ -137,48 +156,26 @@ export class MlnodeSession {
     await this.client.close()
   }
 
-  /**
-   * Waits until MLNode's /health says healthy. After a failed start MLNode answers 503 until its
-   * third failed health check, exits, and its container restarts (connection refused meanwhile);
-   * deploying into that window would fail the next variant too (docs/mlnode.md "Failure behaviour").
-   */
-  private async waitUntilHealthy(label: string, deadlineMs: number, speed: number): Promise<void> {
-    const start = performance.now()
-    let told = ''
-    for (;;) {
-      let why: string
-      try {
-        const health = await this.client.health()
-        if (health.httpStatus === 200) return
-        why = `MLNode is unhealthy (${health.status}${health.service_state ? `, ${health.service_state}` : ''})`
-      } catch (error) {
-        if (!isMlnodeBenchError(error) || error.code !== 'MLNB_MLNODE_REFUSED') throw error
-        why = 'MLNode refuses connections (container restarting)'
-      }
-      if (performance.now() - start > deadlineMs) throw new MlnodeBenchError('MLNB_DEPLOY_TIMEOUT', `${label} ${why} for ${((performance.now() - start) / 1000).toFixed(0)} s`)
-      if (why !== told) this.print(`${label} ${why}; waiting before deploying`)
-      told = why
-      await new Promise((resolve) => setTimeout(resolve, Math.max(20, 2000 / speed)))
-    }
-  }
-
   private async deploy(request: DeployRequest): Promise<DeployedVariant> {
     const { model, variant } = request
     const label = `[${model} ${variant.name}]`
     const started = performance.now()
+    const deadlineAt = started + request.deployTimeoutS * 1000
     try {
-      const { info, gpuCount } = await this.describe()
+      // Before anything else: MLNode may be restarting or frozen when the run starts.
+      const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print })
+      const { info, gpuCount } = await this.describe(this.targetInfo ? undefined : await firstSwitch.healthy())
       // On simulated time a deploy takes no real time: poll often.
       const speed = info.simulatedTime ? Number.POSITIVE_INFINITY : 1
-      const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined
+      const pollIntervalMs = Math.max(20, 2000 / speed)
       const layoutModel = layoutModelOf(model)
+      const cap = this.instanceCap === undefined ? {} : { instanceCap: this.instanceCap }
       const problems = layoutProblems({ gpuCount, tp: variant.tp, pp: variant.pp, ...(layoutModel ? { model: layoutModel } : {}) })
       if (problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${problems.join('; ')}`)
-      const layout = computeLayout({ gpuCount, tp: variant.tp, pp: variant.pp })
-      // MLNode may still be failing or restarting after a previous variant failed.
-      await this.waitUntilHealthy(label, request.deployTimeoutS * 1000, speed)
-      // A clean slate: another variant (or someone else's deployment) may still run.
-      await this.client.down()
+      let layout = computeLayout({ gpuCount, tp: variant.tp, pp: variant.pp, ...cap })
+      // A clean slate: healthy, nothing running, the proxy's old ports gone (src/mlnode/switch.ts).
+      await new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs, print: this.print }).prepare()
+      const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined
       this.print(`${label} deploying on ${info.hardware}${info.kind === 'simulated' ? ' (SIMULATED)' : ''}: ${layout.instances} instance(s) of TP${variant.tp}xPP${variant.pp}, ${layout.idleGpus} idle GPU(s); args ${variant.mlnodeArgs.join(' ')}`)
       let lastPrintS = -Infinity
       let lastPhase = ''
@@ -187,9 +184,13 @@ export class MlnodeSession {
         tp: variant.tp,
         pp: variant.pp,
         variant: variant.name,
-        deadlineMs: request.deployTimeoutS * 1000,
-        pollIntervalMs: Math.max(20, 2000 / speed),
+        deadlineMs: Math.max(1, deadlineAt - performance.now()),
+        pollIntervalMs,
         inferenceUrl: this.target.inferenceUrl,
+        logCommandSet: request.logCommand !== undefined && request.logCommand.length > 0,
+        ...cap,
+        // A minute of an unchanged count at 2 s polls; a simulator has every replica up at once.
+        capStablePolls: info.simulatedTime ? 5 : 30,
         onProgress: (p) => {
           // Print on every phase change and at most every 10 s otherwise.
           if (p.phase === lastPhase && p.elapsedS - lastPrintS < 10) return
@@ -199,10 +200,15 @@ export class MlnodeSession {
           this.print(`${label} ${p.elapsedS.toFixed(1)} s: ${p.phase}${p.state ? ` state=${p.state}` : ''}${p.status ? ` status=${p.status}` : ''}${replicas}`)
         },
       })
+      if (result.cappedAt !== undefined) {
+        this.instanceCap = result.cappedAt
+        layout = computeLayout({ gpuCount, tp: variant.tp, pp: variant.pp, instanceCap: result.cappedAt })
+        this.print(`${label} capped by the node at ${result.cappedAt} instance(s) (INFERENCE_MAX_INSTANCES); ${layout.idleGpus} GPU(s) idle`)
+      }
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
       const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
       this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}`)
-      return { layout, target: info, readyAfterS }
+      return { layout, target: info, readyAfterS, ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
       const log = request.logCommand ? await captureDeployLog(request.logCommand) : []
@@ -210,7 +216,8 @@ export class MlnodeSession {
       // The client's deploy errors already name model, variant and endpoint; others get that here.
       const message = isMlnodeBenchError(error) && error.code.startsWith('MLNB_DEPLOY') ? reason : `Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(1)} s: ${reason}`
       this.print(`${label} deploy FAILED: ${message}${log.length ? `\n  MLNode log:\n    ${log.join('\n    ')}` : ''}`)
-      await this.client.down().catch(() => undefined)
+      // No `down` here: the next variant's switch (or close()) takes it down and, when that
+      // interrupts a start, waits out MLNode's delayed failure and restart (src/mlnode/switch.ts).
       throw new DeployFailure(message, log, error, isMlnodeBenchError(error) ? error.code : undefined)
     }
   }

@@ -70,14 +70,19 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
       status: 'passed',
       target,
       args: variant.mlnodeArgs,
+      dtype: suite.dtype,
       wallS: (performance.now() - started) / 1000,
       ...partial,
     }
   }
   try {
     const session = await ctx.session()
-    target = (await session.describe()).info
-    const deployed = await session.ready(ctx.request)
+    // The deploy first: it waits for a node that is restarting when the run starts.
+    const deployed = await session.ready(ctx.request).catch(async (error: unknown) => {
+      target = (await session.describe().catch(() => undefined))?.info ?? target
+      throw error
+    })
+    target = deployed.target
     const simulatedTime = target.simulatedTime === true
     const measured = await measureWorkload({
       spec,
@@ -93,6 +98,9 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
     record({
       resolution,
       ...(deployed.layout ? { layout: deployed.layout } : {}),
+      // Nothing was deployed on an OpenAI target: no deploy time.
+      ...(session instanceof OpenAiSession ? {} : { deployS: deployed.readyAfterS }),
+      ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
       metrics: measured.metrics,
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
     })

@@ -129,3 +129,9 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & { co
   }
   throw new Error('expected a rejection')
 }
+
+/** pow/status as MLNode v0.2.12 answers it: live ports IDLE, dead or stale ones ERROR. */
+export function powBody(live: number[], errored: number[] = []): [number, unknown] {
+  const backends = [...live.map((port) => ({ port, status: 'IDLE' })), ...errored.map((port) => ({ port, status: 'ERROR', detail: 'All connection attempts failed' }))]
+  return [200, backends.length === 0 ? { status: 'NO_BACKENDS', backends: [] } : { status: errored.length ? 'MIXED' : 'IDLE', backends }]
+}

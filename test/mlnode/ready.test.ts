@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { MlnodeClient, type ReadyProgress, type WaitUntilReadyOptions } from '../../src/mlnode/index.js'
-import { hang, healthyRoutes, json, sequence, startFakeMlnode, type FakeMlnode, type Handler, rejection, setup } from './fake-mlnode.js'
+import { hang, healthyRoutes, json, powBody, sequence, startFakeMlnode, type FakeMlnode, type Handler, rejection, setup } from './fake-mlnode.js'
 
 const MODEL = 'Qwen/QwQ-32B'
 const REQUEST = { model: MODEL, dtype: 'float16', additional_args: ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8', '--tensor-parallel-size', '4'] }
@@ -102,7 +102,7 @@ describe('waitUntilReady: failures', () => {
     expect(error.message).toMatch(/Model download failed/)
   })
 
-  it('up/status failed → deploy failed with MLNode error text', async () => {
+  it('up/status failed with no reason → the failure says so and points to logCommand', async () => {
     const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
     routes['GET /api/v1/inference/up/status'] = sequence(
       [200, { status: 'in_progress', is_starting: true, is_running: false }],
@@ -111,7 +111,7 @@ describe('waitUntilReady: failures', () => {
     const { client } = await setup(routes)
     const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
     expect(error.code).toBe('MLNB_DEPLOY_FAILED')
-    expect(error.message).toMatch(/up\/status is failed: vLLM process exited prematurely: None/)
+    expect(error.message).toContain(`up/status is failed: MLNode gives no reason ("vLLM process exited prematurely: None"); vLLM's own error is only in MLNode's log: set logCommand`)
   })
 
   it('failed start, then connection refused = container restart; the client works again once it is back', async () => {
@@ -127,7 +127,7 @@ describe('waitUntilReady: failures', () => {
     fake = started.fake
     const error = await rejection(started.client.waitUntilReady({ ...base, ...fakeClock() }))
     expect(error.code).toBe('MLNB_DEPLOY_FAILED')
-    expect(error.message).toMatch(/connection refused while .*container restarted/)
+    expect(error.message).toMatch(/MLNode stopped answering while .*connection refused: its container restarted/)
     await closing
     // The container comes back on the same port with its state reset.
     await fake.reopen({
@@ -159,13 +159,13 @@ describe('waitUntilReady: failures', () => {
     expect(clock.elapsedMs()).toBe(30_000)
   })
 
-  it('a hung up/status poll times out, naming method and path', async () => {
+  it('a hung up/status poll (MLNode frozen before its exit) fails the deploy like a restart, naming method and path', async () => {
     const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
     routes['GET /api/v1/inference/up/status'] = hang
     const { client } = await setup(routes, { requestTimeoutMs: 150 })
     const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
-    expect(error.code).toBe('MLNB_MLNODE_TIMEOUT')
-    expect(error.message).toMatch(/Qwen\/QwQ-32B variant tp4-pp1.*Request timed out: GET \/api\/v1\/inference\/up\/status/)
+    expect(error.code).toBe('MLNB_DEPLOY_FAILED')
+    expect(error.message).toMatch(/Qwen\/QwQ-32B variant tp4-pp1.*calls time out.*Request timed out: GET \/api\/v1\/inference\/up\/status/)
   })
 
   it('bad body on up/status keeps its code and names model and variant', async () => {
@@ -231,5 +231,56 @@ describe('waitUntilReady: failures', () => {
     expect(error.code).toBe('MLNB_DEPLOY_FAILED')
     expect(error.message).not.toMatch(/hunter2|tok-xyz789|ops:/)
     expect(JSON.stringify(error.details)).not.toMatch(/hunter2|tok-xyz789|ops:/)
+  })
+})
+
+describe('waitUntilReady: MLNode v0.2.12 pow/status', () => {
+  it('counts only backends not in ERROR and treats more backends than expected as stale (not ready)', async () => {
+    // TP1 (8 replicas) → TP8 (1 replica) with down + immediate up: 7 stale ports stay listed.
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [] })
+    routes['GET /api/v1/inference/pow/status'] = sequence(powBody([5001], [5002, 5003, 5004, 5005, 5006, 5007, 5008]), powBody([5001], [5002]), powBody([5001]))
+    const { fake, client } = await setup(routes)
+    const progress: ReadyProgress[] = []
+    const result = await client.waitUntilReady({ ...base, tp: 8, ...fakeClock(), onProgress: (p) => progress.push(p) })
+    expect(result).toMatchObject({ replicas: 1, expectedReplicas: 1 })
+    expect(progress.filter((p) => p.phase === 'replicas').map((p) => p.healthyReplicas)).toEqual([1, 1, 1])
+    expect(fake.count('GET /api/v1/inference/pow/status')).toBe(3)
+  })
+
+  it('stale backends that never go: the deadline names them', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [] })
+    routes['GET /api/v1/inference/pow/status'] = sequence(powBody([5001], [5002, 5003]))
+    const { client } = await setup(routes)
+    const error = await rejection(client.waitUntilReady({ ...base, tp: 8, ...fakeClock(), deadlineMs: 10_000 }))
+    expect(error.code).toBe('MLNB_DEPLOY_TIMEOUT')
+    expect(error.message).toContain('1/1 healthy replicas on pow/status, 2 in ERROR (ports 5002, 5003): stale backends MLNode still routes to')
+  })
+
+  it('a count that stays below the expected one is the node\'s instance cap', async () => {
+    // INFERENCE_MAX_INSTANCES=3 on 8 GPUs at TP1: 3 replicas, never 8.
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [] })
+    routes['GET /api/v1/inference/pow/status'] = sequence(powBody([5001]), powBody([5001, 5002, 5003]))
+    const { client } = await setup(routes)
+    const result = await client.waitUntilReady({ ...base, tp: 1, ...fakeClock(), capStablePolls: 4 })
+    expect(result).toMatchObject({ replicas: 3, expectedReplicas: 8, cappedAt: 3 })
+  })
+
+  it('a known cap is expected at once', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [] })
+    routes['GET /api/v1/inference/pow/status'] = sequence(powBody([5001, 5002, 5003]))
+    const { fake, client } = await setup(routes)
+    const result = await client.waitUntilReady({ ...base, tp: 1, instanceCap: 3, ...fakeClock() })
+    expect(result).toMatchObject({ replicas: 3, expectedReplicas: 3 })
+    expect(result.cappedAt).toBeUndefined()
+    expect(fake.count('GET /api/v1/inference/pow/status')).toBe(1)
+  })
+
+  it('an MLNode older than v0.2.4 (no up/async) gets an error naming the minimum version', async () => {
+    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
+    delete routes['POST /api/v1/inference/up/async']
+    const { client } = await setup(routes)
+    const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
+    expect(error.code).toBe('MLNB_MLNODE_TOO_OLD')
+    expect(error.message).toMatch(/POST \/api\/v1\/inference\/up\/async answered HTTP 404\. mlnode-bench needs MLNode v0\.2\.4 or newer/)
   })
 })

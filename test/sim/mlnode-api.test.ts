@@ -101,60 +101,89 @@ describe('simulated MLNode management API', () => {
     expect(missing.headers.get('x-mlnode-sim')).toBe('1')
   })
 
-  it('a variant vLLM cannot run fails, then the container restarts (refused) and comes back STOPPED', async () => {
-    // speed 50: fail after 2 s (40 ms), MLNode exits 10 s (200 ms) later, ports refuse for 10 s.
-    const sim = await startTestSim({ speed: 50, failAfterS: 2, unhealthyS: 10, restartS: 10 })
+  it('a variant vLLM cannot run fails; /health stays 200 and down clears the error (v0.2.12)', async () => {
+    const sim = await startTestSim({ clock: 'virtual' })
     const blocking = await up(sim, 'test/model', ['-tp', '16'])
     expect(blocking.status).toBe(500)
     expect(await blocking.json()).toEqual({ detail: 'vLLM process exited prematurely: None' })
     const status = (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body
     expect(status).toMatchObject({ status: 'failed', is_starting: false, is_running: false, error: 'vLLM process exited prematurely: None' })
-
-    const refused = await waitFor(async () => {
-      try {
-        await fetch(`${sim.mgmtUrl}/api/v1/state`)
-        return undefined
-      } catch (error) {
-        // A keep-alive socket cut while the server closes reads as UND_ERR_SOCKET: keep polling
-        // until a NEW connection is refused (waitFor fails the test if it never is).
-        const code = (error as { cause?: { code?: string } }).cause?.code
-        return code === 'ECONNREFUSED' ? code : undefined
-      }
-    }, 'connection refused')
-    expect(refused).toBe('ECONNREFUSED')
-    await expect(fetch(`${sim.inferenceUrl}/v1/models`)).rejects.toThrow()
-
-    const back = await waitFor(async () => (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`).catch(() => undefined))?.body, 'restart')
-    expect(back).toEqual({ status: 'not_started', is_starting: false, is_running: false })
-    expect((await getJson(`${sim.mgmtUrl}/api/v1/state`)).body).toEqual({ state: 'STOPPED' })
-    expect(sim.logs()).toEqual(expect.arrayContaining(['Async startup failed: vLLM process exited prematurely: None', 'Manager InferenceManager is unhealthy (count 3/3)']))
+    expect((await getJson(`${sim.mgmtUrl}/health`)).status).toBe(200)
+    await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body).toEqual({ status: 'not_started', is_starting: false, is_running: false })
   })
 
-  it('async up of an OOM variant reports failed on up/status', async () => {
-    const sim = await startTestSim({ speed: 50, failAfterS: 1, unhealthyS: 30, restartS: 1 })
-    await up(sim, 'bad/model', [], 'up/async')
-    const failed = await waitFor(async () => {
-      const s = (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body
-      return s.status === 'failed' ? s : undefined
-    }, 'failed')
-    expect(failed).toMatchObject({ is_starting: false, is_running: false, error: 'vLLM process exited prematurely: None' })
-    const health = await getJson(`${sim.mgmtUrl}/health`)
-    expect(health.status).toBe(503)
-    expect(health.body.status).toBe('unhealthy')
+  it('a down that interrupts a start: 503, then a frozen API (calls hang), then MLNode exits and comes back STOPPED', async () => {
+    // speed 50: the error 3 s (60 ms) after down, 3 checks in 10 s (200 ms), frozen 10 s, refused 10 s.
+    const sim = await startTestSim({ speed: 50, startupS: 1000, interruptFailS: 3, unhealthyS: 10, freezeS: 10, restartS: 10 })
+    expect((await up(sim, 'test/model', [], 'up/async')).status).toBe(200)
+    await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
+    expect((await getJson(`${sim.mgmtUrl}/health`)).status).toBe(200)
+    const unhealthy = await waitFor(async () => {
+      const h = await getJson(`${sim.mgmtUrl}/health`)
+      return h.status === 503 ? h : undefined
+    }, '503')
+    expect(unhealthy.body.status).toBe('unhealthy')
+    // Frozen: a call hangs until MLNode exits and drops it (no answer at all).
+    await waitFor(async () => (sim.logs().some((l) => l.startsWith('Watcher: stopping')) ? true : undefined), 'freeze')
+    await expect(fetch(`${sim.mgmtUrl}/health`)).rejects.toThrow()
+    const back = await waitFor(async () => (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`).catch(() => undefined))?.body, 'restart')
+    expect(back).toEqual({ status: 'not_started', is_starting: false, is_running: false })
+    expect((await getJson(`${sim.mgmtUrl}/health`)).status).toBe(200)
+    expect(sim.logs()).toEqual(expect.arrayContaining(['Manager InferenceManager is unhealthy (count 3/3)', 'MLNode exited; container restarting', 'MLNode started']))
+  })
+
+  it('down + immediate up to fewer replicas leaves stale ports: pow/status lists them as ERROR and the proxy answers 500', async () => {
+    const sim = await startTestSim({ clock: 'virtual' })
+    expect((await up(sim, 'test/model', ['-tp', '1'])).status).toBe(200)
+    await waitFor(async () => ((await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body.backends.length === 8 ? true : undefined), '8 replicas')
+    await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
+    expect((await up(sim, 'test/model', ['-tp', '8'])).status).toBe(200)
+    const pow = (await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body
+    expect(pow.backends.map((b: { port: number; status: string }) => `${b.port} ${b.status}`)).toEqual(['5001 IDLE', ...[2, 3, 4, 5, 6, 7, 8].map((i) => `500${i} ERROR`)])
+    const completion = (maxTokens: number) => postJson(`${sim.inferenceUrl}/v1/completions`, { model: 'test/model', prompt: 'hi', max_tokens: maxTokens, stream: true })
+    expect((await completion(1)).status).toBe(200)
+    // With the live port busy, the least-connections pick goes to a stale one.
+    const busy = await completion(5000)
+    const reader = busy.body!.getReader()
+    expect((await reader.read()).done).toBe(false)
+    const failed = await completion(1)
+    expect(failed.status).toBe(500)
+    expect(await failed.text()).toBe('Internal Server Error')
+    await reader.cancel()
+  })
+
+  it('after a down, the next poll lets the health loop drop the old ports: no stale ones', async () => {
+    const sim = await startTestSim({ clock: 'virtual' })
+    await up(sim, 'test/model', ['-tp', '1'])
+    await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
+    const first = (await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body
+    expect(first.backends.map((b: { status: string }) => b.status)).toEqual(Array(8).fill('ERROR'))
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body).toEqual({ status: 'NO_BACKENDS', backends: [] })
+    await up(sim, 'test/model', ['-tp', '8'])
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body.backends).toEqual([{ port: 5001, status: 'IDLE', active_requests: 0 }])
+  })
+
+  it('starts at most maxInstances replicas (INFERENCE_MAX_INSTANCES)', async () => {
+    const sim = await startTestSim({ clock: 'virtual', maxInstances: 3 })
+    await up(sim, 'test/model', ['-tp', '1'])
+    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body.backends).toHaveLength(3)
+    expect(sim.logs()).toContain('instances to start: 3')
   })
 })
 
-describe('legacy MLNode (before late 2025)', () => {
-  it('has no async routes, restarts on up instead of 409, and reports failure as 200 ERROR', async () => {
+describe('legacy MLNode (before v0.2.4)', () => {
+  it('has no async, health, gpu or pow routes, restarts on up instead of 409, and reports failure as 200 ERROR', async () => {
     const sim = await startTestSim({ clock: 'virtual', api: 'legacy' })
     expect((await up(sim, 'test/model', [], 'up/async')).status).toBe(404)
-    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).status).toBe(404)
+    for (const path of ['/api/v1/inference/up/status', '/health', '/api/v1/gpu/devices', '/api/v1/inference/pow/status']) {
+      expect((await getJson(`${sim.mgmtUrl}${path}`)).status, path).toBe(404)
+    }
     const first = await up(sim, 'test/model', ['-tp', '2'])
     expect(await first.json()).toEqual({ status: 'OK' })
     const again = await up(sim, 'test/model', ['-tp', '4'])
     expect(again.status).toBe(200)
     expect(await again.json()).toEqual({ status: 'OK' })
-    expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body.backends).toHaveLength(2)
     const failed = await up(sim, 'bad/model')
     expect(failed.status).toBe(200)
     expect(await failed.json()).toEqual({ status: 'ERROR', message: 'vLLM process exited prematurely: None' })

@@ -22,7 +22,7 @@ describe('simulator options', () => {
   it('applies defaults once', () => {
     const o = resolveSimulatorOptions({ slowdown: 1 })
     expect(o).toMatchObject({ hardware: '8xrtx-4070-ti-super', speed: 1, clock: 'wall', host: '127.0.0.1', mgmtPort: 0, inferencePort: 0, seed: 0, slowdown: 1 })
-    expect(o.timings).toEqual({ startupS: 45, staggerS: 5, failAfterS: 20, unhealthyS: 30, restartS: 15 })
+    expect(o.timings).toEqual({ startupS: 45, staggerS: 5, failAfterS: 20, interruptFailS: 3, unhealthyS: 30, freezeS: 35, restartS: 15 })
   })
 
   it('slowdown stretches start-up (virtual clock: elapsed is exact)', async () => {

@@ -5,7 +5,7 @@ import { VirtualClock } from '../../src/sim/clock.js'
 import { Engine, type StepInfo } from '../../src/sim/engine.js'
 import { defaultPlanner } from '../../src/sim/planner.js'
 import { createRng } from '../../src/sim/rng.js'
-import { getJson, parseSse, postJson, waitFor } from './helpers.js'
+import { getJson, parseSse, postJson } from './helpers.js'
 
 const MANDATORY = ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8']
 
@@ -27,15 +27,17 @@ describe('simulator on the real performance model', () => {
     ['TP not dividing the 40 heads', ['-tp', '3'], 'must be divisible by tensor parallel size'],
     ['weights not fitting one 16 GB GPU', [], 'CUDA out of memory'],
     ['TP*PP above the GPU count', ['-tp', '8', '-pp', '2'], 'exceeds the 8 GPUs'],
-  ])('fails like vLLM for %s, then restarts STOPPED', async (_name, extra, reason) => {
+  ])('fails like vLLM for %s; MLNode v0.2.12 stays healthy and down clears it', async (_name, extra, reason) => {
     const sim = await startSimulator({ clock: 'virtual' })
     onTestFinished(() => sim.close())
     const res = await postJson(`${sim.mgmtUrl}/api/v1/inference/up`, { model: 'Qwen/QwQ-32B', dtype: 'float16', additional_args: [...MANDATORY, ...extra] })
     expect(res.status).toBe(500)
     expect(await res.json()).toEqual({ detail: 'vLLM process exited prematurely: None' })
     expect(sim.logs().some((l) => l.includes(reason))).toBe(true)
-    await waitFor(async () => (sim.logs().includes('MLNode started') ? true : undefined), 'container restart')
+    expect((await getJson(`${sim.mgmtUrl}/health`)).status).toBe(200)
+    await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
     expect((await getJson(`${sim.mgmtUrl}/api/v1/state`)).body).toEqual({ state: 'STOPPED' })
+    expect(sim.logs()).not.toContain('MLNode exited; container restarting')
   })
 
   it('keeps scheduler invariants and determinism under a KV-overcommitting closed loop', () => {
