@@ -23,7 +23,7 @@ import { validateWorkload } from './validate.js'
 /** Open-loop pools without a max concurrency hold at most this many connections. */
 const MAX_OPEN_LOOP_CONNECTIONS = 1024
 
-/** How much earlier than asked a Node timer may fire, on performance.now() (see waitUntil). */
+/** How far short of the time left a timer aims (Node timers fire early on performance.now(), see waitUntil). */
 const TIMER_SLACK_MS = 1
 
 /** Bounds on the request bodies rendered before the clock starts (the first wave, see runWorkload). */
@@ -185,15 +185,18 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
 
   /**
    * Resolves at `atMs`, never before: Node timers count whole milliseconds of libuv's cached loop
-   * time and can fire up to ~1 ms early on performance.now(), so the timer aims 1 ms short and
-   * the rest is waited by yielding to the event loop (I/O keeps flowing).
+   * time and fire early on performance.now(), by ~1.5 ms on an idle machine and more on a busy
+   * one, so the time left is re-read after every wake: timers aim 1 ms short while more is left,
+   * the last ms is waited by yielding to the event loop (I/O keeps flowing).
    */
   async function waitUntil(atMs: number): Promise<void> {
-    const delayMs = atMs - now()
-    if (delayMs > TIMER_SLACK_MS) await sleep(delayMs - TIMER_SLACK_MS, undefined, { signal: abort.signal }).catch(() => undefined)
-    // Bounded on the real clock too, so an injected clock that does not advance cannot spin forever.
-    const giveUpAtMs = performance.now() + 2 * TIMER_SLACK_MS
-    while (now() < atMs && !abort.signal.aborted && performance.now() < giveUpAtMs) await yieldToLoop()
+    // Bounded on the real clock too (the wait's own length plus a second), so an injected clock
+    // that does not advance cannot hold the loop forever.
+    const giveUpAtMs = performance.now() + Math.max(0, atMs - now()) + 1000
+    for (let leftMs = atMs - now(); leftMs > 0 && !abort.signal.aborted && performance.now() < giveUpAtMs; leftMs = atMs - now()) {
+      if (leftMs > TIMER_SLACK_MS) await sleep(leftMs - TIMER_SLACK_MS, undefined, { signal: abort.signal }).catch(() => undefined)
+      else await yieldToLoop()
+    }
   }
 
   async function openLoop(startedAtMs: number, deadlineMs: number): Promise<void> {

@@ -6,12 +6,16 @@ import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+
+// Every test here runs the real CLI (tsx): a deadline against hangs, not a speed check.
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 
 function cli(args: string[]) {
-  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, reject: false, env: { GITHUB_TOKEN: '' }, timeout: 30_000 })
+  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, reject: false, env: { GITHUB_TOKEN: '' }, timeout: CHILD_TIMEOUT_MS })
 }
 
 describe('mlnode-bench misuse', () => {

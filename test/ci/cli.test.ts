@@ -6,17 +6,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { Provenance, RunResults } from '../../src/report/model.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { validateJUnit } from '../report/xmllint.js'
+import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+
+// Every test here runs the real CLI (tsx): a deadline against hangs, not a speed check.
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 let dir: string
 const provenance: Provenance = { tool: { name: 'mlnode-bench', version: '0.1.0' }, date: '2025-02-01T00:00:00.000Z', git: { commit: 'b'.repeat(40), dirty: false } }
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, reject: false, env: { MLNODE_BENCH_UPDATE_BASELINE: '', ...env }, timeout: 30_000 })
+  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, reject: false, env: { MLNODE_BENCH_UPDATE_BASELINE: '', ...env }, timeout: CHILD_TIMEOUT_MS })
 }
 async function writeRun(name: string, run: RunResults): Promise<string> {
   const path = join(dir, name)
@@ -147,7 +151,7 @@ describe('mlnode-bench comment', () => {
       expect(r.stdout + r.stderr).not.toContain(token)
       expect(r.stdout + r.stderr).not.toContain('ghp_wrongwrong')
     }
-  }, 20_000)
+  })
 
   it('names the endpoint when GitHub answers 2xx with a body of the wrong shape', async () => {
     // GET answers an object instead of the list; POST answers a comment without an id.

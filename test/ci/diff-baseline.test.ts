@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { updateBaseline } from '../../src/report/baseline.js'
 import type { Provenance } from '../../src/report/model.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { validateJUnit } from '../report/xmllint.js'
+import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+
+// Every test here runs the real CLI (tsx): a deadline against hangs, not a speed check.
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const provenance: Provenance = { tool: { name: 'mlnode-bench', version: '0.1.0' }, date: '2025-02-01T00:00:00.000Z' }
@@ -16,7 +20,7 @@ let dir: string
 let results: string
 
 function cli(args: string[]) {
-  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'diff', '--results', results, ...args], { cwd: repo, reject: false, env: { MLNODE_BENCH_UPDATE_BASELINE: '' }, timeout: 30_000 })
+  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'diff', '--results', results, ...args], { cwd: repo, reject: false, env: { MLNODE_BENCH_UPDATE_BASELINE: '' }, timeout: CHILD_TIMEOUT_MS })
 }
 
 beforeAll(async () => {

@@ -152,7 +152,8 @@ describe('MlnodeClient: credentials', () => {
   it('sends user:pass as Basic auth and ?token on every request, never shows them', async () => {
     const { fake, client } = await setup(
       { 'POST /api/v1/inference/up/async': sequence([409, { detail: 'busy' }]), 'GET /api/v1/state': hang },
-      { url: (f) => `http://admin:s3cret-pw@127.0.0.1:${f.port}/?token=tok-abc123`, requestTimeoutMs: 100 },
+      // Long enough for the 409 to arrive on a busy machine: only the hung state call times out.
+      { url: (f) => `http://admin:s3cret-pw@127.0.0.1:${f.port}/?token=tok-abc123`, requestTimeoutMs: 1_000 },
     )
     expect(client.displayUrl).not.toMatch(/s3cret|tok-abc123/)
     expect(JSON.stringify(client.options)).not.toMatch(/s3cret|tok-abc123/)

@@ -115,7 +115,7 @@ export function healthyRoutes(options: { model: string; gpus: number; replicas: 
 export async function setup(routes: Record<string, Handler>, options: { requestTimeoutMs?: number; url?: (fake: FakeMlnode) => string } = {}) {
   const fake = await startFakeMlnode(routes)
   onTestFinished(() => fake.close())
-  const client = new MlnodeClient({ url: options.url?.(fake) ?? fake.url, requestTimeoutMs: options.requestTimeoutMs ?? 2_000 })
+  const client = new MlnodeClient({ url: options.url?.(fake) ?? fake.url, requestTimeoutMs: options.requestTimeoutMs ?? 10_000 })
   onTestFinished(() => client.close())
   return { fake, client }
 }

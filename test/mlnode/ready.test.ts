@@ -162,7 +162,8 @@ describe('waitUntilReady: failures', () => {
   it('a hung up/status poll (MLNode frozen before its exit) fails the deploy like a restart, naming method and path', async () => {
     const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [2] })
     routes['GET /api/v1/inference/up/status'] = hang
-    const { client } = await setup(routes, { requestTimeoutMs: 150 })
+    // Long enough for the answered calls before it on a busy machine: only the hung one may time out.
+    const { client } = await setup(routes, { requestTimeoutMs: 1_000 })
     const error = await rejection(client.waitUntilReady({ ...base, ...fakeClock() }))
     expect(error.code).toBe('MLNB_DEPLOY_FAILED')
     expect(error.message).toMatch(/Qwen\/QwQ-32B variant tp4-pp1.*calls time out.*Request timed out: GET \/api\/v1\/inference\/up\/status/)

@@ -12,6 +12,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { RunResults } from '../../src/report/model.js'
 import { validateJUnit } from '../report/xmllint.js'
+import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const vitestBin = join(repo, 'node_modules/vitest/vitest.mjs')
@@ -28,7 +29,7 @@ function start(args: string[], env: Record<string, string> = {}) {
   return execa(process.execPath, [vitestBin, 'bench', '--run', '--config', 'test/fixtures/suites/vitest.config.ts', ...args], {
     cwd: repo,
     reject: false,
-    timeout: 90_000,
+    timeout: CHILD_TIMEOUT_MS,
     // Own process group: a kill takes the vitest workers down with it.
     detached: true,
     env: { MLNB_TEST_OUT: out, MLNODE_SIM_LOG: join(out, 'simulator.log'), MLNODE_URL: '', MLNODE_BENCH_UPDATE_BASELINE: '', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
@@ -118,4 +119,4 @@ it('keeps what a partial run did not re-run, marks a killed run incomplete every
   expect(afterCorrupt.exitCode, afterCorrupt.output).toBe(0)
   expect(afterCorrupt.output).toMatch(/results\.json is not a mlnode-bench results file: not valid JSON .*: it is replaced by this run's results/)
   expect((await files()).results.results.map((r) => r.model)).toEqual(['meta-llama/Llama-3.1-8B'])
-}, 240_000)
+}, PROCESS_TEST_TIMEOUT_MS)

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseBaseline } from '../../src/report/baseline.js'
 import { parseRunResults } from '../../src/report/run-results.js'
 import { validateJUnit } from '../report/xmllint.js'
+import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
 const root = fileURLToPath(new URL('../fixtures/reporters-run/', import.meta.url))
 const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url))
@@ -28,7 +29,7 @@ function runBench(filters: string[], env: Record<string, string> = {}) {
   return execa(process.execPath, [vitestBin, 'bench', '--run', '--root', root, ...filters], {
     reject: false,
     env: { MLNB_FIXTURE_OUT: out, MLNODE_BENCH_UPDATE_BASELINE: '', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
-    timeout: 60_000,
+    timeout: CHILD_TIMEOUT_MS,
   })
 }
 
@@ -50,7 +51,7 @@ describe('reporters on a real vitest bench run', () => {
     expect(r.stdout).toContain('No baseline yet at')
     const results = parseRunResults(await readFile(join(out, 'results.json'), 'utf8'), 'results.json')
     expect(results.baseline).toMatchObject({ state: 'missing', required: false, invalid: [] })
-  }, 30_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it('accepts a baseline on request, then fails the run on a 30 % regression and passes an unchanged one', async () => {
     const accepted = await runBench(['pass'], { MLNODE_BENCH_UPDATE_BASELINE: '1' })
@@ -73,7 +74,7 @@ describe('reporters on a real vitest bench run', () => {
     const same = await runBench(['pass'], { MLNB_FIXTURE_SEED: '7' })
     expect(same.exitCode).toBe(0)
     expect(same.stdout).toMatch(/0 regression\(s\)/)
-  }, 40_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it('gates the valid entries of a baseline with an invalid one, and says so in every report', async () => {
     const text = await readFile(join(out, 'baseline.json'), 'utf8')
@@ -90,7 +91,7 @@ describe('reporters on a real vitest bench run', () => {
     expect(await readFile(join(out, 'summary.md'), 'utf8')).toMatch(/\n## mlnode-bench: ❌ 1 invalid baseline entry not gated · \d+ regressions/)
     const results = parseRunResults(await readFile(join(out, 'results.json'), 'utf8'), 'results.json')
     expect(results.baseline?.invalid).toEqual([expect.objectContaining({ variant: 'tp2-pp2', problems: ['target.hardware must be string, got 42'] })])
-  }, 20_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it('refuses a corrupt baseline with a message naming the file and the field, keeps it, and every report says so', async () => {
     await writeFile(join(out, 'baseline.json'), '{"schemaVersion":1,"kind":"mlnode-bench-baseline","provenance":{"date":"x"},"results":{}}')
@@ -101,5 +102,5 @@ describe('reporters on a real vitest bench run', () => {
     expect(await readFile(join(out, 'summary.md'), 'utf8')).toContain(`\n## mlnode-bench: ❌ baseline ${join(out, 'baseline.json')} is corrupt, nothing was gated`)
     await validateJUnit(join(out, 'junit.xml'))
     expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain(`<failure message="Baseline ${join(out, 'baseline.json')} is corrupt: provenance.tool is missing`)
-  }, 20_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 })

@@ -1,7 +1,11 @@
 import { execa } from 'execa'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { getJson } from './helpers.js'
+import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+
+// Every test here runs the real CLI (tsx): a deadline against hangs, not a speed check.
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -33,7 +37,7 @@ describe('mlnode-bench sim', () => {
   })
 
   it('rejects a bad option value with exit code 2 and a message naming it', async () => {
-    const result = await execa('node', ['--import', 'tsx', 'src/cli/main.ts', 'sim', '--speed', 'fast'], { cwd: root, reject: false })
+    const result = await execa('node', ['--import', 'tsx', 'src/cli/main.ts', 'sim', '--speed', 'fast'], { cwd: root, reject: false, timeout: CHILD_TIMEOUT_MS })
     expect(result.exitCode).toBe(2)
     expect(result.stderr).toContain('--speed must be a number > 0, got "fast"')
   })

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { getJson, postJson, startTestSim, up, waitFor } from './helpers.js'
 
+/**
+ * The wall-clock lifecycle tests look at one phase at a time. While the test looks, simulated
+ * time is held (at this speed 1 real s = 1 simulated ms), so a busy machine cannot skip a phase
+ * between two requests; it runs only while the test waits for the next phase. The one race left
+ * (a phase seen, then held) gets a phase of at least 1 real second.
+ */
+const HOLD = 0.001
+
 describe('simulated MLNode management API', () => {
   it('rejects an up body without dtype with FastAPI 422 detail', async () => {
     const sim = await startTestSim({ clock: 'virtual' })
@@ -15,11 +23,12 @@ describe('simulated MLNode management API', () => {
   })
 
   it('says INFERENCE while loading, completes when the first replica is ready, staggers the others', async () => {
-    // speed 100: start-up 50 s → 0.5 s real; replicas every 5 s (50 ms) after that.
-    const sim = await startTestSim({ speed: 100, startupS: 50, staggerS: 5 })
+    // speed 10: start-up 5 s → 0.5 s real; then one replica every 50 s (5 s real).
+    const sim = await startTestSim({ speed: 10, startupS: 5, staggerS: 50 })
     expect((await getJson(`${sim.mgmtUrl}/api/v1/state`)).body).toEqual({ state: 'STOPPED' })
     expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body).toEqual({ status: 'not_started', is_starting: false, is_running: false })
 
+    sim.setSpeed(HOLD) // loading, until the test has looked
     const started = await up(sim, 'test/model', ['-tp', '2'], 'up/async')
     expect(started.status).toBe(200)
     expect(await started.json()).toEqual({ status: 'starting', message: 'Inference startup initiated in background' })
@@ -33,14 +42,17 @@ describe('simulated MLNode management API', () => {
     expect(conflict.status).toBe(409)
     expect(await conflict.json()).toEqual({ detail: 'VLLM startup is already in progress. Use /inference/up/status to check status.' })
 
+    sim.setSpeed(10)
     const done = await waitFor(async () => {
       const s = (await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body
       return s.status === 'completed' ? s : undefined
     }, 'up/status completed')
+    sim.setSpeed(HOLD)
     expect(done).toMatchObject({ is_starting: false, is_running: true })
-    // 8 GPUs / TP2 = 4 replicas; right after completion only some of them are healthy.
+    // 8 GPUs / TP2 = 4 replicas; at completion only the first one is healthy.
     const early = (await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body.backends.length
-    expect(early).toBeLessThan(4)
+    expect(early).toBe(1)
+    sim.setSpeed(1000) // the other three in 0.15 s real
     const all = await waitFor(async () => {
       const b = (await getJson(`${sim.mgmtUrl}/api/v1/inference/pow/status`)).body.backends
       return b.length === 4 ? b : undefined
@@ -70,6 +82,7 @@ describe('simulated MLNode management API', () => {
     expect((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body).toMatchObject({ status: 'completed', is_running: true })
     await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
 
+    sim.setSpeed(HOLD) // the second start cannot complete before the down
     const blocking = up(sim)
     await waitFor(async () => ((await getJson(`${sim.mgmtUrl}/api/v1/inference/up/status`)).body.is_starting ? true : undefined), 'is_starting')
     await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})

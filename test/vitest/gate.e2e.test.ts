@@ -11,6 +11,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { parseBaseline } from '../../src/report/baseline.js'
 import { validateJUnit } from '../report/xmllint.js'
+import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const vitestBin = join(repo, 'node_modules/vitest/vitest.mjs')
@@ -28,7 +29,7 @@ function gateRun(name: string, env: Record<string, string>) {
   return execa(process.execPath, [vitestBin, 'bench', '--run', '--config', 'test/fixtures/suites/vitest.config.ts', 'gate'], {
     cwd: repo,
     reject: false,
-    timeout: 90_000,
+    timeout: CHILD_TIMEOUT_MS,
     env: { MLNB_TEST_OUT: out, MLNB_TEST_BASELINE: join(dir, 'baseline.json'), MLNODE_URL: '', MLNODE_SIM_SLOWDOWN: '', MLNODE_BENCH_UPDATE_BASELINE: '', NO_COLOR: '1', ...env },
   }).then((r) => ({ ...r, out, text: `${r.stdout}\n${r.stderr}` }))
 }
@@ -58,4 +59,4 @@ it('accepts a baseline, fails a 1.3x slower simulator naming the regressed metri
   const same = await gateRun('same', {})
   expect(same.exitCode, same.text).toBe(0)
   expect(await readFile(join(same.out, 'summary.md'), 'utf8')).not.toMatch(/❌/)
-}, 240_000)
+}, PROCESS_TEST_TIMEOUT_MS)

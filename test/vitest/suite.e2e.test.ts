@@ -10,6 +10,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BenchResult, RunResults } from '../../src/report/model.js'
 import { validateJUnit } from '../report/xmllint.js'
+import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const vitestBin = join(repo, 'node_modules/vitest/vitest.mjs')
@@ -28,7 +29,7 @@ async function bench(args: string[]) {
   const r = await execa(process.execPath, [vitestBin, 'bench', '--run', '--config', 'test/fixtures/suites/vitest.config.ts', ...args], {
     cwd: repo,
     reject: false,
-    timeout: 90_000,
+    timeout: CHILD_TIMEOUT_MS,
     env: { MLNB_TEST_OUT: out, MLNODE_SIM_LOG: join(out, 'simulator.log'), MLNODE_URL: '', NO_COLOR: '1', FORCE_COLOR: '0' },
   })
   const results = await readFile(join(out, 'results.json'), 'utf8').then((t) => (JSON.parse(t) as RunResults).results, () => [] as BenchResult[])
@@ -55,7 +56,7 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     expect(r.output).toMatch(/Recommendation: tp[12] — /)
     expect(r.output).toMatch(/\[Qwen\/Qwen2\.5-7B-Instruct tp2\] ready after \d+\.\d s/)
     await validateJUnit(join(r.out, 'junit.xml'))
-  }, 90_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it('a guard violation fails the file at collection, lists every violation, deploys nothing', async () => {
     const r = await bench(['broken'])
@@ -69,7 +70,7 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     expect(r.results[0]).toMatchObject({ model: 'Qwen/QwQ-32B', status: 'failed', failure: { kind: 'guard', code: 'MLNB_ARGS_GUARD' } })
     const junit = await readFile(join(r.out, 'junit.xml'), 'utf8')
     expect(junit).toContain('type="guard"')
-  }, 90_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it('a broken production workloads YAML fails the simulator run at collection, naming file, field and key', async () => {
     const r = await bench(['typo-workloads'])
@@ -77,7 +78,7 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     expect(r.output).toMatch(/typo-workloads\.bench\.ts: field "workloads" = "workloads\/typo\.yml": .*typo\.yml: experiment "short": .*num_runner/)
     expect(r.output).not.toContain('deploying on')
     expect(r.results).toEqual([expect.objectContaining({ status: 'failed', failure: expect.objectContaining({ code: 'MLNB_CONFIG' }) })])
-  }, 90_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it('a failed deploy says MLNode gave no reason, shows the MLNode log, and the next variant still runs', async () => {
     const r = await bench(['failed-deploy'])
@@ -91,7 +92,7 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     expect(r.output).not.toContain('container restarting')
     expect(r.find('tp8', 'tiny')).toMatchObject({ status: 'passed', layout: { instances: 1 } })
     expect(r.output).toMatch(/tp1-oom\s+FAILED \(deploy\)/)
-  }, 90_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it('an error inside a workload fails the run and shows as failed, with the other workload measured', async () => {
     const r = await bench(['workload-error'])
@@ -103,14 +104,14 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     expect(bad.metrics!.requests.failuresByReason).toEqual({ http_status: 2 })
     expect(r.output).toMatch(/✗ Qwen\/Qwen2\.5-7B-Instruct › tp1 › too-long: workload:/)
     expect(r.output).toContain('1 passed, 1 failed')
-  }, 90_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it('-t filters benches by name: only the matching variant is deployed and measured', async () => {
     const r = await bench(['passing', '-t', 'tp2 › tiny-open'])
     expect(r.exitCode, r.output).toBe(0)
     expect(r.results.map((x) => `${x.variant} › ${x.workload}`)).toEqual(['tp2 › tiny-open'])
     expect(r.output).not.toContain('[Qwen/Qwen2.5-7B-Instruct tp1] deploying')
-  }, 90_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it('--shard splits the suite files; the shards together cover both files once', async () => {
     const shards = [await bench(['passing', 'second', '--shard=1/2']), await bench(['passing', 'second', '--shard=2/2'])]
@@ -118,5 +119,5 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     const models = shards.map((s) => [...new Set(s.results.map((x) => x.model))])
     expect(models.flat().sort()).toEqual(['Qwen/Qwen2.5-7B-Instruct', 'meta-llama/Llama-3.1-8B'])
     expect(models.every((m) => m.length === 1)).toBe(true)
-  }, 120_000)
+  }, PROCESS_TEST_TIMEOUT_MS)
 })

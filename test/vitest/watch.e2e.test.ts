@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest'
 import { startFakeMlnode } from '../mlnode/fake-mlnode.js'
+import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const vitestBin = join(repo, 'node_modules/vitest/vitest.mjs')
@@ -28,7 +29,7 @@ async function watchUntil(name: string, filter: string, until: RegExp, env: Reco
   const child = execa(process.execPath, [vitestBin, 'bench', '--watch', '--config', 'test/fixtures/suites/vitest.config.ts', filter], {
     cwd: repo,
     reject: false,
-    timeout: 90_000,
+    timeout: CHILD_TIMEOUT_MS,
     env: { MLNB_TEST_OUT: out, MLNODE_SIM_LOG: join(out, 'simulator.log'), MLNODE_URL: '', MLNODE_BENCH_ALLOW_WATCH: '', MLNODE_BENCH_UPDATE_BASELINE: '', CI: '', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
   })
   onTestFinished(() => {
@@ -57,11 +58,11 @@ it('refuses to deploy to a real MLNode in watch mode, naming the fix, and calls 
   expect(r.output).toContain('vitest is in watch mode and the target is the MLNode at')
   expect(r.output).toContain('Run `vitest bench --run`, or set MLNODE_BENCH_ALLOW_WATCH=1')
   expect(fake.requests).toEqual([])
-}, 90_000)
+}, PROCESS_TEST_TIMEOUT_MS)
 
 it('runs against the simulator in watch mode but refuses to write the baseline', async () => {
   const r = await watchUntil('sim', 'second', /NOT updated/, { MLNODE_BENCH_UPDATE_BASELINE: '1' })
   expect(r.output).toMatch(/✓ meta-llama\/Llama-3\.1-8B › tp1 › tiny: 2\/2 ok/)
   expect(r.output).toContain('NOT updated: vitest is in watch mode')
   await expect(access(join(r.out, 'baseline.json'))).rejects.toThrow(/ENOENT/)
-}, 90_000)
+}, PROCESS_TEST_TIMEOUT_MS)
