@@ -58,7 +58,7 @@ export function entryFromResult(result: BenchResult): BaselineEntry | undefined 
     args: [...result.args],
     requests: { total: result.metrics.requests.total, completed: result.metrics.requests.completed, failed: result.metrics.requests.failed },
     durationS: result.metrics.durationS,
-    metrics: metricFigures(result.metrics),
+    metrics: { ...metricFigures(result.metrics), ...(result.deployS === undefined ? {} : { deployS: { value: result.deployS } }) },
     ...(result.resolution ? { resolution: result.resolution } : {}),
   }
 }
@@ -75,6 +75,8 @@ export function metricFigures(m: WorkloadMetrics): Partial<Record<MetricId, Base
       out[id] = { value: m.requests.failed }
     } else if (id === 'goodputRequestsPerS') {
       if (m.goodputRequestsPerS !== undefined) out[id] = { value: m.goodputRequestsPerS }
+    } else if (id === 'deployS') {
+      // Not a workload figure: entryFromResult adds the variant's deploy time.
     } else {
       out[id] = { value: m[id] }
     }

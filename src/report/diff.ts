@@ -52,7 +52,7 @@ export interface MetricComparison {
   tolerance: number
   /** One-sided p-value of the test in the direction of the change. */
   pValue?: number
-  test: 'mann-whitney-u' | 'fisher-exact' | 'corroborated' | 'deterministic' | 'none'
+  test: 'mann-whitney-u' | 'fisher-exact' | 'corroborated' | 'deterministic' | 'noise-threshold' | 'none'
   verdict: MetricVerdict
   /** Why: a short sentence for people (e.g. "+23.1 % beyond 10 %, p = 0.0003"). */
   note: string
@@ -187,6 +187,13 @@ function judge(def: MetricDef, base: BaselineEntry, next: BaselineEntry, { value
     // comes from the code or the model, however few requests the workload has.
     const verdict: MetricVerdict = direction === 'worse' ? 'regressed' : 'improved'
     return { ...withChange, test: 'deterministic', verdict, note: `${shown} beyond ±${tol} (deterministic: no noise to test against)` }
+  }
+  if (def.kind === 'deploy') {
+    // One number per deploy: no within-run evidence, only the run-to-run noise of the history
+    // (already in the tolerance, 4 σ̂). Without a history the change cannot be told from noise.
+    const known = (base.history?.[def.id]?.length ?? 0) >= 2
+    const verdict: MetricVerdict = !known ? 'inconclusive' : direction === 'worse' ? 'regressed' : 'improved'
+    return { ...withChange, test: 'noise-threshold', verdict, note: `${shown} beyond ±${tol}${why ? ` (${why})` : ''}${known ? '' : ': one deploy per run, accept ≥ 2 baseline runs to judge it'}` }
   }
   const { pValue, test } = significance(def, base, next, direction)
   const significant = pValue < alpha
@@ -356,6 +363,7 @@ function signedPct(x: number): string {
 /** The evidence behind a verdict, for people: "p = 0.032", "deterministic" or "—". */
 export function evidenceText(m: Pick<MetricComparison, 'test' | 'pValue'>): string {
   if (m.test === 'deterministic') return 'deterministic'
+  if (m.test === 'noise-threshold') return 'run-to-run noise'
   return m.pValue === undefined ? '—' : pText(m.pValue)
 }
 

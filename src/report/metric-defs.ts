@@ -16,15 +16,18 @@ export type MetricId =
   | 'outputTokensPerS'
   | 'totalTokensPerS'
   | 'goodputRequestsPerS'
+  | 'deployS'
 
 /**
  * How a metric is tested for significance:
  * - `distribution`: per-request latencies with an HDR histogram → Mann-Whitney U on the histograms;
  * - `rate`: failed requests out of all → one-sided Fisher exact test on the failure proportion;
  * - `throughput`: one number per run → corroborated by the E2EL distribution (see README-method.md);
- * - `goodput`: good requests out of all → Fisher exact test on the proportion meeting the SLO.
+ * - `goodput`: good requests out of all → Fisher exact test on the proportion meeting the SLO;
+ * - `deploy`: one number per deploy → judged against the run-to-run noise of the baseline's history
+ *   (no within-run evidence exists), deterministic on the simulator.
  */
-export type MetricKind = 'distribution' | 'rate' | 'throughput' | 'goodput'
+export type MetricKind = 'distribution' | 'rate' | 'throughput' | 'goodput' | 'deploy'
 
 export interface MetricDef {
   id: MetricId
@@ -53,6 +56,8 @@ export const METRIC_DEFS: readonly MetricDef[] = [
   { id: 'outputTokensPerS', label: 'Output throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
   { id: 'totalTokensPerS', label: 'Total throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
   { id: 'goodputRequestsPerS', label: 'Goodput', unit: 'req/s', kind: 'goodput', better: 'higher', tolerance: 0.03 },
+  // From `up` to ready: what a host pays at every switch between PoC and inference.
+  { id: 'deployS', label: 'Deploy time', unit: 's', kind: 'deploy', better: 'lower', tolerance: 0.03 },
 ]
 
 /** Lookup by id. */

@@ -60,3 +60,20 @@ describe('tolerance from measured noise', () => {
     expect(fixed.verdict).toBe('unchanged')
   })
 })
+
+describe('deploy time in the gate', () => {
+  const withDeploy = (target: TargetInfo, deployS: number, seed = 1): BenchResult => ({ ...passedResult('m', 'tp4', 'chat', { seed, target }), deployS })
+  const deployVerdict = (baseline: ReturnType<typeof acceptAll>, next: BenchResult) => diffResults(baseline, [next]).entries[0]!.metrics.find((m) => m.metric === 'deployS')!
+
+  it('is judged exactly on the deterministic simulator', () => {
+    const v = deployVerdict(acceptAll([withDeploy(deterministic, 50)]), withDeploy(deterministic, 55))
+    expect(v).toMatchObject({ verdict: 'regressed', test: 'deterministic' })
+  })
+
+  it('needs the run-to-run noise of the history on a real MLNode: one run cannot tell, five can', () => {
+    expect(deployVerdict(acceptAll([withDeploy(real, 300)]), withDeploy(real, 400)).verdict).toBe('inconclusive')
+    const five = acceptAll([300, 306, 294, 303, 297].map((s, i) => withDeploy(real, s, i + 1)))
+    expect(deployVerdict(five, withDeploy(real, 400))).toMatchObject({ verdict: 'regressed', test: 'noise-threshold' })
+    expect(deployVerdict(five, withDeploy(real, 305)).verdict).toBe('unchanged')
+  })
+})
