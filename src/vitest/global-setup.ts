@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { MlnodeBenchError, redact } from '../errors.js'
 import { slowdownFromEnv } from '../sim/index.js'
+import { downOnInterrupt } from './interrupt.js'
 import { startSimFleet } from './sim-fleet.js'
 import { watchAllowed } from './watch.js'
 import './provided.js'
@@ -43,7 +44,9 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
     if (!env.MLNODE_URL) throw new MlnodeBenchError('MLNB_CONFIG', 'MLNODE_BENCH_TARGET=mlnode needs MLNODE_URL, the MLNode management API root', { details: { env: 'MLNODE_URL' } })
     project.provide('mlnodeBench', { kind: 'mlnode', mgmtUrl: env.MLNODE_URL, ...(env.INFERENCE_URL ? { inferenceUrl: env.INFERENCE_URL } : {}) })
     console.log(`mlnode-bench: target MLNode ${redact(env.MLNODE_URL)}${env.INFERENCE_URL ? `, inference ${redact(env.INFERENCE_URL)}` : ''}`)
-    return
+    // Ctrl-C or a cancelled job must not leave a variant deployed (the suites' own down never runs then).
+    const remove = downOnInterrupt(env.MLNODE_URL)
+    return async () => remove()
   }
   if (env.MLNODE_SIM_SPEED) {
     throw new MlnodeBenchError('MLNB_CONFIG', `environment variable MLNODE_SIM_SPEED=${JSON.stringify(env.MLNODE_SIM_SPEED)} is no longer used: the embedded simulator runs on simulated time, as fast as the machine allows, with the same numbers on every run. Unset it.`, { details: { env: 'MLNODE_SIM_SPEED' } })
