@@ -10,6 +10,8 @@ import { runWorkload } from '../load/index.js'
 import type { WorkloadSpec } from '../load/types.js'
 import { summarize } from '../metrics/index.js'
 import type { Slo, WorkloadMetrics } from '../metrics/types.js'
+import type { RequestRecord } from '../metrics/types.js'
+import { progressIntervalS, startProgress } from './progress.js'
 import type { ClientLoopDelay } from './resolution.js'
 
 export interface MeasureInput {
@@ -22,6 +24,8 @@ export interface MeasureInput {
   simulatedTime: boolean
   slo?: Slo
   timeoutS: number
+  /** Progress lines of a long workload ("model variant › workload"); none without. */
+  progressLabel?: string
 }
 
 export interface Measured {
@@ -39,10 +43,12 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   const loopDelay = monitorEventLoopDelay({ resolution: 1 })
   const startMs = performance.now()
   loopDelay.enable()
+  const progress = input.progressLabel === undefined ? undefined : startProgress({ label: input.progressLabel, total: input.spec.requests, intervalS: progressIntervalS(), print: (l) => console.log(l) })
   const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model, ...(input.headers ? { headers: input.headers } : {}) }, input.spec, {
     signal: AbortSignal.timeout(input.timeoutS * 1000),
     simulatedTime: input.simulatedTime,
-  })
+    ...(progress ? { onRequestDone: (r: RequestRecord) => progress.done(r) } : {}),
+  }).finally(() => progress?.stop())
   loopDelay.disable()
   // The histogram counts the 1 ms sampling interval itself: subtract it (ns → ms).
   const beyondMs = (ns: number) => Math.max(0, ns / 1e6 - 1)

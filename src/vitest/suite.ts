@@ -91,6 +91,7 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
       ...(session instanceof OpenAiSession ? { headers: session.headers() } : {}),
       simulatedTime,
       timeoutS: suite.workloadTimeoutS,
+      progressLabel: `[${suite.model} ${variant.name}] ${spec.name}`,
       ...(suite.slo ? { slo: suite.slo } : {}),
     })
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
