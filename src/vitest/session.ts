@@ -41,7 +41,8 @@ export interface DeployedVariant {
 /** The deploy's failure as data the bench can rethrow and the reporters can show. */
 export class DeployFailure extends MlnodeBenchError {
   constructor(message: string, readonly log: string[], cause: unknown, code?: string) {
-    super('MLNB_DEPLOY_FAILED', message, { cause, details: { code, log } })
+    // A deploy that ran out of time keeps its own code: CI can tell a slow node from a broken variant.
+    super(code === 'MLNB_DEPLOY_TIMEOUT' ? code : 'MLNB_DEPLOY_FAILED', message, { cause, details: { code, log } })
   }
 }
 

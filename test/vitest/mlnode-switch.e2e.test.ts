@@ -88,7 +88,7 @@ describe('switching variants on MLNode v0.2.12 (fake) without a failed request',
   it('a deploy that times out: the next variant still deploys after MLNode fails, freezes and restarts', async () => {
     const sim = await fakeMlnode()
     const r = await bench(['deploy-timeout'], { MLNODE_URL: sim.mgmtUrl, MLNB_TEST_DEPLOY_TIMEOUT_S: '3' }).done
-    expect(r.find('tp2-stuck')).toMatchObject({ status: 'failed', failure: { kind: 'deploy', code: 'MLNB_DEPLOY_FAILED' } })
+    expect(r.find('tp2-stuck')).toMatchObject({ status: 'failed', failure: { kind: 'deploy', code: 'MLNB_DEPLOY_TIMEOUT' } })
     expect(r.find('tp2-stuck')!.failure!.message).toContain('not ready within the 3 s deadline')
     const tp4 = r.find('tp4')!
     expect(tp4.status, r.output).toBe('passed')
