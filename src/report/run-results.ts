@@ -52,6 +52,9 @@ export function mergeRunResults(files: ReadonlyArray<{ path: string; run: RunRes
     const b = run.provenance.git?.commit
     if (a && b && a !== b) throw new MlnodeBenchError('MLNB_REPORT', `Cannot merge ${first.path} (commit ${a.slice(0, 7)}) with ${path} (commit ${b.slice(0, 7)}): shards must come from one commit`)
     for (const r of run.results) {
+      // A shard folder reused by a self-hosted runner also keeps results of its earlier runs
+      // (partial runs keep what they did not re-run): only the shard's own run is merged.
+      if (run.run && r.run && r.run.id !== run.run.id) continue
       const id = keyId(r)
       const previous = owner.get(id)
       if (previous !== undefined)

@@ -69,11 +69,19 @@ describe('newRunStamp', () => {
 describe('mergeRunResults of shards', () => {
   it('keeps the state of a shard whose run did not finish, so the merged file is incomplete too', () => {
     const provenance = { tool: { name: 'mlnode-bench', version: '0.1.0' }, date: NEW.date }
-    const shard = (variant: string, state: 'complete' | 'running'): RunResults => ({ schemaVersion: 1, provenance, run: { ...NEW, id: `${variant}-run`, state }, results: [entry(variant, NEW)] })
+    const shard = (variant: string, state: 'complete' | 'running'): RunResults => ({ schemaVersion: 1, provenance, run: { ...NEW, id: `${variant}-run`, state }, results: [entry(variant, { ...NEW, id: `${variant}-run` })] })
     const complete = mergeRunResults([{ path: 'a.json', run: shard('tp8', 'complete') }, { path: 'b.json', run: shard('tp4', 'complete') }])
     expect(complete.run).toBeUndefined()
     const killed = mergeRunResults([{ path: 'a.json', run: shard('tp8', 'complete') }, { path: 'b.json', run: shard('tp4', 'running') }])
     expect(killed.run).toMatchObject({ id: 'tp4-run', state: 'running' })
     expect(killed.results.map((r) => r.variant)).toEqual(['tp4', 'tp8'])
+  })
+
+  it("merges only each shard's own run: results kept from earlier runs in a reused shard folder are left out", () => {
+    const provenance = { tool: { name: 'mlnode-bench', version: '0.1.0' }, date: NEW.date }
+    const reused: RunResults = { schemaVersion: 1, provenance, run: { ...NEW, state: 'complete' }, results: [entry('tp8', NEW), entry('tp4', OLD)] }
+    const other: RunResults = { schemaVersion: 1, provenance, run: { ...NEW, id: 'other', state: 'complete' }, results: [entry('tp4', { ...NEW, id: 'other' })] }
+    const merged = mergeRunResults([{ path: 'a.json', run: reused }, { path: 'b.json', run: other }])
+    expect(merged.results.map((r) => [r.variant, r.run?.id])).toEqual([['tp4', 'other'], ['tp8', 'new']])
   })
 })
