@@ -28,6 +28,8 @@ export type ErrorCode =
   /** The GitHub API answered 2xx with a body of an unexpected shape. */
   | 'MLNB_GITHUB_BAD_BODY'
   | 'MLNB_WATCH'
+  /** A workload stopped early: too many of its requests failed for it to pass. */
+  | 'MLNB_LOAD_STOPPED'
 
 export class MlnodeBenchError extends Error {
   override name = 'MlnodeBenchError'

@@ -26,7 +26,16 @@ export interface MeasureInput {
   timeoutS: number
   /** Progress lines of a long workload ("model variant › workload"); none without. */
   progressLabel?: string
+  /**
+   * Stop early once the workload can no longer pass: more than this fraction of ALL its requests
+   * already failed (and at least STOP_AFTER_FAILURES of them), like k6's abortOnFail, instead of
+   * waiting out every timeout of a broken server. What was measured is kept. @default never
+   */
+  maxFailureRate?: number
 }
+
+/** Failures seen before an early stop: one failed request is an incident, a few are a pattern. */
+export const STOP_AFTER_FAILURES = 3
 
 export interface Measured {
   metrics: WorkloadMetrics
@@ -37,6 +46,8 @@ export interface Measured {
    * callback is late by as much, so this bounds the client's own timing error.
    */
   clientLoopDelay: ClientLoopDelay
+  /** Set when the workload was stopped early: requests settled and failed by then, of `planned`. */
+  stoppedEarly?: { settled: number; failed: number; planned: number }
 }
 
 export async function measureWorkload(input: MeasureInput): Promise<Measured> {
@@ -44,10 +55,25 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   const startMs = performance.now()
   loopDelay.enable()
   const progress = input.progressLabel === undefined ? undefined : startProgress({ label: input.progressLabel, total: input.spec.requests, intervalS: progressIntervalS(), print: (l) => console.log(l) })
+  const stop = new AbortController()
+  let settled = 0
+  let failed = 0
+  let stoppedEarly: Measured['stoppedEarly']
+  const onRequestDone = (r: RequestRecord): void => {
+    progress?.done(r)
+    if (r.warmup || stoppedEarly) return
+    settled++
+    if (r.failure) failed++
+    const limit = input.maxFailureRate
+    if (limit !== undefined && failed >= STOP_AFTER_FAILURES && failed > limit * input.spec.requests) {
+      stoppedEarly = { settled, failed, planned: input.spec.requests }
+      stop.abort()
+    }
+  }
   const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model, ...(input.headers ? { headers: input.headers } : {}) }, input.spec, {
-    signal: AbortSignal.timeout(input.timeoutS * 1000),
+    signal: AbortSignal.any([AbortSignal.timeout(input.timeoutS * 1000), stop.signal]),
     simulatedTime: input.simulatedTime,
-    ...(progress ? { onRequestDone: (r: RequestRecord) => progress.done(r) } : {}),
+    onRequestDone,
   }).finally(() => progress?.stop())
   loopDelay.disable()
   // The histogram counts the 1 ms sampling interval itself: subtract it (ns → ms).
@@ -60,13 +86,21 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   }
   const slo = input.spec.slo ?? input.slo
   const failureSamples = [...new Set(run.records.flatMap((r) => (r.failure && !r.warmup ? [`${r.failure.reason}: ${r.failure.message}`] : [])))].slice(0, 3)
-  const metrics = summarize({ records: run.records, startedAtMs: run.startedAtMs, endedAtMs: run.endedAtMs }, slo ? { slo } : {})
-  return { metrics, failureSamples, clientLoopDelay }
+  // After an early stop, the requests we aborted (never sent, or cut in flight) are not the server's failures.
+  const records = stoppedEarly ? run.records.filter((r) => r.failure?.reason !== 'aborted') : run.records
+  const metrics = summarize({ records, startedAtMs: run.startedAtMs, endedAtMs: run.endedAtMs }, slo ? { slo } : {})
+  return { metrics, failureSamples, clientLoopDelay, ...(stoppedEarly ? { stoppedEarly } : {}) }
 }
 
 /** The workload's verdict: an error when too many requests failed, naming counts and reasons. */
-export function failureRateError({ metrics, failureSamples }: Measured, maxFailureRate: number, subject: string): MlnodeBenchError | undefined {
+export function failureRateError({ metrics, failureSamples, stoppedEarly }: Measured, maxFailureRate: number, subject: string): MlnodeBenchError | undefined {
   const { total, failed, failuresByReason } = metrics.requests
+  if (stoppedEarly) {
+    const reasons = Object.entries(failuresByReason).map(([reason, n]) => `${reason} x${n}`).join(', ')
+    return new MlnodeBenchError('MLNB_LOAD_STOPPED', `${subject}: stopped early: ${stoppedEarly.failed} of the first ${stoppedEarly.settled} requests failed (${reasons}), more than the allowed fraction ${maxFailureRate} of all ${stoppedEarly.planned}; the rest were not sent${failureSamples.filter((m) => !m.startsWith('aborted')).map((m) => `\n  ${m}`).join('')}`, {
+      details: { ...stoppedEarly, failuresByReason },
+    })
+  }
   if (total === 0) return new MlnodeBenchError('MLNB_LOAD', `${subject}: no request was sent (duration bound too short?)`)
   if (failed / total <= maxFailureRate) return undefined
   const reasons = Object.entries(failuresByReason).map(([reason, n]) => `${reason} x${n}`).join(', ')

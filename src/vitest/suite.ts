@@ -92,6 +92,7 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
       simulatedTime,
       timeoutS: suite.workloadTimeoutS,
       progressLabel: `[${suite.model} ${variant.name}] ${spec.name}`,
+      maxFailureRate: suite.maxFailureRate,
       ...(suite.slo ? { slo: suite.slo } : {}),
     })
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
