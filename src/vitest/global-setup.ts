@@ -45,6 +45,9 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
     project.provide('mlnodeBench', { kind: 'mlnode', mgmtUrl: env.MLNODE_URL, ...(env.INFERENCE_URL ? { inferenceUrl: env.INFERENCE_URL } : {}) })
     console.log(`mlnode-bench: target MLNode ${redact(env.MLNODE_URL)}${env.INFERENCE_URL ? `, inference ${redact(env.INFERENCE_URL)}` : ''}`)
     // Ctrl-C or a cancelled job must not leave a variant deployed (the suites' own down never runs then).
+    // In watch mode without the allowance the suites refuse to deploy: nothing to take down, and
+    // the MLNode is not touched at all.
+    if (project.vitest.config.watch && !watchAllowed(env)) return
     const remove = downOnInterrupt(env.MLNODE_URL)
     return async () => remove()
   }
