@@ -1,5 +1,5 @@
 /**
- * Turns vitest 4.1 reporter data into BenchResult[]. Traps handled (docs/vitest-bench.md "Reporters in bench mode"):
+ * Turns vitest 4.1 reporter data into BenchResult[]. Traps handled (docs/vitest-bench-mode.md "Reporters in bench mode"):
  * - a bench whose body threw is reported with state "passed" and `result.benchmark.error` set;
  * - a failing file-level beforeAll skips the module's benches and leaves the error on the module;
  * - a file with top-level benches is reported twice: modules are de-duplicated by id.

@@ -1,8 +1,8 @@
 /**
  * Which class an arg belongs to, for the guard. Lists: src/args/options.ts, built from
- * docs/vllm-args.md tables A (inference), B (tunable) and C (each row's stated default; TP/PP/EP/DP
+ * docs/vllm-server-args.md tables A (inference), B (tunable) and C (each row's stated default; TP/PP/EP/DP
  * tunable as Gonka allows them). Anything else is `unknown` and the guard treats it as
- * inference-affecting (docs/vllm-args.md "Guard recipe": fail closed) unless the user allow-lists it.
+ * inference-affecting (docs/vllm-server-args.md "Guard recipe": fail closed) unless the user allow-lists it.
  */
 import { ALIASES, OPTIONS } from './options.js'
 import { lookupLong, normaliseLongName } from './resolve.js'

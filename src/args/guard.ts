@@ -1,5 +1,5 @@
 /**
- * The fail-closed guard a variant passes before any deploy (docs/mlnode.md "Arg rules", docs/vllm-args.md "Guard
+ * The fail-closed guard a variant passes before any deploy (docs/mlnode.md "Arg rules", docs/vllm-server-args.md "Guard
  * recipe"): mandatory args present and unchanged, no other inference-affecting or unknown arg,
  * no `--dtype/--port/--host` in args, and the request dtype equal to the reference one.
  */

@@ -2,7 +2,7 @@
  * What the parser and the guard know about vLLM's server options: one row per canonical long
  * name (no leading dashes), with its argparse shape, its short aliases and its class.
  *
- * Source: docs/vllm-args.md (read from vLLM tags v0.8.0–v0.23.0: engine args in
+ * Source: docs/vllm-server-args.md (read from vLLM tags v0.8.0–v0.23.0: engine args in
  * `vllm/engine/arg_utils.py`, frontend args in `vllm/entrypoints/openai/cli_args.py`). The set is
  * the UNION over those versions, so a prefix that is unique in one version but ambiguous in
  * another (`--kv-cache`, `--quant`) counts as ambiguous here: that fails closed.
@@ -20,7 +20,7 @@
 export type OptionKind = 'value' | 'json' | 'bool' | 'optbool' | 'multi' | 'append'
 
 /**
- * - `inference`: may change tokens/logprobs (docs/vllm-args.md table A, and table C items whose stated
+ * - `inference`: may change tokens/logprobs (docs/vllm-server-args.md table A, and table C items whose stated
  *   default is A).
  * - `tunable`: GPU use / scheduling only (table B, and table C items whose default is B).
  * - `known`: a real vLLM option the tables do not classify; it only makes prefix resolution
@@ -49,7 +49,7 @@ function rows(cls: OptionClass, list: readonly Row[]): OptionSpec[] {
   return out
 }
 
-/** docs/vllm-args.md table A, plus table C rows whose default is **A**. */
+/** docs/vllm-server-args.md table A, plus table C rows whose default is **A**. */
 const INFERENCE: readonly Row[] = [
   // A: weights, code, tokenizer
   ['model revision code-revision tokenizer tokenizer-revision tokenizer-mode hf-config-path config-format', 'value'],
@@ -128,7 +128,7 @@ const INFERENCE: readonly Row[] = [
   ['disable-cascade-attn', 'bool'],
 ]
 
-/** docs/vllm-args.md table B, plus table C rows whose default is **B** (TP/EP/DP size, batch knobs). */
+/** docs/vllm-server-args.md table B, plus table C rows whose default is **B** (TP/EP/DP size, batch knobs). */
 const TUNABLE: readonly Row[] = [
   // B/C: Gonka names these (`-dp` v0.8.3+, `-ep` v0.14+)
   ['tensor-parallel-size pipeline-parallel-size data-parallel-size', 'value', {
@@ -154,7 +154,7 @@ const TUNABLE: readonly Row[] = [
 /**
  * Real vLLM options that tables A/B/C do not classify (read from the same arg_utils.py /
  * cli_args.py files). Listed so that prefix resolution and ambiguity match argparse; the guard
- * treats them as unknown. Short aliases v0.9+ per docs/vllm-args.md "Parsing rules".
+ * treats them as unknown. Short aliases v0.9+ per docs/vllm-server-args.md "Parsing rules".
  */
 const OTHER: readonly Row[] = [
   [

@@ -1,7 +1,7 @@
 /**
  * vLLM server args as data: tokens → canonical map (`parseVllmArgs`) → the two-token form
  * older MLNode needs (`toMlnodeArgs`). Semantics follow vLLM's FlexibleArgumentParser
- * (docs/vllm-args.md "Parsing rules"): last occurrence wins, `append` options accumulate, dotted JSON
+ * (docs/vllm-server-args.md "Parsing rules"): last occurrence wins, `append` options accumulate, dotted JSON
  * keys fold into their parent, `--config` is rejected.
  */
 import { MlnodeBenchError, redact } from '../errors.js'
@@ -165,7 +165,7 @@ function fold(occurrences: readonly ArgOccurrence[]): ParsedArgs {
     if (kindOf(key) === 'json' && typeof value === 'string') values.set(key, canonicalJsonText(value))
   }
   // vLLM v0.9+ re-appends dotted keys as one JSON value after every other token, so it replaces a
-  // whole-JSON value given in any position (docs/vllm-args.md "Parsing rules", checked in CPython argparse).
+  // whole-JSON value given in any position (docs/vllm-server-args.md "Parsing rules", checked in CPython argparse).
   for (const [key, tree] of dottedByKey) values.set(key, stableStringify(tree))
   return { values, order }
 }

@@ -2,7 +2,7 @@
  * Resolves one option token to its canonical long name the way vLLM's FlexibleArgumentParser
  * (a CPython argparse subclass) does: `_`→`-` in `--` names, `=` splits the value, exact names
  * first, then unique prefixes (argparse `allow_abbrev`, never disabled by vLLM), short aliases
- * with an attached value (`-qfp8`, `-q=fp8`). Rules: docs/vllm-args.md "Parsing rules"; CPython 3.12
+ * with an attached value (`-qfp8`, `-q=fp8`). Rules: docs/vllm-server-args.md "Parsing rules"; CPython 3.12
  * `argparse._parse_optional` / `_get_option_tuples`.
  */
 import { ALIASES, OPTIONS, isBooleanKind, type OptionSpec } from './options.js'

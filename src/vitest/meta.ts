@@ -1,7 +1,7 @@
 import type { BenchResult } from '../report/model.js'
 
 // The channel from bench bodies (workers) to reporters (main process): vitest serializes
-// `task.meta` with each task result (docs/vitest-bench.md, "Carrying custom data to reporters").
+// `task.meta` with each task result (docs/vitest-bench-mode.md, "Carrying custom data to reporters").
 declare module 'vitest' {
   interface TaskMeta {
     mlnodeBench?: BenchResult

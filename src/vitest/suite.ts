@@ -1,6 +1,6 @@
 /**
  * `deploymentSuite`: a deployment config as a vitest benchmark suite. Shapes from
- * docs/vitest-bench.md: only file-level hooks run in bench mode; a throwing tinybench `setup` hangs
+ * docs/vitest-bench-mode.md: only file-level hooks run in bench mode; a throwing tinybench `setup` hangs
  * the run, so the deploy's outcome is stored and the body rethrows it; bench bodies have no
  * timeout, so each workload is bounded here; a throwing body is reported as 'pass', so the
  * result on `task.meta` carries its own status for the reporters.

@@ -82,7 +82,7 @@ describe('guardVariant: QwQ-32B variants of docs/mlnode.md "Host workflow"', () 
 
 describe('guardVariant: every violation kind', () => {
   it.each<[string, string[], Partial<GuardViolation>]>([
-    // Gonka escape tricks (docs/vllm-args.md "How Gonka enforces it"): all caught.
+    // Gonka escape tricks (docs/vllm-server-args.md "How Gonka enforces it"): all caught.
     ['underscore spelling', ['--kv_cache_dtype', 'auto'], { kind: 'changed', arg: 'kv-cache-dtype', expected: 'fp8', actual: 'auto' }],
     ['= spelling', ['--kv-cache-dtype=auto'], { kind: 'changed', arg: 'kv-cache-dtype', expected: 'fp8', actual: 'auto' }],
     ['-q=awq', ['--disable-log-stats', '-q=awq'], { kind: 'changed', arg: 'quantization', expected: 'fp8', actual: 'awq' }],
