@@ -8,12 +8,18 @@
  */
 import type { Dispatcher } from 'undici'
 import type { FailureReason, RequestRecord } from '../metrics/types.js'
-import { redact } from '../errors.js'
+import { choicesText, classifyError, errorText, numberOr } from './chunk-fields.js'
 import { ContentTemplate, type StreamChunk } from './content-template.js'
+import { endpointOf, requestPayload } from './endpoint.js'
 import type { ReadStamp } from './read-stamp.js'
+import { useSimulatedTime } from './simulated-stamps.js'
 import { SseParser } from './sse.js'
 import { parseSimTimesComment, SIM_SYNC_HEADERS, simSyncHeaders, type SimStreamTimes, type SimSyncRequest } from '../protocol/sim-sync.js'
 import type { LoadTarget } from './types.js'
+
+// Moved to files of their own; re-exported for existing importers.
+export { endpointPath, requestPayload } from './endpoint.js'
+export { SIM_SKIPPED } from './simulated-stamps.js'
 
 /** Options of `streamRequest`. */
 export interface StreamRequestOptions {
@@ -50,40 +56,7 @@ export interface StreamRequestOptions {
   simSync?: SimSyncRequest
 }
 
-/** The failure message of a request the simulator skipped (admitted after the duration bound): not a failure, dropped by the caller. */
-export const SIM_SKIPPED = "skipped by the simulator: past the workload's duration"
-
 const MAX_ERROR_BODY_CHARS = 2000
-
-/** `/v1/chat/completions` or `/v1/completions` under the base URL (which has no `/v1`). */
-export function endpointPath(baseUrl: string, endpoint: 'chat' | 'completions'): { origin: string; path: string } {
-  const url = new URL(baseUrl)
-  const prefix = url.pathname.replace(/\/+$/, '')
-  return { origin: url.origin, path: `${prefix}/v1/${endpoint === 'chat' ? 'chat/completions' : 'completions'}` }
-}
-
-/**
- * endpointPath plus the redacted `POST <url>` for messages, memoized: URL parsing and redaction
- * cost ~25 µs per request, paid 512 times in a row in an all-at-once burst (test/perf/overhead.ts).
- */
-function endpointOf(baseUrl: string, endpoint: 'chat' | 'completions'): { origin: string; path: string; where: string } {
-  const key = `${endpoint} ${baseUrl}`
-  let found = ENDPOINTS.get(key)
-  if (found === undefined) {
-    const { origin, path } = endpointPath(baseUrl, endpoint)
-    found = { origin, path, where: redact(`POST ${origin}${path}`) }
-    if (ENDPOINTS.size >= MAX_ENDPOINTS) ENDPOINTS.clear()
-    ENDPOINTS.set(key, found)
-  }
-  return found
-}
-const ENDPOINTS = new Map<string, { origin: string; path: string; where: string }>()
-const MAX_ENDPOINTS = 64
-
-/** The JSON text `streamRequest` sends for `body`: streaming with usage unless the body says otherwise. */
-export function requestPayload(body: Record<string, unknown>): string {
-  return JSON.stringify({ stream: true, stream_options: { include_usage: true }, ...body })
-}
 
 /**
  * Sends one streaming completion request and measures it. Resolves (never rejects) with a record;
@@ -292,86 +265,4 @@ export function streamRequest(
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
-}
-
-/**
- * Replaces the client's stamps of `record` by the simulator's (ms from the session start): sent =
- * admission, first byte = admission (no network in simulated time), each content chunk = its
- * token, end = the engine's finish. A successful stream without stamps is a protocol failure;
- * failures end at their admission (the simulator answers them at once). Returns the failure to record.
- */
-function useSimulatedTime(
-  record: RequestRecord,
-  sync: SimSyncRequest,
-  sentMs: number | undefined,
-  times: SimStreamTimes | undefined,
-  skipped: boolean,
-  failure: { reason: FailureReason; message: string; status?: number } | undefined,
-  where: string,
-): typeof failure {
-  record.scheduledAtMs = sync.offsetS * 1000
-  if (skipped) return { reason: 'aborted', message: SIM_SKIPPED }
-  const sent = sentMs ?? record.scheduledAtMs
-  record.sentAtMs = sent
-  record.dispatchedAtMs = sent
-  record.firstByteAtMs = sent
-  if (failure !== undefined || times === undefined || times.tokenMs.length !== record.contentChunkAtMs.length) {
-    record.endAtMs = sent
-    if (record.firstChunkAtMs !== undefined) record.firstChunkAtMs = sent
-    record.contentChunkAtMs = record.contentChunkAtMs.map(() => sent)
-    if (failure !== undefined) return failure
-    const got = times === undefined ? 'no simulated stamps' : `${times.tokenMs.length} stamps for ${record.contentChunkAtMs.length} content chunks`
-    return { reason: 'bad_response', message: `${where}: simulated-time stream ended with ${got}` }
-  }
-  record.contentChunkAtMs = times.tokenMs
-  if (record.firstChunkAtMs !== undefined) record.firstChunkAtMs = times.tokenMs[0] ?? times.endMs
-  record.endAtMs = times.endMs
-  return undefined
-}
-
-/** vLLM bench's token chunk: a choice whose delta content (or completion text) is non-empty. */
-function choicesText(choices: NonNullable<StreamChunk['choices']>, endpoint: 'chat' | 'completions'): string {
-  let text = ''
-  for (const choice of choices) {
-    if (choice === null || typeof choice !== 'object') continue
-    if (endpoint === 'completions') {
-      if (typeof choice.text === 'string') text += choice.text
-      continue
-    }
-    const delta = choice.delta
-    if (delta === undefined || delta === null) continue
-    // Reasoning models (QwQ with a reasoning parser) stream their thinking as reasoning_content.
-    for (const key of REASONING_AND_CONTENT) {
-      const value = delta[key]
-      if (typeof value === 'string') text += value
-    }
-    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) text += JSON.stringify(delta.tool_calls)
-  }
-  return text
-}
-
-const REASONING_AND_CONTENT = ['reasoning_content', 'reasoning', 'content'] as const
-
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback
-}
-
-function errorText(event: StreamChunk): string {
-  const error = event.error ?? event
-  if (typeof error === 'string') return error
-  if (error !== null && typeof error === 'object') {
-    const inner = error as { message?: unknown; error?: { message?: unknown } }
-    if (typeof inner.message === 'string') return inner.message
-    if (inner.error !== undefined && typeof inner.error.message === 'string') return inner.error.message
-  }
-  return JSON.stringify(error).slice(0, 500)
-}
-
-function classifyError(error: unknown, where: string): { reason: FailureReason; message: string } {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
-  const text = error instanceof Error ? error.message : String(error)
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
-    return { reason: 'timeout_idle', message: `${where}: idle timeout (${String(code)}): ${text}` }
-  if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') return { reason: 'aborted', message: `${where}: aborted: ${text}` }
-  return { reason: 'connection', message: redact(`${where}: connection failed${code === undefined ? '' : ` (${String(code)})`}: ${text}`) }
 }
