@@ -13,3 +13,7 @@ export { preparePrompts, readPromptFile, tokenPrompt, charPrompt, csvFirstColumn
 export type { PromptSource, PreparePromptsOptions } from './prompts.js'
 export type * from './types.js'
 export { loadCompressaConfig, parseCompressaConfig, compressaDefaultConfigPath, COMPRESSA_TEMPERATURE, COMPRESSA_DEFAULT_SEED } from './compressa-config.js'
+export { chooseWorkerCount, loadWorkersFromEnv, ASSUMED_CHUNKS_PER_S_PER_STREAM, CHUNKS_PER_S_PER_WORKER } from './worker-count.js'
+export { stopIdleLoadWorkers, loadWorkerMemoryBytes } from './load-workers.js'
+export { workerThreadsFor } from './run-workload.js'
+export type { WorkerLoopDelay } from './worker-protocol.js'

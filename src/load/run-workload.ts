@@ -7,18 +7,26 @@
  * event-loop poll phase by default (read-stamp.ts); test/perf/overhead.ts measures the result.
  */
 import { setMaxListeners } from 'node:events'
+import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
+import { MlnodeBenchError } from '../errors.js'
 import type { RequestRecord } from '../metrics/types.js'
 import { arrivalOffsetsMs } from './arrivals.js'
 import { preparePrompts, type PromptSource } from './prompts.js'
 import { createReadStamp } from './read-stamp.js'
 import { randomUUID } from 'node:crypto'
 import type { SimSyncRequest } from '../protocol/sim-sync.js'
-import { endpointPath, requestPayload, SIM_SKIPPED, streamRequest } from './stream-request.js'
+import { endpointPath, requestPayload } from './endpoint.js'
+import { startLoadWorkers, type LoadWorkers } from './load-workers.js'
+import { SIM_SKIPPED } from './simulated-stamps.js'
+import { streamRequest } from './stream-request.js'
 import type { LoadTarget, RunWorkloadOptions, WorkloadRun, WorkloadSpec } from './types.js'
 import { validateWorkload } from './validate.js'
+import { warmPool } from './warm-pool.js'
+import { chooseWorkerCount } from './worker-count.js'
+import type { WorkerLoopDelay, WorkerRequestOptions } from './worker-protocol.js'
 
 /** Open-loop pools without a max concurrency hold at most this many connections. */
 const MAX_OPEN_LOOP_CONNECTIONS = 1024
@@ -41,6 +49,21 @@ export function requestBody(target: LoadTarget, spec: WorkloadSpec, prompt: stri
   body.stream = true
   body.stream_options = { include_usage: true }
   return spec.extraBody === undefined ? body : { ...body, ...spec.extraBody }
+}
+
+/**
+ * Worker threads for a run: the option when a number; 'auto' (the default) picks by cores and
+ * expected chunk rate (worker-count.ts), except with an injected clock (it cannot cross threads)
+ * or on simulated time (the simulator's stamps replace the client's, so threads gain nothing).
+ */
+export function workerThreadsFor(options: RunWorkloadOptions, connections: number): number {
+  const asked = options.workers ?? 'auto'
+  if (asked !== 'auto') {
+    if (!Number.isInteger(asked) || asked < 0) throw new MlnodeBenchError('MLNB_CONFIG', `runWorkload option workers = ${String(asked)}: must be 'auto' or a whole number >= 0 (0: no worker threads)`)
+    return asked
+  }
+  if (options.now !== undefined || options.simulatedTime === true) return 0
+  return chooseWorkerCount({ streams: connections, cores: availableParallelism() })
 }
 
 /** Connections the pool opens for a workload: closed-loop workers, or the open loop's cap. */
@@ -68,8 +91,10 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     baseDir: spec.source === undefined ? process.cwd() : dirname(spec.source),
   })
   const connections = poolConnections(spec)
-  const { origin } = endpointPath(target.baseUrl, 'chat')
-  const pool = new Pool(origin, { connections, pipelining: 1 })
+  const workerCount = workerThreadsFor(options, connections)
+  // Streams run in worker threads (load-worker.ts), or on this thread's own pool with 0 workers.
+  let workers: LoadWorkers | undefined
+  const pool = workerCount > 0 ? undefined : new Pool(endpointPath(target.baseUrl, 'chat').origin, { connections, pipelining: 1 })
 
   // One internal signal for every request, linked to the caller's.
   const abort = new AbortController()
@@ -77,6 +102,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
   const onCallerAbort = (): void => abort.abort()
   if (options.signal?.aborted) abort.abort()
   options.signal?.addEventListener('abort', onCallerAbort, { once: true })
+  abort.signal.addEventListener('abort', () => workers?.abort(), { once: true })
 
   const records: Array<RequestRecord | undefined> = new Array(total)
   // Open-loop arrival times, kept so requests cancelled while waiting for a slot keep theirs.
@@ -105,34 +131,39 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     let body = prerendered.get(index)
     if (body === undefined) body = renderBody(index)
     else prerendered.delete(index)
-    const record = await streamRequest(pool, target, body, {
+    const request: WorkerRequestOptions = {
       endpoint: spec.endpoint ?? 'chat',
       index,
       warmup: index < warmups,
       scheduledAtMs,
       timeoutS: spec.requestTimeoutS,
       idleTimeoutS: spec.idleTimeoutS,
-      signal: abort.signal,
-      now,
-      readStamp: streamStamp(),
       estimatedPromptTokens: prompts.estimatedTokens(index),
       ...(simSync === undefined ? {} : { simSync }),
-    })
+    }
+    const record = await (workers !== undefined ? workers.send(body, request) : streamRequest(pool!, target, body, { ...request, signal: abort.signal, now, readStamp: streamStamp() }))
     records[index] = record
     options.onRequestDone?.(record)
   }
 
+  let workerLoopDelay: WorkerLoopDelay | undefined
   try {
     let connectMs: number | undefined
-    if (options.warmConnections ?? true) {
+    if (workerCount > 0) {
+      // Each worker warms its code and opens its share of the connections before reporting ready.
+      workers = await startLoadWorkers({ count: workerCount, target, connections, readStamp: options.readStamp ?? 'poll', warmConnections: options.warmConnections ?? true })
+      if (options.warmConnections ?? true) connectMs = workers.connectMs
+      if (abort.signal.aborted) workers.abort()
+    } else if (options.warmConnections ?? true) {
       const connectStartMs = now()
-      await warmPool(pool, target, connections)
+      await warmPool(pool!, target, connections)
       connectMs = now() - connectStartMs
     }
     if (warmups > 0 && !abort.signal.aborted) await closedLoop(0, warmups, Math.min(connections, warmups), Infinity)
 
     if (spec.arrival === undefined) prerender(warmups, Math.min(spec.concurrency ?? 1, spec.requests))
     else if (spec.arrival.ratePerS === Infinity) prerender(warmups, Math.min(spec.arrival.maxConcurrency ?? spec.requests, spec.requests))
+    workers?.measure()
     let startedAtMs = now()
     // In simulated time the simulator applies the duration bound (it skips later admissions).
     const deadlineMs = spec.durationS === undefined || simulatedTime ? Infinity : startedAtMs + spec.durationS * 1000
@@ -157,12 +188,19 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
       startedAtMs,
       endedAtMs,
       connections,
+      workers: workerCount,
     }
     if (connectMs !== undefined) run.connectMs = connectMs
+    if (workers !== undefined) {
+      workerLoopDelay = await workers.close()
+      workers = undefined
+      run.workerLoopDelay = workerLoopDelay
+    }
     return run
   } finally {
     options.signal?.removeEventListener('abort', onCallerAbort)
-    await pool.destroy().catch(() => undefined)
+    await workers?.close()
+    await pool?.destroy().catch(() => undefined)
   }
 
   // --- loops (closures over the run state above) ---
@@ -246,24 +284,4 @@ function notSent(index: number, warmup: boolean, scheduledAtMs: number, atMs: nu
     tokensEstimated: false,
     failure: { reason: 'aborted', message: 'run aborted before this request was sent' },
   }
-}
-
-/**
- * Opens `connections` sockets before the clock starts: that many concurrent GET /v1/models
- * each hold one connection (pipelining 1), so the pool must open them all. Failures are ignored
- * here: an unreachable server shows up as per-request `connection` failures.
- */
-async function warmPool(pool: Pool, target: LoadTarget, connections: number): Promise<void> {
-  const { path } = endpointPath(target.baseUrl, 'chat')
-  const modelsPath = path.replace(/chat\/completions$/, 'models')
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      try {
-        const response = await pool.request({ path: modelsPath, method: 'GET', headers: target.headers, headersTimeout: 30_000, bodyTimeout: 30_000 })
-        await response.body.dump()
-      } catch {
-        // Reported by the measured requests themselves.
-      }
-    }),
-  )
 }

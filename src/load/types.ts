@@ -4,6 +4,7 @@
  */
 import type { RequestRecord, Slo } from '../metrics/types.js'
 import type { ReadStampMode } from './read-stamp.js'
+import type { WorkerLoopDelay } from './worker-protocol.js'
 
 /** Where requests go. */
 export interface LoadTarget {
@@ -106,6 +107,10 @@ export interface WorkloadRun {
   connectMs?: number
   /** Connections the pool was opened with. */
   connections?: number
+  /** Worker threads that sent the requests and took the stamps (0: the calling thread). */
+  workers?: number
+  /** With workers: the worst event-loop delay a worker saw after the clock started (its stamps may be late by as much). */
+  workerLoopDelay?: WorkerLoopDelay
 }
 
 /** Options of `runWorkload`. */
@@ -134,4 +139,10 @@ export interface RunWorkloadOptions {
    * does not depend on this machine's load (src/protocol/sim-sync.ts). @default false
    */
   simulatedTime?: boolean
+  /**
+   * Worker threads that carry the streams, each with its own event loop, heap and connections,
+   * stamping reads where they arrive (load-worker.ts); 0 runs every stream on the calling thread.
+   * @default 'auto': by cores and expected chunk rate (worker-count.ts); 0 with `now` or `simulatedTime`
+   */
+  workers?: number | 'auto'
 }

@@ -67,6 +67,8 @@ export interface MeasurementResolution {
   clientLoopDelayP99Ms: number
   /** Results of older versions: the simulator's event lateness p99, real ms. */
   simLatenessP99Ms?: number
+  /** Worker threads that sent the requests and took the stamps; 0: the main thread (absent in older results). */
+  loadWorkers?: number
 }
 
 export interface BenchResult extends ResultKey {

@@ -7,6 +7,7 @@
 import { MlnodeBenchError } from '../errors.js'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { runWorkload } from '../load/index.js'
+import { loadWorkersFromEnv } from '../load/worker-count.js'
 import type { WorkloadSpec } from '../load/types.js'
 import { summarize } from '../metrics/index.js'
 import type { Slo, WorkloadMetrics } from '../metrics/types.js'
@@ -46,6 +47,8 @@ export interface Measured {
    * callback is late by as much, so this bounds the client's own timing error.
    */
   clientLoopDelay: ClientLoopDelay
+  /** Worker threads that took the stamps (0: the main thread; src/load/worker-count.ts). */
+  loadWorkers: number
   /** Set when the workload was stopped early: requests settled and failed by then, of `planned`. */
   stoppedEarly?: { settled: number; failed: number; planned: number }
 }
@@ -73,23 +76,23 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model, ...(input.headers ? { headers: input.headers } : {}) }, input.spec, {
     signal: AbortSignal.any([AbortSignal.timeout(input.timeoutS * 1000), stop.signal]),
     simulatedTime: input.simulatedTime,
+    workers: loadWorkersFromEnv(),
     onRequestDone,
   }).finally(() => progress?.stop())
   loopDelay.disable()
   // The histogram counts the 1 ms sampling interval itself: subtract it (ns → ms).
   const beyondMs = (ns: number) => Math.max(0, ns / 1e6 - 1)
-  const clientLoopDelay: ClientLoopDelay = {
-    p99Ms: beyondMs(loopDelay.percentile(99)),
-    maxMs: beyondMs(loopDelay.max),
-    stalledMs: loopDelay.count * beyondMs(loopDelay.mean),
-    wallMs: performance.now() - startMs,
-  }
+  const wallMs = performance.now() - startMs
+  // With worker threads the stamps were taken on their loops: their delay is the one that counts.
+  const clientLoopDelay: ClientLoopDelay = run.workerLoopDelay
+    ? { ...run.workerLoopDelay, wallMs }
+    : { p99Ms: beyondMs(loopDelay.percentile(99)), maxMs: beyondMs(loopDelay.max), stalledMs: loopDelay.count * beyondMs(loopDelay.mean), wallMs }
   const slo = input.spec.slo ?? input.slo
   const failureSamples = [...new Set(run.records.flatMap((r) => (r.failure && !r.warmup ? [`${r.failure.reason}: ${r.failure.message}`] : [])))].slice(0, 3)
   // After an early stop, the requests we aborted (never sent, or cut in flight) are not the server's failures.
   const records = stoppedEarly ? run.records.filter((r) => r.failure?.reason !== 'aborted') : run.records
   const metrics = summarize({ records, startedAtMs: run.startedAtMs, endedAtMs: run.endedAtMs }, slo ? { slo } : {})
-  return { metrics, failureSamples, clientLoopDelay, ...(stoppedEarly ? { stoppedEarly } : {}) }
+  return { metrics, failureSamples, clientLoopDelay, loadWorkers: run.workers ?? 0, ...(stoppedEarly ? { stoppedEarly } : {}) }
 }
 
 /** The workload's verdict: an error when too many requests failed, naming counts and reasons. */

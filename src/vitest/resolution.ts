@@ -16,10 +16,11 @@ export interface ClientLoopDelay {
   wallMs: number
 }
 
-export function measurementResolution(input: { simulatedTime: boolean; clientLoopDelay: ClientLoopDelay }): MeasurementResolution {
+export function measurementResolution(input: { simulatedTime: boolean; clientLoopDelay: ClientLoopDelay; loadWorkers?: number }): MeasurementResolution {
   const round = (x: number) => Math.round(x * 1000) / 1000
   const d = input.clientLoopDelay
   const clientLoopDelayP99Ms = round(d.p99Ms)
-  if (input.simulatedTime) return { stamps: 'simulator', latencyMs: 0, rateShare: 0, clientLoopDelayP99Ms }
-  return { stamps: 'client', latencyMs: clientLoopDelayP99Ms, rateShare: round(d.wallMs > 0 ? Math.min(1, d.stalledMs / d.wallMs) : 0), clientLoopDelayP99Ms }
+  const workers = input.loadWorkers === undefined ? {} : { loadWorkers: input.loadWorkers }
+  if (input.simulatedTime) return { stamps: 'simulator', latencyMs: 0, rateShare: 0, clientLoopDelayP99Ms, ...workers }
+  return { stamps: 'client', latencyMs: clientLoopDelayP99Ms, rateShare: round(d.wallMs > 0 ? Math.min(1, d.stalledMs / d.wallMs) : 0), clientLoopDelayP99Ms, ...workers }
 }

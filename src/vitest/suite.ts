@@ -96,7 +96,7 @@ async function runBench(task: RunnerTask, ctx: BenchContext): Promise<void> {
       ...(suite.slo ? { slo: suite.slo } : {}),
     })
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
-    const resolution = measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay })
+    const resolution = measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay, loadWorkers: measured.loadWorkers })
     record({
       resolution,
       ...(deployed.layout ? { layout: deployed.layout } : {}),

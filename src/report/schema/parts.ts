@@ -38,6 +38,7 @@ export const resolutionSchema = z.strictObject({
   rateShare: nonNegative,
   clientLoopDelayP99Ms: nonNegative,
   simLatenessP99Ms: nonNegative.optional(),
+  loadWorkers: count.optional().describe('Worker threads that sent the requests and took the stamps; 0: the main thread'),
 })
 
 export const distributionSchema = z.strictObject({

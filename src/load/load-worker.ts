@@ -1,0 +1,93 @@
+/**
+ * A load worker thread (started by load-workers.ts): sends the requests the main thread hands it
+ * over its own undici pool and stamps their reads here, where the bytes arrive, on its own small
+ * event loop and heap; each settled record goes back to the main thread, which only gathers.
+ * At start it warms what a fresh thread needs (the chunk-handling code, JIT), and at each run's
+ * start its pool's connections. Between runs it waits, warm, for the next one.
+ */
+import { setMaxListeners } from 'node:events'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { parentPort, workerData } from 'node:worker_threads'
+import { Pool } from 'undici'
+import { endpointPath } from './endpoint.js'
+import { createReadStamp, type ReadStamp } from './read-stamp.js'
+import { streamRequest } from './stream-request.js'
+import { mainThreadClock } from './thread-clock.js'
+import { warmPool } from './warm-pool.js'
+import { warmUpStreamPath } from './warm-up-stream.js'
+import type { FromWorker, LoadWorkerInit, ToWorker, WorkerLoopDelay, WorkerRun } from './worker-protocol.js'
+
+const port = parentPort
+if (port === null) throw new Error('load-worker.ts runs as a worker thread (started by load-workers.ts)')
+const init = workerData as LoadWorkerInit
+const post = (message: FromWorker): void => port.postMessage(message)
+const now = mainThreadClock(init.mainNowMinusMonotonicMs)
+const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+
+/** The current run's state. */
+interface Current {
+  run: WorkerRun
+  pool: Pool
+  streamStamp: () => ReadStamp
+  abort: AbortController
+}
+let current: Current | undefined
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'run':
+      void start(message)
+      break
+    case 'send': {
+      const c = current
+      if (c === undefined) break
+      void streamRequest(c.pool, c.run.target, message.body, { ...message.options, signal: c.abort.signal, now, readStamp: c.streamStamp() }).then((record) =>
+        post({ type: 'done', id: message.id, record }),
+      )
+      break
+    }
+    case 'measure':
+      loopDelay.reset()
+      loopDelay.enable()
+      break
+    case 'abort':
+      current?.abort.abort()
+      break
+    case 'end':
+      void end()
+      break
+    case 'memory': {
+      ;(globalThis as { gc?: () => void }).gc?.()
+      const usage = process.memoryUsage()
+      post({ type: 'memory', bytes: usage.heapUsed + usage.external })
+      break
+    }
+  }
+})
+
+await warmUpStreamPath()
+post({ type: 'booted' })
+
+async function start(run: WorkerRun): Promise<void> {
+  const abort = new AbortController()
+  setMaxListeners(0, abort.signal)
+  const pool = new Pool(endpointPath(run.target.baseUrl, 'chat').origin, { connections: run.connections, pipelining: 1 })
+  current = { run, pool, streamStamp: createReadStamp(now, run.readStamp), abort }
+  const connectStartMs = performance.now()
+  if (run.warmConnections) await warmPool(pool, run.target, run.connections)
+  post({ type: 'ready', connectMs: performance.now() - connectStartMs })
+}
+
+async function end(): Promise<void> {
+  loopDelay.disable()
+  // The histogram counts the 1 ms sampling interval itself: subtract it (ns → ms).
+  const beyondMs = (ns: number): number => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - 1) : 0)
+  const delay: WorkerLoopDelay =
+    loopDelay.count > 0 ? { p99Ms: beyondMs(loopDelay.percentile(99)), maxMs: beyondMs(loopDelay.max), stalledMs: loopDelay.count * beyondMs(loopDelay.mean) } : { p99Ms: 0, maxMs: 0, stalledMs: 0 }
+  loopDelay.reset()
+  const c = current
+  current = undefined
+  c?.abort.abort()
+  await c?.pool.destroy().catch(() => undefined)
+  post({ type: 'ended', loopDelay: delay })
+}

@@ -1,0 +1,56 @@
+/**
+ * Messages between runWorkload's main thread (load-workers.ts) and its load worker threads
+ * (load-worker.ts). Stamps travel on records, already on the main thread's clock (thread-clock.ts).
+ */
+import type { RequestRecord } from '../metrics/types.js'
+import type { ReadStampMode } from './read-stamp.js'
+import type { StreamRequestOptions } from './stream-request.js'
+import type { LoadTarget } from './types.js'
+
+/** workerData of a load worker. */
+export interface LoadWorkerInit {
+  /** The main thread's performance.now() − CLOCK_MONOTONIC (thread-clock.ts). */
+  mainNowMinusMonotonicMs: number
+  /** The worker module to import (set for the TypeScript-source bootstrap, load-worker-tsx.mjs). */
+  entry?: string
+}
+
+/** One workload run's share, given to a worker at the run's start. */
+export interface WorkerRun {
+  target: LoadTarget
+  /** Connections of this worker's own pool (its share of the workload's streams). */
+  connections: number
+  readStamp: ReadStampMode
+  warmConnections: boolean
+}
+
+/** What a send carries: streamRequest's options that can cross a thread (no signal, clock or stamper). */
+export type WorkerRequestOptions = Pick<StreamRequestOptions, 'endpoint' | 'index' | 'warmup' | 'scheduledAtMs' | 'timeoutS' | 'idleTimeoutS' | 'estimatedPromptTokens' | 'simSync'>
+
+export type ToWorker =
+  /** Open a pool for a run (answered by 'ready'). */
+  | ({ type: 'run' } & WorkerRun)
+  | { type: 'send'; id: number; body: string; options: WorkerRequestOptions }
+  /** The clock starts: the event-loop delay is measured from here. */
+  | { type: 'measure' }
+  | { type: 'abort' }
+  /** The run is over: close its pool (answered by 'ended'); the worker then waits for another run. */
+  | { type: 'end' }
+  /** Heap + external memory of the worker's isolate after a GC when exposed (answered by 'memory'). */
+  | { type: 'memory' }
+
+/** A worker's event-loop delay since 'measure', ms (the delay any stamp it took may carry). */
+export interface WorkerLoopDelay {
+  p99Ms: number
+  maxMs: number
+  /** Sum of delays beyond the 1 ms sampling interval. */
+  stalledMs: number
+}
+
+export type FromWorker =
+  /** Code loaded and warmed: the worker can take runs. */
+  | { type: 'booted' }
+  | { type: 'ready'; connectMs: number }
+  | { type: 'done'; id: number; record: RequestRecord }
+  | { type: 'ended'; loopDelay: WorkerLoopDelay }
+  | { type: 'memory'; bytes: number }
