@@ -67,7 +67,7 @@ function spawn(): Thread {
   const entry = workerEntry()
   mainNowMinusMonotonicMs ??= nowMinusMonotonicMs()
   const init: LoadWorkerInit = { mainNowMinusMonotonicMs, ...entry.init }
-  const worker = new Worker(entry.file, { workerData: init, name: 'mlnode-bench load' })
+  const worker = new Worker(entry.file, { workerData: init, name: 'mlnode-bench load', execArgv: workerExecArgv(process.execArgv) })
   const thread: Thread = { worker, booted: Promise.resolve(), dead: false }
   thread.booted = new Promise<void>((resolve, reject) => {
     const where = fileURLToPath(entry.file).split(/[\\/]/).slice(-3).join('/')
@@ -89,6 +89,21 @@ function spawn(): Thread {
   })
   thread.booted.catch(() => undefined)
   return thread
+}
+
+/** Options of a `node -e` / `--input-type` start concern the main script only; a worker refuses them. */
+const MAIN_SCRIPT_ONLY = new Set(['-e', '--eval', '-p', '--print', '--input-type'])
+
+/** The parent's node options a worker thread accepts (by default it inherits them all). */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!
+    const name = arg.split('=')[0]!
+    if (!MAIN_SCRIPT_ONLY.has(name)) out.push(arg)
+    else if (!arg.includes('=')) i++ // its value is the next argument
+  }
+  return out
 }
 
 /** Waits for `promise`, failing with `message` after `ms`. */
