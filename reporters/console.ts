@@ -22,14 +22,34 @@ export class ConsoleReporter extends MlnodeReporterBase {
     super()
   }
 
+  /** A workload's progress line is being redrawn in place on the terminal (src/vitest/progress.ts). */
+  private progressOpen = false
+
   onUserConsoleLog(log: UserConsoleLog): void {
     if (this.options.showLogs === false) return
     const text = redact(log.content.replace(/\n$/, ''))
+    if (text.startsWith('\r') && log.type === 'stdout') return this.redrawProgress(text.slice(1))
+    this.endProgress()
     if (log.type === 'stderr') this.error(text)
     else this.log(text)
   }
 
+  /** Progress lines start with '\r': redrawn in place on a terminal, one after the other elsewhere. */
+  private redrawProgress(line: string): void {
+    const out = this.vitest?.logger.outputStream ?? process.stdout
+    if (!(out as { isTTY?: boolean }).isTTY) return this.log(line)
+    out.write(`\r${line}\x1b[K`)
+    this.progressOpen = true
+  }
+
+  private endProgress(): void {
+    if (!this.progressOpen) return
+    this.progressOpen = false
+    ;(this.vitest?.logger.outputStream ?? process.stdout).write('\n')
+  }
+
   onTestCaseResult(testCase: TestCase): void {
+    this.endProgress()
     const r = benchResultOf(testCase, this.lookup)
     if (r) {
       const subject = `${r.model} › ${r.variant} › ${r.workload}`
@@ -51,6 +71,7 @@ export class ConsoleReporter extends MlnodeReporterBase {
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason?: TestRunEndReason): Promise<void> {
+    this.endProgress()
     const results = collectBenchResults(modules, this.lookup)
     if (results.length > 0) this.log(renderComparison(results))
     // Errors no bench carries (collection-time guard violations, broken files) must still be seen.

@@ -141,6 +141,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
       estimatedPromptTokens: prompts.estimatedTokens(index),
       ...(simSync === undefined ? {} : { simSync }),
     }
+    options.onRequestSent?.(index, index < warmups)
     const record = await (workers !== undefined ? workers.send(body, request) : streamRequest(pool!, target, body, { ...request, signal: abort.signal, now, readStamp: streamStamp() }))
     records[index] = record
     options.onRequestDone?.(record)

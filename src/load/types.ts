@@ -117,6 +117,8 @@ export interface WorkloadRun {
 export interface RunWorkloadOptions {
   /** Aborting records every unfinished request as `aborted`. */
   signal?: AbortSignal
+  /** Called as each request is handed to the connection pool (progress counts those in flight). */
+  onRequestSent?: (index: number, warmup: boolean) => void
   /** Called as each request settles (progress UIs subscribe here; the engine never imports them). */
   onRequestDone?: (record: RequestRecord) => void
   /** Monotonic clock in ms. @default performance.now */

@@ -12,7 +12,7 @@ import type { WorkloadSpec } from '../load/types.js'
 import { summarize } from '../metrics/index.js'
 import type { Slo, WorkloadMetrics } from '../metrics/types.js'
 import type { RequestRecord } from '../metrics/types.js'
-import { progressIntervalS, startProgress } from './progress.js'
+import { progressIntervalS, progressMode, startProgress } from './progress.js'
 import type { ClientLoopDelay } from './resolution.js'
 
 export interface MeasureInput {
@@ -57,7 +57,8 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   const loopDelay = monitorEventLoopDelay({ resolution: 1 })
   const startMs = performance.now()
   loopDelay.enable()
-  const progress = input.progressLabel === undefined ? undefined : startProgress({ label: input.progressLabel, total: input.spec.requests, intervalS: progressIntervalS(), print: (l) => console.log(l) })
+  // Through Vitest's console (console.log in a suite): reporters see it, --silent quiets it.
+  const progress = input.progressLabel === undefined ? undefined : startProgress({ label: input.progressLabel, total: input.spec.requests, intervalS: progressIntervalS(), mode: progressMode(process.stdout), print: (l) => console.log(l) })
   const stop = new AbortController()
   let settled = 0
   let failed = 0
@@ -77,6 +78,7 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
     signal: AbortSignal.any([AbortSignal.timeout(input.timeoutS * 1000), stop.signal]),
     simulatedTime: input.simulatedTime,
     workers: loadWorkersFromEnv(),
+    onRequestSent: (_index, warmup) => progress?.sent(warmup),
     onRequestDone,
   }).finally(() => progress?.stop())
   loopDelay.disable()
