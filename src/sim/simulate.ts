@@ -37,6 +37,9 @@ export interface SimulateRequestsInput {
   /** Step-time noise (coefficient of variation) and its seed, as the server's `noiseCv`/`seed`. @default 0 */
   noiseCv?: number
   seed?: number
+  /** Called as each request is admitted, and as each settles (progress of a long `predict`). */
+  onRequestSent?: (index: number) => void
+  onRequestDone?: (record: RequestRecord) => void
 }
 
 function noiseOf(input: SimulateRequestsInput, replica: number): { noiseCv?: number; noiseSeed?: number } {
@@ -74,6 +77,7 @@ export function simulateRequests(input: SimulateRequestsInput): RequestRecord[] 
     replicaOf.delete(id)
     records[Number(id)]!.endAtMs = atS * 1000
     dispatcher.finished(atS)
+    input.onRequestDone?.(records[Number(id)]!)
   }
   const listener: EngineListener = {
     onToken(request, count, atS) {
@@ -101,6 +105,7 @@ export function simulateRequests(input: SimulateRequestsInput): RequestRecord[] 
     const r = requests[index]!
     const rec = records[index]!
     rec.sentAtMs = atS * 1000
+    input.onRequestSent?.(index)
     const request: EngineRequest = { id: String(index), promptTokens: r.promptTokens, outputTokens: Math.max(1, Math.floor(r.outputTokens)) }
     if (r.promptTokens + request.outputTokens > plan.engine.maxModelLen) {
       listener.onReject!(request, `prompt ${r.promptTokens} + output ${request.outputTokens} tokens exceed max_model_len ${plan.engine.maxModelLen}`, atS)

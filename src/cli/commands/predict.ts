@@ -10,7 +10,8 @@ import { arrivalOffsetsMs } from '../../load/arrivals.js'
 import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile } from '../../load/prompts.js'
 import type { WorkloadSpec } from '../../load/types.js'
 import { summarize } from '../../metrics/index.js'
-import type { WorkloadMetrics } from '../../metrics/types.js'
+import type { RequestRecord, WorkloadMetrics } from '../../metrics/types.js'
+import { progressIntervalS, progressMode, startProgress, type Progress } from '../../vitest/progress.js'
 import {
   DEFAULT_HARDWARE_PROFILE_ID,
   instancesPerServer,
@@ -110,12 +111,20 @@ function figuresOf(m: WorkloadMetrics): PredictionFigures {
 }
 
 /** Runs each workload on the simulator's engine (virtual clock) and summarises it. */
-export function predictWorkloads(input: PredictInput): Prediction[] {
+export function predictWorkloads(input: PredictInput, progressOf?: (workload: string, total: number) => Progress): Prediction[] {
   // The engine itself honours the PP round budget (InstancePlan.roundTokenBudget): predict and
   // the HTTP simulator schedule identically.
   const plan = input.plan
   return input.workloads.map((w) => {
-    const records = simulateRequests({ plan, instances: input.instances, requests: w.requests, ...(w.concurrency === undefined ? {} : { concurrency: w.concurrency }) })
+    // The simulation is synchronous: progress is ticked from its callbacks, not by a timer.
+    const progress = progressOf?.(w.name, w.requests.length)
+    const hooks = progress === undefined ? {} : { onRequestSent: () => progress.sent(false), onRequestDone: (r: RequestRecord) => (progress.done(r), progress.tick()) }
+    let records: RequestRecord[]
+    try {
+      records = simulateRequests({ plan, instances: input.instances, requests: w.requests, ...(w.concurrency === undefined ? {} : { concurrency: w.concurrency }), ...hooks })
+    } finally {
+      progress?.stop()
+    }
     const metrics = summarize({ records })
     const first = w.requests[0]
     return {
@@ -128,6 +137,33 @@ export function predictWorkloads(input: PredictInput): Prediction[] {
       figures: figuresOf(metrics),
     }
   })
+}
+
+/**
+ * Progress of one predicted workload on stderr (stdout keeps the tables or the JSON): on a
+ * terminal redrawn each second from the first second on, else a line every MLNODE_BENCH_PROGRESS_S.
+ */
+function predictProgress(label: string, total: number): Progress {
+  const mode = progressMode(process.stderr)
+  const progress = startProgress({
+    label,
+    total,
+    intervalS: progressIntervalS(),
+    mode,
+    print: (text) => process.stderr.write(mode === 'tty' ? `${text}\x1b[K` : `${text}\n`),
+  })
+  return {
+    sent: (warmup) => progress.sent(warmup),
+    done: (record) => progress.done(record),
+    tick: () => progress.tick(),
+    stop() {
+      progress.stop()
+      if (mode === 'tty' && progress.printed) process.stderr.write('\n')
+    },
+    get printed() {
+      return progress.printed
+    },
+  }
 }
 
 /** Prompt tokens of a workload's prompts, as the tokenizer would roughly count them. */
@@ -254,7 +290,7 @@ export async function run(argv: string[]): Promise<number> {
   const plan = planInstance(hardware, model, engine, { constants })
   const instances = instancesPerServer(hardware, engine)
   const workloads = build()
-  const predictions = predictWorkloads({ plan, instances, workloads })
+  const predictions = predictWorkloads({ plan, instances, workloads }, (name, total) => predictProgress(`predict ${name} (simulation progress)`, total))
 
   const header = {
     prediction: true,
