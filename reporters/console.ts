@@ -25,8 +25,11 @@ export class ConsoleReporter extends MlnodeReporterBase {
   /** A workload's progress line is being redrawn in place on the terminal (src/vitest/progress.ts). */
   private progressOpen = false
 
-  onUserConsoleLog(log: UserConsoleLog): void {
+  onUserConsoleLog(log: UserConsoleLog, taskState?: string): void {
     if (this.options.showLogs === false) return
+    // --silent is each reporter's to honour, as Vitest's own do ('passed-only' keeps failed tests' logs).
+    const silent = this.vitest?.config.silent
+    if (silent === true || (silent === 'passed-only' && taskState !== 'failed')) return
     const text = redact(log.content.replace(/\n$/, ''))
     if (text.startsWith('\r') && log.type === 'stdout') return this.redrawProgress(text.slice(1))
     this.endProgress()
