@@ -7,9 +7,9 @@ import { resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { MlnodeBenchError, redact } from '../errors.js'
 import { slowdownFromEnv } from '../sim/index.js'
-import { downOnInterrupt } from './interrupt.js'
-import { startSimFleet } from './sim-fleet.js'
-import { watchAllowed } from './watch.js'
+import { downOnInterrupt } from '../run/interrupt.js'
+import { startSimFleet } from '../run/sim-fleet.js'
+import { watchAllowed } from '../run/watch.js'
 import './provided.js'
 
 function envNumber(name: string, text: string | undefined, fallback: number, check: (v: number) => boolean, what: string): number {

@@ -10,8 +10,8 @@ import type { HealthResponse } from '../mlnode/index.js'
 import { NodeSwitch } from '../mlnode/switch.js'
 import type { Layout, TargetInfo } from '../report/model.js'
 import { captureDeployLog } from './deploy-log.js'
-import type { PreparedVariant } from './prepare.js'
-import { layoutModelOf } from './prepare.js'
+import type { PreparedVariant } from './prepare-variants.js'
+import { layoutModelOf } from './prepare-variants.js'
 import { computeLayout, layoutProblems } from '../args/index.js'
 
 export interface SessionTarget {

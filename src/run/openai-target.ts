@@ -8,7 +8,7 @@
 import { request } from 'undici'
 import { MlnodeBenchError, redact } from '../errors.js'
 import type { TargetInfo } from '../report/model.js'
-import type { DeployedVariant, DeployRequest } from './session.js'
+import type { DeployedVariant, DeployRequest } from './mlnode-target.js'
 
 /** The variant name measured when a suite maps no variant to an endpoint. */
 export const AS_DEPLOYED = 'as-deployed'
