@@ -1,5 +1,5 @@
 import type { AtOptions, CancelFn, SimClock } from './clock.js'
-import { EventQueue } from './event-queue.js'
+import { EventQueue, type QueuedEvent } from './event-queue.js'
 
 /**
  * Tells a virtual clock how far it may run: events at or after `holdFromS()` wait (arrivals AT
