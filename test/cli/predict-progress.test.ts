@@ -1,7 +1,7 @@
 /** predict's progress: ticked from the synchronous simulation's own callbacks (fake clock). */
 import { describe, expect, it } from 'vitest'
 import { predictWorkloads, type PredictInput } from '../../src/cli/commands/predict.js'
-import { startProgress } from '../../src/vitest/progress.js'
+import { startProgress } from '../../src/run/progress.js'
 import { testPlan } from '../sim/plan.js'
 
 describe('predict progress', () => {

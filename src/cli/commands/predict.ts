@@ -11,7 +11,7 @@ import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile
 import type { WorkloadSpec } from '../../load/types.js'
 import { summarize } from '../../metrics/index.js'
 import type { RequestRecord, WorkloadMetrics } from '../../metrics/types.js'
-import { progressIntervalS, progressMode, startProgress, type Progress } from '../../vitest/progress.js'
+import { progressIntervalS, progressMode, startProgress, type Progress } from '../../run/progress.js'
 import {
   DEFAULT_HARDWARE_PROFILE_ID,
   instancesPerServer,

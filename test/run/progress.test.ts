@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RequestRecord } from '../../src/metrics/types.js'
-import { formatProgress, progressIntervalS, progressMode, progressText, startProgress } from '../../src/vitest/progress.js'
+import { formatProgress, progressIntervalS, progressMode, progressText, startProgress } from '../../src/run/progress.js'
 
 const record = (completionTokens: number, failed = false, warmup = false): RequestRecord => ({
   index: 0, warmup, scheduledAtMs: 0, sentAtMs: 0, contentChunkAtMs: [], endAtMs: 0, promptTokens: 10, completionTokens, tokensEstimated: false,
