@@ -20,6 +20,8 @@ import type { FromWorker, LoadWorkerInit, ToWorker, WorkerLoopDelay, WorkerRun }
 const port = parentPort
 if (port === null) throw new Error('load-worker.ts runs as a worker thread (started by load-workers.ts)')
 const init = workerData as LoadWorkerInit
+// Instrumentation first (e.g. diagnostics_channel subscribers of test/perf/overhead.ts).
+if (init.preload !== undefined) await import(init.preload)
 const post = (message: FromWorker): void => port.postMessage(message)
 const now = mainThreadClock(init.mainNowMinusMonotonicMs)
 const loopDelay = monitorEventLoopDelay({ resolution: 1 })

@@ -6,7 +6,8 @@
  * load-worker.js next to this file in the npm package, or load-worker.ts through tsx from source.
  */
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { MlnodeBenchError, redact } from '../errors.js'
 import type { RequestRecord } from '../metrics/types.js'
@@ -66,7 +67,8 @@ function workerEntry(): { file: URL; init: Partial<LoadWorkerInit> } {
 function spawn(): Thread {
   const entry = workerEntry()
   mainNowMinusMonotonicMs ??= nowMinusMonotonicMs()
-  const init: LoadWorkerInit = { mainNowMinusMonotonicMs, ...entry.init }
+  const preload = process.env.MLNODE_BENCH_LOAD_WORKER_IMPORT
+  const init: LoadWorkerInit = { mainNowMinusMonotonicMs, ...entry.init, ...(preload ? { preload: preload.startsWith('file:') ? preload : pathToFileURL(resolve(preload)).href } : {}) }
   const worker = new Worker(entry.file, { workerData: init, name: 'mlnode-bench load', execArgv: workerExecArgv(process.execArgv) })
   const thread: Thread = { worker, booted: Promise.resolve(), dead: false }
   thread.booted = new Promise<void>((resolve, reject) => {
@@ -218,10 +220,13 @@ export async function startLoadWorkers(o: LoadWorkersOptions): Promise<LoadWorke
   }
 }
 
-/** Heap + external bytes of the workers serving runs now (after a GC when --expose-gc): the overhead benchmark's memory figure. */
-export async function loadWorkerMemoryBytes(): Promise<number> {
+/**
+ * Heap + external bytes of the worker threads (after a GC when --expose-gc): those serving runs
+ * now, or all of them with the idle ones (the overhead benchmark's memory figure).
+ */
+export async function loadWorkerMemoryBytes(which: 'busy' | 'all' = 'busy'): Promise<number> {
   const sizes = await Promise.all(
-    [...busy].map(
+    [...busy, ...(which === 'all' ? idle : [])].map(
       (thread) =>
         new Promise<number>((resolve) => {
           const previous = thread.onMessage

@@ -13,6 +13,8 @@ export interface LoadWorkerInit {
   mainNowMinusMonotonicMs: number
   /** The worker module to import (set for the TypeScript-source bootstrap, load-worker-tsx.mjs). */
   entry?: string
+  /** A module the worker imports before anything else (MLNODE_BENCH_LOAD_WORKER_IMPORT: instrumentation). */
+  preload?: string
 }
 
 /** One workload run's share, given to a worker at the run's start. */

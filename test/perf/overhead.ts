@@ -39,7 +39,11 @@ import { availableParallelism, loadavg } from 'node:os'
 import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { createReadStamp, runWorkload, type ReadStampMode } from '../../src/load/index.js'
+import { BroadcastChannel } from 'node:worker_threads'
+import { createReadStamp, loadWorkerMemoryBytes, runWorkload, stopIdleLoadWorkers, type ReadStampMode, type WorkerLoopDelay } from '../../src/load/index.js'
+import { nowMinusMonotonicMs } from '../../src/load/thread-clock.js'
+import { printTargets } from './overhead-targets.js'
+import { WRITES_CHANNEL } from './overhead-worker-probe.js'
 import { rawStreams } from './overhead-raw-client.js'
 import { percentileLinear } from '../../src/metrics/index.js'
 import { epochMinusMonotonicMs, schedstat, type ServerCommand, type ServerPhase } from './overhead-protocol.js'
@@ -80,9 +84,21 @@ const onBodySent = (message: unknown): void => {
   writes.push({ request: (message as { request: { body?: unknown } }).request, atMs: performance.now() })
 }
 subscribe('undici:request:bodySent', onBodySent)
+// Requests written by the load worker threads: stamped there (overhead-worker-probe.ts, loaded
+// into each through MLNODE_BENCH_LOAD_WORKER_IMPORT) on CLOCK_MONOTONIC, put on this thread's clock.
+process.env.MLNODE_BENCH_LOAD_WORKER_IMPORT = new URL('./overhead-worker-probe.ts', import.meta.url).href
+const mainNowMinusMonotonic = nowMinusMonotonicMs()
+const workerWrites = new Map<number, number>()
+const writesChannel = new BroadcastChannel(WRITES_CHANNEL)
+writesChannel.unref()
+writesChannel.onmessage = (event) => {
+  const { index, atMonotonicMs } = (event as { data: { index: number; atMonotonicMs: number } }).data
+  workerWrites.set(index, atMonotonicMs + mainNowMinusMonotonic)
+}
 const CONTENT = Buffer.from('"content":"')
 function writtenByIndex(): Map<number, number> {
-  const out = new Map<number, number>()
+  const out = new Map<number, number>(workerWrites)
+  workerWrites.clear()
   for (const w of writes) {
     const body = w.request.body
     if (!Buffer.isBuffer(body)) continue
@@ -131,22 +147,29 @@ interface PhaseResult {
   machineBusyCores: number
   otherCores: number
   memoryPerStreamKb?: number
+  /** Load worker threads of the engine (0: the main thread) and the worst event-loop delay one saw. */
+  workers: number
+  workerLoopDelay?: WorkerLoopDelay
   /** Start-up burst, ms after the first request write: last request handed to undici, last written, last received by the server, last first chunk written / stamped. */
   burst: { lastDispatchedMs: number; lastWrittenMs: number; lastReceivedMs: number; lastFirstChunkWrittenMs: number; lastFirstChunkStampedMs: number }
 }
 
-async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number; readStamp?: ReadStampMode; raw?: boolean; engine?: typeof runWorkload } = {}): Promise<PhaseResult> {
+async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number; readStamp?: ReadStampMode; raw?: boolean; engine?: typeof runWorkload; workers?: number | 'auto' } = {}): Promise<PhaseResult> {
   await request({ type: 'config', stepMs, tokens, eventsPerWrite: options.eventsPerWrite ?? 1 }, 'ok')
   gc()
   writes.length = 0
-  const before = process.memoryUsage()
-  let during: NodeJS.MemoryUsage | undefined
+  workerWrites.clear()
+  // Heap + external of this thread and of every load worker thread (idle ones included: their base counts too).
+  const heapBytes = (m: NodeJS.MemoryUsage): number => m.heapUsed + m.external
+  const before = heapBytes(process.memoryUsage()) + (options.memoryAtMs === undefined ? 0 : await loadWorkerMemoryBytes('all'))
+  let during: number | undefined
   const timer =
     options.memoryAtMs === undefined
       ? undefined
       : setTimeout(() => {
           gc()
-          during = process.memoryUsage()
+          const main = heapBytes(process.memoryUsage())
+          void loadWorkerMemoryBytes('busy').then((bytes) => (during = main + bytes))
         }, options.memoryAtMs)
   const loop = monitorEventLoopDelay({ resolution: 1 })
   loop.enable()
@@ -156,6 +179,8 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   const machineBefore = machineJiffies()
   const wallBefore = performance.now()
   let records: Array<{ index: number; sentAtMs: number; contentChunkAtMs: number[]; failure?: unknown }>
+  let workers = 0
+  let workerLoopDelay: WorkerLoopDelay | undefined
   const rawWritten = new Map<number, number>()
   if (options.raw === true) {
     const raw = await rawStreams(listening.port, streams, tokens, createReadStamp(() => performance.now(), options.readStamp ?? 'poll'))
@@ -165,9 +190,11 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     const run = await (options.engine ?? runWorkload)(
       { baseUrl, model: 'bench-model' },
       { name: `overhead-${streams}`, requests: streams, concurrency: streams, prompt: { tokens: 32 }, maxTokens: tokens, requestTimeoutS: 300, idleTimeoutS: 120 },
-      { readStamp: options.readStamp ?? 'poll' },
+      { readStamp: options.readStamp ?? 'poll', workers: options.workers ?? 'auto' },
     )
     records = run.records
+    workers = run.workers ?? 0
+    workerLoopDelay = run.workerLoopDelay
   }
   const wallMs = performance.now() - wallBefore
   const cpu = process.cpuUsage(cpuBefore)
@@ -208,6 +235,8 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     machineBusyCores: 0,
     otherCores: 0,
     burst: { lastDispatchedMs: 0, lastWrittenMs: 0, lastReceivedMs: 0, lastFirstChunkWrittenMs: 0, lastFirstChunkStampedMs: 0 },
+    workers,
+    ...(workerLoopDelay === undefined ? {} : { workerLoopDelay }),
   }
   const firstWriteMs = Math.min(...written.values())
   const burstMax = (key: keyof PhaseResult['burst'], atMs: number): void => {
@@ -256,10 +285,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     }
   result.clientCpuPerChunkUs = result.chunks > 0 ? (cpu.user + cpu.system) / result.chunks : NaN
   result.chunksPerS = last > first ? (result.chunks * 1000) / (last - first) : 0
-  if (during !== undefined) {
-    const grown = during.heapUsed + during.external - (before.heapUsed + before.external)
-    result.memoryPerStreamKb = grown / streams / 1024
-  }
+  if (during !== undefined) result.memoryPerStreamKb = (during - before) / streams / 1024
   return result
 }
 
@@ -412,23 +438,24 @@ print(sixtyFourFloor)
 const big = await quietPhase('paced 512 streams', 512, 300, 10)
 print(big)
 printBurst(big)
-const bigPerRead = await quietPhase('paced 512, per-read stamps', 512, 300, 10, { readStamp: 'read' })
-print(bigPerRead)
+const bigMainThread = await quietPhase('paced 512, main thread', 512, 300, 10, { workers: 0 })
+print(bigMainThread)
 const floor = await quietPhase('paced 512, raw-socket floor', 512, 300, 10, { raw: true })
 print(floor)
 printBurst(floor)
 const memory = await phase('memory', 512, 100, 10, { memoryAtMs: 600 })
-console.log(`memory: 512 streams in flight: ${f(memory.memoryPerStreamKb ?? NaN, 1)} KB per stream (heapUsed+external growth after gc, includes the pool's socket and records)`)
-const flatReads = await phase('flat out, 1 event/write', 128, 2000, 0)
+console.log(`memory: 512 streams in flight on ${memory.workers} worker thread(s): ${f(memory.memoryPerStreamKb ?? NaN, 1)} KB per stream (heapUsed+external growth after gc of the main thread and every load worker thread, includes the pools' sockets and records)`)
+// Flat out on every core: one worker thread per core (the server shares them).
+const flatReads = await phase('flat out, 1 event/write', 128, 2000, 0, { workers: cores })
 print(flatReads)
-const flat = await phase('flat out, 16 events/write', 128, 4000, 0, { eventsPerWrite: 16 })
+const flat = await phase('flat out, 16 events/write', 128, 4000, 0, { eventsPerWrite: 16, workers: cores })
 print(flat)
-table([one, oneFloor, sixtyFour, sixtyFourFloor, big, bigPerRead, floor])
+table([one, oneFloor, sixtyFour, sixtyFourFloor, big, bigMainThread, floor])
 
-// Why 512 streams miss 1 ms here, from this run's own figures (nothing hard-coded).
+// What 512 streams cost here, from this run's own figures (nothing hard-coded).
 const needCores = (r: PhaseResult): number => (r.clientCpuPerChunkUs * r.offeredPerS) / 1e6
 console.log(
-  `limit at 512 streams: the engine needs ${f(big.clientCpuPerChunkUs, 1)} µs CPU per chunk x ${f(big.offeredPerS, 0)} chunks/s = ${f(needCores(big), 2)} cores ` +
+  `limit at 512 streams: on ${big.workers} worker thread(s) (worst worker loop delay p99 ${f(big.workerLoopDelay?.p99Ms ?? NaN, 1)} max ${f(big.workerLoopDelay?.maxMs ?? NaN, 1)} ms) the engine needs ${f(big.clientCpuPerChunkUs, 1)} µs CPU per chunk x ${f(big.offeredPerS, 0)} chunks/s = ${f(needCores(big), 2)} cores ` +
     `(its event loop was busy ${f(big.clientLoopBusyPct, 0)}% of the phase); even raw sockets with no HTTP/SSE parsing need ${f(floor.clientCpuPerChunkUs, 1)} µs/chunk = ${f(needCores(floor), 2)} cores ` +
     `(loop busy ${f(floor.clientLoopBusyPct, 0)}%, kernel ${f(floor.clientSysPct, 0)}% of the phase), while the co-located server took ${f(big.serverCpuPct / 100, 2)} of the ${cores} cores. ` +
     `A saturated loop queues reads: raw-socket floor itl err p99 ${f(p(abs(floor.itlErrMs), 99))} ms, ttft err p99 ${f(p(abs(floor.ttftErrMs), 99))} ms ` +
@@ -443,5 +470,15 @@ unsubscribe('undici:request:bodySent', onBodySent)
 child.send({ type: 'stop' } satisfies ServerCommand)
 const ttftP99 = p(abs(big.ttftErrMs), 99)
 const itlP99 = p(abs(big.itlErrMs), 99)
-console.log(`overhead: ttft_err_p99_ms=${f(ttftP99)} itl_err_p99_ms=${f(itlP99)} streams=512 chunks_per_s=${f(Math.max(flat.chunksPerS, flatReads.chunksPerS), 0)} kb_per_stream=${f(memory.memoryPerStreamKb ?? NaN, 1)}`)
+const flatBest = Math.max(flat.chunksPerS, flatReads.chunksPerS)
+const limit = `client CPU ${f(needCores(big), 2)} cores needed at 512 streams, server ${f(big.serverCpuPct / 100, 2)} cores, on ${cores} cores shared with other processes (${f(big.otherCores, 2)} cores)`
+printTargets([
+  { name: `512 lockstep streams x 10 ms, TTFT error p99 (${big.workers} worker threads)`, measured: ttftP99, bound: 'max', target: 5, unit: 'ms', note: `raw-socket floor ${f(p(abs(floor.ttftErrMs), 99))} ms; ${limit}` },
+  { name: `512 lockstep streams x 10 ms, ITL error p99 (${big.workers} worker threads)`, measured: itlP99, bound: 'max', target: 1, unit: 'ms', note: `raw-socket floor ${f(p(abs(floor.itlErrMs), 99))} ms; ${limit}` },
+  { name: `64 lockstep streams x 10 ms, ITL error p99 (${sixtyFour.workers} worker thread(s))`, measured: p(abs(sixtyFour.itlErrMs), 99), bound: 'max', target: 0.4, unit: 'ms', note: `raw-socket floor ${f(p(abs(sixtyFourFloor.itlErrMs), 99))} ms, worst worker loop delay p99 ${f(sixtyFour.workerLoopDelay?.p99Ms ?? NaN, 2)} ms` },
+  { name: `flat out, chunks/s parsed (${flat.workers} worker threads)`, measured: flatBest, bound: 'min', target: 500_000, unit: 'chunks/s', note: `client ${f(flat.clientCpuPerChunkUs, 2)} µs CPU per chunk; the server in the same 2 cores took ${f(flat.serverCpuPct / 100, 2)} cores` },
+  { name: 'memory per in-flight stream', measured: memory.memoryPerStreamKb ?? NaN, bound: 'max', target: 20, unit: 'KB' },
+])
+await stopIdleLoadWorkers()
+console.log(`overhead: ttft_err_p99_ms=${f(ttftP99)} itl_err_p99_ms=${f(itlP99)} streams=512 chunks_per_s=${f(flatBest, 0)} kb_per_stream=${f(memory.memoryPerStreamKb ?? NaN, 1)}`)
 process.exit(0)
