@@ -69,7 +69,7 @@ function spawn(): Thread {
   mainNowMinusMonotonicMs ??= nowMinusMonotonicMs()
   const preload = process.env.MLNODE_BENCH_LOAD_WORKER_IMPORT
   const init: LoadWorkerInit = { mainNowMinusMonotonicMs, ...entry.init, ...(preload ? { preload: preload.startsWith('file:') ? preload : pathToFileURL(resolve(preload)).href } : {}) }
-  const worker = new Worker(entry.file, { workerData: init, name: 'mlnode-bench load', execArgv: workerExecArgv(process.execArgv) })
+  const worker = newWorker(entry.file, { workerData: init, name: 'mlnode-bench load' })
   const thread: Thread = { worker, booted: Promise.resolve(), dead: false }
   thread.booted = new Promise<void>((resolve, reject) => {
     const where = fileURLToPath(entry.file).split(/[\\/]/).slice(-3).join('/')
@@ -106,6 +106,24 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
     else if (!arg.includes('=')) i++ // its value is the next argument
   }
   return out
+}
+
+/**
+ * A worker inherits the parent's node options unless told otherwise, but refuses some of them:
+ * the main script's (node -e) always, and V8 or process-wide options (--expose-gc…) when they are
+ * passed explicitly. So: inherit when nothing needs dropping, else pass the rest, minus any
+ * option Node names as invalid for a worker.
+ */
+function newWorker(file: URL, options: ConstructorParameters<typeof Worker>[1] & object): Worker {
+  const kept = workerExecArgv(process.execArgv)
+  if (kept.length === process.execArgv.length) return new Worker(file, options)
+  try {
+    return new Worker(file, { ...options, execArgv: kept })
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error
+    const invalid = new Set(String((error as Error).message).split(': ').slice(1).join(': ').split(/,\s*/))
+    return new Worker(file, { ...options, execArgv: kept.filter((arg) => !invalid.has(arg) && !invalid.has(arg.split('=')[0]!)) })
+  }
 }
 
 /** Waits for `promise`, failing with `message` after `ms`. */
