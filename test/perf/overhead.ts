@@ -147,6 +147,8 @@ interface PhaseResult {
   machineBusyCores: number
   otherCores: number
   memoryPerStreamKb?: number
+  /** Heap + external bytes of the main thread and the run's worker threads with every stream in flight. */
+  memoryInFlightBytes?: number
   /** Load worker threads of the engine (0: the main thread) and the worst event-loop delay one saw. */
   workers: number
   workerLoopDelay?: WorkerLoopDelay
@@ -163,14 +165,18 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   const heapBytes = (m: NodeJS.MemoryUsage): number => m.heapUsed + m.external
   const before = heapBytes(process.memoryUsage()) + (options.memoryAtMs === undefined ? 0 : await loadWorkerMemoryBytes('all'))
   let during: number | undefined
-  const timer =
-    options.memoryAtMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          gc()
-          const main = heapBytes(process.memoryUsage())
-          void loadWorkerMemoryBytes('busy').then((bytes) => (during = main + bytes))
-        }, options.memoryAtMs)
+  // Sampled memoryAtMs after the LAST request was sent (on a busy machine the start-up alone can
+  // take longer than a fixed delay from the phase start): every stream is then in flight.
+  let timer: NodeJS.Timeout | undefined
+  let sent = 0
+  const onRequestSent = (): void => {
+    if (options.memoryAtMs === undefined || ++sent !== streams) return
+    timer = setTimeout(() => {
+      gc()
+      const main = heapBytes(process.memoryUsage())
+      void loadWorkerMemoryBytes('busy').then((bytes) => (during = main + bytes))
+    }, options.memoryAtMs)
+  }
   const loop = monitorEventLoopDelay({ resolution: 1 })
   loop.enable()
   const eluBefore = performance.eventLoopUtilization()
@@ -190,7 +196,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     const run = await (options.engine ?? runWorkload)(
       { baseUrl, model: 'bench-model' },
       { name: `overhead-${streams}`, requests: streams, concurrency: streams, prompt: { tokens: 32 }, maxTokens: tokens, requestTimeoutS: 300, idleTimeoutS: 120 },
-      { readStamp: options.readStamp ?? 'poll', workers: options.workers ?? 'auto' },
+      { readStamp: options.readStamp ?? 'poll', workers: options.workers ?? 'auto', onRequestSent },
     )
     records = run.records
     workers = run.workers ?? 0
@@ -285,7 +291,10 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     }
   result.clientCpuPerChunkUs = result.chunks > 0 ? (cpu.user + cpu.system) / result.chunks : NaN
   result.chunksPerS = last > first ? (result.chunks * 1000) / (last - first) : 0
-  if (during !== undefined) result.memoryPerStreamKb = (during - before) / streams / 1024
+  if (during !== undefined) {
+    result.memoryPerStreamKb = (during - before) / streams / 1024
+    result.memoryInFlightBytes = during
+  }
   return result
 }
 
@@ -347,12 +356,12 @@ await phase('warm-up', 64, 50, 10) // JIT warm-up, not reported
 const profilePath = process.env.OVERHEAD_PROFILE
 const abEngine = process.env.OVERHEAD_AB
 if (process.env.OVERHEAD_ONLY_MEMORY === '1') {
-  // Memory per stream only (with OVERHEAD_AB, alternating with the other engine).
+  // Memory growth per stream only, from the phase start (with OVERHEAD_AB, alternating with the other engine).
   const other = abEngine === undefined ? undefined : ((await import(pathToFileURL(abEngine).href)) as { runWorkload: typeof runWorkload })
   for (let round = 1; round <= 3; round++)
     for (const [name, engine] of [['this', runWorkload], ['other', other?.runWorkload]] as const) {
       if (engine === undefined) continue
-      const r = await phase('memory', 512, 100, 10, { memoryAtMs: 600, engine })
+      const r = await phase('memory', 512, 200, 10, { memoryAtMs: 600, engine })
       console.log(`${name} engine: ${f(r.memoryPerStreamKb ?? NaN, 1)} KB per stream`)
     }
   child.send({ type: 'stop' } satisfies ServerCommand)
@@ -443,8 +452,15 @@ print(bigMainThread)
 const floor = await quietPhase('paced 512, raw-socket floor', 512, 300, 10, { raw: true })
 print(floor)
 printBurst(floor)
-const memory = await phase('memory', 512, 100, 10, { memoryAtMs: 600 })
-console.log(`memory: 512 streams in flight on ${memory.workers} worker thread(s): ${f(memory.memoryPerStreamKb ?? NaN, 1)} KB per stream (heapUsed+external growth after gc of the main thread and every load worker thread, includes the pools' sockets and records)`)
+// Memory per stream as the marginal cost of 448 more streams on the same 2 worker threads (their
+// isolates and pools are there either way): heap+external of every thread after gc, all in flight.
+const memorySmall = await phase('memory', 64, 200, 10, { memoryAtMs: 600, workers: 2 })
+const memoryBig = await phase('memory', 512, 200, 10, { memoryAtMs: 600, workers: 2 })
+const memory = { memoryPerStreamKb: ((memoryBig.memoryInFlightBytes ?? NaN) - (memorySmall.memoryInFlightBytes ?? NaN)) / (512 - 64) / 1024 }
+console.log(
+  `memory: ${f(memory.memoryPerStreamKb, 1)} KB per stream (heapUsed+external after gc of the main thread and both load worker threads, all streams in flight: ` +
+    `${f((memoryBig.memoryInFlightBytes ?? NaN) / 2 ** 20, 1)} MiB at 512 streams, ${f((memorySmall.memoryInFlightBytes ?? NaN) / 2 ** 20, 1)} MiB at 64; includes the pools' sockets and records)`,
+)
 // Flat out on every core: one worker thread per core (the server shares them).
 const flatReads = await phase('flat out, 1 event/write', 128, 2000, 0, { workers: cores })
 print(flatReads)
