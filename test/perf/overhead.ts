@@ -17,15 +17,18 @@
  * the difference is the skew, printed and subtracted.
  * (measured: ~2 µs, constant over a run).
  *
- * Phases: paced 1 / 64 / 512 streams through runWorkload (reads stamped once per poll phase, the
- * engine default), 512 with per-read stamps (A/B), and the same loads through a raw-socket client
+ * Phases: paced 1 / 64 / 512 streams through runWorkload as it runs by default (its streams on
+ * load worker threads, reads stamped once per poll phase; the send ground truth then comes from
+ * overhead-worker-probe.ts inside each thread), 512 on the main thread (workers: 0, A/B), and the
+ * same loads through a raw-socket client
  * with no HTTP/SSE/JSON work (overhead-raw-client.ts): the floor of any Node client on this
  * machine. Per phase: CPU of both processes (kernel share), client CPU per chunk, event-loop busy
  * share and delay, main-thread run-queue wait, and the CPU other processes took meanwhile (the
  * 2 cores are shared; a phase disturbed by them is re-run, keeping the least disturbed attempt).
- * Then the highest chunk rate one Node process parses (server flat out, 1 and 16 events per
- * write), heap+external memory per in-flight stream, a table, the limit at 512 from this run's
- * figures, and the issue's last line (512-stream paced phase; chunks/s = the better flat-out rate).
+ * Then the highest chunk rate the engine parses on one worker thread per core (server flat out,
+ * 1 and 16 events per write), heap+external memory per in-flight stream (every thread), a table,
+ * the limit at 512 from this run's figures, each figure against its target (overhead-targets.ts),
+ * and the issue's last line (512-stream paced phase; chunks/s = the better flat-out rate).
  * Quick looks: OVERHEAD_ONLY_64=1, OVERHEAD_ONLY_512=1, OVERHEAD_ONLY_MEMORY=1, OVERHEAD_PROFILE=
  * out.cpuprofile (512 only); OVERHEAD_AB=<another checkout's src/load/index.ts> alternates this
  * engine with that one (64 and 512 streams, 3 rounds) so both see the same machine.
