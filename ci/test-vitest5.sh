@@ -11,6 +11,8 @@ trap 'rm -rf "$work"' EXIT
 # The working tree as it is (committed or not), without node_modules and outputs.
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard) | (cd "$repo" && xargs -0 tar -cf - --ignore-failed-read 2>/dev/null) | tar -xf - -C "$work"
 cd "$work"
+# A repository of its own: results record the commit they measured (provenance).
+git init -q && git add -A && git -c user.name=ci -c user.email=ci@localhost commit -qm "vitest5 e2e snapshot"
 npm ci --no-audit --no-fund --loglevel=error
 npm i --no-save --no-audit --no-fund --loglevel=error vitest@5 node@24
 echo "vitest5 e2e: $(npx vitest --version) on node $(npx node --version)"
