@@ -18,3 +18,5 @@ npm i --no-save --no-audit --no-fund --loglevel=error vitest@5 node@24
 echo "vitest5 e2e: $(npx vitest --version) on node $(npx node --version)"
 # vitest-majors installs its own scratch projects for both majors: run once, by `npm test`.
 npx vitest run e2e.test --no-file-parallelism --exclude '**/vitest-majors.e2e.test.ts'
+# And the main job, as README's "Quick start" under Vitest 5.
+npx vitest bench --run
