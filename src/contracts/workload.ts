@@ -2,8 +2,8 @@
  * Inputs and outputs of the load engine. A workload is validated once at the edge
  * (`validateWorkload`); inside the loop every failure is data on a RequestRecord.
  */
-import type { RequestRecord, Slo } from '../metrics/types.js'
-import type { ReadStampMode } from './read-stamp.js'
+import type { RequestRecord, Slo } from './records.js'
+import type { ReadStampMode } from '../load/read-stamp.js'
 
 /** Where requests go. */
 export interface LoadTarget {
