@@ -2,8 +2,10 @@
  * Inputs and outputs of the load engine. A workload is validated once at the edge
  * (`validateWorkload`); inside the loop every failure is data on a RequestRecord.
  */
+
+/** How the load client stamps reads. 'poll': one stamp per event-loop poll phase (src/load/read-stamp.ts); 'read': one per delivery. */
+export type ReadStampMode = 'poll' | 'read'
 import type { RequestRecord, Slo } from './records.js'
-import type { ReadStampMode } from '../load/read-stamp.js'
 
 /** Where requests go. */
 export interface LoadTarget {
