@@ -3,9 +3,10 @@
  * (`validateWorkload`); inside the loop every failure is data on a RequestRecord.
  */
 
+import type { RequestRecord, Slo } from './records.js'
+
 /** How the load client stamps reads. 'poll': one stamp per event-loop poll phase (src/load/read-stamp.ts); 'read': one per delivery. */
 export type ReadStampMode = 'poll' | 'read'
-import type { RequestRecord, Slo } from './records.js'
 
 /** Where requests go. */
 export interface LoadTarget {
