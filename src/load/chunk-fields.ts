@@ -2,7 +2,7 @@
  * Reading the fields of a parsed OpenAI stream chunk, and naming why a request failed: what
  * stream-request.ts needs beyond its hot path.
  */
-import type { FailureReason } from '../metrics/types.js'
+import type { FailureReason } from '../contracts/records.js'
 import { redact } from '../errors.js'
 import type { StreamChunk } from './content-template.js'
 

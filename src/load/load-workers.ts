@@ -10,10 +10,10 @@ import { resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { MlnodeBenchError, redact } from '../errors.js'
-import type { RequestRecord } from '../metrics/types.js'
+import type { RequestRecord } from '../contracts/records.js'
 import type { ReadStampMode } from './read-stamp.js'
 import { nowMinusMonotonicMs } from './thread-clock.js'
-import type { LoadTarget } from './types.js'
+import type { LoadTarget } from '../contracts/workload.js'
 import type { FromWorker, LoadWorkerInit, ToWorker, WorkerLoopDelay, WorkerRequestOptions } from './worker-protocol.js'
 
 export interface LoadWorkersOptions {

@@ -2,7 +2,7 @@
  * Against a simulator on simulated time (src/protocol/sim-sync.ts), a record's stamps are the
  * simulator's own, in ms from the session start, not the client's clock.
  */
-import type { FailureReason, RequestRecord } from '../metrics/types.js'
+import type { FailureReason, RequestRecord } from '../contracts/records.js'
 import type { SimStreamTimes, SimSyncRequest } from '../protocol/sim-sync.js'
 
 /** The failure message of a request the simulator skipped (admitted after the duration bound): not a failure, dropped by the caller. */

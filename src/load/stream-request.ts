@@ -7,7 +7,7 @@
  * returned RequestRecord, never thrown (docs/README.md "Conventions" 2).
  */
 import type { Dispatcher } from 'undici'
-import type { FailureReason, RequestRecord } from '../metrics/types.js'
+import type { FailureReason, RequestRecord } from '../contracts/records.js'
 import { choicesText, classifyError, errorText, numberOr } from './chunk-fields.js'
 import { ContentTemplate, type StreamChunk } from './content-template.js'
 import { endpointOf, requestPayload } from './endpoint.js'
@@ -15,7 +15,7 @@ import type { ReadStamp } from './read-stamp.js'
 import { useSimulatedTime } from './simulated-stamps.js'
 import { SseParser } from './sse.js'
 import { parseSimTimesComment, SIM_SYNC_HEADERS, simSyncHeaders, type SimStreamTimes, type SimSyncRequest } from '../protocol/sim-sync.js'
-import type { LoadTarget } from './types.js'
+import type { LoadTarget } from '../contracts/workload.js'
 
 // Moved to files of their own; re-exported for existing importers.
 export { endpointPath, requestPayload } from './endpoint.js'

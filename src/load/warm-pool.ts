@@ -5,7 +5,7 @@
  */
 import type { Pool } from 'undici'
 import { endpointPath } from './endpoint.js'
-import type { LoadTarget } from './types.js'
+import type { LoadTarget } from '../contracts/workload.js'
 
 export async function warmPool(pool: Pool, target: LoadTarget, connections: number): Promise<void> {
   const { path } = endpointPath(target.baseUrl, 'chat')

@@ -2,10 +2,11 @@
  * Messages between runWorkload's main thread (load-workers.ts) and its load worker threads
  * (load-worker.ts). Stamps travel on records, already on the main thread's clock (thread-clock.ts).
  */
-import type { RequestRecord } from '../metrics/types.js'
-import type { ReadStampMode } from './read-stamp.js'
+import type { RequestRecord } from '../contracts/records.js'
 import type { StreamRequestOptions } from './stream-request.js'
-import type { LoadTarget } from './types.js'
+import type { LoadTarget, ReadStampMode, WorkerLoopDelay } from '../contracts/workload.js'
+
+export type { WorkerLoopDelay }
 
 /** workerData of a load worker. */
 export interface LoadWorkerInit {
@@ -40,14 +41,6 @@ export type ToWorker =
   | { type: 'end' }
   /** Heap + external memory of the worker's isolate after a GC when exposed (answered by 'memory'). */
   | { type: 'memory' }
-
-/** A worker's event-loop delay since 'measure', ms (the delay any stamp it took may carry). */
-export interface WorkerLoopDelay {
-  p99Ms: number
-  maxMs: number
-  /** Sum of delays beyond the 1 ms sampling interval. */
-  stalledMs: number
-}
 
 export type FromWorker =
   /** Code loaded and warmed: the worker can take runs. */

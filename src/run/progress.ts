@@ -6,7 +6,7 @@
  * Vitest's console, so reporters see them and `--silent` quiets them. A short workload (every
  * simulated one) ends before the first line and prints nothing.
  */
-import type { RequestRecord } from '../metrics/types.js'
+import type { RequestRecord } from '../contracts/records.js'
 
 /** What one progress line shows. */
 export interface ProgressFigures {

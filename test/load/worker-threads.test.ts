@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { hasCode } from '../../src/errors.js'
 import { workerExecArgv } from '../../src/load/load-workers.js'
 import { chooseWorkerCount, loadWorkersFromEnv, runWorkload, stopIdleLoadWorkers, workerThreadsFor, type WorkloadSpec } from '../../src/load/index.js'
-import type { RequestRecord } from '../../src/metrics/types.js'
+import type { RequestRecord } from '../../src/contracts/records.js'
 import { startTestSim, up, waitFor, getJson } from '../sim/helpers.js'
 import { startFakeVllm, startHttp, type FakeVllm, type Started } from './helpers/server.js'
 

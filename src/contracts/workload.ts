@@ -2,9 +2,19 @@
  * Inputs and outputs of the load engine. A workload is validated once at the edge
  * (`validateWorkload`); inside the loop every failure is data on a RequestRecord.
  */
-import type { RequestRecord, Slo } from '../metrics/types.js'
-import type { ReadStampMode } from './read-stamp.js'
-import type { WorkerLoopDelay } from './worker-protocol.js'
+
+import type { RequestRecord, Slo } from './records.js'
+
+/** How the load client stamps reads. 'poll': one stamp per event-loop poll phase (src/load/read-stamp.ts); 'read': one per delivery. */
+export type ReadStampMode = 'poll' | 'read'
+
+/** A load worker thread's event-loop delay after the clock started, ms (the delay any stamp it took may carry). */
+export interface WorkerLoopDelay {
+  p99Ms: number
+  maxMs: number
+  /** Sum of delays beyond the 1 ms sampling interval. */
+  stalledMs: number
+}
 
 /** Where requests go. */
 export interface LoadTarget {
