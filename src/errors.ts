@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'MLNB_WATCH'
   /** A workload stopped early: too many of its requests failed for it to pass. */
   | 'MLNB_LOAD_STOPPED'
+  /** The run history (SQLite) or an imported compressa-perf database cannot be read or written. */
+  | 'MLNB_HISTORY'
 
 export class MlnodeBenchError extends Error {
   override name = 'MlnodeBenchError'
