@@ -26,11 +26,13 @@ export interface HistoryBaselineSpec {
  * @throws MlnodeBenchError MLNB_USAGE naming the value.
  */
 export function parseHistoryBaselineSpec(text: string): HistoryBaselineSpec {
-  const m = /^(.+?)(?::(\d+))?$/.exec(text.trim())
-  const runs = m?.[2] === undefined ? DEFAULT_HISTORY_BASELINE_RUNS : Number(m[2])
-  if (!m || m[1]!.trim() === '' || !Number.isSafeInteger(runs) || runs < 1)
+  const colon = text.lastIndexOf(':')
+  const counted = colon >= 0 && /^\d+$/.test(text.slice(colon + 1))
+  const branch = (counted ? text.slice(0, colon) : text).trim()
+  const runs = counted ? Number(text.slice(colon + 1)) : DEFAULT_HISTORY_BASELINE_RUNS
+  if (branch === '' || !Number.isSafeInteger(runs) || runs < 1)
     throw new MlnodeBenchError('MLNB_USAGE', `--baseline-from-history must be <branch>[:<runs ≥ 1>], e.g. main:5, got "${text}"`, { details: { option: 'baseline-from-history', value: text } })
-  return { branch: m[1]!, runs }
+  return { branch, runs }
 }
 
 const median = (xs: readonly number[]): number => {
