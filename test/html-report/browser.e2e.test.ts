@@ -55,11 +55,14 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.goto(pathToFileURL(reportPath).href)
       await page.waitForSelector('html[data-charts-rendered]')
 
+      // Runs in the page (this project compiles without the DOM types: the shapes used are declared here).
       const drawn = await page.evaluate(() => {
-        const chartOf = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: unknown[] }; getDatasetMeta(i: number): { data: unknown[] } } | undefined } }).Chart.getChart
-        return [...document.querySelectorAll('figure.chart')].map((f) => {
+        interface El { getAttribute(name: string): string | null; querySelector(selector: string): (El & { width: number }) | null }
+        interface ChartLike { data: { datasets: unknown[] }; getDatasetMeta(i: number): { data: unknown[] } }
+        const page = globalThis as unknown as { Chart: { getChart(canvas: unknown): ChartLike | undefined }; document: { querySelectorAll(selector: string): Iterable<El> } }
+        return [...page.document.querySelectorAll('figure.chart')].map((f) => {
           const canvas = f.querySelector('canvas')!
-          const chart = chartOf(canvas)
+          const chart = page.Chart.getChart(canvas)
           const points = chart ? chart.data.datasets.reduce<number>((n, _d, i) => n + chart.getDatasetMeta(i).data.length, 0) : -1
           return { kind: f.getAttribute('data-kind'), points, width: canvas.width, simulated: f.getAttribute('data-simulated') === 'true', badge: f.querySelector('.sim') !== null }
         })
