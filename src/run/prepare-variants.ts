@@ -7,7 +7,7 @@ import { assertVariantAllowed, guardVariant, layoutProblems, parallelismOf, toMl
 import { MlnodeBenchError } from '../errors.js'
 import { getModelSpec } from '../model/index.js'
 import type { LayoutModel } from '../args/index.js'
-import type { ResolvedDeploymentSuiteOptions } from './options.js'
+import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 
 export interface PreparedVariant {
   name: string
