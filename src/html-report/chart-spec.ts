@@ -25,13 +25,28 @@ export function colour(i: number, alpha = 1): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`
 }
 
+/** How much of a chart's data is simulated: all, some (those series are marked), or none. */
+export type Simulation = 'all' | 'partly' | 'none'
+
+/** The simulation state of data points flagged simulated or not. */
+export function simulationOf(flags: readonly boolean[]): Simulation {
+  const n = flags.filter(Boolean).length
+  return n === 0 ? 'none' : n === flags.length ? 'all' : 'partly'
+}
+
+/** A series label: in a chart mixing simulated and measured data, the simulated ones say so. */
+export function seriesLabel(label: string, simulated: boolean, simulation: Simulation): string {
+  return simulation === 'partly' && simulated ? `${label} (simulated)` : label
+}
+
 /** The title as shown: simulated data is labelled on the chart itself. */
-export function chartTitle(title: string, simulated: boolean): string {
-  return simulated ? `${title} — SIMULATED` : title
+export function chartTitle(title: string, simulation: Simulation | boolean): string {
+  if (simulation === true || simulation === 'all') return `${title} — SIMULATED`
+  return simulation === 'partly' ? `${title} — partly SIMULATED (series marked "simulated")` : title
 }
 
 /** Common options: title, legend, no animation (the page renders at once, screenshots are stable). */
-export function baseOptions(title: string, simulated: boolean, axes: Record<string, unknown>): Record<string, unknown> {
+export function baseOptions(title: string, simulated: Simulation | boolean, axes: Record<string, unknown>): Record<string, unknown> {
   return {
     animation: false,
     responsive: true,

@@ -5,7 +5,7 @@
 import { toleranceFor } from '../report/noise.js'
 import { METRIC_DEFS, type MetricId } from '../report/metric-defs.js'
 import type { BaselineEntry } from '../report/baseline.js'
-import { axis, baseOptions, colour, type ChartSpec } from './chart-spec.js'
+import { axis, baseOptions, colour, seriesLabel, simulationOf, type ChartSpec } from './chart-spec.js'
 
 export interface TrendPoint {
   /** Run label on the x axis: `#seq date`. */
@@ -28,9 +28,9 @@ export function trendChart(id: string, key: string, metric: MetricId, points: re
   if (points.length === 0) return undefined
   const def = METRIC_DEFS.find((d) => d.id === metric)!
   const worse = (v: number): boolean => band !== undefined && (def.better === 'lower' ? v > band.high : v < band.low)
-  const sim = points.some((p) => p.simulated)
+  const sim = simulationOf(points.map((p) => p.simulated))
   const title = `${key}: ${def.label} over runs`
-  const labels = points.map((p) => p.label)
+  const labels = points.map((p) => seriesLabel(p.label, p.simulated, sim))
   const datasets: Array<Record<string, unknown>> = []
   if (band) {
     datasets.push(
@@ -46,7 +46,7 @@ export function trendChart(id: string, key: string, metric: MetricId, points: re
     id,
     kind: 'trend',
     title,
-    simulated: sim,
+    simulated: sim !== 'none',
     caption: band
       ? `Every stored run of this variant and workload, oldest first. The band is the baseline (${bandSource}) ± the tolerance the diff allows; red crosses are runs beyond it on the worse side.`
       : 'Every stored run of this variant and workload, oldest first (no baseline known for it: no band).',

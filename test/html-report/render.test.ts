@@ -30,11 +30,18 @@ describe('HTML report', () => {
     const charts = data.sections.flatMap((s) => s.charts)
     for (const c of charts) {
       const title = (c.config as { options: { plugins: { title: { text: string } } } }).options.plugins.title.text
-      expect(title.endsWith('— SIMULATED')).toBe(c.simulated)
+      expect(title.includes('SIMULATED')).toBe(c.simulated)
     }
     // The imported compressa-perf experiment (a real node) is the only data of its charts.
     expect(charts.filter((c) => !c.simulated).map((c) => c.title)).toContain(`compressa-perf tp8 › ${EVIL}: E2EL p50 over runs`)
     expect(html.match(/<span class="sim">SIMULATED<\/span>/g)!.length).toBe(charts.filter((c) => c.simulated).length + 1)
+  })
+
+  it('says which series are simulated where a chart mixes them with measured data', () => {
+    const mixed = data.sections.flatMap((s) => s.charts).find((c) => c.kind === 'variants-latency' && c.title.includes('chat 1k→200'))!
+    const config = mixed.config as { data: { labels: string[] }; options: { plugins: { title: { text: string } } } }
+    expect(config.options.plugins.title.text).toContain('— partly SIMULATED')
+    expect(config.data.labels).toEqual(['tp1 (simulated)', 'tp2 (simulated)', 'tp4 (simulated)', 'tp8-node'])
   })
 
   it('marks a run beyond the baseline band as a regression', () => {
