@@ -8,8 +8,8 @@ import { resolve } from 'node:path'
 import type { TestCase, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node'
 import { DEFAULT_HISTORY_FILE, withHistory } from '../src/history/store.js'
 import { buildReportData, renderHtmlReport } from '../src/html-report/index.js'
-import { writeFileAtomic } from '../src/report/atomic-write.js'
-import type { RunResults } from '../src/report/model.js'
+import { writeFileAtomic } from '../src/outputs/atomic-write.js'
+import type { RunResults } from '../src/contracts/results.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 
 export interface HistoryReporterOptions {

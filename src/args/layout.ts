@@ -3,7 +3,7 @@
  * instances, capped at 128, and leaves the rest idle (docs/mlnode.md "Host workflow" step 2, "Instances").
  */
 import { MlnodeBenchError } from '../errors.js'
-import type { Layout } from '../report/model.js'
+import type { Layout } from '../contracts/results.js'
 
 /** The model facts that constrain TP and PP. */
 export interface LayoutModel {

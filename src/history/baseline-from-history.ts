@@ -9,8 +9,8 @@ import { MlnodeBenchError } from '../errors.js'
 import { mergeHistograms, summaryFromHistogram } from '../metrics/histogram.js'
 import { entryFromResult, type BaselineEntry, type BaselineFile } from '../report/baseline.js'
 import { isDistributionId, type MetricId } from '../report/metric-defs.js'
-import type { BenchResult } from '../report/model.js'
-import type { LoadedBaseline } from '../report/baseline-status.js'
+import type { BenchResult } from '../contracts/results.js'
+import type { LoadedBaseline } from '../outputs/baseline-file.js'
 import { withHistory, type HistoryRun } from './store.js'
 
 /** Runs a bare `--baseline-from-history main` takes. */

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises'
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js'
 import { MlnodeBenchError } from '../errors.js'
-import { writeFileAtomic } from '../report/atomic-write.js'
+import { writeFileAtomic } from '../outputs/atomic-write.js'
 
 export type { Database, SqlValue }
 

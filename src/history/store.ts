@@ -9,7 +9,7 @@
  * key and target as columns for queries).
  */
 import { MlnodeBenchError } from '../errors.js'
-import type { BenchResult, Provenance, RunResults } from '../report/model.js'
+import type { BenchResult, Provenance, RunResults } from '../contracts/results.js'
 import { openDatabase, queryRows, saveDatabase, type Database, type SqlValue } from './sqlite.js'
 
 /** Default store, relative to the project root. */

@@ -1,6 +1,6 @@
 /** The charts of the report, each from plain data (see report-data.ts for where the data comes from). */
-import type { DistributionSummary } from '../metrics/types.js'
-import type { BenchResult } from '../report/model.js'
+import type { DistributionSummary } from '../contracts/records.js'
+import type { BenchResult } from '../contracts/results.js'
 import { axis, baseOptions, colour, seriesLabel, simulationOf, type ChartSpec, type Simulation } from './chart-spec.js'
 import { cdfPoints, medianInterval } from './distributions.js'
 import type { PredictedFigures } from './predicted.js'

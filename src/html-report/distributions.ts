@@ -1,6 +1,6 @@
 /** What the charts read from the HDR histograms kept with every latency distribution. */
 import { decodeHistogram } from '../metrics/histogram.js'
-import type { DistributionSummary } from '../metrics/types.js'
+import type { DistributionSummary } from '../contracts/records.js'
 
 export interface CdfPoint {
   /** Latency, ms. */

@@ -6,9 +6,10 @@
  * Results bigger than a small budget of simulated events are not predicted (a report must be quick).
  */
 import { parallelismOf, parseVllmArgs } from '../args/index.js'
-import { predictWorkloads } from '../cli/commands/predict.js'
+import { summarize } from '../metrics/summarize.js'
+import { simulateRequests } from '../sim/index.js'
 import { getHardwareProfile, getModelSpec, instancesPerServer, planInstance, resolveEngineConfig } from '../model/index.js'
-import type { BenchResult } from '../report/model.js'
+import type { BenchResult } from '../contracts/results.js'
 
 /** Simulated token events one prediction may cost (≈ 0.3 s on a 2-core machine). */
 const MAX_EVENTS = 300_000
@@ -43,13 +44,15 @@ function predictUncached(result: BenchResult): PredictedFigures | undefined {
     const requests = m.requests.total
     if (requests * (outputTokens + Math.ceil(promptTokens / Math.max(1, engine.maxNumBatchedTokens))) > MAX_EVENTS) return undefined
     const concurrency = Math.max(1, Math.min(requests, Math.round(m.requestsPerS * (m.e2elMs.meanMs / 1000))))
-    const plan = planInstance(hardware, model, engine)
-    const [p] = predictWorkloads({
-      plan,
+    // What `mlnode-bench predict` runs: the simulator's engine on a virtual clock, then our summary.
+    const records = simulateRequests({
+      plan: planInstance(hardware, model, engine),
       instances: instancesPerServer(hardware, engine),
-      workloads: [{ name: result.workload, requests: Array.from({ length: requests }, () => ({ promptTokens, outputTokens })), concurrency }],
+      requests: Array.from({ length: requests }, () => ({ promptTokens, outputTokens })),
+      concurrency,
     })
-    return p ? { outputTokensPerS: p.metrics.outputTokensPerS, e2elMeanMs: p.metrics.e2elMs.meanMs, ttftMeanMs: p.metrics.ttftMs.meanMs } : undefined
+    const p = summarize({ records })
+    return { outputTokensPerS: p.outputTokensPerS, e2elMeanMs: p.e2elMs.meanMs, ttftMeanMs: p.ttftMs.meanMs }
   } catch {
     // Unknown hardware or model, args the model does not cover: nothing is known to compare.
     return undefined

@@ -4,7 +4,7 @@
  * view), built from the runs of the history (newest first, as the store lists them).
  */
 import { baselineEntry, type BaselineFile } from '../report/baseline.js'
-import type { BenchResult } from '../report/model.js'
+import type { BenchResult } from '../contracts/results.js'
 import { baselineFromHistory } from '../history/baseline-from-history.js'
 import type { HistoryRun, HistoryRunInfo } from '../history/store.js'
 import type { ChartSpec } from './chart-spec.js'

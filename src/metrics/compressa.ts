@@ -19,7 +19,7 @@
  * Every figure is 0 when S is empty or a divisor is 0, as compressa-perf does.
  */
 import { percentileLinear } from './distribution.js'
-import type { CompressaMetrics, RequestRecord } from './types.js'
+import type { CompressaMetrics, RequestRecord } from '../contracts/records.js'
 
 /** What compressa-perf keeps of one request (its Measurements table), seconds. */
 export interface CompressaMeasurement {

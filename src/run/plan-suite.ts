@@ -3,7 +3,7 @@
  * laid out, both workload fields validated, watch mode refused against a real MLNode. One bench
  * per variant × workload.
  */
-import type { WorkloadSpec } from '../load/types.js'
+import type { WorkloadSpec } from '../contracts/workload.js'
 import { getHardwareProfile } from '../model/index.js'
 import { AS_DEPLOYED } from './openai-target.js'
 import { prepareVariants } from './prepare-variants.js'

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
-import { withReportLink } from '../../src/report/github-comment.js'
+import { withReportLink } from '../../src/outputs/github-comment.js'
 import { STICKY_MARKER } from '../../src/report/markdown.js'
 
 interface Step { name?: string; id?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, string> }

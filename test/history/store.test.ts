@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { hasCode } from '../../src/errors.js'
 import { HistoryStore, withHistory } from '../../src/history/store.js'
-import type { RunResults } from '../../src/report/model.js'
+import type { RunResults } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { writeCompressaDb } from './compressa-db.js'
 

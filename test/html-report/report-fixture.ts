@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { importCompressa } from '../../src/history/import-compressa.js'
 import { withHistory, type HistoryRun } from '../../src/history/store.js'
-import type { BenchResult, RunResults, TargetInfo } from '../../src/report/model.js'
+import type { BenchResult, RunResults, TargetInfo } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { measurementsOf, writeCompressaDb } from '../history/compressa-db.js'
 

@@ -5,7 +5,7 @@
 import { importCompressa } from '../../history/import-compressa.js'
 import { renderHistoryList } from '../../history/list-text.js'
 import { DEFAULT_HISTORY_FILE, withHistory } from '../../history/store.js'
-import { readRunResults } from '../../report/run-results.js'
+import { readRunResults } from '../../outputs/results-file.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 
 export const summary = 'run history (SQLite): add results.json, list runs, import a compressa-perf database'

@@ -8,9 +8,9 @@ import { hasCode } from '../../errors.js'
 import { loadCompressaConfig } from '../../load/index.js'
 import { arrivalOffsetsMs } from '../../load/arrivals.js'
 import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile } from '../../load/prompts.js'
-import type { WorkloadSpec } from '../../load/types.js'
+import type { WorkloadSpec } from '../../contracts/workload.js'
 import { summarize } from '../../metrics/index.js'
-import type { WorkloadMetrics } from '../../metrics/types.js'
+import type { WorkloadMetrics } from '../../contracts/records.js'
 import {
   DEFAULT_HARDWARE_PROFILE_ID,
   instancesPerServer,

@@ -2,8 +2,8 @@
 import { resolve } from 'node:path'
 import { DEFAULT_HISTORY_FILE, withHistory } from '../../history/store.js'
 import { buildReportData, renderHtmlReport } from '../../html-report/index.js'
-import { writeFileAtomic } from '../../report/atomic-write.js'
-import { loadBaseline } from '../../report/baseline-status.js'
+import { writeFileAtomic } from '../../outputs/atomic-write.js'
+import { loadBaseline } from '../../outputs/baseline-file.js'
 import { MlnodeBenchError } from '../../errors.js'
 import { parseCommandLine } from '../parse-options.js'
 
