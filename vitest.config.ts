@@ -6,6 +6,7 @@ import { ResultsJsonReporter } from './reporters/results-json.js'
 import { JUnitReporter } from './reporters/junit.js'
 import { MarkdownReporter } from './reporters/markdown.js'
 import { BaselineReporter } from './reporters/baseline.js'
+import { HistoryReporter } from './reporters/history.js'
 
 // Constructed once: Vitest 4.1 uses benchmark.reporters in bench mode, Vitest 5 the top-level list.
 const reporters = [
@@ -14,6 +15,8 @@ const reporters = [
   new JUnitReporter(),
   new MarkdownReporter(),
   new BaselineReporter({ baselineFile: 'benchmarks/baseline.json' }),
+  // Last: appends the run to .mlnode-bench/history.sqlite and writes .mlnode-bench/report.html.
+  new HistoryReporter(),
 ]
 
 export default defineConfig({

@@ -7,3 +7,4 @@ export { benchResultOf, collectBenchResults, failureKindOf, type RunnerTaskLooku
 export { ConsoleReporter, type ConsoleReporterOptions } from './console.js'
 export { ResultsJsonReporter, type ResultsJsonReporterOptions } from './results-json.js'
 export { analyseRun, type BaselineCompareOptions, type RunAnalysis } from './analysis.js'
+export { HistoryReporter, type HistoryReporterOptions } from './history.js'

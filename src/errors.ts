@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   MLNB_USAGE: 'Misuse of the command line (unknown option, bad value): the command exits with code 2.',
   MLNB_GITHUB_BAD_BODY: 'The GitHub API answered 2xx with a body of an unexpected shape (PR comment).',
   MLNB_WATCH: 'Watch mode would redeploy a real MLNode (or rewrite the baseline) on every save; nothing was done.',
+  MLNB_HISTORY: 'The run history (SQLite) or an imported compressa-perf database cannot be read, is not what it should be, or cannot be written.',
 } as const satisfies Record<`MLNB_${string}`, string>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -63,7 +63,7 @@ export const FIGURES: readonly FigureDef[] = [
   { key: 'request_per_s', label: 'Request throughput', unit: 'req/s', title: 'req/s', better: 'higher', compressa: 'RPS', value: (m) => m.requestsPerS },
   { key: 'input_tokens_per_s', label: 'Input throughput', unit: 'tok/s', title: 'in tok/s', better: 'higher', compressa: 'THROUGHPUT_INPUT_TOKENS', value: (m) => m.inputTokensPerS },
   { key: 'output_tokens_per_s', label: 'Output throughput', unit: 'tok/s', title: 'out tok/s', better: 'higher', compressa: 'THROUGHPUT_OUTPUT_TOKENS', value: (m) => m.outputTokensPerS },
-  { key: 'total_tokens_per_s', label: 'Total throughput', unit: 'tok/s', title: 'total tok/s', better: 'higher', value: (m) => m.totalTokensPerS },
+  { key: 'total_tokens_per_s', label: 'Total throughput', unit: 'tok/s', title: 'total tok/s', better: 'higher', compressa: 'THROUGHPUT', value: (m) => m.totalTokensPerS },
   { key: 'goodput_req_per_s', label: 'Goodput', unit: 'req/s', title: 'goodput req/s', better: 'higher', value: (m) => m.goodputRequestsPerS },
   { key: 'requests_failed', label: 'Failed requests', unit: 'req', title: 'failed', better: 'lower', compressa: 'FAILED_REQUESTS', value: (m) => m.requests.failed },
 ]

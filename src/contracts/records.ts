@@ -78,6 +78,17 @@ export interface CompressaMetrics {
   TTFT_95: number
   LATENCY_95: number
   FAILED_REQUESTS: number
+  /** (Σ prompt + Σ completion tokens) / span, tokens/s (absent in results of older versions). */
+  THROUGHPUT?: number
+  /** Mean of the slowest 5 % (sorted values from index ⌊0.95·n⌋), seconds (absent in results of older versions). */
+  TOP_5_TTFT?: number
+  TOP_5_LATENCY?: number
+  /** Successful requests whose latency exceeded 60 / 120 / 180 s (absent in results of older versions). */
+  LONGER_THAN_60_LATENCY?: number
+  LONGER_THAN_120_LATENCY?: number
+  LONGER_THAN_180_LATENCY?: number
+  /** Failed measured requests / (max end − min start over ALL measured requests, hours) (absent in results of older versions). */
+  FAILED_REQUESTS_PER_HOUR?: number
 }
 
 /** Service-level objectives for goodput: a request is "good" when it meets every one set. */

@@ -101,7 +101,15 @@ export interface WorkloadSpec {
   /** Where the spec came from (config file path), for error messages. */
   source?: string
   /** compressa-perf fields with no effect on the load, kept for reports. */
-  compressa?: { modelName: string; nodeUrl?: string; accountAddress?: string }
+  compressa?: {
+    modelName: string
+    nodeUrl?: string
+    accountAddress?: string
+    /** Name of the environment variable holding the API token (compressa-perf 0.2.5); the token itself is never kept. */
+    apiTokenEnvVar?: string
+    /** compressa-perf's HTTP client (`requests` by default there); recorded only. */
+    transport?: string
+  }
 }
 
 /** Everything one workload run produced. */

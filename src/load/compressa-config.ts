@@ -12,6 +12,11 @@
  * steer the load: the deployment under test decides model and endpoint (like its CLI overrides).
  * Difference: compressa-perf lets a missing max_tokens mean "server default"; we require it,
  * since an unbounded generation is no benchmark.
+ * 0.2.5 keys: min_tokens → vLLM's `min_tokens` sampling parameter in every request body (as
+ * compressa-perf sends it); api_token_env_var names the environment variable holding the API
+ * token, read when the workload runs and sent as `Authorization: Bearer …` (never printed, never
+ * stored: only the variable's name is kept); transport (compressa-perf's Python HTTP client) is
+ * recorded, the requests are always ours.
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -41,7 +46,14 @@ const KEYS = new Set([
   'seed',
   'node_url',
   'account_address',
+  // Added in compressa-perf 0.2.5.
+  'min_tokens',
+  'api_token_env_var',
+  'transport',
 ])
+
+/** compressa-perf's `transport` (its HTTP client library); ours is always undici, so it is only recorded. */
+export const COMPRESSA_DEFAULT_TRANSPORT = 'requests'
 
 /** Absolute path of MLNode's default compressa-perf config shipped with this package (6 experiments). */
 export const compressaDefaultConfigPath: string = (() => {
@@ -132,6 +144,11 @@ function toWorkload(raw: unknown, position: number, source: string): WorkloadSpe
   const seed = int('seed', false, Number.MIN_SAFE_INTEGER) ?? COMPRESSA_DEFAULT_SEED
   const nodeUrl = str('node_url', false)
   const accountAddress = str('account_address', false)
+  const minTokens = int('min_tokens', false, 0)
+  if (minTokens !== undefined && minTokens > (maxTokens as number)) fail('min_tokens', `must not exceed max_tokens (${maxTokens})`, minTokens)
+  const tokenEnv = str('api_token_env_var', false)
+  if (tokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) fail('api_token_env_var', 'must be an environment variable name', tokenEnv)
+  const transport = str('transport', false)
 
   let prompt: WorkloadSpec['prompt']
   if (generate === true) {
@@ -147,6 +164,8 @@ function toWorkload(raw: unknown, position: number, source: string): WorkloadSpe
   const compressa: NonNullable<WorkloadSpec['compressa']> = { modelName }
   if (nodeUrl !== undefined) compressa.nodeUrl = nodeUrl
   if (accountAddress !== undefined) compressa.accountAddress = accountAddress
+  if (tokenEnv !== undefined) compressa.apiTokenEnvVar = tokenEnv
+  if (transport !== undefined) compressa.transport = transport
   const spec: WorkloadSpec = {
     name,
     description,
@@ -159,7 +178,25 @@ function toWorkload(raw: unknown, position: number, source: string): WorkloadSpe
     seed,
     source,
     compressa,
+    ...(minTokens === undefined ? {} : { extraBody: { min_tokens: minTokens } }),
   }
   validateWorkload(spec, source)
   return spec
+}
+
+/**
+ * The target with the compressa-perf API token of `spec` (its `api_token_env_var`) as a bearer
+ * header; `target` itself when the spec names none. Read at run time, so the token never sits in
+ * a spec, a report or an error message.
+ * @throws MlnodeBenchError MLNB_CONFIG naming the variable (not its value) when it is unset or empty.
+ */
+export function withCompressaToken<T extends { headers?: Record<string, string> }>(target: T, spec: WorkloadSpec, env: NodeJS.ProcessEnv = process.env): T {
+  const name = spec.compressa?.apiTokenEnvVar
+  if (name === undefined) return target
+  const token = env[name]
+  if (!token)
+    throw new MlnodeBenchError('MLNB_CONFIG', `${spec.source ?? 'compressa-perf config'}: experiment "${spec.name}": api_token_env_var names ${name}, which is not set (export it; the token is never printed)`, {
+      details: { file: spec.source, experiment: spec.name, key: 'api_token_env_var', env: name },
+    })
+  return { ...target, headers: { ...target.headers, authorization: `Bearer ${token}` } }
 }

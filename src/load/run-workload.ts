@@ -15,6 +15,7 @@ import { MlnodeBenchError } from '../errors.js'
 import type { RequestRecord } from '../contracts/records.js'
 import { arrivalOffsetsMs } from './arrivals.js'
 import { preparePrompts, type PromptSource } from './prompts.js'
+import { withCompressaToken } from './compressa-config.js'
 import { createReadStamp } from './read-stamp.js'
 import { randomUUID } from 'node:crypto'
 import type { SimSyncRequest } from '../protocol/sim-sync.js'
@@ -78,6 +79,8 @@ export function poolConnections(spec: WorkloadSpec): number {
  */
 export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, options: RunWorkloadOptions = {}): Promise<WorkloadRun> {
   validateWorkload(spec)
+  // compressa-perf configs may name an API token variable: read now, sent as a header, never kept.
+  target = withCompressaToken(target, spec)
   const now = options.now ?? performance.now.bind(performance)
   // One batch for every stream: reads of one poll phase share its stamp (read-stamp.ts).
   const streamStamp = createReadStamp(now, options.readStamp ?? 'poll')

@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto'
 import { MlnodeBenchError } from '../errors.js'
 
 /**
- * Writes `text` to a temporary file beside `path`, then renames it over `path` (atomic on POSIX
+ * Writes `text` (or bytes: the history database) to a temporary file beside `path`, then renames it over `path` (atomic on POSIX
  * within one file system). Creates the parent folder.
  * @throws MlnodeBenchError MLNB_REPORT naming the file.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array): Promise<void> {
   const dir = dirname(path)
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   try {

@@ -162,3 +162,16 @@ export function nextLink(link: string | undefined): string | undefined {
   }
   return undefined
 }
+
+/**
+ * The comment body with a link to the run's HTML report (the workflow's artifact URL) after the
+ * headline, so a reviewer finds the charts from the PR. Only http(s) URLs are linked.
+ */
+export function withReportLink(body: string, reportUrl: string): string {
+  const line = `📊 [HTML report with charts](${reportUrl}) (variants, latency distributions, Pareto view, trends over the run history)`
+  const lines = body.split('\n')
+  // After the marker and the headline (the first heading), before the details.
+  const heading = lines.findIndex((l) => l.startsWith('#'))
+  lines.splice(heading < 0 ? lines.length : heading + 1, 0, '', line)
+  return lines.join('\n')
+}

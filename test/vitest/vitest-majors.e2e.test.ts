@@ -5,7 +5,7 @@
  * baseline, and fails a slower simulator: the adapter (src/vitest/bench-api.ts) and the reporters
  * (`benchRunReporters`) must work the same in both. Needs the npm registry (as `npm ci` does).
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -72,5 +72,8 @@ describe.each([
     const slow = await bench(dir, { MLNODE_SIM_SLOWDOWN: '1.3' })
     expect(slow.exitCode, slow.text).toBe(1)
     expect(slow.text).toMatch(/REGRESSION Qwen\/Qwen2\.5-7B-Instruct › tp\d-x\d › chat 1k→100, 8 users \[simulated\]: E2EL p50 [\d.]+ → [\d.]+ ms \(\+30\.0 %, deterministic\)/)
+    // The history reporter of the README's config (SQLite in WebAssembly) kept every run and wrote the report.
+    expect(slow.text).toMatch(/run #4 added to history \.mlnode-bench\/history\.sqlite \(2 results\)/)
+    expect(existsSync(join(dir, '.mlnode-bench', 'report.html'))).toBe(true)
   }, 600_000)
 })

@@ -1,17 +1,18 @@
 /** `mlnode-bench comment --summary <md> --repo owner/name --pr N [--api-url URL]`: sticky PR comment. */
 import { readFile } from 'node:fs/promises'
 import { MlnodeBenchError, redact } from '../../errors.js'
-import { upsertStickyComment } from '../../outputs/github-comment.js'
+import { upsertStickyComment, withReportLink } from '../../outputs/github-comment.js'
 import { STICKY_MARKER } from '../../report/markdown.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 
 export const summary = 'create or update the one sticky PR comment with a Markdown summary (token: GITHUB_TOKEN)'
 
 const USAGE = `Usage: mlnode-bench comment --summary <summary.md> --repo <owner/name> --pr <number>
-                            [--api-url https://api.github.com]
+                            [--api-url https://api.github.com] [--report-url <url>]
 
 The token is read from the GITHUB_TOKEN environment variable and never printed.
-GITHUB_API_URL (set by GitHub Actions, also on GHES) is the default API URL.`
+GITHUB_API_URL (set by GitHub Actions, also on GHES) is the default API URL.
+--report-url links the HTML report (e.g. the workflow artifact's URL) under the headline.`
 
 /** Entry point of `mlnode-bench comment`. */
 export async function run(argv: string[]): Promise<number> {
@@ -24,6 +25,7 @@ export async function run(argv: string[]): Promise<number> {
         repo: { type: 'string', required: true },
         pr: { type: 'integer', required: true, min: 1 },
         'api-url': { type: 'string' },
+        'report-url': { type: 'string' },
       },
     },
     argv,
@@ -45,6 +47,11 @@ export async function run(argv: string[]): Promise<number> {
     throw new MlnodeBenchError('MLNB_CLI', `Summary ${values.summary} cannot be read: ${(cause as Error).message}`, { cause })
   }
   if (!body.includes(STICKY_MARKER)) body = `${STICKY_MARKER}\n${body}`
+  const reportUrl = values['report-url']
+  if (reportUrl !== undefined && reportUrl !== '') {
+    if (!URL.canParse(reportUrl) || !/^https?:$/.test(new URL(reportUrl).protocol)) throw usageError('comment', `--report-url must be an http(s) URL, got "${redact(reportUrl)}"`, { option: 'report-url' })
+    body = withReportLink(body, reportUrl)
+  }
   // GitHub rejects comment bodies over 65 536 characters.
   if (body.length > 65_000) body = `${body.slice(0, 64_000)}\n\n… summary truncated (${body.length} characters); the full file is in the run's artifacts.\n`
   const result = await upsertStickyComment({

@@ -12,19 +12,25 @@ import { renderDiffText } from '../../report/diff-text.js'
 import { renderJUnit } from '../../report/junit.js'
 import { renderMarkdown } from '../../report/markdown.js'
 import { readRunResults } from '../../outputs/results-file.js'
-import { parseCommandLine } from '../parse-options.js'
+import { loadHistoryBaseline, parseHistoryBaselineSpec } from '../../history/baseline-from-history.js'
+import { DEFAULT_HISTORY_FILE } from '../../history/store.js'
+import { parseCommandLine, usageError } from '../parse-options.js'
 
 export const summary = 'compare results.json with the baseline; exit 1 on a significant regression'
 
 const USAGE = `Usage: mlnode-bench diff --results <results.json> [--baseline ${DEFAULT_BASELINE_FILE}]
                          [--markdown summary.md] [--junit junit.xml] [--alpha 0.01] [--update]
                          [--allow-missing-baseline]
+                         [--baseline-from-history <branch>[:<runs>] [--history ${DEFAULT_HISTORY_FILE}]]
 
 --update (or MLNODE_BENCH_UPDATE_BASELINE=1) accepts the passed results into the baseline instead
 of failing on regressions; it creates the baseline when there is none.
 A missing baseline is an error (MLNB_BASELINE_MISSING: the gate would be off) unless
 --allow-missing-baseline is given. A corrupt baseline is an error; an invalid entry fails the run
-and is not compared, the other entries still are. The reports are written in every case.`
+and is not compared, the other entries still are. The reports are written in every case.
+--baseline-from-history main:5 takes the baseline from the run history instead of the file: the
+last 5 finished runs on branch main (latency histograms merged, other figures their median; the
+run being judged is left out). It cannot be combined with --baseline or --update.`
 
 /** Entry point of `mlnode-bench diff`. */
 export async function run(argv: string[]): Promise<number> {
@@ -40,6 +46,8 @@ export async function run(argv: string[]): Promise<number> {
         alpha: { type: 'number', above: 0, below: 1 },
         update: { type: 'boolean' },
         'allow-missing-baseline': { type: 'boolean' },
+        'baseline-from-history': { type: 'string' },
+        history: { type: 'string' },
       },
     },
     argv,
@@ -48,10 +56,17 @@ export async function run(argv: string[]): Promise<number> {
   const { alpha, ...rest } = cli.values
   const values = { ...rest, baseline: rest.baseline ?? DEFAULT_BASELINE_FILE }
   const update = values.update === true || process.env.MLNODE_BENCH_UPDATE_BASELINE === '1'
+  const fromHistory = values['baseline-from-history']
+  if (fromHistory === undefined && values.history !== undefined) throw usageError('diff', '--history only goes with --baseline-from-history', { option: 'history' })
+  if (fromHistory !== undefined && (rest.baseline !== undefined || update))
+    throw usageError('diff', `--baseline-from-history cannot be combined with ${rest.baseline !== undefined ? '--baseline' : '--update'}`, { option: 'baseline-from-history', value: fromHistory })
   const run = await readRunResults(values.results)
-  const { baseline, status } = await loadBaseline(values.baseline, { required: !update && !values['allow-missing-baseline'] })
+  const { baseline, status } =
+    fromHistory === undefined
+      ? await loadBaseline(values.baseline, { required: !update && !values['allow-missing-baseline'] })
+      : await loadHistoryBaseline(values.history ?? DEFAULT_HISTORY_FILE, parseHistoryBaselineSpec(fromHistory), run.run?.id)
   const diff = diffResults(baseline, run.results, alpha === undefined ? {} : { alpha })
-  console.log(renderDiffText(diff, values.baseline, status))
+  console.log(renderDiffText(diff, status.file, status))
   // Reports first, whatever the baseline's state: a stale summary must never stand for this run.
   if (values.markdown) await writeFileAtomic(values.markdown, renderMarkdown(diff, { run: run.provenance, baseline: status }))
   if (values.junit) await writeFileAtomic(values.junit, renderJUnit(run.results, { diff, baseline: status }))

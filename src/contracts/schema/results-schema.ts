@@ -14,6 +14,14 @@ const compressaSchema = z.strictObject({
   TTFT_95: figure,
   LATENCY_95: figure,
   FAILED_REQUESTS: figure,
+  // Absent in results of older versions.
+  THROUGHPUT: figure.optional(),
+  TOP_5_TTFT: figure.optional(),
+  TOP_5_LATENCY: figure.optional(),
+  LONGER_THAN_60_LATENCY: figure.optional(),
+  LONGER_THAN_120_LATENCY: figure.optional(),
+  LONGER_THAN_180_LATENCY: figure.optional(),
+  FAILED_REQUESTS_PER_HOUR: figure.optional(),
 })
 
 export const workloadMetricsSchema = z.strictObject({

@@ -1,0 +1,105 @@
+/**
+ * `mlnode-bench history add|list|import-compressa`: the run history in SQLite
+ * (`.mlnode-bench/history.sqlite` unless `--history <db>`).
+ */
+import { importCompressa } from '../../history/import-compressa.js'
+import { renderHistoryList } from '../../history/list-text.js'
+import { DEFAULT_HISTORY_FILE, withHistory } from '../../history/store.js'
+import { readRunResults } from '../../outputs/results-file.js'
+import { parseCommandLine, usageError } from '../parse-options.js'
+
+export const summary = 'run history (SQLite): add results.json, list runs, import a compressa-perf database'
+
+const USAGE = `Usage: mlnode-bench history add <results.json>... [--history ${DEFAULT_HISTORY_FILE}]
+       mlnode-bench history list [--history <db>] [--branch <name>] [--limit <n>] [--show-metrics]
+       mlnode-bench history import-compressa <compressa-perf-db.sqlite> [--history <db>]
+                                             [--model <name>] [--variant <name>] [--hardware <name>]
+
+add               appends the runs of results files (a run already in the history is not added twice;
+                  only the results a run measured itself, not those a partial run kept from earlier ones)
+list              prints the runs, newest first, like compressa-perf's list
+import-compressa  reads compressa-perf's own database (Experiments, Parameters, Metrics, Measurements):
+                  one run per experiment, metrics recomputed from its per-request measurements;
+                  --model defaults to its model_name parameter, --variant to "compressa-perf"`
+
+const SUBCOMMANDS = ['add', 'list', 'import-compressa'] as const
+
+/** Entry point of `mlnode-bench history`. */
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    console.log(USAGE)
+    return sub === undefined ? 2 : 0
+  }
+  if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw usageError('history', `unknown subcommand "${sub}" (expected ${SUBCOMMANDS.join(', ')})`, { value: sub })
+  if (sub === 'add') return add(rest)
+  if (sub === 'list') return list(rest)
+  return importDb(rest)
+}
+
+async function add(argv: string[]): Promise<number> {
+  const cli = parseCommandLine({ command: 'history', usage: USAGE, options: { history: { type: 'string' } }, positionals: { name: 'results file', min: 1 } }, argv)
+  if (!cli) return 0
+  const path = cli.values.history ?? DEFAULT_HISTORY_FILE
+  // Every file is read and checked before the store changes: a bad file adds nothing.
+  const files = await Promise.all(cli.positionals.map(async (p) => ({ p, run: await readRunResults(p) })))
+  await withHistory(
+    path,
+    (store) => {
+      for (const { p, run } of files) {
+        const added = store.addRun(run)
+        console.log(added.added ? `${p}: run #${added.seq} added to ${path} (${added.results} result${added.results === 1 ? '' : 's'})` : `${p}: already in ${path} as run #${added.seq}, not added again`)
+      }
+    },
+    { write: true },
+  )
+  return 0
+}
+
+async function list(argv: string[]): Promise<number> {
+  const cli = parseCommandLine(
+    {
+      command: 'history',
+      usage: USAGE,
+      options: { history: { type: 'string' }, branch: { type: 'string' }, limit: { type: 'integer', min: 1 }, 'show-metrics': { type: 'boolean' } },
+    },
+    argv,
+  )
+  if (!cli) return 0
+  const { values } = cli
+  const filter = { ...(values.branch === undefined ? {} : { branch: values.branch }), ...(values.limit === undefined ? {} : { limit: values.limit }) }
+  const text = await withHistory(values.history ?? DEFAULT_HISTORY_FILE, (store) =>
+    renderHistoryList(values['show-metrics'] ? store.runs(filter) : store.listRuns(filter), { metrics: values['show-metrics'] }),
+  )
+  console.log(text)
+  return 0
+}
+
+async function importDb(argv: string[]): Promise<number> {
+  const cli = parseCommandLine(
+    {
+      command: 'history',
+      usage: USAGE,
+      options: { history: { type: 'string' }, model: { type: 'string' }, variant: { type: 'string' }, hardware: { type: 'string' } },
+      positionals: { name: 'compressa-perf database', min: 1 },
+    },
+    argv,
+  )
+  if (!cli) return 0
+  if (cli.positionals.length > 1) throw usageError('history', `import-compressa takes one database, got ${cli.positionals.length}`)
+  const { values } = cli
+  const path = values.history ?? DEFAULT_HISTORY_FILE
+  const source = cli.positionals[0]!
+  const options = {
+    ...(values.model === undefined ? {} : { model: values.model }),
+    ...(values.variant === undefined ? {} : { variant: values.variant }),
+    ...(values.hardware === undefined ? {} : { hardware: values.hardware }),
+  }
+  const report = await withHistory(path, (store) => importCompressa(store, source, options), { write: true })
+  for (const e of report.experiments)
+    console.log(`experiment ${e.id} "${e.name}" (${e.requests} requests): ${e.added ? 'imported' : 'already in the history, not imported again'}`)
+  for (const s of report.skipped) console.log(`skipped ${s}`)
+  const added = report.experiments.filter((e) => e.added).length
+  console.log(`${source}: ${added} experiment${added === 1 ? '' : 's'} imported into ${path}`)
+  return 0
+}

@@ -1,0 +1,102 @@
+/**
+ * A baseline taken from the history instead of benchmarks/baseline.json: the last N finished runs
+ * of a branch (e.g. `main:5`). Per model › variant › workload, over the runs that passed it:
+ * latency distributions are the runs' HDR histograms merged (the figure is the merged median),
+ * one-number metrics the median of the runs' figures, request counts summed; the runs' figures
+ * become the entry's history, so the tolerance grows with the run-to-run noise they show.
+ */
+import { MlnodeBenchError } from '../errors.js'
+import { mergeHistograms, summaryFromHistogram } from '../metrics/histogram.js'
+import { entryFromResult, type BaselineEntry, type BaselineFile } from '../report/baseline.js'
+import { isDistributionId, type MetricId } from '../report/metric-defs.js'
+import type { BenchResult } from '../contracts/results.js'
+import type { LoadedBaseline } from '../outputs/baseline-file.js'
+import { withHistory, type HistoryRun } from './store.js'
+
+/** Runs a bare `--baseline-from-history main` takes. */
+export const DEFAULT_HISTORY_BASELINE_RUNS = 5
+
+export interface HistoryBaselineSpec {
+  branch: string
+  runs: number
+}
+
+/**
+ * Parses `branch[:N]` (`main:5`; the branch may itself contain colons, N is after the last one).
+ * @throws MlnodeBenchError MLNB_USAGE naming the value.
+ */
+export function parseHistoryBaselineSpec(text: string): HistoryBaselineSpec {
+  const colon = text.lastIndexOf(':')
+  const counted = colon >= 0 && /^\d+$/.test(text.slice(colon + 1))
+  const branch = (counted ? text.slice(0, colon) : text).trim()
+  const runs = counted ? Number(text.slice(colon + 1)) : DEFAULT_HISTORY_BASELINE_RUNS
+  if (branch === '' || !Number.isSafeInteger(runs) || runs < 1)
+    throw new MlnodeBenchError('MLNB_USAGE', `--baseline-from-history must be <branch>[:<runs ≥ 1>], e.g. main:5, got "${text}"`, { details: { option: 'baseline-from-history', value: text } })
+  return { branch, runs }
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+
+/** One key's entry from its results, oldest first (each passed, with metrics). */
+function combinedEntry(results: readonly BenchResult[]): BaselineEntry | undefined {
+  const entries = results.map(entryFromResult).filter((e): e is BaselineEntry => e !== undefined)
+  const latest = entries.at(-1)
+  if (!latest) return undefined
+  const ids = [...new Set(entries.flatMap((e) => Object.keys(e.metrics) as MetricId[]))]
+  const metrics: BaselineEntry['metrics'] = {}
+  const history: NonNullable<BaselineEntry['history']> = {}
+  for (const id of ids) {
+    const figures = entries.map((e) => e.metrics[id]).filter((f) => f !== undefined)
+    history[id] = figures.map((f) => f.value)
+    if (isDistributionId(id)) {
+      const merged = summaryFromHistogram(mergeHistograms(figures.map((f) => f.distribution?.histogram ?? '')))
+      metrics[id] = { value: merged.medianMs, distribution: merged }
+    } else if (id === 'failedRequests') {
+      metrics[id] = { value: figures.reduce((a, f) => a + f.value, 0) }
+    } else metrics[id] = { value: median(figures.map((f) => f.value)) }
+  }
+  const sum = (k: 'total' | 'completed' | 'failed'): number => entries.reduce((a, e) => a + e.requests[k], 0)
+  return { ...latest, requests: { total: sum('total'), completed: sum('completed'), failed: sum('failed') }, durationS: median(entries.map((e) => e.durationS)), metrics, history }
+}
+
+/**
+ * The baseline of `runs` (newest first, as the store lists them).
+ * @throws MlnodeBenchError MLNB_BASELINE_MISSING when no run passed anything.
+ */
+export function baselineFromHistory(runs: readonly HistoryRun[], shownAs: string): BaselineFile {
+  const byKey = new Map<string, BenchResult[]>()
+  for (const run of [...runs].reverse())
+    for (const r of run.entries) {
+      if (r.status !== 'passed' || !r.metrics) continue
+      const id = JSON.stringify([r.model, r.variant, r.workload])
+      byKey.set(id, [...(byKey.get(id) ?? []), r])
+    }
+  if (byKey.size === 0) throw new MlnodeBenchError('MLNB_BASELINE_MISSING', `No baseline in ${shownAs}: no finished run with a passed result`, { details: { file: shownAs } })
+  const results: BaselineFile['results'] = {}
+  for (const list of byKey.values()) {
+    const entry = combinedEntry(list)
+    const { model, variant, workload } = list[0]!
+    if (entry) ((results[model] ??= {})[variant] ??= {})[workload] = entry
+  }
+  return { schemaVersion: 1, kind: 'mlnode-bench-baseline', provenance: runs[0]!.provenance, results }
+}
+
+/**
+ * The baseline of the last `spec.runs` finished runs of `spec.branch` in the store at `path`,
+ * leaving out the run being judged (the history reporter may have added it already).
+ */
+export async function loadHistoryBaseline(path: string, spec: HistoryBaselineSpec, excludeRunId?: string): Promise<LoadedBaseline> {
+  const shownAs = `history ${path} (last ${spec.runs} run${spec.runs === 1 ? '' : 's'} on ${spec.branch})`
+  const runs = await withHistory(path, (store) =>
+    store
+      .runs({ branch: spec.branch, source: 'mlnode-bench', completeOnly: true })
+      .filter((r) => r.runId !== excludeRunId)
+      .slice(0, spec.runs),
+  )
+  const baseline = baselineFromHistory(runs, shownAs)
+  return { baseline, status: { file: shownAs, state: 'found', required: true, invalid: [] } }
+}

@@ -1,0 +1,49 @@
+/** `history list` as text: one row per run, like compressa-perf's `list` (ID, name, date, description). */
+import { formatNumber } from '../report/format.js'
+import type { HistoryRun, HistoryRunInfo } from './store.js'
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n')
+}
+
+const oneLine = (text: string, max: number): string => {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
+}
+
+/** Name of a run: its compressa-perf experiment name, else its run id. */
+export function runName(run: HistoryRunInfo): string {
+  return run.name ?? run.runId
+}
+
+/** What a run was, in a few words: results passed, simulated or not, and its description. */
+export function runDescription(run: HistoryRunInfo): string {
+  const what = `${run.passed}/${run.results} passed${run.simulated ? ', SIMULATED' : ''}${run.state && run.state !== 'complete' ? `, ${run.state}` : ''}`
+  return run.description ? `${what}; ${run.description}` : what
+}
+
+/** The list of runs, newest first; with `metrics`, each result's headline figures under its run. */
+export function renderHistoryList(runs: readonly (HistoryRunInfo | HistoryRun)[], options: { metrics?: boolean } = {}): string {
+  if (runs.length === 0) return 'No runs in the history yet.'
+  const rows = [['ID', 'Date', 'Source', 'Name', 'Commit', 'Description']]
+  const lines: string[] = []
+  for (const run of runs) {
+    const commit = run.commit ? `${run.branch ? `${run.branch}@` : ''}${run.commit.slice(0, 7)}${run.dirty ? '+dirty' : ''}` : '-'
+    rows.push([String(run.seq), run.date.replace(/\.\d+Z$/, 'Z'), run.source, oneLine(runName(run), 40), commit, oneLine(runDescription(run), 60)])
+  }
+  lines.push(table(rows))
+  if (options.metrics)
+    for (const run of runs) {
+      if (!('entries' in run)) continue
+      lines.push('', `#${run.seq} ${runName(run)}`)
+      for (const r of run.entries) {
+        const m = r.metrics
+        const figures = m
+          ? `TTFT p50 ${formatNumber(m.ttftMs.medianMs)} ms, E2EL p50 ${formatNumber(m.e2elMs.medianMs)} ms, ${formatNumber(m.outputTokensPerS)} out tok/s, ${formatNumber(m.requestsPerS)} req/s, ${m.requests.failed}/${m.requests.total} failed`
+          : (r.failure?.message ?? r.status)
+        lines.push(`  ${r.model} › ${r.variant} › ${r.workload}${r.target.kind === 'simulated' ? ' (simulated)' : ''}: ${oneLine(figures, 160)}`)
+      }
+    }
+  return lines.join('\n')
+}

@@ -1,0 +1,90 @@
+/**
+ * The report as ONE self-contained HTML file: Chart.js (its UMD build, read from node_modules at
+ * render time) and the chart data are inlined, so the page needs no network when viewed. All
+ * text from results is escaped; the data travels as JSON in a non-executed script element.
+ */
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { runDescription, runName } from '../history/list-text.js'
+import type { ChartSpec } from './chart-spec.js'
+import { escapeHtml, jsonForScript } from './escape.js'
+import type { ReportData } from './report-data.js'
+
+let chartJs: Promise<string> | undefined
+
+/** Chart.js's UMD build (the package exports only its modules: the file is found beside its main). */
+export function chartJsSource(): Promise<string> {
+  chartJs ??= readFile(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8')
+  return chartJs
+}
+
+const STYLE = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1400px; padding: 0 16px 48px; color: #222; }
+h1 { margin: 20px 0 4px; } h2 { margin-top: 32px; border-bottom: 1px solid #ddd; }
+.sim { background: #fff1d6; color: #8a4b00; border: 1px solid #e0a040; border-radius: 4px; padding: 1px 6px; font-weight: 600; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; }
+figure.chart { margin: 0; border: 1px solid #e3e3e3; border-radius: 6px; padding: 8px; }
+.canvas-box { position: relative; height: 300px; }
+figcaption { font-size: 12px; color: #555; margin-top: 6px; }
+table { border-collapse: collapse; font-size: 12px; } td, th { border: 1px solid #ddd; padding: 3px 6px; text-align: left; }
+nav a { margin-right: 12px; }
+`
+
+/** Renders the chart data back into a Chart.js call per canvas; marks the page done for tests. */
+const CLIENT = `
+(function () {
+  var specs = JSON.parse(document.getElementById('mlnb-charts').textContent);
+  specs.forEach(function (s) { new Chart(document.getElementById(s.id), s.config); });
+  document.documentElement.setAttribute('data-charts-rendered', String(specs.length));
+})();
+`
+
+function figure(chart: ChartSpec): string {
+  const badge = chart.simulated ? '<span class="sim">SIMULATED</span> ' : ''
+  return `<figure class="chart" data-kind="${escapeHtml(chart.kind)}" data-simulated="${chart.simulated}">
+<div class="canvas-box"><canvas id="${escapeHtml(chart.id)}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div>
+<figcaption>${badge}${escapeHtml(chart.caption)}</figcaption>
+</figure>`
+}
+
+function runsTable(data: ReportData): string {
+  if (data.runs.length === 0) return '<p>No runs in the history yet: run the benchmarks, or add a results file with <code>mlnode-bench history add</code>.</p>'
+  const rows = data.runs.map((r) => {
+    const commit = r.commit ? `${r.branch ? `${r.branch}@` : ''}${r.commit.slice(0, 7)}${r.dirty ? '+dirty' : ''}` : '-'
+    return `<tr><td>${r.seq}</td><td>${escapeHtml(r.date)}</td><td>${escapeHtml(r.source)}</td><td>${escapeHtml(runName(r))}</td><td>${escapeHtml(commit)}</td><td>${escapeHtml(runDescription(r))}</td></tr>`
+  })
+  return `<table><thead><tr><th>ID</th><th>Date</th><th>Source</th><th>Name</th><th>Commit</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+/** The whole page. */
+export async function renderHtmlReport(data: ReportData): Promise<string> {
+  const library = (await chartJsSource()).replace(/<\/script/gi, '<\\/script')
+  const charts = data.sections.flatMap((s) => s.charts)
+  const banner = data.simulated ? '<p><span class="sim">SIMULATED</span> Figures marked SIMULATED come from the embedded simulator (the performance model), not from real GPUs.</p>' : ''
+  const nav = data.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.heading)}</a>`).join(' ')
+  const sections = data.sections.map((s) => `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.heading)}</h2><div class="grid">${s.charts.map(figure).join('\n')}</div></section>`).join('\n')
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(data.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(data.title)}</h1>
+<p>Generated ${escapeHtml(data.generatedAt)} from ${data.runs.length} run${data.runs.length === 1 ? '' : 's'}; ${charts.length} chart${charts.length === 1 ? '' : 's'}.</p>
+${banner}
+<nav>${nav}</nav>
+</header>
+<section id="runs"><h2>Runs</h2>${runsTable(data)}</section>
+${sections}
+<script type="application/json" id="mlnb-charts">${jsonForScript(charts.map((c) => ({ id: c.id, config: c.config })))}</script>
+<script>${library}</script>
+<script>${CLIENT}</script>
+</body>
+</html>
+`
+}

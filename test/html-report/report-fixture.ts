@@ -1,0 +1,39 @@
+/** A history for report tests: two runs of three variants on simulated hardware, one on a real node, one compressa-perf import. */
+import { join } from 'node:path'
+import { importCompressa } from '../../src/history/import-compressa.js'
+import { withHistory, type HistoryRun } from '../../src/history/store.js'
+import type { BenchResult, RunResults, TargetInfo } from '../../src/contracts/results.js'
+import { passedResult } from '../fixtures/reporters-shared/make-results.js'
+import { measurementsOf, writeCompressaDb } from '../history/compressa-db.js'
+
+export const MODEL = 'Qwen/Qwen2.5-7B-Instruct'
+const SIM: TargetInfo = { kind: 'simulated', hardware: '8xh100-sxm', simulatedTime: true, seed: 0 }
+const NODE: TargetInfo = { kind: 'mlnode', hardware: '8x NVIDIA H100 80GB HBM3' }
+
+function variant(name: string, tp: number, scale: number, seed: number, target: TargetInfo, workload = 'chat 1k→200'): BenchResult {
+  const r = passedResult(MODEL, name, workload, { scale, seed, n: 60, target })
+  return { ...r, args: ['--tensor-parallel-size', String(tp)], layout: { gpuCount: 8, gpusPerInstance: tp, instances: 8 / tp, idleGpus: 0, tp, pp: 1 }, deployS: 30 + 5 * tp }
+}
+
+function run(id: string, date: string, results: BenchResult[]): RunResults {
+  const git = { commit: 'd'.repeat(40), dirty: false, branch: 'main' }
+  return { schemaVersion: 1, provenance: { tool: { name: 'mlnode-bench', version: '0.1.0' }, date, git }, run: { id, date, git, state: 'complete' }, results: results.map((r) => ({ ...r, run: { id, date, git } })) }
+}
+
+/** Writes the history (and the compressa-perf database it imports) under `dir`; returns the store's runs. */
+export async function buildFixtureHistory(dir: string, options: { experimentName?: string } = {}): Promise<{ historyPath: string; runs: HistoryRun[] }> {
+  const historyPath = join(dir, 'history.sqlite')
+  const compressaDb = join(dir, 'compressa-perf-db.sqlite')
+  await writeCompressaDb(compressaDb, [{ name: options.experimentName ?? 'chat 1k→200', description: 'manual comparison', date: '2025-09-01 08:00:00', parameters: { model_name: MODEL }, measurements: measurementsOf(40, { failEvery: 20 }) }])
+  const runs = await withHistory(
+    historyPath,
+    async (store) => {
+      store.addRun(run('run-1', '2026-01-01T00:00:00.000Z', ([variant('tp1', 1, 1.0, 1, SIM), variant('tp2', 2, 0.8, 2, SIM), variant('tp4', 4, 0.7, 3, SIM), variant('tp2', 2, 0.8, 4, SIM, 'poisson 2 req/s')])))
+      store.addRun(run('run-2', '2026-01-02T00:00:00.000Z', ([variant('tp1', 1, 1.3, 5, SIM), variant('tp2', 2, 0.82, 6, SIM), variant('tp4', 4, 0.71, 7, SIM), variant('tp8-node', 8, 0.9, 8, NODE)])))
+      await importCompressa(store, compressaDb, { variant: 'compressa-perf tp8' })
+      return store.runs()
+    },
+    { write: true },
+  )
+  return { historyPath, runs }
+}
