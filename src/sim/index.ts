@@ -42,7 +42,6 @@ export type { SimulatorOptions, ResolvedSimulatorOptions, TokenTraceEvent } from
 export { simulateRequests } from './simulate.js'
 export type { SimulateRequestsInput, SimulatedRequest } from './simulate.js'
 export { defaultPlanner } from './planner.js'
-export { instancesFor } from './variant.js'
 export type { DeployRequest, PlannedVariant, VariantPlanner } from './variant.js'
 export { estimateTokens, drawOutputTokens, DEFAULT_EOS_PER_TOKEN } from './text.js'
 export type { LifecycleTimings, UpStatus } from './deployment.js'

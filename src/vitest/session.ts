@@ -12,7 +12,7 @@ import type { Layout, TargetInfo } from '../report/model.js'
 import { captureDeployLog } from './deploy-log.js'
 import type { PreparedVariant } from './prepare.js'
 import { layoutModelOf } from './prepare.js'
-import { computeLayout, layoutProblems } from '../args/index.js'
+import { placeDeployPlan } from '../args/index.js'
 
 export interface SessionTarget {
   mgmtUrl: string
@@ -171,9 +171,9 @@ export class MlnodeSession {
       const pollIntervalMs = Math.max(20, 2000 / speed)
       const layoutModel = layoutModelOf(model)
       const cap = this.instanceCap === undefined ? {} : { instanceCap: this.instanceCap }
-      const problems = layoutProblems({ gpuCount, tp: variant.tp, pp: variant.pp, ...(layoutModel ? { model: layoutModel } : {}) })
-      if (problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${problems.join('; ')}`)
-      let layout = computeLayout({ gpuCount, tp: variant.tp, pp: variant.pp, ...cap })
+      const placed = placeDeployPlan(variant, gpuCount, { ...cap, ...(layoutModel ? { model: layoutModel } : {}) })
+      if (placed.problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${placed.problems.join('; ')}`)
+      let layout = placed.layout
       // A clean slate: healthy, nothing running, the proxy's old ports gone (src/mlnode/switch.ts).
       await new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs, print: this.print }).prepare()
       const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined
@@ -182,8 +182,7 @@ export class MlnodeSession {
       let lastPhase = ''
       const result = await this.client.waitUntilReady({
         request: { model, dtype: request.dtype, additional_args: variant.mlnodeArgs },
-        tp: variant.tp,
-        pp: variant.pp,
+        plan: variant,
         variant: variant.name,
         deadlineMs: Math.max(1, deadlineAt - performance.now()),
         pollIntervalMs,
@@ -203,7 +202,7 @@ export class MlnodeSession {
       })
       if (result.cappedAt !== undefined) {
         this.instanceCap = result.cappedAt
-        layout = computeLayout({ gpuCount, tp: variant.tp, pp: variant.pp, instanceCap: result.cappedAt })
+        layout = placeDeployPlan(variant, gpuCount, { instanceCap: result.cappedAt }).layout
         this.print(`${label} capped by the node at ${result.cappedAt} instance(s) (INFERENCE_MAX_INSTANCES); ${layout.idleGpus} GPU(s) idle`)
       }
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()

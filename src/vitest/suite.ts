@@ -8,6 +8,7 @@
 import { relative } from 'node:path'
 import { afterAll, describe, inject, TestRunner } from 'vitest'
 import type { RunnerTask } from 'vitest'
+import { parseVllmArgs, planDeploy } from '../args/index.js'
 import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import type { WorkloadSpec } from '../load/types.js'
 import { getHardwareProfile } from '../model/index.js'
@@ -158,7 +159,7 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
     const variants = openai
       ? suite.openaiEndpoints
         ? prepareVariants(suite, source, gpuCount).filter((v) => suite.openaiEndpoints![v.name] !== undefined)
-        : [{ name: AS_DEPLOYED, mlnodeArgs: [], tp: 1, pp: 1 }]
+        : [{ name: AS_DEPLOYED, ...planDeploy(suite.model, parseVllmArgs([])) }]
       : prepareVariants(suite, source, gpuCount)
     // Both workload fields are checked whichever the target: a broken production profile fails here too.
     const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
