@@ -10,7 +10,7 @@ import { arrivalOffsetsMs } from '../../load/arrivals.js'
 import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile } from '../../load/prompts.js'
 import type { WorkloadSpec } from '../../load/types.js'
 import { summarize } from '../../metrics/index.js'
-import type { WorkloadMetrics } from '../../metrics/types.js'
+import type { Slo, WorkloadMetrics } from '../../metrics/types.js'
 import {
   DEFAULT_HARDWARE_PROFILE_ID,
   instancesPerServer,
@@ -77,6 +77,8 @@ export interface PredictInput {
   plan: ModelInstancePlan
   instances: number
   workloads: ReadonlyArray<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
+  /** SLOs for predicted goodput. */
+  slo?: Slo
 }
 
 /** Splits a shell-like argument string ("-tp 4 --x 'a b'") into tokens. */
@@ -116,7 +118,7 @@ export function predictWorkloads(input: PredictInput): Prediction[] {
   const plan = input.plan
   return input.workloads.map((w) => {
     const records = simulateRequests({ plan, instances: input.instances, requests: w.requests, ...(w.concurrency === undefined ? {} : { concurrency: w.concurrency }) })
-    const metrics = summarize({ records })
+    const metrics = summarize({ records }, input.slo === undefined ? {} : { slo: input.slo })
     const first = w.requests[0]
     return {
       experiment: w.name,
