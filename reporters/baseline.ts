@@ -9,7 +9,7 @@ import { updateBaseline, writeBaseline } from '../src/report/baseline.js'
 import { baselineProblems } from '../src/report/baseline-status.js'
 import { renderDiffText } from '../src/report/diff-text.js'
 import { collectProvenance } from '../src/report/provenance.js'
-import { watchAllowed, watchBaselineMessage } from '../src/vitest/watch.js'
+import { watchAllowed, watchBaselineMessage } from '../src/run/watch.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 

@@ -11,6 +11,10 @@ import { formatNumber } from '../src/report/format.js'
 import { incompleteText } from '../src/report/run-text.js'
 import { benchResultOf, collectBenchResults } from './collect.js'
 import { MlnodeReporterBase } from './reporter-base.js'
+import { figure } from '../src/metrics/figures.js'
+
+/** The figures of a bench's one-line summary (the metric registry's labels and units). */
+const HEADLINE = [figure('ttft_mean_ms'), figure('tpot_mean_ms'), figure('output_tokens_per_s')]
 
 export interface ConsoleReporterOptions {
   /** Print the suites' console output (deploy progress). @default true */
@@ -36,9 +40,8 @@ export class ConsoleReporter extends MlnodeReporterBase {
       if (r.status === 'failed') this.log(`✗ ${subject}: ${r.failure?.kind ?? 'failed'}: ${r.failure?.message.split('\n')[0]}`)
       else if (r.metrics) {
         const m = r.metrics
-        this.log(
-          `✓ ${subject}: ${m.requests.completed}/${m.requests.total} ok, TTFT mean ${formatNumber(m.ttftMs.meanMs)} ms, TPOT mean ${formatNumber(m.tpotMs.meanMs)} ms, out ${formatNumber(m.outputTokensPerS)} tok/s${r.target.kind === 'simulated' ? ' (simulated)' : ''}`,
-        )
+        const figures = HEADLINE.map((f) => `${f.label} ${formatNumber(f.value(m) ?? Number.NaN)} ${f.unit}`).join(', ')
+        this.log(`✓ ${subject}: ${m.requests.completed}/${m.requests.total} ok, ${figures}${r.target.kind === 'simulated' ? ' (simulated)' : ''}`)
         const res = r.resolution
         // A measurement coarser than 5 % of what it measures is flagged where the user reads it.
         if (res && (res.latencyMs > 0.05 * m.tpotMs.medianMs || res.rateShare > 0.05)) {

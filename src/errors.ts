@@ -2,34 +2,37 @@
  * One error tree for the whole tool. Errors cross from vitest workers to reporters serialized,
  * so consumers branch on `code` (stable), never on `instanceof`.
  */
-export type ErrorCode =
-  | 'MLNB_ARGS_PARSE'
-  | 'MLNB_ARGS_GUARD'
-  | 'MLNB_LAYOUT'
-  | 'MLNB_CONFIG'
-  | 'MLNB_MLNODE_HTTP'
-  | 'MLNB_MLNODE_REFUSED'
-  | 'MLNB_MLNODE_TIMEOUT'
-  | 'MLNB_MLNODE_BAD_BODY'
-  /** The MLNode predates the routes mlnode-bench needs (src/mlnode/version.ts). */
-  | 'MLNB_MLNODE_TOO_OLD'
-  | 'MLNB_DEPLOY_FAILED'
-  | 'MLNB_DEPLOY_TIMEOUT'
-  | 'MLNB_ABORTED'
-  | 'MLNB_LOAD'
-  | 'MLNB_BASELINE'
-  | 'MLNB_BASELINE_MISSING'
-  | 'MLNB_REPORT'
-  | 'MLNB_SIM'
-  | 'MLNB_MODEL'
-  | 'MLNB_CLI'
-  /** Misuse of the command line (unknown option, bad value…): the CLI exits with code 2. */
-  | 'MLNB_USAGE'
-  /** The GitHub API answered 2xx with a body of an unexpected shape. */
-  | 'MLNB_GITHUB_BAD_BODY'
-  | 'MLNB_WATCH'
-  /** A workload stopped early: too many of its requests failed for it to pass. */
-  | 'MLNB_LOAD_STOPPED'
+/**
+ * Every code, with what it means for the user: the README's table of error codes is checked
+ * against this list (test/errors.test.ts).
+ */
+export const ERROR_CODES = {
+  MLNB_ARGS_PARSE: 'A vLLM arg of a suite or command cannot be parsed (unknown flag form, missing value).',
+  MLNB_ARGS_GUARD: 'A variant changes or drops a mandatory (output-affecting) arg, or adds one that is not known to be speed-only; nothing is deployed.',
+  MLNB_LAYOUT: "A variant's TP × PP × DP does not fit the GPUs or the model (heads, layers).",
+  MLNB_CONFIG: 'Bad configuration: a suite field, workload file, environment variable or vitest config; the message names the file, field and value.',
+  MLNB_MLNODE_HTTP: 'MLNode answered with an HTTP error.',
+  MLNB_MLNODE_REFUSED: 'MLNode cannot be reached (connection refused or reset).',
+  MLNB_MLNODE_TIMEOUT: 'MLNode did not answer in time.',
+  MLNB_MLNODE_BAD_BODY: 'MLNode answered 2xx with a body of an unexpected shape.',
+  MLNB_MLNODE_TOO_OLD: 'The MLNode predates the routes mlnode-bench needs (v0.2.12 or later).',
+  MLNB_DEPLOY_FAILED: 'A variant did not come up: MLNode or vLLM failed it (the MLNode log is quoted when a logCommand is set).',
+  MLNB_DEPLOY_TIMEOUT: 'A variant was not ready within deployTimeoutS: a slow node, not necessarily a broken variant.',
+  MLNB_ABORTED: 'The run was cancelled (Ctrl-C, a timeout of the caller).',
+  MLNB_LOAD: 'A workload failed: more of its requests failed than maxFailureRate allows, or none was sent.',
+  MLNB_LOAD_STOPPED: 'A workload stopped early: so many requests had failed that it could no longer pass; what was measured is kept.',
+  MLNB_BASELINE: 'The baseline file cannot be read, parsed or written.',
+  MLNB_BASELINE_MISSING: '`diff` found no baseline (pass --allow-missing-baseline to accept that).',
+  MLNB_REPORT: 'A results or report file cannot be read or written.',
+  MLNB_SIM: 'The embedded simulator failed to start or was asked something it cannot simulate.',
+  MLNB_MODEL: 'The performance model has no such hardware profile or model, or cannot place it.',
+  MLNB_CLI: 'A command failed for a reason other than its options.',
+  MLNB_USAGE: 'Misuse of the command line (unknown option, bad value): the command exits with code 2.',
+  MLNB_GITHUB_BAD_BODY: 'The GitHub API answered 2xx with a body of an unexpected shape (PR comment).',
+  MLNB_WATCH: 'Watch mode would redeploy a real MLNode (or rewrite the baseline) on every save; nothing was done.',
+} as const satisfies Record<`MLNB_${string}`, string>
+
+export type ErrorCode = keyof typeof ERROR_CODES
 
 export class MlnodeBenchError extends Error {
   override name = 'MlnodeBenchError'

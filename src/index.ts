@@ -1,30 +1,18 @@
-// Public API of mlnode-bench: explicit named exports only.
-export { MlnodeBenchError, hasCode, isMlnodeBenchError, redact } from './errors.js'
-export type { ErrorCode } from './errors.js'
-
-// Suites (vitest adapter).
+// mlnode-bench: what a suite author needs. The parts below the suites (args, MLNode client, load
+// engine, simulator, performance model, run core) are on 'mlnode-bench/advanced'; the Vitest
+// reporters on 'mlnode-bench/reporters'; the globalSetup on 'mlnode-bench/global-setup'.
 export { deploymentSuite } from './vitest/index.js'
 export type { DeploymentSuiteOptions } from './vitest/index.js'
 
-// vLLM args: parse, guard, layout.
-export { parseVllmArgs, toMlnodeArgs, parallelismOf, classifyArg, guardVariant, assertVariantAllowed, computeLayout, layoutProblems } from './args/index.js'
-export type { ParsedArgs, GuardViolation, GuardVariantInput } from './args/index.js'
+// Workloads: inline objects, or compressa-perf YAML (its default config ships with the package).
+export { compressaDefaultConfigPath } from './load/index.js'
+export type { WorkloadSpec, PromptSpec, ArrivalSpec } from './load/index.js'
+export type { Slo } from './metrics/types.js'
 
-// MLNode management client.
-export { MlnodeClient, waitUntilReady } from './mlnode/index.js'
-export type { MlnodeClientOptions, UpRequest, WaitUntilReadyOptions, ReadyResult } from './mlnode/index.js'
+// Errors: every failure of the tool is an MlnodeBenchError with a stable MLNB_* code (README).
+export { MlnodeBenchError, hasCode, isMlnodeBenchError } from './errors.js'
+export type { ErrorCode } from './errors.js'
 
-// Load and metrics.
-export { runWorkload, streamRequest, validateWorkload, compressaDefaultConfigPath, loadCompressaConfig, parseCompressaConfig } from './load/index.js'
-export type { WorkloadSpec, PromptSpec, ArrivalSpec, LoadTarget, WorkloadRun } from './load/index.js'
-export { summarize, encodeHistogram, decodeHistogram, mergeHistograms, summaryFromHistogram } from './metrics/index.js'
-export type * from './metrics/types.js'
-
-// Simulator and performance model.
-export { startSimulator, simulateRequests } from './sim/index.js'
-export type { SimulatorOptions, SimulatorHandle } from './sim/index.js'
-export { getHardwareProfile, listHardwareProfiles, getModelSpec, loadModelConfig, resolveEngineConfig, planInstance } from './model/index.js'
-export type { HardwareProfile, ModelSpec, EngineConfig, InstancePlan } from './model/index.js'
-
-// Results and reports.
-export type * from './report/model.js'
+// Results as the reporters write them (results.json, baseline.json).
+export type { BenchResult, RunResults, TargetInfo, Layout, MeasurementResolution } from './report/model.js'
+export type { WorkloadMetrics, DistributionSummary } from './metrics/types.js'

@@ -24,3 +24,16 @@ describe('MlnodeBenchError', () => {
     expect(isMlnodeBenchError(new Error('x'))).toBe(false)
   })
 })
+
+describe('ERROR_CODES', () => {
+  it('the README has a row for every code, with its meaning', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { ERROR_CODES } = await import('../src/errors.js')
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const missing = Object.entries(ERROR_CODES).filter(([code, meaning]) => !readme.includes(`| \`${code}\` | ${meaning.replace(/\|/g, '\\|')} |`))
+    expect(missing.map(([code]) => code)).toEqual([])
+    // And every MLNB_ code the README names is a real one.
+    const named = new Set(readme.match(/MLNB_[A-Z_]+[A-Z]/g))
+    expect([...named].filter((c) => !(c in ERROR_CODES))).toEqual([])
+  })
+})

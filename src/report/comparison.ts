@@ -3,6 +3,7 @@
  * metrics, the best value of each column marked, a one-line recommendation (or a near tie), and
  * one verdict per model across its workloads. Pure.
  */
+import { figure } from '../metrics/figures.js'
 import type { WorkloadMetrics } from '../metrics/types.js'
 import { entryFromResult } from './baseline.js'
 import { compareEntries, resolveDiffOptions } from './diff.js'
@@ -15,17 +16,14 @@ interface Column {
   value: (m: WorkloadMetrics, r: BenchResult) => number | undefined
 }
 
-/** vLLM `bench serve` definitions (README "Metrics"); units in the titles. */
+/** The registry's key figures (vLLM `bench serve` definitions, README "Metrics"), units in the titles. */
+const COLUMN_FIGURES = ['ttft_mean_ms', 'ttft_p99_ms', 'tpot_mean_ms', 'itl_p99_ms', 'e2el_mean_ms', 'input_tokens_per_s', 'output_tokens_per_s', 'goodput_req_per_s', 'requests_failed'] as const
+
 export const COMPARISON_COLUMNS: readonly Column[] = [
-  { title: 'TTFT mean ms', better: 'lower', value: (m) => m.ttftMs.meanMs },
-  { title: 'TTFT p99 ms', better: 'lower', value: (m) => m.ttftMs.p99Ms },
-  { title: 'TPOT mean ms', better: 'lower', value: (m) => m.tpotMs.meanMs },
-  { title: 'ITL p99 ms', better: 'lower', value: (m) => m.itlMs.p99Ms },
-  { title: 'E2EL mean ms', better: 'lower', value: (m) => m.e2elMs.meanMs },
-  { title: 'in tok/s', better: 'higher', value: (m) => m.inputTokensPerS },
-  { title: 'out tok/s', better: 'higher', value: (m) => m.outputTokensPerS },
-  { title: 'goodput req/s', better: 'higher', value: (m) => m.goodputRequestsPerS },
-  { title: 'failed', better: 'lower', value: (m) => m.requests.failed },
+  ...COLUMN_FIGURES.map((key) => {
+    const f = figure(key)
+    return { title: f.title, better: f.better, value: (m: WorkloadMetrics) => f.value(m) }
+  }),
   // up/async → ready: what switching to the variant costs a host (simulated s on a simulator).
   { title: 'deploy s', better: 'lower', value: (_m, r) => r.deployS },
 ]

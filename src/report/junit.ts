@@ -4,6 +4,7 @@
  * <failure> per failed testcase (regressions, guard violation, failed deploy or workload) whose
  * message reads on its own. Validates against test/report/junit.xsd.
  */
+import { FIGURES } from '../metrics/figures.js'
 import junitModule, { type Builder } from 'junit-report-builder'
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { evidenceText, keyId, regressionsOf, type BaselineDiff, type MetricComparison } from './diff.js'
@@ -115,26 +116,17 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
   }
 }
 
-/** Metric properties, names in snake case ending in their unit. */
+/** Metric properties: the registry's keys (snake case ending in their unit), `simulated_` first on a simulator. */
 function metricProperties(r: BenchResult): Array<[string, string]> {
   const m = r.metrics
   if (!m) return []
   const sim = r.target.kind === 'simulated' ? 'simulated_' : ''
   const out: Array<[string, string]> = []
-  const dist = (name: string, d: { count: number; medianMs: number; p90Ms: number; p99Ms: number; meanMs: number }) => {
-    if (d.count === 0) return
-    out.push([`${sim}${name}_p50_ms`, formatNumber(d.medianMs)], [`${sim}${name}_p90_ms`, formatNumber(d.p90Ms)], [`${sim}${name}_p99_ms`, formatNumber(d.p99Ms)], [`${sim}${name}_mean_ms`, formatNumber(d.meanMs)])
+  for (const f of FIGURES) {
+    const value = f.value(m)
+    if (value === undefined || f.key === 'requests_failed') continue
+    out.push([`${sim}${f.key}`, formatNumber(value)])
   }
-  dist('ttft', m.ttftMs)
-  dist('tpot', m.tpotMs)
-  dist('itl', m.itlMs)
-  dist('e2el', m.e2elMs)
-  out.push(
-    [`${sim}request_throughput_req_per_s`, formatNumber(m.requestsPerS)],
-    [`${sim}output_throughput_tok_per_s`, formatNumber(m.outputTokensPerS)],
-    [`${sim}total_throughput_tok_per_s`, formatNumber(m.totalTokensPerS)],
-  )
-  if (m.goodputRequestsPerS !== undefined) out.push([`${sim}goodput_req_per_s`, formatNumber(m.goodputRequestsPerS)])
   out.push(['requests_total', String(m.requests.total)], ['requests_failed', String(m.requests.failed)], ['duration_s', formatNumber(m.durationS)])
   return out
 }

@@ -2,7 +2,11 @@
  * The metrics a baseline keeps and a diff judges: identity, unit, direction and default tolerance.
  * Definitions follow vLLM `bench serve` (docs/metrics.md "vLLM bench serve"); names carry their unit.
  */
+import { figure } from '../metrics/figures.js'
 import type { DistributionSummary, WorkloadMetrics } from '../metrics/types.js'
+
+/** Label and unit from the metric registry (the p50 of a latency: what the gate compares). */
+const named = (key: string) => ({ label: figure(key).label, unit: figure(key).unit })
 
 /** Stable metric ids: the last component of a baseline key (model › variant › workload › metric). */
 export type MetricId =
@@ -46,16 +50,16 @@ export interface MetricDef {
 
 /** Every judged metric, in display order. */
 export const METRIC_DEFS: readonly MetricDef[] = [
-  { id: 'ttftMs', label: 'TTFT p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.03 },
-  { id: 'tpotMs', label: 'TPOT p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.03 },
-  { id: 'itlMs', label: 'ITL p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.03 },
-  { id: 'e2elMs', label: 'E2EL p50', unit: 'ms', kind: 'distribution', better: 'lower', tolerance: 0.03 },
-  { id: 'failedRequests', label: 'Failed requests', unit: 'req', kind: 'rate', better: 'lower', tolerance: 0.01 },
-  { id: 'requestsPerS', label: 'Request throughput', unit: 'req/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
-  { id: 'inputTokensPerS', label: 'Input throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
-  { id: 'outputTokensPerS', label: 'Output throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
-  { id: 'totalTokensPerS', label: 'Total throughput', unit: 'tok/s', kind: 'throughput', better: 'higher', tolerance: 0.03 },
-  { id: 'goodputRequestsPerS', label: 'Goodput', unit: 'req/s', kind: 'goodput', better: 'higher', tolerance: 0.03 },
+  { id: 'ttftMs', ...named('ttft_p50_ms'), kind: 'distribution', better: 'lower', tolerance: 0.03 },
+  { id: 'tpotMs', ...named('tpot_p50_ms'), kind: 'distribution', better: 'lower', tolerance: 0.03 },
+  { id: 'itlMs', ...named('itl_p50_ms'), kind: 'distribution', better: 'lower', tolerance: 0.03 },
+  { id: 'e2elMs', ...named('e2el_p50_ms'), kind: 'distribution', better: 'lower', tolerance: 0.03 },
+  { id: 'failedRequests', ...named('requests_failed'), kind: 'rate', better: 'lower', tolerance: 0.01 },
+  { id: 'requestsPerS', ...named('request_per_s'), kind: 'throughput', better: 'higher', tolerance: 0.03 },
+  { id: 'inputTokensPerS', ...named('input_tokens_per_s'), kind: 'throughput', better: 'higher', tolerance: 0.03 },
+  { id: 'outputTokensPerS', ...named('output_tokens_per_s'), kind: 'throughput', better: 'higher', tolerance: 0.03 },
+  { id: 'totalTokensPerS', ...named('total_tokens_per_s'), kind: 'throughput', better: 'higher', tolerance: 0.03 },
+  { id: 'goodputRequestsPerS', ...named('goodput_req_per_s'), kind: 'goodput', better: 'higher', tolerance: 0.03 },
   // From `up` to ready: what a host pays at every switch between PoC and inference.
   { id: 'deployS', label: 'Deploy time', unit: 's', kind: 'deploy', better: 'lower', tolerance: 0.03 },
 ]

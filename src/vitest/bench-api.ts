@@ -33,8 +33,11 @@ interface Bench5 {
   (name: string, fn: () => Promise<void>): { run(options: typeof ONCE_5): Promise<unknown> }
 }
 
-/** Registers one bench that deploys, then runs its body exactly once, under either major. */
-export function registerBench(r: BenchRegistration): void {
+/**
+ * Registers one bench that deploys, then runs its body exactly once, under either major.
+ * @returns its task, at collection (a reporter may read meta set on it before it runs).
+ */
+export function registerBench(r: BenchRegistration): RunnerTask {
   if (benchApi === '4.1') {
     let task: RunnerTask | undefined
     const bench = (vitest as unknown as { bench: (name: string, fn: () => Promise<void>, options: object) => void }).bench
@@ -45,7 +48,7 @@ export function registerBench(r: BenchRegistration): void {
       },
     })
     task = vitest.TestRunner.getCurrentSuite().tasks.at(-1) as RunnerTask
-    return
+    return task
   }
   const test = vitest.test as unknown as (name: string, fn: (ctx: { bench: Bench5; task: RunnerTask }) => Promise<void>, timeoutMs: number) => void
   test(
@@ -56,4 +59,5 @@ export function registerBench(r: BenchRegistration): void {
     },
     r.timeoutMs,
   )
+  return vitest.TestRunner.getCurrentSuite().tasks.at(-1) as RunnerTask
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { updateBaseline } from '../../src/report/baseline.js'
-import { diffResults, falsePositiveRate } from '../../src/report/diff.js'
+import { diffResults } from '../../src/report/diff.js'
+import { falsePositiveRate } from '../../src/report/false-positive-rate.js'
 import type { Provenance } from '../../src/report/model.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 

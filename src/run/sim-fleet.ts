@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startSimulator } from '../sim/index.js'
-import type { SimulatorEndpoints } from './provided.js'
+import type { SimulatorEndpoints } from './target-config.js'
 
 export interface SimFleetOptions {
   /** Step-time noise of every simulator (coefficient of variation, MLNODE_SIM_NOISE_CV). @default 0 */

@@ -7,7 +7,7 @@ import { assertVariantAllowed, guardVariant, layoutProblems, planDeploy, type De
 import { MlnodeBenchError } from '../errors.js'
 import { getModelSpec } from '../model/index.js'
 import type { LayoutModel } from '../args/index.js'
-import type { ResolvedDeploymentSuiteOptions } from './options.js'
+import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 
 /** A variant's deploy plan (src/args/deploy-plan.ts), computed once here and passed down. */
 export interface PreparedVariant extends DeployPlan {

@@ -1,5 +1,5 @@
 /**
- * One MLNode seen from a bench worker: deploys one variant at a time (healthy node → `down` →
+ * The MLNode target, one MLNode seen from a bench worker: deploys one variant at a time (healthy node → `down` →
  * settle → `up/async` → ready, src/mlnode/switch.ts and ready.ts, all within deployTimeoutS),
  * prints progress, remembers failed deploys so the variant's benches fail with the reason,
  * learns the node's instance cap, and takes the last variant down at the end of the file.
@@ -8,34 +8,16 @@ import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
 import type { HealthResponse } from '../mlnode/index.js'
 import { NodeSwitch } from '../mlnode/switch.js'
-import type { Layout, TargetInfo } from '../report/model.js'
+import type { TargetInfo } from '../report/model.js'
+import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 import { captureDeployLog } from './deploy-log.js'
-import type { PreparedVariant } from './prepare.js'
-import { layoutModelOf } from './prepare.js'
+import { layoutModelOf } from './prepare-variants.js'
 import { placeDeployPlan } from '../args/index.js'
 
-export interface SessionTarget {
+export interface MlnodeEndpoints {
   mgmtUrl: string
   /** OpenAI API root without /v1. */
   inferenceUrl: string
-}
-
-export interface DeployRequest {
-  model: string
-  dtype: string
-  variant: PreparedVariant
-  deployTimeoutS: number
-  logCommand?: readonly string[]
-}
-
-export interface DeployedVariant {
-  /** Unknown for a server measured as deployed (the OpenAI target). */
-  layout?: Layout
-  target: TargetInfo
-  /** Seconds from `up/async` to ready (simulated seconds on a simulator): the switch cost. */
-  readyAfterS: number
-  /** Set when the node started fewer replicas than the layout allows (INFERENCE_MAX_INSTANCES). */
-  instanceCap?: number
 }
 
 /** The deploy's failure as data the bench can rethrow and the reporters can show. */
@@ -68,15 +50,15 @@ function simulatorOf(field: unknown): SimulatorInfo | undefined {
 
 const key = (r: DeployRequest) => `${r.model} ${r.variant.name}`
 
-export class MlnodeSession {
+export class MlnodeTarget implements Target {
   readonly client: MlnodeClient
   private current?: { key: string; ready: Promise<DeployedVariant> }
   private readonly outcomes = new Map<string, Promise<DeployedVariant>>()
-  private targetInfo?: Promise<{ info: TargetInfo; gpuCount: number }> | undefined
+  private targetInfo?: Promise<TargetDescription> | undefined
   /** The node's instance cap once a deploy revealed it (INFERENCE_MAX_INSTANCES). */
   private instanceCap?: number
 
-  constructor(readonly target: SessionTarget, private readonly print: (line: string) => void = console.log) {
+  constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = console.log) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
   }
 
@@ -84,7 +66,11 @@ export class MlnodeSession {
    * What the target is, from its /health (a simulator says so there, with its speed). Only a
    * success is cached: a node restarting when the run starts must not sink every variant.
    */
-  describe(health?: HealthResponse): Promise<{ info: TargetInfo; gpuCount: number }> {
+  describe(): Promise<TargetDescription> {
+    return this.describeFrom()
+  }
+
+  private describeFrom(health?: HealthResponse): Promise<TargetDescription> {
     if (this.targetInfo) return this.targetInfo
     const described = (health ? Promise.resolve(health) : this.client.health()).then((h) => this.describeHealth(h))
     this.targetInfo = described
@@ -94,7 +80,7 @@ export class MlnodeSession {
     return described
   }
 
-  private describeHealth(health: HealthResponse): { info: TargetInfo; gpuCount: number } {
+  private describeHealth(health: HealthResponse): TargetDescription {
     const devices = health.gpu?.devices ?? []
     const gpuCount = health.gpu?.count ?? devices.length
     const names = [...new Set(devices.map((d) => d.name))]
@@ -148,7 +134,11 @@ export class MlnodeSession {
     return this.outcomes.get(key(request))!
   }
 
-  /** Takes down whatever this session deployed. */
+  endpoint(): LoadEndpoint {
+    return { inferenceUrl: this.target.inferenceUrl }
+  }
+
+  /** Takes down whatever this target deployed. */
   async close(): Promise<void> {
     if (!this.current) return
     await this.current.ready.catch(() => undefined)
@@ -165,7 +155,7 @@ export class MlnodeSession {
     try {
       // Before anything else: MLNode may be restarting or frozen when the run starts.
       const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print })
-      const { info, gpuCount } = await this.describe(this.targetInfo ? undefined : await firstSwitch.healthy())
+      const { info, gpuCount } = await this.describeFrom(this.targetInfo ? undefined : await firstSwitch.healthy())
       // On simulated time a deploy takes no real time: poll often.
       const speed = info.simulatedTime ? Number.POSITIVE_INFINITY : 1
       const pollIntervalMs = Math.max(20, 2000 / speed)
@@ -223,12 +213,12 @@ export class MlnodeSession {
   }
 }
 
-const sessions = new Map<string, MlnodeSession>()
+const targets = new Map<string, MlnodeTarget>()
 
-/** One session per MLNode per worker, shared by every suite of the file. */
-export function sessionFor(target: SessionTarget): MlnodeSession {
-  const k = `${target.mgmtUrl} ${target.inferenceUrl}`
-  let session = sessions.get(k)
-  if (!session) sessions.set(k, (session = new MlnodeSession(target)))
-  return session
+/** One target per MLNode per worker, shared by every suite of the file. */
+export function mlnodeTargetFor(endpoints: MlnodeEndpoints): MlnodeTarget {
+  const k = `${endpoints.mgmtUrl} ${endpoints.inferenceUrl}`
+  let target = targets.get(k)
+  if (!target) targets.set(k, (target = new MlnodeTarget(endpoints)))
+  return target
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RequestRecord } from '../../src/metrics/types.js'
-import { progressIntervalS, startProgress } from '../../src/vitest/progress.js'
+import { progressIntervalS, startProgress } from '../../src/run/progress.js'
 
 const record = (completionTokens: number, failed = false): RequestRecord => ({
   index: 0, warmup: false, scheduledAtMs: 0, sentAtMs: 0, contentChunkAtMs: [], endAtMs: 0, promptTokens: 10, completionTokens, tokensEstimated: false,

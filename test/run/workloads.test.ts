@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasCode } from '../../src/errors.js'
 import type { WorkloadSpec } from '../../src/load/types.js'
-import { loadTargetWorkloads } from '../../src/vitest/workloads.js'
+import { loadTargetWorkloads } from '../../src/run/workloads.js'
 
 let dir: string
 let suiteFile: string

@@ -8,39 +8,55 @@
 import { request } from 'undici'
 import { MlnodeBenchError, redact } from '../errors.js'
 import type { TargetInfo } from '../report/model.js'
-import type { DeployedVariant, DeployRequest } from './session.js'
+import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 
 /** The variant name measured when a suite maps no variant to an endpoint. */
 export const AS_DEPLOYED = 'as-deployed'
 
-export class OpenAiSession {
-  private described?: Promise<TargetInfo>
+export interface OpenAiTargetOptions {
+  /** INFERENCE_URL: the as-deployed variant's endpoint. */
+  inferenceUrl: string
+  /** Variant name → its own endpoint (suite option `openaiEndpoints`). */
+  endpoints?: Readonly<Record<string, string>>
+  /** Name of the environment variable holding the API key. */
+  apiKeyEnv: string
+  /** The suite file, for errors. */
+  source: string
+}
 
-  constructor(
-    readonly target: { inferenceUrl: string },
-    private readonly apiKeyEnv: string,
-  ) {}
+export class OpenAiTarget implements Target {
+  private readonly described = new Map<string, Promise<TargetInfo>>()
+
+  constructor(private readonly options: OpenAiTargetOptions) {}
 
   /** Request headers carrying the key, if the variable is set (never printed). */
-  headers(): Record<string, string> {
-    const key = process.env[this.apiKeyEnv]
+  private headers(): Record<string, string> {
+    const key = process.env[this.options.apiKeyEnv]
     return key ? { authorization: `Bearer ${key}` } : {}
   }
 
-  /**
-   * What answers there: the simulator says so in its `x-mlnode-sim*` headers (its numbers are then
-   * labelled simulated, and measured on simulated time when it runs on it); anything else is an
-   * OpenAI-compatible server of unknown hardware.
-   */
-  async describe(): Promise<{ info: TargetInfo; gpuCount: number }> {
-    return { info: await (this.described ??= this.probe()), gpuCount: 0 }
+  endpoint(request: DeployRequest): LoadEndpoint {
+    const { endpoints, inferenceUrl, source } = this.options
+    return { inferenceUrl: endpointOf(request.variant.name, endpoints, inferenceUrl, source), headers: this.headers() }
   }
 
-  private async probe(): Promise<TargetInfo> {
-    const url = redact(this.target.inferenceUrl)
+  /**
+   * What answers at the variant's endpoint: the simulator says so in its `x-mlnode-sim*` headers
+   * (its numbers are then labelled simulated, and measured on simulated time when it runs on it);
+   * anything else is an OpenAI-compatible server of unknown hardware.
+   */
+  async describe(request?: DeployRequest): Promise<TargetDescription> {
+    const url = request ? this.endpoint(request).inferenceUrl : this.options.inferenceUrl
+    let info = this.described.get(url)
+    if (!info) this.described.set(url, (info = this.probe(url)))
+    return { info: await info, gpuCount: 0 }
+  }
+
+  private async probe(inferenceUrl: string): Promise<TargetInfo> {
+    const url = redact(inferenceUrl)
     let sim: { hardware: string; speed: string } | undefined
     try {
-      const res = await request(`${this.target.inferenceUrl.replace(/\/+$/, '')}/v1/models`, { headers: this.headers(), headersTimeout: 30_000, bodyTimeout: 30_000 })
+      const res = await request(`${inferenceUrl.replace(/\/+$/, '')}/v1/models`, { headers: this.headers(), headersTimeout: 30_000, bodyTimeout: 30_000 })
       await res.body.dump()
       const header = (name: string) => [res.headers[name]].flat()[0]
       if (header('x-mlnode-sim') === '1') sim = { hardware: header('x-mlnode-sim-hardware') ?? 'unknown', speed: header('x-mlnode-sim-speed') ?? '1' }
@@ -59,8 +75,8 @@ export class OpenAiSession {
   }
 
   /** Nothing to deploy: the server is measured as it runs. */
-  async ready(_request: DeployRequest): Promise<DeployedVariant> {
-    return { target: (await this.describe()).info, readyAfterS: 0 }
+  async ready(request: DeployRequest): Promise<DeployedVariant> {
+    return { target: (await this.describe(request)).info }
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,7 @@
 /** Early stop of a workload that can no longer pass, against real loopback servers. */
 import { describe, expect, it, onTestFinished } from 'vitest'
 import type { WorkloadSpec } from '../../src/load/types.js'
-import { failureRateError, measureWorkload, STOP_AFTER_FAILURES } from '../../src/vitest/measure.js'
+import { failureRateError, measureWorkload, STOP_AFTER_FAILURES } from '../../src/run/measure.js'
 import { startHttp, vllmChatEvents, writeEvents } from '../load/helpers/server.js'
 
 /** Answers /v1/models, and fails every `failEvery`-th completion with HTTP 500 (1 = all). */

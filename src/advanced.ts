@@ -1,0 +1,31 @@
+// mlnode-bench/advanced: the parts below the suites, for tools built on mlnode-bench (a CLI, a
+// custom runner, a dashboard). Stable names, explicit exports only; suite authors need only
+// 'mlnode-bench' and 'mlnode-bench/reporters'.
+export { redact } from './errors.js'
+
+// The run core: targets, a suite's benches, one bench's measurement (framework-free).
+export { createTarget, selectTarget, planSuite, runBench, measureWorkload, MlnodeTarget, OpenAiTarget, SimulatorTarget, startSimFleet } from './run/index.js'
+export type { Target, TargetDescription, DeployRequest, DeployedVariant, LoadEndpoint, TargetChoice, PlannedBench, BenchInput, BenchOutcome } from './run/index.js'
+
+// vLLM args: parse, guard, layout.
+export { parseVllmArgs, toMlnodeArgs, parallelismOf, classifyArg, guardVariant, assertVariantAllowed, computeLayout, layoutProblems } from './args/index.js'
+export type { ParsedArgs, GuardViolation, GuardVariantInput } from './args/index.js'
+
+// MLNode management client.
+export { MlnodeClient, waitUntilReady } from './mlnode/index.js'
+export type { MlnodeClientOptions, UpRequest, WaitUntilReadyOptions, ReadyResult } from './mlnode/index.js'
+
+// Load and metrics.
+export { runWorkload, streamRequest, validateWorkload, compressaDefaultConfigPath, loadCompressaConfig, parseCompressaConfig } from './load/index.js'
+export type { WorkloadSpec, PromptSpec, ArrivalSpec, LoadTarget, WorkloadRun } from './load/index.js'
+export { summarize, encodeHistogram, decodeHistogram, mergeHistograms, summaryFromHistogram } from './metrics/index.js'
+export type * from './metrics/types.js'
+
+// Simulator and performance model.
+export { startSimulator, simulateRequests } from './sim/index.js'
+export type { SimulatorOptions, SimulatorHandle } from './sim/index.js'
+export { getHardwareProfile, listHardwareProfiles, getModelSpec, loadModelConfig, resolveEngineConfig, planInstance } from './model/index.js'
+export type { HardwareProfile, ModelSpec, EngineConfig, InstancePlan } from './model/index.js'
+
+// Results and reports.
+export type * from './report/model.js'

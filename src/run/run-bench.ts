@@ -1,0 +1,92 @@
+/**
+ * One bench of a suite, framework-free: wait for the variant's deploy on the target, measure the
+ * workload, and return the result with its verdict. Never throws: the adapter records the result
+ * first and then fails the bench with `error`, so nothing measured is lost.
+ */
+import { isMlnodeBenchError, redact } from '../errors.js'
+import type { WorkloadSpec } from '../load/types.js'
+import { failureKindOf } from '../report/failure-kind.js'
+import type { BenchResult, TargetInfo } from '../report/model.js'
+import { failureRateError, measureWorkload } from './measure.js'
+import { measurementResolution } from './resolution.js'
+import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
+import type { DeployRequest, Target } from './target.js'
+
+export interface BenchInput {
+  suite: ResolvedDeploymentSuiteOptions
+  /** The suite file, relative to the project. */
+  source: string
+  /** The target's kind as configured, until it describes itself. */
+  simulated: boolean
+  request: DeployRequest
+  spec: WorkloadSpec
+  target: Target
+}
+
+export interface BenchOutcome {
+  result: BenchResult
+  /** Why the bench failed; its result says so too. */
+  error?: unknown
+}
+
+export async function runBench(input: BenchInput): Promise<BenchOutcome> {
+  const { suite, request, spec, target } = input
+  const variant = request.variant
+  const started = performance.now()
+  let info: TargetInfo = { kind: input.simulated ? 'simulated' : 'mlnode', hardware: input.simulated ? suite.hardware : 'unknown' }
+  const resultOf = (partial: Partial<BenchResult>): BenchResult => ({
+    model: suite.model,
+    variant: variant.name,
+    workload: spec.name,
+    file: input.source,
+    status: 'passed',
+    target: info,
+    args: variant.mlnodeArgs,
+    dtype: suite.dtype,
+    wallS: (performance.now() - started) / 1000,
+    ...partial,
+  })
+  try {
+    // The deploy first: it waits for a node that is restarting when the run starts.
+    const deployed = await target.ready(request).catch(async (error: unknown) => {
+      info = (await target.describe(request).catch(() => undefined))?.info ?? info
+      throw error
+    })
+    info = deployed.target
+    const simulatedTime = info.simulatedTime === true
+    const endpoint = target.endpoint(request)
+    const measured = await measureWorkload({
+      spec,
+      inferenceUrl: endpoint.inferenceUrl,
+      model: suite.model,
+      ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+      simulatedTime,
+      timeoutS: suite.workloadTimeoutS,
+      progressLabel: `[${suite.model} ${variant.name}] ${spec.name}`,
+      maxFailureRate: suite.maxFailureRate,
+      ...(suite.slo ? { slo: suite.slo } : {}),
+    })
+    const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
+    const result = resultOf({
+      resolution: measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay }),
+      ...(deployed.layout ? { layout: deployed.layout } : {}),
+      ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
+      ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
+      metrics: measured.metrics,
+      ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
+    })
+    return failure ? { result, error: failure } : { result }
+  } catch (error) {
+    const log = (error as { log?: string[] }).log
+    const result = resultOf({
+      status: 'failed',
+      failure: {
+        kind: failureKindOf(isMlnodeBenchError(error) ? error.code : undefined, 'workload'),
+        message: redact(error instanceof Error ? error.message : String(error)),
+        ...(isMlnodeBenchError(error) ? { code: error.code } : {}),
+        ...(log?.length ? { log } : {}),
+      },
+    })
+    return { result, error }
+  }
+}

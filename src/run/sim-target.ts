@@ -1,0 +1,57 @@
+/**
+ * The embedded simulator target: a simulated MLNode of the suite's hardware profile, handed out
+ * by the run's simulator fleet (sim-fleet.ts) and then driven exactly like a real MLNode.
+ */
+import { MlnodeBenchError } from '../errors.js'
+import { mlnodeTargetFor, type MlnodeTarget } from './mlnode-target.js'
+import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
+import type { SimulatorEndpoints } from './target-config.js'
+
+/** Asks the fleet for the simulator of one hardware profile. */
+async function simulatorOf(fleetUrl: string, hardware: string): Promise<MlnodeTarget> {
+  const response = await fetch(`${fleetUrl}/simulators`, { method: 'POST', body: JSON.stringify({ hardware }) })
+  const body = (await response.json()) as SimulatorEndpoints & { error?: string }
+  if (!response.ok) throw new MlnodeBenchError('MLNB_SIM', `embedded simulator for hardware "${hardware}" did not start: ${body.error}`)
+  return mlnodeTargetFor({ mgmtUrl: body.mgmtUrl, inferenceUrl: body.inferenceUrl })
+}
+
+export class SimulatorTarget implements Target {
+  private simulator?: Promise<MlnodeTarget>
+  private started?: MlnodeTarget
+
+  constructor(
+    private readonly fleetUrl: string,
+    readonly hardware: string,
+  ) {}
+
+  private mlnode(): Promise<MlnodeTarget> {
+    if (!this.simulator) {
+      this.simulator = simulatorOf(this.fleetUrl, this.hardware).then((t) => (this.started = t))
+      // A fleet that failed once may answer later: do not cache the failure.
+      this.simulator.catch(() => (this.simulator = undefined))
+    }
+    return this.simulator
+  }
+
+  async describe(): Promise<TargetDescription> {
+    return (await this.mlnode()).describe()
+  }
+
+  async prepare(request: DeployRequest): Promise<void> {
+    const mlnode = await this.mlnode().catch(() => undefined)
+    await mlnode?.prepare(request)
+  }
+
+  async ready(request: DeployRequest): Promise<DeployedVariant> {
+    return (await this.mlnode()).ready(request)
+  }
+
+  endpoint(): LoadEndpoint {
+    if (!this.started) throw new MlnodeBenchError('MLNB_SIM', `embedded simulator for hardware "${this.hardware}" is not running`)
+    return this.started.endpoint()
+  }
+
+  async close(): Promise<void> {
+    await this.started?.close()
+  }
+}

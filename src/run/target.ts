@@ -1,0 +1,57 @@
+/**
+ * What a run measures against, framework-free: a `Target` deploys a variant (or finds it running),
+ * says what it is, where the load goes, and takes down what it deployed. Three implementations:
+ * a real MLNode (mlnode-target.ts), the embedded simulator (sim-target.ts: an MLNode on simulated
+ * time), and a plain OpenAI-compatible server with nothing to deploy (openai-target.ts).
+ * Time scale and measurement resolution follow from `TargetInfo.simulatedTime` (resolution.ts).
+ */
+import type { Layout, TargetInfo } from '../report/model.js'
+import type { PreparedVariant } from './prepare-variants.js'
+
+export interface DeployRequest {
+  model: string
+  dtype: string
+  variant: PreparedVariant
+  deployTimeoutS: number
+  logCommand?: readonly string[]
+}
+
+export interface DeployedVariant {
+  /** Unknown for a server measured as deployed (the OpenAI target). */
+  layout?: Layout
+  target: TargetInfo
+  /**
+   * Seconds from `up/async` to ready (simulated seconds on a simulator): the switch cost. Absent
+   * when nothing was deployed (the OpenAI target).
+   */
+  readyAfterS?: number
+  /** Set when the node started fewer replicas than the layout allows (INFERENCE_MAX_INSTANCES). */
+  instanceCap?: number
+}
+
+/** Where one variant's load goes. */
+export interface LoadEndpoint {
+  /** OpenAI API root without /v1. */
+  inferenceUrl: string
+  /** Extra request headers (an API key); never printed. */
+  headers?: Record<string, string>
+}
+
+export interface TargetDescription {
+  info: TargetInfo
+  /** GPUs of the target; 0 when unknown (an OpenAI endpoint). */
+  gpuCount: number
+}
+
+export interface Target {
+  /** What answers there; a failure is not cached (a node restarting when the run starts). */
+  describe(request?: DeployRequest): Promise<TargetDescription>
+  /** Starts (or queues) the variant's deploy and never throws: `ready` gives its outcome. */
+  prepare(request: DeployRequest): Promise<void>
+  /** The deployed variant, or the reason its deploy failed. */
+  ready(request: DeployRequest): Promise<DeployedVariant>
+  /** Where the variant's load goes (after `ready`). */
+  endpoint(request: DeployRequest): LoadEndpoint
+  /** Takes down whatever this target deployed; never throws. */
+  close(): Promise<void>
+}
