@@ -72,3 +72,14 @@ function boxOf(id: string): HardwareProfile | undefined {
   if (gpu === undefined || !(count >= 1)) return undefined
   return { id: `${count}x${gpu.id}`, gpuCount: count, gpu, interconnect: gpu.interconnect, description: `${count}x ${gpu.name} on ${gpu.interconnect.description}` }
 }
+
+/**
+ * The box a real MLNode reports (`/health` gpu.devices or `/api/v1/gpu/devices`): its GPUs found
+ * in the catalog by the name nvidia-smi prints. Undefined when a name is unknown or the GPUs differ.
+ */
+export function hardwareFromDevices(names: readonly string[], gpuCount: number): HardwareProfile | undefined {
+  const distinct = [...new Set(names.map((n) => n.trim().toLowerCase()))]
+  if (distinct.length !== 1 || !(gpuCount >= 1)) return undefined
+  const gpu = listGpuSpecs().find((g) => g.name.toLowerCase() === distinct[0])
+  return gpu === undefined ? undefined : getHardwareProfile(`${gpuCount}x${gpu.id}`)
+}

@@ -3,7 +3,7 @@ export type { StepBatch, StepCostFn, EngineConfig, InstancePlan } from './types.
 export type { GpuSpec, InterconnectSpec, AllReduceFigures } from './gpus.js'
 export { listGpuSpecs, findGpuSpec, allReduceFigures } from './gpus.js'
 export type { HardwareProfile } from './hardware.js'
-export { getHardwareProfile, listHardwareProfiles, DEFAULT_HARDWARE_PROFILE_ID } from './hardware.js'
+export { getHardwareProfile, listHardwareProfiles, hardwareFromDevices, DEFAULT_HARDWARE_PROFILE_ID } from './hardware.js'
 export type { ModelSpec, MoeSpec } from './models.js'
 export { getModelSpec, listModelSpecs, loadModelConfig, modelSpecFromHfConfig } from './models.js'
 export type { ParamCounts } from './params.js'

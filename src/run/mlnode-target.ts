@@ -13,6 +13,8 @@ import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescri
 import { captureDeployLog } from './deploy-log.js'
 import { layoutModelOf } from './prepare-variants.js'
 import { placeDeployPlan } from '../args/index.js'
+import { assertFeasible, knownProfile } from './feasibility.js'
+import { hardwareFromDevices, type HardwareProfile } from '../model/index.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -57,6 +59,8 @@ export class MlnodeTarget implements Target {
   private targetInfo?: Promise<TargetDescription> | undefined
   /** The node's instance cap once a deploy revealed it (INFERENCE_MAX_INSTANCES). */
   private instanceCap?: number
+  /** The target's GPUs as a hardware profile, when known (see describeHealth). */
+  private box?: HardwareProfile | undefined
 
   constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = console.log) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
@@ -101,6 +105,8 @@ export class MlnodeTarget implements Target {
           url,
         }
       : { kind: 'mlnode', hardware, url }
+    // The box the performance model can check variants against, when its GPUs are catalogued.
+    this.box = sim?.hardware !== undefined ? knownProfile(sim.hardware) : hardwareFromDevices(devices.map((d) => d.name), gpuCount)
     return { info, gpuCount }
   }
 
@@ -164,6 +170,7 @@ export class MlnodeTarget implements Target {
       const placed = placeDeployPlan(variant, gpuCount, { ...cap, ...(layoutModel ? { model: layoutModel } : {}) })
       if (placed.problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${placed.problems.join('; ')}`)
       let layout = placed.layout
+      if (request.checkFeasibility !== false) assertFeasible(this.box, request, label)
       // A clean slate: healthy, nothing running, the proxy's old ports gone (src/mlnode/switch.ts).
       await new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs, print: this.print }).prepare()
       const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined

@@ -51,6 +51,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
       dtype: suite.dtype,
       variant,
       deployTimeoutS: suite.deployTimeoutS,
+      checkFeasibility: suite.checkFeasibility,
       ...(suite.logCommand ? { logCommand: suite.logCommand } : {}),
     }
     return workloads.map((spec) => ({ name: `${variant.name} › ${spec.name}`, request, spec }))
