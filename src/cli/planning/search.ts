@@ -19,7 +19,7 @@ export interface PlanInput extends CandidateContext {
   constants?: ModelConstants
   /** Layouts whose knobs are tried. @default 2 */
   knobLayouts?: number
-  /** Wall-time budget after which no more knob variants are predicted. @default 6000 */
+  /** CPU-time budget (ms) after which no more knob variants are predicted. @default 6000 */
   budgetMs?: number
   now?: () => number
 }
@@ -103,12 +103,18 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
 /** Relative score gain a knob needs over its layout to be ranked (below it is noise). */
 const MIN_KNOB_GAIN = 0.005
 
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
 const isRanked = (x: RankedVariant | RejectedVariant): x is RankedVariant => 'score' in x
 const byScore = (a: RankedVariant, b: RankedVariant): number => b.score - a.score || a.name.localeCompare(b.name)
 
 /** Runs the search. Deterministic except for where the time budget cuts the knob search. */
 export function searchPlan(input: PlanInput): PlanOutcome {
-  const now = input.now ?? (() => performance.now())
+  // CPU time of this process: a busy machine does not cut the search short (wall time would).
+  const now = input.now ?? cpuMs
   const started = now()
   const ranked: RankedVariant[] = []
   const rejected: RejectedVariant[] = []
@@ -130,7 +136,7 @@ export function searchPlan(input: PlanInput): PlanOutcome {
   for (const layout of ranked.slice(0, input.knobLayouts ?? 2)) {
     for (const knob of knobCandidates(input, layout)) {
       if (now() - started > budgetMs) {
-        cutShort ??= `knob search stopped at the ${(budgetMs / 1000).toFixed(0)} s budget before ${knob.name}`
+        cutShort ??= `knob search stopped at the ${(budgetMs / 1000).toFixed(0)} s CPU budget before ${knob.name}`
         continue
       }
       const result = evaluate(input, knob)
