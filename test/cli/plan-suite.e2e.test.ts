@@ -31,7 +31,7 @@ describe('plan --write-suite', () => {
     vi.restoreAllMocks()
     expect(code).toBe(0)
     const text = await readFile(suiteFile, 'utf8')
-    const names = [...text.matchAll(/^ {4}"([^"]+)": \[/gm)].map((m) => m[1])
+    const names = [...text.matchAll(/^ {4}"([^"]+)": \[/gm)].map((m) => m[1]!)
     expect(names).toHaveLength(3)
     expect(names).toContain('tp1-pp4')
     expect(text).toContain('mandatoryArgs: ["--quantization", "fp8"]')
