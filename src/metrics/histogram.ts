@@ -5,6 +5,7 @@
  * thousand values per workload is far below the cost where the wasm build pays for its set-up.
  */
 import * as hdr from 'hdr-histogram-js'
+import { MlnodeBenchError } from '../errors.js'
 import type { DistributionSummary } from './types.js'
 
 /** Resolution and range shared by every histogram we write (1 µs .. 1 h, auto-resized beyond). */
@@ -74,4 +75,39 @@ export function summaryFromHistogram(encoded: string): DistributionSummary {
 /** A summary of no values (all figures 0). */
 export function emptySummary(histogram = encodeHistogram(createHistogram())): DistributionSummary {
   return { count: 0, meanMs: 0, medianMs: 0, p90Ms: 0, p95Ms: 0, p99Ms: 0, minMs: 0, maxMs: 0, stdMs: 0, histogram }
+}
+
+/** Sorted (value µs, count) pairs of a histogram's recorded buckets. */
+export type ValueCounts = ReadonlyArray<readonly [value: number, count: number]>
+
+/**
+ * Decodes an encoded histogram into sorted (value µs, count) pairs: the significance tests and
+ * the distribution charts read them. Each value is the bucket's highest equivalent value, so
+ * equal buckets compare as ties.
+ * @throws MlnodeBenchError MLNB_REPORT naming `subject` when the text is not a histogram.
+ */
+export function decodeValueCounts(encoded: string, subject: string): ValueCounts {
+  if (encoded === '') return []
+  let histogram: hdr.Histogram
+  try {
+    histogram = decodeHistogram(encoded)
+  } catch (cause) {
+    throw new MlnodeBenchError('MLNB_REPORT', `${subject}: histogram is not a compressed base64 HDR histogram`, { cause })
+  }
+  const out: Array<[number, number]> = []
+  // Decoded histograms are JsHistograms (useWebAssembly is false).
+  const iterator = (histogram as unknown as { recordedValuesIterator: RecordedValuesIterator }).recordedValuesIterator
+  iterator.reset()
+  while (iterator.hasNext()) {
+    const step = iterator.next()
+    out.push([step.valueIteratedTo, step.countAddedInThisIterationStep])
+  }
+  histogram.destroy()
+  return out
+}
+
+interface RecordedValuesIterator {
+  reset(): void
+  hasNext(): boolean
+  next(): { valueIteratedTo: number; countAddedInThisIterationStep: number }
 }

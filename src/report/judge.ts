@@ -5,7 +5,7 @@
 import type { BaselineEntry } from './baseline.js'
 import { pText, type MetricComparison, type MetricVerdict } from './diff.js'
 import { describeTarget } from './format.js'
-import { decodeValueCounts } from './histogram.js'
+import { decodeValueCounts } from '../metrics/histogram.js'
 import { isDistributionId, type MetricDef } from './metric-defs.js'
 import { isDeterministic, type Tolerance } from './noise.js'
 import { fisherExactGreater, mannWhitneyU } from './significance.js'

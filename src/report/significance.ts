@@ -9,7 +9,8 @@
  */
 
 /** A sorted list of distinct values with how many samples had each (a decoded histogram). */
-export type ValueCounts = ReadonlyArray<readonly [value: number, count: number]>
+export type { ValueCounts } from '../metrics/histogram.js'
+import type { ValueCounts } from '../metrics/histogram.js'
 
 export interface MannWhitneyResult {
   /** Samples in the first (baseline) and second (new) group. */

@@ -36,15 +36,9 @@ export interface ClockLateness {
 }
 
 /** Lateness of the window between two snapshots of the same clock (e.g. around one workload). */
-export interface LatenessWindow {
-  events: number
-  meanMs: number
+export interface LatenessWindow extends Pick<ClockLateness, 'events' | 'meanMs' | 'overOneMs' | 'lateCounts' | 'driftMs' | 'shifts'> {
   /** Exact when the window raised the clock's maximum, else the upper edge of the highest non-empty bucket. */
   maxMs: number
-  overOneMs: number
-  lateCounts: number[]
-  driftMs: number
-  shifts: number
   /** Real ms the window lasted. */
   wallMs: number
   /**

@@ -5,6 +5,7 @@
  * baseline, and fails a slower simulator: the adapter (src/vitest/bench-api.ts) and the reporters
  * (`benchRunReporters`) must work the same in both. Needs the npm registry (as `npm ci` does).
  */
+import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,30 +18,15 @@ import { validateJUnit } from '../report/xmllint.js'
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 let tarball = ''
 
-const CONFIG = `import { defineConfig } from 'vitest/config'
-import { BaselineReporter, benchRunReporters, ConsoleReporter, JUnitReporter, MarkdownReporter, ResultsJsonReporter } from 'mlnode-bench/reporters'
-
-const reporters = [new ConsoleReporter(), new ResultsJsonReporter(), new JUnitReporter(), new MarkdownReporter(), new BaselineReporter()]
-
-export default defineConfig({
-  test: {
-    reporters: benchRunReporters(reporters),
-    globalSetup: ['mlnode-bench/global-setup'],
-    benchmark: { include: ['benchmarks/**/*.bench.ts'], reporters },
-  },
-})
-`
-
-const SUITE = `import { deploymentSuite } from 'mlnode-bench'
-
-deploymentSuite({
-  model: 'Qwen/Qwen2.5-7B-Instruct',
-  mandatoryArgs: ['--quantization', 'fp8'],
-  variants: { 'tp1-x4': ['-tp', '1'], 'tp2-x2': ['-tp', '2'] },
-  hardware: '4xrtx-3090',
-  workloads: [{ name: 'chat 1k→100, 8 users', requests: 16, concurrency: 8, prompt: { tokens: 1000 }, maxTokens: 100 }],
-})
-`
+/** The README's "Add to an existing project": its config and first suite, exactly as a user copies them. */
+function readmeProject(): { config: string; suite: string } {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  const section = readme.slice(readme.indexOf('## Add to an existing project'))
+  const blocks = [...section.slice(0, section.indexOf('\n## ', 5)).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!)
+  if (blocks.length !== 2) throw new Error(`README "Add to an existing project" must hold 2 ts blocks (config, suite), found ${blocks.length}`)
+  return { config: blocks[0]!, suite: blocks[1]! }
+}
+const { config: CONFIG, suite: SUITE } = readmeProject()
 
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mlnb-pack-'))

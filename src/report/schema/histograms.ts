@@ -1,5 +1,5 @@
 /** The check a schema cannot express: every kept histogram decodes. */
-import { decodeValueCounts } from '../histogram.js'
+import { decodeValueCounts } from '../../metrics/histogram.js'
 import { fieldPath } from './issues.js'
 
 /**
