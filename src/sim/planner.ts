@@ -6,11 +6,19 @@
  * to the simulator log, the API says "vLLM process exited prematurely: None".
  */
 import { instancesOnServer, parseVllmArgs, planDeploy } from '../args/index.js'
-import { getHardwareProfile, getModelSpec, planInstance, resolveEngineConfig } from '../model/index.js'
-import { failureMessage, type DeployRequest, type PlannedVariant } from './variant.js'
+import { getHardwareProfile, getModelSpec, planInstance, resolveEngineConfig, type ModelConstants } from '../model/index.js'
+import { failureMessage, type DeployRequest, type PlannedVariant, type VariantPlanner } from './variant.js'
+
+/** A planner whose performance model uses these constants (a box's calibration). */
+export function createPlanner(constants: ModelConstants = {}): VariantPlanner {
+  return (request, hardwareId) => planVariant(request, hardwareId, constants)
+}
+
+/** Plans a deploy request on a hardware profile with the default constants. */
+export const defaultPlanner: VariantPlanner = createPlanner()
 
 /** Plans a deploy request on a hardware profile; never throws for a variant vLLM cannot run. */
-export function defaultPlanner(request: DeployRequest, hardwareId: string): PlannedVariant {
+function planVariant(request: DeployRequest, hardwareId: string, constants: ModelConstants): PlannedVariant {
   const hardware = getHardwareProfile(hardwareId)
   let tp = 1
   let pp = 1
@@ -30,7 +38,7 @@ export function defaultPlanner(request: DeployRequest, hardwareId: string): Plan
     }
     const model = getModelSpec(request.model)
     const engine = resolveEngineConfig(plan.args.values, model, hardware, request.dtype)
-    return { servedModel, tp, pp, instances, plan: planInstance(hardware, model, engine) }
+    return { servedModel, tp, pp, instances, plan: planInstance(hardware, model, engine, { constants }) }
   } catch (error) {
     return { servedModel, tp, pp, instances, failure: failureMessage(error) }
   }

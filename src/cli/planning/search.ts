@@ -19,7 +19,7 @@ export interface PlanInput extends CandidateContext {
   constants?: ModelConstants
   /** Layouts whose knobs are tried. @default 2 */
   knobLayouts?: number
-  /** CPU-time budget (ms) after which no more knob variants are predicted. @default 6000 */
+  /** CPU-time budget (ms) after which no more knob variants are predicted. @default 4000 */
   budgetMs?: number
   now?: () => number
 }
@@ -132,7 +132,7 @@ export function searchPlan(input: PlanInput): PlanOutcome {
   ranked.sort(byScore)
   let cutShort: string | undefined
   const noGain: string[] = []
-  const budgetMs = input.budgetMs ?? 6000
+  const budgetMs = input.budgetMs ?? 4000
   for (const layout of ranked.slice(0, input.knobLayouts ?? 2)) {
     for (const knob of knobCandidates(input, layout)) {
       if (now() - started > budgetMs) {
