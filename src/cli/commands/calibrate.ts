@@ -7,7 +7,7 @@
 import { DEFAULT_MODEL_CONSTANTS, getModelSpec, loadModelConfig, type Calibration, type HardwareProfile } from '../../model/index.js'
 import { writeFileAtomic } from '../../report/atomic-write.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
-import { boxOption } from '../planning/box-options.js'
+import { BOX_OPTIONS, boxOption } from '../planning/box-options.js'
 import { fitConstants, leaveOneOut, type MeasuredPoint, type PointError } from '../planning/fit.js'
 import { loadPointsFile, pointsFromResults } from '../planning/points.js'
 
@@ -35,9 +35,7 @@ const COMMAND_LINE = {
     points: { type: 'string' },
     results: { type: 'string' },
     out: { type: 'string', required: true },
-    hardware: { type: 'string' },
-    gpu: { type: 'string' },
-    gpus: { type: 'integer', min: 1, max: 1024 },
+    ...BOX_OPTIONS,
     model: { type: 'string' },
     dtype: { type: 'string' },
     json: { type: 'boolean' },

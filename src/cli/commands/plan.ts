@@ -9,7 +9,7 @@ import type { Slo } from '../../metrics/types.js'
 import { loadModelConfig } from '../../model/index.js'
 import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
-import { boxOption, calibrationOption } from '../planning/box-options.js'
+import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
 import { renderPlan } from '../planning/render.js'
 import { searchPlan, type Objective } from '../planning/search.js'
 import { writeSuite } from '../planning/write-suite.js'
@@ -45,9 +45,7 @@ const COMMAND_LINE = {
   command: 'plan',
   usage: USAGE,
   options: {
-    hardware: { type: 'string' },
-    gpu: { type: 'string' },
-    gpus: { type: 'integer', min: 1, max: 1024 },
+    ...BOX_OPTIONS,
     model: { type: 'string', required: true },
     'mandatory-args': { type: 'string', dashValue: true },
     workloads: { type: 'string' },

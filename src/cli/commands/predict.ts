@@ -11,7 +11,7 @@ import { DEFAULT_HARDWARE_PROFILE_ID, instancesPerServer, loadModelConfig, planI
 import type { SimulatedRequest } from '../../sim/index.js'
 import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
-import { boxOption, calibrationOption } from '../planning/box-options.js'
+import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
 import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction } from '../planning/predict-core.js'
 import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
 
@@ -77,9 +77,7 @@ const COMMAND_LINE = {
   command: 'predict',
   usage: USAGE,
   options: {
-    hardware: { type: 'string' },
-    gpu: { type: 'string' },
-    gpus: { type: 'integer', min: 1, max: 1024 },
+    ...BOX_OPTIONS,
     model: { type: 'string', required: true },
     args: { type: 'string', dashValue: true },
     dtype: { type: 'string' },

@@ -3,6 +3,13 @@ import { calibrationConstants, findGpuSpec, getHardwareProfile, listGpuSpecs, lo
 import { hardwareOption } from '../catalog-options.js'
 import { usageError } from '../parse-options.js'
 
+/** The options naming the box, shared by predict, plan and calibrate. */
+export const BOX_OPTIONS = {
+  hardware: { type: 'string' },
+  gpu: { type: 'string' },
+  gpus: { type: 'integer', min: 1, max: 1024 },
+} as const
+
 /**
  * The box: `--hardware <profile>`, or `--gpu <catalog gpu> --gpus N` (a box of N of them on the
  * GPU's usual interconnect), or `--hardware <profile> --gpus N` (N GPUs of that profile's box).
