@@ -9,9 +9,10 @@ import type { TestModule, Vitest } from 'vitest/node'
 import { isAbsolute, relative } from 'node:path'
 import { isMlnodeBenchError, MlnodeBenchError } from '../src/errors.js'
 import { DEFAULT_BASELINE_FILE, type BaselineFile } from '../src/report/baseline.js'
-import { loadBaseline, type BaselineStatus } from '../src/report/baseline-status.js'
+import type { BaselineStatus } from '../src/report/baseline-status.js'
+import { loadBaseline } from '../src/outputs/baseline-file.js'
 import { diffResults, type BaselineDiff, type DiffOptions } from '../src/report/diff.js'
-import type { BenchResult } from '../src/report/model.js'
+import type { BenchResult } from '../src/contracts/results.js'
 import { collectBenchResults } from './collect.js'
 
 /** Options every reporter that compares with the baseline accepts. */

@@ -5,10 +5,11 @@
  * instead, writing the baseline atomically and saying exactly what changed.
  */
 import type { TestModule } from 'vitest/node'
-import { updateBaseline, writeBaseline } from '../src/report/baseline.js'
+import { updateBaseline } from '../src/report/baseline.js'
+import { writeBaseline } from '../src/outputs/baseline-file.js'
 import { baselineProblems } from '../src/report/baseline-status.js'
 import { renderDiffText } from '../src/report/diff-text.js'
-import { collectProvenance } from '../src/report/provenance.js'
+import { collectProvenance } from '../src/outputs/provenance.js'
 import { watchAllowed, watchBaselineMessage } from '../src/run/watch.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'

@@ -11,7 +11,7 @@ import { formatNumber } from '../src/report/format.js'
 import { incompleteText } from '../src/report/run-text.js'
 import { benchResultOf, collectBenchResults } from './collect.js'
 import { MlnodeReporterBase } from './reporter-base.js'
-import { figure } from '../src/metrics/figures.js'
+import { figure } from '../src/contracts/figures.js'
 
 /** The figures of a bench's one-line summary (the metric registry's labels and units). */
 const HEADLINE = [figure('ttft_mean_ms'), figure('tpot_mean_ms'), figure('output_tokens_per_s')]

@@ -1,7 +1,7 @@
 /** Shared lifecycle of the mlnode-bench reporters: keep the Vitest instance, log through it. */
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { TestCase, Vitest } from 'vitest/node'
-import { writeFileAtomic } from '../src/report/atomic-write.js'
+import { writeFileAtomic } from '../src/outputs/atomic-write.js'
 import { benchResultOf, type RunnerTaskLookup } from './collect.js'
 import { ledgerOf, type RunLedger } from './run-ledger.js'
 

@@ -7,9 +7,9 @@
  */
 import { resolve } from 'node:path'
 import type { TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
-import { writeFileAtomic } from '../src/report/atomic-write.js'
+import { writeFileAtomic } from '../src/outputs/atomic-write.js'
 import { gateStatusForResults } from '../src/report/baseline-status.js'
-import type { BaselineGateStatus, RunResults } from '../src/report/model.js'
+import type { BaselineGateStatus, RunResults } from '../src/contracts/results.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 import type { RunView } from './run-ledger.js'

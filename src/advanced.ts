@@ -19,7 +19,7 @@ export type { MlnodeClientOptions, UpRequest, WaitUntilReadyOptions, ReadyResult
 export { runWorkload, streamRequest, validateWorkload, compressaDefaultConfigPath, loadCompressaConfig, parseCompressaConfig } from './load/index.js'
 export type { WorkloadSpec, PromptSpec, ArrivalSpec, LoadTarget, WorkloadRun } from './load/index.js'
 export { summarize, encodeHistogram, decodeHistogram, mergeHistograms, summaryFromHistogram } from './metrics/index.js'
-export type * from './metrics/types.js'
+export type * from './contracts/records.js'
 
 // Simulator and performance model.
 export { startSimulator, simulateRequests } from './sim/index.js'
@@ -28,4 +28,4 @@ export { getHardwareProfile, listHardwareProfiles, getModelSpec, loadModelConfig
 export type { HardwareProfile, ModelSpec, EngineConfig, InstancePlan } from './model/index.js'
 
 // Results and reports.
-export type * from './report/model.js'
+export type * from './contracts/results.js'

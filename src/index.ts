@@ -7,12 +7,12 @@ export type { DeploymentSuiteOptions } from './vitest/index.js'
 // Workloads: inline objects, or compressa-perf YAML (its default config ships with the package).
 export { compressaDefaultConfigPath } from './load/index.js'
 export type { WorkloadSpec, PromptSpec, ArrivalSpec } from './load/index.js'
-export type { Slo } from './metrics/types.js'
+export type { Slo } from './contracts/records.js'
 
 // Errors: every failure of the tool is an MlnodeBenchError with a stable MLNB_* code (README).
 export { MlnodeBenchError, hasCode, isMlnodeBenchError } from './errors.js'
 export type { ErrorCode } from './errors.js'
 
 // Results as the reporters write them (results.json, baseline.json).
-export type { BenchResult, RunResults, TargetInfo, Layout, MeasurementResolution } from './report/model.js'
-export type { WorkloadMetrics, DistributionSummary } from './metrics/types.js'
+export type { BenchResult, RunResults, TargetInfo, Layout, MeasurementResolution } from './contracts/results.js'
+export type { WorkloadMetrics, DistributionSummary } from './contracts/records.js'

@@ -3,7 +3,7 @@
  * waits for, simulates or predicts it: the parsed args, the two-token form MLNode receives,
  * TP/PP/DP, the names `/v1/models` will list, and (once the GPU count is known) the layout.
  */
-import type { Layout } from '../report/model.js'
+import type { Layout } from '../contracts/results.js'
 import { computeLayout, layoutProblems, type LayoutModel } from './layout.js'
 import { parallelismOf } from './parallelism.js'
 import { toMlnodeArgs, type ParsedArgs } from './parse.js'

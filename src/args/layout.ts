@@ -4,7 +4,7 @@
  * "Instances"). `instancesOnServer` is the one place this rule is written.
  */
 import { MlnodeBenchError } from '../errors.js'
-import type { Layout } from '../report/model.js'
+import type { Layout } from '../contracts/results.js'
 
 /** The model facts that constrain TP and PP. */
 export interface LayoutModel {

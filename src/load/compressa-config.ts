@@ -19,7 +19,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse, YAMLParseError } from 'yaml'
 import { MlnodeBenchError } from '../errors.js'
-import type { WorkloadSpec } from './types.js'
+import type { WorkloadSpec } from '../contracts/workload.js'
 import { validateWorkload } from './validate.js'
 
 /** compressa-perf sends this temperature in every request. */

@@ -24,7 +24,7 @@ import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
 import { createRng, hashSeed, randomInt, type Rng } from './random.js'
-import type { PromptSpec } from './types.js'
+import type { PromptSpec } from '../contracts/workload.js'
 
 /** Prompts for request indexes 0..total−1 (warm-ups included). */
 export interface PromptSource {

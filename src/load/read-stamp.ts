@@ -26,8 +26,8 @@
 /** One stream's stamping function: call it at each delivery of the stream's body bytes. */
 export type ReadStamp = () => number
 
-/** How reads are stamped. 'poll': one stamp per event-loop poll phase (rules above); 'read': one per delivery. */
-export type ReadStampMode = 'poll' | 'read'
+export type { ReadStampMode } from '../contracts/workload.js'
+import type { ReadStampMode } from '../contracts/workload.js'
 
 const nodeTiming = performance.nodeTiming
 /** libuv's event-loop iteration count (performance.nodeTiming.uvMetricsInfo, Node ≥ 20.18 / 22.8). */

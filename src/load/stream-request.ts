@@ -7,13 +7,13 @@
  * returned RequestRecord, never thrown (docs/README.md "Conventions" 2).
  */
 import type { Dispatcher } from 'undici'
-import type { FailureReason, RequestRecord } from '../metrics/types.js'
+import type { FailureReason, RequestRecord } from '../contracts/records.js'
 import { redact } from '../errors.js'
 import { ContentTemplate, type StreamChunk } from './content-template.js'
 import type { ReadStamp } from './read-stamp.js'
 import { SseParser } from './sse.js'
 import { parseSimTimesComment, SIM_SYNC_HEADERS, simSyncHeaders, type SimStreamTimes, type SimSyncRequest } from '../protocol/sim-sync.js'
-import type { LoadTarget } from './types.js'
+import type { LoadTarget } from '../contracts/workload.js'
 
 /** Options of `streamRequest`. */
 export interface StreamRequestOptions {

@@ -3,7 +3,7 @@
  * every message names the source file, the workload, the field and the value.
  */
 import { MlnodeBenchError } from '../errors.js'
-import type { WorkloadSpec } from './types.js'
+import type { WorkloadSpec } from '../contracts/workload.js'
 
 type Check = (value: unknown) => string | undefined
 

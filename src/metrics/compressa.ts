@@ -15,7 +15,7 @@
  * Every figure is 0 when S is empty or a divisor is 0, as compressa-perf does.
  */
 import { percentileLinear } from './distribution.js'
-import type { CompressaMetrics, RequestRecord } from './types.js'
+import type { CompressaMetrics, RequestRecord } from '../contracts/records.js'
 
 /** compressa-perf metrics of the measured (non-warm-up) records. */
 export function compressaMetrics(records: readonly RequestRecord[]): CompressaMetrics {

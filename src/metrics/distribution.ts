@@ -6,7 +6,7 @@
  * values is attached for merging; its own percentiles are only used once values are merged.
  */
 import { emptySummary, encodeHistogram, histogramFromMs } from './histogram.js'
-import type { DistributionSummary } from './types.js'
+import type { DistributionSummary } from '../contracts/records.js'
 
 /** Percentile `p` (0..100) of ascending `sorted` values, linear interpolation (numpy 'linear'). */
 export function percentileLinear(sorted: readonly number[], p: number): number {

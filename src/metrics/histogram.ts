@@ -6,7 +6,7 @@
  */
 import * as hdr from 'hdr-histogram-js'
 import { MlnodeBenchError } from '../errors.js'
-import type { DistributionSummary } from './types.js'
+import type { DistributionSummary } from '../contracts/records.js'
 
 /** Resolution and range shared by every histogram we write (1 µs .. 1 h, auto-resized beyond). */
 const HISTOGRAM_REQUEST: hdr.BuildRequest = {

@@ -12,4 +12,4 @@ export {
   summaryFromHistogram,
   emptySummary,
 } from './histogram.js'
-export type * from './types.js'
+export type * from '../contracts/records.js'

@@ -20,7 +20,7 @@
  */
 import { compressaMetrics } from './compressa.js'
 import { summarizeValues } from './distribution.js'
-import type { FailureReason, RequestRecord, Slo, WorkloadMetrics } from './types.js'
+import type { FailureReason, RequestRecord, Slo, WorkloadMetrics } from '../contracts/records.js'
 
 /** Options of `summarize`. */
 export interface SummarizeOptions {

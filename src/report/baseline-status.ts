@@ -3,9 +3,8 @@
  * missing, or corrupt. Every output (console, summary.md, JUnit, results.json, `diff`) renders
  * the same status, so a gate that is off, wholly or for one entry, is never shown as green.
  */
-import { isMlnodeBenchError, MlnodeBenchError } from '../errors.js'
-import { readBaseline, type BaselineFile, type InvalidBaselineEntry } from './baseline.js'
-import type { BaselineGateStatus } from './model.js'
+import type { InvalidBaselineEntry } from './baseline.js'
+import type { BaselineGateStatus } from '../contracts/results.js'
 
 /**
  * The gate status with the invalid entries as found (an update keeps them verbatim). `required`:
@@ -18,26 +17,6 @@ export interface BaselineStatus extends BaselineGateStatus {
 /** The status as kept in results.json: without the raw entries. */
 export function gateStatusForResults(status: BaselineStatus): BaselineGateStatus {
   return { ...status, invalid: status.invalid.map(({ raw: _raw, ...problem }) => problem) }
-}
-
-/** A loaded baseline (valid entries only) and its status. */
-export interface LoadedBaseline {
-  baseline?: BaselineFile
-  status: BaselineStatus
-}
-
-/** Reads `path` into a status; never throws. `shownAs` is the name used in messages. */
-export async function loadBaseline(path: string, options: { shownAs?: string; required?: boolean } = {}): Promise<LoadedBaseline> {
-  const file = options.shownAs ?? path
-  const required = options.required ?? false
-  try {
-    const checked = await readBaseline(path, file)
-    if (!checked) return { status: { file, state: 'missing', required, invalid: [] } }
-    return { baseline: checked.baseline, status: { file, state: 'found', required, invalid: checked.invalid } }
-  } catch (error) {
-    const e = isMlnodeBenchError(error) ? error : new MlnodeBenchError('MLNB_BASELINE', `Baseline ${file}: ${String(error)}`, { cause: error })
-    return { status: { file, state: 'corrupt', required, error: { code: e.code, message: e.message }, invalid: [] } }
-  }
 }
 
 /** Why the baseline fails the run: one message per problem; empty when it gates normally. */

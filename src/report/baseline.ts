@@ -2,51 +2,20 @@
  * The committed baseline: the last accepted figures per model › variant › workload › metric, with
  * the raw HDR histograms so a later run can be tested against the whole distribution.
  */
-import { readFile } from 'node:fs/promises'
 import { MlnodeBenchError } from '../errors.js'
-import type { DistributionSummary, WorkloadMetrics } from '../metrics/types.js'
-import { writeFileAtomic } from './atomic-write.js'
+import type { BaselineEntry, BaselineFile, BaselineMetric } from '../contracts/baseline.js'
+import type { DistributionSummary, WorkloadMetrics } from '../contracts/records.js'
 import { METRIC_DEFS, isDistributionId, type MetricId } from './metric-defs.js'
-import { baselineEntrySchema, baselineEnvelopeSchema } from './schema/baseline-schema.js'
+import { baselineEntrySchema, baselineEnvelopeSchema } from '../contracts/schema/baseline-schema.js'
 import { withHistory } from './noise.js'
-import { histogramProblems } from './schema/histograms.js'
-import { describeIssue, fieldPath } from './schema/issues.js'
-import type { BaselineEntryProblem, BenchResult, MeasurementResolution, Provenance, ResultKey, TargetInfo } from './model.js'
+import { histogramProblems } from '../contracts/schema/histograms.js'
+import { describeIssue, fieldPath } from '../contracts/schema/issues.js'
+import type { BaselineEntryProblem, BenchResult, MeasurementResolution, Provenance, ResultKey, TargetInfo } from '../contracts/results.js'
 
 /** Default location of the committed baseline, relative to the project root. */
 export const DEFAULT_BASELINE_FILE = 'benchmarks/baseline.json'
 
-/** One metric's figure: `value` is what the tolerance applies to (median for distributions). */
-export interface BaselineMetric {
-  value: number
-  /** Latency metrics only: the whole distribution, histogram included. */
-  distribution?: DistributionSummary
-}
-
-/** Figures of one model › variant › workload. */
-export interface BaselineEntry {
-  /** Simulated profile (+ speed) or hardware the figures were measured on; no URL. */
-  target: Omit<TargetInfo, 'url'>
-  /** Suite file, for people. */
-  file: string
-  args: string[]
-  requests: { total: number; completed: number; failed: number }
-  durationS: number
-  metrics: Partial<Record<MetricId, BaselineMetric>>
-  /** Precision of the run the figures came from (see MeasurementResolution). */
-  resolution?: MeasurementResolution
-  /** The figures of the last runs accepted on the same setup, oldest first (run-to-run noise, noise.ts). */
-  history?: Partial<Record<MetricId, number[]>>
-}
-
-/** The baseline file: `results[model][variant][workload]`, never positional ids. */
-export interface BaselineFile {
-  schemaVersion: 1
-  kind: 'mlnode-bench-baseline'
-  /** Commit (and dirty flag), date and tool version of the run that was accepted last. */
-  provenance: Provenance
-  results: Record<string, Record<string, Record<string, BaselineEntry>>>
-}
+export type { BaselineEntry, BaselineFile, BaselineMetric } from '../contracts/baseline.js'
 
 /** Figures of a finished bench in baseline form; undefined when it has no metrics. */
 export function entryFromResult(result: BenchResult): BaselineEntry | undefined {
@@ -155,21 +124,6 @@ export interface CheckedBaseline {
 }
 
 /**
- * Reads and checks a baseline (`shownAs` names it in messages). Returns undefined when the file does not exist.
- * @throws MlnodeBenchError MLNB_BASELINE naming the file when it cannot be read or is corrupt.
- */
-export async function readBaseline(path: string, shownAs = path): Promise<CheckedBaseline | undefined> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new MlnodeBenchError('MLNB_BASELINE', `Baseline ${shownAs} cannot be read: ${(cause as Error).message}`, { cause, details: { file: shownAs } })
-  }
-  return checkBaseline(text, shownAs)
-}
-
-/**
  * Checks baseline text against schemas/baseline.schema.json, entry by entry: a wrong entry
  * (wrong type, unknown field, undecodable histogram) is set aside, the rest stays usable.
  * @throws MlnodeBenchError MLNB_BASELINE `Baseline <file> is corrupt: <field> <problem>` when the
@@ -215,12 +169,8 @@ export function parseBaseline(text: string, path: string): BaselineFile {
   return baseline
 }
 
-/** Writes a baseline atomically (temp file + rename), keys sorted so git diffs stay readable. */
-export async function writeBaseline(path: string, baseline: BaselineFile): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(sortBaseline(baseline), null, 2)}\n`)
-}
-
-function sortBaseline(b: BaselineFile): BaselineFile {
+/** Keys sorted at every level, so git diffs of the file stay readable. */
+export function sortBaseline(b: BaselineFile): BaselineFile {
   const sortObj = <T>(o: Record<string, T>, f: (v: T) => T): Record<string, T> =>
     Object.fromEntries(Object.keys(o).sort().map((k) => [k, f(o[k]!)]))
   return { ...b, results: sortObj(b.results, (v) => sortObj(v, (w) => sortObj(w, (e) => e))) }

@@ -3,12 +3,12 @@
  * metrics, the best value of each column marked, a one-line recommendation (or a near tie), and
  * one verdict per model across its workloads. Pure.
  */
-import { figure } from '../metrics/figures.js'
-import type { WorkloadMetrics } from '../metrics/types.js'
+import { figure } from '../contracts/figures.js'
+import type { WorkloadMetrics } from '../contracts/records.js'
 import { entryFromResult } from './baseline.js'
 import { compareEntries, resolveDiffOptions } from './diff.js'
 import { describeTarget, formatNumber } from './format.js'
-import type { BenchResult } from './model.js'
+import type { BenchResult } from '../contracts/results.js'
 
 interface Column {
   title: string

@@ -6,7 +6,7 @@
 import { baselineEntry, baselineKeys, entryFromResult, type BaselineEntry, type BaselineFile } from './baseline.js'
 import { METRIC_DEFS, type MetricId } from './metric-defs.js'
 import { judge, notJudged } from './judge.js'
-import type { BenchResult, Provenance, ResultKey } from './model.js'
+import type { BenchResult, Provenance, ResultKey } from '../contracts/results.js'
 import { describeTarget } from './format.js'
 import { toleranceFor } from './noise.js'
 

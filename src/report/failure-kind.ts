@@ -1,4 +1,4 @@
-import type { FailureKind } from './model.js'
+import type { FailureKind } from '../contracts/results.js'
 
 /**
  * Failure kind from an error's stable code (errors cross processes serialized: branch on code).

@@ -2,7 +2,7 @@
 import { entryFromResult, type BaselineFile } from './baseline.js'
 import { diffResults, type DiffOptions } from './diff.js'
 import type { MetricId } from './metric-defs.js'
-import type { BenchResult, Provenance, RunResults } from './model.js'
+import type { BenchResult, Provenance, RunResults } from '../contracts/results.js'
 
 export interface FalsePositiveReport {
   /** Ordered pairs (earlier run as baseline, later run as new) compared. */

@@ -1,5 +1,5 @@
 /** Number and label formatting shared by the JUnit and Markdown renderers (deterministic). */
-import type { TargetInfo } from './model.js'
+import type { TargetInfo } from '../contracts/results.js'
 
 /** A figure for people: ≥ 100 → 1 decimal, ≥ 1 → 2, below → 3 significant digits; trailing zeros kept off. */
 export function formatNumber(x: number): string {

@@ -4,11 +4,11 @@
  * <failure> per failed testcase (regressions, guard violation, failed deploy or workload) whose
  * message reads on its own. Validates against test/report/junit.xsd.
  */
-import { FIGURES } from '../metrics/figures.js'
+import { FIGURES } from '../contracts/figures.js'
 import junitModule, { type Builder } from 'junit-report-builder'
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { evidenceText, keyId, regressionsOf, type BaselineDiff, type MetricComparison } from './diff.js'
-import type { BenchFailure, BenchResult, RunInfo } from './model.js'
+import type { BenchFailure, BenchResult, RunInfo } from '../contracts/results.js'
 import { baselineProblems, type BaselineStatus } from './baseline-status.js'
 import { incompleteText, isKept, keptText } from './run-text.js'
 

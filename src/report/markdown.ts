@@ -7,7 +7,7 @@ import { describeTarget, formatChange, formatNumber } from './format.js'
 import { baselineHeadline, baselineProblems, type BaselineStatus } from './baseline-status.js'
 import { evidenceText, keyId, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
 import type { MetricId } from './metric-defs.js'
-import type { BenchResult, Provenance, RunInfo } from './model.js'
+import type { BenchResult, Provenance, RunInfo } from '../contracts/results.js'
 import { incompleteText, runLabel } from './run-text.js'
 
 /** Hidden marker identifying the sticky comment (the poster finds and updates the comment with it). */

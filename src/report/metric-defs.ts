@@ -2,25 +2,14 @@
  * The metrics a baseline keeps and a diff judges: identity, unit, direction and default tolerance.
  * Definitions follow vLLM `bench serve` (docs/metrics.md "vLLM bench serve"); names carry their unit.
  */
-import { figure } from '../metrics/figures.js'
-import type { DistributionSummary, WorkloadMetrics } from '../metrics/types.js'
+import { figure } from '../contracts/figures.js'
+import type { DistributionSummary, WorkloadMetrics } from '../contracts/records.js'
 
 /** Label and unit from the metric registry (the p50 of a latency: what the gate compares). */
 const named = (key: string) => ({ label: figure(key).label, unit: figure(key).unit })
 
-/** Stable metric ids: the last component of a baseline key (model › variant › workload › metric). */
-export type MetricId =
-  | 'ttftMs'
-  | 'tpotMs'
-  | 'itlMs'
-  | 'e2elMs'
-  | 'failedRequests'
-  | 'requestsPerS'
-  | 'inputTokensPerS'
-  | 'outputTokensPerS'
-  | 'totalTokensPerS'
-  | 'goodputRequestsPerS'
-  | 'deployS'
+export type { MetricId } from '../contracts/baseline.js'
+import type { MetricId } from '../contracts/baseline.js'
 
 /**
  * How a metric is tested for significance:

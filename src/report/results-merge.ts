@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { keyId } from './diff.js'
-import type { BenchIdentity, BenchResult, Provenance, RunResults, RunStamp } from './model.js'
+import type { BenchIdentity, BenchResult, Provenance, RunResults, RunStamp } from '../contracts/results.js'
 
 /** What a run saw of the suites, to tell a filtered-out bench (kept) from a removed one (dropped). */
 export interface RunScope {

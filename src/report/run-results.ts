@@ -1,23 +1,8 @@
-/** Reads results.json files (RunResults) and merges shards into one. */
-import { readFile } from 'node:fs/promises'
+/** Parses and checks results.json text (RunResults) and merges shards into one. */
 import { MlnodeBenchError } from '../errors.js'
 import { keyId } from './diff.js'
-import type { BenchResult, RunResults } from './model.js'
-import { listProblems, runResultsProblems } from './schema/check-results.js'
-
-/**
- * Reads and checks a RunResults file.
- * @throws MlnodeBenchError MLNB_REPORT naming the file and what is wrong.
- */
-export async function readRunResults(path: string): Promise<RunResults> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (cause) {
-    throw new MlnodeBenchError('MLNB_REPORT', `Results file ${path} cannot be read: ${(cause as Error).message}`, { cause, details: { file: path } })
-  }
-  return parseRunResults(text, path)
-}
+import type { BenchResult, RunResults } from '../contracts/results.js'
+import { listProblems, runResultsProblems } from '../contracts/schema/check-results.js'
 
 /**
  * Parses RunResults text and checks it against schemas/results.schema.json (histograms included).

@@ -1,5 +1,5 @@
 /** How reports name a run, an unfinished run and a result kept from an earlier run. */
-import type { BenchResult, RunInfo, RunStamp } from './model.js'
+import type { BenchResult, RunInfo, RunStamp } from '../contracts/results.js'
 
 /** "run 20250101T120000Z-3fa2c1 (2025-01-01 12:00 UTC, abc1234)". */
 export function runLabel(stamp: RunStamp): string {

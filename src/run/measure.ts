@@ -7,10 +7,10 @@
 import { MlnodeBenchError } from '../errors.js'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { runWorkload } from '../load/index.js'
-import type { WorkloadSpec } from '../load/types.js'
+import type { WorkloadSpec } from '../contracts/workload.js'
 import { summarize } from '../metrics/index.js'
-import type { Slo, WorkloadMetrics } from '../metrics/types.js'
-import type { RequestRecord } from '../metrics/types.js'
+import type { Slo, WorkloadMetrics } from '../contracts/records.js'
+import type { RequestRecord } from '../contracts/records.js'
 import { progressIntervalS, startProgress } from './progress.js'
 import type { ClientLoopDelay } from './resolution.js'
 

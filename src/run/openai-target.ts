@@ -7,7 +7,7 @@
  */
 import { request } from 'undici'
 import { MlnodeBenchError, redact } from '../errors.js'
-import type { TargetInfo } from '../report/model.js'
+import type { TargetInfo } from '../contracts/results.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 
 /** The variant name measured when a suite maps no variant to an endpoint. */

@@ -4,7 +4,7 @@
  * per variant × workload.
  */
 import { parseVllmArgs, planDeploy } from '../args/index.js'
-import type { WorkloadSpec } from '../load/types.js'
+import type { WorkloadSpec } from '../contracts/workload.js'
 import { getHardwareProfile } from '../model/index.js'
 import { AS_DEPLOYED } from './openai-target.js'
 import { prepareVariants } from './prepare-variants.js'

@@ -4,7 +4,7 @@
  * output tokens per second, elapsed time and the ETA. A 20-minute workload on a GPU box is no
  * longer silent; a short one (every simulated one) prints nothing.
  */
-import type { RequestRecord } from '../metrics/types.js'
+import type { RequestRecord } from '../contracts/records.js'
 
 export interface ProgressOptions {
   label: string

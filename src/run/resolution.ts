@@ -4,7 +4,7 @@
  * late by the client's event-loop delay, and a stall of the loop stretches every duration that
  * spans it. The gate never calls a change smaller than this a regression (src/report/diff.ts).
  */
-import type { MeasurementResolution } from '../report/model.js'
+import type { MeasurementResolution } from '../contracts/results.js'
 
 /** The client's event-loop delay over one workload, real ms. */
 export interface ClientLoopDelay {

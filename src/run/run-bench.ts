@@ -4,9 +4,9 @@
  * first and then fails the bench with `error`, so nothing measured is lost.
  */
 import { isMlnodeBenchError, redact } from '../errors.js'
-import type { WorkloadSpec } from '../load/types.js'
+import type { WorkloadSpec } from '../contracts/workload.js'
 import { failureKindOf } from '../report/failure-kind.js'
-import type { BenchResult, TargetInfo } from '../report/model.js'
+import type { BenchResult, TargetInfo } from '../contracts/results.js'
 import { failureRateError, measureWorkload } from './measure.js'
 import { measurementResolution } from './resolution.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'

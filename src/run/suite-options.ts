@@ -1,5 +1,5 @@
-import type { WorkloadSpec } from '../load/types.js'
-import type { Slo } from '../metrics/types.js'
+import type { WorkloadSpec } from '../contracts/workload.js'
+import type { Slo } from '../contracts/records.js'
 
 /** What a user writes in `benchmarks/*.bench.ts`. */
 export interface DeploymentSuiteOptions {

@@ -5,7 +5,7 @@
  * time), and a plain OpenAI-compatible server with nothing to deploy (openai-target.ts).
  * Time scale and measurement resolution follow from `TargetInfo.simulatedTime` (resolution.ts).
  */
-import type { Layout, TargetInfo } from '../report/model.js'
+import type { Layout, TargetInfo } from '../contracts/results.js'
 import type { PreparedVariant } from './prepare-variants.js'
 
 export interface DeployRequest {

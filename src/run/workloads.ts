@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { isMlnodeBenchError, MlnodeBenchError } from '../errors.js'
 import { parseCompressaConfig, validateWorkload } from '../load/index.js'
-import type { WorkloadSpec } from '../load/types.js'
+import type { WorkloadSpec } from '../contracts/workload.js'
 
 /**
  * Loads and validates one workloads field of a suite.

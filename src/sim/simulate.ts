@@ -4,7 +4,7 @@
  * measure against a zero-latency network: role chunk and first token arrive together at the end of
  * the step that produced the first token, one content chunk per token.
  */
-import type { RequestRecord } from '../metrics/types.js'
+import type { RequestRecord } from '../contracts/records.js'
 import type { InstancePlan } from '../model/types.js'
 import { pickLeastConnections } from './balancer.js'
 import { VirtualClock } from './clock.js'

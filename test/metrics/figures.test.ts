@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { FIGURES, figure, isFigureKey } from '../../src/metrics/figures.js'
+import { FIGURES, figure, isFigureKey } from '../../src/contracts/figures.js'
 import { METRIC_DEFS } from '../../src/report/metric-defs.js'
 import { summarize } from '../../src/metrics/index.js'
-import type { RequestRecord } from '../../src/metrics/types.js'
+import type { RequestRecord } from '../../src/contracts/records.js'
 
 describe('the metric registry', () => {
   it('names each figure once, with a key that ends in its unit', () => {

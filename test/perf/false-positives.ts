@@ -12,7 +12,7 @@ import { execa } from 'execa'
 import { diffResults } from '../../src/report/diff.js'
 import { falsePositiveRate } from '../../src/report/false-positive-rate.js'
 import { updateBaseline } from '../../src/report/baseline.js'
-import type { RunResults } from '../../src/report/model.js'
+import type { RunResults } from '../../src/contracts/results.js'
 
 const { values, positionals } = parseArgs({
   options: { runs: { type: 'string', default: '4' }, config: { type: 'string', default: 'vitest.config.ts' } },

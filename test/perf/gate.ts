@@ -13,12 +13,12 @@
 import { parseArgs } from 'node:util'
 import { parseVllmArgs, planDeploy } from '../../src/args/index.js'
 import { runWorkload } from '../../src/load/index.js'
-import type { WorkloadSpec } from '../../src/load/types.js'
+import type { WorkloadSpec } from '../../src/contracts/workload.js'
 import { summarize } from '../../src/metrics/index.js'
 import { MlnodeClient } from '../../src/mlnode/index.js'
 import { updateBaseline, type BaselineFile } from '../../src/report/baseline.js'
 import { diffResults } from '../../src/report/diff.js'
-import type { BenchResult, Provenance } from '../../src/report/model.js'
+import type { BenchResult, Provenance } from '../../src/contracts/results.js'
 import { startSimulator } from '../../src/sim/index.js'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, 'baseline-runs': { type: 'string', default: '5' }, levels: { type: 'string', default: '0,0.02,0.05' } } })

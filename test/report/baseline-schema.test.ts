@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checkBaseline, updateBaseline, type BaselineFile } from '../../src/report/baseline.js'
 import { parseRunResults } from '../../src/report/run-results.js'
-import type { Provenance } from '../../src/report/model.js'
-import { publishedSchemas, SCHEMAS_DIR } from '../../src/report/schema/publish.js'
+import type { Provenance } from '../../src/contracts/results.js'
+import { publishedSchemas, SCHEMAS_DIR } from '../../src/contracts/schema/publish.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 
 const provenance: Provenance = { tool: { name: 'mlnode-bench', version: '0.1.0' }, date: '2025-01-01T00:00:00.000Z' }

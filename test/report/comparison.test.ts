@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { modelVerdict, pickVariant, renderComparison } from '../../src/report/comparison.js'
-import type { BenchResult, TargetInfo } from '../../src/report/model.js'
+import type { BenchResult, TargetInfo } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 
 const deterministic: TargetInfo = { kind: 'simulated', hardware: '8xh100', simulatedTime: true }

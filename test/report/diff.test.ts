@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { updateBaseline } from '../../src/report/baseline.js'
 import { diffResults } from '../../src/report/diff.js'
 import { falsePositiveRate } from '../../src/report/false-positive-rate.js'
-import type { Provenance } from '../../src/report/model.js'
+import type { Provenance } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 
 const provenance: Provenance = { tool: { name: 'mlnode-bench', version: '0.1.0' }, date: '2025-01-01T00:00:00.000Z', git: { commit: 'a'.repeat(40), dirty: false } }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { updateBaseline } from '../../src/report/baseline.js'
 import { diffResults } from '../../src/report/diff.js'
 import { renderMarkdown, STICKY_MARKER } from '../../src/report/markdown.js'
-import type { BenchResult, Provenance } from '../../src/report/model.js'
+import type { BenchResult, Provenance } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 
 const provenance: Provenance = { tool: { name: 'mlnode-bench', version: '0.1.0' }, date: '2025-01-01T00:00:00.000Z', git: { commit: 'c0ffee0'.padEnd(40, '0'), dirty: false } }

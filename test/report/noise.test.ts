@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { updateBaseline, baselineEntry } from '../../src/report/baseline.js'
 import { diffResults } from '../../src/report/diff.js'
-import type { BenchResult, Provenance, TargetInfo } from '../../src/report/model.js'
+import type { BenchResult, Provenance, TargetInfo } from '../../src/contracts/results.js'
 import { metricDef } from '../../src/report/metric-defs.js'
 import { noiseOf, toleranceFor, HISTORY_RUNS } from '../../src/report/noise.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'

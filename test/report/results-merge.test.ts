@@ -1,6 +1,6 @@
 /** Which results.json entries a run replaces, keeps or drops (issue 11 item 6). */
 import { describe, expect, it } from 'vitest'
-import type { BenchResult, RunResults, RunStamp } from '../../src/report/model.js'
+import type { BenchResult, RunResults, RunStamp } from '../../src/contracts/results.js'
 import { benchFileKey, mergeRunEntries, newRunStamp, previousEntries, type RunScope } from '../../src/report/results-merge.js'
 import { mergeRunResults } from '../../src/report/run-results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'

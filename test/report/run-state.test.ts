@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { diffResults } from '../../src/report/diff.js'
 import { renderJUnit } from '../../src/report/junit.js'
 import { renderMarkdown, renderRunningMarkdown } from '../../src/report/markdown.js'
-import type { BenchResult, RunInfo, RunStamp } from '../../src/report/model.js'
+import type { BenchResult, RunInfo, RunStamp } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { validateJUnit } from './xmllint.js'
 

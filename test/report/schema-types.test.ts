@@ -5,9 +5,9 @@
 import { expect, it } from 'vitest'
 import type * as z from 'zod'
 import type { BaselineEntry, BaselineFile } from '../../src/report/baseline.js'
-import type { BaselineGateStatus, BenchResult, RunResults } from '../../src/report/model.js'
-import { baselineEntrySchema, baselineFileSchema } from '../../src/report/schema/baseline-schema.js'
-import { benchResultSchema, runResultsSchema } from '../../src/report/schema/results-schema.js'
+import type { BaselineGateStatus, BenchResult, RunResults } from '../../src/contracts/results.js'
+import { baselineEntrySchema, baselineFileSchema } from '../../src/contracts/schema/baseline-schema.js'
+import { benchResultSchema, runResultsSchema } from '../../src/contracts/schema/results-schema.js'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 type Assert<T extends true> = T

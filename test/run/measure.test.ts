@@ -1,6 +1,6 @@
 /** Early stop of a workload that can no longer pass, against real loopback servers. */
 import { describe, expect, it, onTestFinished } from 'vitest'
-import type { WorkloadSpec } from '../../src/load/types.js'
+import type { WorkloadSpec } from '../../src/contracts/workload.js'
 import { failureRateError, measureWorkload, STOP_AFTER_FAILURES } from '../../src/run/measure.js'
 import { startHttp, vllmChatEvents, writeEvents } from '../load/helpers/server.js'
 

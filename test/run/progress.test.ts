@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RequestRecord } from '../../src/metrics/types.js'
+import type { RequestRecord } from '../../src/contracts/records.js'
 import { progressIntervalS, startProgress } from '../../src/run/progress.js'
 
 const record = (completionTokens: number, failed = false): RequestRecord => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { updateBaseline } from '../../src/report/baseline.js'
 import { diffResults } from '../../src/report/diff.js'
-import type { BenchResult, MeasurementResolution, Provenance, TargetInfo } from '../../src/report/model.js'
+import type { BenchResult, MeasurementResolution, Provenance, TargetInfo } from '../../src/contracts/results.js'
 import { measurementResolution } from '../../src/run/resolution.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 

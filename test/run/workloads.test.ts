@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasCode } from '../../src/errors.js'
-import type { WorkloadSpec } from '../../src/load/types.js'
+import type { WorkloadSpec } from '../../src/contracts/workload.js'
 import { loadTargetWorkloads } from '../../src/run/workloads.js'
 
 let dir: string

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { runWorkload } from '../../src/load/index.js'
-import type { WorkloadSpec } from '../../src/load/types.js'
-import type { RequestRecord } from '../../src/metrics/types.js'
+import type { WorkloadSpec } from '../../src/contracts/workload.js'
+import type { RequestRecord } from '../../src/contracts/records.js'
 import { simulateRequests } from '../../src/sim/index.js'
 import { startTestSim, up, waitFor, getJson } from './helpers.js'
 import { testPlan } from './plan.js'

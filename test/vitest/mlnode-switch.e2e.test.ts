@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import type { BenchResult, RunResults } from '../../src/report/model.js'
+import type { BenchResult, RunResults } from '../../src/contracts/results.js'
 import { defaultPlanner, startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))

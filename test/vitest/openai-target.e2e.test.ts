@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { expect, it, onTestFinished } from 'vitest'
-import type { RunResults } from '../../src/report/model.js'
+import type { RunResults } from '../../src/contracts/results.js'
 import { startHttp, vllmChatEvents, writeEvents } from '../load/helpers/server.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))

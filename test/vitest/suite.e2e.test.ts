@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BenchResult, RunResults } from '../../src/report/model.js'
+import type { BenchResult, RunResults } from '../../src/contracts/results.js'
 import { validateJUnit } from '../report/xmllint.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 

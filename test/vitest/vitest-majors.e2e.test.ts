@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { RunResults } from '../../src/report/model.js'
+import type { RunResults } from '../../src/contracts/results.js'
 import { validateJUnit } from '../report/xmllint.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))

@@ -5,7 +5,7 @@
  * that `predict`, `plan`, the simulator and suites read.
  */
 import { DEFAULT_MODEL_CONSTANTS, getModelSpec, loadModelConfig, type Calibration, type HardwareProfile } from '../../model/index.js'
-import { writeFileAtomic } from '../../report/atomic-write.js'
+import { writeFileAtomic } from '../../outputs/atomic-write.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 import { BOX_OPTIONS, boxOption } from '../planning/box-options.js'
 import { fitConstants, leaveOneOut, type MeasuredPoint, type PointError } from '../planning/fit.js'

@@ -1,7 +1,7 @@
 /** `mlnode-bench comment --summary <md> --repo owner/name --pr N [--api-url URL]`: sticky PR comment. */
 import { readFile } from 'node:fs/promises'
 import { MlnodeBenchError, redact } from '../../errors.js'
-import { upsertStickyComment } from '../../report/github-comment.js'
+import { upsertStickyComment } from '../../outputs/github-comment.js'
 import { STICKY_MARKER } from '../../report/markdown.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 

@@ -3,14 +3,15 @@
  * the baseline gate outside vitest (CI merge job). Exit 1 on a significant regression.
  */
 import { MlnodeBenchError } from '../../errors.js'
-import { writeFileAtomic } from '../../report/atomic-write.js'
-import { DEFAULT_BASELINE_FILE, updateBaseline, writeBaseline } from '../../report/baseline.js'
-import { baselineProblems, loadBaseline, missingBaselineMessage } from '../../report/baseline-status.js'
+import { writeFileAtomic } from '../../outputs/atomic-write.js'
+import { DEFAULT_BASELINE_FILE, updateBaseline } from '../../report/baseline.js'
+import { baselineProblems, missingBaselineMessage } from '../../report/baseline-status.js'
+import { loadBaseline, writeBaseline } from '../../outputs/baseline-file.js'
 import { diffResults } from '../../report/diff.js'
 import { renderDiffText } from '../../report/diff-text.js'
 import { renderJUnit } from '../../report/junit.js'
 import { renderMarkdown } from '../../report/markdown.js'
-import { readRunResults } from '../../report/run-results.js'
+import { readRunResults } from '../../outputs/results-file.js'
 import { parseCommandLine } from '../parse-options.js'
 
 export const summary = 'compare results.json with the baseline; exit 1 on a significant regression'

@@ -1,6 +1,7 @@
 /** `mlnode-bench merge <results.json…> --out <file>`: one RunResults from shard results. */
-import { writeFileAtomic } from '../../report/atomic-write.js'
-import { mergeRunResults, readRunResults } from '../../report/run-results.js'
+import { writeFileAtomic } from '../../outputs/atomic-write.js'
+import { mergeRunResults } from '../../report/run-results.js'
+import { readRunResults } from '../../outputs/results-file.js'
 import { parseCommandLine } from '../parse-options.js'
 
 export const summary = 'merge shard results.json files into one (duplicate keys are an error)'

@@ -5,7 +5,7 @@
  * ones as a ready suite. Every figure is a PREDICTION of the performance model.
  */
 import { compressaDefaultConfigPath, loadCompressaConfig } from '../../load/index.js'
-import type { Slo } from '../../metrics/types.js'
+import type { Slo } from '../../contracts/records.js'
 import { loadModelConfig } from '../../model/index.js'
 import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'

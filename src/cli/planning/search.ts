@@ -3,7 +3,7 @@
  * reason), predict the rest on the workloads, then try speed-only knobs on the best layouts,
  * and rank everything by the objective. All figures are predictions of the performance model.
  */
-import type { Slo } from '../../metrics/types.js'
+import type { Slo } from '../../contracts/records.js'
 import { checkVariant, describeProblems, planInstance, type HardwareProfile, type ModelConstants, type ModelSpec } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { predictWorkloads, type Prediction } from '../commands/predict.js'

@@ -3,7 +3,7 @@
  * benchmarks/*.bench.ts), so the host confirms the prediction with real deployments.
  */
 import { dirname, relative, resolve, sep } from 'node:path'
-import { writeFileAtomic } from '../../report/atomic-write.js'
+import { writeFileAtomic } from '../../outputs/atomic-write.js'
 import type { RankedVariant } from './search.js'
 
 export interface SuiteSource {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import type { Provenance } from './model.js'
+import type { Provenance } from '../contracts/results.js'
 
 export interface ProvenanceOptions {
   /** Folder inside the git work tree. @default process.cwd() */

@@ -5,7 +5,7 @@
  * compressa-perf metric that measures the same thing by its own formula (docs/metrics.md).
  * The baseline gate's judged metrics are in src/report/metric-defs.ts and reuse these labels.
  */
-import type { DistributionSummary, WorkloadMetrics } from './types.js'
+import type { DistributionSummary, WorkloadMetrics } from './records.js'
 
 export type Better = 'lower' | 'higher'
 

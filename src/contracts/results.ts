@@ -2,7 +2,7 @@
  * The result model every output is rendered from: results.json, console table, JUnit, Markdown,
  * baselines. Produced by src/vitest (one BenchResult per variant x workload), merged across shards.
  */
-import type { WorkloadMetrics } from '../metrics/types.js'
+import type { WorkloadMetrics } from './records.js'
 
 /** Where the numbers came from. Simulated numbers are always labelled as such. */
 export interface TargetInfo {

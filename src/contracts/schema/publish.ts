@@ -19,7 +19,7 @@ export function publishedSchemas(): Record<string, string> {
 /** Where the published schemas live: schemas/ at the package root. */
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url))
 
-// `tsx src/report/schema/publish.ts` (npm run schemas) writes them.
+// `tsx src/contracts/schema/publish.ts` (npm run schemas) writes them.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const [name, text] of Object.entries(publishedSchemas())) {
     await writeFile(join(SCHEMAS_DIR, name), text)

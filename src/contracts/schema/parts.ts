@@ -1,6 +1,6 @@
 /**
  * Zod building blocks shared by the results and baseline schemas. They mirror the TypeScript
- * interfaces of model.ts, metrics/types.ts and baseline.ts (schema-types.test.ts keeps them equal)
+ * interfaces of results.ts, records.ts and baseline.ts (schema-types.test.ts keeps them equal)
  * and are the source of the published JSON Schemas in schemas/.
  */
 import * as z from 'zod'

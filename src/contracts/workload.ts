@@ -2,8 +2,11 @@
  * Inputs and outputs of the load engine. A workload is validated once at the edge
  * (`validateWorkload`); inside the loop every failure is data on a RequestRecord.
  */
-import type { RequestRecord, Slo } from '../metrics/types.js'
-import type { ReadStampMode } from './read-stamp.js'
+
+import type { RequestRecord, Slo } from './records.js'
+
+/** How the load client stamps reads. 'poll': one stamp per event-loop poll phase (src/load/read-stamp.ts); 'read': one per delivery. */
+export type ReadStampMode = 'poll' | 'read'
 
 /** Where requests go. */
 export interface LoadTarget {

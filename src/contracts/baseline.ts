@@ -1,0 +1,49 @@
+/** The baseline file's format (benchmarks/baseline.json), checked by schema/baseline-schema.ts. */
+import type { DistributionSummary } from './records.js'
+import type { MeasurementResolution, Provenance, TargetInfo } from './results.js'
+
+/** Stable metric ids: the last component of a baseline key (model › variant › workload › metric). */
+export type MetricId =
+  | 'ttftMs'
+  | 'tpotMs'
+  | 'itlMs'
+  | 'e2elMs'
+  | 'failedRequests'
+  | 'requestsPerS'
+  | 'inputTokensPerS'
+  | 'outputTokensPerS'
+  | 'totalTokensPerS'
+  | 'goodputRequestsPerS'
+  | 'deployS'
+
+/** One metric's figure: `value` is what the tolerance applies to (median for distributions). */
+export interface BaselineMetric {
+  value: number
+  /** Latency metrics only: the whole distribution, histogram included. */
+  distribution?: DistributionSummary
+}
+
+/** Figures of one model › variant › workload. */
+export interface BaselineEntry {
+  /** Simulated profile (+ speed) or hardware the figures were measured on; no URL. */
+  target: Omit<TargetInfo, 'url'>
+  /** Suite file, for people. */
+  file: string
+  args: string[]
+  requests: { total: number; completed: number; failed: number }
+  durationS: number
+  metrics: Partial<Record<MetricId, BaselineMetric>>
+  /** Precision of the run the figures came from (see MeasurementResolution). */
+  resolution?: MeasurementResolution
+  /** The figures of the last runs accepted on the same setup, oldest first (run-to-run noise, noise.ts). */
+  history?: Partial<Record<MetricId, number[]>>
+}
+
+/** The baseline file: `results[model][variant][workload]`, never positional ids. */
+export interface BaselineFile {
+  schemaVersion: 1
+  kind: 'mlnode-bench-baseline'
+  /** Commit (and dirty flag), date and tool version of the run that was accepted last. */
+  provenance: Provenance
+  results: Record<string, Record<string, Record<string, BaselineEntry>>>
+}
