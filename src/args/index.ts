@@ -1,11 +1,13 @@
-// vLLM args as data: parse, normalise, classify, guard, GPU layout.
+// vLLM args as data: parse, normalise, classify, guard, GPU layout, deploy plan.
 export { parseVllmArgs, scanVllmArgs, toMlnodeArgs, canonicalJsonText, showToken } from './parse.js'
 export type { ArgValue, ParsedArgs, ParseVllmArgsOptions, ArgOccurrence, ArgIssue, ScannedArgs } from './parse.js'
 export { parallelismOf } from './parallelism.js'
 export type { Parallelism } from './parallelism.js'
-export { computeLayout, layoutProblems, assertLayout, DEFAULT_INSTANCE_CAP } from './layout.js'
+export { computeLayout, layoutProblems, assertLayout, instancesOnServer, DEFAULT_INSTANCE_CAP } from './layout.js'
 export type { LayoutInput, LayoutModel } from './layout.js'
+export { planDeploy, placeDeployPlan } from './deploy-plan.js'
+export type { DeployPlan, PlacedDeployPlan } from './deploy-plan.js'
 export { classifyArg, canonicalArgName } from './classify.js'
-export type { ArgClass, ClassifyArgOptions } from './classify.js'
+export type { ClassifyArgOptions, ArgClass } from './classify.js'
 export { guardVariant, assertVariantAllowed } from './guard.js'
 export type { GuardViolation, GuardViolationKind, GuardVariantInput } from './guard.js'

@@ -1,6 +1,7 @@
 /**
  * GPU layout of one variant on one MLNode server: MLNode starts floor(GPUs / (TP*PP)) vLLM
- * instances, capped at 128, and leaves the rest idle (docs/mlnode.md "Host workflow" step 2, "Instances").
+ * instances, capped at INFERENCE_MAX_INSTANCES (128), and leaves the rest idle (docs/mlnode.md
+ * "Instances"). `instancesOnServer` is the one place this rule is written.
  */
 import { MlnodeBenchError } from '../errors.js'
 import type { Layout } from '../contracts/results.js'
@@ -19,6 +20,11 @@ export interface LayoutInput {
   gpuCount: number
   tp: number
   pp: number
+  /**
+   * `--data-parallel-size`. vLLM needs TP*PP*DP GPUs visible, but MLNode hands each instance
+   * only TP*PP of them (CUDA_VISIBLE_DEVICES), so DP > 1 cannot start under MLNode. @default 1
+   */
+  dp?: number
   /** MLNode's cap on instances per server. @default 128 */
   instanceCap?: number
   /** When given, TP/PP are checked against the model's heads and layers. */
@@ -31,30 +37,46 @@ export const DEFAULT_INSTANCE_CAP = 128
 const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1
 
 /**
+ * THE instance rule: vLLM instances MLNode starts on `gpuCount` GPUs for instances of
+ * `gpusPerInstance` GPUs, min(cap, floor(G / (TP*PP))). 0 when an instance does not fit (MLNode
+ * itself would still start one, which vLLM then fails to run: callers reject that layout first).
+ */
+export function instancesOnServer(gpuCount: number, gpusPerInstance: number, instanceCap: number = DEFAULT_INSTANCE_CAP): number {
+  if (!(gpusPerInstance > 0) || !(gpuCount > 0)) return 0
+  return Math.max(0, Math.min(instanceCap, Math.floor(gpuCount / gpusPerInstance)))
+}
+
+/**
  * Instances and idle GPUs of a layout. Pure arithmetic: an infeasible layout (TP*PP > GPUs)
  * yields 0 instances; call `layoutProblems`/`assertLayout` to reject it.
  */
 export function computeLayout(input: LayoutInput): Layout {
   const { gpuCount, tp, pp } = input
-  const cap = input.instanceCap ?? DEFAULT_INSTANCE_CAP
-  const gpusPerInstance = tp * pp
-  const fit = gpusPerInstance > 0 ? Math.floor(gpuCount / gpusPerInstance) : 0
-  const instances = Math.max(0, Math.min(cap, fit))
+  const gpusPerInstance = tp * pp * (input.dp ?? 1)
+  const instances = instancesOnServer(gpuCount, gpusPerInstance, input.instanceCap)
   return { gpuCount, gpusPerInstance, instances, idleGpus: gpuCount - instances * gpusPerInstance, tp, pp }
 }
 
 /** Every reason the layout cannot deploy, one sentence each; empty when it can. */
 export function layoutProblems(input: LayoutInput): string[] {
   const { gpuCount, tp, pp, model } = input
+  const dp = input.dp ?? 1
   const cap = input.instanceCap ?? DEFAULT_INSTANCE_CAP
   const problems: string[] = []
-  const subject = `tp=${tp} pp=${pp}${model?.id === undefined ? '' : ` of ${model.id}`}`
+  const subject = `tp=${tp} pp=${pp}${dp === 1 ? '' : ` dp=${dp}`}${model?.id === undefined ? '' : ` of ${model.id}`}`
   if (!isPositiveInt(tp)) problems.push(`${subject}: TP must be a positive integer, got ${tp}`)
   if (!isPositiveInt(pp)) problems.push(`${subject}: PP must be a positive integer, got ${pp}`)
+  if (!isPositiveInt(dp)) problems.push(`${subject}: DP must be a positive integer, got ${dp}`)
   if (!Number.isInteger(gpuCount) || gpuCount < 0) problems.push(`${subject}: GPU count must be a whole number, got ${gpuCount}`)
   if (!isPositiveInt(cap)) problems.push(`${subject}: instance cap must be a positive integer, got ${cap}`)
   if (problems.length > 0) return problems
-  if (tp * pp > gpuCount) problems.push(`${subject}: needs TP*PP = ${tp * pp} GPUs per instance but the server has ${gpuCount}`)
+  if (tp * pp * dp > gpuCount) {
+    const product = dp === 1 ? `TP*PP = ${tp * pp}` : `TP*PP*DP = ${tp * pp * dp}`
+    problems.push(`${subject}: needs ${product} GPUs per instance but the server has ${gpuCount}`)
+  }
+  if (dp > 1) {
+    problems.push(`${subject}: MLNode gives each vLLM instance only TP*PP = ${tp * pp} GPUs (CUDA_VISIBLE_DEVICES) while --data-parallel-size ${dp} needs ${tp * pp * dp}; use fewer GPUs per instance and let MLNode start more instances instead`)
+  }
   if (model !== undefined) {
     if (isPositiveInt(model.attentionHeads) && model.attentionHeads % tp !== 0) {
       problems.push(`${subject}: TP ${tp} does not divide the ${model.attentionHeads} attention heads`)
@@ -74,7 +96,7 @@ export function assertLayout(input: LayoutInput): Layout {
   const problems = layoutProblems(input)
   if (problems.length > 0) {
     throw new MlnodeBenchError('MLNB_LAYOUT', `Infeasible GPU layout:\n${problems.join('\n')}`, {
-      details: { gpuCount: input.gpuCount, tp: input.tp, pp: input.pp, model: input.model?.id, problems },
+      details: { gpuCount: input.gpuCount, tp: input.tp, pp: input.pp, dp: input.dp ?? 1, model: input.model?.id, problems },
     })
   }
   return computeLayout(input)

@@ -1,15 +1,15 @@
 /**
  * The readiness sequence that works on MLNode (docs/mlnode-v0.2.12.md): `up/async` → poll
  * `up/status` until `completed` and `is_running` (MLNode says so at the FIRST replica) → wait
- * until pow/status lists exactly min(cap, floor(gpu.count / (TP*PP))) backends, none in ERROR
+ * until pow/status lists exactly the instances MLNode starts (`instancesOnServer`), none in ERROR
  * (more, or ERROR ones, are stale ports the proxy still routes to) → `GET /v1/models` lists
  * the model. A count that stays below the expected one is the node's instance cap
  * (INFERENCE_MAX_INSTANCES). `/api/v1/state` is only progress: it says INFERENCE while loading.
  * Run it on a settled node (./switch.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises'
-import { scanVllmArgs } from '../args/parse.js'
-import { DEFAULT_INSTANCE_CAP } from '../args/layout.js'
+import type { DeployPlan } from '../args/deploy-plan.js'
+import { instancesOnServer } from '../args/layout.js'
 import { MlnodeBenchError, hasCode, isMlnodeBenchError, type ErrorCode } from '../errors.js'
 import type { MlnodeClient } from './client.js'
 import type { PowBackend, UpRequest } from './types.js'
@@ -30,8 +30,8 @@ export interface ReadyProgress {
 
 export interface WaitUntilReadyOptions {
   request: UpRequest
-  tp: number
-  pp: number
+  /** The variant's deploy plan (src/args/deploy-plan.ts): layout and served names. */
+  plan: Pick<DeployPlan, 'tp' | 'pp' | 'dp' | 'gpusPerInstance' | 'servedModelNames'>
   /** Variant name, named in errors. */
   variant?: string
   /** Overall deadline (weights load/download can take 20 min). @default 1_200_000 */
@@ -62,7 +62,7 @@ export interface ReadyResult {
   elapsedS: number
   /** Healthy replicas seen on pow/status; equals `expectedReplicas` when `replicasObserved` is false. */
   replicas: number
-  /** min(128, floor(gpuCount / (TP*PP))). */
+  /** Instances MLNode starts on its GPUs (`instancesOnServer`). */
   expectedReplicas: number
   /** False on MLNode without `/api/v1/inference/pow/status` (older than late 2025). */
   replicasObserved: boolean
@@ -77,11 +77,8 @@ const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => 
 }
 
 /** Model ids `/v1/models` may list for the request: the model, or its `--served-model-name`s. */
-function servedIds(request: UpRequest): Set<string> {
-  const ids = new Set([request.model])
-  const served = scanVllmArgs(request.additional_args).parsed.values.get('served-model-name')
-  if (typeof served === 'string') for (const id of served.split(' ').filter(Boolean)) ids.add(id)
-  return ids
+function servedIds(request: UpRequest, plan: Pick<DeployPlan, 'servedModelNames'>): Set<string> {
+  return new Set([request.model, ...plan.servedModelNames])
 }
 
 /** A backend pow/status lists but cannot reach: dead, or a stale port of an earlier deploy. */
@@ -91,7 +88,8 @@ export const isErrorBackend = (backend: PowBackend): boolean => backend.status =
 const NO_REASON = /:\s*None\s*$/
 
 export async function waitUntilReady(client: MlnodeClient, options: WaitUntilReadyOptions): Promise<ReadyResult> {
-  const { request, tp, pp, signal, onProgress, inferenceUrl } = options
+  const { request, plan, signal, onProgress, inferenceUrl } = options
+  const { tp, pp } = plan
   const now = options.now ?? (() => performance.now())
   const sleep = options.sleep ?? defaultSleep
   const deadlineMs = options.deadlineMs ?? 20 * 60_000
@@ -218,7 +216,7 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
       await pause()
     }
 
-    // 3. healthy replicas == min(128, floor(gpu.count / (TP*PP)))
+    // 3. healthy replicas == the instances MLNode starts
     let gpuCount: number
     try {
       gpuCount = (await call((control) => client.health(control))).gpu.count
@@ -226,9 +224,9 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
       if (isGone(cause)) throw restarted(cause, 'while reading /health')
       throw cause
     }
-    const fit = Math.floor(gpuCount / (tp * pp))
-    const expectedReplicas = Math.min(options.instanceCap ?? DEFAULT_INSTANCE_CAP, fit)
-    if (expectedReplicas < 1) throw error('MLNB_DEPLOY_FAILED', `TP*PP = ${tp * pp} exceeds the ${gpuCount} GPUs MLNode reports`)
+    const fit = instancesOnServer(gpuCount, plan.gpusPerInstance, Number.POSITIVE_INFINITY)
+    const expectedReplicas = instancesOnServer(gpuCount, plan.gpusPerInstance, options.instanceCap)
+    if (expectedReplicas < 1) throw error('MLNB_DEPLOY_FAILED', `TP*PP${plan.dp > 1 ? '*DP' : ''} = ${plan.gpusPerInstance} exceeds the ${gpuCount} GPUs MLNode reports`)
     const capStablePolls = options.capStablePolls ?? 30
     let replicas = expectedReplicas
     let replicasObserved = false
@@ -265,7 +263,7 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
     }
 
     // 4. /v1/models lists the model
-    const ids = servedIds(request)
+    const ids = servedIds(request, plan)
     for (;;) {
       try {
         const models = await call((control) => client.models(inferenceUrl, control))

@@ -83,6 +83,18 @@ export interface ResolvedModelConstants {
    * @default 'touched'
    */
   moeWeightReads: 'touched' | 'all'
+  /**
+   * Multiplier on the catalog's interconnect bandwidths (all-reduce bus bandwidth and stage
+   * sends): 1 = the catalog's figures. `calibrate` fits it to a box's measured runs (a box with
+   * P2P off, a slower PCIe slot or a switch in the path moves less than the catalog says).
+   * @default 1
+   */
+  interconnectBandwidthScale: number
+  /**
+   * Multiplier on the catalog's all-reduce and send latencies. Fitted by `calibrate`.
+   * @default 1
+   */
+  interconnectLatencyScale: number
 }
 
 /** User overrides of the model constants (any subset). */
@@ -103,6 +115,8 @@ export const DEFAULT_MODEL_CONSTANTS: Readonly<ResolvedModelConstants> = Object.
   distributedReserveGiB: 0.35,
   cudaContextGiB: 0.45,
   moeWeightReads: 'touched',
+  interconnectBandwidthScale: 1,
+  interconnectLatencyScale: 1,
 })
 
 /** Applies the defaults to a partial set of constants. */

@@ -79,8 +79,10 @@ export function createStepCostModel(
     const bytes = inDim * outDim * weightBytes + rows * (inDim + outDim) * act
     return Math.max(flops / (peak * c.mfuLinear), bytes / (bwBps * c.mbuWeights))
   }
+  const bwScale = c.interconnectBandwidthScale
+  const latScale = c.interconnectLatencyScale
   const allReduce = (bytes: number): number =>
-    ar === undefined ? 0 : ar.latencyUs * 1e-6 + ((2 * (tp - 1)) / tp) * (bytes / (ar.busBandwidthGBps * 1e9))
+    ar === undefined ? 0 : ar.latencyUs * 1e-6 * latScale + ((2 * (tp - 1)) / tp) * (bytes / (ar.busBandwidthGBps * 1e9 * bwScale))
 
   const mlpTime = (rows: number): number => {
     if (!model.moe) {
@@ -167,7 +169,7 @@ export function createStepCostModel(
   const link = hardware.interconnect
   const sendTime = (rows: number): number =>
     // vLLM sends hidden states and the residual between stages.
-    link.p2pLatencyUs * 1e-6 + (rows * h * act * 2) / (link.p2pBandwidthGBps * 1e9)
+    link.p2pLatencyUs * 1e-6 * latScale + (rows * h * act * 2) / (link.p2pBandwidthGBps * 1e9 * bwScale)
 
   const breakdown = (batch: StepBatch): StepCostBreakdown => {
     const items = toItems(batch)
@@ -193,9 +195,12 @@ export function createStepCostModel(
     for (const group of groups) {
       let tripS = 0
       const rows = group.reduce((s, it) => s + it.tokens, 0)
+      // Every stage runs the same per-layer work; only the last adds the lm_head.
+      const middle = pp > 1 ? microBatchOnStage(group, false) : undefined
+      const final = microBatchOnStage(group, true)
       for (let s = 0; s < pp; s++) {
         const last = s === pp - 1
-        const part = microBatchOnStage(group, last)
+        const part = last ? final : middle!
         const layers = stageLayers[s]!
         const stageTime = layers * (part.linearS + part.attentionS + part.allReduceS + c.layerOverheadS) + part.lmHeadS
         out.stageS[s]! += stageTime

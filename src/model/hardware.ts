@@ -1,5 +1,5 @@
 import { MlnodeBenchError } from '../errors.js'
-import { findGpuSpec, type GpuSpec, type InterconnectSpec } from './gpus.js'
+import { findGpuSpec, listGpuSpecs, type GpuSpec, type InterconnectSpec } from './gpus.js'
 
 /** A server: N identical GPUs and the links between them. */
 export interface HardwareProfile {
@@ -50,13 +50,36 @@ export function listHardwareProfiles(): HardwareProfile[] {
  */
 export function getHardwareProfile(id: string = DEFAULT_HARDWARE_PROFILE_ID): HardwareProfile {
   const wanted = id.trim().toLowerCase()
-  const found = PROFILES.find((p) => p.id === wanted)
+  const found = PROFILES.find((p) => p.id === wanted) ?? boxOf(wanted)
   if (found === undefined) {
     throw new MlnodeBenchError(
       'MLNB_MODEL',
-      `Unknown hardware profile "${id}". Known profiles: ${PROFILES.map((p) => p.id).join(', ')}.`,
+      `Unknown hardware profile "${id}". Known profiles: ${PROFILES.map((p) => p.id).join(', ')}; or <N>x<gpu> for any catalog GPU (${listGpuSpecs().map((g) => g.id).join(', ')}).`,
       { details: { hardware: id, known: PROFILES.map((p) => p.id) } },
     )
   }
   return found
+}
+
+/**
+ * A box of `count` catalog GPUs on their usual interconnect ("4xh100-sxm"): part of a listed box,
+ * or one the profile list lacks. Undefined when the id is not `<N>x<gpu id>`.
+ */
+function boxOf(id: string): HardwareProfile | undefined {
+  const m = /^(\d{1,3})x(.+)$/.exec(id)
+  const gpu = m === null ? undefined : findGpuSpec(m[2]!)
+  const count = Number(m?.[1])
+  if (gpu === undefined || !(count >= 1)) return undefined
+  return { id: `${count}x${gpu.id}`, gpuCount: count, gpu, interconnect: gpu.interconnect, description: `${count}x ${gpu.name} on ${gpu.interconnect.description}` }
+}
+
+/**
+ * The box a real MLNode reports (`/health` gpu.devices or `/api/v1/gpu/devices`): its GPUs found
+ * in the catalog by the name nvidia-smi prints. Undefined when a name is unknown or the GPUs differ.
+ */
+export function hardwareFromDevices(names: readonly string[], gpuCount: number): HardwareProfile | undefined {
+  const distinct = [...new Set(names.map((n) => n.trim().toLowerCase()))]
+  if (distinct.length !== 1 || !(gpuCount >= 1)) return undefined
+  const gpu = listGpuSpecs().find((g) => g.name.toLowerCase() === distinct[0])
+  return gpu === undefined ? undefined : getHardwareProfile(`${gpuCount}x${gpu.id}`)
 }

@@ -8,7 +8,7 @@ const GiB = 1024 ** 3
 
 /** Why a variant cannot start, with the message vLLM would print. */
 export interface FeasibilityProblem {
-  kind: 'gpus' | 'heads' | 'kv-heads' | 'block-quant' | 'max-model-len' | 'oom' | 'no-kv-memory' | 'kv-too-small'
+  kind: 'gpus' | 'heads' | 'kv-heads' | 'block-quant' | 'max-model-len' | 'oom' | 'no-kv-memory' | 'kv-too-small' | 'data-parallel' | 'args'
   message: string
 }
 

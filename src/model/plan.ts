@@ -1,3 +1,4 @@
+import { instancesOnServer } from '../args/layout.js'
 import { MlnodeBenchError } from '../errors.js'
 import type { ModelConstants } from './constants.js'
 import { createStepCostModel, type StepCostModel } from './cost.js'
@@ -19,15 +20,15 @@ export interface ModelInstancePlan extends InstancePlan {
   memory: MemoryPlan
   /** KV tokens the instance holds (kvBlocks × blockSize). */
   kvCapacityTokens: number
-  /** Instances MLNode starts on this hardware: min(128, floor(GPUs / (TP·PP))). */
+  /** Instances MLNode starts on this hardware (`instancesOnServer`). */
   instancesPerServer: number
   /** Step-cost breakdown for reports and tests. */
   costModel: StepCostModel
 }
 
-/** Instances MLNode starts: floor(GPUs / (TP·PP)), capped at 128 (docs/mlnode.md "Instances"). */
+/** Instances MLNode starts on this hardware: the one rule of src/args (`instancesOnServer`). */
 export function instancesPerServer(hardware: HardwareProfile, engine: Pick<EngineConfig, 'tp' | 'pp'>): number {
-  return Math.min(128, Math.floor(hardware.gpuCount / (engine.tp * engine.pp)))
+  return instancesOnServer(hardware.gpuCount, engine.tp * engine.pp)
 }
 
 /** Every reason this variant would fail to start on this hardware (empty when it starts). */

@@ -12,7 +12,9 @@ import type { TargetInfo } from '../contracts/results.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 import { captureDeployLog } from './deploy-log.js'
 import { layoutModelOf } from './prepare-variants.js'
-import { computeLayout, layoutProblems } from '../args/index.js'
+import { placeDeployPlan } from '../args/index.js'
+import { assertFeasible, knownProfile } from './feasibility.js'
+import { hardwareFromDevices, type HardwareProfile } from '../model/index.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -57,6 +59,8 @@ export class MlnodeTarget implements Target {
   private targetInfo?: Promise<TargetDescription> | undefined
   /** The node's instance cap once a deploy revealed it (INFERENCE_MAX_INSTANCES). */
   private instanceCap?: number
+  /** The target's GPUs as a hardware profile, when known (see describeHealth). */
+  private box?: HardwareProfile | undefined
 
   constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = console.log) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
@@ -101,6 +105,8 @@ export class MlnodeTarget implements Target {
           url,
         }
       : { kind: 'mlnode', hardware, url }
+    // The box the performance model can check variants against, when its GPUs are catalogued.
+    this.box = sim?.hardware !== undefined ? knownProfile(sim.hardware) : hardwareFromDevices(devices.map((d) => d.name), gpuCount)
     return { info, gpuCount }
   }
 
@@ -161,9 +167,10 @@ export class MlnodeTarget implements Target {
       const pollIntervalMs = Math.max(20, 2000 / speed)
       const layoutModel = layoutModelOf(model)
       const cap = this.instanceCap === undefined ? {} : { instanceCap: this.instanceCap }
-      const problems = layoutProblems({ gpuCount, tp: variant.tp, pp: variant.pp, ...(layoutModel ? { model: layoutModel } : {}) })
-      if (problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${problems.join('; ')}`)
-      let layout = computeLayout({ gpuCount, tp: variant.tp, pp: variant.pp, ...cap })
+      const placed = placeDeployPlan(variant, gpuCount, { ...cap, ...(layoutModel ? { model: layoutModel } : {}) })
+      if (placed.problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${placed.problems.join('; ')}`)
+      let layout = placed.layout
+      if (request.checkFeasibility !== false) assertFeasible(this.box, request, label)
       // A clean slate: healthy, nothing running, the proxy's old ports gone (src/mlnode/switch.ts).
       await new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs, print: this.print }).prepare()
       const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined
@@ -172,8 +179,7 @@ export class MlnodeTarget implements Target {
       let lastPhase = ''
       const result = await this.client.waitUntilReady({
         request: { model, dtype: request.dtype, additional_args: variant.mlnodeArgs },
-        tp: variant.tp,
-        pp: variant.pp,
+        plan: variant,
         variant: variant.name,
         deadlineMs: Math.max(1, deadlineAt - performance.now()),
         pollIntervalMs,
@@ -193,7 +199,7 @@ export class MlnodeTarget implements Target {
       })
       if (result.cappedAt !== undefined) {
         this.instanceCap = result.cappedAt
-        layout = computeLayout({ gpuCount, tp: variant.tp, pp: variant.pp, instanceCap: result.cappedAt })
+        layout = placeDeployPlan(variant, gpuCount, { instanceCap: result.cappedAt }).layout
         this.print(`${label} capped by the node at ${result.cappedAt} instance(s) (INFERENCE_MAX_INSTANCES); ${layout.idleGpus} GPU(s) idle`)
       }
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()

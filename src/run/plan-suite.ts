@@ -3,6 +3,7 @@
  * laid out, both workload fields validated, watch mode refused against a real MLNode. One bench
  * per variant × workload.
  */
+import { parseVllmArgs, planDeploy } from '../args/index.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { getHardwareProfile } from '../model/index.js'
 import { AS_DEPLOYED } from './openai-target.js'
@@ -41,7 +42,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
       ? prepareVariants(suite, source, gpuCount)
       : suite.openaiEndpoints
         ? prepareVariants(suite, source, gpuCount).filter((v) => suite.openaiEndpoints![v.name] !== undefined)
-        : [{ name: AS_DEPLOYED, mlnodeArgs: [], tp: 1, pp: 1 }]
+        : [{ name: AS_DEPLOYED, ...planDeploy(suite.model, parseVllmArgs([])) }]
   // Both workload fields are checked whichever the target: a broken production profile fails here too.
   const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
   return variants.flatMap((variant) => {
@@ -50,6 +51,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
       dtype: suite.dtype,
       variant,
       deployTimeoutS: suite.deployTimeoutS,
+      checkFeasibility: suite.checkFeasibility,
       ...(suite.logCommand ? { logCommand: suite.logCommand } : {}),
     }
     return workloads.map((spec) => ({ name: `${variant.name} › ${spec.name}`, request, spec }))

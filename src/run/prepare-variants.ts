@@ -3,18 +3,15 @@
  * unchanged, nothing else inference-affecting) and laid out on the GPUs, and ALL problems of
  * ALL variants are reported in one error before anything is deployed.
  */
-import { assertVariantAllowed, guardVariant, layoutProblems, parallelismOf, toMlnodeArgs } from '../args/index.js'
+import { assertVariantAllowed, guardVariant, layoutProblems, planDeploy, type DeployPlan } from '../args/index.js'
 import { MlnodeBenchError } from '../errors.js'
 import { getModelSpec } from '../model/index.js'
 import type { LayoutModel } from '../args/index.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 
-export interface PreparedVariant {
+/** A variant's deploy plan (src/args/deploy-plan.ts), computed once here and passed down. */
+export interface PreparedVariant extends DeployPlan {
   name: string
-  /** Args as MLNode receives them: mandatory first, normalised two-token form. */
-  mlnodeArgs: string[]
-  tp: number
-  pp: number
 }
 
 /** Heads and layers of a catalogued model, to check TP/PP before deploying; undefined otherwise. */
@@ -55,13 +52,11 @@ export function prepareVariants(options: ResolvedDeploymentSuiteOptions, source:
         problems.push(...violations.map((v) => `variant "${name}": ${v.message}`))
         continue
       }
-      const args = assertVariantAllowed(input)
-      const { tp, pp } = parallelismOf(args)
-      if (gpuCount !== undefined || model !== undefined) {
-        const layout = layoutProblems({ gpuCount: gpuCount ?? Number.MAX_SAFE_INTEGER, tp, pp, ...(model ? { model } : {}) })
-        problems.push(...layout.map((p) => `variant "${name}": ${p}`))
-      }
-      prepared.push({ name, mlnodeArgs: toMlnodeArgs(args), tp, pp })
+      const plan = planDeploy(options.model, assertVariantAllowed(input))
+      const { tp, pp, dp } = plan
+      const layout = layoutProblems({ gpuCount: gpuCount ?? Number.MAX_SAFE_INTEGER, tp, pp, dp, ...(model ? { model } : {}) })
+      problems.push(...layout.map((p) => `variant "${name}": ${p}`))
+      prepared.push({ name, ...plan })
     } catch (error) {
       problems.push(`variant "${name}": ${(error as Error).message}`)
     }

@@ -9,7 +9,9 @@ import { createWriteStream, mkdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { dirname } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { startSimulator } from '../sim/index.js'
+import { calibrationOption } from '../cli/planning/box-options.js'
+import { getHardwareProfile } from '../model/index.js'
+import { createPlanner, startSimulator } from '../sim/index.js'
 import type { SimulatorEndpoints } from './target-config.js'
 
 export interface SimFleetOptions {
@@ -24,6 +26,11 @@ export interface SimFleetOptions {
    * errors…), for a suite's `logCommand` (e.g. `['tail', '-n', '50', file]`). @default none
    */
   logFile?: string
+  /**
+   * Calibration file (`mlnode-bench calibrate`) whose constants the simulators use for the
+   * GPUs it was fitted on (MLNODE_BENCH_CALIBRATION). @default none
+   */
+  calibrationFile?: string
 }
 
 export interface SimFleet {
@@ -41,7 +48,11 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   async function endpointsFor(hardware: string): Promise<SimulatorEndpoints> {
     let running = simulators.get(hardware)
     if (!running) {
-      running = startSimulator({ hardware, clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
+      // Set before any await: a second request for this hardware shares the same start.
+      running = (async () => {
+        const constants = options.calibrationFile === undefined ? undefined : await calibrationOption(options.calibrationFile, getHardwareProfile(hardware))
+        return startSimulator({ hardware, ...(constants === undefined ? {} : { planner: createPlanner(constants) }), clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
+      })()
       simulators.set(hardware, running)
       running.catch(() => simulators.delete(hardware))
     }

@@ -49,6 +49,13 @@ export interface DeploymentSuiteOptions {
    * one "as-deployed" variant is measured at INFERENCE_URL. Ignored by the other targets.
    */
   openaiEndpoints?: Readonly<Record<string, string>>
+  /**
+   * Check each variant against the performance model before deploying it when the GPUs are known
+   * (the simulator's profile, or a real MLNode's GPUs found in the GPU catalog): a variant that
+   * cannot start (out of memory, heads, max model len…) fails with the model's reason and is
+   * never deployed. @default true
+   */
+  checkFeasibility?: boolean
 }
 
 export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints'>> {
@@ -67,6 +74,7 @@ export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDe
     workloadTimeoutS: 1800,
     maxFailureRate: 0,
     allowWatch: false,
+    checkFeasibility: true,
     // An option given as `undefined` keeps its default.
     ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as DeploymentSuiteOptions),
     simulatorWorkloads: options.simulatorWorkloads ?? options.workloads,

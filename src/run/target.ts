@@ -14,6 +14,8 @@ export interface DeployRequest {
   variant: PreparedVariant
   deployTimeoutS: number
   logCommand?: readonly string[]
+  /** Refuse a variant the performance model says cannot start (suite option `checkFeasibility`). @default true */
+  checkFeasibility?: boolean
 }
 
 export interface DeployedVariant {

@@ -5,30 +5,40 @@
  * the variant one that vLLM would exit on, exactly like the real server: the message only goes
  * to the simulator log, the API says "vLLM process exited prematurely: None".
  */
-import { parallelismOf, parseVllmArgs } from '../args/index.js'
-import { getHardwareProfile, getModelSpec, planInstance, resolveEngineConfig } from '../model/index.js'
-import { failureMessage, instancesFor, type DeployRequest, type PlannedVariant } from './variant.js'
+import { instancesOnServer, parseVllmArgs, planDeploy } from '../args/index.js'
+import { getHardwareProfile, getModelSpec, planInstance, resolveEngineConfig, type ModelConstants } from '../model/index.js'
+import { failureMessage, type DeployRequest, type PlannedVariant, type VariantPlanner } from './variant.js'
+
+/** A planner whose performance model uses these constants (a box's calibration). */
+export function createPlanner(constants: ModelConstants = {}): VariantPlanner {
+  return (request, hardwareId) => planVariant(request, hardwareId, constants)
+}
+
+/** Plans a deploy request on a hardware profile with the default constants. */
+export const defaultPlanner: VariantPlanner = createPlanner()
 
 /** Plans a deploy request on a hardware profile; never throws for a variant vLLM cannot run. */
-export function defaultPlanner(request: DeployRequest, hardwareId: string): PlannedVariant {
+function planVariant(request: DeployRequest, hardwareId: string, constants: ModelConstants): PlannedVariant {
   const hardware = getHardwareProfile(hardwareId)
   let tp = 1
   let pp = 1
   let servedModel = request.model
   let instances = hardware.gpuCount
   try {
-    const parsed = parseVllmArgs(request.additionalArgs, { source: `additional_args of ${request.model}` })
-    ;({ tp, pp } = parallelismOf(parsed))
-    const served = parsed.values.get('served-model-name')
-    if (typeof served === 'string' && served.trim() !== '') servedModel = served.trim().split(/\s+/)[0]!
-    instances = instancesFor(hardware.gpuCount, tp, pp)
+    const plan = planDeploy(request.model, parseVllmArgs(request.additionalArgs, { source: `additional_args of ${request.model}` }))
+    ;({ tp, pp } = plan)
+    servedModel = plan.servedModelNames[0]!
+    // MLNode sizes instances by TP*PP only; a DP > 1 instance sees too few GPUs and vLLM exits.
+    instances = instancesOnServer(hardware.gpuCount, tp * pp)
+    if (plan.dp > 1) {
+      return { servedModel, tp, pp, instances, failure: `data_parallel_size (${plan.dp}) x tensor_parallel_size (${tp}) x pipeline_parallel_size (${pp}) = ${plan.gpusPerInstance} GPUs, but MLNode makes only ${tp * pp} visible to each instance` }
+    }
     if (instances < 1) {
       return { servedModel, tp, pp, instances, failure: `tensor_parallel_size (${tp}) x pipeline_parallel_size (${pp}) = ${tp * pp} exceeds the ${hardware.gpuCount} GPUs of ${hardware.id}` }
     }
     const model = getModelSpec(request.model)
-    const engine = resolveEngineConfig(parsed.values, model, hardware, request.dtype)
-    const plan = planInstance(hardware, model, engine)
-    return { servedModel, tp, pp, instances, plan }
+    const engine = resolveEngineConfig(plan.args.values, model, hardware, request.dtype)
+    return { servedModel, tp, pp, instances, plan: planInstance(hardware, model, engine, { constants }) }
   } catch (error) {
     return { servedModel, tp, pp, instances, failure: failureMessage(error) }
   }

@@ -19,7 +19,7 @@ export interface PlannedVariant {
   servedModel: string
   tp: number
   pp: number
-  /** Replicas MLNode starts: min(128, floor(gpus / (tp * pp))). 0 when TP*PP exceeds the GPUs. */
+  /** Replicas MLNode starts (`instancesOnServer` of src/args). 0 when TP*PP exceeds the GPUs. */
   instances: number
   /** Set when vLLM can run the variant. */
   plan?: InstancePlan
@@ -31,12 +31,6 @@ export interface PlannedVariant {
 
 /** Turns a deploy request into a variant for the simulated hardware. Must not throw for bad variants. */
 export type VariantPlanner = (request: DeployRequest, hardwareId: string) => PlannedVariant
-
-/** MLNode's replica count for a layout (docs/mlnode.md "Instances", capped at 128). */
-export function instancesFor(gpuCount: number, tp: number, pp: number): number {
-  const perInstance = Math.max(1, tp) * Math.max(1, pp)
-  return Math.min(128, Math.floor(gpuCount / perInstance))
-}
 
 /** Wraps an unexpected planner error as the failure reason of the variant. */
 export function failureMessage(error: unknown): string {

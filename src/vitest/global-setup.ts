@@ -35,7 +35,8 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
     const remove = downOnInterrupt(choice.mgmtUrl)
     return async () => remove()
   }
-  const fleet = await startSimFleet({ ...choice.fleet, logFile: resolve(project.config.root, choice.logFile) })
+  const calibration = process.env.MLNODE_BENCH_CALIBRATION
+  const fleet = await startSimFleet({ ...choice.fleet, logFile: resolve(project.config.root, choice.logFile), ...(calibration ? { calibrationFile: resolve(project.config.root, calibration) } : {}) })
   project.provide('mlnodeBench', { kind: 'simulated', fleetUrl: fleet.url })
   console.log(choice.banner)
   return () => fleet.close()

@@ -1,4 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
+import { parseVllmArgs, planDeploy } from '../../src/args/index.js'
 import { MlnodeClient, type ReadyProgress, type WaitUntilReadyOptions } from '../../src/mlnode/index.js'
 import { hang, healthyRoutes, json, powBody, sequence, startFakeMlnode, type FakeMlnode, type Handler, rejection, setup } from './fake-mlnode.js'
 
@@ -20,7 +21,10 @@ function fakeClock(): Pick<WaitUntilReadyOptions, 'now' | 'sleep'> & { elapsedMs
 }
 
 
-const base = { request: REQUEST, tp: 4, pp: 1, variant: 'tp4-pp1', pollIntervalMs: 1_000 }
+/** The deploy plan of a TP-only variant, as src/args computes it. */
+const tpPlan = (tp: number) => planDeploy(MODEL, parseVllmArgs(['--tensor-parallel-size', String(tp)]))
+
+const base = { request: REQUEST, plan: tpPlan(4), variant: 'tp4-pp1', pollIntervalMs: 1_000 }
 
 describe('waitUntilReady: success', () => {
   it('waits through INFERENCE-while-loading and staggered replicas, then /v1/models', async () => {
@@ -45,7 +49,7 @@ describe('waitUntilReady: success', () => {
 
   it('caps replicas at 128 and floors GPUs / (TP*PP)', async () => {
     const { client } = await setup(healthyRoutes({ model: MODEL, gpus: 200, replicas: [128] }))
-    const result = await client.waitUntilReady({ ...base, tp: 1, ...fakeClock() })
+    const result = await client.waitUntilReady({ ...base, plan: tpPlan(1), ...fakeClock() })
     expect(result.expectedReplicas).toBe(128)
   })
 
@@ -67,7 +71,7 @@ describe('waitUntilReady: success', () => {
     )
     const { fake, client } = await setup(routes)
     const request = { ...REQUEST, additional_args: [...REQUEST.additional_args, '--served-model-name', 'qwq'] }
-    await client.waitUntilReady({ ...base, request, ...fakeClock() })
+    await client.waitUntilReady({ ...base, request, plan: planDeploy(MODEL, parseVllmArgs(request.additional_args)), ...fakeClock() })
     expect(fake.count('GET /v1/models')).toBe(3)
   })
 
@@ -220,7 +224,7 @@ describe('waitUntilReady: failures', () => {
 
   it('TP*PP above the GPUs MLNode reports', async () => {
     const { client } = await setup(healthyRoutes({ model: MODEL, gpus: 4, replicas: [1] }))
-    const error = await rejection(client.waitUntilReady({ ...base, tp: 8, ...fakeClock() }))
+    const error = await rejection(client.waitUntilReady({ ...base, plan: tpPlan(8), ...fakeClock() }))
     expect(error).toMatchObject({ code: 'MLNB_DEPLOY_FAILED', message: expect.stringMatching(/TP\*PP = 8 exceeds the 4 GPUs/) })
   })
 
@@ -242,7 +246,7 @@ describe('waitUntilReady: MLNode v0.2.12 pow/status', () => {
     routes['GET /api/v1/inference/pow/status'] = sequence(powBody([5001], [5002, 5003, 5004, 5005, 5006, 5007, 5008]), powBody([5001], [5002]), powBody([5001]))
     const { fake, client } = await setup(routes)
     const progress: ReadyProgress[] = []
-    const result = await client.waitUntilReady({ ...base, tp: 8, ...fakeClock(), onProgress: (p) => progress.push(p) })
+    const result = await client.waitUntilReady({ ...base, plan: tpPlan(8), ...fakeClock(), onProgress: (p) => progress.push(p) })
     expect(result).toMatchObject({ replicas: 1, expectedReplicas: 1 })
     expect(progress.filter((p) => p.phase === 'replicas').map((p) => p.healthyReplicas)).toEqual([1, 1, 1])
     expect(fake.count('GET /api/v1/inference/pow/status')).toBe(3)
@@ -252,7 +256,7 @@ describe('waitUntilReady: MLNode v0.2.12 pow/status', () => {
     const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [] })
     routes['GET /api/v1/inference/pow/status'] = sequence(powBody([5001], [5002, 5003]))
     const { client } = await setup(routes)
-    const error = await rejection(client.waitUntilReady({ ...base, tp: 8, ...fakeClock(), deadlineMs: 10_000 }))
+    const error = await rejection(client.waitUntilReady({ ...base, plan: tpPlan(8), ...fakeClock(), deadlineMs: 10_000 }))
     expect(error.code).toBe('MLNB_DEPLOY_TIMEOUT')
     expect(error.message).toContain('1/1 healthy replicas on pow/status, 2 in ERROR (ports 5002, 5003): stale backends MLNode still routes to')
   })
@@ -262,7 +266,7 @@ describe('waitUntilReady: MLNode v0.2.12 pow/status', () => {
     const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [] })
     routes['GET /api/v1/inference/pow/status'] = sequence(powBody([5001]), powBody([5001, 5002, 5003]))
     const { client } = await setup(routes)
-    const result = await client.waitUntilReady({ ...base, tp: 1, ...fakeClock(), capStablePolls: 4 })
+    const result = await client.waitUntilReady({ ...base, plan: tpPlan(1), ...fakeClock(), capStablePolls: 4 })
     expect(result).toMatchObject({ replicas: 3, expectedReplicas: 8, cappedAt: 3 })
   })
 
@@ -270,7 +274,7 @@ describe('waitUntilReady: MLNode v0.2.12 pow/status', () => {
     const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [] })
     routes['GET /api/v1/inference/pow/status'] = sequence(powBody([5001, 5002, 5003]))
     const { fake, client } = await setup(routes)
-    const result = await client.waitUntilReady({ ...base, tp: 1, instanceCap: 3, ...fakeClock() })
+    const result = await client.waitUntilReady({ ...base, plan: tpPlan(1), instanceCap: 3, ...fakeClock() })
     expect(result).toMatchObject({ replicas: 3, expectedReplicas: 3 })
     expect(result.cappedAt).toBeUndefined()
     expect(fake.count('GET /api/v1/inference/pow/status')).toBe(1)

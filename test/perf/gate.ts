@@ -11,6 +11,7 @@
  * --levels 0,0.02,0.05
  */
 import { parseArgs } from 'node:util'
+import { parseVllmArgs, planDeploy } from '../../src/args/index.js'
 import { runWorkload } from '../../src/load/index.js'
 import type { WorkloadSpec } from '../../src/contracts/workload.js'
 import { summarize } from '../../src/metrics/index.js'
@@ -40,7 +41,7 @@ async function runOnce(noiseCv: number, noiseSeed: number, slowdown: number): Pr
   const sim = await startSimulator({ hardware: HARDWARE, clock: 'virtual', noiseCv, noiseSeed, slowdown, seed: 0 })
   try {
     const client = new MlnodeClient({ url: sim.mgmtUrl })
-    await client.waitUntilReady({ request: { model: MODEL, dtype: 'auto', additional_args: VARIANT.args }, tp: 2, pp: 1, variant: VARIANT.name, deadlineMs: 60_000, pollIntervalMs: 20, inferenceUrl: sim.inferenceUrl })
+    await client.waitUntilReady({ request: { model: MODEL, dtype: 'auto', additional_args: VARIANT.args }, plan: planDeploy(MODEL, parseVllmArgs(VARIANT.args)), variant: VARIANT.name, deadlineMs: 60_000, pollIntervalMs: 20, inferenceUrl: sim.inferenceUrl })
     await client.close()
     const results: BenchResult[] = []
     for (const spec of WORKLOADS) {

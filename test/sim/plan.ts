@@ -4,9 +4,9 @@
  * + 1 µs per token of decode context (a crude roofline: prefill compute-bound, decode
  * weight-read-bound plus a KV-read term).
  */
-import { parallelismOf, parseVllmArgs } from '../../src/args/index.js'
+import { instancesOnServer, parseVllmArgs, planDeploy } from '../../src/args/index.js'
 import type { EngineConfig, InstancePlan, StepBatch } from '../../src/model/types.js'
-import { instancesFor, type VariantPlanner } from '../../src/sim/variant.js'
+import type { VariantPlanner } from '../../src/sim/variant.js'
 
 export function testStepCostS(batch: StepBatch): number {
   let s = 0.01
@@ -43,9 +43,9 @@ export function testPlan(engine: Partial<EngineConfig> = {}, kvBlocks = 4096): I
  * model "bad/model" failing as an OOM would.
  */
 export const testPlanner: VariantPlanner = (request, hardwareId) => {
-  const { tp, pp } = parallelismOf(parseVllmArgs(request.additionalArgs))
+  const { tp, pp, gpusPerInstance } = planDeploy(request.model, parseVllmArgs(request.additionalArgs))
   const gpus = hardwareId.startsWith('8x') ? 8 : 1
-  const instances = instancesFor(gpus, tp, pp)
+  const instances = instancesOnServer(gpus, gpusPerInstance)
   if (instances < 1 || request.model === 'bad/model') return { servedModel: request.model, tp, pp, instances, failure: 'CUDA out of memory' }
   return { servedModel: request.model, tp, pp, instances, plan: testPlan({ tp, pp, maxModelLen: 8192 }) }
 }

@@ -3,193 +3,50 @@
  * Runs the workload through the simulator's vLLM engine on a virtual clock (no sockets, no
  * GPUs) and prints the metrics a measured run reports, labelled as a prediction.
  */
-import { parallelismOf, parseVllmArgs } from '../../args/index.js'
+import { parseVllmArgs, planDeploy } from '../../args/index.js'
 import { hasCode } from '../../errors.js'
 import { loadCompressaConfig } from '../../load/index.js'
 import { arrivalOffsetsMs } from '../../load/arrivals.js'
-import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile } from '../../load/prompts.js'
-import type { WorkloadSpec } from '../../contracts/workload.js'
-import { summarize } from '../../metrics/index.js'
-import type { RequestRecord, WorkloadMetrics } from '../../contracts/records.js'
-import { progressIntervalS, progressMode, startProgress, type Progress } from '../../run/progress.js'
-import {
-  DEFAULT_HARDWARE_PROFILE_ID,
-  instancesPerServer,
-  loadModelConfig,
-  planInstance,
-  resolveEngineConfig,
-  type ModelConstants,
-  type ModelInstancePlan,
-} from '../../model/index.js'
-import { simulateRequests, type SimulatedRequest } from '../../sim/index.js'
-import { catalogModelOption, hardwareOption } from '../catalog-options.js'
+import { DEFAULT_HARDWARE_PROFILE_ID, instancesPerServer, loadModelConfig, planInstance, resolveEngineConfig, type ModelConstants } from '../../model/index.js'
+import type { SimulatedRequest } from '../../sim/index.js'
+import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
+import { progressIntervalS, progressMode, startProgress, type Progress } from '../../run/progress.js'
+import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
+import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction } from '../planning/predict-core.js'
 import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
 
 export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'
 
-const USAGE = `Usage: mlnode-bench predict --model <id|config.json> [--hardware <profile>] [--args "<vllm args>"]
-       (--config <compressa.yml> | --prompt-tokens N --max-tokens N [--requests N] [--concurrency N])
-       [--dtype float16] [--micro-batches M] [--max-events N] [--json]
+const USAGE = `Usage: mlnode-bench predict --model <id|config.json> [--hardware <profile> | --gpu <gpu>] [--gpus N]
+       [--args "<vllm args>"] (--config <compressa.yml> | --prompt-tokens N --max-tokens N | --lengths <csv>)
+       [--requests N] [--concurrency N] [--request-rate R [--burstiness B]]
+       [--dtype float16] [--micro-batches M] [--calibration <file>] [--max-events N] [--json]
 
 Runs the workload through the simulated vLLM engine on a virtual clock and prints the metrics a
 measured run reports. Every figure is a PREDICTION of the performance model (docs/perf-model.md).
 Requests generate exactly max_tokens tokens (no early EOS).
 
-  --hardware        hardware profile (default ${DEFAULT_HARDWARE_PROFILE_ID}); see docs/perf-model.md
+  --hardware        hardware profile, or <N>x<gpu> (default ${DEFAULT_HARDWARE_PROFILE_ID}); see docs/perf-model.md
+  --gpu, --gpus     a catalog GPU and how many (or --gpus N alone: N GPUs of the --hardware box)
   --model           catalog model id, or a path to a HF config.json
   --args            vLLM args of the variant, e.g. "-tp 4 -pp 2 --quantization fp8 --kv-cache-dtype fp8"
   --dtype           the dtype MLNode sends (default float16)
   --config          compressa-perf YAML: one prediction per experiment
   --prompt-tokens   prompt length in tokens      --max-tokens   tokens to generate
-  --requests        number of requests (default 100)
-  --concurrency     closed-loop workers (default 1)
+  --lengths         CSV of "prompt_tokens,output_tokens" per request (cycled to --requests)
+  --requests        number of requests (default 100, or the CSV's rows)
+  --concurrency     closed-loop workers (default 1); with --request-rate, the cap on requests in flight
+  --request-rate    open loop: requests per second (Poisson; --burstiness B: gamma arrivals, 1 = Poisson)
   --micro-batches   pipeline micro-batches in flight (default = PP)
+  --calibration     constants fitted by \`mlnode-bench calibrate\` for this box
   --max-events      budget of simulated token events, requests x (max tokens + prefill chunks),
                     summed over the workloads (default ${DEFAULT_MAX_EVENTS}, a few seconds); a
                     bigger workload is refused at once, naming a request count that fits
   --json            one JSON object instead of tables`
 
-/** The keys `--json` prints per prediction. */
-export interface PredictionFigures {
-  ttft_mean_ms: number
-  ttft_p99_ms: number
-  tpot_mean_ms: number
-  itl_p99_ms: number
-  e2el_mean_ms: number
-  input_tokens_per_s: number
-  output_tokens_per_s: number
-  request_per_s: number
-}
-
-/** One workload's prediction. */
-export interface Prediction {
-  experiment: string
-  requests: number
-  concurrency: number
-  promptTokens: number
-  outputTokens: number
-  metrics: WorkloadMetrics
-  figures: PredictionFigures
-}
-
-/** What predictWorkloads needs. */
-export interface PredictInput {
-  plan: ModelInstancePlan
-  instances: number
-  workloads: ReadonlyArray<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
-}
-
-/** Splits a shell-like argument string ("-tp 4 --x 'a b'") into tokens. */
-export function splitArgString(text: string): string[] {
-  const tokens: string[] = []
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g
-  let current = ''
-  let last = -1
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3] ?? '')
-    // Adjacent pieces without whitespace between them form one token (--x="a b").
-    if (last === m.index && tokens.length > 0) current = tokens.pop()! + piece
-    else current = piece
-    tokens.push(current)
-    last = re.lastIndex
-  }
-  return tokens
-}
-
-function figuresOf(m: WorkloadMetrics): PredictionFigures {
-  return {
-    ttft_mean_ms: m.ttftMs.meanMs,
-    ttft_p99_ms: m.ttftMs.p99Ms,
-    tpot_mean_ms: m.tpotMs.meanMs,
-    itl_p99_ms: m.itlMs.p99Ms,
-    e2el_mean_ms: m.e2elMs.meanMs,
-    input_tokens_per_s: m.inputTokensPerS,
-    output_tokens_per_s: m.outputTokensPerS,
-    request_per_s: m.requestsPerS,
-  }
-}
-
-/** Runs each workload on the simulator's engine (virtual clock) and summarises it. */
-export function predictWorkloads(input: PredictInput, progressOf?: (workload: string, total: number) => Progress): Prediction[] {
-  // The engine itself honours the PP round budget (InstancePlan.roundTokenBudget): predict and
-  // the HTTP simulator schedule identically.
-  const plan = input.plan
-  return input.workloads.map((w) => {
-    // The simulation is synchronous: progress is ticked from its callbacks, not by a timer.
-    const progress = progressOf?.(w.name, w.requests.length)
-    const hooks = progress === undefined ? {} : { onRequestSent: () => progress.sent(false), onRequestDone: (r: RequestRecord) => (progress.done(r), progress.tick()) }
-    let records: RequestRecord[]
-    try {
-      records = simulateRequests({ plan, instances: input.instances, requests: w.requests, ...(w.concurrency === undefined ? {} : { concurrency: w.concurrency }), ...hooks })
-    } finally {
-      progress?.stop()
-    }
-    const metrics = summarize({ records })
-    const first = w.requests[0]
-    return {
-      experiment: w.name,
-      requests: w.requests.length,
-      concurrency: w.concurrency ?? w.requests.length,
-      promptTokens: first?.promptTokens ?? 0,
-      outputTokens: first?.outputTokens ?? 0,
-      metrics,
-      figures: figuresOf(metrics),
-    }
-  })
-}
-
-/**
- * Progress of one predicted workload on stderr (stdout keeps the tables or the JSON): on a
- * terminal redrawn each second from the first second on, else a line every MLNODE_BENCH_PROGRESS_S.
- */
-function predictProgress(label: string, total: number): Progress {
-  const mode = progressMode(process.stderr)
-  const progress = startProgress({
-    label,
-    total,
-    intervalS: progressIntervalS(),
-    mode,
-    print: (text) => process.stderr.write(mode === 'tty' ? `${text}\x1b[K` : `${text}\n`),
-  })
-  return {
-    sent: (warmup) => progress.sent(warmup),
-    done: (record) => progress.done(record),
-    tick: () => progress.tick(),
-    stop() {
-      progress.stop()
-      if (mode === 'tty' && progress.printed) process.stderr.write('\n')
-    },
-    get printed() {
-      return progress.printed
-    },
-  }
-}
-
-/** Prompt tokens of a workload's prompts, as the tokenizer would roughly count them. */
-async function promptTokensOf(spec: WorkloadSpec): Promise<number> {
-  const p = spec.prompt
-  if ('tokens' in p) return p.tokens
-  if ('chars' in p) return Math.max(1, Math.round(p.chars / CHARS_PER_TOKEN_RANDOM_LETTERS))
-  const prompts = await readPromptFile(p.file, spec.source === undefined ? process.cwd() : (await import('node:path')).dirname(spec.source))
-  const chars = prompts.reduce((s, x) => s + Math.min(x.length, p.maxChars ?? Infinity), 0) / Math.max(1, prompts.length)
-  return Math.max(1, Math.round(chars / CHARS_PER_TOKEN_ENGLISH))
-}
-
-/** A WorkloadSpec as simulated requests (every request generates max_tokens tokens). */
-export async function simulatedWorkload(spec: WorkloadSpec): Promise<{ name: string; requests: SimulatedRequest[]; concurrency?: number }> {
-  return workloadOf(spec, await promptTokensOf(spec))
-}
-
-function workloadOf(spec: WorkloadSpec, promptTokens: number): { name: string; requests: SimulatedRequest[]; concurrency?: number } {
-  if (spec.arrival !== undefined) {
-    const offsets = arrivalOffsetsMs(spec.requests, spec.arrival.ratePerS, spec.arrival.burstiness ?? 1, spec.seed ?? 0)
-    const requests = offsets.map((ms) => ({ arrivalS: ms / 1000, promptTokens, outputTokens: spec.maxTokens }))
-    return { name: spec.name, requests, ...(spec.arrival.maxConcurrency === undefined ? {} : { concurrency: spec.arrival.maxConcurrency }) }
-  }
-  const requests = Array.from({ length: spec.requests }, () => ({ promptTokens, outputTokens: spec.maxTokens }))
-  return { name: spec.name, requests, concurrency: spec.concurrency ?? 1 }
-}
+export { predictWorkloads, simulatedWorkload, splitArgString, promptTokensOf, workloadOf } from '../planning/predict-core.js'
+export type { Prediction, PredictionFigures, PredictInput } from '../planning/predict-core.js'
 
 function fmt(n: number, digits = 1): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '-'
@@ -221,7 +78,7 @@ const COMMAND_LINE = {
   command: 'predict',
   usage: USAGE,
   options: {
-    hardware: { type: 'string' },
+    ...BOX_OPTIONS,
     model: { type: 'string', required: true },
     args: { type: 'string', dashValue: true },
     dtype: { type: 'string' },
@@ -230,6 +87,10 @@ const COMMAND_LINE = {
     'max-tokens': { type: 'integer', min: 1 },
     requests: { type: 'integer', min: 1 },
     concurrency: { type: 'integer', min: 1 },
+    lengths: { type: 'string' },
+    'request-rate': { type: 'number', above: 0 },
+    burstiness: { type: 'number', above: 0 },
+    calibration: { type: 'string' },
     'micro-batches': { type: 'integer', min: 1 },
     'max-events': { type: 'integer', min: 1 },
     json: { type: 'boolean' },
@@ -241,17 +102,20 @@ export async function run(argv: string[]): Promise<number> {
   const cli = parseCommandLine(COMMAND_LINE, argv)
   if (!cli) return 0
   const v = cli.values
-  const values = { ...v, hardware: v.hardware ?? DEFAULT_HARDWARE_PROFILE_ID, args: v.args ?? '', dtype: v.dtype ?? 'float16' }
-  const inline = (['prompt-tokens', 'max-tokens', 'requests', 'concurrency'] as const).filter((k) => values[k] !== undefined)
+  const values = { ...v, args: v.args ?? '', dtype: v.dtype ?? 'float16' }
+  const inline = (['prompt-tokens', 'max-tokens', 'requests', 'concurrency', 'lengths', 'request-rate', 'burstiness'] as const).filter((k) => values[k] !== undefined)
   if (values.config !== undefined && inline.length > 0) {
     throw usageError('predict', `--config and --${inline[0]} exclude each other: the workload comes from the config file or from the options`, { option: inline[0] })
   }
-  if (values.config === undefined) {
+  if (values.config === undefined && values.lengths === undefined) {
     for (const k of ['prompt-tokens', 'max-tokens'] as const) {
-      if (values[k] === undefined) throw usageError('predict', `--${k} is required without --config`, { option: k })
+      if (values[k] === undefined) throw usageError('predict', `--${k} is required without --config or --lengths`, { option: k })
     }
   }
-  const hardware = hardwareOption('predict', values.hardware)
+  if (values.lengths !== undefined && values['prompt-tokens'] !== undefined) throw usageError('predict', '--lengths and --prompt-tokens exclude each other', { option: 'lengths' })
+  if (values.burstiness !== undefined && values['request-rate'] === undefined) throw usageError('predict', '--burstiness needs --request-rate', { option: 'burstiness' })
+  const hardware = boxOption('predict', { hardware: values.gpu === undefined ? values.hardware ?? DEFAULT_HARDWARE_PROFILE_ID : values.hardware, gpu: values.gpu, gpus: values.gpus })
+  const calibrated = await calibrationOption(values.calibration, hardware)
   const model = /\.json$/i.test(values.model) ? await loadModelConfig(values.model) : catalogModelOption('predict', values.model)
   // Unparseable --args or --dtype values are misuse of this command (exit code 2).
   const asUsage = <T>(fn: () => T): T => {
@@ -263,10 +127,8 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   const parsed = asUsage(() => parseVllmArgs(splitArgString(values.args), { source: '--args' }))
-  const { tp, pp } = parallelismOf(parsed)
+  const { tp, pp } = asUsage(() => planDeploy(model.id, parsed))
   const engine = asUsage(() => resolveEngineConfig(parsed.values, model, hardware, values.dtype))
-  engine.tp = tp
-  engine.pp = pp
 
   // Size the workloads before building them: a refusal must come at once.
   let sizes: WorkloadSize[]
@@ -277,15 +139,20 @@ export async function run(argv: string[]): Promise<number> {
     sizes = specs.map((spec, i) => ({ name: spec.name, requests: spec.requests, promptTokens: promptTokens[i]!, outputTokens: spec.maxTokens }))
     build = () => specs.map((spec, i) => workloadOf(spec, promptTokens[i]!))
   } else {
-    const promptTokens = values['prompt-tokens']!
-    const outputTokens = values['max-tokens']!
-    const count = values.requests ?? 100
-    sizes = [{ name: 'workload', requests: count, promptTokens, outputTokens }]
-    build = () => [{ name: 'workload', requests: Array.from({ length: count }, () => ({ promptTokens, outputTokens })), concurrency: values.concurrency ?? 1 }]
+    const lengths = values.lengths === undefined ? [{ promptTokens: values['prompt-tokens']!, outputTokens: values['max-tokens']! }] : await loadLengths(values.lengths)
+    const count = values.requests ?? (values.lengths === undefined ? 100 : lengths.length)
+    const rate = values['request-rate']
+    // Open loop: arrivals at the rate (gamma with --burstiness, Poisson by default), seeded like a workload.
+    const arrivals = rate === undefined ? undefined : arrivalOffsetsMs(count, rate, values.burstiness ?? 1, 0)
+    const requests: SimulatedRequest[] = Array.from({ length: count }, (_, i) => ({ ...lengths[i % lengths.length]!, ...(arrivals ? { arrivalS: arrivals[i]! / 1000 } : {}) }))
+    const mean = (f: (r: SimulatedRequest) => number): number => Math.round(requests.reduce((t, r) => t + f(r), 0) / count)
+    sizes = [{ name: 'workload', requests: count, promptTokens: mean((r) => r.promptTokens), outputTokens: mean((r) => r.outputTokens) }]
+    const concurrency = rate === undefined ? values.concurrency ?? 1 : values.concurrency
+    build = () => [{ name: 'workload', requests, ...(concurrency === undefined ? {} : { concurrency }) }]
   }
   checkPredictBudget(sizes, engine.maxNumBatchedTokens, values['max-events'] ?? DEFAULT_MAX_EVENTS, values.config === undefined ? { kind: 'options' } : { kind: 'config', file: values.config })
 
-  const constants: ModelConstants = {}
+  const constants: ModelConstants = { ...calibrated }
   if (values['micro-batches'] !== undefined) constants.ppMicroBatches = values['micro-batches']
   const plan = planInstance(hardware, model, engine, { constants })
   const instances = instancesPerServer(hardware, engine)
@@ -298,6 +165,7 @@ export async function run(argv: string[]): Promise<number> {
     hardware: hardware.id,
     model: model.id,
     args: values.args,
+    ...(values.calibration === undefined ? {} : { calibration: values.calibration }),
     tp,
     pp,
     instances,
@@ -327,4 +195,31 @@ export async function run(argv: string[]): Promise<number> {
   const failed = predictions.reduce((s, p) => s + p.metrics.requests.failed, 0)
   if (failed > 0) console.log(`  ${failed} request(s) rejected by the simulated engine (prompt + max_tokens > max_model_len or KV too small)`)
   return 0
+}
+
+/**
+ * Progress of one predicted workload on stderr (stdout keeps the tables or the JSON): on a
+ * terminal redrawn each second from the first second on, else a line every MLNODE_BENCH_PROGRESS_S.
+ */
+function predictProgress(label: string, total: number): Progress {
+  const mode = progressMode(process.stderr)
+  const progress = startProgress({
+    label,
+    total,
+    intervalS: progressIntervalS(),
+    mode,
+    print: (text) => process.stderr.write(mode === 'tty' ? `${text}\x1b[K` : `${text}\n`),
+  })
+  return {
+    sent: (warmup) => progress.sent(warmup),
+    done: (record) => progress.done(record),
+    tick: () => progress.tick(),
+    stop() {
+      progress.stop()
+      if (mode === 'tty' && progress.printed) process.stderr.write('\n')
+    },
+    get printed() {
+      return progress.printed
+    },
+  }
 }

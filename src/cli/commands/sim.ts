@@ -4,8 +4,9 @@
  * stops cleanly on SIGINT/SIGTERM.
  */
 import { MlnodeBenchError } from '../../errors.js'
-import { startSimulator } from '../../sim/index.js'
+import { createPlanner, startSimulator } from '../../sim/index.js'
 import { hardwareOption } from '../catalog-options.js'
+import { calibrationOption } from '../planning/box-options.js'
 import { parseCommandLine } from '../parse-options.js'
 
 export const summary = 'Run the embedded MLNode + vLLM simulator (management + OpenAI ports)'
@@ -23,6 +24,7 @@ Options:
   --host <addr>           listen address (default 127.0.0.1)
   --seed <n>              seed of EOS draws and output words (default 0)
   --startup-s <s>         simulated replica start-up time (default 45)
+  --calibration <file>    model constants fitted by \`mlnode-bench calibrate\` for this box
   --verbose               print MLNode-style log lines to stderr
   -h, --help              show this help
 
@@ -49,13 +51,15 @@ export async function run(argv: string[]): Promise<number> {
         seed: { type: 'integer', min: 0 },
         'startup-s': { type: 'number', min: 0 },
         verbose: { type: 'boolean' },
+        calibration: { type: 'string' },
       },
     },
     argv,
   )
   if (!cli) return 0
   const { values } = cli
-  hardwareOption('sim', values.hardware)
+  const hardware = hardwareOption('sim', values.hardware)
+  const constants = await calibrationOption(values.calibration, hardware)
   let sim
   try {
     sim = await startSimulator({
@@ -69,6 +73,7 @@ export async function run(argv: string[]): Promise<number> {
       host: values.host,
       seed: values.seed,
       startupS: values['startup-s'],
+      ...(constants === undefined ? {} : { planner: createPlanner(constants) }),
       log: values.verbose ? (line) => console.error(`[mlnode-sim] ${line}`) : undefined,
     })
   } catch (error) {

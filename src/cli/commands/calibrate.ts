@@ -1,0 +1,112 @@
+/**
+ * `mlnode-bench calibrate`: fits the performance model's efficiency and interconnect constants to
+ * points measured on one box, prints each point's fit error and its leave-one-out error (the
+ * honest one: that point predicted by constants fitted without it), and writes a calibration file
+ * that `predict`, `plan`, the simulator and suites read.
+ */
+import { DEFAULT_MODEL_CONSTANTS, getModelSpec, loadModelConfig, type Calibration, type HardwareProfile } from '../../model/index.js'
+import { writeFileAtomic } from '../../outputs/atomic-write.js'
+import { parseCommandLine, usageError } from '../parse-options.js'
+import { BOX_OPTIONS, boxOption } from '../planning/box-options.js'
+import { fitConstants, leaveOneOut, type MeasuredPoint, type PointError } from '../planning/fit.js'
+import { loadPointsFile, pointsFromResults } from '../planning/points.js'
+
+export const summary = 'Fit the performance model to measured points of one box (writes a calibration file)'
+
+const USAGE = `Usage: mlnode-bench calibrate (--points <points.yml> | --results <results.json>[,<results.json>…])
+       --out <calibration.json> [--hardware <profile> | --gpu <gpu> --gpus N] [--model <id|config.json>]
+       [--dtype float16] [--json]
+
+Fits the model's efficiencies (mbuWeights, mfuLinear), per-step overhead and, when a point spans
+several GPUs, the interconnect bandwidth scale, to measured points of ONE box. Prints each point's
+fit error and its leave-one-out error, and writes the constants for --calibration.
+
+  --points    YAML: hardware, model, points: [{ args, workload: { prompt_tokens, max_tokens,
+              requests, concurrency | request_rate }, measured: { any predict --json keys } }]
+  --results   results.json files of real runs (simulated results are skipped)
+  --hardware  the box (default: the points file's); --gpu/--gpus as in plan
+  --model     the model (default: the points file's); required with --results only
+  --out       the calibration file to write`
+
+const COMMAND_LINE = {
+  command: 'calibrate',
+  usage: USAGE,
+  options: {
+    points: { type: 'string' },
+    results: { type: 'string' },
+    out: { type: 'string', required: true },
+    ...BOX_OPTIONS,
+    model: { type: 'string' },
+    dtype: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+} as const
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length === 0 ? NaN : s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+const ratioText = (e: PointError): string =>
+  Object.entries(e.ratios)
+    .map(([k, r]) => `${k} ×${(r as number).toFixed(2)}`)
+    .join(', ')
+
+/** Entry point of `mlnode-bench calibrate`. */
+export async function run(argv: string[]): Promise<number> {
+  const cli = parseCommandLine(COMMAND_LINE, argv)
+  if (!cli) return 0
+  const v = cli.values
+  if (v.points === undefined && v.results === undefined) throw usageError('calibrate', 'name measured points: --points <file> and/or --results <results.json>', { option: 'points' })
+  const file = v.points === undefined ? undefined : await loadPointsFile(v.points)
+  const modelId = v.model ?? file?.model
+  if (modelId === undefined) throw usageError('calibrate', '--model is required with --results alone', { option: 'model' })
+  const model = /\.json$/i.test(modelId) ? await loadModelConfig(modelId) : getModelSpec(modelId)
+  const points: MeasuredPoint[] = [...(file?.points ?? [])]
+  const resultHardware = new Set<string>()
+  for (const results of (v.results ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const found = await pointsFromResults(results, model.id)
+    found.hardware.forEach((h) => resultHardware.add(h))
+    points.push(...found.points)
+  }
+  if (points.length === 0) throw usageError('calibrate', `no measured point of ${model.id}: the results hold no passed run of a real box for it`, { option: 'results' })
+  const named = v.hardware ?? (v.gpu === undefined ? file?.hardware ?? (resultHardware.size === 1 ? [...resultHardware][0] : undefined) : undefined)
+  if (named === undefined && v.gpu === undefined) throw usageError('calibrate', 'name the box: --hardware <profile> (or --gpu <gpu> --gpus N)', { option: 'hardware' })
+  const hardware: HardwareProfile = boxOption('calibrate', { hardware: named, gpu: v.gpu, gpus: v.gpus })
+  const dtype = v.dtype ?? file?.dtype ?? 'float16'
+
+  const started = performance.now()
+  const input = { hardware, model, dtype, points }
+  const fit = fitConstants(input)
+  const loo = leaveOneOut(input)
+  const calibration: Calibration = {
+    calibration: 1,
+    hardware: hardware.id,
+    model: model.id,
+    constants: fit.constants as Calibration['constants'],
+    fit: {
+      points: points.length,
+      medianErrorFactor: Number(median(fit.errors.map((e) => e.errorFactor)).toFixed(4)),
+      ...(loo.length > 0 ? { leaveOneOutMedianErrorFactor: Number(median(loo.map((e) => e.errorFactor)).toFixed(4)) } : {}),
+    },
+  }
+  await writeFileAtomic(v.out, `${JSON.stringify(calibration, null, 2)}\n`)
+  const elapsedS = (performance.now() - started) / 1000
+  if (v.json) {
+    console.log(JSON.stringify({ ...calibration, out: v.out, points: fit.errors.map((e, i) => ({ label: e.label, fit: e, leaveOneOut: loo[i] })) }))
+    return 0
+  }
+  console.log(`CALIBRATION of the performance model for ${model.id} on ${hardware.id}: ${points.length} measured point(s), fitted in ${elapsedS.toFixed(1)} s`)
+  console.log('  constant                     default      fitted')
+  for (const [key, value] of Object.entries(fit.constants)) {
+    console.log(`  ${key.padEnd(28)} ${String(DEFAULT_MODEL_CONSTANTS[key as keyof typeof DEFAULT_MODEL_CONSTANTS]).padStart(8)}  ${Number(value).toPrecision(4).padStart(10)}`)
+  }
+  console.log('\n  per point: predicted/measured after the fit; error factor (1.00 = exact); leave-one-out error factor')
+  fit.errors.forEach((e, i) => {
+    const out = loo[i]
+    console.log(`  ${e.label}\n    fit ×${e.errorFactor.toFixed(2)} (${ratioText(e)})${out ? `\n    leave-one-out ×${out.errorFactor.toFixed(2)} (${ratioText(out)})` : ''}`)
+  })
+  console.log(`\n  median error factor: fit ×${calibration.fit!.medianErrorFactor!.toFixed(2)}${loo.length > 0 ? `, leave-one-out ×${calibration.fit!.leaveOneOutMedianErrorFactor!.toFixed(2)}` : ' (leave-one-out needs 2+ points)'}`)
+  console.log(`  wrote ${v.out}`)
+  return 0
+}
