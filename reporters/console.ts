@@ -12,6 +12,7 @@ import { incompleteText } from '../src/report/run-text.js'
 import { benchResultOf, collectBenchResults } from './collect.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 import { figure } from '../src/contracts/figures.js'
+import { predictionLine } from '../src/report/prediction.js'
 
 /** The figures of a bench's one-line summary (the metric registry's labels and units). */
 const HEADLINE = [figure('ttft_mean_ms'), figure('tpot_mean_ms'), figure('output_tokens_per_s')]
@@ -65,6 +66,8 @@ export class ConsoleReporter extends MlnodeReporterBase {
         const m = r.metrics
         const figures = HEADLINE.map((f) => `${f.label} ${formatNumber(f.value(m) ?? Number.NaN)} ${f.unit}`).join(', ')
         this.log(`✓ ${subject}: ${m.requests.completed}/${m.requests.total} ok, ${figures}${r.target.kind === 'simulated' ? ' (simulated)' : ''}`)
+        const predicted = predictionLine(r)
+        if (predicted) this.log(`  ${predicted}`)
         const res = r.resolution
         // A measurement coarser than 5 % of what it measures is flagged where the user reads it.
         if (res && (res.latencyMs > 0.05 * m.tpotMs.medianMs || res.rateShare > 0.05)) {

@@ -71,6 +71,16 @@ export interface MeasurementResolution {
   loadWorkers?: number
 }
 
+/** A model prediction kept with a measured result. */
+export interface BenchPrediction {
+  /** Hardware profile the model predicted for (the target's GPUs found in the catalog). */
+  hardware: string
+  /** True when calibrated constants of the box were used (mlnode-bench calibrate). */
+  calibrated: boolean
+  /** The figures, keyed as `predict --json` and the metric registry (ttft_mean_ms…). */
+  figures: Record<string, number>
+}
+
 export interface BenchResult extends ResultKey {
   /** Suite file relative to the project root (for people; not part of the key). */
   file: string
@@ -94,6 +104,12 @@ export interface BenchResult extends ResultKey {
   instanceCap?: number
   /** Precision of this run's measurement (absent in results of older versions). */
   resolution?: MeasurementResolution
+  /**
+   * The performance model's prediction for this bench on the hardware the target reported (real
+   * MLNode runs whose GPUs are in the catalog): kept beside the measured figures so the model's
+   * accuracy on real boxes is tracked over time.
+   */
+  prediction?: BenchPrediction
   /**
    * results.json only: the run that measured this result. A partial run keeps the entries it did
    * not re-run, each with its own run (absent in results of older versions).

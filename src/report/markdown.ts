@@ -9,6 +9,7 @@ import { evidenceText, keyId, type BaselineDiff, type EntryDiff, type MetricComp
 import type { MetricId } from './metric-defs.js'
 import type { BenchResult, Provenance, RunInfo } from '../contracts/results.js'
 import { incompleteText, runLabel } from './run-text.js'
+import { predictionRows, predictionSource } from './prediction.js'
 
 /** Hidden marker identifying the sticky comment (the poster finds and updates the comment with it). */
 export const STICKY_MARKER = '<!-- mlnode-bench:summary -->'
@@ -87,6 +88,7 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
     for (const e of missing) lines.push(`- ${esc(e.model)} › ${esc(e.variant)} › ${esc(e.workload)}`)
     lines.push('', '</details>', '')
   }
+  lines.push(...predictionSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
   lines.push(...keptSection(options.kept ?? []))
   lines.push(methodLine(diff))
   return `${lines.join('\n')}\n`
@@ -107,6 +109,13 @@ export function renderRunningMarkdown(run: RunInfo, kept: readonly BenchResult[]
   }
   lines.push(...keptSection(kept))
   return `${lines.join('\n')}\n`
+}
+
+/** The model's prediction beside each measured figure, for results that carry one (real runs of known GPUs). */
+function predictionSection(results: readonly BenchResult[]): string[] {
+  const rows = results.flatMap((r) => predictionRows(r).map((x) => `| ${esc(r.model)} › ${esc(r.variant)} › ${esc(r.workload)} | ${x.label} (${x.unit}) | ${fig(x.measured)} | ${fig(x.predicted)} | ×${x.ratio.toFixed(2)} | ${esc(predictionSource(r))} |`))
+  if (rows.length === 0) return []
+  return ['### Predicted vs measured', '', 'Measured / predicted: above 1 on a latency or below 1 on a rate, the model was optimistic.', '', '| Bench | Figure | Measured | Predicted | Measured / predicted | By |', '|---|---|--:|--:|--:|---|', ...rows, '']
 }
 
 function statusIcon(r: BenchResult): string {

@@ -205,7 +205,7 @@ export class MlnodeTarget implements Target {
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
       const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
       this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}`)
-      return { layout, target: info, readyAfterS, ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
+      return { layout, target: info, readyAfterS, ...(this.box ? { box: this.box } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
       const log = request.logCommand ? await captureDeployLog(request.logCommand) : []

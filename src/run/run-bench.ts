@@ -7,6 +7,7 @@ import { isMlnodeBenchError, redact } from '../errors.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { failureKindOf } from '../report/failure-kind.js'
 import type { BenchResult, TargetInfo } from '../contracts/results.js'
+import { predictBench } from '../predict/predict-bench.js'
 import { failureRateError, measureWorkload } from './measure.js'
 import { measurementResolution } from './resolution.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
@@ -67,12 +68,15 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       ...(suite.slo ? { slo: suite.slo } : {}),
     })
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
+    // On a real MLNode of known GPUs, the model's prediction goes beside the measurement.
+    const prediction = info.kind === 'mlnode' && deployed.box ? await predictBench({ box: deployed.box, model: suite.model, dtype: suite.dtype, args: variant.mlnodeArgs, spec }) : undefined
     const result = resultOf({
       resolution: measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay, loadWorkers: measured.loadWorkers }),
       ...(deployed.layout ? { layout: deployed.layout } : {}),
       ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
       ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
       metrics: measured.metrics,
+      ...(prediction ? { prediction } : {}),
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
     })
     return failure ? { result, error: failure } : { result }

@@ -5,6 +5,7 @@
  * time), and a plain OpenAI-compatible server with nothing to deploy (openai-target.ts).
  * Time scale and measurement resolution follow from `TargetInfo.simulatedTime` (resolution.ts).
  */
+import type { HardwareProfile } from '../model/index.js'
 import type { Layout, TargetInfo } from '../contracts/results.js'
 import type { PreparedVariant } from './prepare-variants.js'
 
@@ -29,6 +30,8 @@ export interface DeployedVariant {
   readyAfterS?: number
   /** Set when the node started fewer replicas than the layout allows (INFERENCE_MAX_INSTANCES). */
   instanceCap?: number
+  /** The target's GPUs as a catalogued hardware profile, when the catalog knows them. */
+  box?: HardwareProfile
 }
 
 /** Where one variant's load goes. */

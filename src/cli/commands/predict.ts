@@ -13,7 +13,7 @@ import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 import { progressIntervalS, progressMode, startProgress, type Progress } from '../../run/progress.js'
 import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
-import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction } from '../planning/predict-core.js'
+import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction } from '../../predict/predict-core.js'
 import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
 
 export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'
@@ -45,8 +45,8 @@ Requests generate exactly max_tokens tokens (no early EOS).
                     bigger workload is refused at once, naming a request count that fits
   --json            one JSON object instead of tables`
 
-export { predictWorkloads, simulatedWorkload, splitArgString, promptTokensOf, workloadOf } from '../planning/predict-core.js'
-export type { Prediction, PredictionFigures, PredictInput } from '../planning/predict-core.js'
+export { predictWorkloads, simulatedWorkload, splitArgString, promptTokensOf, workloadOf } from '../../predict/predict-core.js'
+export type { Prediction, PredictionFigures, PredictInput } from '../../predict/predict-core.js'
 
 function fmt(n: number, digits = 1): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '-'

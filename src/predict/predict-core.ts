@@ -5,15 +5,22 @@
  */
 import { readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { MlnodeBenchError } from '../../errors.js'
-import { arrivalOffsetsMs } from '../../load/arrivals.js'
-import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile } from '../../load/prompts.js'
-import type { WorkloadSpec } from '../../contracts/workload.js'
-import { summarize } from '../../metrics/index.js'
-import type { RequestRecord, Slo, WorkloadMetrics } from '../../contracts/records.js'
-import type { Progress } from '../../run/progress.js'
-import type { ModelInstancePlan } from '../../model/index.js'
-import { simulateRequests, type SimulatedRequest } from '../../sim/index.js'
+import { MlnodeBenchError } from '../errors.js'
+import { arrivalOffsetsMs } from '../load/arrivals.js'
+import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile } from '../load/prompts.js'
+import type { WorkloadSpec } from '../contracts/workload.js'
+import { summarize } from '../metrics/index.js'
+import type { RequestRecord, Slo, WorkloadMetrics } from '../contracts/records.js'
+import type { ModelInstancePlan } from '../model/index.js'
+import { simulateRequests, type SimulatedRequest } from '../sim/index.js'
+
+/** Live progress of one predicted workload (src/run/progress.ts provides one). */
+export interface PredictProgress {
+  sent(warmup: boolean): void
+  done(record: RequestRecord): void
+  tick(): void
+  stop(): void
+}
 
 /** The keys `--json` prints per prediction. */
 export interface PredictionFigures {
@@ -78,7 +85,7 @@ function figuresOf(m: WorkloadMetrics): PredictionFigures {
 }
 
 /** Runs each workload on the simulator's engine (virtual clock) and summarises it. */
-export function predictWorkloads(input: PredictInput, progressOf?: (workload: string, total: number) => Progress): Prediction[] {
+export function predictWorkloads(input: PredictInput, progressOf?: (workload: string, total: number) => PredictProgress): Prediction[] {
   // The engine itself honours the PP round budget (InstancePlan.roundTokenBudget): predict and
   // the HTTP simulator schedule identically.
   const plan = input.plan

@@ -1,0 +1,57 @@
+/**
+ * Predicted beside measured (issue 13 item 5): a bench on a real MLNode of known GPUs keeps the
+ * model's prediction with its measurement, and the console line and summary.md show both. The
+ * target is the Target interface over a real loopback vLLM-like server.
+ */
+import { describe, expect, it, onTestFinished } from 'vitest'
+import type { TargetInfo } from '../../src/contracts/results.js'
+import { getHardwareProfile } from '../../src/model/index.js'
+import { diffResults } from '../../src/report/diff.js'
+import { renderMarkdown } from '../../src/report/markdown.js'
+import { predictionLine, predictionRows } from '../../src/report/prediction.js'
+import { runBench } from '../../src/run/run-bench.js'
+import { resolveSuiteOptions } from '../../src/run/suite-options.js'
+import type { DeployRequest, Target } from '../../src/run/target.js'
+import { startFakeVllm } from '../load/helpers/server.js'
+
+function targetAt(url: string, info: TargetInfo, box: boolean): Target {
+  return {
+    describe: async () => ({ info, gpuCount: 8 }),
+    prepare: async () => {},
+    ready: async () => ({ target: info, readyAfterS: 1, ...(box ? { box: getHardwareProfile('8xh100-sxm') } : {}) }),
+    endpoint: () => ({ inferenceUrl: url }),
+    close: async () => {},
+  }
+}
+
+const suite = resolveSuiteOptions({ model: 'Qwen/Qwen2.5-7B-Instruct', mandatoryArgs: [], variants: { tp1: ['--tensor-parallel-size', '1'] }, workloads: [] })
+const request: DeployRequest = { model: suite.model, dtype: 'auto', variant: { name: 'tp1', mlnodeArgs: ['--tensor-parallel-size', '1'], tp: 1, pp: 1 } as DeployRequest['variant'], deployTimeoutS: 60 }
+const spec = { name: 'chat', requests: 8, concurrency: 4, prompt: { tokens: 200 }, maxTokens: 16 }
+
+async function bench(info: TargetInfo, box: boolean) {
+  const vllm = await startFakeVllm({ prefillMs: 20, tokenMs: 5 })
+  onTestFinished(() => vllm.close())
+  const outcome = await runBench({ suite, source: 'bench.ts', simulated: false, request, spec, target: targetAt(vllm.url, info, box) })
+  expect(outcome.error).toBeUndefined()
+  return outcome.result
+}
+
+describe('predicted beside measured', () => {
+  it('a real MLNode of known GPUs: the result keeps both, the console line and summary.md show them', async () => {
+    const result = await bench({ kind: 'mlnode', hardware: '8x NVIDIA H100 80GB HBM3' }, true)
+    expect(result.prediction).toMatchObject({ hardware: '8xh100-sxm', calibrated: false })
+    expect(result.prediction!.figures.ttft_mean_ms).toBeGreaterThan(0)
+    const rows = predictionRows(result)
+    expect(rows.map((r) => r.key)).toEqual(['ttft_mean_ms', 'tpot_mean_ms', 'e2el_mean_ms', 'output_tokens_per_s'])
+    for (const r of rows) expect(r.ratio).toBeCloseTo(r.measured / r.predicted, 9)
+    expect(predictionLine(result)).toMatch(/^predicted by model \(8xh100-sxm, uncalibrated\): TTFT mean [\d.]+ ms \(measured ×[\d.]+\), /)
+    const md = renderMarkdown(diffResults(undefined, [result]))
+    expect(md).toContain('### Predicted vs measured')
+    expect(md).toMatch(/\| Qwen\/Qwen2\.5-7B-Instruct › tp1 › chat \| TTFT mean \(ms\) \| [\d.]+ \| [\d.]+ \| ×[\d.]+ \| model \(8xh100-sxm, uncalibrated\) \|/)
+  })
+
+  it('no prediction where the GPUs are unknown or the numbers are simulated anyway', async () => {
+    expect((await bench({ kind: 'mlnode', hardware: '8x Unknown GPU' }, false)).prediction).toBeUndefined()
+    expect((await bench({ kind: 'simulated', hardware: '8xh100-sxm' }, true)).prediction).toBeUndefined()
+  })
+})
