@@ -54,7 +54,7 @@ export interface ProgressOptions {
   print: (text: string) => void
   /** @default 'plain' */
   mode?: ProgressMode
-  /** Seconds between redraws on a terminal (the first comes after as long). @default 1 */
+  /** Seconds between redraws on a terminal (the first comes after as long), at most intervalS. @default 1 */
   ttyRefreshS?: number
   /** Monotonic ms (tests inject a fake). @default performance.now */
   now?: () => number
@@ -82,7 +82,8 @@ export function progressIntervalS(env: NodeJS.ProcessEnv = process.env): number 
 export function startProgress(o: ProgressOptions): Progress {
   const now = o.now ?? (() => performance.now())
   const mode = o.mode ?? 'plain'
-  const everyMs = (mode === 'tty' ? (o.ttyRefreshS ?? 1) : o.intervalS) * 1000
+  // A terminal is redrawn each second, or at the interval when that is shorter.
+  const everyMs = (mode === 'tty' ? Math.min(o.ttyRefreshS ?? 1, o.intervalS) : o.intervalS) * 1000
   const startMs = now()
   let lastMs = startMs
   let printed = false

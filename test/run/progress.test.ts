@@ -89,3 +89,19 @@ describe('workload progress (fake clock)', () => {
     expect(progressIntervalS({})).toBe(10)
   })
 })
+
+describe('terminal redraws follow a shorter interval', () => {
+  it('redraws at MLNODE_BENCH_PROGRESS_S when it is under a second', () => {
+    let nowMs = 0
+    const texts: string[] = []
+    const p = startProgress({ label: 'x', total: 4, intervalS: 0.2, mode: 'tty', print: (t) => texts.push(t), now: () => nowMs })
+    for (const at of [100, 200, 300, 400]) {
+      nowMs = at
+      p.tick()
+    }
+    p.stop()
+    // At 200 and 400 ms, then the last redraw at stop().
+    expect(texts).toHaveLength(3)
+    expect(texts.every((t) => t.startsWith('\rx: 0/4 requests done'))).toBe(true)
+  })
+})
