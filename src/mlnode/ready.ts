@@ -161,6 +161,15 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
       cause,
     )
   const report = (progress: Omit<ReadyProgress, 'elapsedS'>): void => onProgress?.({ elapsedS: elapsedS(), ...progress })
+  /** A call whose refused connection means MLNode's container went away (it exits after a bad start). */
+  const callAlive = async <T>(during: string, fn: Parameters<typeof call<T>>[0]): Promise<T> => {
+    try {
+      return await call(fn)
+    } catch (cause) {
+      if (isGone(cause)) throw restarted(cause, during)
+      throw cause
+    }
+  }
 
   try {
     // 1. up/async
@@ -183,13 +192,7 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
     // 2. up/status until completed && is_running
     let sawProgress = false
     for (;;) {
-      let status
-      try {
-        status = await call((control) => client.upStatus(control))
-      } catch (cause) {
-        if (isGone(cause)) throw restarted(cause, 'while polling up/status')
-        throw cause
-      }
+      const status = await callAlive('while polling up/status', (control) => client.upStatus(control))
       let state: string | undefined
       try {
         state = (await call((control) => client.state(control))).state
@@ -217,13 +220,7 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
     }
 
     // 3. healthy replicas == the instances MLNode starts
-    let gpuCount: number
-    try {
-      gpuCount = (await call((control) => client.health(control))).gpu.count
-    } catch (cause) {
-      if (isGone(cause)) throw restarted(cause, 'while reading /health')
-      throw cause
-    }
+    const gpuCount = (await callAlive('while reading /health', (control) => client.health(control))).gpu.count
     const fit = instancesOnServer(gpuCount, plan.gpusPerInstance, Number.POSITIVE_INFINITY)
     const expectedReplicas = instancesOnServer(gpuCount, plan.gpusPerInstance, options.instanceCap)
     if (expectedReplicas < 1) throw error('MLNB_DEPLOY_FAILED', `TP*PP${plan.dp > 1 ? '*DP' : ''} = ${plan.gpusPerInstance} exceeds the ${gpuCount} GPUs MLNode reports`)
@@ -233,13 +230,7 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
     let cappedAt: number | undefined
     let sameCount = { count: -1, polls: 0 }
     for (;;) {
-      let pow
-      try {
-        pow = await call((control) => client.powStatus(control))
-      } catch (cause) {
-        if (isGone(cause)) throw restarted(cause, 'while waiting for replicas')
-        throw cause
-      }
+      const pow = await callAlive('while waiting for replicas', (control) => client.powStatus(control))
       if (pow === undefined) {
         lastSeen = 'pow/status absent (older MLNode): replica count not observable'
         break
