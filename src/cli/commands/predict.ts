@@ -13,8 +13,9 @@ import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 import { progressIntervalS, progressMode, startProgress, type Progress } from '../../run/progress.js'
 import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
-import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction } from '../../predict/predict-core.js'
+import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction, type PredictionFigures } from '../../predict/predict-core.js'
 import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
+import { figure } from '../../contracts/figures.js'
 
 export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'
 
@@ -52,22 +53,21 @@ function fmt(n: number, digits = 1): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '-'
 }
 
+/** The predicted figures shown, by registry key, with their decimals. */
+const TABLE_FIGURES: ReadonlyArray<readonly [keyof PredictionFigures, number]> = [
+  ['ttft_mean_ms', 1], ['ttft_p99_ms', 1], ['tpot_mean_ms', 2], ['itl_p99_ms', 2], ['e2el_mean_ms', 1],
+  ['input_tokens_per_s', 1], ['output_tokens_per_s', 1], ['request_per_s', 3],
+]
+
 function renderTable(predictions: readonly Prediction[]): string {
-  const head = ['experiment', 'req', 'conc', 'in tok', 'out tok', 'TTFT mean ms', 'TTFT p99 ms', 'TPOT mean ms', 'ITL p99 ms', 'E2EL mean ms', 'in tok/s', 'out tok/s', 'req/s']
+  const head = ['experiment', 'req', 'conc', 'in tok', 'out tok', ...TABLE_FIGURES.map(([key]) => figure(key).title)]
   const rows = predictions.map((p) => [
     p.experiment,
     String(p.requests),
     String(p.concurrency),
     String(p.promptTokens),
     String(p.outputTokens),
-    fmt(p.figures.ttft_mean_ms),
-    fmt(p.figures.ttft_p99_ms),
-    fmt(p.figures.tpot_mean_ms, 2),
-    fmt(p.figures.itl_p99_ms, 2),
-    fmt(p.figures.e2el_mean_ms),
-    fmt(p.figures.input_tokens_per_s),
-    fmt(p.figures.output_tokens_per_s),
-    fmt(p.figures.request_per_s, 3),
+    ...TABLE_FIGURES.map(([key, digits]) => fmt(p.figures[key], digits)),
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
