@@ -15,6 +15,7 @@ import type { ReadStampMode } from './read-stamp.js'
 import { nowMinusMonotonicMs } from './thread-clock.js'
 import type { LoadTarget } from '../contracts/workload.js'
 import type { FromWorker, LoadWorkerInit, ToWorker, WorkerLoopDelay, WorkerRequestOptions } from './worker-protocol.js'
+import { unsentRecord } from './unsent-record.js'
 
 export interface LoadWorkersOptions {
   count: number
@@ -269,16 +270,5 @@ export async function stopIdleLoadWorkers(): Promise<void> {
 /** The record of a request whose worker thread died before it settled. */
 function lostRecord(options: WorkerRequestOptions, message: string): RequestRecord {
   const atMs = performance.now()
-  return {
-    index: options.index ?? 0,
-    warmup: options.warmup ?? false,
-    scheduledAtMs: options.scheduledAtMs ?? atMs,
-    sentAtMs: atMs,
-    contentChunkAtMs: [],
-    endAtMs: atMs,
-    promptTokens: 0,
-    completionTokens: 0,
-    tokensEstimated: false,
-    failure: { reason: 'connection', message },
-  }
+  return unsentRecord({ index: options.index ?? 0, warmup: options.warmup ?? false, scheduledAtMs: options.scheduledAtMs ?? atMs }, atMs, { reason: 'connection', message })
 }

@@ -28,6 +28,7 @@ import { validateWorkload } from './validate.js'
 import { warmPool } from './warm-pool.js'
 import { chooseWorkerCount } from './worker-count.js'
 import type { WorkerLoopDelay, WorkerRequestOptions } from './worker-protocol.js'
+import { unsentRecord } from './unsent-record.js'
 
 /** Open-loop pools without a max concurrency hold at most this many connections. */
 const MAX_OPEN_LOOP_CONNECTIONS = 1024
@@ -276,16 +277,5 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
 }
 
 function notSent(index: number, warmup: boolean, scheduledAtMs: number, atMs: number): RequestRecord {
-  return {
-    index,
-    warmup,
-    scheduledAtMs,
-    sentAtMs: atMs,
-    contentChunkAtMs: [],
-    endAtMs: atMs,
-    promptTokens: 0,
-    completionTokens: 0,
-    tokensEstimated: false,
-    failure: { reason: 'aborted', message: 'run aborted before this request was sent' },
-  }
+  return unsentRecord({ index, warmup, scheduledAtMs }, atMs, { reason: 'aborted', message: 'run aborted before this request was sent' })
 }
