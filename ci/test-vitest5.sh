@@ -16,6 +16,8 @@ git init -q && git add -A && git -c user.name=ci -c user.email=ci@localhost comm
 npm ci --no-audit --no-fund --loglevel=error
 npm i --no-save --no-audit --no-fund --loglevel=error vitest@5 node@24
 echo "vitest5 e2e: $(npx vitest --version) on node $(npx node --version)"
+# The package (src, reporters) compiles against Vitest 5's types too.
+npx tsc -p tsconfig.build.json --noEmit
 # vitest-majors installs its own scratch projects for both majors: run once, by `npm test`.
 npx vitest run e2e.test --no-file-parallelism --exclude '**/vitest-majors.e2e.test.ts'
 # And the main job, as README's "Quick start" under Vitest 5.

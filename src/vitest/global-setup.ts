@@ -13,8 +13,10 @@ import './provided.js'
 
 export default async function globalSetup(project: TestProject): Promise<(() => Promise<void>) | void> {
   // One vitest config serves `vitest run` (tests) and `vitest bench`: only benches need a target.
-  // Vitest 4.1 runs benches in 'benchmark' mode; Vitest 5 in benchmark-enabled projects.
-  const benching = project.vitest.mode === 'benchmark' || (project.config as { benchmark?: { enabled?: boolean } }).benchmark?.enabled === true
+  // Vitest 4.1 runs benches in 'benchmark' mode; Vitest 5 in benchmark-enabled projects (its
+  // types know no 'benchmark' mode: compared as a string, so this compiles against both majors).
+  const mode: string = project.vitest.mode
+  const benching = mode === 'benchmark' || (project.config as { benchmark?: { enabled?: boolean } }).benchmark?.enabled === true
   if (!benching) return
   const env = process.env
   // Suites refuse a real MLNode in watch mode (each save would redeploy every variant).
