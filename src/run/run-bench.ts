@@ -7,7 +7,9 @@ import { isMlnodeBenchError, redact } from '../errors.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { failureKindOf } from '../report/failure-kind.js'
 import type { BenchResult, TargetInfo } from '../contracts/results.js'
+import type { HardwareProfile } from '../model/index.js'
 import { predictBench } from '../predict/predict-bench.js'
+import { calibrationFor } from './calibration.js'
 import { failureRateError, measureWorkload } from './measure.js'
 import { measurementResolution } from './resolution.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
@@ -47,6 +49,10 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     wallS: (performance.now() - started) / 1000,
     ...partial,
   })
+  const predictOnBox = async (box: HardwareProfile) => {
+    const constants = await calibrationFor(box)
+    return predictBench({ box, model: suite.model, dtype: suite.dtype, args: variant.mlnodeArgs, spec, ...(constants ? { constants } : {}) })
+  }
   try {
     // The deploy first: it waits for a node that is restarting when the run starts.
     const deployed = await target.ready(request).catch(async (error: unknown) => {
@@ -69,7 +75,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     })
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
     // On a real MLNode of known GPUs, the model's prediction goes beside the measurement.
-    const prediction = info.kind === 'mlnode' && deployed.box ? await predictBench({ box: deployed.box, model: suite.model, dtype: suite.dtype, args: variant.mlnodeArgs, spec }) : undefined
+    const prediction = info.kind === 'mlnode' && deployed.box ? await predictOnBox(deployed.box) : undefined
     const result = resultOf({
       resolution: measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay, loadWorkers: measured.loadWorkers }),
       ...(deployed.layout ? { layout: deployed.layout } : {}),

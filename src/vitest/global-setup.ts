@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { loadCalibration } from '../model/index.js'
 import { downOnInterrupt } from '../run/interrupt.js'
 import { selectTarget } from '../run/select-target.js'
 import { startSimFleet } from '../run/sim-fleet.js'
@@ -28,6 +29,8 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
     return
   }
   if (choice.kind === 'mlnode') {
+    // Predictions beside the measurements use it: a broken file fails now, before any deploy.
+    if (env.MLNODE_BENCH_CALIBRATION) await loadCalibration(resolve(project.config.root, env.MLNODE_BENCH_CALIBRATION))
     project.provide('mlnodeBench', { kind: 'mlnode', mgmtUrl: choice.mgmtUrl, ...(choice.inferenceUrl ? { inferenceUrl: choice.inferenceUrl } : {}) })
     console.log(choice.banner)
     // Ctrl-C or a cancelled job must not leave a variant deployed (the suites' own down never runs then).

@@ -3,12 +3,16 @@
  * model's prediction with its measurement, and the console line and summary.md show both. The
  * target is the Target interface over a real loopback vLLM-like server.
  */
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { TargetInfo } from '../../src/contracts/results.js'
 import { getHardwareProfile } from '../../src/model/index.js'
 import { diffResults } from '../../src/report/diff.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
 import { predictionLine, predictionRows } from '../../src/report/prediction.js'
+import { calibrationFor } from '../../src/run/calibration.js'
 import { runBench } from '../../src/run/run-bench.js'
 import { resolveSuiteOptions } from '../../src/run/suite-options.js'
 import type { DeployRequest, Target } from '../../src/run/target.js'
@@ -53,5 +57,22 @@ describe('predicted beside measured', () => {
   it('no prediction where the GPUs are unknown or the numbers are simulated anyway', async () => {
     expect((await bench({ kind: 'mlnode', hardware: '8x Unknown GPU' }, false)).prediction).toBeUndefined()
     expect((await bench({ kind: 'simulated', hardware: '8xh100-sxm' }, true)).prediction).toBeUndefined()
+  })
+
+  it('uses the calibration of MLNODE_BENCH_CALIBRATION when it was fitted on these GPUs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlnb-cal-'))
+    const file = join(dir, 'calibration.json')
+    await writeFile(file, JSON.stringify({ calibration: 1, hardware: '8xh100-sxm', constants: { stepOverheadS: 0.02 } }))
+    const info: TargetInfo = { kind: 'mlnode', hardware: '8x NVIDIA H100 80GB HBM3' }
+    const plain = await bench(info, true)
+    vi.stubEnv('MLNODE_BENCH_CALIBRATION', file)
+    onTestFinished(() => void vi.unstubAllEnvs())
+    const calibrated = await bench(info, true)
+    expect(calibrated.prediction).toMatchObject({ hardware: '8xh100-sxm', calibrated: true })
+    // A 20 ms step overhead slows every predicted token.
+    expect(calibrated.prediction!.figures.tpot_mean_ms).toBeGreaterThan(plain.prediction!.figures.tpot_mean_ms!)
+    // Fitted on other GPUs: not applied.
+    expect(await calibrationFor(getHardwareProfile('8xl4'))).toBeUndefined()
+    expect(await calibrationFor(getHardwareProfile('8xh100-sxm'))).toEqual({ stepOverheadS: 0.02 })
   })
 })
