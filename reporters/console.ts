@@ -64,7 +64,7 @@ export class ConsoleReporter extends MlnodeReporterBase {
       if (r.status === 'failed') this.log(`✗ ${subject}: ${r.failure?.kind ?? 'failed'}: ${r.failure?.message.split('\n')[0]}`)
       else if (r.metrics) {
         const m = r.metrics
-        const figures = HEADLINE.map((f) => `${f.label} ${formatNumber(f.value(m) ?? Number.NaN)} ${f.unit}`).join(', ')
+        const figures = HEADLINE.map((f) => { const v = f.value(m); return `${f.label} ${v === undefined ? '—' : `${formatNumber(v)} ${f.unit}`}` }).join(', ')
         this.log(`✓ ${subject}: ${m.requests.completed}/${m.requests.total} ok, ${figures}${r.target.kind === 'simulated' ? ' (simulated)' : ''}`)
         const predicted = predictionLine(r)
         if (predicted) this.log(`  ${predicted}`)

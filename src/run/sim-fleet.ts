@@ -9,8 +9,7 @@ import { createWriteStream, mkdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { dirname } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { calibrationOption } from '../cli/planning/box-options.js'
-import { getHardwareProfile } from '../model/index.js'
+import { calibrationConstants, getHardwareProfile, loadCalibration } from '../model/index.js'
 import { createPlanner, startSimulator } from '../sim/index.js'
 import type { SimulatorEndpoints } from './target-config.js'
 
@@ -50,7 +49,7 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
     if (!running) {
       // Set before any await: a second request for this hardware shares the same start.
       running = (async () => {
-        const constants = options.calibrationFile === undefined ? undefined : await calibrationOption(options.calibrationFile, getHardwareProfile(hardware))
+        const constants = options.calibrationFile === undefined ? undefined : calibrationConstants(await loadCalibration(options.calibrationFile), getHardwareProfile(hardware), options.calibrationFile)
         return startSimulator({ hardware, ...(constants === undefined ? {} : { planner: createPlanner(constants) }), clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
       })()
       simulators.set(hardware, running)

@@ -47,6 +47,9 @@ describe('predicted beside measured', () => {
     expect(result.prediction!.figures.ttft_mean_ms).toBeGreaterThan(0)
     const rows = predictionRows(result)
     expect(rows.map((r) => r.key)).toEqual(['ttft_mean_ms', 'tpot_mean_ms', 'e2el_mean_ms', 'output_tokens_per_s'])
+    // Each row pairs the measured metric with the model's figure of the same key.
+    expect(rows[0]!.measured).toBe(result.metrics!.ttftMs.meanMs)
+    expect(rows[3]!.predicted).toBe(result.prediction!.figures.output_tokens_per_s)
     for (const r of rows) expect(r.ratio).toBeCloseTo(r.measured / r.predicted, 9)
     expect(predictionLine(result)).toMatch(/^predicted by model \(8xh100-sxm, uncalibrated\): TTFT mean [\d.]+ ms \(measured ×[\d.]+\), /)
     const md = renderMarkdown(diffResults(undefined, [result]))
