@@ -2,28 +2,21 @@
  * `plan --write-suite` writes a suite that runs for real: real vitest bench on the written file
  * against the embedded simulator, from a project directory outside the repo.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { run } from '../../src/cli/commands/plan.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+import { useTempDir } from '../temp-dir.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
-let dir: string
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mlnb-plan-suite-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const dir = useTempDir('mlnb-plan-suite-')
 
 describe('plan --write-suite', () => {
   it('writes the top 2 plus --include as a suite that real vitest runs on the simulator', async () => {
-    const suiteFile = join(dir, 'planned.bench.ts')
+    const suiteFile = join(dir(), 'planned.bench.ts')
     const out: string[] = []
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)))
     const argv = ['--model', 'Qwen/Qwen2.5-7B-Instruct', '--hardware', '4xrtx-3090', '--mandatory-args', '--quantization fp8']
@@ -40,11 +33,11 @@ describe('plan --write-suite', () => {
 
     // A project of its own: the written suite, the package under its public name, the simulator.
     await writeFile(
-      join(dir, 'vitest.config.ts'),
+      join(dir(), 'vitest.config.ts'),
       `export default { resolve: { alias: { 'mlnode-bench': ${JSON.stringify(join(repo, 'src/index.ts'))} } }, test: { globalSetup: [${JSON.stringify(join(repo, 'src/vitest/global-setup.ts'))}], benchmark: { include: ['*.bench.ts'] } } }\n`,
     )
-    const r = await execa(process.execPath, [join(repo, 'node_modules/vitest/vitest.mjs'), 'bench', '--run', '--root', dir, '--config', join(dir, 'vitest.config.ts')], {
-      cwd: dir,
+    const r = await execa(process.execPath, [join(repo, 'node_modules/vitest/vitest.mjs'), 'bench', '--run', '--root', dir(), '--config', join(dir(), 'vitest.config.ts')], {
+      cwd: dir(),
       reject: false,
       timeout: CHILD_TIMEOUT_MS,
       env: { MLNODE_URL: '', MLNODE_BENCH_TARGET: '', NO_COLOR: '1', FORCE_COLOR: '0' },

@@ -1,31 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { hasCode } from '../../src/errors.js'
 import { importCompressa } from '../../src/history/import-compressa.js'
 import { renderHistoryList } from '../../src/history/list-text.js'
 import { withHistory } from '../../src/history/store.js'
 import { compressaMetricsOf } from '../../src/metrics/compressa.js'
 import { measurementsOf, writeCompressaDb } from './compressa-db.js'
+import { useTempDir } from '../temp-dir.js'
 
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mlnb-compressa-'))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const dir = useTempDir('mlnb-compressa-', 'test')
 
 describe('compressa-perf database import', () => {
   it('imports each experiment as a run: metrics from its measurements, its own Metrics and Parameters kept', async () => {
-    const db = join(dir, 'compressa-perf-db.sqlite')
+    const db = join(dir(), 'compressa-perf-db.sqlite')
     const fast = measurementsOf(40, { latency: 3, failEvery: 10 })
     await writeCompressaDb(db, [
       { name: 'fast', description: 'tp8 by hand', date: '2025-06-01 10:00:00', parameters: { model_name: 'Qwen/QwQ-32B', avg_n_input: '519.5' }, metrics: { TTFT: 0.5, THROUGHPUT: 123 }, measurements: fast },
       { name: 'empty', description: '', date: '2025-06-02 10:00:00', measurements: [] },
     ])
-    const history = join(dir, 'history.sqlite')
+    const history = join(dir(), 'history.sqlite')
     const report = await withHistory(history, (s) => importCompressa(s, db), { write: true })
     expect(report.experiments).toEqual([{ id: 1, name: 'fast', added: true, requests: 40 }])
     expect(report.skipped).toEqual(['experiment 2 "empty": no measurements'])
@@ -52,9 +45,9 @@ describe('compressa-perf database import', () => {
   })
 
   it('names the file, the table and the column when the database is not compressa-perf\'s', async () => {
-    const db = join(dir, 'old.sqlite')
+    const db = join(dir(), 'old.sqlite')
     await writeCompressaDb(db, [], { dropColumn: 'ttft' })
-    const error = await withHistory(join(dir, 'h.sqlite'), (s) => importCompressa(s, db), { write: true }).catch((e: unknown) => e)
+    const error = await withHistory(join(dir(), 'h.sqlite'), (s) => importCompressa(s, db), { write: true }).catch((e: unknown) => e)
     expect(hasCode(error, 'MLNB_HISTORY')).toBe(true)
     expect((error as Error).message).toBe(`${db} is not a compressa-perf database: table Measurements lacks column ttft`)
   })
