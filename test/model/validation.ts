@@ -1,12 +1,22 @@
 /**
- * Prints the performance model's figures for the published reference points of
- * docs/perf-model.md §7 (compared in docs/perf-model.md "Validation"). Not a test: no assertions,
- * run with `npx tsx test/model/validation.ts`.
+ * Prints the performance model against published measurements (docs/perf-model.md §5): first the
+ * points of docs/validation/*.yaml (measured vs predicted, uncalibrated and leave-one-out
+ * calibrated per GPU type, with summary lines), then the ratio checks of §7's references and the
+ * QwQ-32B ranking. Not a test: no assertions. Run with `npm run bench:validation`
+ * (`--points-only` stops after the published points).
  */
 import { parallelismOf, parseVllmArgs } from '../../src/args/index.js'
 import { predictWorkloads, simulatedWorkload, splitArgString } from '../../src/cli/commands/predict.js'
 import { compressaDefaultConfigPath, loadCompressaConfig } from '../../src/load/index.js'
 import { getHardwareProfile, getModelSpec, instancesPerServer, planInstance, resolveEngineConfig, type ModelConstants } from '../../src/model/index.js'
+import { formatSummary, formatTable, loadPublishedPoints, validate } from './validation-points.js'
+
+console.log('## Published vLLM measurements (docs/validation/*.yaml)')
+const published = validate(await loadPublishedPoints('docs/validation'))
+console.log(formatTable(published).join('\n'))
+for (const r of published) if (r.memoryMiss !== undefined) console.log(`memory model refuses ${r.point.label} as published: ${r.memoryMiss}`)
+console.log(formatSummary(published).join('\n'))
+if (process.argv.includes('--points-only')) process.exit(0)
 
 function predict(hw: string, modelId: string, args: string, workload: { prompt: number; output: number; requests: number; concurrency: number }, constants: ModelConstants = {}) {
   const hardware = getHardwareProfile(hw)

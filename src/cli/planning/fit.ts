@@ -17,6 +17,15 @@ export interface MeasuredPoint {
   args: string
   workload: { promptTokens: number; maxTokens: number; requests: number; concurrency?: number; requestRate?: number; burstiness?: number }
   measured: Partial<PredictionFigures>
+  /** Where the figures were published (points files' `source`). */
+  source?: string
+  /** What was measured how; "assumed: …" marks a workload detail that was not published. */
+  note?: string
+  /**
+   * The box, model and dtype of this point when they differ from the fit's (a validation fit over
+   * several published setups of one GPU type). @default the FitInput's
+   */
+  box?: Pick<FitInput, 'hardware' | 'model' | 'dtype'>
 }
 
 export interface FitInput {
@@ -66,7 +75,8 @@ function requestsOf(w: MeasuredPoint['workload'], cap: number): { requests: Simu
 }
 
 /** Predicts one point with these constants. */
-export function predictPoint(input: Pick<FitInput, 'hardware' | 'model' | 'dtype'>, point: MeasuredPoint, constants: ModelConstants, cap = Number.POSITIVE_INFINITY): PredictionFigures {
+export function predictPoint(setup: Pick<FitInput, 'hardware' | 'model' | 'dtype'>, point: MeasuredPoint, constants: ModelConstants, cap = Number.POSITIVE_INFINITY): PredictionFigures {
+  const input = point.box ?? setup
   const args = parseVllmArgs(splitArgString(point.args), { source: point.label })
   const engine = resolveEngineConfig(args.values, input.model, input.hardware, input.dtype)
   const plan = planInstance(input.hardware, input.model, engine, { constants })

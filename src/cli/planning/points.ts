@@ -30,6 +30,9 @@ const pointsFileSchema = z
     hardware: z.string().min(1),
     model: z.string().min(1),
     dtype: z.string().min(1).optional(),
+    /** Where the points come from (URL, repository + path) and anything assumed about them. */
+    source: z.string().min(1).optional(),
+    note: z.string().min(1).optional(),
     points: z
       .array(
         z
@@ -46,6 +49,9 @@ const pointsFileSchema = z
               })
               .strict(),
             measured: measuredSchema,
+            source: z.string().min(1).optional(),
+            /** Details of the measurement; a workload detail that was not published starts with "assumed:". */
+            note: z.string().min(1).optional(),
           })
           .strict(),
       )
@@ -57,6 +63,8 @@ export interface PointsFile {
   hardware: string
   model: string
   dtype?: string
+  source?: string
+  note?: string
   points: MeasuredPoint[]
 }
 
@@ -92,19 +100,26 @@ export async function loadPointsFile(file: string): Promise<PointsFile> {
     hardware: data.hardware,
     model: data.model,
     ...(data.dtype === undefined ? {} : { dtype: data.dtype }),
-    points: data.points.map((p, i) => ({
-      label: `${file} points[${i}]`,
-      args: p.args,
-      workload: {
-        promptTokens: p.workload.prompt_tokens,
-        maxTokens: p.workload.max_tokens,
-        requests: p.workload.requests,
-        ...(p.workload.concurrency === undefined ? {} : { concurrency: p.workload.concurrency }),
-        ...(p.workload.request_rate === undefined ? {} : { requestRate: p.workload.request_rate }),
-        ...(p.workload.burstiness === undefined ? {} : { burstiness: p.workload.burstiness }),
-      },
-      measured: p.measured,
-    })),
+    ...(data.source === undefined ? {} : { source: data.source }),
+    ...(data.note === undefined ? {} : { note: data.note }),
+    points: data.points.map((p, i) => {
+      const source = p.source ?? data.source
+      return {
+        label: `${file} points[${i}]`,
+        args: p.args,
+        workload: {
+          promptTokens: p.workload.prompt_tokens,
+          maxTokens: p.workload.max_tokens,
+          requests: p.workload.requests,
+          ...(p.workload.concurrency === undefined ? {} : { concurrency: p.workload.concurrency }),
+          ...(p.workload.request_rate === undefined ? {} : { requestRate: p.workload.request_rate }),
+          ...(p.workload.burstiness === undefined ? {} : { burstiness: p.workload.burstiness }),
+        },
+        measured: p.measured,
+        ...(source === undefined ? {} : { source }),
+        ...(p.note === undefined ? {} : { note: p.note }),
+      }
+    }),
   }
 }
 
