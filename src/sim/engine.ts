@@ -9,14 +9,17 @@
  * - the KV cache is `kvBlocks` blocks of `blockSize` tokens, allocated for computed + scheduled
  *   tokens; when a RUNNING request cannot get its blocks, the newest RUNNING request is preempted
  *   (recompute: its blocks are freed, it goes back to the FRONT of WAITING and later recomputes
- *   prompt + already generated tokens as a prefill); no new request is admitted in a step that
- *   preempted (as V1 does);
+ *   prompt + already generated tokens as a prefill; with prefix caching on, the full blocks it
+ *   had stay cached until evicted and are a cache hit when it returns: preempted-prefixes.ts);
+ *   no new request is admitted in a step that preempted (as V1 does);
  * - a step takes `plan.stepCost(batch) * slowdown` simulated seconds; a request whose scheduled
  *   tokens complete all its known tokens samples one new token at the end of the step.
- * Not modelled: prefix caching, speculative decoding, async scheduling overlap, priorities.
+ * Not modelled: prefix sharing between requests, speculative decoding, async scheduling overlap,
+ * priorities.
  */
 import type { InstancePlan, StepBatch } from '../model/types.js'
 import type { CancelFn, SimClock } from './clock.js'
+import { PreemptedPrefixes } from './preempted-prefixes.js'
 import { createNoiseFactors } from './rng.js'
 
 /** A request as the engine sees it: token counts only (text lives in the HTTP layer). */
@@ -71,6 +74,8 @@ interface Sequence {
   computed: number
   output: number
   blocks: number
+  /** Free blocks still holding this (preempted) sequence's prefix. */
+  cachedBlocks: number
   aborted: boolean
 }
 
@@ -93,6 +98,7 @@ export class Engine {
   private readonly waiting: Sequence[] = []
   private readonly byId = new Map<string, Sequence>()
   private freeBlocks: number
+  private readonly preemptedPrefixes = new PreemptedPrefixes<Sequence>()
   private busy = false
   private pending: CancelFn | undefined
   private readonly slowdown: number
@@ -124,7 +130,7 @@ export class Engine {
   /** Queues a request at simulated time `atS` (default: the clock's now). */
   add(request: EngineRequest, atS = this.clock.nowS()): void {
     if (this.byId.has(request.id)) throw new Error(`engine: duplicate request id ${request.id}`)
-    const seq: Sequence = { request, arrivalS: atS, computed: 0, output: 0, blocks: 0, aborted: false }
+    const seq: Sequence = { request, arrivalS: atS, computed: 0, output: 0, blocks: 0, cachedBlocks: 0, aborted: false }
     const needBlocks = this.blocksFor(request.promptTokens + Math.max(1, request.outputTokens))
     if (needBlocks > this.plan.kvBlocks) {
       // vLLM refuses such a model at start-up (max_model_len > KV capacity); a plan that still
@@ -146,6 +152,7 @@ export class Engine {
     this.byId.delete(id)
     this.remove(this.running, seq)
     this.remove(this.waiting, seq)
+    this.preemptedPrefixes.drop(seq)
     this.freeBlocks += seq.blocks
     seq.blocks = 0
     this.stats.aborted++
@@ -164,6 +171,13 @@ export class Engine {
     return Math.ceil(tokens / this.plan.engine.blockSize)
   }
 
+  /** Takes `need` free blocks for `seq`, evicting cached prefixes of preempted requests if needed. */
+  private allocate(seq: Sequence, need: number): void {
+    this.preemptedPrefixes.allocate(need, this.freeBlocks)
+    this.freeBlocks -= need
+    seq.blocks += need
+  }
+
   private remove(list: Sequence[], seq: Sequence): void {
     const i = list.indexOf(seq)
     if (i >= 0) list.splice(i, 1)
@@ -171,6 +185,7 @@ export class Engine {
 
   private preempt(seq: Sequence): void {
     this.freeBlocks += seq.blocks
+    if (this.plan.engine.enablePrefixCaching) this.preemptedPrefixes.keep(seq, Math.min(seq.blocks, Math.floor(seq.computed / this.plan.engine.blockSize)))
     seq.blocks = 0
     seq.computed = 0
     this.waiting.unshift(seq)
@@ -203,8 +218,7 @@ export class Engine {
         }
       }
       if (selfPreempted) break
-      this.freeBlocks -= need
-      seq.blocks += need
+      this.allocate(seq, need)
       scheduled.push([seq, tokens])
       budget -= tokens
       i++
@@ -216,13 +230,20 @@ export class Engine {
         // On the wall clock a late step-end timer can run after a request's arrival stamp:
         // that step started (in simulated time) before the request existed.
         if (seq.arrivalS > startS) break
-        const remaining = seq.request.promptTokens + seq.output - seq.computed
+        // A returning preempted request hits its cached prefix (never its last token: vLLM
+        // recomputes at least one token to sample from).
+        const total = seq.request.promptTokens + seq.output
+        const hit = seq.cachedBlocks
+        const computed = Math.min(hit * this.plan.engine.blockSize, total - 1)
+        const remaining = total - computed
         if (!enableChunkedPrefill && remaining > Math.min(budget, chunkCap)) break
         const tokens = Math.min(remaining, budget, chunkCap)
-        const need = this.blocksFor(seq.computed + tokens) - seq.blocks
-        if (need > this.freeBlocks) break
-        this.freeBlocks -= need
-        seq.blocks += need
+        const need = this.blocksFor(computed + tokens) - hit
+        if (need + hit > this.freeBlocks) break
+        this.freeBlocks -= this.preemptedPrefixes.drop(seq)
+        seq.blocks = hit
+        seq.computed = computed
+        this.allocate(seq, need)
         this.waiting.shift()
         this.running.push(seq)
         scheduled.push([seq, tokens])

@@ -72,6 +72,22 @@ describe('Engine (vLLM V1 scheduling)', () => {
     expect(engine.usedBlocks).toBe(0)
   })
 
+  it('with prefix caching, a preempted request comes back as a cache hit on its prefix and recomputes only the rest', () => {
+    const requests = Array.from({ length: 6 }, (_, i) => ({ id: `r${i}`, promptTokens: 100, outputTokens: 200 }))
+    const prefillTokens = (enablePrefixCaching: boolean) => {
+      const run = runEngine(testPlan({ maxNumSeqs: 16, blockSize: 16, enablePrefixCaching }, 40), requests)
+      expect(run.engine.stats.preemptions).toBeGreaterThan(0)
+      for (const s of run.steps) expect(s.usedBlocks).toBeLessThanOrEqual(40)
+      for (const r of requests) expect(run.tokens.get(r.id)).toHaveLength(200)
+      expect(run.engine.usedBlocks).toBe(0)
+      return { total: run.steps.reduce((n, s) => n + s.batch.prefill.reduce((m, p) => m + p.tokens, 0), 0), steps: run.steps }
+    }
+    const cached = prefillTokens(true)
+    // A returning request starts after its cached full blocks, not from token 0.
+    expect(cached.steps.some((s) => s.batch.prefill.some((p) => p.contextBefore > 0 && p.contextBefore % 16 === 0))).toBe(true)
+    expect(cached.total).toBeLessThan(prefillTokens(false).total)
+  })
+
   it('without chunked prefill, a prompt larger than the remaining budget waits for the next step', () => {
     const plan = testPlan({ maxNumBatchedTokens: 1000, enableChunkedPrefill: false })
     const { steps } = runEngine(plan, [
