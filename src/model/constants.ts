@@ -28,9 +28,12 @@ export interface ResolvedModelConstants {
    */
   mfuAttention: number
   /**
-   * Fixed GPU time per transformer layer per step (kernel launches inside a CUDA graph, norms,
-   * rotary, activation kernels not in the GEMM roofline): ~8 kernels x ~1.5 us.
-   * @default 12e-6 seconds
+   * Fixed time per transformer layer per step outside the GEMM/attention rooflines. vLLM V1 runs
+   * piecewise CUDA graphs that leave attention eager (docs/perf-model.md §4 "Per-layer time"):
+   * each layer replays a graph piece and launches the attention kernels from Python, a few
+   * launches of 4-6 us each plus dispatch; small kernels (norms, rotary, activation) add their
+   * own fixed time.
+   * @default 30e-6 seconds
    */
   layerOverheadS: number
   /**
@@ -38,6 +41,15 @@ export interface ResolvedModelConstants {
    * @default 1e-3 seconds
    */
   stepOverheadS: number
+  /**
+   * CPU time of one request in vLLM's OpenAI API server before the scheduler sees it: HTTP and
+   * JSON parsing, chat template, tokenization (one tokenizer thread per server), the hand-over
+   * to the engine-core process, and the first token's way back (docs/perf-model.md §4 "Front
+   * end"). Requests pass the front end one at a time, so a burst queues there: it adds to TTFT
+   * and caps an instance at 1 / requestOverheadS requests per second.
+   * @default 8e-3 seconds
+   */
+  requestOverheadS: number
   /**
    * Pipeline micro-batches in flight (docs/perf-model.md "Formulas": vLLM keeps up to PP batches in flight; in
    * practice it may form only one). `undefined` = PP (capped by the sequences in the batch).
@@ -106,8 +118,9 @@ export const DEFAULT_MODEL_CONSTANTS: Readonly<ResolvedModelConstants> = Object.
   mbuKv: 0.7,
   mfuLinear: 0.6,
   mfuAttention: 0.4,
-  layerOverheadS: 12e-6,
+  layerOverheadS: 30e-6,
   stepOverheadS: 1e-3,
+  requestOverheadS: 8e-3,
   ppMicroBatches: undefined,
   ppSplitLongChunks: true,
   activationBytes: 2,

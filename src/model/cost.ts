@@ -1,5 +1,5 @@
 import { resolveModelConstants, type ModelConstants, type ResolvedModelConstants } from './constants.js'
-import { allReduceFigures } from './gpus.js'
+import { allReduceSeconds } from './all-reduce.js'
 import type { HardwareProfile } from './hardware.js'
 import { kvHeadsPerGpu } from './memory.js'
 import type { ModelSpec } from './models.js'
@@ -60,10 +60,12 @@ export function createStepCostModel(
   const { tp, pp } = engine
   const gpu = hardware.gpu
   const bwBps = gpu.memoryBandwidthGBps * 1e9
-  const peak16 = gpu.tflops.bf16 * 1e12
+  // What vLLM's kernels sustain of the datasheet peak on this GPU (Hopper: gpus.ts).
+  const sustained = gpu.computeEfficiency ?? 1
+  const peak16 = gpu.tflops.bf16 * 1e12 * sustained
   // FP8 weights run W8A8 on FP8 tensor cores where the GPU has them; else W8A16 (Marlin) at the
   // 16-bit rate. 4-bit weights are always W4A16.
-  const peakLinear = engine.weightBytes === 1 && gpu.tflops.fp8 !== undefined ? gpu.tflops.fp8 * 1e12 : peak16
+  const peakLinear = engine.weightBytes === 1 && gpu.tflops.fp8 !== undefined ? gpu.tflops.fp8 * 1e12 * sustained : peak16
   const h = model.hiddenSize
   const d = model.headDim
   const headsPerGpu = model.numAttentionHeads / tp
@@ -72,7 +74,6 @@ export function createStepCostModel(
   const wb = engine.weightBytes
   const act = c.activationBytes
   const stageLayers = layersPerStage(model.numLayers, pp)
-  const ar = tp > 1 ? allReduceFigures(hardware.interconnect, tp) : undefined
 
   const gemm = (rows: number, inDim: number, outDim: number, weightBytes: number, peak: number): number => {
     const flops = 2 * rows * inDim * outDim
@@ -81,8 +82,8 @@ export function createStepCostModel(
   }
   const bwScale = c.interconnectBandwidthScale
   const latScale = c.interconnectLatencyScale
-  const allReduce = (bytes: number): number =>
-    ar === undefined ? 0 : ar.latencyUs * 1e-6 * latScale + ((2 * (tp - 1)) / tp) * (bytes / (ar.busBandwidthGBps * 1e9 * bwScale))
+  // vLLM's custom kernel or NCCL, by its own rule (all-reduce.ts).
+  const allReduce = (bytes: number): number => allReduceSeconds(hardware.interconnect, tp, bytes, { latency: latScale, bandwidth: bwScale })
 
   const mlpTime = (rows: number): number => {
     if (!model.moe) {

@@ -50,11 +50,26 @@ export interface GpuSpec {
    * weight-only (Marlin W8A16) at the 16-bit rate.
    */
   tflops: { bf16: number; fp16: number; fp8?: number; fp32: number }
+  /**
+   * Share of the datasheet tensor peak that vLLM's kernels sustain on this GPU, relative to the
+   * Ampere/Ada cards the MFU constants describe (docs/perf-model.md §4 "Hopper compute"). Hopper
+   * peaks need wgmma/TMA kernels and boost clocks; in vLLM an H100 SXM serves about 2x an A100
+   * SXM (Lambda's vLLM benchmark), not the 3.2x of the datasheets: 2 / 3.17 = 0.63.
+   * @default 1
+   */
+  computeEfficiency?: number
   /** The interconnect of the usual multi-GPU box for this card. */
   interconnect: InterconnectSpec
   /** Datasheet / measurement source. */
   source: string
 }
+
+/**
+ * Hopper's sustained share of its datasheet tensor peak in vLLM, relative to Ampere: H100 SXM
+ * serves ~2x an A100 SXM in vLLM (LambdaLabsML/vllm-benchmark, "H100 v.s. A100": 2.06x on
+ * Mistral-7B, "around 2x" overall) while the dense BF16 datasheets differ 989 / 312 = 3.17x.
+ */
+const HOPPER_COMPUTE_EFFICIENCY = 2 / (989 / 312)
 
 /** Consumer PCIe 4.0 boxes, GeForce driver: P2P off, NCCL goes through host memory. */
 const PCIE4_CONSUMER: InterconnectSpec = {
@@ -222,6 +237,7 @@ const GPUS: readonly GpuSpec[] = [
     memoryMb: 81559,
     memoryBandwidthGBps: 3350,
     tflops: { bf16: 989, fp16: 989, fp8: 1979, fp32: 67 },
+    computeEfficiency: HOPPER_COMPUTE_EFFICIENCY,
     interconnect: NVLINK4_H100,
     source: 'docs/perf-model.md "GPUs"; NVIDIA H100 datasheet (SXM, dense).',
   },
@@ -232,6 +248,8 @@ const GPUS: readonly GpuSpec[] = [
     memoryMb: 81559,
     memoryBandwidthGBps: 2000,
     tflops: { bf16: 756, fp16: 756, fp8: 1513, fp32: 51 },
+    // Assumed as for the SXM part (same Hopper die and kernels; no PCIe comparison published).
+    computeEfficiency: HOPPER_COMPUTE_EFFICIENCY,
     interconnect: PCIE5_DATACENTER,
     source: 'docs/perf-model.md "GPUs"; NVIDIA H100 datasheet (PCIe, dense).',
   },
@@ -242,6 +260,8 @@ const GPUS: readonly GpuSpec[] = [
     memoryMb: 143771,
     memoryBandwidthGBps: 4800,
     tflops: { bf16: 989, fp16: 989, fp8: 1979, fp32: 67 },
+    // The H100 SXM's compute die and clocks.
+    computeEfficiency: HOPPER_COMPUTE_EFFICIENCY,
     interconnect: NVLINK4_H100,
     source: 'docs/perf-model.md "GPUs"; NVIDIA H200 datasheet.',
   },

@@ -2,6 +2,7 @@
 export type { StepBatch, StepCostFn, EngineConfig, InstancePlan } from './types.js'
 export type { GpuSpec, InterconnectSpec, AllReduceFigures } from './gpus.js'
 export { listGpuSpecs, findGpuSpec, allReduceFigures } from './gpus.js'
+export { allReduceSeconds, usesCustomAllReduce, CUSTOM_ALL_REDUCE_MAX_BYTES } from './all-reduce.js'
 export type { HardwareProfile } from './hardware.js'
 export { getHardwareProfile, listHardwareProfiles, hardwareFromDevices, DEFAULT_HARDWARE_PROFILE_ID } from './hardware.js'
 export type { ModelSpec, MoeSpec } from './models.js'

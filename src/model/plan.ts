@@ -54,6 +54,7 @@ export function planInstance(hardware: HardwareProfile, model: ModelSpec, engine
   const microBatches = engine.pp > 1 ? Math.max(1, costModel.constants.ppMicroBatches ?? engine.pp) : 1
   return {
     roundTokenBudget: engine.maxNumBatchedTokens * microBatches,
+    requestOverheadS: costModel.constants.requestOverheadS,
     engine,
     kvBlocks: memory.kvBlocks,
     weightsGiBPerGpu: memory.weightsGiBPerGpu,

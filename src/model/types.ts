@@ -55,4 +55,10 @@ export interface InstancePlan {
    * @default engine.maxNumBatchedTokens
    */
   roundTokenBudget?: number
+  /**
+   * Seconds between a request reaching the server and its entering the scheduler's queue (HTTP,
+   * chat template, tokenization, hand-over to the engine process) plus the first token's way back
+   * (detokenization, SSE): added once to every request's TTFT. @default 0
+   */
+  requestOverheadS?: number
 }

@@ -103,6 +103,8 @@ export class Engine {
   private pending: CancelFn | undefined
   private readonly slowdown: number
   private readonly noise: () => number
+  /** When the API server's front end is free for the next request. */
+  private frontEndFreeS = 0
   /** Logical end of the last step: a new step never starts before it. */
   private lastEndS = 0
   readonly stats: EngineStats = { steps: 0, preemptions: 0, finished: 0, aborted: 0, rejected: 0, maxRunning: 0, maxUsedBlocks: 0 }
@@ -130,7 +132,11 @@ export class Engine {
   /** Queues a request at simulated time `atS` (default: the clock's now). */
   add(request: EngineRequest, atS = this.clock.nowS()): void {
     if (this.byId.has(request.id)) throw new Error(`engine: duplicate request id ${request.id}`)
-    const seq: Sequence = { request, arrivalS: atS, computed: 0, output: 0, blocks: 0, cachedBlocks: 0, aborted: false }
+    // The API server's front end (HTTP, chat template, tokenization) is one Python process with a
+    // single tokenizer thread: requests pass through it one at a time before the scheduler sees them.
+    const readyS = Math.max(atS, this.frontEndFreeS) + (this.plan.requestOverheadS ?? 0)
+    this.frontEndFreeS = readyS
+    const seq: Sequence = { request, arrivalS: readyS, computed: 0, output: 0, blocks: 0, cachedBlocks: 0, aborted: false }
     const needBlocks = this.blocksFor(request.promptTokens + Math.max(1, request.outputTokens))
     if (needBlocks > this.plan.kvBlocks) {
       // vLLM refuses such a model at start-up (max_model_len > KV capacity); a plan that still

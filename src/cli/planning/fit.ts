@@ -98,6 +98,20 @@ export function pointError(point: MeasuredPoint, predicted: PredictionFigures): 
   return { label: point.label, ratios, errorFactor: Math.exp(sum / Math.max(1, n)) }
 }
 
+const QUEUEING_KEYS: ReadonlySet<keyof PredictionFigures> = new Set(['ttft_mean_ms', 'ttft_p99_ms', 'e2el_mean_ms'])
+const NONE: ReadonlySet<keyof PredictionFigures> = new Set()
+
+/**
+ * Keys a capped simulation cannot reproduce: when more requests are in flight at once than the
+ * cap (a burst of 500 requests simulated as 48), TTFT and E2E latency are mostly queueing time,
+ * which grows with the burst; throughput and TPOT hold. The reported errors use every request.
+ */
+function queueingKeysOffWhenCapped(point: MeasuredPoint, cap: number): ReadonlySet<keyof PredictionFigures> {
+  const w = point.workload
+  const inFlight = w.requestRate !== undefined ? 0 : Math.min(w.requests, w.concurrency ?? 1)
+  return w.requests > cap && inFlight > cap ? QUEUEING_KEYS : NONE
+}
+
 function constantsAt(keys: readonly FittedConstant[], x: readonly number[]): ModelConstants {
   const out: Record<string, number> = {}
   keys.forEach((key, i) => {
@@ -119,7 +133,9 @@ export function fitConstants(input: FitInput): FitResult {
     let sum = 0
     for (const point of input.points) {
       const predicted = predictPoint(input, point, constants, cap)
+      const skip = queueingKeysOffWhenCapped(point, cap)
       for (const [key, measured] of Object.entries(point.measured) as Array<[keyof PredictionFigures, number]>) {
+        if (skip.has(key)) continue
         const ratio = predicted[key] / measured
         sum += Math.log(Number.isFinite(ratio) && ratio > 0 ? ratio : 1e-6) ** 2
       }
