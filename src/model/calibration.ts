@@ -8,8 +8,17 @@ import { MlnodeBenchError } from '../errors.js'
 import type { ModelConstants } from './constants.js'
 import type { HardwareProfile } from './hardware.js'
 
-/** The constants `calibrate` fits: the efficiencies and the interconnect scales. */
-export const FITTED_CONSTANTS = ['mbuWeights', 'mbuKv', 'mfuLinear', 'mfuAttention', 'stepOverheadS', 'interconnectBandwidthScale', 'interconnectLatencyScale'] as const
+/** The constants `calibrate` fits: the efficiencies, the fixed CPU times and the interconnect scales. */
+export const FITTED_CONSTANTS = [
+  'mbuWeights',
+  'mbuKv',
+  'mfuLinear',
+  'mfuAttention',
+  'stepOverheadS',
+  'requestOverheadS',
+  'interconnectBandwidthScale',
+  'interconnectLatencyScale',
+] as const
 export type FittedConstant = (typeof FITTED_CONSTANTS)[number]
 
 const fraction = z.number().positive().max(1)
@@ -27,6 +36,7 @@ export const calibrationSchema = z
         mfuLinear: fraction,
         mfuAttention: fraction,
         stepOverheadS: positive,
+        requestOverheadS: positive,
         interconnectBandwidthScale: positive,
         interconnectLatencyScale: positive,
       })

@@ -17,12 +17,14 @@ const USAGE = `Usage: mlnode-bench calibrate (--points <points.yml> | --results 
        --out <calibration.json> [--hardware <profile> | --gpu <gpu> --gpus N] [--model <id|config.json>]
        [--dtype float16] [--json]
 
-Fits the model's efficiencies (mbuWeights, mfuLinear), per-step overhead and, when a point spans
-several GPUs, the interconnect bandwidth scale, to measured points of ONE box. Prints each point's
-fit error and its leave-one-out error, and writes the constants for --calibration.
+Fits the model's efficiencies (mbuWeights, mfuLinear), per-step overhead, the per-request
+front-end time when a point measured TTFT and, when a point spans several GPUs, the interconnect
+bandwidth scale, to measured points of ONE box. Prints each point's fit error and its
+leave-one-out error, and writes the constants for --calibration.
 
   --points    YAML: hardware, model, points: [{ args, workload: { prompt_tokens, max_tokens,
-              requests, concurrency | request_rate }, measured: { any predict --json keys } }]
+              requests, concurrency | request_rate }, measured: { any predict --json keys },
+              source?, note? }] (docs/validation/*.yaml are examples)
   --results   results.json files of real runs (simulated results are skipped)
   --hardware  the box (default: the points file's); --gpu/--gpus as in plan
   --model     the model (default: the points file's); required with --results only

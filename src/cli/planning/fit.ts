@@ -58,10 +58,20 @@ export interface FitResult {
 const FRACTIONS: ReadonlySet<FittedConstant> = new Set(['mbuWeights', 'mbuKv', 'mfuLinear', 'mfuAttention'])
 const PRIOR_WEIGHT = 1e-3
 
-/** Constants the points can inform: the interconnect only when some point spans several GPUs. */
+/**
+ * Constants the points can inform: the front end only when some point measured TTFT, the
+ * interconnect only when some point spans several GPUs.
+ */
 export function fittableConstants(points: readonly MeasuredPoint[]): FittedConstant[] {
   const multiGpu = points.some((p) => /(-tp|-pp|tensor-parallel-size|pipeline-parallel-size)[ =]*([2-9]|\d\d)/.test(p.args))
-  return ['mbuWeights', 'mfuLinear', 'stepOverheadS', ...(multiGpu ? (['interconnectBandwidthScale'] as const) : [])]
+  const ttft = points.some((p) => p.measured.ttft_mean_ms !== undefined || p.measured.ttft_p99_ms !== undefined)
+  return [
+    'mbuWeights',
+    'mfuLinear',
+    'stepOverheadS',
+    ...(ttft ? (['requestOverheadS'] as const) : []),
+    ...(multiGpu ? (['interconnectBandwidthScale'] as const) : []),
+  ]
 }
 
 function requestsOf(w: MeasuredPoint['workload'], cap: number): { requests: SimulatedRequest[]; concurrency?: number } {
