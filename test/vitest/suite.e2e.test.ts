@@ -120,4 +120,15 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     expect(models.flat().sort()).toEqual(['Qwen/Qwen2.5-7B-Instruct', 'meta-llama/Llama-3.1-8B'])
     expect(models.every((m) => m.length === 1)).toBe(true)
   }, PROCESS_TEST_TIMEOUT_MS)
+
+  it("a suite's calibration: the simulator runs on its constants and the result names it", async () => {
+    const r = await bench(['passing', 'calibrated', '-t', 'tp1(-calibrated)? › tiny$'])
+    expect(r.exitCode, r.output).toBe(0)
+    const [plain, calibrated] = [r.find('tp1', 'tiny')!, r.find('tp1-calibrated', 'tiny')!]
+    expect(plain.target.calibration).toBeUndefined()
+    expect(calibrated.target).toMatchObject({ kind: 'simulated', hardware: '4xrtx-3090', calibration: 'calibration/3090.json' })
+    // Less than half the default weight-read efficiency and a longer step: every token is slower.
+    expect(calibrated.metrics!.tpotMs.meanMs).toBeGreaterThan(plain.metrics!.tpotMs.meanMs * 1.5)
+    expect(r.output).toMatch(/simulated 4xrtx-3090 \(simulated time, calibrated by calibration\/3090\.json\)/)
+  }, PROCESS_TEST_TIMEOUT_MS)
 })
