@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  allReduceSeconds,
   createStepCostModel,
   getHardwareProfile,
   getModelSpec,
@@ -7,6 +8,7 @@ import {
   resolveEngineConfig,
   type HardwareProfile,
   type StepBatch,
+  usesCustomAllReduce,
 } from '../../src/model/index.js'
 
 const QWQ_FP8 = new Map<string, string | boolean>([['quantization', 'fp8'], ['kv-cache-dtype', 'fp8']])
@@ -130,5 +132,27 @@ describe('MoE', () => {
     // A large batch touches (almost) all experts: the two agree within 1 %.
     const big = decodeBatch(512, 100)
     expect(Math.abs(touched.stepCost(big) - all.stepCost(big)) / all.stepCost(big)).toBeLessThan(0.01)
+  })
+})
+
+describe("all-reduce: vLLM's custom kernel or NCCL (custom_all_reduce.py)", () => {
+  const link = (id: string) => getHardwareProfile(id).interconnect
+  const MiB = 1024 * 1024
+  it('takes the custom kernel only on 2 P2P GPUs or a full NVLink mesh, up to 8 MiB', () => {
+    expect(usesCustomAllReduce(link('8xl40s'), 2, 1 * MiB)).toBe(true)
+    expect(usesCustomAllReduce(link('8xl40s'), 4, 1 * MiB)).toBe(false) // more than two PCIe GPUs
+    expect(usesCustomAllReduce(link('8xrtx-4090'), 2, 1 * MiB)).toBe(false) // GeForce: no P2P
+    expect(usesCustomAllReduce(link('8xh100-sxm'), 8, 8 * MiB)).toBe(true)
+    expect(usesCustomAllReduce(link('8xh100-sxm'), 8, 8 * MiB + 16)).toBe(false) // above max_size
+    expect(usesCustomAllReduce(link('8xh100-sxm'), 3, 1 * MiB)).toBe(false) // world size 3 unsupported
+  })
+  it('prices 2 PCIe GPUs as one-shot P2P and larger PCIe groups as the NCCL ring', () => {
+    const pcie = link('8xl40s')
+    const unit = { latency: 1, bandwidth: 1 }
+    const bytes = 1 * MiB
+    expect(allReduceSeconds(pcie, 2, bytes, unit)).toBeCloseTo(Math.min(pcie.allReduce[2]!.latencyUs, pcie.p2pLatencyUs) * 1e-6 + bytes / (pcie.p2pBandwidthGBps * 1e9), 12)
+    const ring = pcie.allReduce[4]!
+    expect(allReduceSeconds(pcie, 4, bytes, unit)).toBeCloseTo(ring.latencyUs * 1e-6 + 1.5 * (bytes / (ring.busBandwidthGBps * 1e9)), 12)
+    expect(allReduceSeconds(pcie, 1, bytes, unit)).toBe(0)
   })
 })

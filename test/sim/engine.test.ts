@@ -88,6 +88,21 @@ describe('Engine (vLLM V1 scheduling)', () => {
     expect(cached.total).toBeLessThan(prefillTokens(false).total)
   })
 
+  it('passes requests through the API-server front end one at a time before scheduling them', () => {
+    const plan = { ...testPlan(), requestOverheadS: 0.01 }
+    const requests = ['a', 'b', 'c'].map((id) => ({ id, promptTokens: 100, outputTokens: 2 }))
+    const { tokens, steps } = runEngine(plan, requests)
+    // The first step starts when the first request leaves the front end, with that request only.
+    expect(steps[0]!.startS).toBeCloseTo(0.01, 12)
+    expect(steps[0]!.batch.prefill).toHaveLength(1)
+    // The third request reaches the scheduler after three front-end times: its first token is later.
+    const firstTokenS = (id: string) => tokens.get(id)![0]!
+    expect(firstTokenS('c')).toBeGreaterThan(0.03)
+    // b and c may share a step (c is through the front end before the step that takes b ends).
+    expect(firstTokenS('a')).toBeLessThan(firstTokenS('b'))
+    expect(firstTokenS('b')).toBeLessThanOrEqual(firstTokenS('c'))
+  })
+
   it('without chunked prefill, a prompt larger than the remaining budget waits for the next step', () => {
     const plan = testPlan({ maxNumBatchedTokens: 1000, enableChunkedPrefill: false })
     const { steps } = runEngine(plan, [
