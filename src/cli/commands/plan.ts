@@ -11,7 +11,9 @@ import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
 import { renderPlan } from '../planning/render.js'
+import { startPlanProgress } from '../planning/plan-progress.js'
 import { searchPlan, type Objective } from '../planning/search.js'
+import { progressIntervalS, progressMode } from '../../run/progress.js'
 import { writeSuite } from '../planning/write-suite.js'
 import { simulatedWorkload, splitArgString } from './predict.js'
 
@@ -94,7 +96,10 @@ export async function run(argv: string[]): Promise<number> {
   const specs = await loadCompressaConfig(v.workloads ?? compressaDefaultConfigPath)
   const workloads = await Promise.all(specs.map(simulatedWorkload))
 
-  const outcome = searchPlan({ model: modelSpec.id, modelSpec, mandatoryArgs, dtype, hardware, workloads, objective, ...(slo ? { slo } : {}), ...(constants ? { constants } : {}) })
+  const mode = progressMode(process.stderr)
+  const progress = startPlanProgress({ label: `plan ${modelSpec.id} on ${hardware.id}`, mode, intervalS: progressIntervalS(), write: (text) => process.stderr.write(text) })
+  const outcome = searchPlan({ model: modelSpec.id, modelSpec, mandatoryArgs, dtype, hardware, workloads, objective, ...(slo ? { slo } : {}), ...(constants ? { constants } : {}), onStep: (step) => progress.step(step) })
+  progress.stop()
   const top = v.top ?? 2
   let suiteNote: string | undefined
   if (v['write-suite'] !== undefined) {

@@ -8,6 +8,7 @@ import { checkVariant, describeProblems, planInstance, type HardwareProfile, typ
 import type { SimulatedRequest } from '../../sim/index.js'
 import { predictWorkloads, type Prediction } from '../commands/predict.js'
 import { knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
+import type { PlanStep } from './plan-progress.js'
 
 export type Objective = 'throughput' | 'goodput' | 'per-gpu'
 
@@ -22,6 +23,8 @@ export interface PlanInput extends CandidateContext {
   /** CPU-time budget (ms) after which no more knob variants are predicted. @default 4000 */
   budgetMs?: number
   now?: () => number
+  /** Called after each evaluated variant (plan-progress.ts prints from it). */
+  onStep?: (step: PlanStep) => void
 }
 
 export interface RankedVariant {
@@ -120,7 +123,8 @@ export function searchPlan(input: PlanInput): PlanOutcome {
   const rejected: RejectedVariant[] = []
   const take = (x: RankedVariant | RejectedVariant): void => void (isRanked(x) ? ranked.push(x) : rejected.push(x))
   const gpus = input.hardware.gpuCount
-  for (const c of layoutCandidates(input)) {
+  const layouts = layoutCandidates(input)
+  for (const [i, c] of layouts.entries()) {
     // A layout that leaves GPUs idle is only checked: the same instances with all GPUs in use
     // (more TP or PP) is the one worth predicting.
     const idle = c.plan === undefined ? 0 : gpus % c.plan.gpusPerInstance
@@ -128,22 +132,23 @@ export function searchPlan(input: PlanInput): PlanOutcome {
     if (idle > 0 && isRanked(result)) {
       rejected.push({ name: c.name, variantArgs: c.variantArgs, kinds: ['idle-gpus'], reason: `starts but leaves ${idle} GPU(s) idle; not predicted` })
     } else take(result)
+    input.onStep?.({ phase: 'layouts', done: i + 1, total: layouts.length, rejected: rejected.length })
   }
   ranked.sort(byScore)
   let cutShort: string | undefined
   const noGain: string[] = []
   const budgetMs = input.budgetMs ?? 4000
-  for (const layout of ranked.slice(0, input.knobLayouts ?? 2)) {
-    for (const knob of knobCandidates(input, layout)) {
-      if (now() - started > budgetMs) {
-        cutShort ??= `knob search stopped at the ${(budgetMs / 1000).toFixed(0)} s CPU budget before ${knob.name}`
-        continue
-      }
-      const result = evaluate(input, knob)
-      // A knob earns a row only by beating its layout; the others are named once.
-      if (isRanked(result) && result.score <= layout.score * (1 + MIN_KNOB_GAIN)) noGain.push(result.name)
-      else take(result)
+  const knobs = ranked.slice(0, input.knobLayouts ?? 2).flatMap((layout) => knobCandidates(input, layout).map((knob) => ({ layout, knob })))
+  for (const [i, { layout, knob }] of knobs.entries()) {
+    if (now() - started > budgetMs) {
+      cutShort ??= `knob search stopped at the ${(budgetMs / 1000).toFixed(0)} s CPU budget before ${knob.name}`
+      continue
     }
+    const result = evaluate(input, knob)
+    // A knob earns a row only by beating its layout; the others are named once.
+    if (isRanked(result) && result.score <= layout.score * (1 + MIN_KNOB_GAIN)) noGain.push(result.name)
+    else take(result)
+    input.onStep?.({ phase: 'knobs', done: i + 1, total: knobs.length, rejected: rejected.length })
   }
   ranked.sort(byScore)
   return { ranked, rejected, noGain, ...(cutShort === undefined ? {} : { cutShort }) }

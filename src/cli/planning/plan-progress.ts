@@ -1,0 +1,61 @@
+/**
+ * Progress of a `plan` search that takes over a second, on stderr (stdout keeps the table or the
+ * JSON): variants evaluated so far in each phase, rejected so far, elapsed and ETA. The search is
+ * synchronous, so the printer is called after each variant and decides itself when to print: on a
+ * terminal one line redrawn each second, else (CI logs) a line every MLNODE_BENCH_PROGRESS_S.
+ */
+import type { ProgressMode } from '../../run/progress.js'
+
+/** Where the search is: its phase (layouts, then knobs of the best layouts) and counts. */
+export interface PlanStep {
+  phase: 'layouts' | 'knobs'
+  done: number
+  total: number
+  rejected: number
+}
+
+/** The line, without control characters (pure). */
+export function formatPlanProgress(label: string, step: PlanStep, elapsedS: number): string {
+  const phase = step.phase === 'layouts' ? 'layouts' : 'speed knobs of the best layouts'
+  // The ETA covers the current phase: the knob phase's size is known only when it starts.
+  const etaS = step.done > 0 ? (elapsedS / step.done) * (step.total - step.done) : undefined
+  return `${label}: ${phase} ${step.done}/${step.total} evaluated, ${step.rejected} rejected so far, ${elapsedS.toFixed(1)} s elapsed${etaS === undefined || step.phase === 'knobs' ? '' : `, ETA ${etaS.toFixed(1)} s`}`
+}
+
+export interface PlanProgressOptions {
+  label: string
+  mode: ProgressMode
+  /** Seconds between plain lines; 0 turns progress off. */
+  intervalS: number
+  write: (text: string) => void
+  /** Monotonic ms (tests inject a fake). @default performance.now */
+  now?: () => number
+}
+
+export interface PlanProgress {
+  step(step: PlanStep): void
+  /** Ends a redrawn line with a newline, if one was drawn. */
+  stop(): void
+}
+
+export function startPlanProgress(o: PlanProgressOptions): PlanProgress {
+  const now = o.now ?? (() => performance.now())
+  const started = now()
+  const everyS = o.mode === 'tty' ? Math.min(1, o.intervalS) : o.intervalS
+  let nextS = everyS
+  let printed = false
+  return {
+    step(step) {
+      if (o.intervalS <= 0) return
+      const elapsedS = (now() - started) / 1000
+      if (elapsedS < nextS) return
+      nextS = elapsedS + everyS
+      const line = formatPlanProgress(o.label, step, elapsedS)
+      o.write(o.mode === 'tty' ? `\r${line}\x1b[K` : `${line}\n`)
+      printed = true
+    },
+    stop() {
+      if (printed && o.mode === 'tty') o.write('\n')
+    },
+  }
+}
