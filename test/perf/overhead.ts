@@ -29,7 +29,7 @@
  * 1 and 16 events per write), heap+external memory per in-flight stream (every thread), a table,
  * the limit at 512 from this run's figures, each figure against its target (overhead-targets.ts),
  * and the issue's last line (512-stream paced phase; chunks/s = the better flat-out rate).
- * Quick looks: OVERHEAD_ONLY_64=1, OVERHEAD_ONLY_512=1, OVERHEAD_ONLY_MEMORY=1, OVERHEAD_PROFILE=
+ * Quick looks: OVERHEAD_DEBUG_BURST=1 (a sample of each phase's start-up burst, per request), OVERHEAD_ONLY_64=1, OVERHEAD_ONLY_512=1, OVERHEAD_ONLY_MEMORY=1, OVERHEAD_PROFILE=
  * out.cpuprofile (512 only); OVERHEAD_AB=<another checkout's src/load/index.ts> alternates this
  * engine with that one (64 and 512 streams, 3 rounds) so both see the same machine.
  */
@@ -256,6 +256,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   result.otherCores = result.machineBusyCores - (result.clientCpuPct + result.serverCpuPct) / 100
   let first = Infinity
   let last = -Infinity
+  if (process.env.OVERHEAD_DEBUG_BURST === '1') printBurstSample(records, written, byIndex, firstWriteMs)
   for (const r of records) {
     const s = byIndex.get(r.index)
     const w = written.get(r.index)
@@ -323,6 +324,27 @@ function printBurst(r: PhaseResult): void {
     `start-up burst (${r.streams} streams), ms after the first request write: last request handed to undici ${f(b.lastDispatchedMs, 1)}, last written ${f(b.lastWrittenMs, 1)}, ` +
       `last received by the server ${f(b.lastReceivedMs, 1)}, last first chunk written ${f(b.lastFirstChunkWrittenMs, 1)}, stamped by the client ${f(b.lastFirstChunkStampedMs, 1)}`,
   )
+}
+
+/** OVERHEAD_DEBUG_BURST=1: every ~20th request of the start-up burst, in dispatch order, ms after the first write. */
+function printBurstSample(records: ReadonlyArray<{ index: number; sentAtMs: number; contentChunkAtMs: number[] }>, written: Map<number, number>, byIndex: Map<number, ServerPhase['streams'][number]>, firstWriteMs: number): void {
+  const rows = records
+    .map((r) => {
+      const s = byIndex.get(r.index)
+      return {
+        dispatched: ((r as { dispatchedAtMs?: number }).dispatchedAtMs ?? r.sentAtMs) - firstWriteMs,
+        sent: r.sentAtMs - firstWriteMs,
+        written: (written.get(r.index) ?? NaN) - firstWriteMs,
+        received: toClientMs(s?.receivedAtMs ?? NaN) - firstWriteMs,
+        firstChunkWritten: toClientMs(s?.writtenAtMs[0] ?? NaN) - firstWriteMs,
+        stamped: (r.contentChunkAtMs[0] ?? NaN) - firstWriteMs,
+      }
+    })
+    .sort((a, b) => a.dispatched - b.dispatched)
+  for (let i = 0; i < rows.length; i += Math.max(1, Math.floor(rows.length / 24))) {
+    const x = rows[i]!
+    console.log(`  #${i} handed to undici ${f(x.dispatched, 2)} sent ${f(x.sent, 2)} written ${f(x.written, 2)} received ${f(x.received, 2)} first chunk written ${f(x.firstChunkWritten, 2)} stamped ${f(x.stamped, 2)}`)
+  }
 }
 
 function table(rows: PhaseResult[]): void {
