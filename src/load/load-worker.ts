@@ -15,7 +15,9 @@ import { streamRequest } from './stream-request.js'
 import { mainThreadClock } from './thread-clock.js'
 import { warmPool } from './warm-pool.js'
 import { warmUpStreamPath } from './warm-up-stream.js'
-import type { FromWorker, LoadWorkerInit, ToWorker, WorkerLoopDelay, WorkerRun, WorkerSend } from './worker-protocol.js'
+import type { FromWorker, LoadWorkerInit, ToWorker, WorkerLoopDelay, WorkerRun } from './worker-protocol.js'
+import { unsentRecord } from './unsent-record.js'
+import { createWaveSlicer } from './wave-slicer.js'
 
 const port = parentPort
 if (port === null) throw new Error('load-worker.ts runs as a worker thread (started by load-workers.ts)')
@@ -35,35 +37,8 @@ interface Current {
 }
 let current: Current | undefined
 
-/**
- * Requests waiting to be handed to undici. A wave of hundreds is dispatched SLICE at a time with
- * a turn of the event loop in between: undici writes each request in the check phase after its
- * dispatch (it first lets an idle keep-alive socket show pending bytes), so each turn writes one
- * slice and then polls, and the first answers to arrive are read and stamped within a slice's
- * time instead of after the whole wave (the start-up burst of test/perf/overhead.ts).
- */
-const SLICE = 32
-let queue: WorkerSend[] = []
-let queueHead = 0
-let sliceScheduled = false
-
-function dispatchSlice(): void {
-  sliceScheduled = false
-  const c = current
-  const end = Math.min(queue.length, queueHead + SLICE)
-  for (; queueHead < end; queueHead++) {
-    const send = queue[queueHead]!
-    if (c === undefined) continue // no run: nothing to send on (the main thread never does this)
-    void streamRequest(c.pool, c.run.target, send.body, { ...send.options, signal: c.abort.signal, now, readStamp: c.streamStamp() }).then((record) => post({ type: 'done', id: send.id, record }))
-  }
-  if (queueHead < queue.length) {
-    sliceScheduled = true
-    setImmediate(dispatchSlice)
-  } else {
-    queue = []
-    queueHead = 0
-  }
-}
+/** A wave of hundreds of sends goes out a slice per loop turn (wave-slicer.ts). */
+const startSliced = createWaveSlicer()
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
@@ -71,8 +46,14 @@ port.on('message', (message: ToWorker) => {
       void start(message)
       break
     case 'send':
-      for (const send of message.sends) queue.push(send)
-      if (!sliceScheduled) dispatchSlice()
+      for (const send of message.sends) {
+        void startSliced(() => {
+          const c = current
+          // No run: the main thread never sends then; answer so that nothing waits forever.
+          if (c === undefined) return Promise.resolve(unsentRecord({ index: send.options.index ?? 0, warmup: send.options.warmup ?? false, scheduledAtMs: send.options.scheduledAtMs ?? now() }, now(), { reason: 'connection', message: 'load worker thread has no run' }))
+          return streamRequest(c.pool, c.run.target, send.body, { ...send.options, signal: c.abort.signal, now, readStamp: c.streamStamp() })
+        }).then((record) => post({ type: 'done', id: send.id, record }))
+      }
       break
     case 'measure':
       loopDelay.reset()
