@@ -12,6 +12,7 @@ import { DEFAULT_BASELINE_FILE, type BaselineFile } from '../src/report/baseline
 import type { BaselineStatus } from '../src/report/baseline-status.js'
 import { loadBaseline } from '../src/outputs/baseline-file.js'
 import { diffResults, type BaselineDiff, type DiffOptions } from '../src/report/diff.js'
+import { duplicateResultError } from '../src/report/duplicate-keys.js'
 import type { BenchResult } from '../src/contracts/results.js'
 import { collectBenchResults } from './collect.js'
 
@@ -36,7 +37,10 @@ export interface RunAnalysis {
   /** Found, missing or corrupt, and the entries set aside: every report shows it. */
   status: BaselineStatus
   diff: BaselineDiff
-  /** An error comparing with the baseline (a histogram of this run that does not decode): nothing compared. */
+  /**
+   * Why nothing was compared with the baseline (a histogram of this run that does not decode, or
+   * two benches of one model › variant › workload): the run fails and the baseline is not updated.
+   */
   diffError?: MlnodeBenchError
 }
 
@@ -67,8 +71,9 @@ async function compute(vitest: Vitest | undefined, modules: ReadonlyArray<TestMo
   // Invalid entries (wrong types, undecodable histograms) are already set aside: they disable only themselves.
   let { baseline, status } = await loadBaseline(baselineFile, { shownAs, required })
   let diff: BaselineDiff
-  let diffError: MlnodeBenchError | undefined
+  let diffError: MlnodeBenchError | undefined = duplicateResultError(results)
   try {
+    if (diffError) throw diffError
     diff = diffResults(baseline, results, diffOptions)
   } catch (error) {
     // Only this run's own figures are left to fail here: say so, compare nothing.

@@ -39,8 +39,10 @@ export class BaselineReporter extends MlnodeReporterBase {
       }
       this.log(`mlnode-bench: ${renderDiffText(analysis.diff, label, status)}`)
       if (analysis.diffError) {
-        this.error(`mlnode-bench: nothing was compared: ${analysis.diffError.message}`)
+        // Accepting now would rebuild the baseline from this run alone (or keep one of two clashing results).
+        this.error(`mlnode-bench: nothing was compared, and the baseline is left unchanged: ${analysis.diffError.message}`)
         process.exitCode = 1
+        return
       }
       const update = this.options.update ?? process.env.MLNODE_BENCH_UPDATE_BASELINE === '1'
       if (update && this.vitest?.config.watch && !(this.options.allowWatch ?? watchAllowed())) {

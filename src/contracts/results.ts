@@ -20,6 +20,8 @@ export interface TargetInfo {
   seed?: number
   /** Results of older versions: the wall-clock speed-up their times were scaled back by. */
   speed?: number
+  /** Simulated only: the calibration file (`mlnode-bench calibrate`) whose constants the simulator used, as the suite named it. */
+  calibration?: string
   /** Management URL with credentials removed. */
   url?: string
 }

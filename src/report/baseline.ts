@@ -20,9 +20,9 @@ export type { BaselineEntry, BaselineFile, BaselineMetric } from '../contracts/b
 /** Figures of a finished bench in baseline form; undefined when it has no metrics. */
 export function entryFromResult(result: BenchResult): BaselineEntry | undefined {
   if (!result.metrics) return undefined
-  const { kind, hardware, speed, simulatedTime, noiseCv } = result.target
+  const { kind, hardware, speed, simulatedTime, noiseCv, calibration } = result.target
   return {
-    target: { kind, hardware, ...(speed === undefined ? {} : { speed }), ...(simulatedTime ? { simulatedTime } : {}), ...(noiseCv ? { noiseCv } : {}) },
+    target: { kind, hardware, ...(speed === undefined ? {} : { speed }), ...(simulatedTime ? { simulatedTime } : {}), ...(noiseCv ? { noiseCv } : {}), ...(calibration ? { calibration } : {}) },
     file: result.file,
     args: [...result.args],
     requests: { total: result.metrics.requests.total, completed: result.metrics.requests.completed, failed: result.metrics.requests.failed },

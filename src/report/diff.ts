@@ -111,7 +111,7 @@ export function diffResults(baseline: BaselineFile | undefined, results: readonl
     if (result.status === 'failed') entries.push({ ...common, status: 'failed', metrics: [] })
     else if (!next) entries.push({ ...common, status: 'skipped', metrics: [] })
     else if (!base) entries.push({ ...common, status: 'new', metrics: compareEntries(undefined, next, resolved) })
-    else if (base.target.kind !== next.target.kind || base.target.hardware !== next.target.hardware || (base.target.simulatedTime ?? false) !== (next.target.simulatedTime ?? false))
+    else if (!sameTarget(base.target, next.target))
       entries.push({ ...common, status: 'target-changed', metrics: compareEntries(base, next, resolved).map(notJudged(base, next)) })
     else entries.push({ ...common, status: 'compared', metrics: compareEntries(base, next, resolved) })
   }
@@ -194,4 +194,9 @@ export function pText(p: number): string {
 /** p-values for people: 2 significant digits, tiny ones as "< 0.0001". */
 export function formatP(p: number): string {
   return p < 0.0001 ? '< 0.0001' : String(+p.toPrecision(2))
+}
+
+/** Figures measured on other hardware, on simulated vs wall time, or by a simulator on other constants are not comparable. */
+function sameTarget(a: BaselineEntry['target'], b: BaselineEntry['target']): boolean {
+  return a.kind === b.kind && a.hardware === b.hardware && (a.simulatedTime ?? false) === (b.simulatedTime ?? false) && a.calibration === b.calibration
 }

@@ -16,8 +16,9 @@ export function formatChange(change: number | undefined): string {
 }
 
 /** How results are labelled wherever they appear: "simulated 8xh100 (simulated time)" or the hardware. */
-export function describeTarget(target: Pick<TargetInfo, 'kind' | 'hardware' | 'speed' | 'simulatedTime' | 'noiseCv'>): string {
+export function describeTarget(target: Pick<TargetInfo, 'kind' | 'hardware' | 'speed' | 'simulatedTime' | 'noiseCv' | 'calibration'>): string {
   if (target.kind !== 'simulated') return target.hardware
-  const how = target.simulatedTime ? `simulated time${target.noiseCv ? `, step noise ${target.noiseCv}` : ''}` : target.speed !== undefined ? `×${target.speed} speed` : ''
+  const clock = target.simulatedTime ? `simulated time${target.noiseCv ? `, step noise ${target.noiseCv}` : ''}` : target.speed !== undefined ? `×${target.speed} speed` : ''
+  const how = [clock, target.calibration ? `calibrated by ${target.calibration}` : ''].filter(Boolean).join(', ')
   return `simulated ${target.hardware}${how ? ` (${how})` : ''}`
 }

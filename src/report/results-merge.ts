@@ -56,10 +56,14 @@ function stampOf(provenance: Provenance): RunStamp {
 export function mergeRunEntries(previous: readonly BenchResult[], current: readonly BenchResult[], scope?: RunScope): BenchResult[] {
   const byBench = new Map<string, BenchResult>()
   const byKey = new Map<string, BenchResult>()
+  // Two benches of this run with one result key (a clash the reporters fail the run for): both kept.
+  const clashing: BenchResult[] = []
   for (const r of current) {
     if (r.status === 'skipped' && previous.some((p) => same(p, r))) continue
     if (r.bench) byBench.set(benchKey(r.bench), r)
-    byKey.set(keyId(r), r)
+    const other = byKey.get(keyId(r))
+    if (other && other.bench && r.bench && benchKey(other.bench) !== benchKey(r.bench)) clashing.push(r)
+    else byKey.set(keyId(r), r)
   }
   const placed = new Set<BenchResult>()
   const out: BenchResult[] = []
@@ -70,7 +74,7 @@ export function mergeRunEntries(previous: readonly BenchResult[], current: reado
       placed.add(next)
     } else if (!scope || !removed(p, scope)) out.push(p)
   }
-  for (const r of byKey.values()) if (!placed.has(r)) out.push(r)
+  for (const r of [...byKey.values(), ...clashing]) if (!placed.has(r)) out.push(r)
   return out
 }
 

@@ -1,21 +1,14 @@
 /**
- * The calibration a run's predictions use (MLNODE_BENCH_CALIBRATION, a file `mlnode-bench
- * calibrate` wrote): its constants when it was fitted on the target's GPUs, else none (the
- * prediction is then marked uncalibrated). globalSetup has already checked the file.
+ * The constants a prediction beside a real measurement uses: the suite's calibration when it was
+ * fitted on the target's GPUs, else none (the prediction is then marked uncalibrated).
  */
-import { resolve } from 'node:path'
-import { calibrationConstants, loadCalibration, type HardwareProfile, type ModelConstants } from '../model/index.js'
+import { calibrationConstants, type HardwareProfile, type ModelConstants } from '../model/index.js'
+import type { SuiteCalibration } from './suite-calibration.js'
 
-/** Read once per file per worker, not once per bench. */
-const loaded = new Map<string, ReturnType<typeof loadCalibration>>()
-
-export async function calibrationFor(box: HardwareProfile, env: NodeJS.ProcessEnv = process.env): Promise<ModelConstants | undefined> {
-  const file = env.MLNODE_BENCH_CALIBRATION
-  if (!file) return undefined
-  const path = resolve(file)
-  if (!loaded.has(path)) loaded.set(path, loadCalibration(path))
+export function calibrationFor(box: HardwareProfile, suite: SuiteCalibration | undefined): ModelConstants | undefined {
+  if (!suite) return undefined
   try {
-    return calibrationConstants(await loaded.get(path)!, box, file)
+    return calibrationConstants(suite.calibration, box, suite.shown)
   } catch {
     return undefined
   }

@@ -1,6 +1,7 @@
 /**
  * A suite's benches, decided at collection, before anything deploys: every variant guarded and
- * laid out, both workload fields validated, watch mode refused against a real MLNode. One bench
+ * laid out, both workload fields and the calibration validated, watch mode refused against a
+ * real MLNode. One bench
  * per variant × workload.
  */
 import { parseVllmArgs, planDeploy } from '../args/index.js'
@@ -9,6 +10,7 @@ import { getHardwareProfile } from '../model/index.js'
 import { AS_DEPLOYED } from './openai-target.js'
 import { prepareVariants } from './prepare-variants.js'
 import type { DeploymentSuiteOptions, ResolvedDeploymentSuiteOptions } from './suite-options.js'
+import { suiteCalibration } from './suite-calibration.js'
 import type { DeployRequest } from './target.js'
 import type { ProvidedRunMode, ProvidedTarget } from './target-config.js'
 import { watchDeployError } from './watch.js'
@@ -45,6 +47,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
         : [{ name: AS_DEPLOYED, ...planDeploy(suite.model, parseVllmArgs([])) }]
   // Both workload fields are checked whichever the target: a broken production profile fails here too.
   const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
+  const calibration = suiteCalibration({ option: options.calibration, file, source, ...(simulated ? { simulatedHardware: suite.hardware } : {}) })
   return variants.flatMap((variant) => {
     const request: DeployRequest = {
       model: suite.model,
@@ -53,6 +56,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
       deployTimeoutS: suite.deployTimeoutS,
       checkFeasibility: suite.checkFeasibility,
       ...(suite.logCommand ? { logCommand: suite.logCommand } : {}),
+      ...(calibration ? { calibration } : {}),
     }
     return workloads.map((spec) => ({ name: `${variant.name} › ${spec.name}`, request, spec }))
   })

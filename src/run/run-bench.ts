@@ -50,7 +50,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     ...partial,
   })
   const predictOnBox = async (box: HardwareProfile) => {
-    const constants = await calibrationFor(box)
+    const constants = calibrationFor(box, request.calibration)
     return predictBench({ box, model: suite.model, dtype: suite.dtype, args: variant.mlnodeArgs, spec, ...(constants ? { constants } : {}) })
   }
   try {
@@ -59,7 +59,8 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       info = (await target.describe(request).catch(() => undefined))?.info ?? info
       throw error
     })
-    info = deployed.target
+    // The simulator ran on the calibration's constants: the result says so.
+    info = deployed.target.kind === 'simulated' && request.calibration ? { ...deployed.target, calibration: request.calibration.shown } : deployed.target
     const simulatedTime = info.simulatedTime === true
     const endpoint = target.endpoint(request)
     const measured = await measureWorkload({

@@ -10,7 +10,7 @@ import type { SimFleetOptions } from './sim-fleet.js'
 export type TargetChoice =
   | { kind: 'mlnode'; mgmtUrl: string; inferenceUrl?: string; banner: string }
   | { kind: 'openai'; inferenceUrl: string; apiKeyEnv: string; banner: string }
-  | { kind: 'simulated'; fleet: Required<Omit<SimFleetOptions, 'logFile' | 'calibrationFile'>>; logFile: string; banner: string }
+  | { kind: 'simulated'; fleet: Required<Omit<SimFleetOptions, 'logFile'>>; logFile: string; banner: string }
 
 function envNumber(name: string, text: string | undefined, fallback: number, check: (v: number) => boolean, what: string): number {
   if (text === undefined || text === '') return fallback

@@ -1,7 +1,8 @@
 /**
  * Embedded simulators for a bench run, one per hardware profile, started on demand in the main
  * vitest process (globalSetup) so that the load client in the worker and the simulated server
- * never share an event loop. Suites ask for a profile over loopback: POST /simulators {hardware}.
+ * never share an event loop. Suites ask for a profile over loopback:
+ * POST /simulators {hardware, calibration?} (an absolute path to a suite's calibration file).
  * They run on simulated time (virtual clock + the sim-sync protocol): their numbers are a
  * function of the suites, the seed and the noise level, never of this machine's load.
  */
@@ -25,11 +26,6 @@ export interface SimFleetOptions {
    * errors…), for a suite's `logCommand` (e.g. `['tail', '-n', '50', file]`). @default none
    */
   logFile?: string
-  /**
-   * Calibration file (`mlnode-bench calibrate`) whose constants the simulators use for the
-   * GPUs it was fitted on (MLNODE_BENCH_CALIBRATION). @default none
-   */
-  calibrationFile?: string
 }
 
 export interface SimFleet {
@@ -44,16 +40,18 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   const simulators = new Map<string, Promise<Running>>()
   const logStream = options.logFile ? (mkdirSync(dirname(options.logFile), { recursive: true }), createWriteStream(options.logFile, { flags: 'a' })) : undefined
 
-  async function endpointsFor(hardware: string): Promise<SimulatorEndpoints> {
-    let running = simulators.get(hardware)
+  /** One simulator per profile and calibration file (a suite's `calibration`; none: the model's defaults). */
+  async function endpointsFor(hardware: string, calibrationFile: string | undefined): Promise<SimulatorEndpoints> {
+    const key = `${hardware}\n${calibrationFile ?? ''}`
+    let running = simulators.get(key)
     if (!running) {
-      // Set before any await: a second request for this hardware shares the same start.
+      // Set before any await: a second request for this simulator shares the same start.
       running = (async () => {
-        const constants = options.calibrationFile === undefined ? undefined : calibrationConstants(await loadCalibration(options.calibrationFile), getHardwareProfile(hardware), options.calibrationFile)
+        const constants = calibrationFile === undefined ? undefined : calibrationConstants(await loadCalibration(calibrationFile), getHardwareProfile(hardware), calibrationFile)
         return startSimulator({ hardware, ...(constants === undefined ? {} : { planner: createPlanner(constants) }), clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
       })()
-      simulators.set(hardware, running)
-      running.catch(() => simulators.delete(hardware))
+      simulators.set(key, running)
+      running.catch(() => simulators.delete(key))
     }
     const sim = await running
     return { hardware, mgmtUrl: sim.mgmtUrl, inferenceUrl: sim.inferenceUrl, slowdown }
@@ -67,9 +65,11 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
     let text = ''
     for await (const chunk of req) text += chunk
     try {
-      const { hardware } = JSON.parse(text) as { hardware?: unknown }
-      if (typeof hardware !== 'string') return reply(400, { error: 'body must be {"hardware": "<profile id>"}' })
-      reply(200, await endpointsFor(hardware))
+      const { hardware, calibration } = JSON.parse(text) as { hardware?: unknown; calibration?: unknown }
+      if (typeof hardware !== 'string' || (calibration !== undefined && typeof calibration !== 'string')) {
+        return reply(400, { error: 'body must be {"hardware": "<profile id>", "calibration"?: "<absolute path>"}' })
+      }
+      reply(200, await endpointsFor(hardware, calibration))
     } catch (error) {
       reply(400, { error: (error as Error).message, code: (error as { code?: string }).code })
     }

@@ -7,9 +7,9 @@ import { mlnodeTargetFor, type MlnodeTarget } from './mlnode-target.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 import type { SimulatorEndpoints } from './target-config.js'
 
-/** Asks the fleet for the simulator of one hardware profile. */
-async function simulatorOf(fleetUrl: string, hardware: string): Promise<MlnodeTarget> {
-  const response = await fetch(`${fleetUrl}/simulators`, { method: 'POST', body: JSON.stringify({ hardware }) })
+/** Asks the fleet for the simulator of one hardware profile (on a calibration's constants). */
+async function simulatorOf(fleetUrl: string, hardware: string, calibrationFile: string | undefined): Promise<MlnodeTarget> {
+  const response = await fetch(`${fleetUrl}/simulators`, { method: 'POST', body: JSON.stringify({ hardware, ...(calibrationFile ? { calibration: calibrationFile } : {}) }) })
   const body = (await response.json()) as SimulatorEndpoints & { error?: string }
   if (!response.ok) throw new MlnodeBenchError('MLNB_SIM', `embedded simulator for hardware "${hardware}" did not start: ${body.error}`)
   return mlnodeTargetFor({ mgmtUrl: body.mgmtUrl, inferenceUrl: body.inferenceUrl })
@@ -24,26 +24,27 @@ export class SimulatorTarget implements Target {
     readonly hardware: string,
   ) {}
 
-  private mlnode(): Promise<MlnodeTarget> {
+  private mlnode(request?: DeployRequest): Promise<MlnodeTarget> {
     if (!this.simulator) {
-      this.simulator = simulatorOf(this.fleetUrl, this.hardware).then((t) => (this.started = t))
+      // Every request of a suite names the same calibration (the suite's).
+      this.simulator = simulatorOf(this.fleetUrl, this.hardware, request?.calibration?.file).then((t) => (this.started = t))
       // A fleet that failed once may answer later: do not cache the failure.
       this.simulator.catch(() => (this.simulator = undefined))
     }
     return this.simulator
   }
 
-  async describe(): Promise<TargetDescription> {
-    return (await this.mlnode()).describe()
+  async describe(request?: DeployRequest): Promise<TargetDescription> {
+    return (await this.mlnode(request)).describe()
   }
 
   async prepare(request: DeployRequest): Promise<void> {
-    const mlnode = await this.mlnode().catch(() => undefined)
+    const mlnode = await this.mlnode(request).catch(() => undefined)
     await mlnode?.prepare(request)
   }
 
   async ready(request: DeployRequest): Promise<DeployedVariant> {
-    return (await this.mlnode()).ready(request)
+    return (await this.mlnode(request)).ready(request)
   }
 
   endpoint(): LoadEndpoint {

@@ -56,12 +56,20 @@ export interface DeploymentSuiteOptions {
    * never deployed. @default true
    */
   checkFeasibility?: boolean
+  /**
+   * A calibration file written by `mlnode-bench calibrate` (path relative to the suite file): the
+   * embedded simulator uses its constants (it must be fitted on the suite's `hardware` GPUs), and
+   * on a real MLNode of the same GPUs the predictions beside the measurements do.
+   * @default MLNODE_BENCH_CALIBRATION (relative to where vitest runs), else none
+   */
+  calibration?: string
 }
 
-export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints'>> {
+export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration'>> {
   slo?: Slo
   logCommand?: readonly string[]
   openaiEndpoints?: Readonly<Record<string, string>>
+  calibration?: string
   simulatorWorkloads: string | readonly WorkloadSpec[]
 }
 

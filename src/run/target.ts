@@ -8,6 +8,7 @@
 import type { HardwareProfile } from '../model/index.js'
 import type { Layout, TargetInfo } from '../contracts/results.js'
 import type { PreparedVariant } from './prepare-variants.js'
+import type { SuiteCalibration } from './suite-calibration.js'
 
 export interface DeployRequest {
   model: string
@@ -17,6 +18,8 @@ export interface DeployRequest {
   logCommand?: readonly string[]
   /** Refuse a variant the performance model says cannot start (suite option `checkFeasibility`). @default true */
   checkFeasibility?: boolean
+  /** The suite's calibration (suite-calibration.ts): the simulator's constants, and the predictions' on a real MLNode. */
+  calibration?: SuiteCalibration
 }
 
 export interface DeployedVariant {

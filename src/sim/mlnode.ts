@@ -17,6 +17,8 @@ export interface MlnodeContext {
   api: 'current' | 'legacy'
   /** The `simulator` field of /health. */
   simulatorInfo(): Record<string, unknown>
+  /** /health without its `simulator` field: clients take it for a real MLNode. */
+  posingAsReal: boolean
 }
 
 interface PydanticError {
@@ -90,7 +92,7 @@ function healthBody(ctx: MlnodeContext): { status: number; body: object } {
         pow: { running: false, healthy: true },
         train: { running: false, healthy: true },
       },
-      simulator: ctx.simulatorInfo(),
+      ...(ctx.posingAsReal ? {} : { simulator: ctx.simulatorInfo() }),
     },
   }
 }

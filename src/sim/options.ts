@@ -77,6 +77,12 @@ export interface SimulatorOptions {
    * @default 'current'
    */
   api?: 'current' | 'legacy'
+  /**
+   * Wall clock only: /health leaves out its `simulator` field, so a client takes this for a real
+   * MLNode of `hardware`'s GPUs (tests of the real-MLNode path: predictions beside measurements).
+   * @default false
+   */
+  posingAsReal?: boolean
   /** Turns deploy requests into variants. @default the src/args + src/model planner */
   planner?: VariantPlanner
   /** Receives MLNode-style log lines ("instances to start: N", …). @default none */
@@ -125,6 +131,7 @@ export interface ResolvedSimulatorOptions {
   shiftAfterFraction: number
   catchUpRate: number
   api: 'current' | 'legacy'
+  posingAsReal: boolean
   planner: VariantPlanner | undefined
   log: ((line: string) => void) | undefined
   trace: ((event: TokenTraceEvent) => void) | undefined
@@ -189,8 +196,17 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     shiftAfterFraction: positive('shiftAfterFraction', options.shiftAfterFraction, 0.2),
     catchUpRate: positive('catchUpRate', options.catchUpRate, 0),
     api: resolveApi(options.api),
+    posingAsReal: posingAsReal(options),
     planner: options.planner,
     log: options.log,
     trace: options.trace,
   }
+}
+
+/** A simulator on simulated time cannot pass for a real MLNode: its clients must know to follow its clock. */
+function posingAsReal(options: SimulatorOptions): boolean {
+  if (options.posingAsReal === true && options.clock === 'virtual') {
+    throw new MlnodeBenchError('MLNB_CONFIG', 'simulator option posingAsReal = true needs the wall clock (clock: "wall"): on simulated time clients must know whose clock they follow')
+  }
+  return options.posingAsReal === true
 }

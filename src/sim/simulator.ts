@@ -113,6 +113,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     deployment,
     hardware,
     api: o.api,
+    posingAsReal: o.posingAsReal,
     simulatorInfo: () => ({
       speed: clock instanceof WallClock ? clock.speed : null,
       clock: o.clock,

@@ -5,7 +5,6 @@
  */
 import { resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { loadCalibration } from '../model/index.js'
 import { downOnInterrupt } from '../run/interrupt.js'
 import { selectTarget } from '../run/select-target.js'
 import { startSimFleet } from '../run/sim-fleet.js'
@@ -29,8 +28,6 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
     return
   }
   if (choice.kind === 'mlnode') {
-    // Predictions beside the measurements use it: a broken file fails now, before any deploy.
-    if (env.MLNODE_BENCH_CALIBRATION) await loadCalibration(resolve(project.config.root, env.MLNODE_BENCH_CALIBRATION))
     project.provide('mlnodeBench', { kind: 'mlnode', mgmtUrl: choice.mgmtUrl, ...(choice.inferenceUrl ? { inferenceUrl: choice.inferenceUrl } : {}) })
     console.log(choice.banner)
     // Ctrl-C or a cancelled job must not leave a variant deployed (the suites' own down never runs then).
@@ -40,8 +37,8 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
     const remove = downOnInterrupt(choice.mgmtUrl)
     return async () => remove()
   }
-  const calibration = process.env.MLNODE_BENCH_CALIBRATION
-  const fleet = await startSimFleet({ ...choice.fleet, logFile: resolve(project.config.root, choice.logFile), ...(calibration ? { calibrationFile: resolve(project.config.root, calibration) } : {}) })
+  // Calibrations (MLNODE_BENCH_CALIBRATION or a suite's option) are read and checked by each suite at collection.
+  const fleet = await startSimFleet({ ...choice.fleet, logFile: resolve(project.config.root, choice.logFile) })
   project.provide('mlnodeBench', { kind: 'simulated', fleetUrl: fleet.url })
   console.log(choice.banner)
   return () => fleet.close()

@@ -64,6 +64,14 @@ describe('diffResults', () => {
     expect(diff.counts).toMatchObject({ new: 1, missing: 2, failed: 1, targetChanged: 1, regressed: 0 })
   })
 
+  it('a simulator on calibrated constants is another target: its 2× slower figures are not judged', () => {
+    const simulated = { kind: 'simulated' as const, hardware: '8xl4', simulatedTime: true }
+    const plain = updateBaseline(undefined, [passedResult('m', 'tp4', 'chat', { seed: 1, target: simulated })], provenance).baseline
+    const calibrated = passedResult('m', 'tp4', 'chat', { seed: 1, scale: 2, target: { ...simulated, calibration: 'cal/l4.json' } })
+    expect(diffResults(plain, [calibrated]).entries[0]).toMatchObject({ status: 'target-changed' })
+    expect(diffResults(plain, [passedResult('m', 'tp4', 'chat', { seed: 1, scale: 2, target: simulated })]).hasRegression).toBe(true)
+  })
+
   it('reports no regression and everything new when there is no baseline', () => {
     const diff = diffResults(undefined, [passedResult('m', 'tp4', 'chat', { scale: 2 })])
     expect(diff).toMatchObject({ baselineFound: false, hasRegression: false, counts: { new: 1 } })

@@ -17,11 +17,12 @@ describe('simulator options', () => {
     expect(hasCode(error, 'MLNB_CONFIG')).toBe(true)
     expect((error as Error).message).toContain('MLNODE_SIM_SLOWDOWN must be a number > 0, got "slow"')
     expect(() => resolveSimulatorOptions({ speed: 0 })).toThrow(/speed must be a finite number > 0/)
+    expect(() => resolveSimulatorOptions({ posingAsReal: true, clock: 'virtual' })).toThrow(/posingAsReal = true needs the wall clock/)
   })
 
   it('applies defaults once', () => {
     const o = resolveSimulatorOptions({ slowdown: 1 })
-    expect(o).toMatchObject({ hardware: '8xrtx-4070-ti-super', speed: 1, clock: 'wall', host: '127.0.0.1', mgmtPort: 0, inferencePort: 0, seed: 0, slowdown: 1 })
+    expect(o).toMatchObject({ hardware: '8xrtx-4070-ti-super', speed: 1, clock: 'wall', host: '127.0.0.1', mgmtPort: 0, inferencePort: 0, seed: 0, slowdown: 1, posingAsReal: false })
     expect(o.timings).toEqual({ startupS: 45, staggerS: 5, failAfterS: 20, interruptFailS: 3, unhealthyS: 30, freezeS: 35, restartS: 15 })
   })
 

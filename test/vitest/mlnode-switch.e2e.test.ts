@@ -118,6 +118,30 @@ describe('switching variants on MLNode v0.2.12 (fake) without a failed request',
   }, 150_000)
 })
 
+describe('a real MLNode of catalogued GPUs (the simulator posing as one, on the wall clock)', () => {
+  it('prints the prediction beside each variant, keeps it in results.json and summary.md', async () => {
+    const sim = await startSimulator({
+      clock: 'wall',
+      posingAsReal: true,
+      hardware: '2xh100-sxm',
+      staggerS: 0.2,
+      // Start-ups in half a real second instead of vLLM's minute.
+      planner: (request, hardware) => ({ ...defaultPlanner(request, hardware), startupS: 0.5 }),
+    })
+    onTestFinished(() => sim.close())
+    const r = await bench(['passing', '-t', 'tiny$'], { MLNODE_URL: sim.mgmtUrl }).done
+    expect(r.exitCode, r.output).toBe(0)
+    for (const variant of ['tp1', 'tp2']) {
+      const x = r.find(variant)!
+      expect(x.target).toMatchObject({ kind: 'mlnode', hardware: '2x NVIDIA H100 80GB HBM3' })
+      expect(x.prediction).toMatchObject({ hardware: '2xh100-sxm', calibrated: false })
+      expect(x.prediction!.figures.ttft_mean_ms).toBeGreaterThan(0)
+    }
+    expect(r.output.match(/predicted by model \(2xh100-sxm, uncalibrated\): TTFT mean [\d.]+ ms \(measured ×[\d.]+\)/g)).toHaveLength(2)
+    expect(await readFile(join(r.out, 'summary.md'), 'utf8')).toMatch(/### Predicted vs measured[\s\S]*› tp2 › tiny \| TTFT mean \(ms\) \|/)
+  }, 150_000)
+})
+
 describe('the same switching suite on the embedded simulator', () => {
   it('runs clean: healthy variants serve every request, the failing one fails', async () => {
     const r = await bench(['switch-variants'], {}).done

@@ -24,13 +24,13 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true })
 })
 
-async function bench(args: string[]) {
+async function bench(args: string[], extraEnv: Record<string, string> = {}) {
   const out = join(base, String(runs++))
   const r = await execa(process.execPath, [vitestBin, 'bench', '--run', '--config', 'test/fixtures/suites/vitest.config.ts', ...args], {
     cwd: repo,
     reject: false,
     timeout: CHILD_TIMEOUT_MS,
-    env: { MLNB_TEST_OUT: out, MLNODE_SIM_LOG: join(out, 'simulator.log'), MLNODE_URL: '', NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: { MLNB_TEST_OUT: out, MLNODE_SIM_LOG: join(out, 'simulator.log'), MLNODE_URL: '', NO_COLOR: '1', FORCE_COLOR: '0', ...extraEnv },
   })
   const results = await readFile(join(out, 'results.json'), 'utf8').then((t) => (JSON.parse(t) as RunResults).results, () => [] as BenchResult[])
   const find = (variant: string, workload: string) => results.find((x) => x.variant === variant && x.workload === workload)
@@ -119,5 +119,24 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     const models = shards.map((s) => [...new Set(s.results.map((x) => x.model))])
     expect(models.flat().sort()).toEqual(['Qwen/Qwen2.5-7B-Instruct', 'meta-llama/Llama-3.1-8B'])
     expect(models.every((m) => m.length === 1)).toBe(true)
+  }, PROCESS_TEST_TIMEOUT_MS)
+
+  it("a suite's calibration: the simulator runs on its constants and the result names it", async () => {
+    const r = await bench(['passing', 'calibrated', '-t', 'tp1(-calibrated)? › tiny$'])
+    expect(r.exitCode, r.output).toBe(0)
+    const [plain, calibrated] = [r.find('tp1', 'tiny')!, r.find('tp1-calibrated', 'tiny')!]
+    expect(plain.target.calibration).toBeUndefined()
+    expect(calibrated.target).toMatchObject({ kind: 'simulated', hardware: '4xrtx-3090', calibration: 'calibration/3090.json' })
+    // Less than half the default weight-read efficiency and a longer step: every token is slower.
+    expect(calibrated.metrics!.tpotMs.meanMs).toBeGreaterThan(plain.metrics!.tpotMs.meanMs * 1.5)
+    expect(r.output).toMatch(/simulated 4xrtx-3090 \(simulated time, calibrated by calibration\/3090\.json\)/)
+  }, PROCESS_TEST_TIMEOUT_MS)
+
+  it('two files measuring one model › variant › workload: both results kept, the run fails naming both, no baseline accepted', async () => {
+    const r = await bench(['passing', 'clashing', '-t', 'tp1 › tiny$'], { MLNODE_BENCH_UPDATE_BASELINE: '1' })
+    expect(r.exitCode, r.output).toBe(1)
+    expect(r.results.map((x) => x.file).sort()).toEqual(['test/fixtures/suites/clashing.bench.ts', 'test/fixtures/suites/passing.bench.ts'])
+    expect(r.output).toMatch(/Qwen\/Qwen2\.5-7B-Instruct › tp1 › tiny is measured by two benches \(test\/fixtures\/suites\/(passing|clashing)\.bench\.ts and test\/fixtures\/suites\/(passing|clashing)\.bench\.ts\)/)
+    await expect(readFile(join(r.out, 'baseline.json'), 'utf8')).rejects.toThrow(/ENOENT/)
   }, PROCESS_TEST_TIMEOUT_MS)
 })

@@ -25,6 +25,7 @@ const targetFields = {
   noiseCv: nonNegative.optional().describe('Simulated only: step-time noise injected (coefficient of variation)'),
   seed: count.optional().describe("Simulated only: the simulator's seed"),
   speed: z.number().positive().optional().describe('Results of older versions: the simulator wall-clock speed-up'),
+  calibration: z.string().min(1).optional().describe('Simulated only: the calibration file (mlnode-bench calibrate) whose constants the simulator used'),
 }
 
 /** TargetInfo without its URL: what a baseline keeps. */
