@@ -95,8 +95,7 @@ const workerWrites = new Map<number, number>()
 const writesChannel = new BroadcastChannel(WRITES_CHANNEL)
 writesChannel.unref()
 writesChannel.onmessage = (event) => {
-  const { index, atMonotonicMs } = (event as { data: { index: number; atMonotonicMs: number } }).data
-  workerWrites.set(index, atMonotonicMs + mainNowMinusMonotonic)
+  for (const { index, atMonotonicMs } of (event as { data: Array<{ index: number; atMonotonicMs: number }> }).data) workerWrites.set(index, atMonotonicMs + mainNowMinusMonotonic)
 }
 const CONTENT = Buffer.from('"content":"')
 function writtenByIndex(): Map<number, number> {
