@@ -45,6 +45,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { BroadcastChannel } from 'node:worker_threads'
 import { createReadStamp, loadWorkerMemoryBytes, runWorkload, stopIdleLoadWorkers, type ReadStampMode, type WorkerLoopDelay } from '../../src/load/index.js'
 import { nowMinusMonotonicMs } from '../../src/load/thread-clock.js'
+import { printBurstSample } from './overhead-burst-sample.js'
 import { printTargets } from './overhead-targets.js'
 import { WRITES_CHANNEL } from './overhead-worker-probe.js'
 import { rawStreams } from './overhead-raw-client.js'
@@ -255,7 +256,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   result.otherCores = result.machineBusyCores - (result.clientCpuPct + result.serverCpuPct) / 100
   let first = Infinity
   let last = -Infinity
-  if (process.env.OVERHEAD_DEBUG_BURST === '1') printBurstSample(records, written, byIndex, firstWriteMs)
+  if (process.env.OVERHEAD_DEBUG_BURST === '1') printBurstSample(records, written, byIndex, firstWriteMs, toClientMs)
   for (const r of records) {
     const s = byIndex.get(r.index)
     const w = written.get(r.index)
@@ -323,27 +324,6 @@ function printBurst(r: PhaseResult): void {
     `start-up burst (${r.streams} streams), ms after the first request write: last request handed to undici ${f(b.lastDispatchedMs, 1)}, last written ${f(b.lastWrittenMs, 1)}, ` +
       `last received by the server ${f(b.lastReceivedMs, 1)}, last first chunk written ${f(b.lastFirstChunkWrittenMs, 1)}, stamped by the client ${f(b.lastFirstChunkStampedMs, 1)}`,
   )
-}
-
-/** OVERHEAD_DEBUG_BURST=1: every ~20th request of the start-up burst, in dispatch order, ms after the first write. */
-function printBurstSample(records: ReadonlyArray<{ index: number; sentAtMs: number; contentChunkAtMs: number[] }>, written: Map<number, number>, byIndex: Map<number, ServerPhase['streams'][number]>, firstWriteMs: number): void {
-  const rows = records
-    .map((r) => {
-      const s = byIndex.get(r.index)
-      return {
-        dispatched: ((r as { dispatchedAtMs?: number }).dispatchedAtMs ?? r.sentAtMs) - firstWriteMs,
-        sent: r.sentAtMs - firstWriteMs,
-        written: (written.get(r.index) ?? NaN) - firstWriteMs,
-        received: toClientMs(s?.receivedAtMs ?? NaN) - firstWriteMs,
-        firstChunkWritten: toClientMs(s?.writtenAtMs[0] ?? NaN) - firstWriteMs,
-        stamped: (r.contentChunkAtMs[0] ?? NaN) - firstWriteMs,
-      }
-    })
-    .sort((a, b) => a.dispatched - b.dispatched)
-  for (let i = 0; i < rows.length; i += Math.max(1, Math.floor(rows.length / 24))) {
-    const x = rows[i]!
-    console.log(`  #${i} handed to undici ${f(x.dispatched, 2)} sent ${f(x.sent, 2)} written ${f(x.written, 2)} received ${f(x.received, 2)} first chunk written ${f(x.firstChunkWritten, 2)} stamped ${f(x.stamped, 2)}`)
-  }
 }
 
 function table(rows: PhaseResult[]): void {
