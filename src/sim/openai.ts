@@ -161,6 +161,7 @@ async function generate(ctx: InferenceContext, kind: ApiKind, req: IncomingMessa
   let closed = false
   res.on('close', () => {
     closed = true
+    if (!res.writableFinished) sessions.clientGone(sync.session, sync.index)
   })
   const offered = dispatcher.offer(sync.index, {
     offsetS: sync.offsetS,

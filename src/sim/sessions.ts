@@ -1,8 +1,9 @@
 /**
  * Client sessions of the simulated-time protocol (src/protocol/sim-sync.ts) on the HTTP
  * simulator's virtual clock: one SessionDispatcher per session, each holding the clock while the
- * simulation waits for its next request. A session whose client stops sending (killed, aborted)
- * is given up after `waitS` real seconds without progress, so it never freezes the simulator.
+ * simulation waits for its next request. A session whose client closes a request before its
+ * answer ended (killed, or its workload stopped) is given up at once; one that just stops sending
+ * is given up after `waitS` real seconds without progress. Neither freezes the simulator.
  */
 import type { SimSyncRequest } from '../protocol/sim-sync.js'
 import type { VirtualClock } from './clock.js'
@@ -49,6 +50,19 @@ export class SessionRegistry {
     session.lastProgressMs = performance.now()
     if (session.dispatcher.done) this.end(id, session)
     else this.clock.kick()
+  }
+
+  /**
+   * The client closed request `index` of session `id` before its answer ended. The client aborts
+   * a whole workload at once (Ctrl-C, early stop, timeout), never one request: it will send no
+   * more, and holding the clock for it would stall everyone else (a `down` after Ctrl-C too).
+   */
+  clientGone(id: string, index: number): void {
+    const session = this.sessions.get(id)
+    if (session === undefined) return
+    this.log(`client session ${id} closed request ${index} before its end: given up, the simulation runs on`)
+    session.dispatcher.abandon()
+    this.end(id, session)
   }
 
   close(): void {

@@ -98,4 +98,19 @@ describe('simulated time over HTTP', () => {
     expect(run.records.length).toBeLessThan(50)
     expect(run.records.every((r) => r.failure === undefined && r.sentAtMs < 500)).toBe(true)
   })
+
+  it('a client that aborts its workload releases the clock at once: the next session runs', async () => {
+    // Without the release, the aborted session would hold the clock for sessionWaitS (10 min): the test would time out.
+    const sim = await startTestSim({ clock: 'virtual', eosPerToken: 0, sessionWaitS: 600 })
+    expect((await up(sim, 'test/model', ['-tp', '8'])).status).toBe(200)
+    await waitFor(async () => ((await getJson(`${sim.inferenceUrl}/health`)).status === 200 ? true : undefined), 'health')
+    const target = { baseUrl: sim.inferenceUrl, model: 'test/model' }
+    const stop = new AbortController()
+    const long: WorkloadSpec = { name: 'long', requests: 400, concurrency: 4, prompt: { tokens: 100 }, maxTokens: 200 }
+    const aborted = await runWorkload(target, long, { simulatedTime: true, signal: stop.signal, onRequestDone: () => stop.abort() })
+    expect(aborted.records.some((r) => r.failure?.reason === 'aborted')).toBe(true)
+    const next = await runWorkload(target, closedLoop, { simulatedTime: true })
+    expect(next.records.filter((r) => r.failure)).toEqual([])
+    expect(next.records).toHaveLength(closedLoop.requests + closedLoop.warmupRequests!)
+  }, 60_000)
 })
