@@ -213,8 +213,8 @@ export async function startLoadWorkers(o: LoadWorkersOptions): Promise<LoadWorke
       if (sends.length === 0) return
       outbox[t] = []
       const thread = threads[t]!
+      // A thread that died meanwhile has settled these already (onDeath settles all its pending).
       if (!thread.dead) thread.worker.postMessage({ type: 'send', sends } satisfies ToWorker)
-      else thread.onDeath?.('exited')
     })
   }
   return {
