@@ -16,6 +16,8 @@ import { mainThreadClock } from './thread-clock.js'
 import { warmPool } from './warm-pool.js'
 import { warmUpStreamPath } from './warm-up-stream.js'
 import type { FromWorker, LoadWorkerInit, ToWorker, WorkerLoopDelay, WorkerRun } from './worker-protocol.js'
+import { unsentRecord } from './unsent-record.js'
+import { createWaveSlicer } from './wave-slicer.js'
 
 const port = parentPort
 if (port === null) throw new Error('load-worker.ts runs as a worker thread (started by load-workers.ts)')
@@ -35,19 +37,24 @@ interface Current {
 }
 let current: Current | undefined
 
+/** A wave of hundreds of sends goes out a slice per loop turn (wave-slicer.ts). */
+const startSliced = createWaveSlicer()
+
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'run':
       void start(message)
       break
-    case 'send': {
-      const c = current
-      if (c === undefined) break
-      void streamRequest(c.pool, c.run.target, message.body, { ...message.options, signal: c.abort.signal, now, readStamp: c.streamStamp() }).then((record) =>
-        post({ type: 'done', id: message.id, record }),
-      )
+    case 'send':
+      for (const send of message.sends) {
+        void startSliced(() => {
+          const c = current
+          // No run: the main thread never sends then; answer so that nothing waits forever.
+          if (c === undefined) return Promise.resolve(unsentRecord({ index: send.options.index ?? 0, warmup: send.options.warmup ?? false, scheduledAtMs: send.options.scheduledAtMs ?? now() }, now(), { reason: 'connection', message: 'load worker thread has no run' }))
+          return streamRequest(c.pool, c.run.target, send.body, { ...send.options, signal: c.abort.signal, now, readStamp: c.streamStamp() })
+        }).then((record) => post({ type: 'done', id: send.id, record }))
+      }
       break
-    }
     case 'measure':
       loopDelay.reset()
       loopDelay.enable()

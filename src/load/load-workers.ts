@@ -14,7 +14,7 @@ import type { RequestRecord } from '../contracts/records.js'
 import type { ReadStampMode } from './read-stamp.js'
 import { nowMinusMonotonicMs } from './thread-clock.js'
 import type { LoadTarget } from '../contracts/workload.js'
-import type { FromWorker, LoadWorkerInit, ToWorker, WorkerLoopDelay, WorkerRequestOptions } from './worker-protocol.js'
+import type { FromWorker, LoadWorkerInit, ToWorker, WorkerLoopDelay, WorkerRequestOptions, WorkerSend } from './worker-protocol.js'
 import { unsentRecord } from './unsent-record.js'
 
 export interface LoadWorkersOptions {
@@ -203,6 +203,20 @@ export async function startLoadWorkers(o: LoadWorkersOptions): Promise<LoadWorke
   const post = (message: ToWorker): void => {
     for (const thread of threads) if (!thread.dead) thread.worker.postMessage(message)
   }
+  // Sends of one synchronous pass (a closed loop's first wave: hundreds) go out as ONE message per
+  // worker, posted after the pass: one structured clone and one wake-up instead of one per request.
+  const outbox: WorkerSend[][] = threads.map(() => [])
+  let flushQueued = false
+  const flush = (): void => {
+    flushQueued = false
+    outbox.forEach((sends, t) => {
+      if (sends.length === 0) return
+      outbox[t] = []
+      const thread = threads[t]!
+      // A thread that died meanwhile has settled these already (onDeath settles all its pending).
+      if (!thread.dead) thread.worker.postMessage({ type: 'send', sends } satisfies ToWorker)
+    })
+  }
   return {
     count: o.count,
     connectMs,
@@ -215,7 +229,11 @@ export async function startLoadWorkers(o: LoadWorkersOptions): Promise<LoadWorke
       inFlight[t]!++
       return new Promise((resolve) => {
         pending.set(id, { resolve, thread: t, options })
-        thread.worker.postMessage({ type: 'send', id, body, options } satisfies ToWorker)
+        outbox[t]!.push({ id, body, options })
+        if (!flushQueued) {
+          flushQueued = true
+          queueMicrotask(flush)
+        }
       })
     },
     measure: () => post({ type: 'measure' }),

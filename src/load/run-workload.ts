@@ -25,6 +25,7 @@ import { SIM_SKIPPED } from './simulated-stamps.js'
 import { streamRequest } from './stream-request.js'
 import type { LoadTarget, RunWorkloadOptions, WorkloadRun, WorkloadSpec } from '../contracts/workload.js'
 import { validateWorkload } from './validate.js'
+import { createWaveSlicer } from './wave-slicer.js'
 import { warmPool } from './warm-pool.js'
 import { chooseWorkerCount } from './worker-count.js'
 import type { WorkerLoopDelay, WorkerRequestOptions } from './worker-protocol.js'
@@ -99,6 +100,8 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
   // Streams run in worker threads (load-worker.ts), or on this thread's own pool with 0 workers.
   let workers: LoadWorkers | undefined
   const pool = workerCount > 0 ? undefined : new Pool(endpointPath(target.baseUrl, 'chat').origin, { connections, pipelining: 1 })
+  // On this thread too, a wave goes out a slice per loop turn (wave-slicer.ts; workers do the same).
+  const startSliced = createWaveSlicer()
 
   // One internal signal for every request, linked to the caller's.
   const abort = new AbortController()
@@ -146,7 +149,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
       ...(simSync === undefined ? {} : { simSync }),
     }
     options.onRequestSent?.(index, index < warmups)
-    const record = await (workers !== undefined ? workers.send(body, request) : streamRequest(pool!, target, body, { ...request, signal: abort.signal, now, readStamp: streamStamp() }))
+    const record = await (workers !== undefined ? workers.send(body, request) : startSliced(() => streamRequest(pool!, target, body, { ...request, signal: abort.signal, now, readStamp: streamStamp() })))
     records[index] = record
     options.onRequestDone?.(record)
   }

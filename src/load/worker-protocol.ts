@@ -30,10 +30,18 @@ export interface WorkerRun {
 /** What a send carries: streamRequest's options that can cross a thread (no signal, clock or stamper). */
 export type WorkerRequestOptions = Pick<StreamRequestOptions, 'endpoint' | 'index' | 'warmup' | 'scheduledAtMs' | 'timeoutS' | 'idleTimeoutS' | 'estimatedPromptTokens' | 'simSync'>
 
+/** One request handed to a worker; its record comes back as 'done' with the same id. */
+export interface WorkerSend {
+  id: number
+  body: string
+  options: WorkerRequestOptions
+}
+
 export type ToWorker =
   /** Open a pool for a run (answered by 'ready'). */
   | ({ type: 'run' } & WorkerRun)
-  | { type: 'send'; id: number; body: string; options: WorkerRequestOptions }
+  /** Requests to send, in order: every send of one synchronous pass of the main thread in one message. */
+  | { type: 'send'; sends: WorkerSend[] }
   /** The clock starts: the event-loop delay is measured from here. */
   | { type: 'measure' }
   | { type: 'abort' }

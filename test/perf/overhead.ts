@@ -29,7 +29,7 @@
  * 1 and 16 events per write), heap+external memory per in-flight stream (every thread), a table,
  * the limit at 512 from this run's figures, each figure against its target (overhead-targets.ts),
  * and the issue's last line (512-stream paced phase; chunks/s = the better flat-out rate).
- * Quick looks: OVERHEAD_ONLY_64=1, OVERHEAD_ONLY_512=1, OVERHEAD_ONLY_MEMORY=1, OVERHEAD_PROFILE=
+ * Quick looks: OVERHEAD_DEBUG_BURST=1 (a sample of each phase's start-up burst, per request), OVERHEAD_ONLY_64=1, OVERHEAD_ONLY_512=1, OVERHEAD_ONLY_MEMORY=1, OVERHEAD_PROFILE=
  * out.cpuprofile (512 only); OVERHEAD_AB=<another checkout's src/load/index.ts> alternates this
  * engine with that one (64 and 512 streams, 3 rounds) so both see the same machine.
  */
@@ -45,6 +45,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { BroadcastChannel } from 'node:worker_threads'
 import { createReadStamp, loadWorkerMemoryBytes, runWorkload, stopIdleLoadWorkers, type ReadStampMode, type WorkerLoopDelay } from '../../src/load/index.js'
 import { nowMinusMonotonicMs } from '../../src/load/thread-clock.js'
+import { printBurstSample } from './overhead-burst-sample.js'
 import { printTargets } from './overhead-targets.js'
 import { WRITES_CHANNEL } from './overhead-worker-probe.js'
 import { rawStreams } from './overhead-raw-client.js'
@@ -95,8 +96,7 @@ const workerWrites = new Map<number, number>()
 const writesChannel = new BroadcastChannel(WRITES_CHANNEL)
 writesChannel.unref()
 writesChannel.onmessage = (event) => {
-  const { index, atMonotonicMs } = (event as { data: { index: number; atMonotonicMs: number } }).data
-  workerWrites.set(index, atMonotonicMs + mainNowMinusMonotonic)
+  for (const { index, atMonotonicMs } of (event as { data: Array<{ index: number; atMonotonicMs: number }> }).data) workerWrites.set(index, atMonotonicMs + mainNowMinusMonotonic)
 }
 const CONTENT = Buffer.from('"content":"')
 function writtenByIndex(): Map<number, number> {
@@ -256,6 +256,7 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   result.otherCores = result.machineBusyCores - (result.clientCpuPct + result.serverCpuPct) / 100
   let first = Infinity
   let last = -Infinity
+  if (process.env.OVERHEAD_DEBUG_BURST === '1') printBurstSample(records, written, byIndex, firstWriteMs, toClientMs)
   for (const r of records) {
     const s = byIndex.get(r.index)
     const w = written.get(r.index)
