@@ -48,11 +48,14 @@ export function layoutCandidates(ctx: CandidateContext): Candidate[] {
 
 /**
  * Speed-only knobs tried on a good layout: a larger prefill budget (vLLM's API-server default
- * is 2048 tokens per step below 70 GiB), more KV memory (gpu-memory-utilization 0.95), and a
- * smaller batch cap (lower TPOT under high concurrency). Knobs the mandatory args fix are
- * refused by the guard and left out.
+ * is 2048 tokens per step below 70 GiB), more KV memory (gpu-memory-utilization 0.95), a
+ * smaller batch cap (lower TPOT under high concurrency), and whole prefills instead of chunks.
+ * Without chunked prefill vLLM refuses a step budget below max_model_len (SchedulerConfig's
+ * check), so that knob sets both, explicitly: `--no-enable-chunked-prefill` is vLLM v0.9+'s
+ * spelling (v0.8.1 wrote `--enable-chunked-prefill false`; both parse here). Knobs the mandatory
+ * args fix are refused by the guard and left out.
  */
-export function knobCandidates(ctx: CandidateContext, layout: Candidate): Candidate[] {
+export function knobCandidates(ctx: CandidateContext, layout: Pick<Candidate, 'name' | 'variantArgs'> & { maxModelLen?: number }): Candidate[] {
   const defaults = defaultBatchLimits(ctx.hardware)
   const knobs: Array<[suffix: string, args: string[]]> = []
   for (const factor of [2, 4]) {
@@ -61,5 +64,6 @@ export function knobCandidates(ctx: CandidateContext, layout: Candidate): Candid
   }
   knobs.push(['gmu0.95', ['--gpu-memory-utilization', '0.95']])
   knobs.push([`seqs${defaults.maxNumSeqs / 4}`, ['--max-num-seqs', String(defaults.maxNumSeqs / 4)]])
+  if (layout.maxModelLen !== undefined) knobs.push(['nochunk', ['--no-enable-chunked-prefill', '--max-num-batched-tokens', String(Math.max(layout.maxModelLen, defaults.maxNumBatchedTokens))]])
   return knobs.map(([suffix, args]) => candidate(ctx, `${layout.name}-${suffix}`, [...layout.variantArgs, ...args])).filter((c) => c.guard === undefined)
 }

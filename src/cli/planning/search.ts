@@ -35,6 +35,8 @@ export interface RankedVariant {
   instances: number
   idleGpus: number
   kvCapacityTokens: number
+  /** The engine's max_model_len (the model's default unless the args set it). */
+  maxModelLen: number
   /** The objective's figure: geometric mean over the workloads. */
   score: number
   predictions: Prediction[]
@@ -78,7 +80,7 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
     return { name: c.name, variantArgs: c.variantArgs, kinds: [...new Set(check.problems.map((p) => p.kind))], reason: describeProblems(check.problems) }
   }
   const plan = planInstance(input.hardware, input.modelSpec, check.engine, input.constants === undefined ? {} : { constants: input.constants })
-  if (!predict) return { name: c.name, variantArgs: c.variantArgs, tp: c.plan.tp, pp: c.plan.pp, instances: check.instances, idleGpus: 0, kvCapacityTokens: plan.kvCapacityTokens, score: 0, predictions: [] }
+  if (!predict) return { name: c.name, variantArgs: c.variantArgs, tp: c.plan.tp, pp: c.plan.pp, instances: check.instances, idleGpus: 0, kvCapacityTokens: plan.kvCapacityTokens, maxModelLen: check.engine.maxModelLen, score: 0, predictions: [] }
   const predictions = predictWorkloads({ plan, instances: check.instances, workloads: input.workloads, ...(input.slo === undefined ? {} : { slo: input.slo }) })
   const failed = predictions.reduce((s, p) => s + p.metrics.requests.failed, 0)
   if (failed > 0) {
@@ -98,6 +100,7 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
     instances: check.instances,
     idleGpus: input.hardware.gpuCount - gpusUsed,
     kvCapacityTokens: plan.kvCapacityTokens,
+    maxModelLen: check.engine.maxModelLen,
     score: scoreOf(input.objective, predictions, gpusUsed),
     predictions,
   }
