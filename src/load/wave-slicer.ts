@@ -9,8 +9,13 @@
  * slice dispatched in one turn is written in that turn's check phase.
  */
 
-/** Requests started per loop turn: ~32 × 20-30 µs of dispatch and write keeps a turn near 1 ms. */
-export const WAVE_SLICE = 32
+/**
+ * Requests started per loop turn: 8 × 20-30 µs of dispatch and write keeps a turn near 0.2 ms.
+ * Measured at 512 lockstep streams (`OVERHEAD_ONLY_512=1` of bench:overhead, same quiet machine):
+ * TTFT error p99 9.9-29 ms (median of 6 runs ~17) with 8, 26-29 ms with 32, 31-35 ms with 128;
+ * 2 and 16 were no better than 8. The wave takes longer to go out, the first answers wait less.
+ */
+export const WAVE_SLICE = 8
 
 /** Returns `start`: runs the given function now when this turn's slice has room, else in a later turn; resolves with its result. */
 export function createWaveSlicer(slice = WAVE_SLICE): <T>(begin: () => Promise<T>) => Promise<T> {
