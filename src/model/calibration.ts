@@ -74,11 +74,16 @@ export async function loadCalibration(file: string): Promise<Calibration> {
   } catch (error) {
     throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read calibration file ${file}: ${(error as Error).message}`, { details: { file } })
   }
+  return parseCalibrationText(text, file)
+}
+
+/** A calibration file's text, checked. @throws MlnodeBenchError MLNB_CONFIG naming the file (and field). */
+export function parseCalibrationText(text: string, file: string): Calibration {
   let raw: unknown
   try {
     raw = JSON.parse(text)
   } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `${file}: not JSON: ${(error as Error).message}`, { details: { file } })
+    throw new MlnodeBenchError('MLNB_CONFIG', `${file} is not JSON: ${(error as Error).message}`, { details: { file } })
   }
   return parseCalibration(raw, file)
 }

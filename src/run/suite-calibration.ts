@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
-import { calibrationConstants, getHardwareProfile, parseCalibration, type Calibration } from '../model/index.js'
+import { calibrationConstants, getHardwareProfile, parseCalibrationText, type Calibration } from '../model/index.js'
 
 export interface SuiteCalibration {
   /** Absolute path, for the simulator fleet and the predictions. */
@@ -53,11 +53,10 @@ function readCalibration(path: string, shown: string, where: string): Calibratio
   } catch (error) {
     throw new MlnodeBenchError('MLNB_CONFIG', `${where}: cannot read the calibration file: ${(error as Error).message}`, { details: { file: shown } })
   }
-  let raw: unknown
   try {
-    raw = JSON.parse(text)
+    return parseCalibrationText(text, shown)
   } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `${where}: ${shown} is not JSON: ${(error as Error).message}`, { details: { file: shown } })
+    // Where the file was named comes first: the suite's option or the environment variable.
+    throw new MlnodeBenchError('MLNB_CONFIG', `${where}: ${(error as Error).message}`, { cause: error, details: { file: shown } })
   }
-  return parseCalibration(raw, shown)
 }
