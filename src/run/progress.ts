@@ -34,7 +34,49 @@ export function formatProgress(f: ProgressFigures): string {
 
 /** What `print` receives in each mode: on a terminal the line starts with '\r' (redraw in place). */
 export function progressText(f: ProgressFigures, mode: ProgressMode): string {
-  return mode === 'tty' ? `\r${formatProgress(f)}` : formatProgress(f)
+  return redrawn(formatProgress(f), mode)
+}
+
+/** A progress line as printed in this mode: on a terminal it starts with '\r' (redraw in place). */
+export function redrawn(line: string, mode: ProgressMode): string {
+  return mode === 'tty' ? `\r${line}` : line
+}
+
+/**
+ * When the next line is due: on a terminal each second (or at the interval when shorter), else
+ * at each interval; the first after as long; never when the interval is 0.
+ */
+export function progressPacer(o: { mode: ProgressMode; intervalS: number; ttyRefreshS?: number; now?: () => number }): { due(): boolean; elapsedS(): number; readonly everyMs: number } {
+  const now = o.now ?? (() => performance.now())
+  const everyMs = (o.mode === 'tty' ? Math.min(o.ttyRefreshS ?? 1, o.intervalS) : o.intervalS) * 1000
+  const startMs = now()
+  let lastMs = startMs
+  return {
+    due() {
+      if (o.intervalS <= 0 || now() - lastMs < everyMs) return false
+      lastMs = now()
+      return true
+    },
+    elapsedS: () => (now() - startMs) / 1000,
+    everyMs,
+  }
+}
+
+/**
+ * Progress lines of a command on stderr (stdout keeps its tables or JSON): a terminal's line is
+ * cleared to its end after each redraw, and `end` closes it with a newline.
+ */
+export function stderrProgress(mode: ProgressMode, stream: { write(text: string): unknown } = process.stderr): { print(text: string): void; end(): void } {
+  let drawn = false
+  return {
+    print(text) {
+      drawn = true
+      stream.write(mode === 'tty' ? `${text}\x1b[K` : `${text}\n`)
+    },
+    end() {
+      if (drawn && mode === 'tty') stream.write('\n')
+    },
+  }
 }
 
 /**
@@ -80,25 +122,19 @@ export function progressIntervalS(env: NodeJS.ProcessEnv = process.env): number 
 }
 
 export function startProgress(o: ProgressOptions): Progress {
-  const now = o.now ?? (() => performance.now())
   const mode = o.mode ?? 'plain'
-  // A terminal is redrawn each second, or at the interval when that is shorter.
-  const everyMs = (mode === 'tty' ? Math.min(o.ttyRefreshS ?? 1, o.intervalS) : o.intervalS) * 1000
-  const startMs = now()
-  let lastMs = startMs
+  const pacer = progressPacer({ mode, intervalS: o.intervalS, ...(o.ttyRefreshS === undefined ? {} : { ttyRefreshS: o.ttyRefreshS }), ...(o.now ? { now: o.now } : {}) })
   let printed = false
   const f: ProgressFigures = { label: o.label, total: o.total, done: 0, inFlight: 0, failed: 0, outputTokens: 0, elapsedS: 0 }
   const show = (): void => {
-    f.elapsedS = (now() - startMs) / 1000
+    f.elapsedS = pacer.elapsedS()
     printed = true
     o.print(progressText(f, mode))
   }
   const tick = (): void => {
-    if (o.intervalS <= 0 || now() - lastMs < everyMs) return
-    lastMs = now()
-    show()
+    if (pacer.due()) show()
   }
-  const timer = o.intervalS > 0 ? setInterval(tick, Math.min(1000, everyMs)) : undefined
+  const timer = o.intervalS > 0 ? setInterval(tick, Math.min(1000, pacer.everyMs)) : undefined
   timer?.unref()
   return {
     sent(warmup) {

@@ -11,7 +11,7 @@ import { DEFAULT_HARDWARE_PROFILE_ID, instancesPerServer, loadModelConfig, planI
 import type { SimulatedRequest } from '../../sim/index.js'
 import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
-import { progressIntervalS, progressMode, startProgress, type Progress } from '../../run/progress.js'
+import { progressIntervalS, progressMode, startProgress, stderrProgress, type Progress } from '../../run/progress.js'
 import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
 import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction, type PredictionFigures } from '../../predict/predict-core.js'
 import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
@@ -203,20 +203,15 @@ export async function run(argv: string[]): Promise<number> {
  */
 function predictProgress(label: string, total: number): Progress {
   const mode = progressMode(process.stderr)
-  const progress = startProgress({
-    label,
-    total,
-    intervalS: progressIntervalS(),
-    mode,
-    print: (text) => process.stderr.write(mode === 'tty' ? `${text}\x1b[K` : `${text}\n`),
-  })
+  const out = stderrProgress(mode)
+  const progress = startProgress({ label, total, intervalS: progressIntervalS(), mode, print: (text) => out.print(text) })
   return {
     sent: (warmup) => progress.sent(warmup),
     done: (record) => progress.done(record),
     tick: () => progress.tick(),
     stop() {
       progress.stop()
-      if (mode === 'tty' && progress.printed) process.stderr.write('\n')
+      out.end()
     },
     get printed() {
       return progress.printed

@@ -1,10 +1,11 @@
 /**
  * Progress of a `plan` search that takes over a second, on stderr (stdout keeps the table or the
  * JSON): variants evaluated so far in each phase, rejected so far, elapsed and ETA. The search is
- * synchronous, so the printer is called after each variant and decides itself when to print: on a
- * terminal one line redrawn each second, else (CI logs) a line every MLNODE_BENCH_PROGRESS_S.
+ * synchronous, so the printer is called after each variant and the shared pacer (run/progress.ts)
+ * decides when a line is due: on a terminal one line redrawn each second, else (CI logs) a line
+ * every MLNODE_BENCH_PROGRESS_S.
  */
-import type { ProgressMode } from '../../run/progress.js'
+import { progressPacer, redrawn, stderrProgress, type ProgressMode } from '../../run/progress.js'
 
 /** Where the search is: its phase (layouts, then knobs of the best layouts) and counts. */
 export interface PlanStep {
@@ -39,23 +40,12 @@ export interface PlanProgress {
 }
 
 export function startPlanProgress(o: PlanProgressOptions): PlanProgress {
-  const now = o.now ?? (() => performance.now())
-  const started = now()
-  const everyS = o.mode === 'tty' ? Math.min(1, o.intervalS) : o.intervalS
-  let nextS = everyS
-  let printed = false
+  const pacer = progressPacer({ mode: o.mode, intervalS: o.intervalS, ...(o.now ? { now: o.now } : {}) })
+  const out = stderrProgress(o.mode, { write: o.write })
   return {
     step(step) {
-      if (o.intervalS <= 0) return
-      const elapsedS = (now() - started) / 1000
-      if (elapsedS < nextS) return
-      nextS = elapsedS + everyS
-      const line = formatPlanProgress(o.label, step, elapsedS)
-      o.write(o.mode === 'tty' ? `\r${line}\x1b[K` : `${line}\n`)
-      printed = true
+      if (pacer.due()) out.print(redrawn(formatPlanProgress(o.label, step, pacer.elapsedS()), o.mode))
     },
-    stop() {
-      if (printed && o.mode === 'tty') o.write('\n')
-    },
+    stop: () => out.end(),
   }
 }
