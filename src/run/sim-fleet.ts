@@ -2,7 +2,8 @@
  * Embedded simulators for a bench run, one per hardware profile, started on demand in the main
  * vitest process (globalSetup) so that the load client in the worker and the simulated server
  * never share an event loop. Suites ask for a profile over loopback:
- * POST /simulators {hardware, calibration?} (an absolute path to a suite's calibration file).
+ * POST /simulators {hardware, constants?} (the constants of the suite's calibration, which the
+ * suite read and checked against this profile at collection).
  * They run on simulated time (virtual clock + the sim-sync protocol): their numbers are a
  * function of the suites, the seed and the noise level, never of this machine's load.
  */
@@ -10,7 +11,7 @@ import { createWriteStream, mkdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { dirname } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { calibrationConstants, getHardwareProfile, loadCalibration } from '../model/index.js'
+import { calibrationSchema, type ModelConstants } from '../model/index.js'
 import { createPlanner, startSimulator } from '../sim/index.js'
 import type { SimulatorEndpoints } from './target-config.js'
 
@@ -40,16 +41,13 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   const simulators = new Map<string, Promise<Running>>()
   const logStream = options.logFile ? (mkdirSync(dirname(options.logFile), { recursive: true }), createWriteStream(options.logFile, { flags: 'a' })) : undefined
 
-  /** One simulator per profile and calibration file (a suite's `calibration`; none: the model's defaults). */
-  async function endpointsFor(hardware: string, calibrationFile: string | undefined): Promise<SimulatorEndpoints> {
-    const key = `${hardware}\n${calibrationFile ?? ''}`
+  /** One simulator per profile and set of constants (a suite's calibration, checked by the suite; none: the model's defaults). */
+  async function endpointsFor(hardware: string, constants: ModelConstants | undefined): Promise<SimulatorEndpoints> {
+    const key = `${hardware}\n${JSON.stringify(constants ?? {})}`
     let running = simulators.get(key)
     if (!running) {
       // Set before any await: a second request for this simulator shares the same start.
-      running = (async () => {
-        const constants = calibrationFile === undefined ? undefined : calibrationConstants(await loadCalibration(calibrationFile), getHardwareProfile(hardware), calibrationFile)
-        return startSimulator({ hardware, ...(constants === undefined ? {} : { planner: createPlanner(constants) }), clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
-      })()
+      running = startSimulator({ hardware, ...(constants === undefined ? {} : { planner: createPlanner(constants) }), clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
       simulators.set(key, running)
       running.catch(() => simulators.delete(key))
     }
@@ -65,11 +63,12 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
     let text = ''
     for await (const chunk of req) text += chunk
     try {
-      const { hardware, calibration } = JSON.parse(text) as { hardware?: unknown; calibration?: unknown }
-      if (typeof hardware !== 'string' || (calibration !== undefined && typeof calibration !== 'string')) {
-        return reply(400, { error: 'body must be {"hardware": "<profile id>", "calibration"?: "<absolute path>"}' })
+      const { hardware, constants } = JSON.parse(text) as { hardware?: unknown; constants?: unknown }
+      const checked = constants === undefined ? undefined : calibrationSchema.shape.constants.safeParse(constants)
+      if (typeof hardware !== 'string' || checked?.success === false) {
+        return reply(400, { error: 'body must be {"hardware": "<profile id>", "constants"?: <a calibration\'s constants>}' })
       }
-      reply(200, await endpointsFor(hardware, calibration))
+      reply(200, await endpointsFor(hardware, checked?.data))
     } catch (error) {
       reply(400, { error: (error as Error).message, code: (error as { code?: string }).code })
     }

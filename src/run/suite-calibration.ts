@@ -10,7 +10,7 @@ import { MlnodeBenchError } from '../errors.js'
 import { calibrationConstants, getHardwareProfile, parseCalibrationText, type Calibration } from '../model/index.js'
 
 export interface SuiteCalibration {
-  /** Absolute path, for the simulator fleet and the predictions. */
+  /** Absolute path it was read from. */
   file: string
   /** As the user wrote it, for labels and errors. */
   shown: string
