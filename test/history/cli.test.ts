@@ -1,12 +1,12 @@
 /** history add/list/import-compressa, report and diff --baseline-from-history as the real CLI (tsx child processes). */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { RunResults } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
+import { useTempDir } from '../temp-dir.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 import { measurementsOf, writeCompressaDb } from './compressa-db.js'
 
@@ -14,7 +14,6 @@ import { measurementsOf, writeCompressaDb } from './compressa-db.js'
 vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
-let dir: string
 const cli = (args: string[]) => execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, reject: false, timeout: CHILD_TIMEOUT_MS })
 
 function runFile(id: string, date: string, scale: number): RunResults {
@@ -27,19 +26,14 @@ function runFile(id: string, date: string, scale: number): RunResults {
   }
 }
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mlnb-history-cli-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const tempDir = useTempDir('mlnb-history-cli-')
 
 describe('mlnode-bench history, report and diff from history', () => {
   it('adds runs, imports compressa-perf, lists them, reports them and gates against them', async () => {
-    const history = join(dir, 'h.sqlite')
+    const history = join(tempDir(), 'h.sqlite')
     const files = await Promise.all(
       [['r1', '2026-01-01T00:00:00.000Z', 1], ['r2', '2026-01-02T00:00:00.000Z', 1.01], ['r3', '2026-01-03T00:00:00.000Z', 0.995], ['r4', '2026-01-04T00:00:00.000Z', 1.5]].map(async ([id, date, scale]) => {
-        const path = join(dir, `${id}.json`)
+        const path = join(tempDir(), `${id}.json`)
         await writeFile(path, JSON.stringify(runFile(id as string, date as string, scale as number)))
         return path
       }),
@@ -48,7 +42,7 @@ describe('mlnode-bench history, report and diff from history', () => {
     expect(add.exitCode, add.stderr).toBe(0)
     expect(add.stdout).toContain(`${files[0]}: run #1 added to ${history} (1 result)`)
 
-    const db = join(dir, 'compressa-perf-db.sqlite')
+    const db = join(tempDir(), 'compressa-perf-db.sqlite')
     await writeCompressaDb(db, [{ name: 'by hand', description: 'old comparison', date: '2025-05-05 12:00:00', parameters: { model_name: 'm' }, measurements: measurementsOf(30) }])
     const imported = await cli(['history', 'import-compressa', db, '--history', history])
     expect(imported.exitCode, imported.stderr).toBe(0)
@@ -65,7 +59,7 @@ describe('mlnode-bench history, report and diff from history', () => {
       ['4', '2025-05-05T12:00:00Z', 'compressa-perf', 'by hand'],
     ])
 
-    const out = join(dir, 'report.html')
+    const out = join(tempDir(), 'report.html')
     const report = await cli(['report', '--history', history, '--out', out])
     expect(report.exitCode, report.stderr).toBe(0)
     const html = await readFile(out, 'utf8')

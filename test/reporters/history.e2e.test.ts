@@ -3,31 +3,25 @@
  * appended to the history and the HTML report rewritten; a history that cannot be used fails the
  * run but leaves results.json and the summary as the other reporters wrote them.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { withHistory } from '../../src/history/store.js'
 import { parseRunResults } from '../../src/report/run-results.js'
+import { useTempDir } from '../temp-dir.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
 const root = fileURLToPath(new URL('../fixtures/reporters-run/', import.meta.url))
 const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url))
-let out: string
 
-beforeAll(async () => {
-  out = await mkdtemp(join(tmpdir(), 'mlnb-history-run-'))
-})
-afterAll(async () => {
-  await rm(out, { recursive: true, force: true })
-})
+const tempDir = useTempDir('mlnb-history-run-')
 
 const runBench = () =>
   execa(process.execPath, [vitestBin, 'bench', '--run', '--root', root, 'pass'], {
     reject: false,
-    env: { MLNB_FIXTURE_OUT: out, MLNODE_BENCH_UPDATE_BASELINE: '', FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: { MLNB_FIXTURE_OUT: tempDir(), MLNODE_BENCH_UPDATE_BASELINE: '', FORCE_COLOR: '0', NO_COLOR: '1' },
     timeout: CHILD_TIMEOUT_MS,
   })
 
@@ -38,21 +32,21 @@ describe('history reporter on real bench runs', () => {
       expect(r.exitCode, r.stderr).toBe(0)
       expect(r.stdout).toMatch(new RegExp(`run #${seq} added to history .*history\\.sqlite \\(2 results\\)`))
     }
-    const runs = await withHistory(join(out, 'history.sqlite'), (s) => s.runs())
+    const runs = await withHistory(join(tempDir(), 'history.sqlite'), (s) => s.runs())
     expect(runs.map((r) => [r.seq, r.results, r.state])).toEqual([[2, 2, 'complete'], [1, 2, 'complete']])
-    const results = parseRunResults(await readFile(join(out, 'results.json'), 'utf8'), 'results.json')
+    const results = parseRunResults(await readFile(join(tempDir(), 'results.json'), 'utf8'), 'results.json')
     expect(runs[0]!.runId).toBe(results.run!.id)
-    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('from 2 runs')
+    expect(await readFile(join(tempDir(), 'report.html'), 'utf8')).toContain('from 2 runs')
 
-    await writeFile(join(out, 'history.sqlite'), 'not a database')
+    await writeFile(join(tempDir(), 'history.sqlite'), 'not a database')
     const broken = await runBench()
     expect(broken.exitCode).toBe(1)
     expect(broken.stderr).toContain('history.sqlite not updated: History')
     expect(broken.stderr).toContain('is not a SQLite database')
-    const kept = parseRunResults(await readFile(join(out, 'results.json'), 'utf8'), 'results.json')
+    const kept = parseRunResults(await readFile(join(tempDir(), 'results.json'), 'utf8'), 'results.json')
     expect(kept.run).toMatchObject({ state: 'complete' })
     expect(kept.run!.id).not.toBe(results.run!.id)
     expect(kept.results.filter((r) => r.status === 'passed')).toHaveLength(2)
-    expect(await readFile(join(out, 'summary.md'), 'utf8')).not.toContain('INCOMPLETE')
+    expect(await readFile(join(tempDir(), 'summary.md'), 'utf8')).not.toContain('INCOMPLETE')
   }, PROCESS_TEST_TIMEOUT_MS)
 })
