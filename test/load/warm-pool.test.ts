@@ -4,19 +4,14 @@
  * start-up burst test/perf/overhead.ts measured: 20-80 ms of queueing at 512 streams).
  */
 import { Pool } from 'undici'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { warmPool } from '../../src/load/warm-pool.js'
-import { startHttp, type Started } from './helpers/server.js'
-
-let server: Started | undefined
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-})
+import { startHttp } from './helpers/server.js'
 
 describe('warmPool', () => {
   it('opens every connection and leaves them all free, so a first wave goes straight to its sockets', async () => {
-    server = await startHttp((_req, res) => res.end('{"object":"list","data":[]}'))
+    const server = await startHttp((_req, res) => res.end('{"object":"list","data":[]}'))
+    onTestFinished(() => server.close())
     const connections = 48
     const pool = new Pool(server.url, { connections, pipelining: 1 })
     try {
