@@ -52,9 +52,6 @@ const KEYS = new Set([
   'transport',
 ])
 
-/** compressa-perf's `transport` (its HTTP client library); ours is always undici, so it is only recorded. */
-export const COMPRESSA_DEFAULT_TRANSPORT = 'requests'
-
 /** Absolute path of MLNode's default compressa-perf config shipped with this package (6 experiments). */
 export const compressaDefaultConfigPath: string = (() => {
   const here = dirname(fileURLToPath(import.meta.url))

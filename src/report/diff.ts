@@ -7,7 +7,6 @@ import { baselineEntry, baselineKeys, entryFromResult, type BaselineEntry, type 
 import { METRIC_DEFS, type MetricId } from './metric-defs.js'
 import { judge, notJudged } from './judge.js'
 import type { BenchResult, Provenance, ResultKey } from '../contracts/results.js'
-import { describeTarget } from './format.js'
 import { toleranceFor } from './noise.js'
 
 export interface DiffOptions {
@@ -153,9 +152,6 @@ export function compareEntries(base: BaselineEntry | undefined, next: BaselineEn
   }
   return out
 }
-
-/** "simulated 8xh100 (simulated time)" or "8x NVIDIA H100 80GB HBM3" (format.ts). */
-export const targetLabel = describeTarget
 
 function countVerdicts(entries: readonly EntryDiff[]): DiffCounts {
   const c: DiffCounts = { regressed: 0, improved: 0, unchanged: 0, inconclusive: 0, new: 0, missing: 0, failed: 0, skipped: 0, targetChanged: 0 }

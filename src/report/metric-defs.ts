@@ -3,7 +3,6 @@
  * Definitions follow vLLM `bench serve` (docs/metrics.md "vLLM bench serve"); names carry their unit.
  */
 import { figure } from '../contracts/figures.js'
-import type { DistributionSummary, WorkloadMetrics } from '../contracts/records.js'
 
 /** Label and unit from the metric registry (the p50 of a latency: what the gate compares). */
 const named = (key: string) => ({ label: figure(key).label, unit: figure(key).unit })
@@ -66,19 +65,9 @@ export function isMetricId(id: string): id is MetricId {
 }
 
 const DISTRIBUTIONS = ['ttftMs', 'tpotMs', 'itlMs', 'e2elMs'] as const satisfies readonly MetricId[]
-const THROUGHPUTS = ['requestsPerS', 'inputTokensPerS', 'outputTokensPerS', 'totalTokensPerS'] as const satisfies readonly MetricId[]
-
-/** The distribution behind a distribution metric. */
-export function distributionOf(metrics: WorkloadMetrics, id: (typeof DISTRIBUTIONS)[number]): DistributionSummary {
-  return metrics[id]
-}
 
 /** True for the four latency distributions. */
 export function isDistributionId(id: MetricId): id is (typeof DISTRIBUTIONS)[number] {
   return (DISTRIBUTIONS as readonly string[]).includes(id)
 }
 
-/** True for the four plain throughputs. */
-export function isThroughputId(id: MetricId): id is (typeof THROUGHPUTS)[number] {
-  return (THROUGHPUTS as readonly string[]).includes(id)
-}
