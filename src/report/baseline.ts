@@ -4,13 +4,13 @@
  */
 import { MlnodeBenchError } from '../errors.js'
 import type { BaselineEntry, BaselineFile, BaselineMetric } from '../contracts/baseline.js'
-import type { DistributionSummary, WorkloadMetrics } from '../contracts/records.js'
+import type { WorkloadMetrics } from '../contracts/records.js'
 import { METRIC_DEFS, isDistributionId, type MetricId } from './metric-defs.js'
 import { baselineEntrySchema, baselineEnvelopeSchema } from '../contracts/schema/baseline-schema.js'
 import { withHistory } from './noise.js'
 import { histogramProblems } from '../contracts/schema/histograms.js'
 import { describeIssue, fieldPath } from '../contracts/schema/issues.js'
-import type { BaselineEntryProblem, BenchResult, MeasurementResolution, Provenance, ResultKey, TargetInfo } from '../contracts/results.js'
+import type { BaselineEntryProblem, BenchResult, Provenance, ResultKey } from '../contracts/results.js'
 
 /** Default location of the committed baseline, relative to the project root. */
 export const DEFAULT_BASELINE_FILE = 'benchmarks/baseline.json'

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { MlnodeClient } from '../../src/mlnode/index.js'
-import { hang, json, sequence, startFakeMlnode, type FakeMlnode, type Handler, rejection, setup } from './fake-mlnode.js'
+import { hang, json, sequence, startFakeMlnode, type Handler, rejection, setup } from './fake-mlnode.js'
 
 const REQUEST = { model: 'Qwen/QwQ-32B', dtype: 'float16', additional_args: ['--tensor-parallel-size', '4'] }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { parseVllmArgs, planDeploy } from '../../src/args/index.js'
-import { MlnodeClient, type ReadyProgress, type WaitUntilReadyOptions } from '../../src/mlnode/index.js'
-import { hang, healthyRoutes, json, powBody, sequence, startFakeMlnode, type FakeMlnode, type Handler, rejection, setup } from './fake-mlnode.js'
+import { type ReadyProgress, type WaitUntilReadyOptions } from '../../src/mlnode/index.js'
+import { hang, healthyRoutes, json, powBody, sequence, startFakeMlnode, type FakeMlnode, rejection, setup } from './fake-mlnode.js'
 
 const MODEL = 'Qwen/QwQ-32B'
 const REQUEST = { model: MODEL, dtype: 'float16', additional_args: ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8', '--tensor-parallel-size', '4'] }

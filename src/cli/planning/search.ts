@@ -4,7 +4,7 @@
  * and rank everything by the objective. All figures are predictions of the performance model.
  */
 import type { Slo } from '../../contracts/records.js'
-import { checkVariant, describeProblems, planInstance, type HardwareProfile, type ModelConstants, type ModelSpec } from '../../model/index.js'
+import { checkVariant, describeProblems, planInstance, type ModelConstants, type ModelSpec } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { predictWorkloads, type Prediction } from '../commands/predict.js'
 import { knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
