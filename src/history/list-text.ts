@@ -23,9 +23,13 @@ export function runDescription(run: HistoryRunInfo): string {
   return run.description ? `${what}; ${run.description}` : what
 }
 
-/** The list of runs, newest first; with `metrics`, each result's headline figures under its run. */
-export function renderHistoryList(runs: readonly (HistoryRunInfo | HistoryRun)[], options: { metrics?: boolean } = {}): string {
-  if (runs.length === 0) return 'No runs in the history yet.'
+/**
+ * The list of runs, newest first; with `metrics`, each result's headline figures under its run.
+ * `branch` is the filter the runs were listed with: an empty list then says so, since the history
+ * may well hold runs of other branches.
+ */
+export function renderHistoryList(runs: readonly (HistoryRunInfo | HistoryRun)[], options: { metrics?: boolean; branch?: string } = {}): string {
+  if (runs.length === 0) return options.branch === undefined ? 'No runs in the history yet.' : `No runs of branch ${options.branch} in the history.`
   const rows = [['ID', 'Date', 'Source', 'Name', 'Commit', 'Description']]
   const lines: string[] = []
   for (const run of runs) {

@@ -58,6 +58,10 @@ describe('mlnode-bench history, report and diff from history', () => {
       ['1', '2026-01-01T00:00:00Z', 'mlnode-bench', 'r1'],
       ['4', '2025-05-05T12:00:00Z', 'compressa-perf', 'by hand'],
     ])
+    // A branch filter that matches nothing says so, rather than that the history is empty.
+    const otherBranch = await cli(['history', 'list', '--history', history, '--branch', 'release'])
+    expect(otherBranch.exitCode, otherBranch.stderr).toBe(0)
+    expect(otherBranch.stdout.trim()).toBe('No runs of branch release in the history.')
 
     const out = join(tempDir(), 'report.html')
     const report = await cli(['report', '--history', history, '--out', out])

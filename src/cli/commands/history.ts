@@ -69,7 +69,7 @@ async function list(argv: string[]): Promise<number> {
   const { values } = cli
   const filter = { ...(values.branch === undefined ? {} : { branch: values.branch }), ...(values.limit === undefined ? {} : { limit: values.limit }) }
   const text = await withHistory(values.history ?? DEFAULT_HISTORY_FILE, (store) =>
-    renderHistoryList(values['show-metrics'] ? store.runs(filter) : store.listRuns(filter), { metrics: values['show-metrics'] }),
+    renderHistoryList(values['show-metrics'] ? store.runs(filter) : store.listRuns(filter), { metrics: values['show-metrics'], ...(values.branch === undefined ? {} : { branch: values.branch }) }),
   )
   console.log(text)
   return 0
