@@ -1,8 +1,8 @@
 /**
  * A baseline taken from the history instead of benchmarks/baseline.json: the last N finished runs
  * of a branch (e.g. `main:5`). Per model › variant › workload, over the runs that passed it:
- * latency distributions are the runs' HDR histograms merged (the figure is the merged median),
- * one-number metrics the median of the runs' figures, request counts summed; the runs' figures
+ * latency distributions are the runs' HDR histograms merged (for the significance tests), every
+ * figure the median of the runs' figures, request counts summed; the runs' figures
  * become the entry's history, so the tolerance grows with the run-to-run noise they show.
  */
 import { MlnodeBenchError } from '../errors.js'
@@ -53,8 +53,11 @@ function combinedEntry(results: readonly BenchResult[]): BaselineEntry | undefin
     const figures = entries.map((e) => e.metrics[id]).filter((f) => f !== undefined)
     history[id] = figures.map((f) => f.value)
     if (isDistributionId(id)) {
+      // The figure is the median of the runs' own figures (exact, interpolated medians): the merged
+      // histogram's median is a bucket value, up to a whole request's gap off for small even counts,
+      // which on the deterministic simulator reads as a regression of identical runs.
       const merged = summaryFromHistogram(mergeHistograms(figures.map((f) => f.distribution?.histogram ?? '')))
-      metrics[id] = { value: merged.medianMs, distribution: merged }
+      metrics[id] = { value: median(figures.map((f) => f.value)), distribution: merged }
     } else if (id === 'failedRequests') {
       metrics[id] = { value: figures.reduce((a, f) => a + f.value, 0) }
     } else metrics[id] = { value: median(figures.map((f) => f.value)) }

@@ -32,6 +32,17 @@ describe('baseline from history', () => {
     expect(entry.requests.total).toBe(600)
   })
 
+  it("takes a latency figure as the median of the runs' exact medians, not the merged histogram's bucket", () => {
+    // 20 requests: the exact median interpolates between the 10th and 11th value, the histogram's
+    // is one of them; identical runs must give the figure they measured, or the gate flags itself.
+    const small = (seq: number): HistoryRun => ({ ...run(seq, 1), entries: [passedResult('m', 'tp4', 'chat', { seed: 7, n: 20 })] })
+    const runs = [small(2), small(1)]
+    const entry = baselineFromHistory(runs, 'h').results.m!.tp4!.chat!
+    const measured = runs[0]!.entries[0]!.metrics!.ttftMs.medianMs
+    expect(entry.metrics.ttftMs!.distribution!.medianMs).not.toBe(measured)
+    expect(entry.metrics.ttftMs!.value).toBe(measured)
+  })
+
   it('is MLNB_BASELINE_MISSING when no stored run passed anything', () => {
     let error: unknown
     try {
