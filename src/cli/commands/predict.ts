@@ -185,7 +185,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   console.log(
     `PREDICTION (simulated by the performance model, not measured): ${model.id} on ${hardware.id}, ` +
-      `tp=${tp} pp=${pp}, ${instances} instance(s), args "${values.args}"`,
+      `tp=${tp} pp=${pp}, ${instances} instance(s), args "${values.args}"; ` +
+      // As plan's header: which constants made these figures, so a pasted table says it.
+      (values.calibration === undefined ? 'uncalibrated' : `calibration ${values.calibration}`),
   )
   console.log(
     `  per GPU: weights ${plan.weightsGiBPerGpu.toFixed(2)} GiB, KV ${plan.kvGiBPerGpu.toFixed(2)} GiB; ` +
