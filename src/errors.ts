@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   MLNB_MLNODE_REFUSED: 'MLNode cannot be reached (connection refused or reset).',
   MLNB_MLNODE_TIMEOUT: 'MLNode did not answer in time.',
   MLNB_MLNODE_BAD_BODY: 'MLNode answered 2xx with a body of an unexpected shape.',
-  MLNB_MLNODE_TOO_OLD: 'The MLNode predates the routes mlnode-bench needs (v0.2.12 or later).',
+  MLNB_MLNODE_TOO_OLD: 'The MLNode predates the routes mlnode-bench needs (/health, up/async, up/status, gpu: v0.2.4 or later).',
   MLNB_DEPLOY_FAILED: 'A variant did not come up: MLNode or vLLM failed it (the MLNode log is quoted when a logCommand is set).',
   MLNB_DEPLOY_TIMEOUT: 'A variant was not ready within deployTimeoutS: a slow node, not necessarily a broken variant.',
   MLNB_ABORTED: 'The run was cancelled (Ctrl-C, a timeout of the caller).',
