@@ -22,7 +22,7 @@ export function watchPacing(clock: Pick<WallClock, 'lateness' | 'speed'>, log: (
     before = now
     if (w.driftShare > PACING_WARN_SHARE && now.atMs - lastWarnMs >= 10_000) {
       lastWarnMs = now.atMs
-      log(`pacing: the simulator stalled ${(100 * w.driftShare).toFixed(0)}% of the last ${(w.wallMs / 1000).toFixed(1)} s at speed ${clock.speed} (${w.shifts} timeline shifts): times measured then run long by about that share; lower the speed (MLNODE_SIM_SPEED) or the number of streams`)
+      log(`pacing: the simulator stalled ${(100 * w.driftShare).toFixed(0)}% of the last ${(w.wallMs / 1000).toFixed(1)} s at speed ${clock.speed} (${w.shifts} timeline shifts): times measured then run long by about that share; lower the speed (mlnode-bench sim --speed) or the number of streams`)
     }
   }, periodMs)
   timer.unref()

@@ -186,6 +186,8 @@ describe('pacing watch', () => {
       vi.advanceTimersByTime(1000)
       expect(lines).toHaveLength(1)
       expect(lines[0]).toMatch(/stalled 20% of the last 1.0 s at speed 10 \(1 timeline shifts\)/)
+      // The advice names the option that sets the speed (the old MLNODE_SIM_SPEED is refused).
+      expect(lines[0]).toContain('lower the speed (mlnode-bench sim --speed)')
       realMs = 3000
       t.ran(25.1, 2800, 0.007) // again, but within 10 s of the last warning: quiet
       vi.advanceTimersByTime(1000)
