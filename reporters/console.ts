@@ -88,7 +88,9 @@ export class ConsoleReporter extends MlnodeReporterBase {
       const collected = results.some((r) => r.file && module.moduleId.endsWith(r.file))
       for (const error of module.errors()) {
         if (collected && /[\\/]tinybench[\\/]/.test(error.stack ?? '')) continue
-        this.error(`\n✗ ${module.relativeModuleId}: ${redact(String(error.message))}`)
+        // Our errors already start with the file they name: not "✗ file: file: …".
+        const message = redact(String(error.message))
+        this.error(`\n✗ ${message.startsWith(`${module.relativeModuleId}: `) ? message : `${module.relativeModuleId}: ${message}`}`)
       }
     }
     // A bench body's error also surfaces as an unhandled rejection (vitest 4.1): shown once, above.

@@ -61,7 +61,8 @@ describe('deployment suites run by real vitest against the embedded simulator', 
   it('a guard violation fails the file at collection, lists every violation, deploys nothing', async () => {
     const r = await bench(['broken'])
     expect(r.exitCode).toBe(1)
-    expect(r.output).toContain('3 problem(s) in the variants of Qwen/QwQ-32B; nothing was deployed')
+    // The file is named once, as the README shows it.
+    expect(r.output).toContain('✗ benchmarks/broken/qwq-32b-guard-violation.bench.ts: 3 problem(s) in the variants of Qwen/QwQ-32B; nothing was deployed')
     expect(r.output).toContain(`variant "tp8-kv-auto": Qwen/QwQ-32B variant tp8-kv-auto: mandatory --kv-cache-dtype is changed: expected 'fp8', actual 'auto'`)
     expect(r.output).toContain('variant "tp8-longer-context"')
     expect(r.output).toContain('TP 3 does not divide the 40 attention heads')
