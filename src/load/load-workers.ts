@@ -221,10 +221,10 @@ export async function startLoadWorkers(o: LoadWorkersOptions): Promise<LoadWorke
     count: o.count,
     connectMs,
     send(body, options) {
-      let t = 0
-      for (let i = 1; i < o.count; i++) if (inFlight[i]! < inFlight[t]!) t = i
-      const thread = threads[t]!
-      if (thread.dead) return Promise.resolve(lostRecord(options, `load worker thread ${t + 1} of ${o.count} is gone`))
+      // The live thread with the fewest in flight (a dead one has none, and must get none).
+      let t = -1
+      for (let i = 0; i < o.count; i++) if (!threads[i]!.dead && (t === -1 || inFlight[i]! < inFlight[t]!)) t = i
+      if (t === -1) return Promise.resolve(lostRecord(options, `every load worker thread (${o.count}) is gone`))
       const id = nextId++
       inFlight[t]!++
       return new Promise((resolve) => {

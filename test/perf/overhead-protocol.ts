@@ -52,3 +52,14 @@ export function schedstat(): { runNs: number; waitNs: number } {
     return { runNs: 0, waitNs: 0 }
   }
 }
+
+/** Whole-machine CPU jiffies (/proc/stat): busy and total, to tell our processes' load from others'. */
+export function machineJiffies(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    const total = fields.reduce((a, b) => a + b, 0)
+    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total }
+  } catch {
+    return { busy: 0, total: 0 }
+  }
+}
