@@ -66,8 +66,8 @@ export interface ResolvedModelConstants {
    */
   ppSplitLongChunks: boolean
   /**
-   * Bytes per activation element moved by all-reduces and stage sends (BF16/FP16 activations;
-   * FP8 models keep 16-bit activations between layers).
+   * Bytes per activation element moved by all-reduces and stage sends, and held by the profile
+   * run's forward pass (BF16/FP16 activations; FP8 models keep 16-bit activations between layers).
    * @default 2
    */
   activationBytes: number
