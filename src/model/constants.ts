@@ -66,26 +66,29 @@ export interface ResolvedModelConstants {
    */
   ppSplitLongChunks: boolean
   /**
-   * Bytes per activation element moved by all-reduces and stage sends (BF16/FP16 activations;
-   * FP8 models keep 16-bit activations between layers).
+   * Bytes per activation element moved by all-reduces and stage sends, and held by the profile
+   * run's forward pass (BF16/FP16 activations; FP8 models keep 16-bit activations between layers).
    * @default 2
    */
   activationBytes: number
   /**
-   * GiB per GPU outside torch's allocator that vLLM counts against gpu_memory_utilization:
-   * cuBLAS workspaces, CUDA graph pool, allocator fragmentation.
-   * @default 0.6
+   * GiB per GPU outside torch's allocator that vLLM counts against gpu_memory_utilization (its
+   * "non-torch memory": cuBLAS workspaces, allocator slack). vLLM v0.11.0 logs 0.13-0.14 GiB on
+   * one H100 (docs/perf-model.md §3 "Measured").
+   * @default 0.14
    */
   nonTorchReserveGiB: number
   /**
-   * Extra GiB per GPU for NCCL buffers / custom all-reduce buffers when TP·PP > 1.
-   * @default 0.35
+   * Extra non-torch GiB per GPU when TP·PP > 1 (NCCL and custom all-reduce buffers): vLLM
+   * v0.11.0 logs 0.54-0.55 GiB at TP2 on H100, 0.41 above the single-GPU figure.
+   * @default 0.41
    */
   distributedReserveGiB: number
   /**
-   * CUDA context memory, GiB per GPU, present before vLLM measures anything (counts toward OOM,
-   * not toward the gpu_memory_utilization budget).
-   * @default 0.45
+   * Memory in use before vLLM measures anything (CUDA context, torch start-up), GiB per GPU:
+   * counts toward OOM, not toward the gpu_memory_utilization budget. vLLM v0.11.0 logs
+   * "Free memory on device (78.57/79.18 GiB) on startup" on one H100: 0.61.
+   * @default 0.61
    */
   cudaContextGiB: number
   /**
@@ -124,9 +127,9 @@ export const DEFAULT_MODEL_CONSTANTS: Readonly<ResolvedModelConstants> = Object.
   ppMicroBatches: undefined,
   ppSplitLongChunks: true,
   activationBytes: 2,
-  nonTorchReserveGiB: 0.6,
-  distributedReserveGiB: 0.35,
-  cudaContextGiB: 0.45,
+  nonTorchReserveGiB: 0.14,
+  distributedReserveGiB: 0.41,
+  cudaContextGiB: 0.61,
   moeWeightReads: 'touched',
   interconnectBandwidthScale: 1,
   interconnectLatencyScale: 1,

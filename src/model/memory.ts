@@ -2,6 +2,7 @@ import { resolveModelConstants, type ModelConstants } from './constants.js'
 import type { HardwareProfile } from './hardware.js'
 import type { ModelSpec } from './models.js'
 import { layersPerStage, paramCounts } from './params.js'
+import { profileRunPeak } from './profile-peak.js'
 import type { EngineConfig } from './types.js'
 
 const GiB = 1024 ** 3
@@ -17,7 +18,12 @@ export interface StageMemory {
   stage: number
   layers: number
   weightsGiB: number
+  /** Profile-run peak vLLM reserves: max(forwardGiB, samplerGiB). */
   activationGiB: number
+  /** Forward-pass peak of the profile run. */
+  forwardGiB: number
+  /** Dummy sampler run's peak (last stage; 0 elsewhere). */
+  samplerGiB: number
   nonTorchGiB: number
   kvGiB: number
   /** KV bytes one token occupies on this GPU. */
@@ -54,9 +60,10 @@ function gib(bytes: number): string {
 
 /**
  * Memory plan + structural checks, never throwing. Follows vLLM V1's start-up: load weights
- * (OOM if they do not fit the physical memory), profile run with max_num_batched_tokens
- * (activations), KV = utilization × total − weights − activations − non-torch memory,
- * then check one max_model_len request fits.
+ * (OOM if they do not fit the physical memory), profile run with max_num_batched_tokens (its
+ * allocator peak: the larger of the forward pass and the dummy sampler run, profile-peak.ts),
+ * KV = utilization × total − weights − that peak − non-torch memory, then check one
+ * max_model_len request fits.
  */
 export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: EngineConfig, constants: ModelConstants = {}): MemoryPlan {
   const c = resolveModelConstants(constants)
@@ -107,25 +114,18 @@ export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: 
   const p = paramCounts(model)
   const totalBytes = hardware.gpu.memoryMb * 1024 * 1024
   const budgetBytes = totalBytes * engine.gpuMemoryUtilization
-  const h = model.hiddenSize
   const d = model.headDim
   const wb = engine.weightBytes
   // Embedding and lm_head stay 16-bit under vLLM's fp8/int quantization.
   const embedBytes = 2
   const perLayerWeightBytes = (p.attentionPerLayer + p.mlpPerLayer - p.routerPerLayer) * wb + p.routerPerLayer * 2
-  const mlpWidthPerGpu = model.moe ? 0 : model.intermediateSize / tp
-  const qkvWidthPerGpu = ((model.numAttentionHeads / tp) + 2 * kvHeadsPerGpu(model, tp)) * d
   const stageLayers = layersPerStage(model.numLayers, pp)
   const stages: StageMemory[] = stageLayers.map((layers, stage) => {
     let weights = (layers * perLayerWeightBytes) / tp
     if (stage === 0) weights += (p.embedding * embedBytes) / tp
     if (stage === pp - 1) weights += (p.lmHead * embedBytes) / tp
-    // Profile run peak: hidden + residual + qkv + MLP intermediates for max_num_batched_tokens
-    // tokens (16-bit), plus fp32 logits of max_num_seqs dummy requests on the last stage.
-    const T = engine.maxNumBatchedTokens
-    const moeWidth = model.moe ? (model.moe.numExpertsPerTok * model.moe.moeIntermediateSize) / tp : 0
-    let activation = T * (4 * h + qkvWidthPerGpu + 3 * mlpWidthPerGpu + 3 * moeWidth) * 2
-    if (stage === pp - 1) activation += Math.min(engine.maxNumSeqs, T) * model.vocabSize * 4 * 2
+    const peak = profileRunPeak(model, engine, stage, kvHeadsPerGpu(model, tp), c.activationBytes)
+    const activation = peak.peakBytes
     const nonTorch = (c.nonTorchReserveGiB + (tp * pp > 1 ? c.distributedReserveGiB : 0)) * GiB
     const kvBudget = engine.kvCacheMemoryBytes ?? budgetBytes - weights - activation - nonTorch
     const kvBytesPerToken = layers * 2 * kvHeadsPerGpu(model, tp) * d * engine.kvBytes
@@ -135,6 +135,8 @@ export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: 
       layers,
       weightsGiB: weights / GiB,
       activationGiB: activation / GiB,
+      forwardGiB: peak.forwardBytes / GiB,
+      samplerGiB: peak.samplerBytes / GiB,
       nonTorchGiB: nonTorch / GiB,
       kvGiB: Math.max(0, kvBudget) / GiB,
       kvBytesPerToken,

@@ -19,11 +19,13 @@ async function planJson(argv: string[]) {
 
 describe('mlnode-bench plan', () => {
   it("QwQ-32B fp8 on the host box under MLNode's default config: both example-suite layouts on top, TP3 and OOM layouts rejected with reasons", async () => {
-    const plan = await planJson(['--model', 'Qwen/QwQ-32B', '--hardware', '8xrtx-4070-ti-super', '--mandatory-args', '--quantization fp8 --kv-cache-dtype fp8', '--top', '2'])
+    const plan = await planJson(['--model', 'Qwen/QwQ-32B', '--hardware', '8xrtx-4070-ti-super', '--mandatory-args', '--quantization fp8 --kv-cache-dtype fp8', '--top', '5'])
     expect(plan.simulated).toBe(true)
     // benchmarks/qwq-32b.bench.ts compares tp8-pp1 and tp4-pp2; its winner under the compressa
-    // loads is tp4-pp2 (docs/perf-model.md §5), which must be in the top 2.
-    expect(plan.ranked.map((r) => r.name)).toContain('tp4-pp2')
+    // loads is tp4-pp2 (docs/perf-model.md §5), which must be among the 2 best layouts (knob
+    // variants of a layout, e.g. a smaller max_num_seqs, may rank between them).
+    const layouts = [...new Set(plan.ranked.map((r) => /^tp\d+-pp\d+/.exec(r.name)![0]))]
+    expect(layouts.slice(0, 2)).toContain('tp4-pp2')
     expect(plan.ranked[0]!.score).toBeGreaterThanOrEqual(plan.ranked[1]!.score)
     const rejected = new Map(plan.rejected.map((r) => [r.name, r]))
     expect(rejected.get('tp3-pp1')!.kinds).toContain('heads')

@@ -8,8 +8,8 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fitConstants, fittableConstants, pointError, predictPoint, type MeasuredPoint } from '../../src/cli/planning/fit.js'
 import { loadPointsFile } from '../../src/cli/planning/points.js'
+import { startablePoint } from '../../src/cli/planning/startable.js'
 import type { PredictionFigures } from '../../src/cli/commands/predict.js'
-import { MlnodeBenchError } from '../../src/errors.js'
 import { getHardwareProfile, getModelSpec, type FittedConstant, type ModelConstants } from '../../src/model/index.js'
 
 type Key = keyof PredictionFigures
@@ -50,33 +50,6 @@ export async function loadPublishedPoints(dir: string): Promise<Array<{ point: M
   return out
 }
 
-/**
- * The point as the model can run it: when the memory model refuses the published args with "KV
- * cache too small for max_model_len" (the real server started and served the workload, so the
- * model is too pessimistic), the point is predicted with --max-model-len equal to its workload's
- * length and, if that still does not fit, a KV cache of exactly one such request (the least the
- * real server had); step time does not depend on either. The refusal is reported.
- */
-export function startable(point: MeasuredPoint): { point: MeasuredPoint; memoryMiss?: string } {
-  const attempt = (args: string): string | undefined => {
-    try {
-      predictPoint(point.box!, { ...point, args, workload: { ...point.workload, requests: 1 } }, {})
-      return undefined
-    } catch (error) {
-      const problems = ((error as MlnodeBenchError).details?.problems ?? []) as Array<{ kind: string; message: string }>
-      const kv = problems.find((p) => p.kind === 'kv-too-small')
-      if (!(error instanceof MlnodeBenchError) || kv === undefined) throw error
-      return kv.message.split('. ')[0]!
-    }
-  }
-  const miss = attempt(point.args)
-  if (miss === undefined) return { point }
-  const len = point.workload.promptTokens + point.workload.maxTokens
-  let args = `${point.args} --max-model-len ${len}`.trim()
-  if (attempt(args) !== undefined) args += ` --num-gpu-blocks-override ${Math.ceil(len / 16)}`
-  return { point: { ...point, args }, memoryMiss: miss }
-}
-
 /** Options of the leave-one-out fits (each evaluation simulates every other point of the GPU). */
 export interface ValidationOptions {
   fit?: readonly FittedConstant[]
@@ -87,7 +60,7 @@ export interface ValidationOptions {
 
 /** Uncalibrated and leave-one-out calibrated ratios of every point. */
 export function validate(published: ReadonlyArray<{ point: MeasuredPoint; gpu: string }>, options: ValidationOptions = {}): PointResult[] {
-  const runnable = published.map(({ point, gpu }) => ({ ...startable(point), gpu }))
+  const runnable = published.map(({ point, gpu }) => ({ ...startablePoint(point.box!, point), gpu }))
   const points = runnable.map(({ point, gpu }) => ({ point, gpu }))
   return runnable.map(({ point, gpu, memoryMiss }, i) => {
     const miss = memoryMiss === undefined ? {} : { memoryMiss }

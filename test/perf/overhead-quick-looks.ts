@@ -1,6 +1,6 @@
 /**
  * The overhead benchmark's quick looks (overhead.ts), each run alone and then exiting:
- * OVERHEAD_ONLY_MEMORY=1, OVERHEAD_AB=<another checkout's src/load/index.ts>, OVERHEAD_ONLY_64=1,
+ * OVERHEAD_ONLY_MEMORY=1, OVERHEAD_AB=<another checkout's src/load/index.ts>, OVERHEAD_FLOORS=1, OVERHEAD_ONLY_64=1,
  * OVERHEAD_ONLY_512=1 and OVERHEAD_PROFILE=out.cpuprofile. Returns when none is asked for.
  */
 import { writeFile } from 'node:fs/promises'
@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url'
 import { runWorkload, type ReadStampMode } from '../../src/load/index.js'
 import { f, print, printBurst, table, type PhaseResult } from './overhead-report.js'
 
-type Phase = (label: string, streams: number, tokens: number, stepMs: number, options?: { memoryAtMs?: number; readStamp?: ReadStampMode; engine?: typeof runWorkload }) => Promise<PhaseResult>
+type Phase = (label: string, streams: number, tokens: number, stepMs: number, options?: { memoryAtMs?: number; readStamp?: ReadStampMode; engine?: typeof runWorkload; raw?: boolean; python?: boolean }) => Promise<PhaseResult>
 
 export async function runQuickLook(phase: Phase, stop: () => void): Promise<void> {
   const profilePath = process.env.OVERHEAD_PROFILE
@@ -37,6 +37,21 @@ export async function runQuickLook(phase: Phase, stop: () => void): Promise<void
           const r = await phase(`${name} engine, round ${round}`, streams, tokens, 10, { engine })
           print(r)
           printBurst(r)
+          rows.push(r)
+        }
+    table(rows)
+    stop()
+    process.exit(0)
+  }
+  if (process.env.OVERHEAD_FLOORS === '1') {
+    // The engine, the Node raw-socket floor and the Python asyncio floor, alternating (3 rounds) so
+    // that all three see the same machine.
+    const rows: PhaseResult[] = []
+    for (let round = 1; round <= 3; round++)
+      for (const streams of [64, 512])
+        for (const [name, options] of [['engine', {}], ['raw-socket floor', { raw: true }], ['python floor', { python: true }]] as const) {
+          const r = await phase(`${streams}, ${name}, round ${round}`, streams, streams === 64 ? 200 : 300, 10, options)
+          print(r)
           rows.push(r)
         }
     table(rows)

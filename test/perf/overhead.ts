@@ -45,6 +45,7 @@ import { printTargets } from './overhead-targets.js'
 import { runQuickLook } from './overhead-quick-looks.js'
 import { WRITES_CHANNEL } from './overhead-worker-probe.js'
 import { rawStreams } from './overhead-raw-client.js'
+import { pythonStreams } from './overhead-python-client.js'
 import { epochMinusMonotonicMs, machineJiffies, schedstat, type ServerCommand, type ServerPhase } from './overhead-protocol.js'
 import { abs, f, p, print, printBurst, table, type PhaseResult } from './overhead-report.js'
 import { compareWithServer } from './overhead-compare.js'
@@ -99,7 +100,7 @@ function writtenByIndex(): Map<number, number> {
   return out
 }
 
-async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number; readStamp?: ReadStampMode; raw?: boolean; engine?: typeof runWorkload; workers?: number | 'auto' } = {}): Promise<PhaseResult> {
+async function phase(label: string, streams: number, tokens: number, stepMs: number, options: { memoryAtMs?: number; eventsPerWrite?: number; readStamp?: ReadStampMode; raw?: boolean; python?: boolean; engine?: typeof runWorkload; workers?: number | 'auto' } = {}): Promise<PhaseResult> {
   await request({ type: 'config', stepMs, tokens, eventsPerWrite: options.eventsPerWrite ?? 1 }, 'ok')
   gc()
   writes.length = 0
@@ -131,10 +132,17 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
   let workers = 0
   let workerLoopDelay: WorkerLoopDelay | undefined
   const rawWritten = new Map<number, number>()
+  /** CPU of a client process other than this one (the Python floor), µs. */
+  let childCpuUs = 0
   if (options.raw === true) {
     const raw = await rawStreams(listening.port, streams, tokens, createReadStamp(() => performance.now(), options.readStamp ?? 'poll'))
     for (const r of raw) rawWritten.set(r.index, r.writtenAtMs)
     records = raw
+  } else if (options.python === true) {
+    const python = await pythonStreams(listening.port, streams, tokens)
+    for (const r of python.records) rawWritten.set(r.index, r.writtenAtMs)
+    records = python.records
+    childCpuUs = python.cpuMs * 1000
   } else {
     const run = await (options.engine ?? runWorkload)(
       { baseUrl, model: 'bench-model' },
@@ -146,14 +154,15 @@ async function phase(label: string, streams: number, tokens: number, stepMs: num
     workerLoopDelay = run.workerLoopDelay
   }
   const wallMs = performance.now() - wallBefore
-  const cpu = process.cpuUsage(cpuBefore)
+  const ownCpu = process.cpuUsage(cpuBefore)
+  const cpu = { user: ownCpu.user + childCpuUs, system: ownCpu.system }
   const elu = performance.eventLoopUtilization(eluBefore)
   const schedAfter = schedstat()
   const machineAfter = machineJiffies()
   loop.disable()
   clearTimeout(timer)
   const server = await request<ServerPhase>({ type: 'collect' }, 'stamps')
-  const written = options.raw === true ? rawWritten : writtenByIndex()
+  const written = options.raw === true || options.python === true ? rawWritten : writtenByIndex()
   const result: PhaseResult = {
     label,
     streams,

@@ -10,6 +10,7 @@ import { parseCommandLine, usageError } from '../parse-options.js'
 import { BOX_OPTIONS, boxOption } from '../planning/box-options.js'
 import { fitConstants, leaveOneOut, type MeasuredPoint, type PointError } from '../planning/fit.js'
 import { loadPointsFile, pointsFromResults } from '../planning/points.js'
+import { startablePoint } from '../planning/startable.js'
 
 export const summary = 'Fit the performance model to measured points of one box (writes a calibration file)'
 
@@ -78,7 +79,10 @@ export async function run(argv: string[]): Promise<number> {
   const dtype = v.dtype ?? file?.dtype ?? 'float16'
 
   const started = performance.now()
-  const input = { hardware, model, dtype, points }
+  // A measured server started: a KV-memory refusal of its args is the memory model's miss, and
+  // the point still informs step time (planning/startable.ts).
+  const startable = points.map((point) => startablePoint({ hardware, model, dtype }, point))
+  const input = { hardware, model, dtype, points: startable.map((s) => s.point) }
   const fit = fitConstants(input)
   const loo = leaveOneOut(input)
   const calibration: Calibration = {
@@ -95,13 +99,19 @@ export async function run(argv: string[]): Promise<number> {
   await writeFileAtomic(v.out, `${JSON.stringify(calibration, null, 2)}\n`)
   const elapsedS = (performance.now() - started) / 1000
   if (v.json) {
-    console.log(JSON.stringify({ ...calibration, out: v.out, points: fit.errors.map((e, i) => ({ label: e.label, fit: e, leaveOneOut: loo[i] })) }))
+    const miss = (i: number) => (startable[i]!.memoryMiss === undefined ? {} : { memoryMiss: startable[i]!.memoryMiss, pricedWith: startable[i]!.point.args })
+    console.log(JSON.stringify({ ...calibration, out: v.out, points: fit.errors.map((e, i) => ({ label: e.label, fit: e, leaveOneOut: loo[i], ...miss(i) })) }))
     return 0
   }
   console.log(`CALIBRATION of the performance model for ${model.id} on ${hardware.id}: ${points.length} measured point(s), fitted in ${elapsedS.toFixed(1)} s`)
   console.log('  constant                     default      fitted')
   for (const [key, value] of Object.entries(fit.constants)) {
     console.log(`  ${key.padEnd(28)} ${String(DEFAULT_MODEL_CONSTANTS[key as keyof typeof DEFAULT_MODEL_CONSTANTS]).padStart(8)}  ${Number(value).toPrecision(4).padStart(10)}`)
+  }
+  for (const s of startable) {
+    if (s.memoryMiss !== undefined) {
+      console.log(`\n  note: the memory model refuses ${s.point.label} as measured (${s.memoryMiss}); the server ran, so it is fitted with \`${s.point.args}\` (docs/perf-model.md §6)`)
+    }
   }
   console.log('\n  per point: predicted/measured after the fit; error factor (1.00 = exact); leave-one-out error factor')
   fit.errors.forEach((e, i) => {

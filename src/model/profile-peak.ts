@@ -1,0 +1,82 @@
+import type { ModelSpec } from './models.js'
+import type { EngineConfig } from './types.js'
+
+/**
+ * vLLM's profile-run peak (docs/perf-model.md §3 "Profile-run peak"). vLLM sizes the KV cache
+ * from the torch allocator's PEAK during `profile_run` (`allocated_bytes.all.peak`, vLLM
+ * v0.10/v0.11 `Worker.determine_available_memory`), not from a sum: the dummy forward pass of
+ * max_num_batched_tokens tokens runs first, then the dummy sampler run on the last PP stage,
+ * and the caching allocator reuses what the forward pass freed. So the reserve is
+ * max(forward peak, sampler peak), each counted from the tensors vLLM's code keeps alive.
+ */
+
+/**
+ * Bytes per logit element alive at the dummy sampler run's peak (vLLM v0.10/v0.11,
+ * `GPUModelRunner._dummy_sampler_run` with top_k = vocab − 1 and top_p = 0.9, so the
+ * PyTorch-native `apply_top_k_top_p` sorts the whole vocabulary; FlashInfer's sampler is opt-in):
+ */
+export const SAMPLER_PEAK_BYTES_PER_LOGIT =
+  2 + // 16-bit logits from compute_logits, still held by _dummy_sampler_run
+  4 + // Sampler.forward: logits.to(torch.float32)
+  4 + 8 + // logits.sort(): sorted fp32 values + int64 indices
+  8 + // torch's segmented sort (≥ 128 rows): an int64 index array of the same shape
+  4 + 8 // CUB DeviceSegmentedRadixSort: alternate key and value buffers in its scratch space
+
+/** The two phases of the profile run on one GPU, bytes. */
+export interface ProfilePeak {
+  /** Forward pass: the heaviest point of one layer plus what lives across layers. */
+  forwardBytes: number
+  /** Dummy sampler run (last PP stage only, else 0): logits of min(max_num_seqs, T) rows. */
+  samplerBytes: number
+  /** What vLLM measures: max of the two. */
+  peakBytes: number
+}
+
+/** Per-GPU widths of one token inside one layer, elements. */
+function layerWidths(model: ModelSpec, tp: number, kvHeadsPerGpu: number): { attention: number; mlp: number } {
+  const h = model.hiddenSize
+  const d = model.headDim
+  const qWidth = (model.numAttentionHeads / tp) * d
+  const qkvWidth = qWidth + 2 * kvHeadsPerGpu * d
+  // Attention block (LlamaAttention / Qwen2Attention): residual + normed input + the qkv
+  // output + the attention output buffer + the o_proj output.
+  const attention = 3 * h + qkvWidth + qWidth
+  if (!model.moe) {
+    // MLP block: residual + normed input + gate_up output (2·I) + activation output (I).
+    return { attention, mlp: 2 * h + (3 * model.intermediateSize) / tp }
+  }
+  // fused_moe: cache13 of T·k·max(2·I/TP, h) (gate_up output, reused for down) and cache2
+  // of T·k·I/TP (activation); a shared expert adds its own gate_up + act and output.
+  const m = model.moe
+  const routed = m.numExpertsPerTok * (Math.max((2 * m.moeIntermediateSize) / tp, h) + m.moeIntermediateSize / tp)
+  const shared = m.sharedExpertIntermediateSize > 0 ? (3 * m.sharedExpertIntermediateSize) / tp + h : 0
+  return { attention, mlp: 2 * h + routed + shared }
+}
+
+/**
+ * Profile-run peak of one GPU of pipeline stage `stage` (bytes). `activationBytes` is the
+ * 16-bit activation size; `kvHeadsPerGpu` the KV heads this GPU holds.
+ */
+export function profileRunPeak(
+  model: ModelSpec,
+  engine: EngineConfig,
+  stage: number,
+  kvHeadsPerGpu: number,
+  activationBytes: number,
+): ProfilePeak {
+  const T = engine.maxNumBatchedTokens
+  const h = model.hiddenSize
+  const { attention, mlp } = layerWidths(model, engine.tp, kvHeadsPerGpu)
+  let forwardBytes = T * Math.max(attention, mlp) * activationBytes
+  // Stages after the first keep a persistent buffer for the received hidden state and residual
+  // (GPUModelRunner.intermediate_tensors, sized for max_num_batched_tokens).
+  if (stage > 0) forwardBytes += T * 2 * h * activationBytes
+  let samplerBytes = 0
+  if (stage === engine.pp - 1) {
+    const rows = Math.min(engine.maxNumSeqs, T)
+    // profile_run still holds the forward's hidden states (T·h); the sampler run adds the
+    // selected rows and their random stand-in (2·rows·h), then the logits' own peak.
+    samplerBytes = (T * h + 2 * rows * h) * activationBytes + rows * model.vocabSize * SAMPLER_PEAK_BYTES_PER_LOGIT
+  }
+  return { forwardBytes, samplerBytes, peakBytes: Math.max(forwardBytes, samplerBytes) }
+}
