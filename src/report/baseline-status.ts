@@ -28,7 +28,7 @@ export function baselineProblems(status: BaselineStatus): string[] {
 
 /** The named error of a required baseline that does not exist. */
 export function missingBaselineMessage(file: string): string {
-  return `No baseline at ${file}: the file does not exist, so nothing was gated. Check the path, or create it by accepting a run (MLNODE_BENCH_UPDATE_BASELINE=1 or --update).`
+  return `No baseline at ${file}: the file does not exist, so nothing was gated. Check the path, or create it by accepting a run (a vitest run with MLNODE_BENCH_UPDATE_BASELINE=1, or mlnode-bench diff --update).`
 }
 
 /** One line for the top of a report: undefined when the baseline gates normally. */
