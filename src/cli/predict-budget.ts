@@ -30,7 +30,7 @@ function prefillChunks(promptTokens: number, maxNumBatchedTokens: number): numbe
 }
 
 /** Where the workloads came from, for the advice in the refusal. */
-export type WorkloadSource = { kind: 'options' } | { kind: 'config'; file: string }
+export type WorkloadSource = { kind: 'options' } | { kind: 'file'; file: string }
 
 /**
  * Refuses workloads whose total exceeds `maxEvents`, naming the biggest one and a request count

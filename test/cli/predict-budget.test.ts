@@ -25,6 +25,6 @@ describe('checkPredictBudget', () => {
       { name: 'big', requests: 100, promptTokens: 10, outputTokens: 999 },
     ]
     // 100 × 100 + 100 × 1000 = 110 000 events; 50 000 leave 40 000 for "big": 40 requests.
-    expect(() => checkPredictBudget(specs, 8192, 50_000, { kind: 'config', file: 'perf.yml' })).toThrow('Lower num_tasks (about 40 fit) or max_tokens of experiment "big" in perf.yml')
+    expect(() => checkPredictBudget(specs, 8192, 50_000, { kind: 'file', file: 'perf.yml' })).toThrow('Lower num_tasks (about 40 fit) or max_tokens of experiment "big" in perf.yml')
   })
 })

@@ -49,7 +49,7 @@ describe('predict command', () => {
   it('prints one JSON object per compressa experiment, labelled a prediction', async () => {
     const out: string[] = []
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)))
-    const code = await run(['--model', 'Qwen/QwQ-32B', '--args', '-tp 4 -pp 2 --quantization fp8 --kv-cache-dtype fp8', '--config', compressaDefaultConfigPath, '--json'])
+    const code = await run(['--model', 'Qwen/QwQ-32B', '--args', '-tp 4 -pp 2 --quantization fp8 --kv-cache-dtype fp8', '--workloads', compressaDefaultConfigPath, '--json'])
     expect(code).toBe(0)
     const body = JSON.parse(out.join('\n')) as { prediction: boolean; tp: number; pp: number; experiments: Array<Record<string, number | string>> }
     expect(body).toMatchObject({ prediction: true, tp: 4, pp: 2 })

@@ -20,7 +20,7 @@ import { figure } from '../../contracts/figures.js'
 export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'
 
 const USAGE = `Usage: mlnode-bench predict --model <id|config.json> [--hardware <profile> | --gpu <gpu>] [--gpus N]
-       [--args "<vllm args>"] (--config <compressa.yml> | --prompt-tokens N --max-tokens N | --lengths <csv>)
+       [--args "<vllm args>"] (--workloads <compressa.yml> | --prompt-tokens N --max-tokens N | --lengths <csv>)
        [--requests N] [--concurrency N] [--request-rate R [--burstiness B]]
        [--dtype float16] [--micro-batches M] [--calibration <file>] [--max-events N] [--json]
 
@@ -33,7 +33,7 @@ Requests generate exactly max_tokens tokens (no early EOS).
   --model           catalog model id, or a path to a HF config.json
   --args            vLLM args of the variant, e.g. "-tp 4 -pp 2 --quantization fp8 --kv-cache-dtype fp8"
   --dtype           the dtype MLNode sends (default float16)
-  --config          compressa-perf YAML: one prediction per experiment
+  --workloads       compressa-perf YAML: one prediction per experiment (as plan's --workloads)
   --prompt-tokens   prompt length in tokens      --max-tokens   tokens to generate
   --lengths         CSV of "prompt_tokens,output_tokens" per request (cycled to --requests)
   --requests        number of requests (default 100, or the CSV's rows)
@@ -82,7 +82,7 @@ const COMMAND_LINE = {
     model: { type: 'string', required: true },
     args: { type: 'string', dashValue: true },
     dtype: { type: 'string' },
-    config: { type: 'string' },
+    workloads: { type: 'string' },
     'prompt-tokens': { type: 'integer', min: 1 },
     'max-tokens': { type: 'integer', min: 1 },
     requests: { type: 'integer', min: 1 },
@@ -104,12 +104,12 @@ export async function run(argv: string[]): Promise<number> {
   const v = cli.values
   const values = { ...v, args: v.args ?? '', dtype: v.dtype ?? 'float16' }
   const inline = (['prompt-tokens', 'max-tokens', 'requests', 'concurrency', 'lengths', 'request-rate', 'burstiness'] as const).filter((k) => values[k] !== undefined)
-  if (values.config !== undefined && inline.length > 0) {
-    throw usageError('predict', `--config and --${inline[0]} exclude each other: the workload comes from the config file or from the options`, { option: inline[0] })
+  if (values.workloads !== undefined && inline.length > 0) {
+    throw usageError('predict', `--workloads and --${inline[0]} exclude each other: the workload comes from the YAML file or from the options`, { option: inline[0] })
   }
-  if (values.config === undefined && values.lengths === undefined) {
+  if (values.workloads === undefined && values.lengths === undefined) {
     for (const k of ['prompt-tokens', 'max-tokens'] as const) {
-      if (values[k] === undefined) throw usageError('predict', `--${k} is required without --config or --lengths`, { option: k })
+      if (values[k] === undefined) throw usageError('predict', `--${k} is required without --workloads or --lengths`, { option: k })
     }
   }
   if (values.lengths !== undefined && values['prompt-tokens'] !== undefined) throw usageError('predict', '--lengths and --prompt-tokens exclude each other', { option: 'lengths' })
@@ -133,8 +133,8 @@ export async function run(argv: string[]): Promise<number> {
   // Size the workloads before building them: a refusal must come at once.
   let sizes: WorkloadSize[]
   let build: () => Array<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
-  if (values.config !== undefined) {
-    const specs = await loadCompressaConfig(values.config)
+  if (values.workloads !== undefined) {
+    const specs = await loadCompressaConfig(values.workloads)
     const promptTokens = await Promise.all(specs.map(promptTokensOf))
     sizes = specs.map((spec, i) => ({ name: spec.name, requests: spec.requests, promptTokens: promptTokens[i]!, outputTokens: spec.maxTokens }))
     build = () => specs.map((spec, i) => workloadOf(spec, promptTokens[i]!))
@@ -150,7 +150,7 @@ export async function run(argv: string[]): Promise<number> {
     const concurrency = rate === undefined ? values.concurrency ?? 1 : values.concurrency
     build = () => [{ name: 'workload', requests, ...(concurrency === undefined ? {} : { concurrency }) }]
   }
-  checkPredictBudget(sizes, engine.maxNumBatchedTokens, values['max-events'] ?? DEFAULT_MAX_EVENTS, values.config === undefined ? { kind: 'options' } : { kind: 'config', file: values.config })
+  checkPredictBudget(sizes, engine.maxNumBatchedTokens, values['max-events'] ?? DEFAULT_MAX_EVENTS, values.workloads === undefined ? { kind: 'options' } : { kind: 'file', file: values.workloads })
 
   const constants: ModelConstants = { ...calibrated }
   if (values['micro-batches'] !== undefined) constants.ppMicroBatches = values['micro-batches']
@@ -177,7 +177,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.json) {
     const body =
-      values.config === undefined
+      values.workloads === undefined
         ? { ...header, ...predictions[0]!.figures }
         : { ...header, experiments: predictions.map((p) => ({ experiment: p.experiment, ...p.figures })) }
     console.log(JSON.stringify(body))
