@@ -29,7 +29,7 @@
  * 1 and 16 events per write), heap+external memory per in-flight stream (every thread), a table,
  * the limit at 512 from this run's figures, each figure against its target (overhead-targets.ts),
  * and the issue's last line (512-stream paced phase; chunks/s = the better flat-out rate).
- * Quick looks: OVERHEAD_DEBUG_BURST=1 (a sample of each phase's start-up burst, per request), OVERHEAD_ONLY_64=1, OVERHEAD_ONLY_512=1, OVERHEAD_ONLY_MEMORY=1, OVERHEAD_PROFILE=
+ * Quick looks (overhead-quick-looks.ts): OVERHEAD_DEBUG_BURST=1 (a sample of each phase's start-up burst, per request), OVERHEAD_FLOORS=1 (engine, Node and Python floors alternating), OVERHEAD_ONLY_64=1, OVERHEAD_ONLY_512=1, OVERHEAD_ONLY_MEMORY=1, OVERHEAD_PROFILE=
  * out.cpuprofile (512 only); OVERHEAD_AB=<another checkout's src/load/index.ts> alternates this
  * engine with that one (64 and 512 streams, 3 rounds) so both see the same machine.
  */
