@@ -4,7 +4,7 @@
  * With `update` (default: MLNODE_BENCH_UPDATE_BASELINE=1) it accepts the run's passed results
  * instead, writing the baseline atomically and saying exactly what changed.
  */
-import type { TestModule } from 'vitest/node'
+import type { TestModule, TestRunEndReason } from 'vitest/node'
 import { updateBaseline } from '../src/report/baseline.js'
 import { writeBaseline } from '../src/outputs/baseline-file.js'
 import { baselineProblems } from '../src/report/baseline-status.js'
@@ -26,9 +26,9 @@ export class BaselineReporter extends MlnodeReporterBase {
     super()
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors?: unknown, reason?: TestRunEndReason): Promise<void> {
     try {
-      const analysis = await analyseRun(this.vitest, modules, this.options)
+      const [analysis, view] = await Promise.all([analyseRun(this.vitest, modules, this.options), this.ledger.finish(modules, reason, this.lookup)])
       const label = this.shown(analysis.baselineFile)
       const { status } = analysis
       if (status.state === 'corrupt') {
@@ -37,7 +37,7 @@ export class BaselineReporter extends MlnodeReporterBase {
         process.exitCode = 1
         return
       }
-      this.log(`mlnode-bench: ${renderDiffText(analysis.diff, label, status)}`)
+      this.log(`mlnode-bench: ${renderDiffText(analysis.diff, label, status, view.kept)}`)
       if (analysis.diffError) {
         // Accepting now would rebuild the baseline from this run alone (or keep one of two clashing results).
         this.error(`mlnode-bench: nothing was compared, and the baseline is left unchanged: ${analysis.diffError.message}`)

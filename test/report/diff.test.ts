@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { updateBaseline } from '../../src/report/baseline.js'
 import { diffResults } from '../../src/report/diff.js'
+import { renderDiffText } from '../../src/report/diff-text.js'
 import { falsePositiveRate } from '../../src/report/false-positive-rate.js'
 import type { Provenance } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
@@ -62,6 +63,16 @@ describe('diffResults', () => {
     expect(status).toEqual({ 'brand-new': 'new', gone: 'missing', tp2: 'failed', tp4: 'missing', tp8: 'target-changed' })
     expect(diff.hasRegression).toBe(false)
     expect(diff.counts).toMatchObject({ new: 1, missing: 2, failed: 1, targetChanged: 1, regressed: 0 })
+  })
+
+  it('counts baseline entries a partial run kept (not re-run) apart from the missing ones, and lists only the missing', () => {
+    const withThree = updateBaseline(base, [passedResult('m', 'tp8', 'chat'), passedResult('m', 'gone', 'chat')], provenance).baseline
+    const diff = diffResults(withThree, [passedResult('m', 'tp4', 'chat')])
+    const text = renderDiffText(diff, 'b.json', undefined, [{ model: 'm', variant: 'tp8', workload: 'chat' }])
+    expect(text).toContain('; 0 new, 1 missing, 1 kept from earlier runs (not re-run), 0 failed.')
+    expect(text).toContain('  missing from this run: m › gone › chat')
+    expect(text).not.toContain('tp8')
+    expect(renderDiffText(diff, 'b.json')).toContain('; 0 new, 2 missing, 0 failed.')
   })
 
   it('a simulator on calibrated constants is another target: its 2× slower figures are not judged', () => {

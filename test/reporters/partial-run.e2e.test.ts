@@ -69,8 +69,10 @@ it('keeps what a partial run did not re-run, marks a killed run incomplete every
   expect(second.results.run).toMatchObject({ state: 'complete' })
   expect([second.runOf('tp2', 'tiny-open'), second.runOf('tp1', 'tiny'), second.runOf('tp1', 'tiny-open'), second.runOf('tp2', 'tiny')]).toEqual([secondRun, firstRun, firstRun, firstRun])
   expect(second.results.results.find((r) => r.variant === 'tp1' && r.workload === 'tiny')?.bench).toEqual({ project: BENCH_PROJECT, file: 'test/fixtures/suites/passing.bench.ts', name: 'Qwen/Qwen2.5-7B-Instruct > tp1 › tiny' })
-  // The gate compared the one result this run measured: the three others are "missing", not judged.
-  expect(filtered.output).toMatch(/Baseline .*baseline\.json: 0 regression\(s\).*; 0 new, 3 missing, 0 failed\./)
+  // The gate compared the one result this run measured: the three others are kept, not judged,
+  // and not reported as missing one by one.
+  expect(filtered.output).toMatch(/Baseline .*baseline\.json: 0 regression\(s\).*; 0 new, 0 missing, 3 kept from earlier runs \(not re-run\), 0 failed\./)
+  expect(filtered.output).not.toContain('missing from this run')
   expect(filtered.output).toContain('partial run: 3 result(s) of earlier runs kept')
   expect(second.summary).toContain('· 3 kept from earlier runs\n')
   expect(second.summary).toContain(`| Qwen/Qwen2.5-7B-Instruct | tp1 | tiny | ✅ passed | run ${firstRun} (`)
