@@ -1,5 +1,5 @@
 /**
- * False-positive rate of the regression gate on repeated simulator runs with NO change (issue 6):
+ * False-positive rate of the regression gate on repeated simulator runs with NO change:
  * runs the bench N times, then judges every later run against every earlier one as baseline
  * (src/report/diff.ts falsePositiveRate) and prints the rates per comparison, per run pair and per
  * metric. Usage: npm run bench:false-positives -- [--runs 4] [--config vitest.config.ts] [filters…]

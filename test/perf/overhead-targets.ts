@@ -1,5 +1,5 @@
 /**
- * The overhead benchmark's figures against the targets of issue 14 (lockstep 512 × 10 ms: TTFT
+ * The overhead benchmark's figures against the load client's targets (lockstep 512 × 10 ms: TTFT
  * error p99 ≤ 5 ms, ITL error p99 ≤ 1 ms; 64 streams: ITL error p99 ≤ 0.4 ms; flat out
  * ≥ 500k chunks/s on both cores; ≤ 20 KB per stream), one line each, met or not.
  */
@@ -44,6 +44,6 @@ export function targetLines(figures: readonly TargetFigure[]): string[] {
 }
 
 export function printTargets(figures: readonly TargetFigure[]): void {
-  console.log(`targets (issue 14), ${figures.filter(isMet).length} of ${figures.length} met:`)
+  console.log(`targets, ${figures.filter(isMet).length} of ${figures.length} met:`)
   for (const line of targetLines(figures)) console.log(line)
 }

@@ -1,4 +1,4 @@
-/** Which results.json entries a run replaces, keeps or drops (issue 11 item 6). */
+/** Which results.json entries a run replaces, keeps or drops */
 import { describe, expect, it } from 'vitest'
 import type { BenchResult, RunResults, RunStamp } from '../../src/contracts/results.js'
 import { benchFileKey, mergeRunEntries, newRunStamp, previousEntries, type RunScope } from '../../src/report/results-merge.js'

@@ -1,5 +1,5 @@
 /**
- * No silent wipe (issue 11 item 6), with REAL vitest bench runs of test/fixtures/suites against the
+ * No silent wipe, with REAL vitest bench runs of test/fixtures/suites against the
  * embedded simulator, all writing to one output folder: a `-t` run replaces only what it ran and
  * keeps the rest with its older run; the gate judges only this run; a killed run leaves
  * results.json, summary.md and JUnit saying INCOMPLETE; a single-file run keeps the other files.

@@ -1,5 +1,5 @@
 /**
- * Predicted beside measured (issue 13 item 5): a bench on a real MLNode of known GPUs keeps the
+ * Predicted beside measured: a bench on a real MLNode of known GPUs keeps the
  * model's prediction with its measurement, and the console line and summary.md show both. The
  * target is the Target interface over a real loopback vLLM-like server.
  */

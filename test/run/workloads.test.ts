@@ -1,4 +1,4 @@
-/** Both workload fields of a suite are loaded and validated, whichever target runs (issue 11 item 7). */
+/** Both workload fields of a suite are loaded and validated, whichever target runs. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

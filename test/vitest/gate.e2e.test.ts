@@ -1,5 +1,5 @@
 /**
- * The CI gate end to end (issue 6): a baseline accepted from a normal simulator run, then a run
+ * The CI gate end to end: a baseline accepted from a normal simulator run, then a run
  * with MLNODE_SIM_SLOWDOWN=1.3 must exit non-zero and name the regressed metrics in the summary
  * and the JUnit file; a repeated normal run must exit 0.
  */
