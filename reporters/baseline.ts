@@ -9,6 +9,7 @@ import { updateBaseline } from '../src/report/baseline.js'
 import { writeBaseline } from '../src/outputs/baseline-file.js'
 import { baselineProblems } from '../src/report/baseline-status.js'
 import { renderDiffText } from '../src/report/diff-text.js'
+import { withKeptResults } from '../src/report/diff.js'
 import { collectProvenance } from '../src/outputs/provenance.js'
 import { watchAllowed, watchBaselineMessage } from '../src/run/watch.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
@@ -37,7 +38,7 @@ export class BaselineReporter extends MlnodeReporterBase {
         process.exitCode = 1
         return
       }
-      this.log(`mlnode-bench: ${renderDiffText(analysis.diff, label, status, view.kept)}`)
+      this.log(`mlnode-bench: ${renderDiffText(withKeptResults(analysis.diff, view.kept), label, status)}`)
       if (analysis.diffError) {
         // Accepting now would rebuild the baseline from this run alone (or keep one of two clashing results).
         this.error(`mlnode-bench: nothing was compared, and the baseline is left unchanged: ${analysis.diffError.message}`)

@@ -1,6 +1,7 @@
 /** Markdown summary (PR comment body): `new MarkdownReporter({ outputFile })`. */
 import type { TestCase, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node'
 import { renderMarkdown, renderRunningMarkdown } from '../src/report/markdown.js'
+import { withKeptResults } from '../src/report/diff.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 
@@ -43,7 +44,7 @@ export class MarkdownReporter extends MlnodeReporterBase {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
     return this.queueReport('summary', this.outputFile, async () => {
       const [analysis, view] = await Promise.all([analyseRun(this.vitest, modules, this.options), this.ledger.finish(modules, reason, this.lookup)])
-      const text = renderMarkdown(analysis.diff, { runInfo: view.run, kept: view.kept, baseline: analysis.status })
+      const text = renderMarkdown(withKeptResults(analysis.diff, view.kept), { runInfo: view.run, kept: view.kept, baseline: analysis.status })
       return analysis.diffError ? `${text}\n> [!WARNING]\n> Nothing was compared: ${analysis.diffError.message}\n` : text
     })
   }

@@ -1,22 +1,18 @@
 /** Plain-text lines of a baseline diff for terminals and CI logs (reporter and `diff` command). */
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { evidenceText, keyId, type BaselineDiff } from './diff.js'
-import type { ResultKey } from '../contracts/results.js'
 import { baselineProblems, type BaselineStatus } from './baseline-status.js'
 
 /**
  * A few lines: the counts, then one line per regression, failure, new and missing result. With a
- * `status`, a corrupt or missing baseline and each invalid entry are said first. `kept`: results
- * of earlier runs a partial run kept without re-running them; the baseline entries they match are
- * counted apart from the missing ones and not listed one by one (the run already said it kept them).
+ * `status`, a corrupt or missing baseline and each invalid entry are said first. Results a partial
+ * run kept from earlier runs are only counted (the run already said it kept them).
  */
-export function renderDiffText(diff: BaselineDiff, baselineLabel: string, status?: BaselineStatus, kept: readonly ResultKey[] = []): string {
+export function renderDiffText(diff: BaselineDiff, baselineLabel: string, status?: BaselineStatus): string {
   const c = diff.counts
   const lines: string[] = []
   const invalid = new Set(status?.invalid.map(keyId))
-  const keptIds = new Set(kept.map(keyId))
-  const notRerun = diff.entries.filter((e) => e.status === 'missing' && keptIds.has(keyId(e))).length
-  const missingText = notRerun === 0 ? `${c.missing} missing` : `${c.missing - notRerun} missing, ${notRerun} kept from earlier runs (not re-run)`
+  const missingText = `${c.missing} missing${c.kept ? `, ${c.kept} kept from earlier runs (not re-run)` : ''}`
   if (status && status.state !== 'found') lines.push(...(baselineProblems(status).length > 0 ? baselineProblems(status) : [`No baseline yet at ${baselineLabel}: ${c.new} result(s) are new, nothing was gated. Accept them with MLNODE_BENCH_UPDATE_BASELINE=1.`]))
   else if (!diff.baselineFound) lines.push(`No baseline at ${baselineLabel}: ${c.new} result(s) are new. Accept them with MLNODE_BENCH_UPDATE_BASELINE=1.`)
   else
@@ -31,7 +27,7 @@ export function renderDiffText(diff: BaselineDiff, baselineLabel: string, status
       for (const m of e.metrics.filter((x) => x.verdict === 'regressed'))
         lines.push(`  REGRESSION ${name}: ${m.label} ${formatNumber(m.base!)} → ${formatNumber(m.next!)} ${m.unit} (${formatChange(m.change)}, ${evidenceText(m)})`)
     } else if (e.status === 'new' && diff.baselineFound && !invalid.has(keyId(e))) lines.push(`  new (no baseline): ${name}`)
-    else if (e.status === 'missing' && !keptIds.has(keyId(e))) lines.push(`  missing from this run: ${name}`)
+    else if (e.status === 'missing') lines.push(`  missing from this run: ${name}`)
     else if (e.status === 'target-changed' && e.base && e.result) lines.push(`  not judged, target changed ${describeTarget(e.base.target)} → ${describeTarget(e.result.target)}: ${name}`)
   }
   return lines.join('\n')

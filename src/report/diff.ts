@@ -60,9 +60,10 @@ export interface MetricComparison {
  * - compared: in both, figures compared;
  * - new: in the run, not in the baseline; missing: in the baseline, not in the run;
  * - failed / skipped: the bench did not produce figures (its failure is reported elsewhere);
- * - target-changed: measured on other hardware (or simulated vs real): shown, not judged.
+ * - target-changed: measured on other hardware (or simulated vs real): shown, not judged;
+ * - kept: in the baseline, not re-run by a partial run, which kept its earlier result (withKeptResults).
  */
-export type EntryStatus = 'compared' | 'new' | 'missing' | 'failed' | 'skipped' | 'target-changed'
+export type EntryStatus = 'compared' | 'new' | 'missing' | 'failed' | 'skipped' | 'target-changed' | 'kept'
 
 export interface EntryDiff extends ResultKey {
   status: EntryStatus
@@ -79,6 +80,7 @@ export interface DiffCounts {
   inconclusive: number
   new: number
   missing: number
+  kept: number
   failed: number
   skipped: number
   targetChanged: number
@@ -154,7 +156,7 @@ export function compareEntries(base: BaselineEntry | undefined, next: BaselineEn
 }
 
 function countVerdicts(entries: readonly EntryDiff[]): DiffCounts {
-  const c: DiffCounts = { regressed: 0, improved: 0, unchanged: 0, inconclusive: 0, new: 0, missing: 0, failed: 0, skipped: 0, targetChanged: 0 }
+  const c: DiffCounts = { regressed: 0, improved: 0, unchanged: 0, inconclusive: 0, new: 0, missing: 0, kept: 0, failed: 0, skipped: 0, targetChanged: 0 }
   for (const e of entries) {
     if (e.status === 'target-changed') c.targetChanged++
     else if (e.status !== 'compared') c[e.status]++
@@ -162,6 +164,17 @@ function countVerdicts(entries: readonly EntryDiff[]): DiffCounts {
     for (const m of e.metrics) if (m.verdict !== 'not-compared') c[m.verdict]++
   }
   return c
+}
+
+/**
+ * The diff of a partial run: the baseline entries it did not re-run but kept from earlier runs
+ * (its results.json still holds them) are 'kept', not 'missing'.
+ */
+export function withKeptResults(diff: BaselineDiff, kept: readonly ResultKey[]): BaselineDiff {
+  if (kept.length === 0) return diff
+  const ids = new Set(kept.map(keyId))
+  const entries = diff.entries.map((e) => (e.status === 'missing' && ids.has(keyId(e)) ? { ...e, status: 'kept' as const } : e))
+  return { ...diff, entries, counts: countVerdicts(entries) }
 }
 
 /** Regressions of one result (for a JUnit failure / console line). */

@@ -185,6 +185,8 @@ function entryStatusText(e: EntryDiff): string {
       return '⏭️ skipped'
     case 'missing':
       return 'missing from this run'
+    case 'kept':
+      return 'kept from an earlier run, not re-run'
     case 'target-changed':
       return `⚠️ target changed (${esc(e.metrics[0]?.note ?? '')}), not judged`
   }
@@ -198,7 +200,7 @@ function failureText(e: EntryDiff): string {
 function groupByModelWorkload(entries: readonly EntryDiff[]): Array<[string, EntryDiff[]]> {
   const groups = new Map<string, EntryDiff[]>()
   for (const e of entries) {
-    if (e.status === 'missing' || e.status === 'failed') continue
+    if (e.status === 'missing' || e.status === 'kept' || e.status === 'failed') continue
     const title = `${e.model} — ${e.workload}`
     groups.set(title, [...(groups.get(title) ?? []), e])
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { updateBaseline } from '../../src/report/baseline.js'
-import { diffResults } from '../../src/report/diff.js'
+import { diffResults, withKeptResults } from '../../src/report/diff.js'
 import { renderDiffText } from '../../src/report/diff-text.js'
 import { falsePositiveRate } from '../../src/report/false-positive-rate.js'
 import type { Provenance } from '../../src/contracts/results.js'
@@ -68,7 +68,7 @@ describe('diffResults', () => {
   it('counts baseline entries a partial run kept (not re-run) apart from the missing ones, and lists only the missing', () => {
     const withThree = updateBaseline(base, [passedResult('m', 'tp8', 'chat'), passedResult('m', 'gone', 'chat')], provenance).baseline
     const diff = diffResults(withThree, [passedResult('m', 'tp4', 'chat')])
-    const text = renderDiffText(diff, 'b.json', undefined, [{ model: 'm', variant: 'tp8', workload: 'chat' }])
+    const text = renderDiffText(withKeptResults(diff, [{ model: 'm', variant: 'tp8', workload: 'chat' }]), 'b.json')
     expect(text).toContain('; 0 new, 1 missing, 1 kept from earlier runs (not re-run), 0 failed.')
     expect(text).toContain('  missing from this run: m › gone › chat')
     expect(text).not.toContain('tp8')

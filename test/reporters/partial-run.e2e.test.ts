@@ -75,6 +75,7 @@ it('keeps what a partial run did not re-run, marks a killed run incomplete every
   expect(filtered.output).not.toContain('missing from this run')
   expect(filtered.output).toContain('partial run: 3 result(s) of earlier runs kept')
   expect(second.summary).toContain('· 3 kept from earlier runs\n')
+  expect(second.summary).not.toContain('in the baseline but not in this run')
   expect(second.summary).toContain(`| Qwen/Qwen2.5-7B-Instruct | tp1 | tiny | ✅ passed | run ${firstRun} (`)
   await validateJUnit(join(out, 'junit.xml'))
   // Four benches of the file plus the gate's own "baseline file" testcase.
