@@ -21,21 +21,22 @@ export interface StartablePoint {
 
 const KV_KINDS: ReadonlySet<string> = new Set(['kv-too-small', 'no-kv-memory'])
 
-/** First sentence of the KV refusal of these args, or undefined when nothing but KV memory fails (or nothing fails). */
-function kvRefusal(setup: Pick<FitInput, 'hardware' | 'model' | 'dtype'>, point: MeasuredPoint, args: string): string | undefined {
+/** The engine of these args, and the first sentence of its KV refusal (absent when nothing but KV memory fails, or nothing fails). */
+function kvRefusal(setup: Pick<FitInput, 'hardware' | 'model' | 'dtype'>, point: MeasuredPoint, args: string): { blockSize: number; miss?: string } {
   const engine = resolveEngineConfig(parseVllmArgs(splitArgString(args), { source: point.label }).values, setup.model, setup.hardware, setup.dtype)
   const problems = feasibility(setup.hardware, setup.model, engine)
-  if (problems.length === 0 || problems.some((p) => !KV_KINDS.has(p.kind))) return undefined
-  return problems[0]!.message.split('. ')[0]!
+  if (problems.length === 0 || problems.some((p) => !KV_KINDS.has(p.kind))) return { blockSize: engine.blockSize }
+  return { blockSize: engine.blockSize, miss: problems[0]!.message.split('. ')[0]! }
 }
 
 /** See the file comment. Points refused for any other reason are returned unchanged (the fit names the problem). */
 export function startablePoint(setup: Pick<FitInput, 'hardware' | 'model' | 'dtype'>, point: MeasuredPoint): StartablePoint {
   const box = point.box ?? setup
-  const miss = kvRefusal(box, point, point.args)
+  const { miss } = kvRefusal(box, point, point.args)
   if (miss === undefined) return { point }
   const len = point.workload.promptTokens + point.workload.maxTokens
   let args = `${point.args} --max-model-len ${len}`.trim()
-  if (kvRefusal(box, point, args) !== undefined) args += ` --num-gpu-blocks-override ${Math.ceil(len / 16)}`
+  const shortened = kvRefusal(box, point, args)
+  if (shortened.miss !== undefined) args += ` --num-gpu-blocks-override ${Math.ceil(len / shortened.blockSize)}`
   return { point: { ...point, args }, memoryMiss: miss }
 }
