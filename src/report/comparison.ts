@@ -113,37 +113,62 @@ export function groupResults(results: readonly BenchResult[]): Map<string, Map<s
   return groups
 }
 
+/** One model › workload's comparison as cells: what the console table and the HTML report show. */
+export interface ComparisonTable {
+  /** Where and how it was measured ("simulated 8xh100 (simulated time), dtype auto"). */
+  measuredOn: string
+  header: string[]
+  /** One row per variant: its name (marked FAILED) then one cell per column, `*` on the best value. */
+  body: string[][]
+  /** Variants whose row is a failure, with the first line of why. */
+  failures: Array<{ variant: string; message: string }>
+  recommendation: string
+}
+
+/** The comparison of one workload's variants; undefined when nothing was measured (then only failures count). */
+export function comparisonTable(rows: readonly BenchResult[]): ComparisonTable | undefined {
+  const measured = rows.filter((r) => r.metrics && r.metrics.requests.completed > 0)
+  if (measured.length === 0) return undefined
+  const targets = [...new Set(measured.map((r) => describeTarget(r.target)))]
+  const dtypes = [...new Set(measured.flatMap((r) => (r.dtype === undefined ? [] : [r.dtype])))]
+  const best = COMPARISON_COLUMNS.map((c) => {
+    const values = rows.flatMap((r) => (r.status === 'passed' && r.metrics ? [c.value(r.metrics, r)] : [])).filter((v): v is number => v !== undefined && Number.isFinite(v))
+    // A mark only where variants differ: a tie has no winner.
+    return values.length > 1 && new Set(values).size > 1 ? (c.better === 'lower' ? Math.min(...values) : Math.max(...values)) : undefined
+  })
+  const body = rows.map((r) => {
+    if (!r.metrics || r.metrics.requests.completed === 0) return [r.variant, ...COMPARISON_COLUMNS.map((_, i) => (i === 0 ? `FAILED (${r.failure?.kind ?? 'error'})` : ''))]
+    const cells = COMPARISON_COLUMNS.map((c, i) => {
+      const v = c.value(r.metrics!, r)
+      if (v === undefined) return '—'
+      return `${formatNumber(v)}${r.status === 'passed' && v === best[i] ? '*' : ' '}`
+    })
+    return [`${r.variant}${r.status === 'failed' ? ' (FAILED)' : ''}`, ...cells]
+  })
+  return {
+    measuredOn: `${targets.join(', ')}${dtypes.length ? `, dtype ${dtypes.join(' / ')}` : ''}`,
+    header: ['variant', ...COMPARISON_COLUMNS.map((c) => c.title)],
+    body,
+    failures: rows.filter((x) => x.status === 'failed').map((r) => ({ variant: r.variant, message: r.failure?.message.split('\n')[0] ?? 'failed' })),
+    recommendation: recommendation(rows),
+  }
+}
+
 /** The comparison as plain text; `*` marks the best value of each column. */
 export function renderComparison(results: readonly BenchResult[]): string {
   const out: string[] = []
   for (const [model, byWorkload] of groupResults(results)) {
     for (const [workload, rows] of byWorkload) {
-      const measured = rows.filter((r) => r.metrics && r.metrics.requests.completed > 0)
-      if (measured.length === 0) {
+      const t = comparisonTable(rows)
+      if (!t) {
         // Nothing measured (a suite rejected at collection, every deploy failed…): no table, just why.
         out.push('', `${model} · ${workload}`, ...rows.map((r) => `  ✗ ${r.variant}: ${r.failure?.message.split('\n')[0] ?? r.status}`))
         continue
       }
-      const targets = [...new Set(measured.map((r) => describeTarget(r.target)))]
-      const dtypes = [...new Set(measured.flatMap((r) => (r.dtype === undefined ? [] : [r.dtype])))]
-      out.push('', `${model} · ${workload} — ${targets.join(', ')}${dtypes.length ? `, dtype ${dtypes.join(' / ')}` : ''}`)
-      const best = COMPARISON_COLUMNS.map((c) => {
-        const values = rows.flatMap((r) => (r.status === 'passed' && r.metrics ? [c.value(r.metrics, r)] : [])).filter((v): v is number => v !== undefined && Number.isFinite(v))
-        // A mark only where variants differ: a tie has no winner.
-        return values.length > 1 && new Set(values).size > 1 ? (c.better === 'lower' ? Math.min(...values) : Math.max(...values)) : undefined
-      })
-      const body = rows.map((r) => {
-        if (!r.metrics || r.metrics.requests.completed === 0) return [r.variant, ...COMPARISON_COLUMNS.map((_, i) => (i === 0 ? `FAILED (${r.failure?.kind ?? 'error'})` : ''))]
-        const cells = COMPARISON_COLUMNS.map((c, i) => {
-          const v = c.value(r.metrics!, r)
-          if (v === undefined) return '—'
-          return `${formatNumber(v)}${r.status === 'passed' && v === best[i] ? '*' : ' '}`
-        })
-        return [`${r.variant}${r.status === 'failed' ? ' (FAILED)' : ''}`, ...cells]
-      })
-      out.push(...table(['variant', ...COMPARISON_COLUMNS.map((c) => c.title)], body).map((l) => `  ${l}`))
-      for (const r of rows.filter((x) => x.status === 'failed')) out.push(`  ✗ ${r.variant}: ${r.failure?.message.split('\n')[0] ?? 'failed'}`)
-      out.push(`  ${recommendation(rows)}`)
+      out.push('', `${model} · ${workload} — ${t.measuredOn}`)
+      out.push(...table(t.header, t.body).map((l) => `  ${l}`))
+      for (const f of t.failures) out.push(`  ✗ ${f.variant}: ${f.message}`)
+      out.push(`  ${t.recommendation}`)
     }
     if (byWorkload.size > 1) out.push('', modelVerdict(model, byWorkload))
   }
