@@ -63,3 +63,28 @@ export function baseOptions(title: string, simulated: Simulation | boolean, axes
 export function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { title: { display: true, text: title }, ...extra }
 }
+
+/**
+ * A category axis whose labels never overlap: every label is shown, unrotated, each wrapped onto
+ * lines (Chart.js draws an array label as one line per element), so long variant names and
+ * "variant › workload" labels stack instead of colliding.
+ */
+export function categoryAxis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return axis(title, { ticks: { autoSkip: false, maxRotation: 0, minRotation: 0 }, ...extra })
+}
+
+/** A label as lines of at most `width` characters, broken at " › " and spaces (a longer word stays whole). */
+export function wrapLabel(text: string, width = 10): string[] {
+  const lines: string[] = []
+  for (const part of text.split(' › ')) {
+    let line = ''
+    for (const word of part.split(' ')) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line)
+        line = word
+      } else line = line ? `${line} ${word}` : word
+    }
+    if (line) lines.push(line)
+  }
+  return lines
+}

@@ -1,7 +1,7 @@
 /** The charts of the report, each from plain data (see report-data.ts for where the data comes from). */
 import type { DistributionSummary } from '../contracts/records.js'
 import type { BenchResult } from '../contracts/results.js'
-import { axis, baseOptions, colour, seriesLabel, simulationOf, type ChartSpec, type Simulation } from './chart-spec.js'
+import { axis, baseOptions, categoryAxis, colour, seriesLabel, simulationOf, wrapLabel, type ChartSpec, type Simulation } from './chart-spec.js'
 import { cdfPoints, medianInterval } from './distributions.js'
 import type { PredictedFigures } from './predicted.js'
 
@@ -23,18 +23,19 @@ const label = (v: VariantView, sim: Simulation): string => seriesLabel(v.variant
 export function variantLatencyChart(id: string, scope: string, views: readonly VariantView[]): ChartSpec {
   const sim = simulation(views)
   const series = (label: string, pick: (m: NonNullable<BenchResult['metrics']>) => DistributionSummary, i: number) => [
-    { type: 'bar', label: `${label} p50`, data: views.map((v) => (v.result.metrics ? ms(pick(v.result.metrics).medianMs) : null)), backgroundColor: colour(i, 0.7) },
+    { type: 'bar', stack: label, label: `${label} p50`, data: views.map((v) => (v.result.metrics ? ms(pick(v.result.metrics).medianMs) : null)), backgroundColor: colour(i, 0.7) },
     {
       type: 'bar',
+      stack: label,
       label: `${label} p50, 95 % CI`,
       data: views.map((v) => {
         const ci = v.result.metrics ? medianInterval(pick(v.result.metrics)) : undefined
         return ci ? [ms(ci.low), ms(ci.high)] : null
       }),
-      backgroundColor: colour(i, 0.25),
-      borderColor: colour(i),
-      borderWidth: 1,
-      barPercentage: 0.4,
+      backgroundColor: 'rgba(0, 0, 0, 0.15)',
+      borderColor: '#222',
+      borderWidth: 1.5,
+      barPercentage: 0.25,
     },
   ]
   return {
@@ -42,11 +43,12 @@ export function variantLatencyChart(id: string, scope: string, views: readonly V
     kind: 'variants-latency',
     title: `${scope}: latency by variant`,
     simulated: sim !== 'none',
-    caption: 'Median TTFT and E2EL of the latest run of each variant; the thin bars are the 95 % confidence interval of each median (order statistics read from the HDR histogram).',
+    caption: 'Median TTFT and E2EL of the latest run of each variant; the dark whisker drawn on each bar is the 95 % confidence interval of that median (order statistics read from the HDR histogram).',
     config: {
       type: 'bar',
-      data: { labels: views.map((v) => label(v, sim)), datasets: [...series('TTFT', (m) => m.ttftMs, 0), ...series('E2EL', (m) => m.e2elMs, 1)] },
-      options: baseOptions(`${scope}: latency by variant`, sim, { x: axis('variant'), y: axis('ms', { beginAtZero: true }) }),
+      data: { labels: views.map((v) => wrapLabel(label(v, sim))), datasets: [...series('TTFT', (m) => m.ttftMs, 0), ...series('E2EL', (m) => m.e2elMs, 1)] },
+      // A stacked x axis puts each figure's bar and its interval in one slot; an unstacked y keeps their own values.
+      options: baseOptions(`${scope}: latency by variant`, sim, { x: categoryAxis('variant', { stacked: true }), y: axis('ms', { beginAtZero: true, stacked: false }) }),
     },
   }
 }
@@ -59,25 +61,26 @@ export function variantThroughputChart(id: string, scope: string, views: readonl
     kind: 'variants-throughput',
     title: `${scope}: output throughput by variant`,
     simulated: sim !== 'none',
-    caption: 'Output tokens/s of the latest run of each variant; the thin bar spans the lowest to highest figure of all runs of that variant in the history (run-to-run spread).',
+    caption: 'Output tokens/s of the latest run of each variant; the dark whisker drawn on each bar spans the lowest to highest figure of all runs of that variant in the history (run-to-run spread).',
     config: {
       type: 'bar',
       data: {
-        labels: views.map((v) => label(v, sim)),
+        labels: views.map((v) => wrapLabel(label(v, sim))),
         datasets: [
-          { type: 'bar', label: 'output tok/s (latest run)', data: views.map((v) => v.result.metrics?.outputTokensPerS ?? null), backgroundColor: colour(2, 0.7) },
+          { type: 'bar', stack: 'throughput', label: 'output tok/s (latest run)', data: views.map((v) => v.result.metrics?.outputTokensPerS ?? null), backgroundColor: colour(2, 0.7) },
           {
             type: 'bar',
+            stack: 'throughput',
             label: 'range over stored runs',
             data: views.map((v) => (v.throughputRuns.length > 0 ? [Math.min(...v.throughputRuns), Math.max(...v.throughputRuns)] : null)),
-            backgroundColor: colour(2, 0.25),
-            borderColor: colour(2),
-            borderWidth: 1,
-            barPercentage: 0.4,
+            backgroundColor: 'rgba(0, 0, 0, 0.15)',
+            borderColor: '#222',
+            borderWidth: 1.5,
+            barPercentage: 0.25,
           },
         ],
       },
-      options: baseOptions(`${scope}: output throughput by variant`, sim, { x: axis('variant'), y: axis('output tokens/s', { beginAtZero: true }) }),
+      options: baseOptions(`${scope}: output throughput by variant`, sim, { x: categoryAxis('variant', { stacked: true }), y: axis('output tokens/s', { beginAtZero: true, stacked: false }) }),
     },
   }
 }
@@ -151,8 +154,8 @@ export function deployChart(id: string, model: string, deploys: ReadonlyArray<{ 
     caption: 'Seconds from the deploy request to ready (simulated seconds on a simulator), latest run of each variant.',
     config: {
       type: 'bar',
-      data: { labels: deploys.map((d) => seriesLabel(d.variant, d.simulated, sim)), datasets: [{ label: 'deploy time, s', data: deploys.map((d) => d.deployS), backgroundColor: colour(4, 0.7) }] },
-      options: baseOptions(title, sim, { x: axis('variant'), y: axis('seconds', { beginAtZero: true }) }),
+      data: { labels: deploys.map((d) => wrapLabel(seriesLabel(d.variant, d.simulated, sim))), datasets: [{ label: 'deploy time, s', data: deploys.map((d) => d.deployS), backgroundColor: colour(4, 0.7) }] },
+      options: baseOptions(title, sim, { x: categoryAxis('variant'), y: axis('seconds', { beginAtZero: true }) }),
     },
   }
 }
@@ -171,13 +174,13 @@ export function predictedChart(id: string, model: string, rows: ReadonlyArray<{ 
     config: {
       type: 'bar',
       data: {
-        labels: rows.map((r) => seriesLabel(r.label, r.simulated, sim)),
+        labels: rows.map((r) => wrapLabel(seriesLabel(r.label, r.simulated, sim))),
         datasets: [
           { label: 'predicted (performance model)', data: rows.map((r) => r.predicted), backgroundColor: colour(5, 0.6) },
           { label: 'measured', data: rows.map((r) => r.measured), backgroundColor: colour(0, 0.7) },
         ],
       },
-      options: baseOptions(title, sim, { x: axis('variant › workload'), y: axis('output tokens/s', { beginAtZero: true }) }),
+      options: baseOptions(title, sim, { x: categoryAxis('variant › workload'), y: axis('output tokens/s', { beginAtZero: true }) }),
     },
   }
 }

@@ -28,6 +28,11 @@ figure.chart { margin: 0; border: 1px solid #e3e3e3; border-radius: 6px; padding
 .canvas-box { position: relative; height: 300px; }
 figcaption { font-size: 12px; color: #555; margin-top: 6px; }
 table { border-collapse: collapse; font-size: 12px; } td, th { border: 1px solid #ddd; padding: 3px 6px; text-align: left; }
+table.comparison td:not(:first-child) { text-align: right; font-variant-numeric: tabular-nums; }
+td.best { font-weight: 700; background: #e8f5e9; }
+tr.failed td, td.failed { color: #b00020; } tr.failed td:first-child, td.failed { font-weight: 600; }
+p.recommendation { font-weight: 600; margin: 6px 0 18px; }
+ul.failures { color: #b00020; margin: 4px 0; }
 nav a { margin-right: 12px; }
 `
 
@@ -48,13 +53,52 @@ function figure(chart: ChartSpec): string {
 </figure>`
 }
 
+/** Runs the table lists (the newest); the charts still use every run given. */
+export const RUNS_SHOWN = 10
+
+/** A run that did not finish or whose results did not all pass is marked failed. */
+function runFailed(r: ReportData['runs'][number]): boolean {
+  return r.passed < r.results || (r.state !== undefined && r.state !== 'complete')
+}
+
 function runsTable(data: ReportData): string {
   if (data.runs.length === 0) return '<p>No runs in the history yet: run the benchmarks, or add a results file with <code>mlnode-bench history add</code>.</p>'
-  const rows = data.runs.map((r) => {
+  const shown = data.runs.slice(0, RUNS_SHOWN)
+  const rows = shown.map((r) => {
     const commit = r.commit ? `${r.branch ? `${r.branch}@` : ''}${r.commit.slice(0, 7)}${r.dirty ? '+dirty' : ''}` : '-'
-    return `<tr><td>${r.seq}</td><td>${escapeHtml(r.date)}</td><td>${escapeHtml(r.source)}</td><td>${escapeHtml(runName(r))}</td><td>${escapeHtml(commit)}</td><td>${escapeHtml(runDescription(r))}</td></tr>`
+    const failed = runFailed(r)
+    return `<tr${failed ? ' class="failed"' : ''} data-failed="${failed}"><td>${r.seq}</td><td>${escapeHtml(r.date)}</td><td>${escapeHtml(r.source)}</td><td>${escapeHtml(runName(r))}</td><td>${escapeHtml(commit)}</td><td>${escapeHtml(runDescription(r))}</td></tr>`
   })
-  return `<table><thead><tr><th>ID</th><th>Date</th><th>Source</th><th>Name</th><th>Commit</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  const older = data.runs.length - shown.length
+  const more = older > 0 ? `<p>${older} older run${older === 1 ? '' : 's'} not listed (<code>npx mlnode-bench history list</code> lists every run).</p>` : ''
+  return `<table><thead><tr><th>ID</th><th>Date</th><th>Source</th><th>Name</th><th>Commit</th><th>Outcome</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`
+}
+
+/** The numbers first: each model › workload's variants side by side with the recommendation. */
+function comparisonSection(data: ReportData): string {
+  if (data.comparisons.length === 0) return ''
+  const blocks = data.comparisons.map((c) => {
+    const badge = c.simulated ? '<span class="sim">SIMULATED</span> ' : ''
+    const failures = c.failures.length ? `<ul class="failures">${c.failures.map((f) => `<li>✗ ${escapeHtml(f.variant)}: ${escapeHtml(f.message)}</li>`).join('')}</ul>` : ''
+    if (!c.table) return `<h3>${badge}${escapeHtml(c.model)} › ${escapeHtml(c.workload)}</h3><p>No variant was measured.</p>${failures}`
+    const head = `<tr>${c.table.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`
+    const body = c.table.body
+      .map((row) => {
+        const failed = row[0]!.endsWith('(FAILED)') || row[1]!.startsWith('FAILED')
+        const cells = row.map((cell, i) => {
+          const best = i > 0 && cell.endsWith('*')
+          return `<td${best ? ' class="best"' : ''}>${escapeHtml(best ? cell.slice(0, -1) : cell.trim())}</td>`
+        })
+        return `<tr${failed ? ' class="failed"' : ''}>${cells.join('')}</tr>`
+      })
+      .join('')
+    return `<h3>${badge}${escapeHtml(c.model)} › ${escapeHtml(c.workload)}</h3>
+<p>${escapeHtml(c.table.measuredOn)}; latest result of each variant; bold = best of the column.</p>
+<table class="comparison"><thead>${head}</thead><tbody>${body}</tbody></table>${failures}
+<p class="recommendation">${escapeHtml(c.table.recommendation)}</p>`
+  })
+  const verdicts = data.verdicts.map((v) => `<p class="recommendation">${escapeHtml(v)}</p>`).join('')
+  return `<section id="comparison"><h2>Comparison and recommendation</h2>${blocks.join('\n')}${verdicts}</section>`
 }
 
 /** The whole page. */
@@ -77,9 +121,10 @@ export async function renderHtmlReport(data: ReportData): Promise<string> {
 <h1>${escapeHtml(data.title)}</h1>
 <p>Generated ${escapeHtml(data.generatedAt)} from ${data.runs.length} run${data.runs.length === 1 ? '' : 's'}; ${charts.length} chart${charts.length === 1 ? '' : 's'}.</p>
 ${banner}
-<nav>${nav}</nav>
+<nav><a href="#comparison">Comparison</a> <a href="#runs">Runs</a> ${nav}</nav>
 </header>
-<section id="runs"><h2>Runs</h2>${runsTable(data)}</section>
+${comparisonSection(data)}
+<section id="runs"><h2>Latest runs</h2>${runsTable(data)}</section>
 ${sections}
 <script type="application/json" id="mlnb-charts">${jsonForScript(charts.map((c) => ({ id: c.id, config: c.config })))}</script>
 <script>${library}</script>

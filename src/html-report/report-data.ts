@@ -7,6 +7,7 @@ import { baselineEntry, type BaselineFile } from '../report/baseline.js'
 import type { BenchResult } from '../contracts/results.js'
 import { baselineFromHistory } from '../history/baseline-from-history.js'
 import type { HistoryRun, HistoryRunInfo } from '../history/store.js'
+import { comparisonTable, groupResults, modelVerdict, type ComparisonTable } from '../report/comparison.js'
 import type { ChartSpec } from './chart-spec.js'
 import { cdfChart, deployChart, paretoChart, predictedChart, variantLatencyChart, variantThroughputChart, type VariantView } from './charts.js'
 import { predictResult } from './predicted.js'
@@ -28,12 +29,26 @@ export interface ReportSection {
   charts: ChartSpec[]
 }
 
+/** The side-by-side numbers of one model › workload, as the console prints them: what the page shows first. */
+export interface ReportComparison {
+  model: string
+  workload: string
+  simulated: boolean
+  /** Undefined when no variant was measured: then `failures` says why. */
+  table?: ComparisonTable
+  failures: Array<{ variant: string; message: string }>
+}
+
 export interface ReportData {
   title: string
   generatedAt: string
   /** Some shown figure was measured on the simulator. */
   simulated: boolean
   runs: HistoryRunInfo[]
+  /** Per model › workload, from the latest result of each variant. */
+  comparisons: ReportComparison[]
+  /** One verdict per model with more than one workload. */
+  verdicts: string[]
   sections: ReportSection[]
 }
 
@@ -104,11 +119,29 @@ export function buildReportData(input: ReportInput): ReportData {
     if (modelCharts.length > 0) sections.push({ id: `s-${sections.length + 1}`, heading: `${model}: deploy, prediction and trends`, charts: modelCharts })
   }
 
+  const comparisons: ReportComparison[] = []
+  const verdicts: string[] = []
+  for (const [model, byWorkload] of groupResults(latest.map((m) => m.result).sort((a, b) => a.model.localeCompare(b.model) || a.workload.localeCompare(b.workload)))) {
+    for (const [workload, rows] of byWorkload) {
+      const table = comparisonTable(rows)
+      comparisons.push({
+        model,
+        workload,
+        simulated: rows.some(isSimulated),
+        ...(table ? { table } : {}),
+        failures: table ? table.failures : rows.map((r) => ({ variant: r.variant, message: r.failure?.message.split('\n')[0] ?? r.status })),
+      })
+    }
+    if (byWorkload.size > 1) verdicts.push(modelVerdict(model, byWorkload))
+  }
+
   return {
     title: input.title ?? 'mlnode-bench report',
     generatedAt: input.generatedAt ?? new Date().toISOString(),
     simulated: latest.some((m) => isSimulated(m.result)),
     runs: input.runs.map(({ entries: _entries, provenance: _provenance, ...info }) => info),
+    comparisons,
+    verdicts,
     sections,
   }
 }
