@@ -112,6 +112,8 @@ export interface BenchResult extends ResultKey {
    * accuracy on real boxes is tracked over time.
    */
   prediction?: BenchPrediction
+  /** What the server's own /metrics pages said while the workload ran (absent when not scraped). */
+  serverTelemetry?: ServerTelemetry
   /**
    * results.json only: the run that measured this result. A partial run keeps the entries it did
    * not re-run, each with its own run (absent in results of older versions).
@@ -192,4 +194,39 @@ export interface RunResults {
 
 export function resultKeyString(key: ResultKey): string {
   return `${key.model} › ${key.variant} › ${key.workload}`
+}
+
+/**
+ * vLLM's view of a workload, from its Prometheus /metrics page of every replica (src/telemetry):
+ * gauges sampled every `intervalS` seconds, counters as their increase over the workload. A figure
+ * the pages did not have is absent, and `unavailable` says why.
+ */
+export interface ServerTelemetry {
+  /** Pages read (one per replica). */
+  sources: number
+  samples: number
+  intervalS: number
+  /** Highest KV-cache use of any replica in any sample (0–1). */
+  kvCacheUsagePeak?: number
+  /** Mean over samples of the replicas' mean KV-cache use (0–1). */
+  kvCacheUsageMean?: number
+  /** Mean requests running (summed over replicas). */
+  runningMean?: number
+  /** Mean and peak requests waiting in the scheduler's queue (summed over replicas). */
+  waitingMean?: number
+  waitingPeak?: number
+  /** Requests preempted for KV-cache space during the workload. */
+  preemptions?: number
+  promptTokens?: number
+  generationTokens?: number
+  /** Prefix-cache hits / queries (tokens) during the workload. */
+  prefixCacheHitRate?: number
+  /** Accepted / drafted speculative tokens during the workload. */
+  specDecodeAcceptanceRate?: number
+  /** Figure → the metric name found (vLLM versions spell some differently). */
+  metricNames: Record<string, string>
+  /** What could not be read, and why. */
+  unavailable: string[]
+  /** Seconds since the workload started → the sampled gauges, for charts. */
+  series: Array<{ tS: number; kvCacheUsage?: number; running?: number; waiting?: number }>
 }

@@ -184,3 +184,32 @@ export function predictedChart(id: string, model: string, rows: ReadonlyArray<{ 
     },
   }
 }
+
+/** vLLM's KV-cache use and queue over the workload, per variant, from its /metrics pages. */
+export function serverTelemetryChart(id: string, scope: string, views: readonly VariantView[]): ChartSpec | undefined {
+  const shown = views.map((v, i) => ({ v, i, series: v.result.serverTelemetry?.series ?? [] })).filter((d) => d.series.length > 1)
+  if (shown.length === 0) return undefined
+  const sim = simulation(shown.map((d) => d.v))
+  const title = `${scope}: KV-cache use and queue (vLLM /metrics)`
+  const datasets = shown.flatMap(({ v, i, series }) => [
+    { type: 'line', label: `${label(v, sim)} KV use %`, yAxisID: 'y', data: series.flatMap((p) => (p.kvCacheUsage === undefined ? [] : [{ x: p.tS, y: Math.round(p.kvCacheUsage * 1000) / 10 }])), borderColor: colour(i), backgroundColor: colour(i), pointRadius: 0, tension: 0 },
+    { type: 'line', label: `${label(v, sim)} waiting`, yAxisID: 'queue', data: series.flatMap((p) => (p.waiting === undefined ? [] : [{ x: p.tS, y: p.waiting }])), borderColor: colour(i), backgroundColor: colour(i), borderDash: [5, 4], pointRadius: 0, tension: 0 },
+  ])
+  return {
+    id,
+    kind: 'server-telemetry',
+    title,
+    simulated: sim !== 'none',
+    caption:
+      'Solid: KV-cache use of the replicas (mean, %); dashed: requests waiting in the scheduler (sum over replicas, right axis); sampled from each replica\'s Prometheus page while the latest run of each variant ran. A full cache with a queue means preemptions and a longer TTFT. On the simulator the samples are taken in wall time while its virtual clock runs: the shape is approximate.',
+    config: {
+      type: 'line',
+      data: { datasets },
+      options: baseOptions(title, sim, {
+        x: axis('seconds since the workload started', { type: 'linear' }),
+        y: axis('KV-cache use, %', { min: 0, max: 100, position: 'left' }),
+        queue: axis('requests waiting', { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } }),
+      }),
+    },
+  }
+}

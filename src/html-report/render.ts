@@ -32,7 +32,7 @@ table.comparison td:not(:first-child) { text-align: right; font-variant-numeric:
 td.best { font-weight: 700; background: #e8f5e9; }
 tr.failed td, td.failed { color: #b00020; } tr.failed td:first-child, td.failed { font-weight: 600; }
 p.recommendation { font-weight: 600; margin: 6px 0 18px; }
-ul.failures { color: #b00020; margin: 4px 0; }
+ul.failures { color: #b00020; margin: 4px 0; } ul.server { margin: 4px 0; color: #444; }
 nav a { margin-right: 12px; }
 `
 
@@ -94,7 +94,7 @@ function comparisonSection(data: ReportData): string {
       .join('')
     return `<h3>${badge}${escapeHtml(c.model)} › ${escapeHtml(c.workload)}</h3>
 <p>${escapeHtml(c.table.measuredOn)}; latest result of each variant; bold = best of the column.</p>
-<table class="comparison"><thead>${head}</thead><tbody>${body}</tbody></table>${failures}
+<table class="comparison"><thead>${head}</thead><tbody>${body}</tbody></table>${failures}${c.table.server.length ? `<ul class="server">${c.table.server.map((s) => `<li>${escapeHtml(s.variant)} ${escapeHtml(s.line)}</li>`).join('')}</ul>` : ''}
 <p class="recommendation">${escapeHtml(c.table.recommendation)}</p>`
   })
   const verdicts = data.verdicts.map((v) => `<p class="recommendation">${escapeHtml(v)}</p>`).join('')

@@ -9,7 +9,7 @@ import { baselineFromHistory } from '../history/baseline-from-history.js'
 import type { HistoryRun, HistoryRunInfo } from '../history/store.js'
 import { comparisonTable, groupResults, modelVerdict, type ComparisonTable } from '../report/comparison.js'
 import type { ChartSpec } from './chart-spec.js'
-import { cdfChart, deployChart, paretoChart, predictedChart, variantLatencyChart, variantThroughputChart, type VariantView } from './charts.js'
+import { cdfChart, deployChart, paretoChart, predictedChart, serverTelemetryChart, variantLatencyChart, variantThroughputChart, type VariantView } from './charts.js'
 import { predictResult } from './predicted.js'
 import { baselineBand, trendChart } from './trend.js'
 
@@ -97,6 +97,7 @@ export function buildReportData(input: ReportInput): ReportData {
         cdfChart(id(), scope, 'itl', views),
         cdfChart(id(), scope, 'e2el', views),
         paretoChart(id(), scope, views),
+        serverTelemetryChart(id(), scope, views),
       ].filter((c): c is ChartSpec => c !== undefined)
       sections.push({ id: `s-${sections.length + 1}`, heading: scope, charts })
     }

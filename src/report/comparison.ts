@@ -9,6 +9,7 @@ import { entryFromResult } from './baseline.js'
 import { compareEntries, resolveDiffOptions } from './diff.js'
 import { describeTarget, formatNumber } from './format.js'
 import type { BenchResult } from '../contracts/results.js'
+import { telemetryLine } from './telemetry-text.js'
 
 interface Column {
   title: string
@@ -122,6 +123,8 @@ export interface ComparisonTable {
   body: string[][]
   /** Variants whose row is a failure, with the first line of why. */
   failures: Array<{ variant: string; message: string }>
+  /** Per variant, what its vLLM /metrics pages said (KV use, queue, preemptions…), where read. */
+  server: Array<{ variant: string; line: string }>
   recommendation: string
 }
 
@@ -150,6 +153,10 @@ export function comparisonTable(rows: readonly BenchResult[]): ComparisonTable |
     header: ['variant', ...COMPARISON_COLUMNS.map((c) => c.title)],
     body,
     failures: rows.filter((x) => x.status === 'failed').map((r) => ({ variant: r.variant, message: r.failure?.message.split('\n')[0] ?? 'failed' })),
+    server: rows.flatMap((r) => {
+      const line = telemetryLine(r)
+      return line ? [{ variant: r.variant, line }] : []
+    }),
     recommendation: recommendation(rows),
   }
 }
@@ -168,6 +175,7 @@ export function renderComparison(results: readonly BenchResult[]): string {
       out.push('', `${model} · ${workload} — ${t.measuredOn}`)
       out.push(...table(t.header, t.body).map((l) => `  ${l}`))
       for (const f of t.failures) out.push(`  ✗ ${f.variant}: ${f.message}`)
+      for (const s of t.server) out.push(`  ${s.variant} ${s.line}`)
       out.push(`  ${t.recommendation}`)
     }
     if (byWorkload.size > 1) out.push('', modelVerdict(model, byWorkload))

@@ -3,6 +3,7 @@
  * table per model × workload (old → new, % change, significance), everything else in <details>.
  * Deterministic: no clock, no randomness, entries sorted by key.
  */
+import { telemetryCells } from './telemetry-text.js'
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { baselineHeadline, baselineProblems, type BaselineStatus } from './baseline-status.js'
 import { evidenceText, keyId, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
@@ -88,6 +89,7 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
     for (const e of missing) lines.push(`- ${esc(e.model)} › ${esc(e.variant)} › ${esc(e.workload)}`)
     lines.push('', '</details>', '')
   }
+  lines.push(...serverSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
   lines.push(...predictionSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
   lines.push(...keptSection(options.kept ?? []))
   lines.push(methodLine(diff))
@@ -109,6 +111,19 @@ export function renderRunningMarkdown(run: RunInfo, kept: readonly BenchResult[]
   }
   lines.push(...keptSection(kept))
   return `${lines.join('\n')}\n`
+}
+
+/** vLLM's own view of each workload (its /metrics pages): KV use, queue, preemptions, prefix-cache hits. */
+function serverSection(results: readonly BenchResult[]): string[] {
+  const measured = results.filter((r) => r.serverTelemetry)
+  if (measured.length === 0) return []
+  const columns = ['KV use peak', 'KV use mean', 'queue mean', 'preemptions', 'prefix hits']
+  const rows = measured.map((r) => {
+    const cells = new Map(telemetryCells(r.serverTelemetry!))
+    const missing = r.serverTelemetry!.unavailable.length ? `not available: ${r.serverTelemetry!.unavailable.join('; ')}` : ''
+    return `| ${esc(r.model)} › ${esc(r.variant)} › ${esc(r.workload)}${r.target.kind === 'simulated' ? ' (simulated)' : ''} | ${columns.map((c) => cells.get(c) ?? '—').join(' | ')} | ${esc(missing)} |`
+  })
+  return ['### Server view (vLLM /metrics)', '', 'Sampled from every replica\'s Prometheus page while the workload ran: gauges at each sample, counters as their increase.', '', `| Bench | ${columns.join(' | ')} | Note |`, `|---|${columns.map(() => '--:').join('|')}|---|`, ...rows, '']
 }
 
 /** The model's prediction beside each measured figure, for results that carry one (real runs of known GPUs). */

@@ -12,6 +12,7 @@ import type { TargetInfo } from '../contracts/results.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 import { captureDeployLog } from './deploy-log.js'
 import { layoutModelOf } from './prepare-variants.js'
+import { mlnodeMetricsSources, type MetricsSources } from './metrics-sources.js'
 import { placeDeployPlan } from '../args/index.js'
 import { assertFeasible, knownProfile } from './feasibility.js'
 import { hardwareFromDevices, type HardwareProfile } from '../model/index.js'
@@ -142,6 +143,10 @@ export class MlnodeTarget implements Target {
 
   endpoint(): LoadEndpoint {
     return { inferenceUrl: this.target.inferenceUrl }
+  }
+
+  metricsSources(_request: DeployRequest, deployed: DeployedVariant): MetricsSources {
+    return mlnodeMetricsSources(deployed, this.target.inferenceUrl)
   }
 
   /** Takes down whatever this target deployed. */

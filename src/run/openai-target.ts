@@ -7,6 +7,7 @@
  */
 import { request } from 'undici'
 import { MlnodeBenchError, redact } from '../errors.js'
+import type { MetricsSources } from './metrics-sources.js'
 import type { TargetInfo } from '../contracts/results.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 
@@ -38,6 +39,11 @@ export class OpenAiTarget implements Target {
   endpoint(request: DeployRequest): LoadEndpoint {
     const { endpoints, inferenceUrl, source } = this.options
     return { inferenceUrl: endpointOf(request.variant.name, endpoints, inferenceUrl, source), headers: this.headers() }
+  }
+
+  /** `vllm serve` has its Prometheus page at the root of its API server. */
+  metricsSources(request: DeployRequest): MetricsSources {
+    return { urls: [`${this.endpoint(request).inferenceUrl}/metrics`], unavailable: [] }
   }
 
   /**

@@ -6,12 +6,13 @@
 import { isMlnodeBenchError, redact } from '../errors.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { failureKindOf } from '../report/failure-kind.js'
-import type { BenchResult, TargetInfo } from '../contracts/results.js'
+import type { BenchResult, ServerTelemetry, TargetInfo } from '../contracts/results.js'
 import type { HardwareProfile } from '../model/index.js'
 import { predictBench } from '../predict/predict-bench.js'
 import { calibrationFor } from './calibration.js'
 import { failureRateError, measureWorkload } from './measure.js'
 import { measurementResolution } from './resolution.js'
+import { SIMULATED_TIME_TELEMETRY_INTERVAL_S, startServerTelemetry } from '../telemetry/sampler.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
 
@@ -63,6 +64,12 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     info = deployed.target.kind === 'simulated' && request.calibration ? { ...deployed.target, calibration: request.calibration.shown } : deployed.target
     const simulatedTime = info.simulatedTime === true
     const endpoint = target.endpoint(request)
+    // vLLM's own view while the load runs (KV use, queue, preemptions); never fails the workload.
+    const sources = target.metricsSources(request, deployed)
+    // On simulated time a workload takes a second or two of wall time: sample often (the gauges are then approximate, the counters exact).
+    const intervalS = simulatedTime ? SIMULATED_TIME_TELEMETRY_INTERVAL_S : suite.telemetryIntervalS
+    const telemetry = startServerTelemetry(sources.urls, { intervalS, ...(endpoint.headers ? { headers: endpoint.headers } : {}) }, sources.unavailable)
+    let serverTelemetry: ServerTelemetry | undefined
     const measured = await measureWorkload({
       spec,
       inferenceUrl: endpoint.inferenceUrl,
@@ -73,7 +80,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       progressLabel: `[${suite.model} ${variant.name}] ${spec.name}`,
       maxFailureRate: suite.maxFailureRate,
       ...(suite.slo ? { slo: suite.slo } : {}),
-    })
+    }).finally(async () => (serverTelemetry = await telemetry.stop()))
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
     // On a real MLNode of known GPUs, the model's prediction goes beside the measurement.
     const prediction = info.kind === 'mlnode' && deployed.box ? await predictOnBox(deployed.box) : undefined
@@ -84,6 +91,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
       metrics: measured.metrics,
       ...(prediction ? { prediction } : {}),
+      ...(serverTelemetry ? { serverTelemetry } : {}),
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
     })
     return failure ? { result, error: failure } : { result }

@@ -3,6 +3,7 @@
  * by the run's simulator fleet (sim-fleet.ts) and then driven exactly like a real MLNode.
  */
 import { MlnodeBenchError } from '../errors.js'
+import { mlnodeMetricsSources, type MetricsSources } from './metrics-sources.js'
 import type { ModelConstants } from '../model/index.js'
 import { mlnodeTargetFor, type MlnodeTarget } from './mlnode-target.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
@@ -51,6 +52,10 @@ export class SimulatorTarget implements Target {
   endpoint(): LoadEndpoint {
     if (!this.started) throw new MlnodeBenchError('MLNB_SIM', `embedded simulator for hardware "${this.hardware}" is not running`)
     return this.started.endpoint()
+  }
+
+  metricsSources(request: DeployRequest, deployed: DeployedVariant): MetricsSources {
+    return mlnodeMetricsSources(deployed, this.endpoint().inferenceUrl)
   }
 
   async close(): Promise<void> {

@@ -63,6 +63,11 @@ export interface DeploymentSuiteOptions {
    * @default MLNODE_BENCH_CALIBRATION (relative to where vitest runs), else none
    */
   calibration?: string
+  /**
+   * Seconds between samples of each replica's vLLM /metrics page while a workload runs (KV-cache
+   * use, running and waiting requests; counters are read at the start and the end). @default 1
+   */
+  telemetryIntervalS?: number
 }
 
 export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration'>> {
@@ -83,6 +88,7 @@ export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDe
     maxFailureRate: 0,
     allowWatch: false,
     checkFeasibility: true,
+    telemetryIntervalS: 1,
     // An option given as `undefined` keeps its default.
     ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as DeploymentSuiteOptions),
     simulatorWorkloads: options.simulatorWorkloads ?? options.workloads,

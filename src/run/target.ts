@@ -9,6 +9,7 @@ import type { HardwareProfile } from '../model/index.js'
 import type { Layout, TargetInfo } from '../contracts/results.js'
 import type { PreparedVariant } from './prepare-variants.js'
 import type { SuiteCalibration } from './suite-calibration.js'
+import type { MetricsSources } from './metrics-sources.js'
 
 export interface DeployRequest {
   model: string
@@ -60,6 +61,8 @@ export interface Target {
   ready(request: DeployRequest): Promise<DeployedVariant>
   /** Where the variant's load goes (after `ready`). */
   endpoint(request: DeployRequest): LoadEndpoint
+  /** The variant's vLLM /metrics pages (after `ready`), or why there are none. */
+  metricsSources(request: DeployRequest, deployed: DeployedVariant): MetricsSources
   /** Takes down whatever this target deployed; never throws. */
   close(): Promise<void>
 }

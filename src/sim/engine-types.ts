@@ -44,6 +44,21 @@ export interface EngineStats {
   rejected: number
   maxRunning: number
   maxUsedBlocks: number
+  /** Prompt tokens of requests that produced their first token (vLLM's `vllm:prompt_tokens`). */
+  promptTokens: number
+  /** Output tokens produced (vLLM's `vllm:generation_tokens`). */
+  generationTokens: number
+  /** With prefix caching: tokens looked up at admission, and those found cached (`vllm:prefix_cache_queries`/`hits`). */
+  prefixQueries: number
+  prefixHits: number
+}
+
+/** The engine's state at one instant: what vLLM's /metrics gauges show. */
+export interface EngineSnapshot extends EngineStats {
+  running: number
+  waiting: number
+  usedBlocks: number
+  kvBlocks: number
 }
 
 /** Options of {@link Engine}. */

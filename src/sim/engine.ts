@@ -21,9 +21,9 @@ import type { InstancePlan } from '../model/types.js'
 import type { CancelFn, SimClock } from './clock.js'
 import { PreemptedPrefixes } from './preempted-prefixes.js'
 import { createNoiseFactors } from './rng.js'
-import type { EngineListener, EngineOptions, EngineRequest, EngineStats } from './engine-types.js'
+import type { EngineListener, EngineOptions, EngineRequest, EngineSnapshot, EngineStats } from './engine-types.js'
 
-export type { EngineListener, EngineOptions, EngineRequest, EngineStats, StepInfo } from './engine-types.js'
+export type { EngineListener, EngineOptions, EngineRequest, EngineSnapshot, EngineStats, StepInfo } from './engine-types.js'
 
 interface Sequence {
   request: EngineRequest
@@ -52,7 +52,7 @@ export class Engine {
   private frontEndFreeS = 0
   /** Logical end of the last step: a new step never starts before it. */
   private lastEndS = 0
-  readonly stats: EngineStats = { steps: 0, preemptions: 0, finished: 0, aborted: 0, rejected: 0, maxRunning: 0, maxUsedBlocks: 0 }
+  readonly stats: EngineStats = { steps: 0, preemptions: 0, finished: 0, aborted: 0, rejected: 0, maxRunning: 0, maxUsedBlocks: 0, promptTokens: 0, generationTokens: 0, prefixQueries: 0, prefixHits: 0 }
 
   constructor(
     readonly plan: InstancePlan,
@@ -63,6 +63,11 @@ export class Engine {
     this.freeBlocks = plan.kvBlocks
     this.slowdown = options.slowdown ?? 1
     this.noise = createNoiseFactors(options.noiseCv ?? 0, options.noiseSeed ?? 0)
+  }
+
+  /** Gauges and counters now, as vLLM's /metrics reports them (the simulator's /metrics page). */
+  snapshot(): EngineSnapshot {
+    return { ...this.stats, running: this.running.length, waiting: this.waiting.length, usedBlocks: this.usedBlocks, kvBlocks: this.plan.kvBlocks }
   }
 
   /** Requests accepted and not yet finished or aborted (the load balancer's "connections"). */
@@ -192,6 +197,11 @@ export class Engine {
         const need = this.blocksFor(computed + tokens) - hit
         if (need + hit > this.freeBlocks) break
         this.freeBlocks -= this.preemptedPrefixes.drop(seq)
+        // vLLM V1 counts a prefix-cache lookup per admission: the request's tokens, and those it found cached.
+        if (this.plan.engine.enablePrefixCaching) {
+          this.stats.prefixQueries += total
+          this.stats.prefixHits += computed
+        }
         seq.blocks = hit
         seq.computed = computed
         this.allocate(seq, need)
@@ -263,6 +273,8 @@ export class Engine {
       seq.computed += tokens
       if (seq.computed < seq.request.promptTokens + seq.output) continue
       seq.output++
+      this.stats.generationTokens++
+      if (seq.output === 1) this.stats.promptTokens += seq.request.promptTokens
       this.listener.onToken?.(seq.request, seq.output, endS)
       if (seq.output >= seq.request.outputTokens) {
         this.byId.delete(seq.request.id)

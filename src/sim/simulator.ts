@@ -11,6 +11,7 @@ import { Deployment } from './deployment.js'
 import { RestartableServer, sendJson } from './http.js'
 import { handleMlnode, type MlnodeContext } from './mlnode.js'
 import { handleOpenAi, type InferenceContext } from './openai.js'
+import { METRICS_CONTENT_TYPE, renderMetricsPage } from './metrics-page.js'
 import { resolveSimulatorOptions, type SimulatorOptions } from './options.js'
 import { watchPacing } from './pacing-watch.js'
 import { defaultPlanner } from './planner.js'
@@ -167,6 +168,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         res.writeHead(200, { 'content-length': 0 })
         res.end()
       } else sendJson(res, 503, { detail: 'No vLLM backend available' })
+      return
+    }
+    if (path === '/metrics' && req.method === 'GET') {
+      // vLLM's Prometheus page, one engine label per replica (src/sim/metrics-page.ts).
+      const page = await renderMetricsPage(deployment.variant?.servedModel ?? '', deployment.replicas.map((r) => r.engine.snapshot()))
+      res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'content-length': Buffer.byteLength(page) })
+      res.end(page)
       return
     }
     if (await handleOpenAi(inferenceCtx, req, res, path)) return

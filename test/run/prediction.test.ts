@@ -25,6 +25,7 @@ function targetAt(url: string, info: TargetInfo, box: boolean): Target {
     prepare: async () => {},
     ready: async () => ({ target: info, readyAfterS: 1, ...(box ? { box: getHardwareProfile('8xh100-sxm') } : {}) }),
     endpoint: () => ({ inferenceUrl: url }),
+    metricsSources: () => ({ urls: [], unavailable: ['a test target without metrics pages'] }),
     close: async () => {},
   }
 }

@@ -78,6 +78,27 @@ export const benchResultSchema = z.strictObject({
   instanceCap: count.optional(),
   resolution: resolutionSchema.optional(),
   prediction: z.strictObject({ hardware: z.string(), calibrated: z.boolean(), figures: z.record(z.string(), z.number()) }).optional().describe("The performance model's prediction for this bench on the target's hardware"),
+  serverTelemetry: z
+    .strictObject({
+      sources: count,
+      samples: count,
+      intervalS: nonNegative,
+      kvCacheUsagePeak: nonNegative.optional(),
+      kvCacheUsageMean: nonNegative.optional(),
+      runningMean: nonNegative.optional(),
+      waitingMean: nonNegative.optional(),
+      waitingPeak: nonNegative.optional(),
+      preemptions: nonNegative.optional(),
+      promptTokens: nonNegative.optional(),
+      generationTokens: nonNegative.optional(),
+      prefixCacheHitRate: nonNegative.optional(),
+      specDecodeAcceptanceRate: nonNegative.optional(),
+      metricNames: z.record(z.string(), z.string()),
+      unavailable: z.array(z.string()),
+      series: z.array(z.strictObject({ tS: nonNegative, kvCacheUsage: nonNegative.optional(), running: nonNegative.optional(), waiting: nonNegative.optional() })),
+    })
+    .optional()
+    .describe("What vLLM's /metrics pages said while the workload ran: sampled gauges, counter increases"),
   run: runStampSchema.optional().describe('results.json only: the run that measured this result'),
   bench: z.strictObject({ project: z.string(), file: z.string(), name: z.string() }).optional().describe('results.json only: the vitest bench behind this result'),
 })
