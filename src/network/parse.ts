@@ -63,18 +63,24 @@ function optionalInteger(url: string, field: string, value: unknown): number | u
 /** One `Model` of models_all. */
 function parseModel(url: string, at: string, value: unknown): NetworkModel {
   const m = record(url, at, value)
+  // Fields in the proto's order, so the first broken one is the one named.
+  const id = text(url, `${at}.id`, m.id)
+  const unitsOfComputePerToken = optionalInteger(url, `${at}.units_of_compute_per_token`, m.units_of_compute_per_token)
+  const hfRepo = text(url, `${at}.hf_repo`, m.hf_repo)
+  const hfCommit = text(url, `${at}.hf_commit`, m.hf_commit, { nonEmpty: false })
   const args = m.model_args
   if (!Array.isArray(args)) throw bad(url, `${at}.model_args`, args === undefined ? 'is missing' : 'must be an array of strings', args)
   const modelArgs = args.map((arg, i) => text(url, `${at}.model_args[${i}]`, arg))
+  const vramGb = integer(url, `${at}.v_ram`, m.v_ram)
   const throughputPerNonce = optionalInteger(url, `${at}.throughput_per_nonce`, m.throughput_per_nonce)
-  const unitsOfComputePerToken = optionalInteger(url, `${at}.units_of_compute_per_token`, m.units_of_compute_per_token)
+  const validationThreshold = decimal(url, `${at}.validation_threshold`, m.validation_threshold)
   return {
-    id: text(url, `${at}.id`, m.id),
-    hfRepo: text(url, `${at}.hf_repo`, m.hf_repo),
-    hfCommit: text(url, `${at}.hf_commit`, m.hf_commit, { nonEmpty: false }),
+    id,
+    hfRepo,
+    hfCommit,
     modelArgs,
-    vramGb: integer(url, `${at}.v_ram`, m.v_ram),
-    validationThreshold: decimal(url, `${at}.validation_threshold`, m.validation_threshold),
+    vramGb,
+    validationThreshold,
     ...(throughputPerNonce === undefined ? {} : { throughputPerNonce }),
     ...(unitsOfComputePerToken === undefined ? {} : { unitsOfComputePerToken }),
     source: { registry: 'live', url },
