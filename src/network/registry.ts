@@ -79,7 +79,7 @@ export function findNetworkModel(id: string, registry: NetworkRegistry = active)
   throw new MlnodeBenchError(
     'MLNB_NETWORK_MODEL',
     `Network model "${id}" is not in ${where}.${closest ? ` Did you mean "${closest}"?` : ''} Known: ${known.join(', ') || '(none)'}`,
-    { details: { id, known, ...(closest ? { closest } : {}), registry: registry.registry } },
+    { details: { id, model: id, known, ...(closest ? { closest } : {}), registry: registry.registry } },
   )
 }
 

@@ -58,7 +58,7 @@ export function resolveNetworkModel(fields: NetworkSuiteFields, registry: Networ
     throw new MlnodeBenchError(
       'MLNB_NETWORK_MODEL',
       `${source}: networkModel "${entry.id}" fixes the model and its mandatory args, and the suite's own differ from the chain entry ${where}:\n  - ${problems.join('\n  - ')}\nLeave mandatoryArgs out (they come from the chain), or make them equal; speed-only args belong in the variants.`,
-      { details: { networkModel: entry.id, source: entry.source, problems } },
+      { details: { networkModel: entry.id, model: entry.id, source: entry.source, problems } },
     )
   }
   return { model: entry.id, mandatoryArgs: entry.modelArgs, entry }
