@@ -49,6 +49,18 @@ describe('networkModel suites under real vitest', () => {
     expect(r.output).not.toContain('deploying on')
   }, PROCESS_TEST_TIMEOUT_MS)
 
+  it('without a chain, the snapshot entry fixes the args and every result records it', async () => {
+    const r = await bench('qwq-network.bench')
+    expect(r.exitCode, r.output).toBe(0)
+    expect(r.output).not.toContain('network models read from the chain')
+    expect(r.output).toContain('QwQ-32B validation threshold 0.85\n')
+    expect(r.results.length).toBeGreaterThan(0)
+    for (const result of r.results) {
+      expect(result.args.slice(0, 4)).toEqual(['--quantization', 'fp8', '--kv-cache-dtype', 'fp8'])
+      expect(result.networkModel).toEqual({ id: 'Qwen/QwQ-32B', registry: 'snapshot', chainVersion: 'genesis', file: 'genesis/genesis-overrides.json' })
+    }
+  }, PROCESS_TEST_TIMEOUT_MS)
+
   it('with MLNODE_BENCH_CHAIN_URL the live entry is read once, its differences printed, and recorded in every result', async () => {
     // The chain serves QwQ-32B with another threshold than the snapshot (the args are the same).
     const qwq = {
