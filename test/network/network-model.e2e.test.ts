@@ -98,4 +98,14 @@ describe('networkModel suites under real vitest', () => {
       await chain.close()
     }
   }, PROCESS_TEST_TIMEOUT_MS)
+
+  it('a chain that cannot be read fails the run, naming the URL: never a silent fallback to the snapshot', async () => {
+    const chain = await startChainServer({})
+    const url = chain.url
+    await chain.close()
+    const r = await bench('qwq-network.bench', { MLNODE_BENCH_CHAIN_URL: url, MLNODE_BENCH_CHAIN_TIMEOUT_MS: '2000' })
+    expect(r.exitCode).not.toBe(0)
+    expect(r.output).toContain(`Chain REST API at ${url}${MODELS}: unreachable (ECONNREFUSED)`)
+    expect(r.output).not.toContain('deploying on')
+  }, PROCESS_TEST_TIMEOUT_MS)
 })
