@@ -11,6 +11,10 @@ export type { Target, TargetDescription, DeployRequest, DeployedVariant, LoadEnd
 export { parseVllmArgs, toMlnodeArgs, parallelismOf, classifyArg, guardVariant, assertVariantAllowed, computeLayout, layoutProblems } from './args/index.js'
 export type { ParsedArgs, GuardViolation, GuardVariantInput } from './args/index.js'
 
+// The network's model registry: snapshot, live fetch from a chain, diff.
+export { SNAPSHOT_REGISTRY, fetchNetworkRegistry, parseModelsAll, diffRegistries, findNetworkModel, resolveNetworkModel } from './network/index.js'
+export type { NetworkRegistry, RegistryDiff } from './network/index.js'
+
 // MLNode management client.
 export { MlnodeClient, waitUntilReady } from './mlnode/index.js'
 export type { MlnodeClientOptions, UpRequest, WaitUntilReadyOptions, ReadyResult } from './mlnode/index.js'

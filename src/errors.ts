@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   MLNB_GITHUB_BAD_BODY: 'The GitHub API answered 2xx with a body of an unexpected shape (PR comment).',
   MLNB_WATCH: 'Watch mode would redeploy a real MLNode (or rewrite the baseline) on every save; nothing was done.',
   MLNB_HISTORY: 'The run history (SQLite) or an imported compressa-perf database cannot be read, is not what it should be, or cannot be written.',
+  MLNB_CHAIN: 'The chain REST API (MLNODE_BENCH_CHAIN_URL, --chain) cannot be reached in time, answers an HTTP error, or serves models JSON of an unexpected shape; the message names the URL and the field.',
+  MLNB_NETWORK_MODEL: 'A suite or command names a network model the registry does not know (the known ones and the closest are listed), or gives mandatoryArgs that differ from the ones the chain fixes for it.',
 } as const satisfies Record<`MLNB_${string}`, string>
 
 export type ErrorCode = keyof typeof ERROR_CODES

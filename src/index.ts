@@ -4,6 +4,10 @@
 export { deploymentSuite } from './vitest/index.js'
 export type { DeploymentSuiteOptions } from './vitest/index.js'
 
+// The Gonka network's models as the chain fixes them (args, VRam, validation threshold, PoC settings).
+export { networkModelEntry } from './network/registry.js'
+export type { NetworkModel, PocSettings } from './network/types.js'
+
 // Workloads: inline objects, or compressa-perf YAML (its default config ships with the package).
 export { compressaDefaultConfigPath } from './load/index.js'
 export type { WorkloadSpec, PromptSpec, ArrivalSpec } from './load/index.js'

@@ -35,6 +35,11 @@ export interface GuardVariantInput {
   allow?: readonly string[]
   /** Where the variant is declared (suite file…), named in messages. */
   source?: string
+  /**
+   * Who fixed the mandatory args, named in every message about one of them, e.g. the chain entry
+   * `Qwen/QwQ-32B (snapshot, chain genesis, genesis/genesis-overrides.json)`.
+   */
+  mandatorySource?: string
 }
 
 /** Options MLNode's runner.py sets itself before the additional args (later copies win). */
@@ -103,10 +108,11 @@ export function guardVariant(input: GuardVariantInput): GuardViolation[] {
       const expected = mandatory.values.get(arg)!
       if (expected === actual) continue
       const facts = { arg, expected: asText(arg, expected), actual: asText(arg, actual) }
+      const fixedBy = input.mandatorySource === undefined ? '' : ` (fixed by ${input.mandatorySource})`
       if (removes(actual)) {
-        add({ kind: 'missing', ...facts }, `mandatory --${arg} is removed: expected ${show(arg, expected)}, actual ${show(arg, actual)}${written}`)
+        add({ kind: 'missing', ...facts }, `mandatory --${arg}${fixedBy} is removed: expected ${show(arg, expected)}, actual ${show(arg, actual)}${written}`)
       } else {
-        add({ kind: 'changed', ...facts }, `mandatory --${arg} is changed: expected ${show(arg, expected)}, actual ${show(arg, actual)}${written}`)
+        add({ kind: 'changed', ...facts }, `mandatory --${arg}${fixedBy} is changed: expected ${show(arg, expected)}, actual ${show(arg, actual)}${written}`)
       }
     } else if (arg === 'dtype') {
       add(

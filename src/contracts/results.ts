@@ -121,6 +121,24 @@ export interface BenchResult extends ResultKey {
   run?: RunStamp
   /** results.json only: the vitest bench behind this result, the identity a later run replaces it by. */
   bench?: BenchIdentity
+  /**
+   * `networkModel` suites: the chain entry that fixed the model and its mandatory args, from the
+   * snapshot shipped with the package or a live chain (absent otherwise and in older results).
+   */
+  networkModel?: NetworkModelEntryRef
+}
+
+/** The registry entry behind a result's mandatory args (docs/network-models.md). */
+export interface NetworkModelEntryRef {
+  /** Governance model id. */
+  id: string
+  registry: 'snapshot' | 'live'
+  /** Chain release that set the values (`v0.2.13`, `genesis`), or the live node's version. */
+  chainVersion?: string
+  /** Snapshot: the gonka-ai/gonka file that set the values. */
+  file?: string
+  /** Live: the chain REST root read (credentials removed). */
+  url?: string
 }
 
 /** One run of the tool: when it started and at which commit. */

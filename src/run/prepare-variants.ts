@@ -7,6 +7,7 @@ import { assertVariantAllowed, guardVariant, layoutProblems, planDeploy, type De
 import { MlnodeBenchError } from '../errors.js'
 import { getModelSpec } from '../model/index.js'
 import type { LayoutModel } from '../args/index.js'
+import { describeSource } from '../network/registry.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 
 /** A variant's deploy plan (src/args/deploy-plan.ts), computed once here and passed down. */
@@ -34,6 +35,8 @@ export function prepareVariants(options: ResolvedDeploymentSuiteOptions, source:
   const prepared: PreparedVariant[] = []
   const model = layoutModelOf(options.model)
   const names = Object.keys(options.variants)
+  const entry = options.networkModel
+  const mandatorySource = entry ? `the chain entry ${entry.id} (${describeSource(entry)})` : undefined
   if (names.length === 0) problems.push(`${source}: field "variants" of ${options.model} is empty: name at least one variant`)
   for (const name of names) {
     const input = {
@@ -45,6 +48,7 @@ export function prepareVariants(options: ResolvedDeploymentSuiteOptions, source:
       referenceDtype: options.dtype,
       allow: options.allowArgs,
       source: `${source} variants["${name}"]`,
+      ...(mandatorySource ? { mandatorySource } : {}),
     }
     try {
       const violations = guardVariant(input)

@@ -9,6 +9,7 @@ import { failureKindOf } from '../report/failure-kind.js'
 import type { BenchResult, ServerTelemetry, TargetInfo } from '../contracts/results.js'
 import type { HardwareProfile } from '../model/index.js'
 import { predictBench } from '../predict/predict-bench.js'
+import { networkModelRef } from '../network/registry.js'
 import { calibrationFor } from './calibration.js'
 import { failureRateError, measureWorkload } from './measure.js'
 import { measurementResolution } from './resolution.js'
@@ -47,6 +48,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     target: info,
     args: variant.mlnodeArgs,
     dtype: suite.dtype,
+    ...(suite.networkModel ? { networkModel: networkModelRef(suite.networkModel) } : {}),
     wallS: (performance.now() - started) / 1000,
     ...partial,
   })

@@ -1,17 +1,28 @@
 import type { WorkloadSpec } from '../contracts/workload.js'
 import type { Slo } from '../contracts/records.js'
+import { MlnodeBenchError } from '../errors.js'
+import { SNAPSHOT_REGISTRY } from '../network/registry.js'
+import { resolveNetworkModel } from '../network/suite-model.js'
+import type { NetworkModel, NetworkRegistry } from '../network/types.js'
 
 /** What a user writes in `benchmarks/*.bench.ts`. */
 export interface DeploymentSuiteOptions {
-  /** Model id as MLNode and vLLM know it, e.g. `Qwen/QwQ-32B`. */
-  model: string
+  /**
+   * A model of the Gonka network (`moonshotai/Kimi-K2.6`): the model and its mandatory args come
+   * from the chain's entry (the live chain of MLNODE_BENCH_CHAIN_URL, else the snapshot shipped
+   * with the package). `model` may then be left out; `mandatoryArgs`, if given, must equal the
+   * chain's (docs/network-models.md).
+   */
+  networkModel?: string
+  /** Model id as MLNode and vLLM know it, e.g. `Qwen/QwQ-32B`. Required unless `networkModel` is given. */
+  model?: string
   /**
    * MLNode's `dtype` field (vLLM `--dtype`); fixed by the network like the mandatory args.
    * @default 'auto' (what Gonka's node software sends since v0.2.12: the checkpoint's own dtype, bf16 for QwQ-32B)
    */
   dtype?: string
-  /** Args the network fixes for this model; every variant must keep them exactly. */
-  mandatoryArgs: readonly string[]
+  /** Args the network fixes for this model; every variant must keep them exactly. Required unless `networkModel` is given. */
+  mandatoryArgs?: readonly string[]
   /** Variant name → its tunable args (TP, PP, scheduling…), e.g. `{ 'tp4-pp2': ['-tp','4','-pp','2'] }`. */
   variants: Readonly<Record<string, readonly string[]>>
   /** A compressa-perf YAML config (path relative to the suite file) or workload objects. */
@@ -70,7 +81,9 @@ export interface DeploymentSuiteOptions {
   telemetryIntervalS?: number
 }
 
-export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration'>> {
+export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration' | 'networkModel'>> {
+  /** The chain entry that fixed `model` and `mandatoryArgs` (networkModel suites). */
+  networkModel?: NetworkModel
   slo?: Slo
   logCommand?: readonly string[]
   openaiEndpoints?: Readonly<Record<string, string>>
@@ -78,7 +91,14 @@ export interface ResolvedDeploymentSuiteOptions extends Required<Omit<Deployment
   simulatorWorkloads: string | readonly WorkloadSpec[]
 }
 
-export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDeploymentSuiteOptions {
+/**
+ * The suite's options with their defaults; a `networkModel` suite takes its model and mandatory
+ * args from `registry` (default: the snapshot).
+ * @throws MlnodeBenchError MLNB_CONFIG without a model, MLNB_NETWORK_MODEL for an unknown or contradicted network model.
+ */
+export function resolveSuiteOptions(options: DeploymentSuiteOptions, registry: NetworkRegistry = SNAPSHOT_REGISTRY): ResolvedDeploymentSuiteOptions {
+  const { networkModel: _id, ...given } = options
+  const fixed = modelAndArgs(options, registry)
   return {
     dtype: 'auto',
     hardware: '8xrtx-4070-ti-super',
@@ -90,7 +110,20 @@ export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDe
     checkFeasibility: true,
     telemetryIntervalS: 1,
     // An option given as `undefined` keeps its default.
-    ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as DeploymentSuiteOptions),
+    ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Omit<DeploymentSuiteOptions, 'networkModel'>),
     simulatorWorkloads: options.simulatorWorkloads ?? options.workloads,
+    ...fixed,
   }
+}
+
+function modelAndArgs(options: DeploymentSuiteOptions, registry: NetworkRegistry): { model: string; mandatoryArgs: readonly string[]; networkModel?: NetworkModel } {
+  if (options.networkModel !== undefined) {
+    const { model, mandatoryArgs, entry } = resolveNetworkModel({ networkModel: options.networkModel, model: options.model, mandatoryArgs: options.mandatoryArgs }, registry)
+    return { model, mandatoryArgs, networkModel: entry }
+  }
+  if (options.model === undefined || options.mandatoryArgs === undefined) {
+    const missing = options.model === undefined ? 'model' : 'mandatoryArgs'
+    throw new MlnodeBenchError('MLNB_CONFIG', `deploymentSuite: field "${missing}" is missing: give model and mandatoryArgs, or networkModel (the chain then fixes both)`, { details: { field: missing } })
+  }
+  return { model: options.model, mandatoryArgs: options.mandatoryArgs }
 }

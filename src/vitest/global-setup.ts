@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { loadLiveRegistry } from '../network/live-registry.js'
 import { downOnInterrupt } from '../run/interrupt.js'
 import { selectTarget } from '../run/select-target.js'
 import { startSimFleet } from '../run/sim-fleet.js'
@@ -21,6 +22,9 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
   const env = process.env
   // Suites refuse a real MLNode in watch mode (each save would redeploy every variant).
   project.provide('mlnodeBenchRunMode', { watch: project.vitest.config.watch, allowWatch: watchAllowed(env) })
+  // networkModel suites: the chain's live entries, read once here (collection cannot fetch).
+  const networkModels = await loadLiveRegistry(env)
+  if (networkModels) project.provide('mlnodeBenchNetworkModels', networkModels)
   const choice = selectTarget(env)
   if (choice.kind === 'openai') {
     project.provide('mlnodeBench', { kind: 'openai', inferenceUrl: choice.inferenceUrl, apiKeyEnv: choice.apiKeyEnv })

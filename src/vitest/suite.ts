@@ -8,6 +8,7 @@
 import { relative } from 'node:path'
 import { afterAll, describe, inject, TestRunner } from 'vitest'
 import { MlnodeBenchError } from '../errors.js'
+import { useNetworkRegistry } from '../network/registry.js'
 import { createTarget } from '../run/create-target.js'
 import { planSuite } from '../run/plan-suite.js'
 import { runBench } from '../run/run-bench.js'
@@ -35,7 +36,10 @@ function providedTarget(): ProvidedTarget {
  * skip every later variant (checked on vitest 4.1.12).
  */
 export function deploymentSuite(options: DeploymentSuiteOptions): void {
-  const suite = resolveSuiteOptions(options)
+  // The run's live network registry when the global setup read one; networkModelEntry() answers from it too.
+  const networkModels = inject('mlnodeBenchNetworkModels')
+  useNetworkRegistry(networkModels)
+  const suite = networkModels ? resolveSuiteOptions(options, networkModels) : resolveSuiteOptions(options)
   const config = providedTarget()
   let target: Target | undefined
   // File-level hook (describe-level hooks never run in bench mode): take the last variant down.

@@ -101,6 +101,10 @@ export const benchResultSchema = z.strictObject({
     .describe("What vLLM's /metrics pages said while the workload ran: sampled gauges, counter increases"),
   run: runStampSchema.optional().describe('results.json only: the run that measured this result'),
   bench: z.strictObject({ project: z.string(), file: z.string(), name: z.string() }).optional().describe('results.json only: the vitest bench behind this result'),
+  networkModel: z
+    .strictObject({ id: z.string(), registry: z.enum(['snapshot', 'live']), chainVersion: z.string().optional(), file: z.string().optional(), url: z.string().optional() })
+    .optional()
+    .describe('networkModel suites: the chain entry (snapshot or live) that fixed the model and its mandatory args'),
 })
 
 /** The whole file: what is published as schemas/results.schema.json. */

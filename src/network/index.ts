@@ -1,0 +1,11 @@
+// The Gonka network's models as the chain fixes them: snapshot, live fetch, diff, lookups.
+export type { NetworkModel, NetworkModelChange, NetworkModelRef, NetworkModelSource, NetworkRegistry, PocSettings } from './types.js'
+export { SNAPSHOT_MODELS } from './snapshot.js'
+export { parseModelsAll, parsePocModels } from './parse.js'
+export { CHAIN_URL_ENV, DEFAULT_CHAIN_TIMEOUT_MS, MODELS_PATH, PARAMS_PATH, NODE_INFO_PATH, chainRoot, fetchNetworkRegistry } from './fetch.js'
+export type { FetchRegistryOptions } from './fetch.js'
+export { COMPARED_FIELDS, diffLines, diffRegistries, isEmptyDiff } from './diff.js'
+export type { ComparedField, FieldChange, RegistryDiff } from './diff.js'
+export { SNAPSHOT_REGISTRY, activeNetworkRegistry, closestModelId, describeSource, findNetworkModel, networkModelEntry, networkModelRef, useNetworkRegistry } from './registry.js'
+export { mandatoryArgDifferences, resolveNetworkModel } from './suite-model.js'
+export type { NetworkSuiteFields, ResolvedNetworkModel } from './suite-model.js'
