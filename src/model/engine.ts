@@ -111,6 +111,9 @@ export function resolveEngineConfig(
     const bytes = quantizationBytes(quant)
     if (bytes === undefined) badArg('quantization', quant, 'a quantization method the model knows (fp8, awq, gptq, …)')
     weightBytes = bytes
+  } else if (model.weightFormat !== undefined) {
+    // The checkpoint's own format (weight-format.ts): 8- or 4-bit weights; memory.ts adds the scales.
+    weightBytes = model.weightFormat.bits / 8
   } else if (model.checkpointQuantization !== undefined) {
     weightBytes = quantizationBytes(model.checkpointQuantization) ?? weightBytes
   }

@@ -145,7 +145,6 @@ const MODELS: readonly ModelSpec[] = [
   QWEN3_235B,
   { ...QWEN3_235B, id: 'Qwen/Qwen3-235B-A22B-FP8', ...FP8_BLOCK },
   { ...QWEN3_235B, id: 'Qwen/Qwen3-235B-A22B-Instruct-2507', maxPositionEmbeddings: 262144 },
-  { ...QWEN3_235B, id: 'Qwen/Qwen3-235B-A22B-Instruct-2507-FP8', maxPositionEmbeddings: 262144, ...FP8_BLOCK },
   {
     // Qwen/Qwen2.5-72B-Instruct config.json (80 layers, GQA 64/8, vocab 152064, 32k positions).
     id: 'Qwen/Qwen2.5-72B-Instruct',

@@ -40,7 +40,15 @@ function layerWidths(model: ModelSpec, tp: number, kvHeadsPerGpu: number): { att
   const qkvWidth = qWidth + 2 * kvHeadsPerGpu * d
   // Attention block (LlamaAttention / Qwen2Attention): residual + normed input + the qkv
   // output + the attention output buffer + the o_proj output.
-  const attention = 3 * h + qkvWidth + qWidth
+  let attention = 3 * h + qkvWidth + qWidth
+  if (model.mla) {
+    // MLA prefill (vllm/v1/attention/backends/mla/common.py, forward of new tokens): the
+    // q_a/kv_a output (q_lora + latent + rope key), the queries (heads·(nope+rope)), kv_b's
+    // expansion into keys and values (heads·(nope+v)) and the attention output (heads·v).
+    const a = model.mla
+    const heads = model.numAttentionHeads / tp
+    attention = 3 * h + a.qLoraRank + a.kvLoraRank + a.qkRopeHeadDim + heads * (a.qkNopeHeadDim + a.qkRopeHeadDim) + heads * (a.qkNopeHeadDim + a.vHeadDim) + heads * a.vHeadDim
+  }
   if (!model.moe) {
     // MLP block: residual + normed input + gate_up output (2·I) + activation output (I).
     return { attention, mlp: 2 * h + (3 * model.intermediateSize) / tp }
@@ -50,7 +58,9 @@ function layerWidths(model: ModelSpec, tp: number, kvHeadsPerGpu: number): { att
   const m = model.moe
   const routed = m.numExpertsPerTok * (Math.max((2 * m.moeIntermediateSize) / tp, h) + m.moeIntermediateSize / tp)
   const shared = m.sharedExpertIntermediateSize > 0 ? (3 * m.sharedExpertIntermediateSize) / tp + h : 0
-  return { attention, mlp: 2 * h + routed + shared }
+  // DeepSeek-style models also run dense-MLP layers (first_k_dense_replace): the wider one counts.
+  const dense = (m.denseLayers ?? []).length > 0 ? 2 * h + (3 * model.intermediateSize) / tp : 0
+  return { attention, mlp: Math.max(2 * h + routed + shared, dense) }
 }
 
 /**

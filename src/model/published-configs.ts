@@ -333,4 +333,55 @@ export const PUBLISHED_CONFIGS: readonly PublishedConfig[] = [
       }
     },
   },
+  {
+    id: 'Qwen/Qwen3-235B-A22B-Instruct-2507-FP8',
+    source: 'https://huggingface.co/Qwen/Qwen3-235B-A22B-Instruct-2507-FP8/blob/main/config.json',
+    config:
+    {
+      "architectures": [
+        "Qwen3MoeForCausalLM"
+      ],
+      "attention_bias": false,
+      "attention_dropout": 0.0,
+      "bos_token_id": 151643,
+      "decoder_sparse_step": 1,
+      "eos_token_id": 151645,
+      "head_dim": 128,
+      "hidden_act": "silu",
+      "hidden_size": 4096,
+      "initializer_range": 0.02,
+      "intermediate_size": 12288,
+      "max_position_embeddings": 262144,
+      "max_window_layers": 94,
+      "mlp_only_layers": [],
+      "model_type": "qwen3_moe",
+      "moe_intermediate_size": 1536,
+      "norm_topk_prob": true,
+      "num_attention_heads": 64,
+      "num_experts": 128,
+      "num_experts_per_tok": 8,
+      "num_hidden_layers": 94,
+      "num_key_value_heads": 4,
+      "output_router_logits": false,
+      "rms_norm_eps": 1e-06,
+      "rope_scaling": null,
+      "rope_theta": 5000000,
+      "router_aux_loss_coef": 0.001,
+      "sliding_window": null,
+      "tie_word_embeddings": false,
+      "torch_dtype": "bfloat16",
+      "use_cache": true,
+      "use_sliding_window": false,
+      "vocab_size": 151936,
+      "quantization_config": {
+        "activation_scheme": "dynamic",
+        "fmt": "e4m3",
+        "quant_method": "fp8",
+        "weight_block_size": [
+          128,
+          128
+        ]
+      }
+    },
+  },
 ]

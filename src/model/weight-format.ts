@@ -46,8 +46,10 @@ function fail(file: string, field: string, value: unknown, problem: string): nev
 /**
  * Whether an ignore entry covers a module name. compressed-tensors' "re:" entries are Python
  * regexes matched from the start (`re.match`, compressed_tensors/utils/match.py); other entries
- * are substrings of the module's prefix, as vLLM's `is_layer_skipped` / `is_layer_skipped_awq`
- * test them (vllm/model_executor/layers/quantization/utils/quant_utils.py, awq.py).
+ * name modules by whole dotted components ("gate" is MiniMax's router `block_sparse_moe.gate`,
+ * not `gate_proj`; "model.layers.0." is one layer), as vLLM's `is_layer_skipped` /
+ * `is_layer_skipped_awq` compare module prefixes
+ * (vllm/model_executor/layers/quantization/utils/quant_utils.py, awq.py).
  */
 function ignoreMatches(entry: string, moduleName: string): boolean {
   if (entry.startsWith('re:')) {
@@ -57,7 +59,8 @@ function ignoreMatches(entry: string, moduleName: string): boolean {
       return false
     }
   }
-  return moduleName === entry || moduleName.includes(entry)
+  const wanted = entry.replace(/^\.+|\.+$/g, '')
+  return wanted !== '' && `.${moduleName}.`.includes(`.${wanted}.`)
 }
 
 function keptGroups(ignore: readonly string[]): Set<ModuleGroup> {
