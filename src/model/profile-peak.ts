@@ -22,13 +22,24 @@ export const SAMPLER_PEAK_BYTES_PER_LOGIT =
   8 + // torch's segmented sort (≥ 128 rows): an int64 index array of the same shape
   4 + 8 // CUB DeviceSegmentedRadixSort: alternate key and value buffers in its scratch space
 
+/**
+ * What MoE models reserve at start-up beyond max(forward, sampler) as modelled here, GiB: the mean
+ * of the two gaps found in published start-up logs at max_num_batched_tokens 8192 on an H100
+ * (docs/perf-model.md "MoE memory at start-up"): gpt-oss-20b TP1, vLLM v0.11.0, torch peak 7.38 GiB
+ * against 5.81 modelled (+1.57; llm-d-benchmark's profiling table); Qwen3-235B-A22B-FP8 TP4,
+ * "Available KV cache memory: 8.11 GiB" against 10.43 modelled (+2.32; vLLM issue #21348).
+ * Where it goes (fused-MoE workspaces, DeepGEMM's padded expert layout, kernel buffers) is not
+ * settled by those logs; a box's own log is the check.
+ */
+export const MOE_PROFILE_RESERVE_GIB = (1.57 + 2.32) / 2
+
 /** The two phases of the profile run on one GPU, bytes. */
 export interface ProfilePeak {
   /** Forward pass: the heaviest point of one layer plus what lives across layers. */
   forwardBytes: number
   /** Dummy sampler run (last PP stage only, else 0): logits of min(max_num_seqs, T) rows. */
   samplerBytes: number
-  /** What vLLM measures: max of the two. */
+  /** What vLLM measures: max of the two (MoE models: plus MOE_PROFILE_RESERVE_GIB). */
   peakBytes: number
 }
 
@@ -88,5 +99,6 @@ export function profileRunPeak(
     // selected rows and their random stand-in (2·rows·h), then the logits' own peak.
     samplerBytes = (T * h + 2 * rows * h) * activationBytes + rows * model.vocabSize * SAMPLER_PEAK_BYTES_PER_LOGIT
   }
-  return { forwardBytes, samplerBytes, peakBytes: Math.max(forwardBytes, samplerBytes) }
+  const moeReserve = model.moe ? MOE_PROFILE_RESERVE_GIB * 1024 ** 3 : 0
+  return { forwardBytes, samplerBytes, peakBytes: Math.max(forwardBytes, samplerBytes) + moeReserve }
 }

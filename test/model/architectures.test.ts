@@ -80,6 +80,22 @@ describe('published config.json files', () => {
   })
 })
 
+describe('MoE memory at start-up', () => {
+  it('leaves Qwen3-235B-A22B-FP8 at TP4 on H100 within 10% of the KV vLLM logged (issue #21348: 8.11 GiB, 178,880 tokens)', () => {
+    const hw = getHardwareProfile('4xh100-sxm')
+    const model = getModelSpec('Qwen/Qwen3-235B-A22B-FP8')
+    const plan = planMemory(hw, model, resolveEngineConfig(new Map([['tensor-parallel-size', '4']]), model, hw, 'auto'))
+    expect(Math.abs(plan.kvCapacityTokens - 178_880) / 178_880).toBeLessThan(0.1)
+  })
+
+  it('charges the MoE reserve to MoE models only (dense profile peaks unchanged)', () => {
+    const hw = getHardwareProfile('1xh100-sxm')
+    const dense = getModelSpec('Qwen/Qwen3-32B')
+    const stage = planMemory(hw, dense, resolveEngineConfig(new Map(), dense, hw, 'auto')).stages[0]!
+    expect(stage.activationGiB).toBe(Math.max(stage.forwardGiB, stage.samplerGiB))
+  })
+})
+
 describe('KV bytes per token as vLLM sizes its pages (vllm/v1/kv_cache_interface.py)', () => {
   const perToken = (id: string, hwId: string, tp: number, kv?: string): number => {
     const model = getModelSpec(id)
