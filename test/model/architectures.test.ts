@@ -219,6 +219,37 @@ describe('a size-changing field the model does not understand is a named error',
     })
   }
 
+  it('reads DeepSeek-V2.5 (160 experts, 2 shared, first layer dense) and prices its latent, not 128 heads', async () => {
+    // deepseek-ai/DeepSeek-V2.5 config.json (as quoted in public parameter-counting tests).
+    const file = await write({
+      architectures: ['DeepseekV2ForCausalLM'], hidden_size: 5120, intermediate_size: 12288, num_hidden_layers: 60, num_attention_heads: 128, num_key_value_heads: 128,
+      vocab_size: 102400, max_position_embeddings: 163840, kv_lora_rank: 512, q_lora_rank: 1536, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128,
+      n_routed_experts: 160, n_shared_experts: 2, num_experts_per_tok: 6, moe_intermediate_size: 1536, first_k_dense_replace: 1, moe_layer_freq: 1, tie_word_embeddings: false,
+    })
+    const spec = await loadModelConfig(file)
+    expect(spec.moe).toMatchObject({ numExperts: 160, sharedExpertIntermediateSize: 2 * 1536, denseLayers: [0] })
+    // The model card's 236B total, 21B activated.
+    const p = paramCounts(spec)
+    expect(p.total / 1e9).toBeGreaterThan(236 * 0.95)
+    expect(p.total / 1e9).toBeLessThan(236 * 1.05)
+    expect((p.active - p.embedding) / 1e9).toBeGreaterThan(21 * 0.95)
+    expect((p.active - p.embedding) / 1e9).toBeLessThan(21 * 1.05)
+    const hw = getHardwareProfile('8xh200')
+    const plan = planMemory(hw, spec, resolveEngineConfig(new Map([['tensor-parallel-size', '8'], ['max-model-len', '8192']]), spec, hw, 'auto'))
+    expect(plan.stages[0]!.kvBytesPerToken).toBe((512 + 64) * 2 * 60)
+  })
+
+  it('reads Qwen-MoE dense layers from mlp_only_layers and decoder_sparse_step, and accepts an unused sliding window', async () => {
+    const file = await write({
+      ...base, num_hidden_layers: 6, num_experts: 8, num_experts_per_tok: 2, moe_intermediate_size: 128, mlp_only_layers: [0], decoder_sparse_step: 2,
+      sliding_window: 1024, use_sliding_window: false,
+    })
+    const spec = await loadModelConfig(file)
+    // MoE where (i + 1) % 2 == 0 and i not in [0]: layers 1, 3, 5.
+    expect(spec.moe!.denseLayers).toEqual([0, 2, 4])
+    expect(paramCounts(spec)).toMatchObject({ moeLayers: 3, denseLayers: 3 })
+  })
+
   it('a DeepSeek config missing an MLA width names it', async () => {
     const file = await write({ ...base, kv_lora_rank: 512, qk_rope_head_dim: 64, v_head_dim: 128 })
     await expect(loadModelConfig(file)).rejects.toMatchObject({ code: 'MLNB_MODEL', message: `${file}: field "qk_nope_head_dim" is missing` })
