@@ -172,7 +172,7 @@ export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: 
       : layers * attentionLayer + dense * denseMlpLayer + (layers - dense) * moeMlpLayer
     if (stage === 0) weights += (p.embedding * embedBytes + p.vision * 2) / tp
     if (stage === pp - 1) weights += (p.lmHead * embedBytes) / tp
-    const peak = profileRunPeak(model, engine, stage, kvHeadsPerGpu(model, tp), c.activationBytes)
+    const peak = profileRunPeak(model, engine, stage, kvHeadsPerGpu(model, tp), c.activationBytes, c.moeStartupReserveGiB)
     const activation = peak.peakBytes
     const nonTorch = (c.nonTorchReserveGiB + (tp * pp > 1 ? c.distributedReserveGiB : 0)) * GiB
     const kvBudget = engine.kvCacheMemoryBytes ?? budgetBytes - weights - activation - nonTorch

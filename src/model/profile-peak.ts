@@ -39,7 +39,7 @@ export interface ProfilePeak {
   forwardBytes: number
   /** Dummy sampler run (last PP stage only, else 0): logits of min(max_num_seqs, T) rows. */
   samplerBytes: number
-  /** What vLLM measures: max of the two (MoE models: plus MOE_PROFILE_RESERVE_GIB). */
+  /** What vLLM measures: max of the two (MoE models: plus the MoE start-up reserve). */
   peakBytes: number
 }
 
@@ -84,6 +84,7 @@ export function profileRunPeak(
   stage: number,
   kvHeadsPerGpu: number,
   activationBytes: number,
+  moeReserveGiB: number = MOE_PROFILE_RESERVE_GIB,
 ): ProfilePeak {
   const T = engine.maxNumBatchedTokens
   const h = model.hiddenSize
@@ -99,6 +100,6 @@ export function profileRunPeak(
     // selected rows and their random stand-in (2·rows·h), then the logits' own peak.
     samplerBytes = (T * h + 2 * rows * h) * activationBytes + rows * model.vocabSize * SAMPLER_PEAK_BYTES_PER_LOGIT
   }
-  const moeReserve = model.moe ? MOE_PROFILE_RESERVE_GIB * 1024 ** 3 : 0
+  const moeReserve = model.moe ? moeReserveGiB * 1024 ** 3 : 0
   return { forwardBytes, samplerBytes, peakBytes: Math.max(forwardBytes, samplerBytes) + moeReserve }
 }

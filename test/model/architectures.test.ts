@@ -88,6 +88,17 @@ describe('MoE memory at start-up', () => {
     expect(Math.abs(plan.kvCapacityTokens - 178_880) / 178_880).toBeLessThan(0.1)
   })
 
+  it('takes the reserve from ModelConstants.moeStartupReserveGiB (a box\'s own log can set it)', () => {
+    const hw = getHardwareProfile('4xh100-sxm')
+    const model = getModelSpec('Qwen/Qwen3-235B-A22B-FP8')
+    const engine = resolveEngineConfig(new Map([['tensor-parallel-size', '4']]), model, hw, 'auto')
+    const none = planMemory(hw, model, engine, { moeStartupReserveGiB: 0 }).stages[0]!
+    const three = planMemory(hw, model, engine, { moeStartupReserveGiB: 3 }).stages[0]!
+    expect(none.activationGiB).toBeCloseTo(Math.max(none.forwardGiB, none.samplerGiB), 9)
+    expect(three.activationGiB - none.activationGiB).toBeCloseTo(3, 9)
+    expect(none.kvGiB - three.kvGiB).toBeCloseTo(3, 9)
+  })
+
   it('charges the MoE reserve to MoE models only (dense profile peaks unchanged)', () => {
     const hw = getHardwareProfile('1xh100-sxm')
     const dense = getModelSpec('Qwen/Qwen3-32B')
