@@ -147,6 +147,9 @@ export function resolveEngineConfig(
     enablePrefixCaching: boolArg(args, 'enable-prefix-caching', true),
     enableExpertParallel: boolArg(args, 'enable-expert-parallel', false),
   }
+  const encoderMode = args.get('mm-encoder-tp-mode')
+  if (encoderMode !== undefined && encoderMode !== 'weights' && encoderMode !== 'data') badArg('mm-encoder-tp-mode', encoderMode, 'weights or data')
+  if (encoderMode === 'data') engine.mmEncoderReplicated = true
   if (args.has('kv-cache-memory-bytes')) engine.kvCacheMemoryBytes = intArg(args, 'kv-cache-memory-bytes', 0)
   if (args.has('num-gpu-blocks-override')) engine.numGpuBlocksOverride = intArg(args, 'num-gpu-blocks-override', 0)
   return engine

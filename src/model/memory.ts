@@ -170,7 +170,8 @@ export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: 
     let weights = !model.moe && !model.mla
       ? (layers * ((p.attentionPerLayer + p.mlpPerLayer) * format.bytesPerWeight)) / tp
       : layers * attentionLayer + dense * denseMlpLayer + (layers - dense) * moeMlpLayer
-    if (stage === 0) weights += (p.embedding * embedBytes + p.vision * 2) / tp
+    // The vision encoder stays 16-bit; `--mm-encoder-tp-mode data` keeps it whole on every rank.
+    if (stage === 0) weights += (p.embedding * embedBytes) / tp + (p.vision * 2) / (engine.mmEncoderReplicated ? 1 : tp)
     if (stage === pp - 1) weights += (p.lmHead * embedBytes) / tp
     const peak = profileRunPeak(model, engine, stage, kvHeadsPerGpu(model, tp), c.activationBytes, c.moeStartupReserveGiB)
     const activation = peak.peakBytes

@@ -33,6 +33,8 @@ export interface EngineConfig {
   enablePrefixCaching: boolean
   /** `--enable-expert-parallel`: MoE experts spread over the TP ranks instead of sliced. */
   enableExpertParallel?: boolean
+  /** `--mm-encoder-tp-mode data`: every TP rank holds the whole vision encoder (default: sharded). */
+  mmEncoderReplicated?: boolean
   /** `--kv-cache-memory-bytes` (per GPU), replacing the gpu_memory_utilization budget for KV. */
   kvCacheMemoryBytes?: number
   /** `--num-gpu-blocks-override`. */

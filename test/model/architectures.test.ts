@@ -78,6 +78,13 @@ describe('published config.json files', () => {
     expect(kimi.visionParams! / 1e6).toBeLessThan(500)
     expect(kimi.moe).toMatchObject({ numExperts: 384, numExpertsPerTok: 8, moeIntermediateSize: 2048, sharedExpertIntermediateSize: 2048, denseLayers: [0] })
   })
+
+  it('keeps the whole vision tower on every rank with --mm-encoder-tp-mode data (Gonka\'s Kimi configuration)', () => {
+    const kimi = getModelSpec('moonshotai/Kimi-K2.6')
+    const sharded = weightsPerGpuGiB(kimi, '8xh200', 8)
+    const replicated = weightsPerGpuGiB(kimi, '8xh200', 8, { 'mm-encoder-tp-mode': 'data' })
+    expect((replicated - sharded) * GiB).toBeCloseTo((kimi.visionParams! * 2 * 7) / 8, -3)
+  })
 })
 
 describe('MoE memory at start-up', () => {
