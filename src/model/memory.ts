@@ -161,13 +161,14 @@ export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: 
   const moeMlpLayer = model.moe
     ? p.routedExpertsPerLayer * bytes('routedExperts') * expertShare + (p.sharedExpertsPerLayer * bytes('sharedExperts')) / tp + p.routerPerLayer * 2
     : 0
-  const denseMlpLayer = (p.denseMlpPerLayer * (model.moe ? bytes('denseMlp') : bytes('routedExperts'))) / tp
+  const denseMlpLayer = (p.denseMlpPerLayer * bytes('denseMlp')) / tp
   const stageLayers = layersPerStage(model.numLayers, pp)
   const stageDense = denseLayersPerStage(model, pp)
   const stages: StageMemory[] = stageLayers.map((layers, stage) => {
     const dense = stageDense[stage]!
-    // Dense GQA models keep the original single expression (their figures must not move by a bit).
-    let weights = !model.moe && !model.mla
+    // Dense GQA models without a checkpoint format keep the original single expression (their
+    // figures must not move by a bit); a checkpoint's format may keep some groups 16-bit.
+    let weights = !model.moe && !model.mla && model.weightFormat === undefined
       ? (layers * ((p.attentionPerLayer + p.mlpPerLayer) * format.bytesPerWeight)) / tp
       : layers * attentionLayer + dense * denseMlpLayer + (layers - dense) * moeMlpLayer
     // The vision encoder stays 16-bit; `--mm-encoder-tp-mode data` keeps it whole on every rank.

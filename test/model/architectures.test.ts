@@ -192,6 +192,15 @@ describe('weight formats (quantization_config)', () => {
     expect(parseWeightFormat({ quant_method: 'modelopt', quant_algo: 'NVFP4', group_size: 16 }, 'c.json')!.bytesPerWeight).toBe(0.5 + 1 / 16)
   })
 
+  it('keeps the groups a dense AWQ checkpoint names in 16 bits', async () => {
+    const qwq = getModelSpec('Qwen/QwQ-32B')
+    const awq = { ...qwq, weightFormat: parseWeightFormat({ quant_method: 'awq', bits: 4, group_size: 128 }, 'c.json') }
+    const awqAttn16 = { ...qwq, weightFormat: parseWeightFormat({ quant_method: 'awq', bits: 4, group_size: 128, modules_to_not_convert: ['self_attn'] }, 'c.json') }
+    const p = paramCounts(qwq)
+    const diff = (weightsPerGpuGiB(awqAttn16, '1xh100-sxm', 1) - weightsPerGpuGiB(awq, '1xh100-sxm', 1)) * GiB
+    expect(diff).toBeCloseTo(qwq.numLayers * p.attentionPerLayer * (2 - awq.weightFormat!.bytesPerWeight), -3)
+  })
+
   it("reads MiniMax's modules_to_not_convert by whole names: 'gate' is the router, not gate_proj", () => {
     const f = parseWeightFormat({ quant_method: 'fp8', weight_block_size: [128, 128], modules_to_not_convert: ['gate', 'e_score_correction_bias', 'lm_head'] }, 'c.json')!
     expect(f.kept16.has('router')).toBe(true)
