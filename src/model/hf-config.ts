@@ -53,9 +53,16 @@ function rejectUnmodelled(cfg: Json, file: string): void {
     expert_layer_period: 'MoE every n-th layer (Jamba) is not modelled',
     attn_layer_period: 'attention every n-th layer (Jamba) is not modelled',
     full_attention_interval: 'hybrid linear/full attention layers are not modelled',
+    attention_chunk_size: 'chunked local attention (Llama 4) is not modelled',
+    sliding_window_pattern: 'interleaved sliding-window layers (Gemma) are not modelled',
   }
   for (const [field, why] of Object.entries(unsupported)) {
     if (present(cfg, field)) fail(file, field, `= ${JSON.stringify(cfg[field])}: ${why}`, cfg[field])
+  }
+  // Llama 4: experts only every n-th layer, the others dense of `intermediate_size_mlp`.
+  const interleave = cfg.interleave_moe_layer_step
+  if (interleave !== undefined && interleave !== null && interleave !== 1) {
+    fail(file, 'interleave_moe_layer_step', `= ${JSON.stringify(interleave)}: MoE every n-th layer (Llama 4) is not modelled`, interleave)
   }
   const layerTypes = cfg.layer_types
   if (Array.isArray(layerTypes) && layerTypes.some((t) => t !== 'full_attention')) {

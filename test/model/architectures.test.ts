@@ -234,6 +234,7 @@ describe('a size-changing field the model does not understand is a named error',
     ['an unknown quantization method', { quantization_config: { quant_method: 'hqq' } }, 'quantization_config.quant_method', '"hqq"'],
     ['3-bit compressed-tensors weights', { quantization_config: { quant_method: 'compressed-tensors', config_groups: { g: { weights: { num_bits: 3, type: 'int', strategy: 'group', group_size: 32 } } } } }, 'quantization_config.config_groups.g.weights.num_bits', '3'],
     ['linear-attention layers', { layer_types: ['full_attention', 'linear_attention', 'full_attention', 'full_attention'] }, 'layer_types', 'linear_attention'],
+    ['MoE every other layer (Llama 4)', { num_local_experts: 16, num_experts_per_tok: 1, interleave_moe_layer_step: 2 }, 'interleave_moe_layer_step', '2'],
   ]
   for (const [what, extra, field, value] of cases) {
     it(what, async () => {
