@@ -4,7 +4,7 @@ import type { HardwareProfile } from './hardware.js'
 import { effectiveWeightFormat, kvHeadsPerGpu } from './memory.js'
 import type { ModelSpec } from './models.js'
 import { denseLayersPerStage, layersPerStage } from './params.js'
-import type { ModuleGroup } from './weight-format.js'
+import { groupBits, type ModuleGroup } from './weight-format.js'
 import type { EngineConfig, StepBatch, StepCostFn } from './types.js'
 
 /** Where one step's time goes (seconds). Stage times are summed over micro-batches. */
@@ -81,8 +81,15 @@ export function createStepCostModel(
   // Per module group: the checkpoint may keep some 16-bit (Kimi's INT4 keeps attention, shared
   // experts and the dense MLP in BF16); those run at the 16-bit rate and read 2 bytes per weight.
   const format = effectiveWeightFormat(model, engine)
-  const groupWb = (g: ModuleGroup): number => (format.kept16.has(g) ? 2 : wb)
-  const groupPeak = (g: ModuleGroup): number => (format.kept16.has(g) ? peak16 : peakLinear)
+  // A group of another scheme (multi-group compressed-tensors) reads its own bits; 8-bit groups
+  // run at the FP8 rate where the GPU has one.
+  const peakFp8 = gpu.tflops.fp8 !== undefined ? gpu.tflops.fp8 * 1e12 * sustained : peak16
+  const groupWb = (g: ModuleGroup): number => (format.kept16.has(g) ? 2 : format.perGroup?.[g] ? groupBits(format, g) / 8 : wb)
+  const groupPeak = (g: ModuleGroup): number => {
+    if (format.kept16.has(g)) return peak16
+    const other = format.perGroup?.[g]
+    return other === undefined ? peakLinear : other.bits === 8 ? peakFp8 : peak16
+  }
   const mla = model.mla
 
   const gemm = (rows: number, inDim: number, outDim: number, weightBytes: number, peak: number): number => {

@@ -22,6 +22,11 @@ export interface WeightFormat {
   kept16: ReadonlySet<ModuleGroup>
   /** `weight_block_size` of block-wise FP8 checkpoints. */
   blockSize?: readonly [number, number]
+  /**
+   * Groups quantized by another scheme than the main one (compressed-tensors checkpoints with
+   * several `config_groups`, e.g. FP8 attention + NVFP4 experts): their own bytes and bits.
+   */
+  perGroup?: Readonly<Partial<Record<ModuleGroup, { bytesPerWeight: number; bits: number }>>>
 }
 
 /**
@@ -105,23 +110,15 @@ function intGroupBytes(bits: number, group: number, symmetric: boolean): number 
   return bits / 8 + 2 / group + (symmetric ? 0 : bits / 8 / group)
 }
 
-/**
- * compressed-tensors (llm-compressor): `config_groups.*.weights` gives num_bits, type, strategy
- * and group_size; `ignore` names what stays 16-bit (Kimi-K2.6: attention, shared experts, the
- * dense MLP, lm_head, the vision tower and projector: only the routed experts are INT4).
- */
-function compressedTensorsFormat(q: Record<string, unknown>, file: string): WeightFormat {
-  const groups = q.config_groups
-  if (typeof groups !== 'object' || groups === null || Object.keys(groups).length === 0) {
-    fail(file, 'quantization_config.config_groups', groups, 'must name at least one quantization group')
-  }
-  const entries = Object.entries(groups as Record<string, unknown>)
-  if (entries.length > 1) {
-    fail(file, 'quantization_config.config_groups', Object.keys(groups as object), 'has several groups; only one weight scheme per checkpoint is modelled')
-  }
-  const [name, group] = entries[0]! as [string, Record<string, unknown>]
-  const w = (group?.weights ?? null) as Record<string, unknown> | null
-  const field = `quantization_config.config_groups.${name}.weights`
+/** One compressed-tensors weight scheme: bytes per weight with scales, bits, a name, a block. */
+interface Scheme {
+  name: string
+  bytesPerWeight: number
+  bits: number
+  blockSize?: readonly [number, number]
+}
+
+function compressedTensorsScheme(w: Record<string, unknown> | null, field: string, file: string): Scheme {
   if (w === null || typeof w !== 'object') fail(file, field, w, 'must describe the weight quantization')
   const bits = w.num_bits
   const type = w.type ?? 'int'
@@ -129,30 +126,69 @@ function compressedTensorsFormat(q: Record<string, unknown>, file: string): Weig
   if (type === 'float' && bits === 8) {
     const blockStructure = w.block_structure
     const blk = Array.isArray(blockStructure) && blockStructure.length === 2 ? (blockStructure as [number, number]) : undefined
-    return {
-      method: 'compressed-tensors',
-      name: blk ? 'fp8-block' : 'fp8',
-      bytesPerWeight: 1 + (blk ? 4 / (blk[0] * blk[1]) : 0),
-      bits: 8,
-      kept16: keptGroups(stringList(q, 'ignore', file)),
-      ...(blk ? { blockSize: blk } : {}),
-    }
+    return { name: blk ? 'fp8-block' : 'fp8', bytesPerWeight: 1 + (blk ? 4 / (blk[0] * blk[1]) : 0), bits: 8, ...(blk ? { blockSize: blk } : {}) }
   }
   if (type === 'float' && bits === 4) {
     // NVFP4 in compressed-tensors: group 16 with FP8 scales.
     const g = positive(w, 'group_size', file, 16)
-    return { method: 'compressed-tensors', name: `fp4-group${g}`, bytesPerWeight: 0.5 + 1 / g, bits: 4, kept16: keptGroups(stringList(q, 'ignore', file)) }
+    return { name: `fp4-group${g}`, bytesPerWeight: 0.5 + 1 / g, bits: 4 }
   }
   if (type !== 'int' || (bits !== 4 && bits !== 8)) fail(file, `${field}.num_bits`, bits, `(type ${JSON.stringify(type)}) is not a weight format the model knows (int 4/8, float 8, float 4)`)
   if (strategy !== 'group' && strategy !== 'channel') fail(file, `${field}.strategy`, strategy, 'must be "group" or "channel"')
   const symmetric = w.symmetric !== false
-  const g = strategy === 'group' ? positive(w, 'group_size', file) : Number.POSITIVE_INFINITY
+  if (strategy === 'channel') return { name: `int${bits}-channel`, bytesPerWeight: bits / 8, bits }
+  const g = positive(w, 'group_size', file)
+  return { name: `int${bits}-group${g}`, bytesPerWeight: intGroupBytes(bits, g, symmetric), bits }
+}
+
+/** Whether a compressed-tensors `targets` entry covers a module: "Linear" covers every linear layer. */
+function targetMatches(target: string, moduleName: string): boolean {
+  return target === 'Linear' || ignoreMatches(target, moduleName)
+}
+
+/**
+ * compressed-tensors (llm-compressor): each `config_groups.*` names its `targets` and its
+ * `weights` (num_bits, type, strategy, group_size); `ignore` names what stays 16-bit (Kimi-K2.6:
+ * attention, shared experts, the dense MLP, lm_head, the vision tower and projector: only the
+ * routed experts are INT4). A module group is priced by the first config group whose targets
+ * cover it (vLLM's `CompressedTensorsConfig.get_scheme` picks the matching group per layer);
+ * one no group covers stays 16-bit. The routed experts' scheme (else the first) is the main one.
+ */
+function compressedTensorsFormat(q: Record<string, unknown>, file: string): WeightFormat {
+  const groups = q.config_groups
+  if (typeof groups !== 'object' || groups === null || Object.keys(groups).length === 0) {
+    fail(file, 'quantization_config.config_groups', groups, 'must name at least one quantization group')
+  }
+  const schemes = Object.entries(groups as Record<string, unknown>).map(([name, raw]) => {
+    const group = (raw ?? {}) as Record<string, unknown>
+    const targets = group.targets ?? ['Linear']
+    if (!Array.isArray(targets) || !targets.every((t) => typeof t === 'string')) {
+      fail(file, `quantization_config.config_groups.${name}.targets`, targets, 'must be a list of module names or "re:" patterns')
+    }
+    const scheme = compressedTensorsScheme((group.weights ?? null) as Record<string, unknown> | null, `quantization_config.config_groups.${name}.weights`, file)
+    return { targets: targets as string[], scheme }
+  })
+  const kept16 = keptGroups(stringList(q, 'ignore', file))
+  const assigned: Partial<Record<ModuleGroup, Scheme>> = {}
+  for (const [group, names] of Object.entries(PROBES) as [ModuleGroup, readonly string[]][]) {
+    if (kept16.has(group)) continue
+    const hit = schemes.find((s) => names.some((n) => s.targets.some((t) => targetMatches(t, n))))
+    if (hit === undefined) kept16.add(group)
+    else assigned[group] = hit.scheme
+  }
+  const main = assigned.routedExperts ?? schemes[0]!.scheme
+  const perGroup: Partial<Record<ModuleGroup, { bytesPerWeight: number; bits: number }>> = {}
+  for (const [group, scheme] of Object.entries(assigned) as [ModuleGroup, Scheme][]) {
+    if (scheme !== main) perGroup[group] = { bytesPerWeight: scheme.bytesPerWeight, bits: scheme.bits }
+  }
   return {
     method: 'compressed-tensors',
-    name: strategy === 'group' ? `int${bits}-group${g}` : `int${bits}-channel`,
-    bytesPerWeight: strategy === 'group' ? intGroupBytes(bits, g, symmetric) : bits / 8,
-    bits,
-    kept16: keptGroups(stringList(q, 'ignore', file)),
+    name: main.name,
+    bytesPerWeight: main.bytesPerWeight,
+    bits: main.bits,
+    kept16,
+    ...(main.blockSize ? { blockSize: main.blockSize } : {}),
+    ...(Object.keys(perGroup).length > 0 ? { perGroup } : {}),
   }
 }
 
@@ -204,5 +240,12 @@ export function uniformWeightFormat(bytes: number): WeightFormat {
 
 /** Bytes per weight of a module group under a format (16-bit groups cost `bytes16`). */
 export function groupBytes(format: WeightFormat, group: ModuleGroup, bytes16 = 2): number {
-  return format.kept16.has(group) ? bytes16 : format.bytesPerWeight
+  if (format.kept16.has(group)) return bytes16
+  return format.perGroup?.[group]?.bytesPerWeight ?? format.bytesPerWeight
+}
+
+/** Bits of a module group's weights under a format (16 for the groups it keeps). */
+export function groupBits(format: WeightFormat, group: ModuleGroup): number {
+  if (format.kept16.has(group)) return 16
+  return format.perGroup?.[group]?.bits ?? format.bits
 }

@@ -201,6 +201,24 @@ describe('weight formats (quantization_config)', () => {
     expect(diff).toBeCloseTo(qwq.numLayers * p.attentionPerLayer * (2 - awq.weightFormat!.bytesPerWeight), -3)
   })
 
+  it('prices a compressed-tensors checkpoint with several groups by their targets (FP8 attention, NVFP4 experts)', () => {
+    // The llm-compressor recipe shape: group 0 FP8 block on self_attn projections, group 1 NVFP4 on
+    // the MLP projections, the router and lm_head ignored.
+    const f = parseWeightFormat({
+      quant_method: 'compressed-tensors',
+      config_groups: {
+        config_group_0: { targets: ['re:.*self_attn\\.(q|k|v|o)_proj$', 're:.*self_attn\\.(kv_a_proj_with_mqa|kv_b_proj|q_a_proj|q_b_proj)$'], weights: { num_bits: 8, type: 'float', strategy: 'block', block_structure: [128, 128] } },
+        config_group_1: { targets: ['re:.*mlp.*(gate|up|down)_proj$', 're:.*experts.*w[123]$'], weights: { num_bits: 4, type: 'float', strategy: 'tensor_group', group_size: 16 } },
+      },
+      ignore: ['lm_head', 're:.*gate$'],
+    }, 'c.json')!
+    expect(f.name).toBe('fp4-group16')
+    expect(f.bytesPerWeight).toBe(0.5 + 1 / 16)
+    expect(f.perGroup?.attention).toEqual({ bytesPerWeight: 1 + 4 / 16384, bits: 8 })
+    expect(f.kept16.has('router')).toBe(true)
+    expect(f.kept16.has('vision')).toBe(true)
+  })
+
   it("reads MiniMax's modules_to_not_convert by whole names: 'gate' is the router, not gate_proj", () => {
     const f = parseWeightFormat({ quant_method: 'fp8', weight_block_size: [128, 128], modules_to_not_convert: ['gate', 'e_score_correction_bias', 'lm_head'] }, 'c.json')!
     expect(f.kept16.has('router')).toBe(true)
@@ -232,7 +250,7 @@ describe('a size-changing field the model does not understand is a named error',
     ['a sliding window shorter than the context', { sliding_window: 1024 }, 'sliding_window', '1024'],
     ['experts per token without an expert count', { num_experts_per_tok: 2 }, 'num_experts_per_tok', '2'],
     ['an unknown quantization method', { quantization_config: { quant_method: 'hqq' } }, 'quantization_config.quant_method', '"hqq"'],
-    ['3-bit compressed-tensors weights', { quantization_config: { quant_method: 'compressed-tensors', config_groups: { g: { weights: { num_bits: 3, type: 'int', strategy: 'group', group_size: 32 } } } } }, 'quantization_config.config_groups.g.weights.num_bits', '3'],
+    ['3-bit compressed-tensors weights', { quantization_config: { quant_method: 'compressed-tensors', config_groups: { g: { targets: ['Linear'], weights: { num_bits: 3, type: 'int', strategy: 'group', group_size: 32 } } } } }, 'quantization_config.config_groups.g.weights.num_bits', '3'],
     ['linear-attention layers', { layer_types: ['full_attention', 'linear_attention', 'full_attention', 'full_attention'] }, 'layer_types', 'linear_attention'],
     ['MoE every other layer (Llama 4)', { num_local_experts: 16, num_experts_per_tok: 1, interleave_moe_layer_step: 2 }, 'interleave_moe_layer_step', '2'],
   ]
