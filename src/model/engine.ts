@@ -147,6 +147,7 @@ export function resolveEngineConfig(
     enablePrefixCaching: boolArg(args, 'enable-prefix-caching', true),
     enableExpertParallel: boolArg(args, 'enable-expert-parallel', false),
   }
+  if (typeof kvDtype === 'string' && kvDtype !== 'auto') engine.kvCacheDtype = kvDtype.toLowerCase()
   const encoderMode = args.get('mm-encoder-tp-mode')
   if (encoderMode !== undefined && encoderMode !== 'weights' && encoderMode !== 'data') badArg('mm-encoder-tp-mode', encoderMode, 'weights or data')
   if (encoderMode === 'data') engine.mmEncoderReplicated = true

@@ -63,7 +63,10 @@ export function kvHeadsPerGpu(model: ModelSpec, tp: number): number {
  * per token with num_kv_heads = 1 and no separate V, and every TP rank holds all of it (the
  * latent is not sharded).
  */
-export function kvBytesPerTokenPerLayer(model: ModelSpec, tp: number, kvBytes: number): number {
+export function kvBytesPerTokenPerLayer(model: ModelSpec, tp: number, kvBytes: number, kvCacheDtype?: string): number {
+  // fp8_ds_mla: FlashMLA's layout, 512 fp8 latent values + 4 fp32 scales + 64 16-bit rope values
+  // (MLAAttentionSpec.real_page_size_bytes: block_size × 656).
+  if (model.mla && kvCacheDtype === 'fp8_ds_mla') return 656
   if (model.mla) return (model.mla.kvLoraRank + model.mla.qkRopeHeadDim) * kvBytes
   return 2 * kvHeadsPerGpu(model, tp) * model.headDim * kvBytes
 }
@@ -178,7 +181,7 @@ export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: 
     const activation = peak.peakBytes
     const nonTorch = (c.nonTorchReserveGiB + (tp * pp > 1 ? c.distributedReserveGiB : 0)) * GiB
     const kvBudget = engine.kvCacheMemoryBytes ?? budgetBytes - weights - activation - nonTorch
-    const kvBytesPerToken = layers * kvBytesPerTokenPerLayer(model, tp, engine.kvBytes)
+    const kvBytesPerToken = layers * kvBytesPerTokenPerLayer(model, tp, engine.kvBytes, engine.kvCacheDtype)
     const kvBlocks = engine.numGpuBlocksOverride ?? Math.max(0, Math.floor(kvBudget / (kvBytesPerToken * engine.blockSize)))
     return {
       stage,

@@ -29,6 +29,8 @@ export interface EngineConfig {
   weightBytes: number
   /** Bytes per KV-cache element (2, or 1 with fp8 kv-cache). */
   kvBytes: number
+  /** `--kv-cache-dtype` as given ('fp8_ds_mla' stores MLA's latent in a 656-byte layout). */
+  kvCacheDtype?: string
   enableChunkedPrefill: boolean
   enablePrefixCaching: boolean
   /** `--enable-expert-parallel`: MoE experts spread over the TP ranks instead of sliced. */

@@ -133,6 +133,8 @@ describe('KV bytes per token as vLLM sizes its pages (vllm/v1/kv_cache_interface
       expect(perToken(id, '8xh200', 8)).toBe(expected)
       expect(perToken(id, '8xh200', 4)).toBe(expected)
       expect(perToken(id, '8xh200', 8, 'fp8')).toBe(expected / 2)
+      // fp8_ds_mla: MLAAttentionSpec.real_page_size_bytes = block_size × 656.
+      expect(perToken(id, '8xh200', 8, 'fp8_ds_mla')).toBe(656 * spec.numLayers)
     }
   })
 
