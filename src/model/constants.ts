@@ -1,3 +1,4 @@
+import { MOE_PROFILE_RESERVE_GIB } from './profile-peak.js'
 /**
  * Every tunable constant of the performance model, with its source. Override any of them through
  * `ModelConstants` (partial); `resolveModelConstants` applies the defaults once.
@@ -99,6 +100,13 @@ export interface ResolvedModelConstants {
    */
   moeWeightReads: 'touched' | 'all'
   /**
+   * GiB per GPU that MoE models reserve at start-up beyond max(forward, sampler) peak
+   * (profile-peak.ts MOE_PROFILE_RESERVE_GIB: the mean gap of two published vLLM start-up logs;
+   * docs/perf-model.md §8 "MoE"). A box's own "Available KV cache memory" line settles it.
+   * @default 1.945
+   */
+  moeStartupReserveGiB: number
+  /**
    * Multiplier on the catalog's interconnect bandwidths (all-reduce bus bandwidth and stage
    * sends): 1 = the catalog's figures. `calibrate` fits it to a box's measured runs (a box with
    * P2P off, a slower PCIe slot or a switch in the path moves less than the catalog says).
@@ -131,6 +139,7 @@ export const DEFAULT_MODEL_CONSTANTS: Readonly<ResolvedModelConstants> = Object.
   distributedReserveGiB: 0.41,
   cudaContextGiB: 0.61,
   moeWeightReads: 'touched',
+  moeStartupReserveGiB: MOE_PROFILE_RESERVE_GIB,
   interconnectBandwidthScale: 1,
   interconnectLatencyScale: 1,
 })

@@ -1,9 +1,10 @@
 import { resolveModelConstants, type ModelConstants, type ResolvedModelConstants } from './constants.js'
 import { allReduceSeconds } from './all-reduce.js'
 import type { HardwareProfile } from './hardware.js'
-import { kvHeadsPerGpu } from './memory.js'
+import { effectiveWeightFormat, kvHeadsPerGpu } from './memory.js'
 import type { ModelSpec } from './models.js'
-import { layersPerStage } from './params.js'
+import { denseLayersPerStage, layersPerStage } from './params.js'
+import { groupBits, type ModuleGroup } from './weight-format.js'
 import type { EngineConfig, StepBatch, StepCostFn } from './types.js'
 
 /** Where one step's time goes (seconds). Stage times are summed over micro-batches. */
@@ -39,6 +40,8 @@ interface Item {
 
 interface Part {
   linearS: number
+  /** What a dense-MLP layer (DeepSeek's first_k_dense_replace) costs more than a MoE layer. */
+  denseLayerExtraS: number
   attentionS: number
   allReduceS: number
   lmHeadS: number
@@ -74,6 +77,20 @@ export function createStepCostModel(
   const wb = engine.weightBytes
   const act = c.activationBytes
   const stageLayers = layersPerStage(model.numLayers, pp)
+  const stageDense = denseLayersPerStage(model, pp)
+  // Per module group: the checkpoint may keep some 16-bit (Kimi's INT4 keeps attention, shared
+  // experts and the dense MLP in BF16); those run at the 16-bit rate and read 2 bytes per weight.
+  const format = effectiveWeightFormat(model, engine)
+  // A group of another scheme (multi-group compressed-tensors) reads its own bits; 8-bit groups
+  // run at the FP8 rate where the GPU has one.
+  const peakFp8 = gpu.tflops.fp8 !== undefined ? gpu.tflops.fp8 * 1e12 * sustained : peak16
+  const groupWb = (g: ModuleGroup): number => (format.kept16.has(g) ? 2 : format.perGroup?.[g] ? groupBits(format, g) / 8 : wb)
+  const groupPeak = (g: ModuleGroup): number => {
+    if (format.kept16.has(g)) return peak16
+    const other = format.perGroup?.[g]
+    return other === undefined ? peakLinear : other.bits === 8 ? peakFp8 : peak16
+  }
+  const mla = model.mla
 
   const gemm = (rows: number, inDim: number, outDim: number, weightBytes: number, peak: number): number => {
     const flops = 2 * rows * inDim * outDim
@@ -84,6 +101,12 @@ export function createStepCostModel(
   const latScale = c.interconnectLatencyScale
   // vLLM's custom kernel or NCCL, by its own rule (all-reduce.ts).
   const allReduce = (bytes: number): number => allReduceSeconds(hardware.interconnect, tp, bytes, { latency: latScale, bandwidth: bwScale })
+
+  const denseMlpTime = (rows: number): number => {
+    const iPerGpu = model.intermediateSize / tp
+    const g: ModuleGroup = model.moe ? 'denseMlp' : 'routedExperts'
+    return gemm(rows, h, 2 * iPerGpu, groupWb(g), groupPeak(g)) + gemm(rows, iPerGpu, h, groupWb(g), groupPeak(g))
+  }
 
   const mlpTime = (rows: number): number => {
     if (!model.moe) {
@@ -99,13 +122,27 @@ export function createStepCostModel(
     const touched = c.moeWeightReads === 'all' ? E : E * (1 - Math.pow(1 - k / E, rows))
     const expertParams = 3 * h * m.moeIntermediateSize
     const flops = (2 * rows * k * expertParams) / tp
-    const bytes = (touched * expertParams * wb) / tp + (rows * k * (2 * h + 3 * m.moeIntermediateSize / tp) * act)
-    t += Math.max(flops / (peakLinear * c.mfuLinear), bytes / (bwBps * c.mbuWeights))
+    const bytes = (touched * expertParams * groupWb('routedExperts')) / tp + (rows * k * (2 * h + 3 * m.moeIntermediateSize / tp) * act)
+    t += Math.max(flops / (groupPeak('routedExperts') * c.mfuLinear), bytes / (bwBps * c.mbuWeights))
     if (m.sharedExpertIntermediateSize > 0) {
       const s = m.sharedExpertIntermediateSize / tp
-      t += gemm(rows, h, 2 * s, wb, peakLinear) + gemm(rows, s, h, wb, peakLinear)
+      t += gemm(rows, h, 2 * s, groupWb('sharedExperts'), groupPeak('sharedExperts')) + gemm(rows, s, h, groupWb('sharedExperts'), groupPeak('sharedExperts'))
     }
     return t
+  }
+
+  /** Attention projections of one layer on one GPU (GQA: qkv + o; MLA: its five projections). */
+  const attentionLinearTime = (rows: number): number => {
+    if (!mla) return gemm(rows, h, qkvOut, wb, peakLinear) + gemm(rows, headsPerGpu * d, h, wb, peakLinear)
+    const aw = groupWb('attention')
+    const ap = groupPeak('attention')
+    const qkHead = mla.qkNopeHeadDim + mla.qkRopeHeadDim
+    // q_a + kv_a are replicated on every rank; q_b, kv_b (or its absorbed halves) and o are sharded.
+    const down = gemm(rows, h, mla.qLoraRank + mla.kvLoraRank + mla.qkRopeHeadDim, aw, ap)
+    const qUp = gemm(rows, mla.qLoraRank > 0 ? mla.qLoraRank : h, headsPerGpu * qkHead, aw, ap)
+    const kvUp = gemm(rows, mla.kvLoraRank, headsPerGpu * (mla.qkNopeHeadDim + mla.vHeadDim), 2, peak16)
+    const out = gemm(rows, headsPerGpu * mla.vHeadDim, h, aw, ap)
+    return down + qUp + kvUp + out
   }
 
   /** One layer on one GPU for a micro-batch, and the lm_head when `last`. */
@@ -120,17 +157,30 @@ export function createStepCostModel(
       // Causal attention of `tokens` new queries over contextBefore + their own prefix:
       // QK^T and PV, 2 FLOPs per MAC each → 4·t·(c + t/2)·heads·d (decode: t = 1).
       const kvLen = it.contextBefore + it.tokens
-      attnFlops += 4 * it.tokens * (it.contextBefore + it.tokens / 2) * headsPerGpu * d
-      attnBytes += kvLen * 2 * kvHeads * d * engine.kvBytes + it.tokens * (headsPerGpu + 2 * kvHeads) * d * act
+      if (mla) {
+        // MLA (vllm/v1/attention/backends/mla/common.py): decode runs on the latent with the
+        // absorbed weights, QK over kv_lora+rope and PV over kv_lora per head, reading one latent
+        // of (kv_lora+rope) per cached token, not per head; prefill expands keys and values
+        // (nope+rope and v per head) from the latent.
+        const latent = mla.kvLoraRank + mla.qkRopeHeadDim
+        const perPairPerHead = it.tokens === 1 ? 2 * (latent + mla.kvLoraRank) : 2 * (mla.qkNopeHeadDim + mla.qkRopeHeadDim + mla.vHeadDim)
+        attnFlops += it.tokens * (it.contextBefore + it.tokens / 2) * headsPerGpu * perPairPerHead
+        attnBytes += kvLen * latent * engine.kvBytes + it.tokens * headsPerGpu * (latent + mla.vHeadDim) * act
+      } else {
+        attnFlops += 4 * it.tokens * (it.contextBefore + it.tokens / 2) * headsPerGpu * d
+        attnBytes += kvLen * 2 * kvHeads * d * engine.kvBytes + it.tokens * (headsPerGpu + 2 * kvHeads) * d * act
+      }
     }
-    if (rows === 0) return { linearS: 0, attentionS: 0, allReduceS: 0, lmHeadS: 0 }
-    const linear = gemm(rows, h, qkvOut, wb, peakLinear) + gemm(rows, headsPerGpu * d, h, wb, peakLinear) + mlpTime(rows)
+    if (rows === 0) return { linearS: 0, denseLayerExtraS: 0, attentionS: 0, allReduceS: 0, lmHeadS: 0 }
+    const mlpS = mlpTime(rows)
+    const denseLayerExtraS = model.moe && stageDense.some((n) => n > 0) ? denseMlpTime(rows) - mlpS : 0
+    const linear = attentionLinearTime(rows) + mlpS
     // Attention math runs in 16 bits even with an FP8 KV cache (dequantised in the kernel).
     const attention = Math.max(attnFlops / (peak16 * c.mfuAttention), attnBytes / (bwBps * c.mbuKv))
     const allReduceS = 2 * allReduce(rows * h * act)
     // lm_head is not quantised (16-bit), vocab-parallel over TP.
     const lmHeadS = last && lmRows > 0 ? gemm(lmRows, h, model.vocabSize / tp, 2, peak16) : 0
-    return { linearS: linear, attentionS: attention, allReduceS, lmHeadS }
+    return { linearS: linear, denseLayerExtraS, attentionS: attention, allReduceS, lmHeadS }
   }
 
   const toItems = (batch: StepBatch): Item[] => {
@@ -203,9 +253,10 @@ export function createStepCostModel(
         const last = s === pp - 1
         const part = last ? final : middle!
         const layers = stageLayers[s]!
-        const stageTime = layers * (part.linearS + part.attentionS + part.allReduceS + c.layerOverheadS) + part.lmHeadS
+        const denseExtra = model.moe ? stageDense[s]! * part.denseLayerExtraS : 0
+        const stageTime = layers * (part.linearS + part.attentionS + part.allReduceS + c.layerOverheadS) + denseExtra + part.lmHeadS
         out.stageS[s]! += stageTime
-        out.linearS += layers * part.linearS
+        out.linearS += layers * part.linearS + denseExtra
         out.attentionS += layers * part.attentionS
         out.allReduceS += layers * part.allReduceS
         out.lmHeadS += part.lmHeadS

@@ -111,6 +111,9 @@ export function resolveEngineConfig(
     const bytes = quantizationBytes(quant)
     if (bytes === undefined) badArg('quantization', quant, 'a quantization method the model knows (fp8, awq, gptq, …)')
     weightBytes = bytes
+  } else if (model.weightFormat !== undefined) {
+    // The checkpoint's own format (weight-format.ts): 8- or 4-bit weights; memory.ts adds the scales.
+    weightBytes = model.weightFormat.bits / 8
   } else if (model.checkpointQuantization !== undefined) {
     weightBytes = quantizationBytes(model.checkpointQuantization) ?? weightBytes
   }
@@ -144,6 +147,10 @@ export function resolveEngineConfig(
     enablePrefixCaching: boolArg(args, 'enable-prefix-caching', true),
     enableExpertParallel: boolArg(args, 'enable-expert-parallel', false),
   }
+  if (typeof kvDtype === 'string' && kvDtype !== 'auto') engine.kvCacheDtype = kvDtype.toLowerCase()
+  const encoderMode = args.get('mm-encoder-tp-mode')
+  if (encoderMode !== undefined && encoderMode !== 'weights' && encoderMode !== 'data') badArg('mm-encoder-tp-mode', encoderMode, 'weights or data')
+  if (encoderMode === 'data') engine.mmEncoderReplicated = true
   if (args.has('kv-cache-memory-bytes')) engine.kvCacheMemoryBytes = intArg(args, 'kv-cache-memory-bytes', 0)
   if (args.has('num-gpu-blocks-override')) engine.numGpuBlocksOverride = intArg(args, 'num-gpu-blocks-override', 0)
   return engine

@@ -1,9 +1,10 @@
 import { resolveModelConstants, type ModelConstants } from './constants.js'
 import type { HardwareProfile } from './hardware.js'
 import type { ModelSpec } from './models.js'
-import { layersPerStage, paramCounts } from './params.js'
+import { denseLayersPerStage, layersPerStage, paramCounts } from './params.js'
 import { profileRunPeak } from './profile-peak.js'
 import type { EngineConfig } from './types.js'
+import { groupBytes, uniformWeightFormat, type WeightFormat } from './weight-format.js'
 
 const GiB = 1024 ** 3
 
@@ -49,9 +50,42 @@ export interface MemoryPlan {
   problems: FeasibilityProblem[]
 }
 
-/** KV heads one GPU holds: nkv/TP, replicated when TP > nkv (docs/perf-model.md "Formulas"). */
+/** KV heads one GPU holds: nkv/TP, replicated when TP > nkv (docs/perf-model.md "Formulas"); MLA: 1 latent "head". */
 export function kvHeadsPerGpu(model: ModelSpec, tp: number): number {
+  if (model.mla) return 1
   return Math.max(1, Math.floor(model.numKeyValueHeads / tp))
+}
+
+/**
+ * KV-cache bytes of one token in one layer on one GPU, as vLLM's KV spec sizes its pages
+ * (vllm/v1/kv_cache_interface.py): GQA `FullAttentionSpec` holds K and V of the GPU's KV heads,
+ * 2·heads·head_size·dtype; MLA `MLAAttentionSpec` holds one latent of kv_lora_rank + qk_rope_head_dim
+ * per token with num_kv_heads = 1 and no separate V, and every TP rank holds all of it (the
+ * latent is not sharded).
+ */
+export function kvBytesPerTokenPerLayer(model: ModelSpec, tp: number, kvBytes: number, kvCacheDtype?: string): number {
+  // fp8_ds_mla: FlashMLA's layout, 512 fp8 latent values + 4 fp32 scales + 64 16-bit rope values
+  // (MLAAttentionSpec.real_page_size_bytes: block_size × 656).
+  if (model.mla && kvCacheDtype === 'fp8_ds_mla') return 656
+  if (model.mla) return (model.mla.kvLoraRank + model.mla.qkRopeHeadDim) * kvBytes
+  return 2 * kvHeadsPerGpu(model, tp) * model.headDim * kvBytes
+}
+
+/** The weight format memory is planned with: the checkpoint's own, else uniform engine.weightBytes. */
+export function effectiveWeightFormat(model: ModelSpec, engine: EngineConfig): WeightFormat {
+  return model.weightFormat ?? uniformWeightFormat(engine.weightBytes)
+}
+
+/**
+ * Routed-expert weights one GPU holds, as a fraction of all experts: sliced over TP (each expert
+ * cut into TP parts) or, with --enable-expert-parallel, whole experts spread over EP = TP ranks
+ * (MLNode gives an instance no DP), the first E mod EP ranks holding one more
+ * (vllm/model_executor/layers/fused_moe/layer.py `determine_expert_map`).
+ */
+export function expertShareOfBusiestGpu(model: ModelSpec, engine: Pick<EngineConfig, 'tp' | 'enableExpertParallel'>): number {
+  if (!model.moe) return 0
+  if (!engine.enableExpertParallel) return 1 / engine.tp
+  return Math.ceil(model.moe.numExperts / engine.tp) / model.moe.numExperts
 }
 
 function gib(bytes: number): string {
@@ -82,7 +116,8 @@ export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: 
     })
   }
   const nkv = model.numKeyValueHeads
-  if (nkv >= tp ? nkv % tp !== 0 : tp % nkv !== 0) {
+  // MLA has one latent KV "head" that every rank holds whole: no KV-head divisibility rule.
+  if (!model.mla && (nkv >= tp ? nkv % tp !== 0 : tp % nkv !== 0)) {
     problems.push({
       kind: 'kv-heads',
       message: `Total number of key-value heads (${nkv}) must be divisible by tensor parallel size (${tp}), or tensor parallel size by it.`,
@@ -114,21 +149,39 @@ export function planMemory(hardware: HardwareProfile, model: ModelSpec, engine: 
   const p = paramCounts(model)
   const totalBytes = hardware.gpu.memoryMb * 1024 * 1024
   const budgetBytes = totalBytes * engine.gpuMemoryUtilization
-  const d = model.headDim
-  const wb = engine.weightBytes
+  const format = effectiveWeightFormat(model, engine)
+  const bytes = (group: Parameters<typeof groupBytes>[1]): number => groupBytes(format, group)
   // Embedding and lm_head stay 16-bit under vLLM's fp8/int quantization.
   const embedBytes = 2
-  const perLayerWeightBytes = (p.attentionPerLayer + p.mlpPerLayer - p.routerPerLayer) * wb + p.routerPerLayer * 2
+  const expertShare = expertShareOfBusiestGpu(model, engine)
+  // One layer's weights on one GPU. Attention: sharded over TP, MLA's down-projections replicated,
+  // plus the 16-bit absorbed copies of kv_b (W_UK_T, W_UV) vLLM's MLA backends build at load
+  // (vllm/v1/attention/backends/mla/common.py process_weights_after_loading). Router replicated.
+  const attentionLayer =
+    ((p.attentionPerLayer - p.attentionReplicatedPerLayer) * bytes('attention')) / tp +
+    p.attentionReplicatedPerLayer * bytes('attention') +
+    (p.mlaKvBPerLayer * 2) / tp
+  const moeMlpLayer = model.moe
+    ? p.routedExpertsPerLayer * bytes('routedExperts') * expertShare + (p.sharedExpertsPerLayer * bytes('sharedExperts')) / tp + p.routerPerLayer * 2
+    : 0
+  const denseMlpLayer = (p.denseMlpPerLayer * bytes('denseMlp')) / tp
   const stageLayers = layersPerStage(model.numLayers, pp)
+  const stageDense = denseLayersPerStage(model, pp)
   const stages: StageMemory[] = stageLayers.map((layers, stage) => {
-    let weights = (layers * perLayerWeightBytes) / tp
-    if (stage === 0) weights += (p.embedding * embedBytes) / tp
+    const dense = stageDense[stage]!
+    // Dense GQA models without a checkpoint format keep the original single expression (their
+    // figures must not move by a bit); a checkpoint's format may keep some groups 16-bit.
+    let weights = !model.moe && !model.mla && model.weightFormat === undefined
+      ? (layers * ((p.attentionPerLayer + p.mlpPerLayer) * format.bytesPerWeight)) / tp
+      : layers * attentionLayer + dense * denseMlpLayer + (layers - dense) * moeMlpLayer
+    // The vision encoder stays 16-bit; `--mm-encoder-tp-mode data` keeps it whole on every rank.
+    if (stage === 0) weights += (p.embedding * embedBytes) / tp + (p.vision * 2) / (engine.mmEncoderReplicated ? 1 : tp)
     if (stage === pp - 1) weights += (p.lmHead * embedBytes) / tp
-    const peak = profileRunPeak(model, engine, stage, kvHeadsPerGpu(model, tp), c.activationBytes)
+    const peak = profileRunPeak(model, engine, stage, kvHeadsPerGpu(model, tp), c.activationBytes, c.moeStartupReserveGiB)
     const activation = peak.peakBytes
     const nonTorch = (c.nonTorchReserveGiB + (tp * pp > 1 ? c.distributedReserveGiB : 0)) * GiB
     const kvBudget = engine.kvCacheMemoryBytes ?? budgetBytes - weights - activation - nonTorch
-    const kvBytesPerToken = layers * 2 * kvHeadsPerGpu(model, tp) * d * engine.kvBytes
+    const kvBytesPerToken = layers * kvBytesPerTokenPerLayer(model, tp, engine.kvBytes, engine.kvCacheDtype)
     const kvBlocks = engine.numGpuBlocksOverride ?? Math.max(0, Math.floor(kvBudget / (kvBytesPerToken * engine.blockSize)))
     return {
       stage,

@@ -1,5 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { MlnodeBenchError } from '../errors.js'
+import { modelSpecFromHfConfig } from './hf-config.js'
+import { PUBLISHED_CONFIGS } from './published-configs.js'
+import { parseWeightFormat, type WeightFormat } from './weight-format.js'
+
+export { modelSpecFromHfConfig } from './hf-config.js'
 
 /** Mixture-of-experts fields of a HF config.json (Qwen3-MoE names). */
 export interface MoeSpec {
@@ -9,8 +14,32 @@ export interface MoeSpec {
   numExpertsPerTok: number
   /** `moe_intermediate_size`: one expert's SwiGLU width. */
   moeIntermediateSize: number
-  /** `shared_expert_intermediate_size` (0 when the model has no shared expert). */
+  /**
+   * Width of the shared expert(s) together: `shared_expert_intermediate_size` (Qwen2-MoE),
+   * `n_shared_experts` × `moe_intermediate_size` (DeepSeek), `shared_intermediate_size`
+   * (MiniMax); 0 when the model has none.
+   */
   sharedExpertIntermediateSize: number
+  /**
+   * Layers that use the dense MLP (`intermediate_size`) instead of experts: DeepSeek's
+   * `first_k_dense_replace` / `moe_layer_freq`, Qwen's `mlp_only_layers` / `decoder_sparse_step`.
+   * @default []
+   */
+  denseLayers?: readonly number[]
+}
+
+/** Multi-head latent attention (DeepSeek-V2/V3, Kimi-K2): config.json's MLA fields. */
+export interface MlaSpec {
+  /** `kv_lora_rank`: width of the compressed KV latent that the cache stores. */
+  kvLoraRank: number
+  /** `qk_rope_head_dim`: the decoupled RoPE key, cached beside the latent. */
+  qkRopeHeadDim: number
+  /** `qk_nope_head_dim`. */
+  qkNopeHeadDim: number
+  /** `v_head_dim`. */
+  vHeadDim: number
+  /** `q_lora_rank` (0 when queries are projected at full rank). */
+  qLoraRank: number
 }
 
 /** The config.json fields the performance model needs (Llama/Qwen-family decoder). */
@@ -34,7 +63,15 @@ export interface ModelSpec {
   checkpointQuantization?: string
   /** Block size of block-wise FP8 checkpoints (`weight_block_size`), e.g. [128, 128]. */
   weightBlockSize?: readonly [number, number]
+  /** The checkpoint's weight format (bytes per weight with scales, 16-bit groups); absent: 16-bit. */
+  weightFormat?: WeightFormat
+  /** `architectures[0]` of the config, e.g. "DeepseekV3ForCausalLM". */
+  architecture?: string
   moe?: MoeSpec
+  /** Present for MLA models: the KV cache holds one latent per token and layer. */
+  mla?: MlaSpec
+  /** Parameters of a vision tower and projector (multimodal wrappers such as Kimi-K2.5/K2.6). */
+  visionParams?: number
 }
 
 const QWQ_32B: ModelSpec = {
@@ -80,7 +117,12 @@ const QWEN3_235B: ModelSpec = {
   moe: { numExperts: 128, numExpertsPerTok: 8, moeIntermediateSize: 1536, sharedExpertIntermediateSize: 0 },
 }
 
-const FP8_BLOCK = { checkpointQuantization: 'fp8', weightBlockSize: [128, 128] as const }
+// Qwen/Qwen3-*-FP8 config.json: quantization_config {quant_method: fp8, weight_block_size: [128, 128]}.
+const FP8_BLOCK = {
+  checkpointQuantization: 'fp8',
+  weightBlockSize: [128, 128] as const,
+  weightFormat: parseWeightFormat({ quant_method: 'fp8', activation_scheme: 'dynamic', weight_block_size: [128, 128] }, 'Qwen FP8 config.json'),
+}
 
 // Figures: the models' config.json on Hugging Face (docs/perf-model.md "Models").
 const MODELS: readonly ModelSpec[] = [
@@ -103,7 +145,6 @@ const MODELS: readonly ModelSpec[] = [
   QWEN3_235B,
   { ...QWEN3_235B, id: 'Qwen/Qwen3-235B-A22B-FP8', ...FP8_BLOCK },
   { ...QWEN3_235B, id: 'Qwen/Qwen3-235B-A22B-Instruct-2507', maxPositionEmbeddings: 262144 },
-  { ...QWEN3_235B, id: 'Qwen/Qwen3-235B-A22B-Instruct-2507-FP8', maxPositionEmbeddings: 262144, ...FP8_BLOCK },
   {
     // Qwen/Qwen2.5-72B-Instruct config.json (80 layers, GQA 64/8, vocab 152064, 32k positions).
     id: 'Qwen/Qwen2.5-72B-Instruct',
@@ -158,6 +199,9 @@ const MODELS: readonly ModelSpec[] = [
     tieWordEmbeddings: false,
     torchDtype: 'bfloat16',
   },
+  // MoE / MLA models of the Gonka network and their references, read from their published
+  // config.json (src/model/published-configs.ts) by the one parser.
+  ...PUBLISHED_CONFIGS.map((c) => modelSpecFromHfConfig(c.config, c.source, c.id)),
 ]
 
 /** Aliases: instruct variants share the base model's shapes. */
@@ -190,67 +234,6 @@ export function getModelSpec(id: string): ModelSpec {
     )
   }
   return found
-}
-
-function fail(file: string, field: string, problem: string): never {
-  throw new MlnodeBenchError('MLNB_MODEL', `${file}: field "${field}" ${problem}`, { details: { file, field } })
-}
-
-function positiveInt(cfg: Record<string, unknown>, file: string, field: string, fallback?: number): number {
-  const value = cfg[field]
-  if (value === undefined || value === null) {
-    if (fallback !== undefined) return fallback
-    fail(file, field, 'is missing')
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(file, field, `must be a positive integer, got ${JSON.stringify(value)}`)
-  return value
-}
-
-/**
- * Builds a ModelSpec from a parsed HF config.json object (`text_config` of multimodal configs is
- * used when present). `file` names the source in error messages.
- * @throws MlnodeBenchError 'MLNB_MODEL' naming the file and the field.
- */
-export function modelSpecFromHfConfig(raw: unknown, file: string, id: string = file): ModelSpec {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, '(root)', 'must be a JSON object')
-  const top = raw as Record<string, unknown>
-  const cfg = (typeof top.text_config === 'object' && top.text_config !== null ? top.text_config : top) as Record<string, unknown>
-  const hiddenSize = positiveInt(cfg, file, 'hidden_size')
-  const numAttentionHeads = positiveInt(cfg, file, 'num_attention_heads')
-  const numExperts = cfg.num_experts ?? cfg.n_routed_experts
-  const spec: ModelSpec = {
-    id,
-    numLayers: positiveInt(cfg, file, 'num_hidden_layers'),
-    hiddenSize,
-    intermediateSize: positiveInt(cfg, file, 'intermediate_size'),
-    numAttentionHeads,
-    numKeyValueHeads: positiveInt(cfg, file, 'num_key_value_heads', numAttentionHeads),
-    headDim: positiveInt(cfg, file, 'head_dim', Math.floor(hiddenSize / numAttentionHeads)),
-    vocabSize: positiveInt(cfg, file, 'vocab_size'),
-    maxPositionEmbeddings: positiveInt(cfg, file, 'max_position_embeddings'),
-    tieWordEmbeddings: cfg.tie_word_embeddings === true || top.tie_word_embeddings === true,
-    torchDtype: typeof (cfg.torch_dtype ?? top.torch_dtype) === 'string' ? String(cfg.torch_dtype ?? top.torch_dtype) : 'bfloat16',
-  }
-  const quant = (top.quantization_config ?? cfg.quantization_config) as Record<string, unknown> | undefined
-  if (quant !== undefined && quant !== null) {
-    if (typeof quant !== 'object' || typeof quant.quant_method !== 'string') fail(file, 'quantization_config.quant_method', 'must be a string')
-    spec.checkpointQuantization = quant.quant_method
-    const block = quant.weight_block_size
-    if (Array.isArray(block) && block.length === 2 && block.every((b) => typeof b === 'number')) {
-      spec.weightBlockSize = [block[0] as number, block[1] as number]
-    }
-  }
-  if (numExperts !== undefined && numExperts !== null) {
-    const field = cfg.num_experts !== undefined ? 'num_experts' : 'n_routed_experts'
-    spec.moe = {
-      numExperts: positiveInt(cfg, file, field),
-      numExpertsPerTok: positiveInt(cfg, file, 'num_experts_per_tok'),
-      moeIntermediateSize: positiveInt(cfg, file, 'moe_intermediate_size'),
-      sharedExpertIntermediateSize:
-        cfg.shared_expert_intermediate_size === undefined ? 0 : positiveInt(cfg, file, 'shared_expert_intermediate_size'),
-    }
-  }
-  return spec
 }
 
 /**

@@ -22,13 +22,24 @@ export const SAMPLER_PEAK_BYTES_PER_LOGIT =
   8 + // torch's segmented sort (≥ 128 rows): an int64 index array of the same shape
   4 + 8 // CUB DeviceSegmentedRadixSort: alternate key and value buffers in its scratch space
 
+/**
+ * What MoE models reserve at start-up beyond max(forward, sampler) as modelled here, GiB: the mean
+ * of the two gaps found in published start-up logs at max_num_batched_tokens 8192 on an H100
+ * (docs/perf-model.md "MoE memory at start-up"): gpt-oss-20b TP1, vLLM v0.11.0, torch peak 7.38 GiB
+ * against 5.81 modelled (+1.57; llm-d-benchmark's profiling table); Qwen3-235B-A22B-FP8 TP4,
+ * "Available KV cache memory: 8.11 GiB" against 10.43 modelled (+2.32; vLLM issue #21348).
+ * Where it goes (fused-MoE workspaces, DeepGEMM's padded expert layout, kernel buffers) is not
+ * settled by those logs; a box's own log is the check.
+ */
+export const MOE_PROFILE_RESERVE_GIB = (1.57 + 2.32) / 2
+
 /** The two phases of the profile run on one GPU, bytes. */
 export interface ProfilePeak {
   /** Forward pass: the heaviest point of one layer plus what lives across layers. */
   forwardBytes: number
   /** Dummy sampler run (last PP stage only, else 0): logits of min(max_num_seqs, T) rows. */
   samplerBytes: number
-  /** What vLLM measures: max of the two. */
+  /** What vLLM measures: max of the two (MoE models: plus the MoE start-up reserve). */
   peakBytes: number
 }
 
@@ -40,7 +51,15 @@ function layerWidths(model: ModelSpec, tp: number, kvHeadsPerGpu: number): { att
   const qkvWidth = qWidth + 2 * kvHeadsPerGpu * d
   // Attention block (LlamaAttention / Qwen2Attention): residual + normed input + the qkv
   // output + the attention output buffer + the o_proj output.
-  const attention = 3 * h + qkvWidth + qWidth
+  let attention = 3 * h + qkvWidth + qWidth
+  if (model.mla) {
+    // MLA prefill (vllm/v1/attention/backends/mla/common.py, forward of new tokens): the
+    // q_a/kv_a output (q_lora + latent + rope key), the queries (heads·(nope+rope)), kv_b's
+    // expansion into keys and values (heads·(nope+v)) and the attention output (heads·v).
+    const a = model.mla
+    const heads = model.numAttentionHeads / tp
+    attention = 3 * h + a.qLoraRank + a.kvLoraRank + a.qkRopeHeadDim + heads * (a.qkNopeHeadDim + a.qkRopeHeadDim) + heads * (a.qkNopeHeadDim + a.vHeadDim) + heads * a.vHeadDim
+  }
   if (!model.moe) {
     // MLP block: residual + normed input + gate_up output (2·I) + activation output (I).
     return { attention, mlp: 2 * h + (3 * model.intermediateSize) / tp }
@@ -50,7 +69,9 @@ function layerWidths(model: ModelSpec, tp: number, kvHeadsPerGpu: number): { att
   const m = model.moe
   const routed = m.numExpertsPerTok * (Math.max((2 * m.moeIntermediateSize) / tp, h) + m.moeIntermediateSize / tp)
   const shared = m.sharedExpertIntermediateSize > 0 ? (3 * m.sharedExpertIntermediateSize) / tp + h : 0
-  return { attention, mlp: 2 * h + routed + shared }
+  // DeepSeek-style models also run dense-MLP layers (first_k_dense_replace): the wider one counts.
+  const dense = (m.denseLayers ?? []).length > 0 ? 2 * h + (3 * model.intermediateSize) / tp : 0
+  return { attention, mlp: Math.max(2 * h + routed + shared, dense) }
 }
 
 /**
@@ -63,6 +84,7 @@ export function profileRunPeak(
   stage: number,
   kvHeadsPerGpu: number,
   activationBytes: number,
+  moeReserveGiB: number = MOE_PROFILE_RESERVE_GIB,
 ): ProfilePeak {
   const T = engine.maxNumBatchedTokens
   const h = model.hiddenSize
@@ -78,5 +100,6 @@ export function profileRunPeak(
     // selected rows and their random stand-in (2·rows·h), then the logits' own peak.
     samplerBytes = (T * h + 2 * rows * h) * activationBytes + rows * model.vocabSize * SAMPLER_PEAK_BYTES_PER_LOGIT
   }
-  return { forwardBytes, samplerBytes, peakBytes: Math.max(forwardBytes, samplerBytes) }
+  const moeReserve = model.moe ? moeReserveGiB * 1024 ** 3 : 0
+  return { forwardBytes, samplerBytes, peakBytes: Math.max(forwardBytes, samplerBytes) + moeReserve }
 }

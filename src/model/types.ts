@@ -29,10 +29,14 @@ export interface EngineConfig {
   weightBytes: number
   /** Bytes per KV-cache element (2, or 1 with fp8 kv-cache). */
   kvBytes: number
+  /** `--kv-cache-dtype` as given ('fp8_ds_mla' stores MLA's latent in a 656-byte layout). */
+  kvCacheDtype?: string
   enableChunkedPrefill: boolean
   enablePrefixCaching: boolean
   /** `--enable-expert-parallel`: MoE experts spread over the TP ranks instead of sliced. */
   enableExpertParallel?: boolean
+  /** `--mm-encoder-tp-mode data`: every TP rank holds the whole vision encoder (default: sharded). */
+  mmEncoderReplicated?: boolean
   /** `--kv-cache-memory-bytes` (per GPU), replacing the gpu_memory_utilization budget for KV. */
   kvCacheMemoryBytes?: number
   /** `--num-gpu-blocks-override`. */

@@ -143,9 +143,9 @@ describe('memory planning', () => {
     const model = getModelSpec('Qwen/Qwen3-235B-A22B-Instruct-2507-FP8')
     const tp8 = feasibility(hw, model, engine({ 'tensor-parallel-size': '8', 'max-model-len': '200000' }, hw, model))
     expect(tp8[0]!.message).toContain('is not divisible by weight quantization block_n = 128')
-    // 200000 tokens fit; the profile-run peak (5.5 GiB of sampler warm-up with 1024 sequences)
-    // leaves about 234k.
-    expect(feasibility(hw, model, engine({ 'tensor-parallel-size': '4', 'max-model-len': '200000' }, hw, model))).toEqual([])
+    // 160000 tokens fit; the profile-run peak (5.5 GiB of sampler warm-up with 1024 sequences,
+    // plus the MoE start-up reserve) leaves about 189k (vLLM logged 178,880: issue #21348).
+    expect(feasibility(hw, model, engine({ 'tensor-parallel-size': '4', 'max-model-len': '160000' }, hw, model))).toEqual([])
   })
 })
 
