@@ -211,6 +211,10 @@ const ALIASES: Readonly<Record<string, string>> = {
   'meta-llama/meta-llama-3.1-8b-instruct': 'meta-llama/Llama-3.1-8B',
   'meta-llama/meta-llama-3.1-70b-instruct': 'meta-llama/Llama-3.1-70B',
   'qwen/qwen2.5-7b': 'Qwen/Qwen2.5-7B-Instruct',
+  // DeepSeek-R1(-0528) is DeepSeek-V3's checkpoint shape: the same config.json fields and FP8 block weights
+  // (https://huggingface.co/deepseek-ai/DeepSeek-R1-0528/blob/main/config.json).
+  'deepseek-ai/deepseek-r1': 'deepseek-ai/DeepSeek-V3',
+  'deepseek-ai/deepseek-r1-0528': 'deepseek-ai/DeepSeek-V3',
 }
 
 /** Every model in the catalog. */
