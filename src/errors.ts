@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   MLNB_GITHUB_BAD_BODY: 'The GitHub API answered 2xx with a body of an unexpected shape (PR comment).',
   MLNB_WATCH: 'Watch mode would redeploy a real MLNode (or rewrite the baseline) on every save; nothing was done.',
   MLNB_HISTORY: 'The run history (SQLite) or an imported compressa-perf database cannot be read, is not what it should be, or cannot be written.',
+  MLNB_VALIDATION: "A variant's answers fail the network's inference validation: similarity at or below the model's threshold, or different tokens or a shorter answer when replayed, whatever its speed.",
+  MLNB_VALIDATION_REFERENCE: 'The validation reference cannot be used: its file is missing, malformed or of another model or probe set, or the reference variant produced no answers.',
 } as const satisfies Record<`MLNB_${string}`, string>
 
 export type ErrorCode = keyof typeof ERROR_CODES

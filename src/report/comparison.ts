@@ -113,10 +113,35 @@ export function groupResults(results: readonly BenchResult[]): Map<string, Map<s
   return groups
 }
 
+/** The workload name of the `variant › validation` benches (src/validation). */
+export const VALIDATION_WORKLOAD = 'validation'
+
+/** Variants (`model|variant`) that failed the network's validation: never recommended, whatever their speed. */
+export function failedValidation(results: readonly BenchResult[]): Set<string> {
+  return new Set(results.filter((r) => r.workload === VALIDATION_WORKLOAD && r.status === 'failed').map((r) => `${r.model}|${r.variant}`))
+}
+
+/** One line per variant: the network's similarity against the reference, and the verdict. */
+export function validationLines(rows: readonly BenchResult[]): string[] {
+  return rows.map((r) => {
+    const v = r.validation
+    if (!v) return `  ✗ ${r.variant}: not validated: ${r.failure?.message.split('\n')[0] ?? r.status}`
+    const sim = r.target.kind === 'simulated' ? ' (simulated)' : ''
+    const fig = v.compared === 0 ? 'no probe scored' : `similarity min ${v.minSimilarity.toFixed(4)} median ${v.medianSimilarity.toFixed(4)}, ${Math.round(v.belowThresholdShare * 100)} % ≤ ${v.threshold}`
+    return `  ${v.passed ? '✓' : '✗'} ${r.variant}: ${fig}${sim} [${v.mode}${v.mode === 'exact-tokens' ? `: ${v.modeReason}` : ''}] vs ${v.reference}${v.passed ? '' : ' — FAILS validation'}`
+  })
+}
+
 /** The comparison as plain text; `*` marks the best value of each column. */
 export function renderComparison(results: readonly BenchResult[]): string {
   const out: string[] = []
-  for (const [model, byWorkload] of groupResults(results)) {
+  const invalid = failedValidation(results)
+  for (const [model, allWorkloads] of groupResults(results)) {
+    const validated = allWorkloads.get(VALIDATION_WORKLOAD)
+    const byWorkload = new Map([...allWorkloads].filter(([w]) => w !== VALIDATION_WORKLOAD))
+    if (validated) out.push('', `${model} · inference validation (the network's CompareLogits vs the reference; threshold ${validated.find((r) => r.validation)?.validation?.threshold ?? '—'})`, ...validationLines(validated))
+    // A variant that fails the network's validation is never recommended.
+    const eligible = (rows: readonly BenchResult[]) => rows.filter((r) => !invalid.has(`${r.model}|${r.variant}`))
     for (const [workload, rows] of byWorkload) {
       const measured = rows.filter((r) => r.metrics && r.metrics.requests.completed > 0)
       if (measured.length === 0) {
@@ -139,13 +164,13 @@ export function renderComparison(results: readonly BenchResult[]): string {
           if (v === undefined) return '—'
           return `${formatNumber(v)}${r.status === 'passed' && v === best[i] ? '*' : ' '}`
         })
-        return [`${r.variant}${r.status === 'failed' ? ' (FAILED)' : ''}`, ...cells]
+        return [`${r.variant}${r.status === 'failed' ? ' (FAILED)' : invalid.has(`${r.model}|${r.variant}`) ? ' (FAILS VALIDATION)' : ''}`, ...cells]
       })
       out.push(...table(['variant', ...COMPARISON_COLUMNS.map((c) => c.title)], body).map((l) => `  ${l}`))
       for (const r of rows.filter((x) => x.status === 'failed')) out.push(`  ✗ ${r.variant}: ${r.failure?.message.split('\n')[0] ?? 'failed'}`)
-      out.push(`  ${recommendation(rows)}`)
+      out.push(`  ${recommendation(eligible(rows))}`)
     }
-    if (byWorkload.size > 1) out.push('', modelVerdict(model, byWorkload))
+    if (byWorkload.size > 1) out.push('', modelVerdict(model, new Map([...byWorkload].map(([w, rows]) => [w, eligible(rows)]))))
   }
   return out.join('\n')
 }

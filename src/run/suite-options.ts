@@ -1,5 +1,6 @@
 import type { WorkloadSpec } from '../contracts/workload.js'
 import type { Slo } from '../contracts/records.js'
+import type { ValidationOptions } from '../validation/options.js'
 
 /** What a user writes in `benchmarks/*.bench.ts`. */
 export interface DeploymentSuiteOptions {
@@ -63,9 +64,16 @@ export interface DeploymentSuiteOptions {
    * @default MLNODE_BENCH_CALIBRATION (relative to where vitest runs), else none
    */
   calibration?: string
+  /**
+   * Check every variant against the network's inference validation (docs/validation-check.md):
+   * the reference variant records its probe answers, each variant replays them with
+   * `enforced_tokens` and fails at or below the threshold. @default off
+   */
+  validation?: ValidationOptions
 }
 
-export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration'>> {
+export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration' | 'validation'>> {
+  validation?: ValidationOptions
   slo?: Slo
   logCommand?: readonly string[]
   openaiEndpoints?: Readonly<Record<string, string>>
