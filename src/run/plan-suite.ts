@@ -51,7 +51,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
   // Both workload fields are checked whichever the target: a broken production profile fails here too.
   const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
   const calibration = suiteCalibration({ option: options.calibration, file, source, ...(simulated ? { simulatedHardware: suite.hardware } : {}) })
-  const validation = options.validation === undefined ? undefined : planValidation(options.validation, { model: suite.model, variants: Object.keys(suite.variants), file, source })
+  const validation = options.validation === undefined ? undefined : planValidation(options.validation, { model: suite.model, variants: Object.keys(suite.variants), file, source, workloads: workloads.map((w) => w.name) })
   // The reference variant runs first: its recorded answers judge the variants after it.
   const ordered = validation ? [...variants.filter((v) => v.name === validation.plan.reference), ...variants.filter((v) => v.name !== validation.plan.reference)] : variants
   return ordered.flatMap((variant) => {
