@@ -71,14 +71,15 @@ describe('mlnode-bench validation record / check', () => {
     expect(recorded.out).toContain(`written to ${ref}`)
     const lines = (await readFile(ref, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
     expect(lines).toHaveLength(5)
-    expect(lines[0]).toMatchObject({ kind: 'mlnode-bench/validation-reference', version: 1, model: 'test/model', variant: 'tp2' })
+    expect(lines[0]).toMatchObject({ kind: 'mlnode-bench/validation-reference', version: 1, model: 'test/model', variant: 'tp2', target: { kind: 'simulated', hardware: '8xrtx-4070-ti-super' } })
+    expect(recorded.out).toContain('(SIMULATED 8xrtx-4070-ti-super')
     expect(lines[1].probe).toMatchObject({ id: 'probe-0', sampling: { temperature: 0 }, maxTokens: 128 })
     expect(lines[2].probe.sampling).toEqual({ temperature: 0.7, topP: 0.9 })
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([])
 
     const same = await cli(['check', '--reference', ref, '--url', reference.inferenceUrl, '--json'])
     expect(same.code, same.error?.message).toBe(0)
-    expect(JSON.parse(same.out.split('\n').slice(0, -1).join('\n'))).toMatchObject({ mode: 'enforced-tokens', minSimilarity: 1, passed: true, threshold: 0.99 })
+    expect(JSON.parse(same.out.split('\n').slice(0, -1).join('\n'))).toMatchObject({ mode: 'enforced-tokens', minSimilarity: 1, passed: true, threshold: 0.99, simulated: '8xrtx-4070-ti-super' })
 
     const layout = await simWith(['-tp', '4'])
     const other = await cli(['check', '--reference', ref, '--url', layout.inferenceUrl, '--threshold', '0.95'])

@@ -32,6 +32,8 @@ is read from OPENAI_API_KEY (or the variable MLNODE_BENCH_API_KEY_ENV names) and
 interface Server {
   run: ProbeRun
   shown: string
+  /** The embedded simulator answers with x-mlnode-sim: its figures are simulated and say so. */
+  simulated?: string
 }
 
 async function server(url: string | undefined, model: string | undefined, mode: string | undefined): Promise<Server> {
@@ -40,21 +42,25 @@ async function server(url: string | undefined, model: string | undefined, mode: 
   const keyEnv = process.env.MLNODE_BENCH_API_KEY_ENV || 'OPENAI_API_KEY'
   const headers = process.env[keyEnv] ? { authorization: `Bearer ${process.env[keyEnv]}` } : undefined
   const endpoint = { inferenceUrl: root.replace(/\/+$/, ''), ...(headers ? { headers } : {}) }
-  const served = model ?? (await servedModel(endpoint.inferenceUrl, headers))
+  const models = await servedModels(endpoint.inferenceUrl, headers, model === undefined)
+  const served = model ?? models.id!
   if (mode !== undefined && mode !== 'processed_logprobs' && mode !== 'raw_logprobs') throw usageError('validation', `--logprobs-mode must be processed_logprobs or raw_logprobs, got ${JSON.stringify(mode)}`, { option: 'logprobs-mode', value: mode })
-  return { run: { endpoint, model: served, ...(mode ? { mode: mode as 'processed_logprobs' | 'raw_logprobs' } : {}) }, shown: redact(endpoint.inferenceUrl) }
+  return { run: { endpoint, model: served, ...(mode ? { mode: mode as 'processed_logprobs' | 'raw_logprobs' } : {}) }, shown: redact(endpoint.inferenceUrl), ...(models.simulated ? { simulated: models.simulated } : {}) }
 }
 
-/** The first model of /v1/models. */
-async function servedModel(root: string, headers: Record<string, string> | undefined): Promise<string> {
+/** The first model of /v1/models, and the simulator's hardware when the embedded simulator answers. */
+async function servedModels(root: string, headers: Record<string, string> | undefined, needId: boolean): Promise<{ id?: string; simulated?: string }> {
   const response = await fetch(`${root}/v1/models`, { ...(headers ? { headers } : {}), signal: AbortSignal.timeout(30_000) }).catch((error: unknown) => {
     throw new MlnodeBenchError('MLNB_CLI', `${redact(root)}/v1/models cannot be reached: ${(error as Error).message}`)
   })
+  const simulated = response.headers.get('x-mlnode-sim') === '1' ? (response.headers.get('x-mlnode-sim-hardware') ?? 'unknown hardware') : undefined
   const body = (await response.json().catch(() => undefined)) as { data?: Array<{ id?: unknown }> } | undefined
   const id = body?.data?.[0]?.id
-  if (!response.ok || typeof id !== 'string') throw new MlnodeBenchError('MLNB_CLI', `${redact(root)}/v1/models answered ${response.status} without a model id: is a model deployed? (or give --model)`)
-  return id
+  if (needId && (!response.ok || typeof id !== 'string')) throw new MlnodeBenchError('MLNB_CLI', `${redact(root)}/v1/models answered ${response.status} without a model id: is a model deployed? (or give --model)`)
+  return { ...(typeof id === 'string' ? { id } : {}), ...(simulated ? { simulated } : {}) }
 }
+
+const label = (s: Server) => (s.simulated ? ` (SIMULATED ${s.simulated}: the embedded simulator's pseudo-LM, not a GPU)` : '')
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv
@@ -88,10 +94,10 @@ async function record(argv: string[]): Promise<number> {
   const v = cli.values
   const target = await server(v.url, v.model, v['logprobs-mode'])
   const probes = buildProbes({ prompts: v.prompts ?? 32, maxTokens: v['max-tokens'] ?? 128, samplings: DEFAULT_SAMPLINGS })
-  console.log(`mlnode-bench validation: recording ${probes.length} probes of ${target.run.model} at ${target.shown}`)
+  console.log(`mlnode-bench validation: recording ${probes.length} probes of ${target.run.model} at ${target.shown}${label(target)}`)
   const answers = await recordProbes(target.run, probes)
   await writeReference(v.out, {
-    header: { kind: REFERENCE_KIND, version: 1, model: target.run.model, variant: v.variant ?? 'as-deployed', args: [], target: { kind: 'server', hardware: target.shown }, recordedAt: new Date().toISOString(), ...(target.run.mode ? { logprobsMode: target.run.mode } : {}) },
+    header: { kind: REFERENCE_KIND, version: 1, model: target.run.model, variant: v.variant ?? 'as-deployed', args: [], target: target.simulated ? { kind: 'simulated', hardware: target.simulated } : { kind: 'server', hardware: target.shown }, recordedAt: new Date().toISOString(), ...(target.run.mode ? { logprobsMode: target.run.mode } : {}) },
     probes: answers,
   })
   console.log(`mlnode-bench validation: ${answers.length} answers (${answers.reduce((n, a) => n + a.answer.length, 0)} tokens) written to ${v.out}`)
@@ -121,9 +127,9 @@ async function check(argv: string[]): Promise<number> {
   const threshold = resolveThreshold(target.run.model, v.threshold)
   const outcome = await checkProbes(target.run, reference.probes, threshold.value)
   const figures = figuresOf(outcome, v.reference, { threshold })
-  if (v.json) console.log(JSON.stringify(figures, null, 2))
+  if (v.json) console.log(JSON.stringify({ ...figures, ...(target.simulated ? { simulated: target.simulated } : {}) }, null, 2))
   else {
-    console.log(`mlnode-bench validation: ${target.run.model} at ${target.shown} vs ${v.reference} (recorded on ${reference.header.variant}, ${reference.header.target.kind} ${reference.header.target.hardware})`)
+    console.log(`mlnode-bench validation: ${target.run.model} at ${target.shown}${label(target)} vs ${v.reference} (recorded on ${reference.header.variant}, ${reference.header.target.kind} ${reference.header.target.hardware})`)
     console.log(`  mode ${figures.mode}${figures.modeReason ? ` — ${figures.modeReason}` : ''}`)
     console.log(`  similarity min ${figures.minSimilarity.toFixed(4)}, median ${figures.medianSimilarity.toFixed(4)} over ${figures.compared} of ${figures.probes} probes; ${Math.round(figures.belowThresholdShare * 100)} % at or below threshold ${threshold.value} (${threshold.source})`)
     if (figures.firstDifference) console.log(`  first differing token: ${figures.firstDifference.probe} position ${figures.firstDifference.position}: reference ${figures.firstDifference.referenceToken}, this server ${figures.firstDifference.variantToken}`)
