@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { compareLogits, reportedValue, type PositionLogprobs } from '../../src/validation/compare-logits.js'
-import { postJson, startTestSim, up } from '../sim/helpers.js'
+import { parseSse, postJson, startTestSim, up } from '../sim/helpers.js'
 import type { SimulatorHandle } from '../../src/sim/index.js'
 
 const messages = [{ role: 'user', content: 'Explain the KV cache in one paragraph.' }]
@@ -69,6 +69,15 @@ describe('simulated logprobs (pseudo-LM)', () => {
     expect(processed.positions.some((p) => p.top_logprobs.some((t) => t.logprob === -9999))).toBe(true)
     expect(raw.positions.every((p) => p.top_logprobs.every((t) => t.logprob > -9999))).toBe(true)
     expect(raw.positions[0]!.logprob).not.toBe(processed.positions[0]!.logprob)
+  })
+
+  it('streams the same answer with one logprobs entry per token chunk', async () => {
+    const sim = await simWith([])
+    const whole = await ask(sim, probe())
+    const res = await postJson(`${sim.inferenceUrl}/v1/chat/completions`, probe({ stream: true, stream_options: { include_usage: true } }))
+    const chunks = parseSse(await res.text()).filter((c): c is any => c !== '[DONE]' && (c as any).choices.length > 0 && (c as any).choices[0].delta.content !== '')
+    expect(chunks.flatMap((c) => c.choices[0].logprobs.content)).toEqual(whole.positions)
+    expect(chunks.map((c) => c.choices[0].delta.content).join('')).toBe(whole.text)
   })
 
   it('rejects a malformed enforced_tokens and top_logprobs without logprobs (400)', async () => {
