@@ -33,3 +33,7 @@ export type { HardwareProfile, ModelSpec, EngineConfig, InstancePlan } from './m
 
 // Results and reports.
 export type * from './contracts/results.js'
+
+// The network's inference validation: the CompareLogits port, probes, record / check, thresholds.
+export { compareLogits, customSimilarity, positionDistance, similarityPassesThreshold, LEGACY_SIMILARITY_THRESHOLD, checkProbes, recordProbes, buildProbes, probeBody, readReference, writeReference, KNOWN_THRESHOLDS, resolveThreshold } from './validation/index.js'
+export type { CompareOutcome, PositionLogprobs, TopLogprob, CheckOutcome, ValidationMode, RecordedReference } from './validation/index.js'

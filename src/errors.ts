@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   MLNB_HISTORY: 'The run history (SQLite) or an imported compressa-perf database cannot be read, is not what it should be, or cannot be written.',
   MLNB_CHAIN: 'The chain REST API (MLNODE_BENCH_CHAIN_URL, --chain) cannot be reached in time, answers an HTTP error, or serves models JSON of an unexpected shape; the message names the URL and the field.',
   MLNB_NETWORK_MODEL: 'A suite or command names a network model the registry does not know (the known ones and the closest are listed), or gives mandatoryArgs that differ from the ones the chain fixes for it.',
+  MLNB_VALIDATION: "A variant's answers fail the network's inference validation: similarity at or below the model's threshold, or different tokens or a shorter answer when replayed, whatever its speed.",
+  MLNB_VALIDATION_REFERENCE: 'The validation reference cannot be used: its file is missing, malformed or of another model or probe set, or the reference variant produced no answers.',
 } as const satisfies Record<`MLNB_${string}`, string>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -18,5 +18,8 @@ export { MlnodeBenchError, hasCode, isMlnodeBenchError } from './errors.js'
 export type { ErrorCode } from './errors.js'
 
 // Results as the reporters write them (results.json, baseline.json).
-export type { BenchResult, RunResults, TargetInfo, Layout, MeasurementResolution } from './contracts/results.js'
+export type { BenchResult, RunResults, TargetInfo, Layout, MeasurementResolution, ValidationFigures } from './contracts/results.js'
+
+// The suite option `validation` (docs/validation-check.md).
+export type { ValidationOptions, ValidationSampling } from './validation/options.js'
 export type { WorkloadMetrics, DistributionSummary } from './contracts/records.js'

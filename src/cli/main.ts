@@ -21,7 +21,7 @@ async function loadCommand(name: string): Promise<CommandModule> {
 
 async function usage(): Promise<string> {
   const names = await listCommands()
-  const lines = await Promise.all(names.map(async (n) => `  ${n.padEnd(10)}${(await loadCommand(n)).summary}`))
+  const lines = await Promise.all(names.map(async (n) => `  ${n.padEnd(11)}${(await loadCommand(n)).summary}`))
   return ['Usage: mlnode-bench <command> [options]', '', 'Commands:', ...lines, '', 'Run `mlnode-bench <command> --help` for its options.'].join('\n')
 }
 

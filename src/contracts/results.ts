@@ -35,7 +35,7 @@ export interface Layout {
   pp: number
 }
 
-export type FailureKind = 'guard' | 'deploy' | 'workload' | 'regression' | 'internal'
+export type FailureKind = 'guard' | 'deploy' | 'workload' | 'regression' | 'internal' | 'validation'
 
 export interface BenchFailure {
   kind: FailureKind
@@ -126,6 +126,11 @@ export interface BenchResult extends ResultKey {
    * snapshot shipped with the package or a live chain (absent otherwise and in older results).
    */
   networkModel?: NetworkModelEntryRef
+  /**
+   * The network's inference validation of this variant (the `validation` bench of a suite with
+   * the `validation` option; docs/validation-check.md). Absent on workload results.
+   */
+  validation?: ValidationFigures
 }
 
 /** The registry entry behind a result's mandatory args (docs/network-models.md). */
@@ -139,6 +144,32 @@ export interface NetworkModelEntryRef {
   file?: string
   /** Live: the chain REST root read (credentials removed). */
   url?: string
+}
+
+/** A variant's answers scored as the network's validators score them (src/validation). */
+export interface ValidationFigures {
+  /** 'enforced-tokens': the reference answers replayed with `enforced_tokens`; 'exact-tokens': the server ignored them, free answers compared. */
+  mode: 'enforced-tokens' | 'exact-tokens'
+  /** Why the check fell back to exact tokens. */
+  modeReason?: string
+  /** The reference: a variant of the run, or a recorded reference file. */
+  reference: string
+  /** Pass bar: similarity must exceed it. */
+  threshold: number
+  /** Where the threshold comes from. */
+  thresholdSource: string
+  /** Probes sent, and those that could be scored. */
+  probes: number
+  compared: number
+  minSimilarity: number
+  medianSimilarity: number
+  /** Share of the scored probes at or below the threshold. */
+  belowThresholdShare: number
+  passed: boolean
+  /** First position where the variant's own first choice departs from the reference's. */
+  firstDifference?: { probe: string; position: number; referenceToken: string; variantToken: string }
+  /** The probe with the lowest similarity. */
+  worstProbe?: string
 }
 
 /** One run of the tool: when it started and at which commit. */

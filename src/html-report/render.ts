@@ -32,7 +32,7 @@ table.comparison td:not(:first-child) { text-align: right; font-variant-numeric:
 td.best { font-weight: 700; background: #e8f5e9; }
 tr.failed td, td.failed { color: #b00020; } tr.failed td:first-child, td.failed { font-weight: 600; }
 p.recommendation { font-weight: 600; margin: 6px 0 18px; }
-ul.failures { color: #b00020; margin: 4px 0; } ul.server { margin: 4px 0; color: #444; }
+ul.failures { color: #b00020; margin: 4px 0; } ul.server { margin: 4px 0; color: #444; } ul.validation li.failed { color: #b00020; font-weight: 600; }
 nav a { margin-right: 12px; }
 `
 
@@ -76,7 +76,7 @@ function runsTable(data: ReportData): string {
 
 /** The numbers first: each model › workload's variants side by side with the recommendation. */
 function comparisonSection(data: ReportData): string {
-  if (data.comparisons.length === 0) return ''
+  if (data.comparisons.length === 0 && data.validation.length === 0) return ''
   const blocks = data.comparisons.map((c) => {
     const badge = c.simulated ? '<span class="sim">SIMULATED</span> ' : ''
     const failures = c.failures.length ? `<ul class="failures">${c.failures.map((f) => `<li>✗ ${escapeHtml(f.variant)}: ${escapeHtml(f.message)}</li>`).join('')}</ul>` : ''
@@ -98,7 +98,8 @@ function comparisonSection(data: ReportData): string {
 <p class="recommendation">${escapeHtml(c.table.recommendation)}</p>`
   })
   const verdicts = data.verdicts.map((v) => `<p class="recommendation">${escapeHtml(v)}</p>`).join('')
-  return `<section id="comparison"><h2>Comparison and recommendation</h2>${blocks.join('\n')}${verdicts}</section>`
+  const validation = data.validation.length ? `<h3>Inference validation</h3><ul class="validation">${data.validation.map((l) => `<li${l.startsWith('✗') ? ' class="failed"' : ''}>${escapeHtml(l)}</li>`).join('')}</ul>` : ''
+  return `<section id="comparison"><h2>Comparison and recommendation</h2>${blocks.join('\n')}${verdicts}${validation}</section>`
 }
 
 /** The whole page. */

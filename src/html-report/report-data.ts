@@ -7,7 +7,7 @@ import { baselineEntry, type BaselineFile } from '../report/baseline.js'
 import type { BenchResult } from '../contracts/results.js'
 import { baselineFromHistory } from '../history/baseline-from-history.js'
 import type { HistoryRun, HistoryRunInfo } from '../history/store.js'
-import { comparisonTable, groupResults, modelVerdict, type ComparisonTable } from '../report/comparison.js'
+import { comparisonTable, failedValidation, groupResults, modelVerdict, VALIDATION_WORKLOAD, validationLines, type ComparisonTable } from '../report/comparison.js'
 import type { ChartSpec } from './chart-spec.js'
 import { cdfChart, deployChart, paretoChart, predictedChart, serverTelemetryChart, variantLatencyChart, variantThroughputChart, type VariantView } from './charts.js'
 import { predictResult } from './predicted.js'
@@ -49,6 +49,8 @@ export interface ReportData {
   comparisons: ReportComparison[]
   /** One verdict per model with more than one workload. */
   verdicts: string[]
+  /** Per model: the inference-validation line of each variant (a failing variant is never recommended). */
+  validation: string[]
   sections: ReportSection[]
 }
 
@@ -122,9 +124,15 @@ export function buildReportData(input: ReportInput): ReportData {
 
   const comparisons: ReportComparison[] = []
   const verdicts: string[] = []
-  for (const [model, byWorkload] of groupResults(latest.map((m) => m.result).sort((a, b) => a.model.localeCompare(b.model) || a.workload.localeCompare(b.workload)))) {
+  const validation: string[] = []
+  const latestResults = latest.map((m) => m.result)
+  const failing = failedValidation(latestResults)
+  for (const [model, allWorkloads] of groupResults(latestResults.sort((a, b) => a.model.localeCompare(b.model) || a.workload.localeCompare(b.workload)))) {
+    const validated = allWorkloads.get(VALIDATION_WORKLOAD)
+    if (validated) validation.push(`${model}: inference validation (the network's CompareLogits vs the reference)`, ...validationLines(validated).map((l) => l.trim()))
+    const byWorkload = new Map([...allWorkloads].filter(([w]) => w !== VALIDATION_WORKLOAD))
     for (const [workload, rows] of byWorkload) {
-      const table = comparisonTable(rows)
+      const table = comparisonTable(rows, failing)
       comparisons.push({
         model,
         workload,
@@ -133,7 +141,7 @@ export function buildReportData(input: ReportInput): ReportData {
         failures: table ? table.failures : rows.map((r) => ({ variant: r.variant, message: r.failure?.message.split('\n')[0] ?? r.status })),
       })
     }
-    if (byWorkload.size > 1) verdicts.push(modelVerdict(model, byWorkload))
+    if (byWorkload.size > 1) verdicts.push(modelVerdict(model, new Map([...byWorkload].map(([w, rows]) => [w, rows.filter((r) => !failing.has(`${r.model}|${r.variant}`))]))))
   }
 
   return {
@@ -143,6 +151,7 @@ export function buildReportData(input: ReportInput): ReportData {
     runs: input.runs.map(({ entries: _entries, provenance: _provenance, ...info }) => info),
     comparisons,
     verdicts,
+    validation,
     sections,
   }
 }

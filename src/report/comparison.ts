@@ -129,7 +129,7 @@ export interface ComparisonTable {
 }
 
 /** The comparison of one workload's variants; undefined when nothing was measured (then only failures count). */
-export function comparisonTable(rows: readonly BenchResult[]): ComparisonTable | undefined {
+export function comparisonTable(rows: readonly BenchResult[], failingValidation: ReadonlySet<string> = new Set()): ComparisonTable | undefined {
   const measured = rows.filter((r) => r.metrics && r.metrics.requests.completed > 0)
   if (measured.length === 0) return undefined
   const targets = [...new Set(measured.map((r) => describeTarget(r.target)))]
@@ -146,7 +146,7 @@ export function comparisonTable(rows: readonly BenchResult[]): ComparisonTable |
       if (v === undefined) return '—'
       return `${formatNumber(v)}${r.status === 'passed' && v === best[i] ? '*' : ' '}`
     })
-    return [`${r.variant}${r.status === 'failed' ? ' (FAILED)' : ''}`, ...cells]
+    return [`${r.variant}${r.status === 'failed' ? ' (FAILED)' : failingValidation.has(`${r.model}|${r.variant}`) ? ' (FAILS VALIDATION)' : ''}`, ...cells]
   })
   return {
     measuredOn: `${targets.join(', ')}${dtypes.length ? `, dtype ${dtypes.join(' / ')}` : ''}`,
@@ -157,16 +157,42 @@ export function comparisonTable(rows: readonly BenchResult[]): ComparisonTable |
       const line = telemetryLine(r)
       return line ? [{ variant: r.variant, line }] : []
     }),
-    recommendation: recommendation(rows),
+    // A variant that fails the network's validation is never recommended.
+    recommendation: recommendation(rows.filter((r) => !failingValidation.has(`${r.model}|${r.variant}`))),
   }
+}
+
+/** The workload name of the `variant › validation` benches (src/validation). */
+export const VALIDATION_WORKLOAD = 'validation'
+
+/** Variants (`model|variant`) that failed the network's validation: never recommended, whatever their speed. */
+export function failedValidation(results: readonly BenchResult[]): Set<string> {
+  return new Set(results.filter((r) => r.workload === VALIDATION_WORKLOAD && r.status === 'failed').map((r) => `${r.model}|${r.variant}`))
+}
+
+/** One line per variant: the network's similarity against the reference, and the verdict. */
+export function validationLines(rows: readonly BenchResult[]): string[] {
+  return rows.map((r) => {
+    const v = r.validation
+    if (!v) return `  ✗ ${r.variant}: not validated: ${r.failure?.message.split('\n')[0] ?? r.status}`
+    const sim = r.target.kind === 'simulated' ? ' (simulated)' : ''
+    const fig = v.compared === 0 ? 'no probe scored' : `similarity min ${v.minSimilarity.toFixed(4)} median ${v.medianSimilarity.toFixed(4)}, ${Math.round(v.belowThresholdShare * 100)} % ≤ ${v.threshold}`
+    return `  ${v.passed ? '✓' : '✗'} ${r.variant}: ${fig}${sim} [${v.mode}${v.mode === 'exact-tokens' ? `: ${v.modeReason}` : ''}] vs ${v.reference}${v.passed ? '' : ' — FAILS validation'}`
+  })
 }
 
 /** The comparison as plain text; `*` marks the best value of each column. */
 export function renderComparison(results: readonly BenchResult[]): string {
   const out: string[] = []
-  for (const [model, byWorkload] of groupResults(results)) {
+  const invalid = failedValidation(results)
+  for (const [model, allWorkloads] of groupResults(results)) {
+    const validated = allWorkloads.get(VALIDATION_WORKLOAD)
+    const byWorkload = new Map([...allWorkloads].filter(([w]) => w !== VALIDATION_WORKLOAD))
+    if (validated) out.push('', `${model} · inference validation (the network's CompareLogits vs the reference; threshold ${validated.find((r) => r.validation)?.validation?.threshold ?? '—'})`, ...validationLines(validated))
+    // A variant that fails the network's validation is never recommended.
+    const eligible = (rows: readonly BenchResult[]) => rows.filter((r) => !invalid.has(`${r.model}|${r.variant}`))
     for (const [workload, rows] of byWorkload) {
-      const t = comparisonTable(rows)
+      const t = comparisonTable(rows, invalid)
       if (!t) {
         // Nothing measured (a suite rejected at collection, every deploy failed…): no table, just why.
         out.push('', `${model} · ${workload}`, ...rows.map((r) => `  ✗ ${r.variant}: ${r.failure?.message.split('\n')[0] ?? r.status}`))
@@ -178,7 +204,7 @@ export function renderComparison(results: readonly BenchResult[]): string {
       for (const s of t.server) out.push(`  ${s.variant} ${s.line}`)
       out.push(`  ${t.recommendation}`)
     }
-    if (byWorkload.size > 1) out.push('', modelVerdict(model, byWorkload))
+    if (byWorkload.size > 1) out.push('', modelVerdict(model, new Map([...byWorkload].map(([w, rows]) => [w, eligible(rows)]))))
   }
   return out.join('\n')
 }

@@ -7,6 +7,7 @@ import type { FailureKind } from '../contracts/results.js'
  */
 export function failureKindOf(code: string | undefined, fallback: FailureKind): FailureKind {
   if (code === 'MLNB_ARGS_GUARD' || code === 'MLNB_ARGS_PARSE' || code === 'MLNB_LAYOUT' || code === 'MLNB_NETWORK_MODEL') return 'guard'
+  if (code === 'MLNB_VALIDATION' || code === 'MLNB_VALIDATION_REFERENCE') return 'validation'
   if (code?.startsWith('MLNB_DEPLOY_') || code?.startsWith('MLNB_MLNODE_') || code === 'MLNB_SIM') return 'deploy'
   return fallback
 }

@@ -92,6 +92,7 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
   if (r.deployS !== undefined) tc.property('deploy_s', String(Math.round(r.deployS * 1000) / 1000))
   if (r.instanceCap !== undefined) tc.property('instance_cap', String(r.instanceCap))
   for (const [name, value] of metricProperties(r)) tc.property(name, value)
+  for (const [name, value] of validationProperties(r)) tc.property(name, value)
   if (invalid.has(keyId(r))) tc.property('baseline_entry', 'invalid, not judged')
   if (isKept(r, run)) {
     // Measured by an earlier run: shown, never judged or failed again by this one.
@@ -131,12 +132,32 @@ function metricProperties(r: BenchResult): Array<[string, string]> {
   return out
 }
 
+/** The validation bench's figures (src/validation), `simulated_` first on a simulator. */
+function validationProperties(r: BenchResult): Array<[string, string]> {
+  const v = r.validation
+  if (!v) return []
+  const sim = r.target.kind === 'simulated' ? 'simulated_' : ''
+  const out: Array<[string, string]> = [
+    [`${sim}validation_similarity_min`, v.minSimilarity.toFixed(6)],
+    [`${sim}validation_similarity_median`, v.medianSimilarity.toFixed(6)],
+    ['validation_below_threshold_share', v.belowThresholdShare.toFixed(4)],
+    ['validation_threshold', String(v.threshold)],
+    ['validation_mode', v.mode],
+    ['validation_reference', v.reference],
+    ['validation_probes', `${v.compared}/${v.probes}`],
+  ]
+  if (v.modeReason) out.push(['validation_mode_reason', v.modeReason])
+  if (v.firstDifference) out.push(['validation_first_difference', `${v.firstDifference.probe} position ${v.firstDifference.position}: ${v.firstDifference.referenceToken} vs ${v.firstDifference.variantToken}`])
+  return out
+}
+
 const KIND_TITLE: Record<BenchFailure['kind'], string> = {
   guard: 'Args guard violation',
   deploy: 'Deploy failed',
   workload: 'Workload failed',
   regression: 'Regression',
   internal: 'Internal error',
+  validation: 'Validation failed',
 }
 
 /** "Deploy failed: Qwen/QwQ-32B tp4-pp2 (workload chat): <message>". */

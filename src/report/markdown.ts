@@ -11,6 +11,7 @@ import type { MetricId } from './metric-defs.js'
 import type { BenchResult, Provenance, RunInfo } from '../contracts/results.js'
 import { incompleteText, runLabel } from './run-text.js'
 import { predictionRows, predictionSource } from './prediction.js'
+import { failedValidation, VALIDATION_WORKLOAD } from './comparison.js'
 
 /** Hidden marker identifying the sticky comment (the poster finds and updates the comment with it). */
 export const STICKY_MARKER = '<!-- mlnode-bench:summary -->'
@@ -62,6 +63,7 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
     for (const e of failed) lines.push(`- **${esc(e.model)}** ${esc(e.variant)} › ${esc(e.workload)}: ${failureText(e)}`)
     lines.push('')
   }
+  lines.push(...validationSection(diff.entries.flatMap((e) => (e.result && e.status !== 'kept' ? [e.result] : []))))
   for (const [title, group] of groupByModelWorkload(diff.entries)) {
     const simulated = group.some((e) => e.simulated)
     lines.push(`### ${esc(title)}${simulated ? ' (simulated)' : ''}`, '')
@@ -124,6 +126,27 @@ function serverSection(results: readonly BenchResult[]): string[] {
     return `| ${esc(r.model)} › ${esc(r.variant)} › ${esc(r.workload)}${r.target.kind === 'simulated' ? ' (simulated)' : ''} | ${columns.map((c) => cells.get(c) ?? '—').join(' | ')} | ${esc(missing)} |`
   })
   return ['### Server view (vLLM /metrics)', '', 'Sampled from every replica\'s Prometheus page while the workload ran: gauges at each sample, counters as their increase.', '', `| Bench | ${columns.join(' | ')} | Note |`, `|---|${columns.map(() => '--:').join('|')}|---|`, ...rows, '']
+}
+
+/** One row per validated variant: the network's similarity against the reference and the verdict. */
+function validationSection(results: readonly BenchResult[]): string[] {
+  const rows = results.filter((r) => r.workload === VALIDATION_WORKLOAD)
+  if (rows.length === 0) return []
+  const failing = failedValidation(rows)
+  const lines = ['### Inference validation', '', "The network's CompareLogits of each variant's replayed answers against the reference's (docs/validation-check.md); a variant at or below the threshold is never recommended.", '', '| Model | Variant | Min similarity | Median | ≤ threshold | Threshold | Mode | Reference | First differing token | Verdict |', '|---|---|--:|--:|--:|--:|---|---|---|---|']
+  for (const r of rows) {
+    const v = r.validation
+    const sim = r.target.kind === 'simulated' ? ' (sim)' : ''
+    if (!v) {
+      lines.push(`| ${esc(r.model)} | ${esc(r.variant)} | — | — | — | — | — | — | — | ❌ ${esc(firstLine(r.failure?.message ?? r.status))} |`)
+      continue
+    }
+    const diff = v.firstDifference ? `${esc(v.firstDifference.probe)} @${v.firstDifference.position}: ${esc(v.firstDifference.referenceToken)} → ${esc(v.firstDifference.variantToken)}` : '—'
+    const mode = v.mode === 'exact-tokens' ? `exact-tokens (${esc(v.modeReason ?? '')})` : v.mode
+    const verdict = failing.has(`${r.model}|${r.variant}`) ? '❌ fails validation' : '✅ passes'
+    lines.push(`| ${esc(r.model)} | ${esc(r.variant)} | ${v.minSimilarity.toFixed(4)}${sim} | ${v.medianSimilarity.toFixed(4)}${sim} | ${Math.round(v.belowThresholdShare * 100)} % of ${v.compared} | ${v.threshold} | ${mode} | ${esc(v.reference)} | ${diff} | ${verdict} |`)
+  }
+  return [...lines, '']
 }
 
 /** The model's prediction beside each measured figure, for results that carry one (real runs of known GPUs). */
@@ -215,7 +238,7 @@ function failureText(e: EntryDiff): string {
 function groupByModelWorkload(entries: readonly EntryDiff[]): Array<[string, EntryDiff[]]> {
   const groups = new Map<string, EntryDiff[]>()
   for (const e of entries) {
-    if (e.status === 'missing' || e.status === 'kept' || e.status === 'failed') continue
+    if (e.status === 'missing' || e.status === 'kept' || e.status === 'failed' || e.workload === VALIDATION_WORKLOAD) continue
     const title = `${e.model} — ${e.workload}`
     groups.set(title, [...(groups.get(title) ?? []), e])
   }

@@ -15,12 +15,15 @@ import type { DeployRequest } from './target.js'
 import type { ProvidedRunMode, ProvidedTarget } from './target-config.js'
 import { watchDeployError } from './watch.js'
 import { loadTargetWorkloads } from './workloads.js'
+import { planValidation, type ValidationPlan } from '../validation/index.js'
 
 export interface PlannedBench {
   /** `variant › workload`, the bench's name. */
   name: string
   request: DeployRequest
   spec: WorkloadSpec
+  /** A `variant › validation` bench (suite option `validation`). */
+  validation?: ValidationPlan
 }
 
 export interface SuitePlanInput {
@@ -48,7 +51,10 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
   // Both workload fields are checked whichever the target: a broken production profile fails here too.
   const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
   const calibration = suiteCalibration({ option: options.calibration, file, source, ...(simulated ? { simulatedHardware: suite.hardware } : {}) })
-  return variants.flatMap((variant) => {
+  const validation = options.validation === undefined ? undefined : planValidation(options.validation, { model: suite.model, variants: Object.keys(suite.variants), file, source, workloads: workloads.map((w) => w.name) })
+  // The reference variant runs first: its recorded answers judge the variants after it.
+  const ordered = validation ? [...variants.filter((v) => v.name === validation.plan.reference), ...variants.filter((v) => v.name !== validation.plan.reference)] : variants
+  return ordered.flatMap((variant) => {
     const request: DeployRequest = {
       model: suite.model,
       dtype: suite.dtype,
@@ -58,6 +64,8 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
       ...(suite.logCommand ? { logCommand: suite.logCommand } : {}),
       ...(calibration ? { calibration } : {}),
     }
-    return workloads.map((spec) => ({ name: `${variant.name} › ${spec.name}`, request, spec }))
+    const benches: PlannedBench[] = workloads.map((spec) => ({ name: `${variant.name} › ${spec.name}`, request, spec }))
+    if (validation) benches.push({ name: `${variant.name} › validation`, request, spec: validation.spec, validation: validation.plan })
+    return benches
   })
 }

@@ -16,6 +16,8 @@ import { measurementResolution } from './resolution.js'
 import { SIMULATED_TIME_TELEMETRY_INTERVAL_S, startServerTelemetry } from '../telemetry/sampler.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
+import type { ValidationPlan } from '../validation/options.js'
+import { runValidationBench } from '../validation/run-validation.js'
 
 export interface BenchInput {
   suite: ResolvedDeploymentSuiteOptions
@@ -26,6 +28,8 @@ export interface BenchInput {
   request: DeployRequest
   spec: WorkloadSpec
   target: Target
+  /** Set on a `variant › validation` bench: the network's validation instead of a workload. */
+  validation?: ValidationPlan
 }
 
 export interface BenchOutcome {
@@ -35,6 +39,7 @@ export interface BenchOutcome {
 }
 
 export async function runBench(input: BenchInput): Promise<BenchOutcome> {
+  if (input.validation) return runValidationBench(input, input.validation)
   const { suite, request, spec, target } = input
   const variant = request.variant
   const started = performance.now()

@@ -4,6 +4,7 @@ import { MlnodeBenchError } from '../errors.js'
 import { SNAPSHOT_REGISTRY } from '../network/registry.js'
 import { resolveNetworkModel } from '../network/suite-model.js'
 import type { NetworkModel, NetworkRegistry } from '../network/types.js'
+import type { ValidationOptions } from '../validation/options.js'
 
 /** What a user writes in `benchmarks/*.bench.ts`. */
 export interface DeploymentSuiteOptions {
@@ -79,11 +80,18 @@ export interface DeploymentSuiteOptions {
    * use, running and waiting requests; counters are read at the start and the end). @default 1
    */
   telemetryIntervalS?: number
+  /**
+   * Check every variant against the network's inference validation (docs/validation-check.md):
+   * the reference variant records its probe answers, each variant replays them with
+   * `enforced_tokens` and fails at or below the threshold. @default off
+   */
+  validation?: ValidationOptions
 }
 
-export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration' | 'networkModel'>> {
+export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration' | 'networkModel' | 'validation'>> {
   /** The chain entry that fixed `model` and `mandatoryArgs` (networkModel suites). */
   networkModel?: NetworkModel
+  validation?: ValidationOptions
   slo?: Slo
   logCommand?: readonly string[]
   openaiEndpoints?: Readonly<Record<string, string>>

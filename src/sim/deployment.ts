@@ -74,6 +74,8 @@ export class Deployment {
   status: UpStatus = 'not_started'
   error: string | undefined
   variant: PlannedVariant | undefined
+  /** The deploy request of `variant` (its args decide the simulated logits, src/sim/logits.ts). */
+  request: DeployRequest | undefined
   replicas: Replica[] = []
   /** True between the late start-up error and the container restart: /health answers 503. */
   unhealthy = false
@@ -86,6 +88,11 @@ export class Deployment {
 
   constructor(private readonly o: DeploymentOptions) {
     this.proxy = new ProxyPorts(o.clock, (port) => this.replicas.some((r) => r.port === port && r.healthy))
+  }
+
+  /** The hardware profile this MLNode emulates. */
+  get hardwareId(): string {
+    return this.o.hardwareId
   }
 
   get isStarting(): boolean {
@@ -124,6 +131,7 @@ export class Deployment {
     const planned = this.o.planner(request, hardwareId)
     const variant = { ...planned, instances: Math.min(planned.instances, this.o.maxInstances ?? 128) }
     this.variant = variant
+    this.request = request
     this.status = 'in_progress'
     this.error = undefined
     this.startedAtS = clock.nowS()
@@ -167,6 +175,7 @@ export class Deployment {
     for (const r of this.replicas) r.kill()
     this.replicas = []
     this.variant = undefined
+    this.request = undefined
     this.status = wasStarting ? 'cancelled' : 'not_started'
     this.error = undefined
     if (hadReplicas) this.proxy.stopped()
@@ -204,6 +213,7 @@ export class Deployment {
     for (const r of this.replicas) r.kill()
     this.replicas = []
     this.variant = undefined
+    this.request = undefined
     this.status = 'not_started'
     this.error = undefined
     this.unhealthy = false

@@ -13,8 +13,10 @@ import type { TokenTraceEvent } from './options.js'
 import { parseSimSyncHeaders, SIM_SYNC_HEADERS, simTimesComment, wireMs } from '../protocol/sim-sync.js'
 import { createRng, hashString } from './rng.js'
 import type { SessionRegistry } from './sessions.js'
-import { chatPromptTokens, createWordStream, drawOutputTokens, estimateTokens } from './text.js'
-import { chatRoleChunk, createTokenChunkWriter, fullResponse, modelList, sse, SSE_DONE, usageChunk, usageOf, vllmError, type ApiKind, type ChunkHeader } from './vllm-format.js'
+import { chatPromptTokens, createWordStream, drawOutputTokens, estimateTokens, wordForToken } from './text.js'
+import { chatRoleChunk, createTokenChunkWriter, fullResponse, modelList, sse, SSE_DONE, tokenChunk, usageChunk, usageOf, vllmError, type ApiKind, type ChunkHeader } from './vllm-format.js'
+import { generate as generateLogits, logitsIdentity, type GeneratedPosition } from './logits.js'
+import { logprobEntry, parseLogprobsFields, type LogprobsFields } from './logprobs-fields.js'
 
 /** What the OpenAI handlers need from the simulator. */
 export interface InferenceContext {
@@ -221,6 +223,12 @@ function answer(ctx: InferenceContext, kind: ApiKind, text: string, res: ServerR
   }
   const parsed = parseBody(kind, b, res)
   if (parsed === undefined) return end(arrivalS)
+  // Chat requests asking for logprobs or enforcing tokens take the pseudo-LM path (logits.ts).
+  const lp = kind === 'chat' ? parseLogprobsFields(b) : undefined
+  if (lp !== undefined && 'error' in lp) {
+    badRequest(res, lp.error, lp.param)
+    return end(arrivalS)
+  }
   const maxModelLen = variant.plan.engine.maxModelLen
   if (parsed.promptTokens >= maxModelLen) {
     badRequest(res, `This model's maximum context length is ${maxModelLen} tokens. However, your request has ${parsed.promptTokens} input tokens. Please reduce the length of the input messages.`, kind === 'chat' ? 'messages' : 'prompt')
@@ -247,6 +255,10 @@ function answer(ctx: InferenceContext, kind: ApiKind, text: string, res: ServerR
   const header: ChunkHeader = { id: `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${hex32(number, ctx.seed)}`, created: ctx.createdS(), model: variant.servedModel }
   // vLLM's default max_tokens: whatever the context leaves.
   const draw = drawOutputTokens({ maxTokens: parsed.maxTokens ?? maxModelLen - parsed.promptTokens, key: parsed.promptKey, seed: ctx.seed, ignoreEos: parsed.ignoreEos, minTokens: parsed.minTokens, eosPerToken: ctx.eosPerToken })
+  const positions = lp === undefined ? undefined : logitsAnswer(ctx, lp, JSON.stringify(b.messages), draw.tokens, number)
+  const outputTokens = positions?.length ?? draw.tokens
+  // Enforced tokens end the answer where the original ended: at max_tokens ('length') or before.
+  const finishReason = lp?.enforced ? (outputTokens >= (parsed.maxTokens ?? Infinity) ? 'length' : 'stop') : draw.finishReason
   const nextWord = createWordStream(parsed.promptKey, ctx.seed)
   const chunkOf = createTokenChunkWriter(kind, header)
   const id = `req-${number}`
@@ -267,22 +279,27 @@ function answer(ctx: InferenceContext, kind: ApiKind, text: string, res: ServerR
     replica.cancel(id)
     leave(ctx.clock.nowS())
   })
-  replica.submit({ id, promptTokens: parsed.promptTokens, outputTokens: draw.tokens }, {
+  replica.submit({ id, promptTokens: parsed.promptTokens, outputTokens }, {
     onToken(count, atS) {
-      const word = nextWord()
+      const position = positions?.[count - 1]
+      const word = position ? wordForToken(position.token) : nextWord()
       if (!parsed.stream) {
         words.push(word)
         return
       }
-      const last = count === draw.tokens
+      const last = count === outputTokens
       const first = count === 1 && kind === 'chat' ? sse(chatRoleChunk(header)) : ''
-      res.write(first + chunkOf(word, last ? draw.finishReason : null))
+      const chunk = position && lp?.logprobs ? sse(withLogprobs(tokenChunk(kind, header, word, last ? finishReason : null), [position])) : chunkOf(word, last ? finishReason : null)
+      res.write(first + chunk)
       tokenMs?.push(wireMs(atS - originS!))
       ctx.trace?.({ responseId: header.id, count, arrivalS, atS, writtenS: ctx.clock.nowS(), writtenRealMs: performance.now() })
     },
     onFinish(atS) {
-      const usage = usageOf(parsed.promptTokens, draw.tokens)
-      if (!parsed.stream) sendJson(res, 200, fullResponse(kind, header, words.join(''), draw.finishReason, usage))
+      const usage = usageOf(parsed.promptTokens, outputTokens)
+      if (!parsed.stream) {
+        const full = fullResponse(kind, header, words.join(''), finishReason, usage)
+        sendJson(res, 200, positions && lp ? withLogprobs(full, lp.logprobs ? positions : undefined, lp.returnTokenIds ? positions : undefined) : full)
+      }
       else {
         const stamps = tokenMs === undefined ? '' : simTimesComment({ tokenMs, endMs: wireMs(atS - originS!) })
         res.end((parsed.includeUsage ? sse(usageChunk(kind, header, usage)) : '') + stamps + SSE_DONE)
@@ -300,4 +317,31 @@ function answer(ctx: InferenceContext, kind: ApiKind, text: string, res: ServerR
       leave(ctx.clock.nowS())
     },
   }, arrivalS)
+}
+
+/** The pseudo-LM's answer on the deployed variant: its own tokens, or the enforced ones scored. */
+function logitsAnswer(ctx: InferenceContext, lp: LogprobsFields, promptKey: string, length: number, requestNumber: number): GeneratedPosition[] {
+  const d = ctx.deployment
+  const variant = d.variant!
+  const request = d.request ?? { model: variant.servedModel, dtype: 'auto', additionalArgs: [] }
+  return generateLogits({
+    identity: logitsIdentity(request, d.hardwareId, variant),
+    promptKey,
+    sampling: lp.sampling,
+    mode: lp.mode,
+    topLogprobs: lp.topLogprobs,
+    length,
+    ...(lp.enforced ? { enforced: lp.enforced } : {}),
+    // Without a seed vLLM samples from a fresh generator: here one per request.
+    seed: lp.seed ?? hashString(`unseeded-${requestNumber}`, ctx.seed),
+  })
+}
+
+/** A chat response or chunk with `logprobs.content` (and `token_ids` when asked) on its first choice. */
+function withLogprobs(response: object, positions: readonly GeneratedPosition[] | undefined, tokenIds?: readonly GeneratedPosition[]): object {
+  const r = response as { choices: Array<Record<string, unknown>> }
+  const choice = r.choices[0]!
+  if (positions) choice.logprobs = { content: positions.map(logprobEntry) }
+  if (tokenIds) choice.token_ids = tokenIds.map((p) => p.token)
+  return response
 }

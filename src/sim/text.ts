@@ -75,3 +75,8 @@ export function createWordStream(key: string, seed: number): () => string {
   const rng = createRng(hashString(key, seed ^ 0x5bd1e995))
   return () => ` ${WORDS[Math.floor(rng() * WORDS.length)]!}`
 }
+
+/** The word a simulated token id reads as (the logprobs path, src/sim/logits.ts). */
+export function wordForToken(id: number): string {
+  return ` ${WORDS[id % WORDS.length]!}`
+}

@@ -47,10 +47,27 @@ export const workloadMetricsSchema = z.strictObject({
 const layoutSchema = z.strictObject({ gpuCount: count, gpusPerInstance: count, instances: count, idleGpus: count, tp: count, pp: count })
 
 const failureSchema = z.strictObject({
-  kind: z.enum(['guard', 'deploy', 'workload', 'regression', 'internal']),
+  kind: z.enum(['guard', 'deploy', 'workload', 'regression', 'internal', 'validation']),
   message: z.string(),
   code: z.string().optional(),
   log: z.array(z.string()).optional(),
+})
+
+const similarity = z.number().min(0).max(1)
+const validationSchema = z.strictObject({
+  mode: z.enum(['enforced-tokens', 'exact-tokens']),
+  modeReason: z.string().optional(),
+  reference: z.string(),
+  threshold: similarity,
+  thresholdSource: z.string(),
+  probes: count,
+  compared: count,
+  minSimilarity: similarity,
+  medianSimilarity: similarity,
+  belowThresholdShare: similarity,
+  passed: z.boolean(),
+  firstDifference: z.strictObject({ probe: z.string(), position: count, referenceToken: z.string(), variantToken: z.string() }).optional(),
+  worstProbe: z.string().optional(),
 })
 
 /** One model › variant › workload of a run. */
@@ -105,6 +122,7 @@ export const benchResultSchema = z.strictObject({
     .strictObject({ id: z.string(), registry: z.enum(['snapshot', 'live']), chainVersion: z.string().optional(), file: z.string().optional(), url: z.string().optional() })
     .optional()
     .describe('networkModel suites: the chain entry (snapshot or live) that fixed the model and its mandatory args'),
+  validation: validationSchema.optional().describe("The network's inference validation of this variant (its validation bench)"),
 })
 
 /** The whole file: what is published as schemas/results.schema.json. */
