@@ -35,5 +35,5 @@ export type { HardwareProfile, ModelSpec, EngineConfig, InstancePlan } from './m
 export type * from './contracts/results.js'
 
 // The network's inference validation: the CompareLogits port, probes, record / check, thresholds.
-export { compareLogits, customSimilarity, positionDistance, similarityPassesThreshold, LEGACY_SIMILARITY_THRESHOLD, checkProbes, recordProbes, buildProbes, probeBody, readReference, writeReference, KNOWN_THRESHOLDS, resolveThreshold } from './validation/index.js'
+export { compareLogits, customSimilarity, positionDistance, similarityPassesThreshold, LEGACY_SIMILARITY_THRESHOLD, checkProbes, recordProbes, buildProbes, probeBody, readReference, writeReference, resolveThreshold } from './validation/index.js'
 export type { CompareOutcome, PositionLogprobs, TopLogprob, CheckOutcome, ValidationMode, RecordedReference } from './validation/index.js'

@@ -10,7 +10,7 @@ export type { CheckOutcome, ValidationMode } from './check.js'
 export { buildProbes, probeBody } from './probes.js'
 export { readReference, writeReference } from './reference.js'
 export type { RecordedReference } from './reference.js'
-export { KNOWN_THRESHOLDS, resolveThreshold } from './thresholds.js'
+export { resolveThreshold } from './thresholds.js'
 export type { ValidationOptions, ValidationPlan, ValidationSampling } from './options.js'
 
 /** The suite's validation, resolved, and the workload-shaped description its benches carry. */

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { resolveValidation } from '../../src/validation/options.js'
 import { buildProbes, probeBody } from '../../src/validation/probes.js'
 import { summarize } from '../../src/validation/summary.js'
-import { KNOWN_THRESHOLDS, resolveThreshold } from '../../src/validation/thresholds.js'
+import { resolveThreshold } from '../../src/validation/thresholds.js'
+import { networkModelEntry } from '../../src/network/registry.js'
 
 const ctx = { model: 'Qwen/QwQ-32B', variants: ['tp8-pp1', 'tp4-pp2'], file: '/p/benchmarks/qwq.bench.ts', source: 'benchmarks/qwq.bench.ts' }
 
@@ -12,7 +13,9 @@ describe('validation option', () => {
     const plan = resolveValidation({ reference: 'tp8-pp1', referenceFile: 'ref.jsonl' }, ctx)
     expect(plan).toMatchObject({ reference: 'tp8-pp1', prompts: 32, maxTokens: 128, referenceFile: '/p/benchmarks/ref.jsonl' })
     expect(plan.samplings).toEqual([{ temperature: 0 }, { temperature: 0.7, topP: 0.9 }, { temperature: 0.7, topP: 0.9, topK: 20 }])
-    expect(plan.threshold).toEqual(KNOWN_THRESHOLDS['Qwen/QwQ-32B'])
+    // The chain's entry of the model (the registry's snapshot here), with where it comes from.
+    expect(plan.threshold.value).toBe(networkModelEntry('Qwen/QwQ-32B').validationThreshold)
+    expect(plan.threshold.source).toMatch(/^validation_threshold of .*genesis/)
     expect(resolveValidation({ reference: 'tp4-pp2', threshold: 0.95 }, ctx).threshold).toEqual({ value: 0.95, source: 'suite option validation.threshold' })
     expect(resolveThreshold('some/unknown-model', undefined)).toMatchObject({ value: 0.99 })
     expect(resolveThreshold('moonshotai/Kimi-K2.6', undefined).value).toBe(0.9)

@@ -14,6 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BenchResult, RunResults } from '../../src/contracts/results.js'
 import { validateJUnit } from '../report/xmllint.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+import { networkModelEntry } from '../../src/network/registry.js'
+
+/** The chain's threshold for the fixture's model (the registry snapshot). */
+const THRESHOLD = networkModelEntry('Qwen/Qwen2.5-7B-Instruct').validationThreshold
+const T = String(THRESHOLD).replace('.', '\\.')
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const vitestBin = join(repo, 'node_modules/vitest/vitest.mjs')
@@ -48,28 +53,28 @@ describe('validation per variant, run by real vitest against the simulator', () 
     for (const variant of ['tp1', 'tp2']) {
       const v = r.find(variant, 'validation')!
       expect(v.status, JSON.stringify(v.failure)).toBe('passed')
-      expect(v.validation).toMatchObject({ mode: 'enforced-tokens', reference: 'tp1', threshold: 0.97, probes: 6, compared: 6, passed: true, belowThresholdShare: 0 })
+      expect(v.validation).toMatchObject({ mode: 'enforced-tokens', reference: 'tp1', threshold: THRESHOLD, probes: 6, compared: 6, passed: true, belowThresholdShare: 0 })
       expect(v.target.kind).toBe('simulated')
     }
     expect(r.find('tp1', 'validation')!.validation!.minSimilarity).toBe(1)
-    expect(r.find('tp2', 'validation')!.validation!.minSimilarity).toBeGreaterThan(0.97)
+    expect(r.find('tp2', 'validation')!.validation!.minSimilarity).toBeGreaterThan(THRESHOLD)
     expect(r.find('tp2', 'validation')!.validation!.minSimilarity).toBeLessThan(1)
     // The output-changing variant is measured (and as fast as tp2) but fails validation.
     expect(r.find('tp2-kv-fp8', 'tiny')!.status).toBe('passed')
     const kv = r.find('tp2-kv-fp8', 'validation')!
     expect(kv.status).toBe('failed')
     expect(kv.failure).toMatchObject({ kind: 'validation', code: 'MLNB_VALIDATION' })
-    expect(kv.validation!.minSimilarity).toBeLessThan(0.97)
-    expect(kv.failure!.message).toMatch(/tp2-kv-fp8 fails the network's validation against tp1: similarity min 0\.\d{4}, median 0\.\d{4}, 100 % of 6 probes at or below threshold 0\.97 \(gonka governance proposal 2/)
+    expect(kv.validation!.minSimilarity).toBeLessThan(THRESHOLD)
+    expect(kv.failure!.message).toMatch(new RegExp(`tp2-kv-fp8 fails the network's validation against tp1: similarity min 0\\.\\d{4}, median 0\\.\\d{4}, \\d+ % of 6 probes at or below threshold ${T} \\(validation_threshold of Qwen/Qwen2\\.5-7B-Instruct`))
     expect(r.output).toContain('✗ tp2-kv-fp8: similarity min')
-    expect(r.output).toMatch(/✓ Qwen\/Qwen2\.5-7B-Instruct › tp2 › validation: similarity min 0\.9\d{3}, median 0\.9\d{3} > threshold 0\.97 vs tp1 \(enforced-tokens\) \(simulated\)/)
+    expect(r.output).toMatch(new RegExp(`✓ Qwen/Qwen2\\.5-7B-Instruct › tp2 › validation: similarity min 0\\.9\\d{3}, median 0\\.9\\d{3} > threshold ${T} vs tp1 \\(enforced-tokens\\) \\(simulated\\)`))
     expect(r.output).toContain('— FAILS validation')
     expect(r.output).toContain('tp2-kv-fp8 (FAILS VALIDATION)')
     expect(r.output).toMatch(/Recommendation: tp2 — /)
     expect(r.output).not.toMatch(/Recommendation: tp2-kv-fp8/)
     const summary = await readFile(join(out, 'summary.md'), 'utf8')
     expect(summary).toContain('### Inference validation')
-    expect(summary).toMatch(/\| Qwen\/Qwen2\.5-7B-Instruct \| tp2-kv-fp8 \| 0\.\d{4} \(sim\) \| .* \| 100 % of 6 \| 0\.97 \| enforced-tokens \| tp1 \| probe-\d+ @\d+: \d+ → \d+ \| ❌ fails validation \|/)
+    expect(summary).toMatch(new RegExp(`\\| Qwen/Qwen2\\.5-7B-Instruct \\| tp2-kv-fp8 \\| 0\\.\\d{4} \\(sim\\) \\| .* \\| \\d+ % of 6 \\| ${T} \\| enforced-tokens \\| tp1 \\| probe-\\d+ @\\d+: \\d+ → \\d+ \\| ❌ fails validation \\|`))
     const junit = await readFile(join(out, 'junit.xml'), 'utf8')
     expect(junit).toMatch(/<property name="simulated_validation_similarity_min" value="0\.\d+"\/>/)
     expect(junit).toContain('type="validation"')
