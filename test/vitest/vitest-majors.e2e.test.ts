@@ -6,12 +6,12 @@
  * (`benchRunReporters`) must work the same in both. Needs the npm registry (as `npm ci` does).
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunResults } from '../../src/contracts/results.js'
 import { validateJUnit } from '../report/xmllint.js'
 
@@ -28,14 +28,22 @@ function readmeProject(): { config: string; suite: string } {
 }
 const { config: CONFIG, suite: SUITE } = readmeProject()
 
+/** Every scratch folder this file made (the user projects hold a full node_modules each): removed at the end. */
+const scratch: string[] = []
+afterAll(async () => {
+  await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mlnb-pack-'))
+  scratch.push(dir)
   const r = await execa('npm', ['pack', '--pack-destination', dir], { cwd: repo })
   tarball = join(dir, r.stdout.trim().split('\n').at(-1)!)
 }, 180_000)
 
 async function project(devDependencies: string[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mlnb-user-'))
+  scratch.push(dir)
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }))
   await mkdir(join(dir, 'benchmarks'))
   await writeFile(join(dir, 'vitest.config.ts'), CONFIG)
