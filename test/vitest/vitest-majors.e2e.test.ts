@@ -9,13 +9,12 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunResults } from '../../src/contracts/results.js'
+import { packedPackage } from '../helpers/built-package.js'
 import { validateJUnit } from '../report/xmllint.js'
 
-const repo = fileURLToPath(new URL('../../', import.meta.url))
 let tarball = ''
 
 /** The README's "Add to an existing project": its config and first suite, exactly as a user copies them. */
@@ -37,8 +36,8 @@ afterAll(async () => {
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mlnb-pack-'))
   scratch.push(dir)
-  const r = await execa('npm', ['pack', '--pack-destination', dir], { cwd: repo })
-  tarball = join(dir, r.stdout.trim().split('\n').at(-1)!)
+  // npm pack of the package's own build, shared with the other e2e tests (no second tsc run).
+  tarball = await packedPackage(dir)
 }, 180_000)
 
 async function project(devDependencies: string[]): Promise<string> {
@@ -48,7 +47,8 @@ async function project(devDependencies: string[]): Promise<string> {
   await mkdir(join(dir, 'benchmarks'))
   await writeFile(join(dir, 'vitest.config.ts'), CONFIG)
   await writeFile(join(dir, 'benchmarks', 'qwen.bench.ts'), SUITE)
-  await execa('npm', ['i', '-D', '--no-audit', '--no-fund', ...devDependencies, tarball], { cwd: dir })
+  // --prefer-offline: packages already in npm's cache (from the other project, an earlier run) are not re-checked with the registry.
+  await execa('npm', ['i', '-D', '--no-audit', '--no-fund', '--prefer-offline', ...devDependencies, tarball], { cwd: dir })
   return dir
 }
 
