@@ -111,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const chosen = outcome.ranked.map((variant, i) => ({ variant, rank: i + 1 })).filter(({ variant, rank }) => rank <= top || include.includes(variant.name))
     if (chosen.length === 0) throw usageError('plan', `--write-suite: no variant of ${modelSpec.id} can start on ${hardware.id}; nothing to write`, { option: 'write-suite' })
-    await writeSuite({ model: modelSpec.id, mandatoryArgs, hardware: hardware.id, dtype, ...(v.workloads ? { workloadsFile: v.workloads } : {}), variants: chosen, objective }, v['write-suite'])
+    await writeSuite({ model: modelSpec.id, mandatoryArgs, hardware: hardware.id, dtype, ...(v.workloads ? { workloadsFile: v.workloads } : {}), variants: chosen, objective, ...(slo ? { slo } : {}) }, v['write-suite'])
     suiteNote = `wrote ${v['write-suite']} with ${chosen.map((c) => c.variant.name).join(', ')}`
   }
   const elapsedS = (performance.now() - started) / 1000
