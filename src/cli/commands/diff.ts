@@ -69,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
       ? await loadBaseline(values.baseline, { required: !update && !values['allow-missing-baseline'] })
       : await loadHistoryBaseline(values.history ?? DEFAULT_HISTORY_FILE, historySpec, run.run?.id)
   const diff = diffResults(baseline, run.results, alpha === undefined ? {} : { alpha })
-  console.log(renderDiffText(diff, status.file, status))
+  console.log(renderDiffText(diff, status.file, status, { accepting: update }))
   // Reports first, whatever the baseline's state: a stale summary must never stand for this run.
   if (values.markdown) await writeFileAtomic(values.markdown, renderMarkdown(diff, { run: run.provenance, baseline: status }))
   if (values.junit) await writeFileAtomic(values.junit, renderJUnit(run.results, { diff, baseline: status }))
