@@ -1,3 +1,4 @@
+import { MlnodeBenchError } from '../errors.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import type { Slo } from '../contracts/records.js'
 
@@ -74,6 +75,10 @@ export interface ResolvedDeploymentSuiteOptions extends Required<Omit<Deployment
 }
 
 export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDeploymentSuiteOptions {
+  // The fields are checked at collection (validate-suite.ts); only a missing object stops here.
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new MlnodeBenchError('MLNB_CONFIG', `deploymentSuite takes one options object ({ model, mandatoryArgs, variants, workloads, … }), got ${JSON.stringify(options) ?? String(options)}`)
+  }
   return {
     dtype: 'auto',
     hardware: '8xrtx-4070-ti-super',

@@ -113,3 +113,9 @@ describe('mandatory args', () => {
     expect(error.message).toContain("'--quantization fp8' and '--quantization awq' contradict each other")
   })
 })
+
+describe('deploymentSuite without an options object', () => {
+  it('says what it takes instead of a TypeError', () => {
+    expect(() => resolveSuiteOptions(undefined as unknown as DeploymentSuiteOptions)).toThrow('deploymentSuite takes one options object')
+  })
+})
