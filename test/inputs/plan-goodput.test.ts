@@ -19,3 +19,13 @@ it('names the workload no variant serves within the SLO, and writes the SLO into
   expect(text).toMatch(/Note: on "short, 4 runners", "long, 1 runner" no ranked variant is predicted to serve any request within the SLO, so every goodput score \(a geometric mean over the workloads\) is 0/)
   expect(await readFile(suite, 'utf8')).toContain('  slo: { ttftMs: 1 },')
 })
+
+it('refuses an SLO bound of 0 ms and a key given twice', async () => {
+  const err = vi.spyOn(console, 'error').mockImplementation(() => {})
+  const { main } = await import('../../src/cli/main.js')
+  expect(await main(['plan', '--model', 'Qwen/QwQ-32B', '--objective', 'goodput', '--slo', 'ttft=0'])).toBe(2)
+  expect(await main(['plan', '--model', 'Qwen/QwQ-32B', '--objective', 'goodput', '--slo', 'ttft=100,ttft=200'])).toBe(2)
+  const text = err.mock.calls.map((c) => c.join(' ')).join('\n')
+  expect(text).toContain('--slo part "ttft=0": the bound must be > 0 ms')
+  expect(text).toContain('--slo "ttft=100,ttft=200" sets ttft twice')
+})
