@@ -33,12 +33,21 @@ afterAll(async () => {
   await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })))
 })
 
+const MAJORS = [
+  { major: '5', deps: ['vitest@5.1.2', 'node@24'], node: /^v24\./ },
+  { major: '4.1', deps: ['vitest@4.1.12'], node: /^v2\d\./ },
+]
+/** Each major's project, installed in beforeAll. */
+const projects = new Map<string, string>()
+
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mlnb-pack-'))
   scratch.push(dir)
   // npm pack of the package's own build, shared with the other e2e tests (no second tsc run).
   tarball = await packedPackage(dir)
-}, 180_000)
+  // Both installs at once: they wait on the registry, not on the CPU.
+  await Promise.all(MAJORS.map(async ({ major, deps }) => projects.set(major, await project(deps))))
+}, 360_000)
 
 async function project(devDependencies: string[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mlnb-user-'))
@@ -55,12 +64,9 @@ async function project(devDependencies: string[]): Promise<string> {
 const bench = (dir: string, env: Record<string, string> = {}) =>
   execa('npx', ['vitest', 'bench', '--run'], { cwd: dir, reject: false, env: { MLNODE_URL: '', MLNODE_SIM_SLOWDOWN: '', MLNODE_BENCH_UPDATE_BASELINE: '', NO_COLOR: '1', ...env } }).then((r) => ({ ...r, text: `${r.stdout}\n${r.stderr}` }))
 
-describe.each([
-  { major: '5', deps: ['vitest@5.1.2', 'node@24'], node: /^v24\./ },
-  { major: '4.1', deps: ['vitest@4.1.12'], node: /^v2\d\./ },
-])('a user project on Vitest $major', ({ deps, node }) => {
+describe.each(MAJORS)('a user project on Vitest $major', ({ major, node }) => {
   it('measures a suite, accepts a baseline, and fails a 1.3x slower simulator', async () => {
-    const dir = await project(deps)
+    const dir = projects.get(major)!
     expect((await execa('npx', ['node', '--version'], { cwd: dir })).stdout).toMatch(node)
 
     const first = await bench(dir)
