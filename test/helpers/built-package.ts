@@ -61,9 +61,12 @@ export async function builtPackage(): Promise<string> {
     await writeFile(join(scratch, '.complete'), '')
     await rm(dir, { recursive: true, force: true })
     await rename(scratch, dir)
-    // Builds of older sources are never used again.
+    // Builds of older sources are not used again; one of another checkout sharing node_modules may
+    // be in use right now, so only those untouched for an hour go.
     for (const name of await readdir(cacheDir)) {
-      if (name.startsWith(PREFIX) && name !== `${PREFIX}${key}` && !name.endsWith('.lock')) await rm(join(cacheDir, name), { recursive: true, force: true })
+      if (!name.startsWith(PREFIX) || name === `${PREFIX}${key}` || name.endsWith('.lock')) continue
+      const old = join(cacheDir, name)
+      if (Date.now() - (await stat(old)).mtimeMs > 3_600_000) await rm(old, { recursive: true, force: true })
     }
     return dir
   } finally {
