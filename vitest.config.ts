@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import type { Reporter } from 'vitest/node'
 import { benchRunReporters } from './reporters/config.js'
 import { ConsoleReporter } from './reporters/console.js'
 import { ResultsJsonReporter } from './reporters/results-json.js'
@@ -7,6 +8,7 @@ import { JUnitReporter } from './reporters/junit.js'
 import { MarkdownReporter } from './reporters/markdown.js'
 import { BaselineReporter } from './reporters/baseline.js'
 import { HistoryReporter } from './reporters/history.js'
+import { SkipNotesReporter } from './test/helpers/skip-notes-reporter.js'
 
 // Constructed once: Vitest 4.1 uses benchmark.reporters in bench mode, Vitest 5 the top-level list.
 const reporters = [
@@ -25,7 +27,8 @@ export default defineConfig({
     alias: { 'mlnode-bench': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
   },
   test: {
-    reporters: benchRunReporters(reporters),
+    // `vitest run` (the tests): the default reporter, then the reasons of skipped tests.
+    reporters: benchRunReporters(reporters).flatMap((r): Array<Reporter | 'default'> => (r === 'default' ? ['default', new SkipNotesReporter()] : [r])),
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/fixtures/**'],
     testTimeout: 20_000,

@@ -38,14 +38,14 @@ export class BaselineReporter extends MlnodeReporterBase {
         process.exitCode = 1
         return
       }
-      this.log(`mlnode-bench: ${renderDiffText(withKeptResults(analysis.diff, view.kept), label, status)}`)
+      const update = this.options.update ?? process.env.MLNODE_BENCH_UPDATE_BASELINE === '1'
+      this.log(`mlnode-bench: ${renderDiffText(withKeptResults(analysis.diff, view.kept), label, status, { accepting: update })}`)
       if (analysis.diffError) {
         // Accepting now would rebuild the baseline from this run alone (or keep one of two clashing results).
         this.error(`mlnode-bench: nothing was compared, and the baseline is left unchanged: ${analysis.diffError.message}`)
         process.exitCode = 1
         return
       }
-      const update = this.options.update ?? process.env.MLNODE_BENCH_UPDATE_BASELINE === '1'
       if (update && this.vitest?.config.watch && !(this.options.allowWatch ?? watchAllowed())) {
         this.error(`mlnode-bench: ${watchBaselineMessage(label)}`)
         process.exitCode = 1

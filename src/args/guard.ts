@@ -5,6 +5,7 @@
  */
 import { MlnodeBenchError, redact } from '../errors.js'
 import { classifyArg } from './classify.js'
+import { assertMandatoryArgs } from './mandatory-check.js'
 import { describeIssue, parseVllmArgs, scanVllmArgs, showToken, type ArgValue, type ParsedArgs } from './parse.js'
 
 export type GuardViolationKind = 'missing' | 'changed' | 'forbidden' | 'unknown' | 'dtype'
@@ -81,6 +82,7 @@ export function guardVariant(input: GuardVariantInput): GuardViolation[] {
   const subject = `${model} variant ${variant}`
   const mandatorySource = `mandatory args of ${model}${input.source === undefined ? '' : ` (${input.source})`}`
   const mandatory = parseVllmArgs(input.mandatoryArgs, { source: mandatorySource })
+  assertMandatoryArgs(input.mandatoryArgs, mandatorySource)
   const scanned = scanVllmArgs(input.variantArgs)
   const violations: GuardViolation[] = []
   const add = (v: Omit<GuardViolation, 'message'>, text: string): void => {

@@ -22,16 +22,39 @@ export interface HistoryBaselineSpec {
 }
 
 /**
- * Parses `branch[:N]` (`main:5`; the branch may itself contain colons, N is after the last one).
- * @throws MlnodeBenchError MLNB_USAGE naming the value.
+ * Why `branch` cannot be a git branch name (git-check-ref-format rules,
+ * https://git-scm.com/docs/git-check-ref-format), or undefined when it can.
+ */
+function badBranchName(branch: string): string | undefined {
+  if (branch === '') return 'the branch is empty'
+  if (/[\s~^:?*[\\\x00-\x1f\x7f]/.test(branch)) return 'a branch name cannot contain spaces, ~ ^ : ? * [ or \\'
+  if (branch.includes('..') || branch.includes('@{') || branch.includes('//')) return 'a branch name cannot contain "..", "@{" or "//"'
+  if (branch.startsWith('-') || branch.startsWith('/') || branch.endsWith('/') || branch.endsWith('.') || branch.endsWith('.lock') || branch === '@')
+    return 'a branch name cannot start with - or /, end with /, . or .lock, or be @'
+  if (branch.split('/').some((part) => part.startsWith('.'))) return 'no part of a branch name may start with .'
+  return undefined
+}
+
+/**
+ * Parses `branch[:N]` (`main:5`). A git branch name has no colon, so whatever follows one must be
+ * the number of runs.
+ * @throws MlnodeBenchError MLNB_USAGE naming the value and what is wrong with it.
  */
 export function parseHistoryBaselineSpec(text: string): HistoryBaselineSpec {
-  const colon = text.lastIndexOf(':')
-  const counted = colon >= 0 && /^\d+$/.test(text.slice(colon + 1))
-  const branch = (counted ? text.slice(0, colon) : text).trim()
-  const runs = counted ? Number(text.slice(colon + 1)) : DEFAULT_HISTORY_BASELINE_RUNS
-  if (branch === '' || !Number.isSafeInteger(runs) || runs < 1)
-    throw new MlnodeBenchError('MLNB_USAGE', `--baseline-from-history must be <branch>[:<runs ≥ 1>], e.g. main:5, got "${text}"`, { details: { option: 'baseline-from-history', value: text } })
+  const colon = text.indexOf(':')
+  const branch = (colon >= 0 ? text.slice(0, colon) : text).trim()
+  const count = colon >= 0 ? text.slice(colon + 1).trim() : undefined
+  const fail = (why: string): never => {
+    throw new MlnodeBenchError('MLNB_USAGE', `--baseline-from-history must be <branch>[:<runs ≥ 1>], e.g. main:5, got "${text}": ${why}`, {
+      details: { option: 'baseline-from-history', value: text },
+    })
+  }
+  const bad = badBranchName(branch)
+  if (bad !== undefined) fail(bad)
+  if (count === undefined) return { branch, runs: DEFAULT_HISTORY_BASELINE_RUNS }
+  if (!/^\d+$/.test(count)) fail(`after the colon comes the number of runs, not "${count}"`)
+  const runs = Number(count)
+  if (!Number.isSafeInteger(runs) || runs < 1) fail(`the number of runs must be an integer ≥ 1, not ${count}`)
   return { branch, runs }
 }
 

@@ -47,7 +47,7 @@ function intArg(args: VllmArgValues, name: string, fallback: number, min = 1): n
 }
 
 /** `--max-model-len` accepts 32k (×1000) and 32K (×1024) since vLLM v0.8.4. */
-function parseMaxModelLen(raw: string | boolean): number {
+export function parseMaxModelLen(raw: string | boolean): number {
   const m = typeof raw === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)\s*$/.exec(raw) : null
   if (m === null) badArg('max-model-len', raw, 'a positive integer or 32k / 32K')
   const unit = m[2] ?? ''

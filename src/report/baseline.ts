@@ -9,6 +9,7 @@ import { METRIC_DEFS, isDistributionId, type MetricId } from './metric-defs.js'
 import { baselineEntrySchema, baselineEnvelopeSchema } from '../contracts/schema/baseline-schema.js'
 import { withHistory } from './noise.js'
 import { histogramProblems } from '../contracts/schema/histograms.js'
+import { negativeFigureProblems } from './baseline-figures.js'
 import { describeIssue, fieldPath } from '../contracts/schema/issues.js'
 import type { BaselineEntryProblem, BenchResult, Provenance, ResultKey } from '../contracts/results.js'
 
@@ -152,7 +153,7 @@ export function checkBaseline(text: string, path: string): CheckedBaseline {
       for (const [workload, raw] of Object.entries(workloads)) {
         const at = fieldPath(['results', model, variant, workload])
         const checked = baselineEntrySchema.safeParse(raw, { reportInput: true })
-        const problems = checked.success ? histogramProblems(raw) : checked.error.issues.map((i) => describeIssue(i))
+        const problems = checked.success ? [...negativeFigureProblems(raw), ...histogramProblems(raw)] : checked.error.issues.map((i) => describeIssue(i))
         if (checked.success && problems.length === 0) ((results[model] ??= {})[variant] ??= {})[workload] = checked.data as BaselineEntry
         else invalid.push({ model, variant, workload, at, problems, raw, message: `${path}: ${at}: ${problems.join('; ')}` })
       }

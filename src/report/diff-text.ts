@@ -8,13 +8,15 @@ import { baselineProblems, type BaselineStatus } from './baseline-status.js'
  * `status`, a corrupt or missing baseline and each invalid entry are said first. Results a partial
  * run kept from earlier runs are only counted (the run already said it kept them).
  */
-export function renderDiffText(diff: BaselineDiff, baselineLabel: string, status?: BaselineStatus): string {
+export function renderDiffText(diff: BaselineDiff, baselineLabel: string, status?: BaselineStatus, options: { accepting?: boolean } = {}): string {
   const c = diff.counts
+  // A run that accepts its results (MLNODE_BENCH_UPDATE_BASELINE=1) must not tell the reader to accept them.
+  const accept = options.accepting ? '; they are accepted now (MLNODE_BENCH_UPDATE_BASELINE=1).' : '. Accept them with MLNODE_BENCH_UPDATE_BASELINE=1.'
   const lines: string[] = []
   const invalid = new Set(status?.invalid.map(keyId))
   const missingText = `${c.missing} missing${c.kept ? `, ${c.kept} kept from earlier runs (not re-run)` : ''}`
-  if (status && status.state !== 'found') lines.push(...(baselineProblems(status).length > 0 ? baselineProblems(status) : [`No baseline yet at ${baselineLabel}: ${c.new} result(s) are new, nothing was gated. Accept them with MLNODE_BENCH_UPDATE_BASELINE=1.`]))
-  else if (!diff.baselineFound) lines.push(`No baseline at ${baselineLabel}: ${c.new} result(s) are new. Accept them with MLNODE_BENCH_UPDATE_BASELINE=1.`)
+  if (status && status.state !== 'found') lines.push(...(baselineProblems(status).length > 0 ? baselineProblems(status) : [`No baseline yet at ${baselineLabel}: ${c.new} result(s) are new, nothing was gated${accept}`]))
+  else if (!diff.baselineFound) lines.push(`No baseline at ${baselineLabel}: ${c.new} result(s) are new${accept}`)
   else
     lines.push(
       `Baseline ${baselineLabel}: ${c.regressed} regression(s), ${c.improved} improvement(s), ${c.unchanged} unchanged, ${c.inconclusive} inconclusive` +

@@ -51,6 +51,8 @@ export interface Measured {
   loadWorkers: number
   /** Set when the workload was stopped early: requests settled and failed by then, of `planned`. */
   stoppedEarly?: { settled: number; failed: number; planned: number }
+  /** Set when the workload's time bound (workloadTimeoutS) ended it: the unfinished requests were aborted. */
+  timedOutAfterS?: number
 }
 
 export async function measureWorkload(input: MeasureInput): Promise<Measured> {
@@ -60,12 +62,14 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   // Through Vitest's console (console.log in a suite): reporters see it, --silent quiets it.
   const progress = input.progressLabel === undefined ? undefined : startProgress({ label: input.progressLabel, total: input.spec.requests, intervalS: progressIntervalS(), mode: progressMode(process.stdout), print: (l) => console.log(l) })
   const stop = new AbortController()
+  const timeout = AbortSignal.timeout(input.timeoutS * 1000)
   let settled = 0
   let failed = 0
   let stoppedEarly: Measured['stoppedEarly']
   const onRequestDone = (r: RequestRecord): void => {
     progress?.done(r)
-    if (r.warmup || stoppedEarly) return
+    // Requests the time bound cut are not the server's failures: they must not read as an early stop.
+    if (r.warmup || stoppedEarly || (timeout.aborted && r.failure?.reason === 'aborted')) return
     settled++
     if (r.failure) failed++
     const limit = input.maxFailureRate
@@ -75,7 +79,7 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
     }
   }
   const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model, ...(input.headers ? { headers: input.headers } : {}) }, input.spec, {
-    signal: AbortSignal.any([AbortSignal.timeout(input.timeoutS * 1000), stop.signal]),
+    signal: AbortSignal.any([timeout, stop.signal]),
     simulatedTime: input.simulatedTime,
     workers: loadWorkersFromEnv(),
     onRequestSent: (_index, warmup) => progress?.sent(warmup),
@@ -94,12 +98,22 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   // After an early stop, the requests we aborted (never sent, or cut in flight) are not the server's failures.
   const records = stoppedEarly ? run.records.filter((r) => r.failure?.reason !== 'aborted') : run.records
   const metrics = summarize({ records, startedAtMs: run.startedAtMs, endedAtMs: run.endedAtMs }, slo ? { slo } : {})
-  return { metrics, failureSamples, clientLoopDelay, loadWorkers: run.workers ?? 0, ...(stoppedEarly ? { stoppedEarly } : {}) }
+  const timedOut = !stoppedEarly && timeout.aborted
+  return { metrics, failureSamples, clientLoopDelay, loadWorkers: run.workers ?? 0, ...(stoppedEarly ? { stoppedEarly } : {}), ...(timedOut ? { timedOutAfterS: input.timeoutS } : {}) }
 }
 
 /** The workload's verdict: an error when too many requests failed, naming counts and reasons. */
-export function failureRateError({ metrics, failureSamples, stoppedEarly }: Measured, maxFailureRate: number, subject: string): MlnodeBenchError | undefined {
+export function failureRateError({ metrics, failureSamples, stoppedEarly, timedOutAfterS }: Measured, maxFailureRate: number, subject: string): MlnodeBenchError | undefined {
   const { total, failed, failuresByReason } = metrics.requests
+  if (timedOutAfterS !== undefined && (total === 0 || failed / total > maxFailureRate)) {
+    const aborted = failuresByReason.aborted ?? 0
+    const others = Object.entries(failuresByReason).filter(([reason]) => reason !== 'aborted').map(([reason, n]) => `, ${reason} x${n}`).join('')
+    return new MlnodeBenchError(
+      'MLNB_LOAD',
+      `${subject}: the workload timed out after ${timedOutAfterS} s (workloadTimeoutS): ${aborted} of ${total} requests were unfinished and recorded as aborted${others}; allowed fraction ${maxFailureRate}. Raise workloadTimeoutS or make the workload shorter.`,
+      { details: { failed, total, failuresByReason, timedOutAfterS } },
+    )
+  }
   if (stoppedEarly) {
     const reasons = Object.entries(failuresByReason).map(([reason, n]) => `${reason} x${n}`).join(', ')
     return new MlnodeBenchError('MLNB_LOAD_STOPPED', `${subject}: stopped early: ${stoppedEarly.failed} of the first ${stoppedEarly.settled} requests failed (${reasons}), more than the allowed fraction ${maxFailureRate} of all ${stoppedEarly.planned}; the rest were not sent${failureSamples.filter((m) => !m.startsWith('aborted')).map((m) => `\n  ${m}`).join('')}`, {

@@ -6,14 +6,18 @@
  */
 import { parseVllmArgs, planDeploy } from '../args/index.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
-import { getHardwareProfile } from '../model/index.js'
+import { getHardwareProfile, getModelSpec } from '../model/index.js'
+import { parseMaxModelLen } from '../model/engine.js'
 import { AS_DEPLOYED } from './openai-target.js'
-import { prepareVariants } from './prepare-variants.js'
+import { prepareVariants, type PreparedVariant } from './prepare-variants.js'
 import type { DeploymentSuiteOptions, ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import { suiteCalibration } from './suite-calibration.js'
 import type { DeployRequest } from './target.js'
 import type { ProvidedRunMode, ProvidedTarget } from './target-config.js'
 import { watchDeployError } from './watch.js'
+import { assertSimulatorKnowsModel } from './sim-model.js'
+import { validateSuiteOptions } from './validate-suite.js'
+import { checkPromptFits } from './workload-bounds.js'
 import { loadTargetWorkloads } from './workloads.js'
 import { planValidation, type ValidationPlan } from '../validation/index.js'
 
@@ -38,8 +42,10 @@ export interface SuitePlanInput {
 
 /** @throws MlnodeBenchError naming the file, field and value of the first broken part. */
 export function planSuite({ options, suite, config, runMode, file, source }: SuitePlanInput): PlannedBench[] {
+  validateSuiteOptions(options, source)
   if (config.kind === 'mlnode' && runMode?.watch && !runMode.allowWatch && !suite.allowWatch) throw watchDeployError(source, config.mgmtUrl)
   const simulated = config.kind === 'simulated'
+  if (simulated) assertSimulatorKnowsModel(suite.model, source)
   const gpuCount = simulated ? getHardwareProfile(suite.hardware).gpuCount : undefined
   // A plain OpenAI server: the variants with an endpoint, or the one running as deployed.
   const variants =
@@ -50,6 +56,10 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
         : [{ name: AS_DEPLOYED, ...planDeploy(suite.model, parseVllmArgs([])) }]
   // Both workload fields are checked whichever the target: a broken production profile fails here too.
   const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
+  for (const variant of variants) {
+    const fit = maxModelLenOf(variant, suite.model)
+    for (const spec of workloads) if (fit) checkPromptFits(spec, `${source} variants["${variant.name}"]`, fit.tokens, fit.how)
+  }
   const calibration = suiteCalibration({ option: options.calibration, file, source, ...(simulated ? { simulatedHardware: suite.hardware } : {}) })
   const validation = options.validation === undefined ? undefined : planValidation(options.validation, { model: suite.model, variants: Object.keys(suite.variants), file, source, workloads: workloads.map((w) => w.name) })
   // The reference variant runs first: its recorded answers judge the variants after it.
@@ -68,4 +78,15 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
     if (validation) benches.push({ name: `${variant.name} › validation`, request, spec: validation.spec, validation: validation.plan })
     return benches
   })
+}
+
+/** A variant's context length when known at collection: its --max-model-len, else the catalogued model's. */
+function maxModelLenOf(variant: PreparedVariant, model: string): { tokens: number; how: string } | undefined {
+  const arg = variant.args.values.get('max-model-len')
+  if (arg !== undefined) return { tokens: parseMaxModelLen(arg), how: `--max-model-len ${String(arg)}` }
+  try {
+    return { tokens: getModelSpec(model).maxPositionEmbeddings, how: `max_position_embeddings of ${model}'s config.json` }
+  } catch {
+    return undefined
+  }
 }

@@ -6,6 +6,7 @@
  * Vitest's console, so reporters see them and `--silent` quiets them. A short workload (every
  * simulated one) ends before the first line and prints nothing.
  */
+import { envSeconds } from './env-options.js'
 import type { RequestRecord } from '../contracts/records.js'
 
 /** What one progress line shows. */
@@ -117,8 +118,7 @@ export interface Progress {
 
 /** The interval from MLNODE_BENCH_PROGRESS_S, or 10 s. */
 export function progressIntervalS(env: NodeJS.ProcessEnv = process.env): number {
-  const v = Number(env.MLNODE_BENCH_PROGRESS_S)
-  return env.MLNODE_BENCH_PROGRESS_S !== undefined && env.MLNODE_BENCH_PROGRESS_S !== '' && Number.isFinite(v) && v >= 0 ? v : 10
+  return envSeconds('MLNODE_BENCH_PROGRESS_S', 10, env)
 }
 
 export function startProgress(o: ProgressOptions): Progress {

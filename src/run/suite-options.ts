@@ -105,6 +105,10 @@ export interface ResolvedDeploymentSuiteOptions extends Required<Omit<Deployment
  * @throws MlnodeBenchError MLNB_CONFIG without a model, MLNB_NETWORK_MODEL for an unknown or contradicted network model.
  */
 export function resolveSuiteOptions(options: DeploymentSuiteOptions, registry: NetworkRegistry = SNAPSHOT_REGISTRY): ResolvedDeploymentSuiteOptions {
+  // The fields are checked at collection (validate-suite.ts); only a missing object stops here.
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new MlnodeBenchError('MLNB_CONFIG', `deploymentSuite takes one options object ({ model, mandatoryArgs, variants, workloads, … }), got ${JSON.stringify(options) ?? String(options)}`)
+  }
   const { networkModel: _id, ...given } = options
   const fixed = modelAndArgs(options, registry)
   return {

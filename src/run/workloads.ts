@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path'
 import { isMlnodeBenchError, MlnodeBenchError } from '../errors.js'
 import { parseCompressaConfig, validateWorkload } from '../load/index.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
+import { checkWorkloadBounds } from './workload-bounds.js'
 
 /**
  * Loads and validates one workloads field of a suite.
@@ -32,6 +33,7 @@ export function loadSuiteWorkloads(workloads: string | readonly WorkloadSpec[], 
     specs = workloads.map((w) => ({ ...w, source: w.source ?? `${suiteFile} ${field}` }))
     for (const spec of specs) validateWorkload(spec)
   }
+  for (const spec of specs) checkWorkloadBounds(spec, `${suiteFile}: field "${field}"`)
   const seen = new Set<string>()
   for (const spec of specs) {
     if (seen.has(spec.name)) throw new MlnodeBenchError('MLNB_CONFIG', `${suiteFile}: field "${field}" has two workloads named ${JSON.stringify(spec.name)}; names key the results`)

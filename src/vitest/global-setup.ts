@@ -6,6 +6,7 @@
 import { resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { loadLiveRegistry } from '../network/live-registry.js'
+import { checkRunEnv } from '../run/env-options.js'
 import { downOnInterrupt } from '../run/interrupt.js'
 import { selectTarget } from '../run/select-target.js'
 import { startSimFleet } from '../run/sim-fleet.js'
@@ -20,6 +21,8 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
   const benching = mode === 'benchmark' || (project.config as { benchmark?: { enabled?: boolean } }).benchmark?.enabled === true
   if (!benching) return
   const env = process.env
+  // A switch the run would silently read as "off" (MLNODE_BENCH_UPDATE_BASELINE=yes) fails here, before anything deploys.
+  checkRunEnv(env)
   // Suites refuse a real MLNode in watch mode (each save would redeploy every variant).
   project.provide('mlnodeBenchRunMode', { watch: project.vitest.config.watch, allowWatch: watchAllowed(env) })
   // networkModel suites: the chain's live entries, read once here (collection cannot fetch).

@@ -12,11 +12,11 @@ const run = (seq: number, scale: number): HistoryRun => ({
 })
 
 describe('baseline from history', () => {
-  it('parses branch[:runs], the runs after the last colon', () => {
+  it('parses branch[:runs]; a git branch has no colon, so what follows one is the number of runs', () => {
     expect(parseHistoryBaselineSpec('main:5')).toEqual({ branch: 'main', runs: 5 })
     expect(parseHistoryBaselineSpec('main')).toEqual({ branch: 'main', runs: 5 })
-    expect(parseHistoryBaselineSpec('release:v2:3')).toEqual({ branch: 'release:v2', runs: 3 })
-    for (const bad of ['main:0', ':3', ''])
+    expect(parseHistoryBaselineSpec('feature/x-1.2:3')).toEqual({ branch: 'feature/x-1.2', runs: 3 })
+    for (const bad of ['main:0', ':3', '', 'main:abc', 'release:v2:3', 'a..b', '-main'])
       expect(() => parseHistoryBaselineSpec(bad)).toThrow(/--baseline-from-history must be <branch>\[:<runs ≥ 1>\]/)
   })
 

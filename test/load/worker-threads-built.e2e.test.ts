@@ -3,26 +3,23 @@
  * (tsconfig.build.json) and run by plain Node, no tsx, so the worker entry must be the compiled
  * load-worker.js beside load-workers.js, as in `dist/` of the npm package.
  */
-import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, describe, expect, it } from 'vitest'
+import { builtPackage } from '../helpers/built-package.js'
 import { startFakeVllm, type FakeVllm } from './helpers/server.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
-// Inside the repo so the compiled files resolve the repo's node_modules (undici), as dist/ does.
-const outDir = join(repo, 'node_modules', '.cache', `mlnb-built-workers-${process.pid}`)
 let server: FakeVllm | undefined
 afterAll(async () => {
   await server?.close()
-  await rm(outDir, { recursive: true, force: true })
 })
 
 describe('load worker threads from the built package', () => {
   it('run a workload under plain node with the compiled worker entry', async () => {
-    await mkdir(outDir, { recursive: true })
-    await execa('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: repo })
+    // The package's own build (shared with the other e2e tests that need one).
+    const outDir = await builtPackage()
     server = await startFakeVllm({ prefillMs: 2, tokenMs: 1 })
     const entry = pathToFileURL(join(outDir, 'src', 'load', 'index.js')).href
     const script = `

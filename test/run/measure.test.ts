@@ -39,3 +39,21 @@ describe('stopping a failing workload early', () => {
     expect(failureRateError(measured, 0.2, 'x')).toBeUndefined()
   })
 })
+
+describe('a workload that runs out of time', () => {
+  it('says it timed out after workloadTimeoutS instead of "stopped early … ()"', async () => {
+    // Streams one token, then stays silent: only the workload's own time bound ends the requests.
+    const s = await startHttp((req, res) => {
+      if (req.url?.endsWith('/models')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[]}')
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('data: {"choices":[{"index":0,"delta":{"content":"a"}}]}\n\n')
+    })
+    onTestFinished(() => s.close())
+    const measured = await measureWorkload({ spec: { ...spec, requests: 20, concurrency: 4 }, inferenceUrl: s.url, model: 'm', simulatedTime: false, timeoutS: 1, maxFailureRate: 0 })
+    expect(measured.stoppedEarly).toBeUndefined()
+    expect(measured.timedOutAfterS).toBe(1)
+    const error = failureRateError(measured, 0, 'm tp1 w')!
+    expect(error.code).toBe('MLNB_LOAD')
+    expect(error.message).toMatch(/^m tp1 w: the workload timed out after 1 s \(workloadTimeoutS\): \d+ of \d+ requests were unfinished and recorded as aborted/)
+  })
+})

@@ -85,7 +85,7 @@ describe('workload progress (fake clock)', () => {
     expect(lines).toEqual([])
     expect(progressIntervalS({ MLNODE_BENCH_PROGRESS_S: '0' })).toBe(0)
     expect(progressIntervalS({ MLNODE_BENCH_PROGRESS_S: '30' })).toBe(30)
-    expect(progressIntervalS({ MLNODE_BENCH_PROGRESS_S: 'soon' })).toBe(10)
+    expect(() => progressIntervalS({ MLNODE_BENCH_PROGRESS_S: 'soon' })).toThrow(/MLNODE_BENCH_PROGRESS_S="soon": expected a number of seconds/)
     expect(progressIntervalS({})).toBe(10)
   })
 })

@@ -5,19 +5,17 @@
  * require). Real vitest on a project outside the repo whose node_modules hold the BUILT package
  * (compiled with its build config) under its own package.json, as an installed tarball would.
  */
-import { copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { builtPackage } from '../helpers/built-package.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 import { useTempDir } from '../temp-dir.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
-// Inside the repo so the compiled files resolve the repo's node_modules (undici, yaml…), as dist/ does.
-const builtDir = join(repo, 'node_modules', '.cache', `mlnb-cjs-built-${process.pid}`)
 const dir = useTempDir('mlnb-cjs-project-')
-afterAll(() => rm(builtDir, { recursive: true, force: true }))
 
 const CONFIG = `import { defineConfig } from 'vitest/config'
 import { BaselineReporter, benchRunReporters, ConsoleReporter, JUnitReporter, ResultsJsonReporter } from 'mlnode-bench/reporters'
@@ -45,7 +43,8 @@ deploymentSuite({
 
 describe('a CommonJS project', () => {
   it('runs vitest.config.ts importing mlnode-bench/reporters, and the suite against the simulator', async () => {
-    await execa('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', builtDir], { cwd: repo, timeout: CHILD_TIMEOUT_MS })
+    // The package's own build, inside the repo so its files resolve the repo's node_modules (undici, yaml…) as dist/ does.
+    const builtDir = await builtPackage()
     const project = dir()
     const installed = join(project, 'node_modules', 'mlnode-bench')
     await mkdir(installed, { recursive: true })

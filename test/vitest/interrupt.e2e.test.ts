@@ -2,7 +2,7 @@
  * Ctrl-C during a run against an MLNode (here the simulator, reached as MLNODE_URL): Vitest exits
  * at once, and the variant must not stay deployed. Real vitest, a real SIGINT, a real `down`.
  */
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +22,7 @@ it('takes the deployed variant down when the run is interrupted, and says so', a
   const sim = await startSimulator({ clock: 'virtual', hardware: '4xrtx-3090' })
   onTestFinished(() => sim.close())
   const out = await mkdtemp(join(tmpdir(), 'mlnb-int-'))
+  onTestFinished(() => rm(out, { recursive: true, force: true }))
   const run = execa(process.execPath, [vitestBin, 'bench', '--run', '--config', 'test/fixtures/suites/vitest.config.ts', 'long-progress'], {
     cwd: repo,
     reject: false,

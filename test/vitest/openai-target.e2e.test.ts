@@ -4,7 +4,7 @@
  * the output; an as-deployed variant, or one endpoint per variant.
  */
 import { readFile } from 'node:fs/promises'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -38,6 +38,7 @@ async function openAiServer() {
 
 async function bench(env: Record<string, string>) {
   const out = await mkdtemp(join(tmpdir(), 'mlnb-openai-'))
+  onTestFinished(() => rm(out, { recursive: true, force: true }))
   const r = await execa(process.execPath, [vitestBin, 'bench', '--run', '--config', 'test/fixtures/suites/vitest.config.ts', 'openai-target'], {
     cwd: repo,
     reject: false,

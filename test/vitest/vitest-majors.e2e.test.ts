@@ -6,16 +6,15 @@
  * (`benchRunReporters`) must work the same in both. Needs the npm registry (as `npm ci` does).
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunResults } from '../../src/contracts/results.js'
+import { packedPackage } from '../helpers/built-package.js'
 import { validateJUnit } from '../report/xmllint.js'
 
-const repo = fileURLToPath(new URL('../../', import.meta.url))
 let tarball = ''
 
 /** The README's "Add to an existing project": its config and first suite, exactly as a user copies them. */
@@ -28,31 +27,46 @@ function readmeProject(): { config: string; suite: string } {
 }
 const { config: CONFIG, suite: SUITE } = readmeProject()
 
+/** Every scratch folder this file made (the user projects hold a full node_modules each): removed at the end. */
+const scratch: string[] = []
+afterAll(async () => {
+  await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+const MAJORS = [
+  { major: '5', deps: ['vitest@5.1.2', 'node@24'], node: /^v24\./ },
+  { major: '4.1', deps: ['vitest@4.1.12'], node: /^v2\d\./ },
+]
+/** Each major's project, installed in beforeAll. */
+const projects = new Map<string, string>()
+
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mlnb-pack-'))
-  const r = await execa('npm', ['pack', '--pack-destination', dir], { cwd: repo })
-  tarball = join(dir, r.stdout.trim().split('\n').at(-1)!)
-}, 180_000)
+  scratch.push(dir)
+  // npm pack of the package's own build, shared with the other e2e tests (no second tsc run).
+  tarball = await packedPackage(dir)
+  // Both installs at once: they wait on the registry, not on the CPU.
+  await Promise.all(MAJORS.map(async ({ major, deps }) => projects.set(major, await project(deps))))
+}, 360_000)
 
 async function project(devDependencies: string[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mlnb-user-'))
+  scratch.push(dir)
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }))
   await mkdir(join(dir, 'benchmarks'))
   await writeFile(join(dir, 'vitest.config.ts'), CONFIG)
   await writeFile(join(dir, 'benchmarks', 'qwen.bench.ts'), SUITE)
-  await execa('npm', ['i', '-D', '--no-audit', '--no-fund', ...devDependencies, tarball], { cwd: dir })
+  // --prefer-offline: packages already in npm's cache (from the other project, an earlier run) are not re-checked with the registry.
+  await execa('npm', ['i', '-D', '--no-audit', '--no-fund', '--prefer-offline', ...devDependencies, tarball], { cwd: dir })
   return dir
 }
 
 const bench = (dir: string, env: Record<string, string> = {}) =>
   execa('npx', ['vitest', 'bench', '--run'], { cwd: dir, reject: false, env: { MLNODE_URL: '', MLNODE_SIM_SLOWDOWN: '', MLNODE_BENCH_UPDATE_BASELINE: '', NO_COLOR: '1', ...env } }).then((r) => ({ ...r, text: `${r.stdout}\n${r.stderr}` }))
 
-describe.each([
-  { major: '5', deps: ['vitest@5.1.2', 'node@24'], node: /^v24\./ },
-  { major: '4.1', deps: ['vitest@4.1.12'], node: /^v2\d\./ },
-])('a user project on Vitest $major', ({ deps, node }) => {
+describe.each(MAJORS)('a user project on Vitest $major', ({ major, node }) => {
   it('measures a suite, accepts a baseline, and fails a 1.3x slower simulator', async () => {
-    const dir = await project(deps)
+    const dir = projects.get(major)!
     expect((await execa('npx', ['node', '--version'], { cwd: dir })).stdout).toMatch(node)
 
     const first = await bench(dir)

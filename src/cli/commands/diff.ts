@@ -14,6 +14,7 @@ import { renderMarkdown } from '../../report/markdown.js'
 import { readRunResults } from '../../outputs/results-file.js'
 import { loadHistoryBaseline, parseHistoryBaselineSpec } from '../../history/baseline-from-history.js'
 import { DEFAULT_HISTORY_FILE } from '../../history/store.js'
+import { envFlag } from '../../run/env-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 
 export const summary = 'compare results.json with the baseline; exit 1 on a significant regression'
@@ -55,18 +56,20 @@ export async function run(argv: string[]): Promise<number> {
   if (!cli) return 0
   const { alpha, ...rest } = cli.values
   const values = { ...rest, baseline: rest.baseline ?? DEFAULT_BASELINE_FILE }
-  const update = values.update === true || process.env.MLNODE_BENCH_UPDATE_BASELINE === '1'
+  const update = values.update === true || envFlag('MLNODE_BENCH_UPDATE_BASELINE')
   const fromHistory = values['baseline-from-history']
   if (fromHistory === undefined && values.history !== undefined) throw usageError('diff', '--history only goes with --baseline-from-history', { option: 'history' })
   if (fromHistory !== undefined && (rest.baseline !== undefined || update))
     throw usageError('diff', `--baseline-from-history cannot be combined with ${rest.baseline !== undefined ? '--baseline' : '--update'}`, { option: 'baseline-from-history', value: fromHistory })
+  // The options are checked before any file is read: a bad ref is misuse (exit 2), whatever the files.
+  const historySpec = fromHistory === undefined ? undefined : parseHistoryBaselineSpec(fromHistory)
   const run = await readRunResults(values.results)
   const { baseline, status } =
-    fromHistory === undefined
+    historySpec === undefined
       ? await loadBaseline(values.baseline, { required: !update && !values['allow-missing-baseline'] })
-      : await loadHistoryBaseline(values.history ?? DEFAULT_HISTORY_FILE, parseHistoryBaselineSpec(fromHistory), run.run?.id)
+      : await loadHistoryBaseline(values.history ?? DEFAULT_HISTORY_FILE, historySpec, run.run?.id)
   const diff = diffResults(baseline, run.results, alpha === undefined ? {} : { alpha })
-  console.log(renderDiffText(diff, status.file, status))
+  console.log(renderDiffText(diff, status.file, status, { accepting: update }))
   // Reports first, whatever the baseline's state: a stale summary must never stand for this run.
   if (values.markdown) await writeFileAtomic(values.markdown, renderMarkdown(diff, { run: run.provenance, baseline: status }))
   if (values.junit) await writeFileAtomic(values.junit, renderJUnit(run.results, { diff, baseline: status }))

@@ -71,7 +71,11 @@ export function parseSlo(command: string, text: string): Slo {
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^(ttft|tpot|e2el)=(\d+(?:\.\d+)?)$/.exec(part)
     if (m === null) throw usageError(command, `--slo part "${part}" must be ttft=<ms>, tpot=<ms> or e2el=<ms>`, { option: 'slo', value: text })
-    slo[keys[m[1] as keyof typeof keys]] = Number(m[2])
+    const key = keys[m[1] as keyof typeof keys]
+    // No request meets a 0 ms bound, and a key given twice would silently keep the last.
+    if (Number(m[2]) <= 0) throw usageError(command, `--slo part "${part}": the bound must be > 0 ms`, { option: 'slo', value: text })
+    if (slo[key] !== undefined) throw usageError(command, `--slo "${text}" sets ${m[1]} twice`, { option: 'slo', value: text })
+    slo[key] = Number(m[2])
   }
   if (Object.keys(slo).length === 0) throw usageError(command, `--slo "${text}" names no SLO`, { option: 'slo', value: text })
   return slo
@@ -111,7 +115,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const chosen = outcome.ranked.map((variant, i) => ({ variant, rank: i + 1 })).filter(({ variant, rank }) => rank <= top || include.includes(variant.name))
     if (chosen.length === 0) throw usageError('plan', `--write-suite: no variant of ${modelSpec.id} can start on ${hardware.id}; nothing to write`, { option: 'write-suite' })
-    await writeSuite({ model: modelSpec.id, mandatoryArgs, hardware: hardware.id, dtype, ...(v.workloads ? { workloadsFile: v.workloads } : {}), variants: chosen, objective }, v['write-suite'])
+    await writeSuite({ model: modelSpec.id, mandatoryArgs, hardware: hardware.id, dtype, ...(v.workloads ? { workloadsFile: v.workloads } : {}), variants: chosen, objective, ...(slo ? { slo } : {}) }, v['write-suite'])
     suiteNote = `wrote ${v['write-suite']} with ${chosen.map((c) => c.variant.name).join(', ')}`
   }
   const elapsedS = (performance.now() - started) / 1000

@@ -15,6 +15,7 @@ import { progressIntervalS, progressMode, startProgress, stderrProgress, type Pr
 import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
 import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction, type PredictionFigures } from '../../predict/predict-core.js'
 import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
+import { checkPredictArgs, checkPredictLengths } from '../predict-limits.js'
 import { figure } from '../../contracts/figures.js'
 
 export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'
@@ -127,6 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   const parsed = asUsage(() => parseVllmArgs(splitArgString(values.args), { source: '--args' }))
+  checkPredictArgs(splitArgString(values.args))
   const { tp, pp } = asUsage(() => planDeploy(model.id, parsed))
   const engine = asUsage(() => resolveEngineConfig(parsed.values, model, hardware, values.dtype))
 
@@ -149,6 +151,11 @@ export async function run(argv: string[]): Promise<number> {
     sizes = [{ name: 'workload', requests: count, promptTokens: mean((r) => r.promptTokens), outputTokens: mean((r) => r.outputTokens) }]
     const concurrency = rate === undefined ? values.concurrency ?? 1 : values.concurrency
     build = () => [{ name: 'workload', requests, ...(concurrency === undefined ? {} : { concurrency }) }]
+  }
+  // A --lengths file may mix lengths: only the options and YAML workloads have one length each.
+  if (values.lengths === undefined) {
+    const how = parsed.values.has('max-model-len') ? `--max-model-len in --args` : `max_position_embeddings of ${model.id}`
+    checkPredictLengths(sizes, engine.maxModelLen, how, values.workloads === undefined)
   }
   checkPredictBudget(sizes, engine.maxNumBatchedTokens, values['max-events'] ?? DEFAULT_MAX_EVENTS, values.workloads === undefined ? { kind: 'options' } : { kind: 'file', file: values.workloads })
 

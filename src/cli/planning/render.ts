@@ -85,6 +85,7 @@ export function renderPlan(report: PlanReport, json: boolean): string {
     ),
   ]
   if (outcome.ranked.length === 0) lines.push('  (no variant can start on this box)')
+  if (objective === 'goodput') lines.push(...noGoodputNotes(outcome.ranked))
   if (outcome.rejected.length > 0) {
     lines.push('', `Rejected (${outcome.rejected.length}):`)
     for (const r of outcome.rejected) lines.push(`  ${r.name.padEnd(10)} [${r.kinds.join(', ')}] ${r.reason}`)
@@ -94,4 +95,20 @@ export function renderPlan(report: PlanReport, json: boolean): string {
   if (report.suiteNote) lines.push('', report.suiteNote)
   lines.push('', `planned in ${report.elapsedS.toFixed(1)} s (${report.cpuS.toFixed(1)} s CPU)`)
   return lines.join('\n')
+}
+
+/**
+ * The goodput score is a geometric mean over workloads: one workload where no request meets the
+ * SLO puts every variant at 0.000. Say which workload that is, so the table reads as "the SLO is
+ * out of reach there", not as a broken ranking.
+ */
+function noGoodputNotes(ranked: readonly RankedVariant[]): string[] {
+  if (ranked.length === 0) return []
+  const names = ranked[0]!.predictions.map((p) => p.experiment)
+  const hopeless = names.filter((_, i) => ranked.every((r) => (r.predictions[i]?.metrics.goodputRequestsPerS ?? 0) === 0))
+  if (hopeless.length === 0) return []
+  return [
+    '',
+    `Note: on ${hopeless.map((n) => `"${n}"`).join(', ')} no ranked variant is predicted to serve any request within the SLO, so every goodput score (a geometric mean over the workloads) is 0: loosen --slo, or plan without ${hopeless.length === 1 ? 'that workload' : 'those workloads'}.`,
+  ]
 }

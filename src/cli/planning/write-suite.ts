@@ -4,6 +4,7 @@
  */
 import { dirname, relative, resolve, sep } from 'node:path'
 import { writeFileAtomic } from '../../outputs/atomic-write.js'
+import type { Slo } from '../../contracts/records.js'
 import type { RankedVariant } from './search.js'
 
 export interface SuiteSource {
@@ -16,6 +17,8 @@ export interface SuiteSource {
   /** Per chosen variant, the line of predictions written above it. */
   variants: ReadonlyArray<{ variant: RankedVariant; rank: number }>
   objective: string
+  /** The --slo the ranking used: the suite's runs measure goodput against the same SLO. */
+  slo?: Slo
 }
 
 const q = (text: string): string => JSON.stringify(text)
@@ -45,7 +48,11 @@ export function suiteText(source: SuiteSource, suiteFile: string): string {
     lines.push(`    // #${rank}: ${variant.instances} instance(s), predicted output tok/s per workload ${out} (simulated)`)
     lines.push(`    ${q(variant.name)}: ${list(variant.variantArgs)},`)
   }
-  lines.push('  },', `  workloads: ${workloads},`, `  hardware: ${q(source.hardware)},`, '})', '')
+  lines.push('  },', `  workloads: ${workloads},`, `  hardware: ${q(source.hardware)},`)
+  if (source.slo !== undefined && Object.keys(source.slo).length > 0) {
+    lines.push(`  slo: { ${Object.entries(source.slo).map(([k, v]) => `${k}: ${String(v)}`).join(', ')} },`)
+  }
+  lines.push('})', '')
   return lines.join('\n')
 }
 
