@@ -11,6 +11,7 @@ import { AS_DEPLOYED } from './openai-target.js'
 import { prepareVariants } from './prepare-variants.js'
 import type { DeploymentSuiteOptions, ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import { suiteCalibration } from './suite-calibration.js'
+import { deviceHardwareFile } from './suite-hardware.js'
 import type { DeployRequest } from './target.js'
 import type { ProvidedRunMode, ProvidedTarget } from './target-config.js'
 import { watchDeployError } from './watch.js'
@@ -47,6 +48,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
         : [{ name: AS_DEPLOYED, ...planDeploy(suite.model, parseVllmArgs([])) }]
   // Both workload fields are checked whichever the target: a broken production profile fails here too.
   const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
+  const hardwareFile = config.kind === 'mlnode' ? deviceHardwareFile(suite.hardware) : undefined
   const calibration = suiteCalibration({ option: options.calibration, file, source, ...(simulated ? { simulatedHardware: suite.hardware } : {}) })
   return variants.flatMap((variant) => {
     const request: DeployRequest = {
@@ -55,6 +57,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
       variant,
       deployTimeoutS: suite.deployTimeoutS,
       checkFeasibility: suite.checkFeasibility,
+      ...(hardwareFile ? { hardwareFile } : {}),
       ...(suite.logCommand ? { logCommand: suite.logCommand } : {}),
       ...(calibration ? { calibration } : {}),
     }
