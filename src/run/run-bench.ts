@@ -82,6 +82,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       ...(deployed.layout ? { layout: deployed.layout } : {}),
       ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
       ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
+      ...(deployed.notes?.length ? { notes: deployed.notes } : {}),
       metrics: measured.metrics,
       ...(prediction ? { prediction } : {}),
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),

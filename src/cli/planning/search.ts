@@ -4,7 +4,7 @@
  * and rank everything by the objective. All figures are predictions of the performance model.
  */
 import type { Slo } from '../../contracts/records.js'
-import { checkVariant, describeProblems, planInstance, type ModelConstants, type ModelSpec } from '../../model/index.js'
+import { checkVariant, describeProblems, describeUncertain, planInstance, type EngineConfig, type ModelConstants, type ModelSpec, type VariantFeasibility } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { predictWorkloads, type Prediction } from '../commands/predict.js'
 import { knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
@@ -40,6 +40,11 @@ export interface RankedVariant {
   /** The objective's figure: geometric mean over the workloads. */
   score: number
   predictions: Prediction[]
+  /**
+   * Set when a memory margin is within the model's known error: the layout may not start (the
+   * predicted margin and the error). Ranked anyway: only a real start settles it.
+   */
+  mayNotStart?: string
 }
 
 export interface RejectedVariant {
@@ -76,11 +81,16 @@ function evaluate(input: PlanInput, c: Candidate): RankedVariant | RejectedVaria
 function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): RankedVariant | RejectedVariant {
   if (c.plan === undefined) return { name: c.name, variantArgs: c.variantArgs, kinds: ['guard'], reason: c.guard ?? 'refused by the guard' }
   const check = checkVariant(input.hardware, input.modelSpec, c.plan, input.dtype, input.constants)
-  if (check.problems.length > 0 || check.engine === undefined) {
-    return { name: c.name, variantArgs: c.variantArgs, kinds: [...new Set(check.problems.map((p) => p.kind))], reason: describeProblems(check.problems) }
+  if (check.certain.length > 0 || check.engine === undefined) {
+    return { name: c.name, variantArgs: c.variantArgs, kinds: [...new Set(check.certain.map((p) => p.kind))], reason: describeProblems(check.certain) }
   }
-  const plan = planInstance(input.hardware, input.modelSpec, check.engine, input.constants === undefined ? {} : { constants: input.constants })
-  if (!predict) return { name: c.name, variantArgs: c.variantArgs, tp: c.plan.tp, pp: c.plan.pp, instances: check.instances, idleGpus: 0, kvCapacityTokens: plan.kvCapacityTokens, maxModelLen: check.engine.maxModelLen, score: 0, predictions: [] }
+  const mayNotStart = check.uncertain.length > 0 ? describeUncertain(check.uncertain) : undefined
+  const plan = planInstance(input.hardware, input.modelSpec, pricedEngine(check, check.engine), {
+    ...(input.constants === undefined ? {} : { constants: input.constants }),
+    accept: check.uncertain.map((p) => p.kind),
+  })
+  const maybe = mayNotStart === undefined ? {} : { mayNotStart }
+  if (!predict) return { name: c.name, variantArgs: c.variantArgs, tp: c.plan.tp, pp: c.plan.pp, instances: check.instances, idleGpus: 0, kvCapacityTokens: plan.kvCapacityTokens, maxModelLen: check.engine.maxModelLen, score: 0, predictions: [], ...maybe }
   const predictions = predictWorkloads({ plan, instances: check.instances, workloads: input.workloads, ...(input.slo === undefined ? {} : { slo: input.slo }) })
   const failed = predictions.reduce((s, p) => s + p.metrics.requests.failed, 0)
   if (failed > 0) {
@@ -103,7 +113,18 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
     maxModelLen: check.engine.maxModelLen,
     score: scoreOf(input.objective, predictions, gpusUsed),
     predictions,
+    ...maybe,
   }
+}
+
+/**
+ * The engine a "may not start" layout is priced with: as configured, except that when the model
+ * leaves it no KV block at all it gets one max_model_len request's worth (the least it has if it
+ * starts), so that its step time can still be predicted.
+ */
+function pricedEngine(check: VariantFeasibility, engine: EngineConfig): EngineConfig {
+  const noKv = check.uncertain.some((p) => p.kind === 'no-kv-memory' || p.kind === 'oom')
+  return noKv && engine.numGpuBlocksOverride === undefined ? { ...engine, numGpuBlocksOverride: Math.ceil(engine.maxModelLen / engine.blockSize) } : engine
 }
 
 /** Relative score gain a knob needs over its layout to be ranked (below it is noise). */

@@ -1,0 +1,24 @@
+/** `plan` never drops a layout on an uncertain memory margin: it ranks it, marked "may not start". */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { run } from '../../src/cli/commands/plan.js'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('mlnode-bench plan and uncertain margins', () => {
+  it('Qwen3-235B-A22B on 8xH100 at gpu_memory_utilization 0.78: TP8 ranked as "may not start", a shortfall beyond the error rejected', async () => {
+    const out: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)))
+    expect(await run(['--model', 'Qwen/Qwen3-235B-A22B', '--hardware', '8xh100', '--mandatory-args', '--gpu-memory-utilization 0.78', '--workloads', 'test/fixtures/plan/tiny.yml', '--json'])).toBe(0)
+    const plan = JSON.parse(out.join('\n')) as { ranked: Array<{ name: string; mayNotStart?: string }>; rejected: Array<{ name: string; kinds: string[] }> }
+    const tp8 = plan.ranked.find((r) => r.name === 'tp8-pp1')
+    expect(tp8?.mayNotStart).toMatch(/^kv-too-small: predicted short by 0\.\d\d GiB per GPU, within the memory model's known error of ±\d\.\d\d GiB per GPU/)
+    // TP4 x PP2 has KV to spare: no mark.
+    expect(plan.ranked.find((r) => r.name === 'tp4-pp2')?.mayNotStart).toBeUndefined()
+    // PP7 is ~10 GiB per GPU short of KV memory, beyond the error: refused; PP5's weights exceed an H100.
+    expect(plan.rejected.find((r) => r.name === 'tp1-pp7')?.kinds).toEqual(['no-kv-memory'])
+    expect(plan.rejected.find((r) => r.name === 'tp1-pp5')?.kinds).toEqual(['oom'])
+    expect(plan.rejected.find((r) => r.name === 'tp7-pp1')?.kinds).toEqual(['heads', 'kv-heads'])
+  })
+})
