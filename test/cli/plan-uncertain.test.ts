@@ -6,7 +6,25 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
+async function planJson(argv: string[]) {
+  const out: string[] = []
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)))
+  expect(await run([...argv, '--workloads', 'test/fixtures/plan/tiny.yml', '--json'])).toBe(0)
+  return JSON.parse(out.join('\n')) as { ranked: Array<{ name: string; args: string[]; mayNotStart?: string }>; rejected: Array<{ name: string; kinds: string[] }> }
+}
+
 describe('mlnode-bench plan and uncertain margins', () => {
+  it('Qwen3-235B-A22B-Instruct-2507-FP8 on 8xH100: the published TP4 layout is not dropped for a KV margin the model may have wrong; TP8 runs with expert parallelism', async () => {
+    const plan = await planJson(['--model', 'Qwen/Qwen3-235B-A22B-Instruct-2507-FP8', '--hardware', '8xh100-sxm'])
+    // The measured defect: "11.75 GiB KV cache is needed, which is larger than the available" refused TP4.
+    expect(plan.ranked.find((r) => r.name === 'tp4-pp1')?.mayNotStart).toMatch(/kv-too-small: predicted short by 1\.\d\d GiB per GPU.*\(11\.75 GiB KV cache is needed/)
+    // Block-FP8 expert shards of 192 do not divide block_n 128 at TP8: refused as such, tried with EP.
+    expect(plan.rejected.find((r) => r.name === 'tp8-pp1')?.kinds).toEqual(['block-quant'])
+    expect(plan.ranked.find((r) => r.name === 'tp8-pp1-ep')?.args).toEqual(['-tp', '8', '--enable-expert-parallel'])
+    // EP is only tried where it is the fix: TP7 breaks the head rules.
+    expect(plan.rejected.some((r) => r.name === 'tp7-pp1-ep')).toBe(false)
+  })
+
   it('Qwen3-235B-A22B on 8xH100 at gpu_memory_utilization 0.78: TP8 ranked as "may not start", a shortfall beyond the error rejected', async () => {
     const out: string[] = []
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)))

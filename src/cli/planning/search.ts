@@ -7,7 +7,7 @@ import type { Slo } from '../../contracts/records.js'
 import { checkVariant, describeProblems, describeUncertain, planInstance, type EngineConfig, type ModelConstants, type ModelSpec, type VariantFeasibility } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { predictWorkloads, type Prediction } from '../commands/predict.js'
-import { knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
+import { expertParallelCandidate, knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
 import type { PlanStep } from './plan-progress.js'
 
 export type Objective = 'throughput' | 'goodput' | 'per-gpu'
@@ -148,11 +148,19 @@ export function searchPlan(input: PlanInput): PlanOutcome {
   const take = (x: RankedVariant | RejectedVariant): void => void (isRanked(x) ? ranked.push(x) : rejected.push(x))
   const gpus = input.hardware.gpuCount
   const layouts = layoutCandidates(input)
-  for (const [i, c] of layouts.entries()) {
+  for (const [i, layout] of layouts.entries()) {
     // A layout that leaves GPUs idle is only checked: the same instances with all GPUs in use
     // (more TP or PP) is the one worth predicting.
-    const idle = c.plan === undefined ? 0 : gpus % c.plan.gpusPerInstance
-    const result = evaluateOrCheck(input, c, idle === 0)
+    const idle = layout.plan === undefined ? 0 : gpus % layout.plan.gpusPerInstance
+    let c = layout
+    let result = evaluateOrCheck(input, c, idle === 0)
+    // A MoE checkpoint whose expert shards break vLLM's block-quant rule runs with expert parallelism.
+    const ep = !isRanked(result) && result.kinds.length > 0 && result.kinds.every((k) => k === 'block-quant') && input.modelSpec.moe !== undefined ? expertParallelCandidate(input, layout) : undefined
+    if (ep !== undefined) {
+      rejected.push(result as RejectedVariant)
+      c = ep
+      result = evaluateOrCheck(input, c, idle === 0)
+    }
     if (idle > 0 && isRanked(result)) {
       rejected.push({ name: c.name, variantArgs: c.variantArgs, kinds: ['idle-gpus'], reason: `starts but leaves ${idle} GPU(s) idle; not predicted` })
     } else take(result)
