@@ -121,6 +121,31 @@ export function checkVariant(hardware: HardwareProfile, model: ModelSpec, plan: 
   return { engine, instances: placed.layout.instances, problems, ...classifyProblems(problems, memory, engine, constants) }
 }
 
+/** How to price a variant that may not start: as the model predicts it, planning through its uncertain problems. */
+export interface UncertainPricing {
+  /** The engine to plan: as configured, or with one max_model_len request's KV blocks when the model leaves none. */
+  engine: EngineConfig
+  /** Problem kinds planInstance should plan through. */
+  accept: Array<FeasibilityProblem['kind']>
+  /** describeUncertain of the problems; absent when there are none. */
+  mayNotStart?: string
+}
+
+/** The pricing of an engine whose only problems are uncertain (see VariantFeasibility). */
+export function uncertainPricing(engine: EngineConfig, uncertain: readonly UncertainProblem[]): UncertainPricing {
+  if (uncertain.length === 0) return { engine, accept: [] }
+  const noKv = uncertain.some((p) => p.kind === 'no-kv-memory' || p.kind === 'oom')
+  const priced = noKv && engine.numGpuBlocksOverride === undefined ? { ...engine, numGpuBlocksOverride: Math.ceil(engine.maxModelLen / engine.blockSize) } : engine
+  return { engine: priced, accept: uncertain.map((p) => p.kind), mayNotStart: describeUncertain(uncertain) }
+}
+
+/** Uncertain problems of an engine on a box (empty when none, or when a certain one refuses it anyway). */
+export function uncertainProblems(hardware: HardwareProfile, model: ModelSpec, engine: EngineConfig, constants: ModelConstants = {}): UncertainProblem[] {
+  const memory = planMemory(hardware, model, engine, constants)
+  const { certain, uncertain } = classifyProblems(memory.problems, memory, engine, constants)
+  return certain.length > 0 ? [] : uncertain
+}
+
 /** One line naming the variant's problems, for errors and tables. */
 export function describeProblems(problems: readonly FeasibilityProblem[]): string {
   return problems.map((p) => `${p.kind}: ${p.message}`).join('; ')

@@ -1,6 +1,7 @@
 /** `plan` never drops a layout on an uncertain memory margin: it ranks it, marked "may not start". */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { run } from '../../src/cli/commands/plan.js'
+import { run as predict } from '../../src/cli/commands/predict.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -38,5 +39,19 @@ describe('mlnode-bench plan and uncertain margins', () => {
     expect(plan.rejected.find((r) => r.name === 'tp1-pp7')?.kinds).toEqual(['no-kv-memory'])
     expect(plan.rejected.find((r) => r.name === 'tp1-pp5')?.kinds).toEqual(['oom'])
     expect(plan.rejected.find((r) => r.name === 'tp7-pp1')?.kinds).toEqual(['heads', 'kv-heads'])
+  })
+
+  it('predict prices a variant that may not start, with the warning on stderr and in the JSON; a certain problem still refuses', async () => {
+    const out: string[] = []
+    const err: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)))
+    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void err.push(String(line)))
+    const base = ['--model', 'Qwen/Qwen3-235B-A22B', '--hardware', '8xh100-sxm', '--prompt-tokens', '1000', '--max-tokens', '20', '--requests', '4', '--json']
+    expect(await predict([...base, '--args', '-tp 8 --gpu-memory-utilization 0.78'])).toBe(0)
+    const figures = JSON.parse(out.join('\n')) as { mayNotStart?: string; output_tokens_per_s: number }
+    expect(figures.mayNotStart).toMatch(/^kv-too-small: predicted short by 0\.\d\d GiB per GPU/)
+    expect(figures.output_tokens_per_s).toBeGreaterThan(0)
+    expect(err.join('\n')).toMatch(/predict: WARNING: may not start on 8xh100-sxm: kv-too-small/)
+    await expect(predict([...base, '--args', '-tp 2'])).rejects.toMatchObject({ message: expect.stringMatching(/CUDA out of memory.*218\.\d\d GiB of weights per GPU/) })
   })
 })

@@ -4,7 +4,7 @@
  * and rank everything by the objective. All figures are predictions of the performance model.
  */
 import type { Slo } from '../../contracts/records.js'
-import { checkVariant, describeProblems, describeUncertain, planInstance, type EngineConfig, type ModelConstants, type ModelSpec, type VariantFeasibility } from '../../model/index.js'
+import { checkVariant, describeProblems, planInstance, uncertainPricing, type ModelConstants, type ModelSpec } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { predictWorkloads, type Prediction } from '../commands/predict.js'
 import { expertParallelCandidate, knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
@@ -84,11 +84,8 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
   if (check.certain.length > 0 || check.engine === undefined) {
     return { name: c.name, variantArgs: c.variantArgs, kinds: [...new Set(check.certain.map((p) => p.kind))], reason: describeProblems(check.certain) }
   }
-  const mayNotStart = check.uncertain.length > 0 ? describeUncertain(check.uncertain) : undefined
-  const plan = planInstance(input.hardware, input.modelSpec, pricedEngine(check, check.engine), {
-    ...(input.constants === undefined ? {} : { constants: input.constants }),
-    accept: check.uncertain.map((p) => p.kind),
-  })
+  const { engine, accept, mayNotStart } = uncertainPricing(check.engine, check.uncertain)
+  const plan = planInstance(input.hardware, input.modelSpec, engine, { ...(input.constants === undefined ? {} : { constants: input.constants }), accept })
   const maybe = mayNotStart === undefined ? {} : { mayNotStart }
   if (!predict) return { name: c.name, variantArgs: c.variantArgs, tp: c.plan.tp, pp: c.plan.pp, instances: check.instances, idleGpus: 0, kvCapacityTokens: plan.kvCapacityTokens, maxModelLen: check.engine.maxModelLen, score: 0, predictions: [], ...maybe }
   const predictions = predictWorkloads({ plan, instances: check.instances, workloads: input.workloads, ...(input.slo === undefined ? {} : { slo: input.slo }) })
@@ -115,16 +112,6 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
     predictions,
     ...maybe,
   }
-}
-
-/**
- * The engine a "may not start" layout is priced with: as configured, except that when the model
- * leaves it no KV block at all it gets one max_model_len request's worth (the least it has if it
- * starts), so that its step time can still be predicted.
- */
-function pricedEngine(check: VariantFeasibility, engine: EngineConfig): EngineConfig {
-  const noKv = check.uncertain.some((p) => p.kind === 'no-kv-memory' || p.kind === 'oom')
-  return noKv && engine.numGpuBlocksOverride === undefined ? { ...engine, numGpuBlocksOverride: Math.ceil(engine.maxModelLen / engine.blockSize) } : engine
 }
 
 /** Relative score gain a knob needs over its layout to be ranked (below it is noise). */
