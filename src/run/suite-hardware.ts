@@ -4,15 +4,25 @@
  * fails before anything deploys. Against a real MLNode the file (or MLNODE_BENCH_HARDWARE,
  * relative to where vitest runs) describes the node's GPUs when the catalog does not know them.
  */
-import { dirname, resolve } from 'node:path'
+import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import { getHardwareProfile, isHardwareFilePath } from '../model/index.js'
 
-/** The option with a file path made absolute (the simulator fleet runs in another process). */
+/**
+ * A path as results show it: relative to where vitest runs (the simulator fleet and the workers
+ * run there too), so results and baselines do not carry one machine's absolute paths; absolute
+ * when the file lies outside.
+ */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path)
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel
+}
+
+/** The option with a file path resolved from the suite file (and checked); a catalog id unchanged. */
 export function resolveSuiteHardware(value: string, suiteFile: string): string {
   if (!isHardwareFilePath(value)) return value
   const path = resolve(dirname(suiteFile), value.trim())
   getHardwareProfile(path)
-  return path
+  return shown(path)
 }
 
 /**
@@ -25,5 +35,5 @@ export function deviceHardwareFile(resolvedHardware: string, env: NodeJS.Process
   if (named === undefined || named === '') return undefined
   const path = resolve(named)
   getHardwareProfile(path)
-  return path
+  return shown(path)
 }

@@ -19,7 +19,7 @@ export interface DeployRequest {
   /** Refuse a variant the performance model says cannot start (suite option `checkFeasibility`). @default true */
   checkFeasibility?: boolean
   /**
-   * Absolute path of the hardware file a real MLNode's GPUs are matched against (the suite's
+   * Path (relative to the run's cwd, or absolute) of the hardware file a real MLNode's GPUs are matched against (the suite's
    * `hardware` file or MLNODE_BENCH_HARDWARE; suite-hardware.ts). @default the GPU catalog
    */
   hardwareFile?: string

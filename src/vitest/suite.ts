@@ -48,7 +48,7 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
     const file = (TestRunner.getCurrentSuite() as unknown as { file: { filepath: string } }).file.filepath
     const source = relative(process.cwd(), file) || file
     // Everything is validated here, at collection: a bad suite fails before anything deploys.
-    // A hardware file named relative to the suite file: absolute from here on (suite-hardware.ts).
+    // A hardware file named relative to the suite file: relative to the run's cwd from here on (suite-hardware.ts).
     suite.hardware = resolveSuiteHardware(suite.hardware, file)
     const benches = planSuite({ options, suite, config, runMode: inject('mlnodeBenchRunMode'), file, source })
     const suiteTarget = (target = createTarget(config, { hardware: suite.hardware, source, ...(suite.openaiEndpoints ? { openaiEndpoints: suite.openaiEndpoints } : {}) }))

@@ -15,7 +15,7 @@ const MI_BOX = `hardware: 1
 gpuCount: 8
 gpu:
   name: AMD Instinct MI300X
-  memoryMiB: 196592
+  memoryMiB: 196608
   memoryBandwidthGBps: 5300
   tflops: { bf16: 1307, fp8: 2615 }
 interconnect:
@@ -57,7 +57,7 @@ describe('hardware file', () => {
     const path = await file('mi300x.yaml', MI_BOX)
     const box = hardwareOption('predict', path)
     expect(box).toMatchObject({ id: '8xamd-instinct-mi300x', gpuCount: 8 })
-    expect(box.gpu).toMatchObject({ name: 'AMD Instinct MI300X', memoryMb: 196592, memoryBandwidthGBps: 5300, tflops: { bf16: 1307, fp16: 1307, fp8: 2615 } })
+    expect(box.gpu).toMatchObject({ name: 'AMD Instinct MI300X', memoryMb: 196608, memoryBandwidthGBps: 5300, tflops: { bf16: 1307, fp16: 1307, fp8: 2615 } })
     // Given all-reduce figures replace the link preset's; the others stay.
     expect(box.interconnect.allReduce[8]).toEqual({ latencyUs: 20, busBandwidthGBps: 300 })
     expect(box.interconnect.allReduce[2]).toEqual(getHardwareProfile('8xh100-pcie').interconnect.allReduce[2])
@@ -73,7 +73,7 @@ describe('hardware file', () => {
   })
 
   it.each([
-    ['memory.yaml', MI_BOX.replace('memoryMiB: 196592', 'memoryMiB: "192 GB"'), 'gpu.memoryMiB', '"192 GB"'],
+    ['memory.yaml', MI_BOX.replace('memoryMiB: 196608', 'memoryMiB: "192 GB"'), 'gpu.memoryMiB', '"192 GB"'],
     ['link.yaml', MI_BOX.replace('link: pcie5', 'link: infinity-fabric'), 'interconnect.link', '"infinity-fabric"'],
     ['nvlink.yaml', MI_BOX.replace('link: pcie5\n  p2p: true', 'link: nvlink4\n  p2p: false'), 'interconnect.p2p', 'false'],
     ['count.yaml', MI_BOX.replace('gpuCount: 8', 'gpuCount: 0'), 'gpuCount', '0'],

@@ -29,7 +29,9 @@ async function boxFile(): Promise<{ suite: string; file: string }> {
 describe('suite hardware option', () => {
   it('a file path is resolved from the suite file and checked; a catalog id is kept', async () => {
     const { suite, file } = await boxFile()
+    // Outside the run's cwd (a temp dir): absolute; inside it, relative to it (no machine paths in results).
     expect(resolveSuiteHardware('boxes/maxq.yaml', suite)).toBe(file)
+    expect(resolveSuiteHardware('../test/fixtures/hardware/mi300x.yaml', join(process.cwd(), 'benchmarks', 'x.bench.ts'))).toBe(join('test', 'fixtures', 'hardware', 'mi300x.yaml'))
     expect(resolveSuiteHardware('8xh100-sxm', suite)).toBe('8xh100-sxm')
     expect(() => resolveSuiteHardware('boxes/none.yaml', suite)).toThrow(/Cannot read hardware file .*none\.yaml/)
   })
