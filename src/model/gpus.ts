@@ -1,8 +1,9 @@
 /**
  * GPU catalog: dense (no sparsity) datasheet figures, the name `nvidia-smi` prints and the
  * interconnect the GPU usually sits on in an 8-GPU box. Sources: docs/perf-model.md
- * "GPUs" and "Measured interconnect figures"; NVIDIA datasheets; `memoryMb` is nvidia-smi's
- * `memory.total` (MiB) as reported on these cards.
+ * "GPUs" and "Measured interconnect figures"; docs/hardware.md "The catalog" (Blackwell, RTX PRO,
+ * A100 40GB, and where each nvidia-smi name and MiB figure was seen); NVIDIA datasheets.
+ * `memoryMb` is nvidia-smi's `memory.total` (MiB) as reported on these cards.
  */
 
 /** Figures of one all-reduce group size for the ring model t = alpha + 2(n-1)/n · bytes / busbw. */
