@@ -12,15 +12,15 @@ import { healthyRoutes, sequence, startFakeMlnode } from '../mlnode/fake-mlnode.
 
 const MODEL = 'Qwen/Qwen3-235B-A22B'
 const GPU = 'NVIDIA H100 80GB HBM3'
-const device = (index: number) => ({ index, name: GPU, total_memory_mb: 81559, free_memory_mb: 81000, used_memory_mb: 559, utilization_percent: 0, temperature_c: 30, is_available: true })
+const device = (index: number, name = GPU) => ({ index, name, total_memory_mb: 81559, free_memory_mb: 81000, used_memory_mb: 559, utilization_percent: 0, temperature_c: 30, is_available: true })
 
 function request(name: string, tokens: string[]): DeployRequest {
   return { model: MODEL, dtype: 'auto', variant: { name, ...planDeploy(MODEL, parseVllmArgs(tokens)) }, deployTimeoutS: 30 }
 }
 
-async function fakeBox() {
+async function fakeBox(gpu = GPU) {
   const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [1] })
-  routes['GET /health'] = sequence([200, { status: 'healthy', service_state: 'STOPPED', gpu: { available: true, count: 8, devices: Array.from({ length: 8 }, (_, i) => device(i)) }, managers: {} }])
+  routes['GET /health'] = sequence([200, { status: 'healthy', service_state: 'STOPPED', gpu: { available: true, count: 8, devices: Array.from({ length: 8 }, (_, i) => device(i, gpu)) }, managers: {} }])
   routes['GET /api/v1/state'] = sequence([200, { state: 'STOPPED' }])
   routes['POST /api/v1/inference/down'] = sequence([200, { status: 'OK' }])
   routes['GET /api/v1/inference/up/status'] = sequence([200, { status: 'not_started', is_starting: false, is_running: false }])
@@ -59,4 +59,18 @@ describe('feasibility warnings before deploy', () => {
     expect(lines.some((l) => l.includes('cannot start on 8xh100-sxm'))).toBe(true)
     expect(fake.count('POST /api/v1/inference/up/async')).toBe(0)
   })
+
+  it('GPUs the catalog does not know: MLNB_UNKNOWN_GPU with a hardware-file template, printed once; the variant deploys unchecked', async () => {
+    const { fake, target, lines } = await fakeBox('NVIDIA GB300')
+    await failureOf(target.ready(request('tp2', ['-tp', '2'])))
+    await failureOf(target.ready(request('tp4', ['-tp', '4'])))
+    const unknown = lines.filter((l) => l.includes('MLNB_UNKNOWN_GPU'))
+    expect(unknown).toHaveLength(1)
+    expect(unknown[0]).toContain('name: "NVIDIA GB300"')
+    expect(unknown[0]).toContain('memoryMiB:')
+    expect(unknown[0]).toContain('MLNODE_BENCH_HARDWARE')
+    // Not refused on a guess: both reached MLNode.
+    expect(fake.count('POST /api/v1/inference/up/async')).toBe(2)
+  })
 })
+
