@@ -144,12 +144,12 @@ const NVLINK5_B200: InterconnectSpec = {
   description: 'NVLink 5 (1800 GB/s bidirectional) via NVSwitch',
   p2pBandwidthGBps: 700,
   allReduce: {
-    2: { latencyUs: 8, busBandwidthGBps: 600 },
-    4: { latencyUs: 12, busBandwidthGBps: 660 },
-    8: { latencyUs: 16, busBandwidthGBps: 720 },
+    2: { latencyUs: 8, busBandwidthGBps: 520 },
+    4: { latencyUs: 12, busBandwidthGBps: 570 },
+    8: { latencyUs: 16, busBandwidthGBps: 620 },
   },
   source:
-    'Estimated: the NVLink 4 figures scaled 2x (NVLink 5 doubles the per-GPU link bandwidth to 1.8 TB/s, NVIDIA HGX B200/B300 datasheets); latencies kept from NVLink 4. No published nccl-tests figure was used: calibrate on a real box to replace them.',
+    'Estimated (docs/hardware.md): the NVLink 4 figures × 1.73, the ratio of large-message all_reduce_perf busbw on 8x B200 ("830+" GB/s, NVIDIA/nccl issue #1807) to 8x H200 (475 GB/s, NVIDIA/nccl-tests issue #272); one-way P2P 700 GB/s, below the ~770 GB/s nvbandwidth measured on GB200 (Azure/AI-benchmarking-guide issue #7); latencies kept from NVLink 4.',
 }
 
 const PCIE5_DATACENTER: InterconnectSpec = {
