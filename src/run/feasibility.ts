@@ -27,8 +27,8 @@ function catalogModel(id: string): ModelSpec | undefined {
 }
 
 /**
- * Throws when the model says the variant certainly cannot start on `box`; returns the warning
- * (also printed) when it may not start; silent when the box or the model is unknown (nothing to
+ * Throws when the model says the variant certainly cannot start on `box`; prints and returns the
+ * warning when it may not start; silent when the box or the model is unknown (nothing to
  * check against).
  * @throws MlnodeBenchError `MLNB_LAYOUT` with every certain reason the model found.
  */
@@ -37,9 +37,9 @@ export function assertFeasible(box: HardwareProfile | undefined, request: Deploy
   if (box === undefined || model === undefined) return undefined
   const { certain, uncertain } = checkVariant(box, model, request.variant, request.dtype)
   if (certain.length > 0) {
-    const refused = `${label} cannot start on ${box.id} (performance model, checked before deploying; nothing was deployed): ${describeProblems(certain)}`
-    print(`${refused}${uncertain.length > 0 ? `; also ${describeUncertain(uncertain)}` : ''}`)
-    throw new MlnodeBenchError('MLNB_LAYOUT', refused, { details: { model: request.model, variant: request.variant.name, hardware: box.id, problems: certain } })
+    // The caller prints the refusal with its deploy failure.
+    const refused = `${label} cannot start on ${box.id} (performance model, checked before deploying; nothing was deployed): ${describeProblems(certain)}${uncertain.length > 0 ? `; also ${describeUncertain(uncertain)}` : ''}`
+    throw new MlnodeBenchError('MLNB_LAYOUT', refused, { details: { model: request.model, variant: request.variant.name, hardware: box.id, problems: certain, uncertain } })
   }
   if (uncertain.length === 0) return undefined
   const warning = `may not start on ${box.id} (performance model; deploying anyway, the node decides): ${describeUncertain(uncertain)}`
