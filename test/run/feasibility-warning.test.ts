@@ -56,7 +56,7 @@ describe('feasibility warnings before deploy', () => {
     const { fake, target, lines } = await fakeBox()
     const error = await failureOf(target.ready(request('tp2', ['-tp', '2', '--quantization', 'fp8'])))
     expect(error?.message).toMatch(/cannot start on 8xh100-sxm \(performance model, checked before deploying; nothing was deployed\): oom: CUDA out of memory.*needs 110\.\d\d GiB of weights per GPU/)
-    expect(lines.some((l) => l.includes('cannot start on 8xh100-sxm'))).toBe(true)
+    expect(lines.filter((l) => l.includes('cannot start on 8xh100-sxm'))).toHaveLength(1)
     expect(fake.count('POST /api/v1/inference/up/async')).toBe(0)
   })
 
