@@ -9,6 +9,8 @@ import { parseVllmArgs, planDeploy } from '../../src/args/index.js'
 import { MlnodeTarget } from '../../src/run/mlnode-target.js'
 import type { DeployRequest } from '../../src/run/target.js'
 import { healthyRoutes, sequence, startFakeMlnode } from '../mlnode/fake-mlnode.js'
+import { startSimulator } from '../../src/sim/index.js'
+import { postJson } from '../sim/helpers.js'
 
 const MODEL = 'Qwen/Qwen3-235B-A22B'
 const GPU = 'NVIDIA H100 80GB HBM3'
@@ -71,6 +73,18 @@ describe('feasibility warnings before deploy', () => {
     expect(unknown[0]).toContain('MLNODE_BENCH_HARDWARE')
     // Not refused on a guess: both reached MLNode.
     expect(fake.count('POST /api/v1/inference/up/async')).toBe(2)
+  })
+
+  it('the embedded simulator starts a variant within the known error, as the real node may; a certain problem still fails there', async () => {
+    const sim = await startSimulator({ clock: 'virtual', hardware: '8xh100-sxm' })
+    onTestFinished(() => sim.close())
+    const up = (args: string[]) => postJson(`${sim.mgmtUrl}/api/v1/inference/up`, { model: MODEL, dtype: 'auto', additional_args: args })
+    const tight = await up(['-tp', '8', '--gpu-memory-utilization', '0.78'])
+    expect(await tight.json()).toEqual({ status: 'OK' })
+    await postJson(`${sim.mgmtUrl}/api/v1/inference/down`, {})
+    const far = await up(['-tp', '8', '--gpu-memory-utilization', '0.5'])
+    expect(far.status).toBe(500)
+    expect(sim.logs().some((l) => l.includes('No available memory for the cache blocks'))).toBe(true)
   })
 })
 
