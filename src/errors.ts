@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   MLNB_REPORT: 'A results or report file cannot be read or written.',
   MLNB_SIM: 'The embedded simulator failed to start or was asked something it cannot simulate.',
   MLNB_MODEL: 'The performance model has no such hardware profile or model, or cannot place it.',
+  MLNB_UNKNOWN_GPU: "A real MLNode's GPUs are not in the GPU catalog: the message holds a hardware file template to fill in (docs/hardware.md); the run goes on without the model's checks and predictions.",
   MLNB_CLI: 'A command failed for a reason other than its options.',
   MLNB_USAGE: 'Misuse of the command line (unknown option, bad value): the command exits with code 2.',
   MLNB_GITHUB_BAD_BODY: 'The GitHub API answered 2xx with a body of an unexpected shape (PR comment).',

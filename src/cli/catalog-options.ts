@@ -13,9 +13,13 @@ function lookup<T>(command: string, option: string, value: string, what: string,
   }
 }
 
-/** The hardware profile named by `--hardware`. @throws MlnodeBenchError MLNB_USAGE listing the known ids. */
+/**
+ * The hardware profile named by `--hardware`: a catalog id or the path of a hardware file
+ * (docs/hardware.md). @throws MlnodeBenchError MLNB_USAGE listing the known ids; MLNB_CONFIG
+ * naming file, field and value for a bad hardware file.
+ */
 export function hardwareOption(command: string, value: string | undefined): HardwareProfile {
-  return value === undefined ? getHardwareProfile() : lookup(command, 'hardware', value, 'hardware profile', getHardwareProfile)
+  return value === undefined ? getHardwareProfile() : lookup(command, 'hardware', value, 'hardware profile', getHardwareProfile, '; or the path of a hardware file (.yaml/.json, docs/hardware.md)')
 }
 
 /** The catalog model named by `--model`. @throws MlnodeBenchError MLNB_USAGE listing the known ids. */

@@ -106,6 +106,8 @@ export interface BenchResult extends ResultKey {
   instanceCap?: number
   /** Precision of this run's measurement (absent in results of older versions). */
   resolution?: MeasurementResolution
+  /** Warnings about this bench's deploy, e.g. the performance model's "may not start" (absent when none). */
+  notes?: string[]
   /**
    * The performance model's prediction for this bench on the hardware the target reported (real
    * MLNode runs whose GPUs are in the catalog): kept beside the measured figures so the model's

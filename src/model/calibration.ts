@@ -48,6 +48,9 @@ export const calibrationSchema = z
         points: z.number().int().nonnegative(),
         medianErrorFactor: z.number().optional(),
         leaveOneOutMedianErrorFactor: z.number().optional(),
+        /** Leave-one-workload-out: held-out points' geometric-mean error factor, fitted on the other workloads / uncalibrated. */
+        heldOutWorkloadErrorFactor: z.number().optional(),
+        heldOutWorkloadUncalibratedErrorFactor: z.number().optional(),
       })
       .optional(),
   })

@@ -1,8 +1,9 @@
 /**
  * GPU catalog: dense (no sparsity) datasheet figures, the name `nvidia-smi` prints and the
  * interconnect the GPU usually sits on in an 8-GPU box. Sources: docs/perf-model.md
- * "GPUs" and "Measured interconnect figures"; NVIDIA datasheets; `memoryMb` is nvidia-smi's
- * `memory.total` (MiB) as reported on these cards.
+ * "GPUs" and "Measured interconnect figures"; docs/hardware.md "The catalog" (Blackwell, RTX PRO,
+ * A100 40GB, and where each nvidia-smi name and MiB figure was seen); NVIDIA datasheets.
+ * `memoryMb` is nvidia-smi's `memory.total` (MiB) as reported on these cards.
  */
 
 /** Figures of one all-reduce group size for the ring model t = alpha + 2(n-1)/n · bytes / busbw. */
@@ -49,7 +50,12 @@ export interface GpuSpec {
    * `fp8` is absent on GPUs without FP8 tensor cores (Ampere): vLLM then runs FP8 checkpoints
    * weight-only (Marlin W8A16) at the 16-bit rate.
    */
-  tflops: { bf16: number; fp16: number; fp8?: number; fp32: number }
+  tflops: { bf16: number; fp16: number; fp8?: number; fp4?: number; fp32: number }
+  /**
+   * Other names nvidia-smi prints for the same part (editions with the same memory and peaks,
+   * e.g. the RTX PRO 6000's Server and Workstation editions). Matched like `name`.
+   */
+  aliases?: readonly string[]
   /**
    * Share of the datasheet tensor peak that vLLM's kernels sustain on this GPU, relative to the
    * Ampere/Ada cards the MFU constants describe (docs/perf-model.md §4 "Hopper compute"). Hopper
@@ -138,11 +144,12 @@ const NVLINK5_B200: InterconnectSpec = {
   description: 'NVLink 5 (1800 GB/s bidirectional) via NVSwitch',
   p2pBandwidthGBps: 700,
   allReduce: {
-    2: { latencyUs: 8, busBandwidthGBps: 600 },
-    4: { latencyUs: 12, busBandwidthGBps: 660 },
-    8: { latencyUs: 16, busBandwidthGBps: 720 },
+    2: { latencyUs: 8, busBandwidthGBps: 520 },
+    4: { latencyUs: 12, busBandwidthGBps: 570 },
+    8: { latencyUs: 16, busBandwidthGBps: 620 },
   },
-  source: 'Scaled 2x from the NVLink 4 figures (link bandwidth doubled).',
+  source:
+    'Estimated (docs/hardware.md): the NVLink 4 figures × 1.73, the ratio of large-message all_reduce_perf busbw on 8x B200 ("830+" GB/s, NVIDIA/nccl issue #1807) to 8x H200 (475 GB/s, NVIDIA/nccl-tests issue #272); one-way P2P 700 GB/s, below the ~770 GB/s nvbandwidth measured on GB200 (Azure/AI-benchmarking-guide issue #7); latencies kept from NVLink 4.',
 }
 
 const PCIE5_DATACENTER: InterconnectSpec = {
@@ -157,6 +164,25 @@ const PCIE5_DATACENTER: InterconnectSpec = {
     8: { latencyUs: 28, busBandwidthGBps: 28 },
   },
   source: 'docs/perf-model.md "Measured interconnect figures": 8x5090 (PCIe 5.0) busbw 28 GB/s at 8 GPUs, 35 at 4.',
+}
+
+/** PCIe 5.0 without P2P (GeForce Blackwell drivers): the data-center figures, P2P off. */
+const PCIE5_NO_P2P: InterconnectSpec = {
+  ...PCIE5_DATACENTER,
+  description: 'PCIe 5.0 x16, no NVLink, P2P off',
+  p2p: false,
+  source: `Estimated: ${PCIE5_DATACENTER.source} P2P off: no custom all-reduce; NCCL goes through host memory.`,
+}
+
+/** The catalog's link presets, by family and P2P, for hardware files that name only the link. */
+export const INTERCONNECT_PRESETS: Readonly<Record<string, InterconnectSpec>> = {
+  'pcie4:p2p': PCIE4_DATACENTER,
+  'pcie4:no-p2p': PCIE4_CONSUMER,
+  'pcie5:p2p': PCIE5_DATACENTER,
+  'pcie5:no-p2p': PCIE5_NO_P2P,
+  'nvlink3:p2p': NVLINK3_A100,
+  'nvlink4:p2p': NVLINK4_H100,
+  'nvlink5:p2p': NVLINK5_B200,
 }
 
 const GPUS: readonly GpuSpec[] = [
@@ -231,6 +257,17 @@ const GPUS: readonly GpuSpec[] = [
     source: 'docs/perf-model.md "GPUs"; NVIDIA A100 datasheet.',
   },
   {
+    id: 'a100-40gb',
+    name: 'NVIDIA A100-SXM4-40GB',
+    memoryGiB: 40,
+    // nvidia-smi prints 40960 MiB on most hosts (40536 on some drivers): docs/hardware.md.
+    memoryMb: 40960,
+    memoryBandwidthGBps: 1555,
+    tflops: { bf16: 312, fp16: 312, fp32: 19.5 },
+    interconnect: NVLINK3_A100,
+    source: 'NVIDIA A100 datasheet (SXM4 40GB: 1,555 GB/s, BF16 312 TFLOPS dense).',
+  },
+  {
     id: 'h100-sxm',
     name: 'NVIDIA H100 80GB HBM3',
     memoryGiB: 80,
@@ -271,9 +308,36 @@ const GPUS: readonly GpuSpec[] = [
     memoryGiB: 180,
     memoryMb: 183359,
     memoryBandwidthGBps: 7700,
-    tflops: { bf16: 2250, fp16: 2250, fp8: 4500, fp32: 75 },
+    tflops: { bf16: 2250, fp16: 2250, fp8: 4500, fp4: 9000, fp32: 75 },
     interconnect: NVLINK5_B200,
-    source: 'docs/perf-model.md "GPUs".',
+    source:
+      'docs/perf-model.md "GPUs"; NVIDIA Blackwell architecture technical brief (dense: BF16 2.25, FP8 4.5, FP4 9 PFLOPS per GPU = half the sparse HGX B200 figures / 8); memory.total 183359 MiB as nvidia-smi prints it (docs/hardware.md).',
+  },
+  {
+    id: 'b300',
+    name: 'NVIDIA B300 SXM6 AC',
+    memoryGiB: 288,
+    memoryMb: 275040,
+    memoryBandwidthGBps: 8000,
+    // HGX B300 datasheet: FP4 144 PFLOPS sparse | 108 dense per 8 GPUs; FP8 72 and BF16 36 PFLOPS sparse per 8 GPUs.
+    tflops: { bf16: 2250, fp16: 2250, fp8: 4500, fp4: 13500, fp32: 75 },
+    interconnect: NVLINK5_B200,
+    source:
+      'NVIDIA HGX B300 datasheet (288 GB HBM3e and 8 TB/s per GPU; per-GPU dense peaks = the 8-GPU figures / 8, sparse halved); nvidia-smi name and memory.total 275040 MiB as hosts report them (docs/hardware.md).',
+  },
+  {
+    id: 'rtx-pro-6000',
+    name: 'NVIDIA RTX PRO 6000 Blackwell Server Edition',
+    aliases: ['NVIDIA RTX PRO 6000 Blackwell Workstation Edition', 'NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition'],
+    memoryGiB: 96,
+    memoryMb: 97887,
+    memoryBandwidthGBps: 1792,
+    // Professional Blackwell: FP32 accumulate at the full tensor rate (unlike GeForce), so the
+    // 16-bit peak is a quarter of the 4000 AI TOPS (FP4 sparse) of the datasheet.
+    tflops: { bf16: 504, fp16: 504, fp8: 1008, fp4: 2015, fp32: 126 },
+    interconnect: PCIE5_DATACENTER,
+    source:
+      'NVIDIA RTX PRO 6000 Blackwell datasheet (96 GB GDDR7, 1792 GB/s, 4000 AI TOPS FP4 sparse, 125 TFLOPS FP32); dense tensor peaks derived (halved sparse, FP8 = FP4 / 2, BF16 = FP8 / 2). Max-Q (300 W) runs lower clocks. memory.total 97887 MiB as nvidia-smi prints it (docs/hardware.md).',
   },
 ]
 
@@ -284,7 +348,17 @@ export function listGpuSpecs(): GpuSpec[] {
 
 /** The GPU with this catalog id, or undefined. */
 export function findGpuSpec(id: string): GpuSpec | undefined {
-  return GPUS.find((g) => g.id === id)
+  const wanted = GPU_ID_ALIASES[id] ?? id
+  return GPUS.find((g) => g.id === wanted)
+}
+
+/** Short ids hosts use for the usual part ("8xh100" is an HGX H100 box). */
+const GPU_ID_ALIASES: Readonly<Record<string, string>> = { h100: 'h100-sxm', a100: 'a100-80gb' }
+
+/** The catalog GPU nvidia-smi names so (case and surrounding spaces ignored), or undefined. */
+export function findGpuByName(name: string): GpuSpec | undefined {
+  const wanted = name.trim().toLowerCase()
+  return GPUS.find((g) => [g.name, ...(g.aliases ?? [])].some((n) => n.toLowerCase() === wanted))
 }
 
 /**

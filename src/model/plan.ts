@@ -11,6 +11,11 @@ import type { EngineConfig, InstancePlan } from './types.js'
 export interface PlanOptions {
   /** Overrides of the model's constants (efficiencies, overheads, micro-batches…). */
   constants?: ModelConstants
+  /**
+   * Problem kinds to plan through instead of throwing: a memory margin within the model's known
+   * error (feasible.ts), priced as the model predicts it. @default none
+   */
+  accept?: ReadonlyArray<FeasibilityProblem['kind']>
 }
 
 /** An InstancePlan plus what it was planned from and the memory details. */
@@ -44,7 +49,7 @@ export function feasibility(hardware: HardwareProfile, model: ModelSpec, engine:
  */
 export function planInstance(hardware: HardwareProfile, model: ModelSpec, engine: EngineConfig, options: PlanOptions = {}): ModelInstancePlan {
   const memory = planMemory(hardware, model, engine, options.constants)
-  const first = memory.problems[0]
+  const first = memory.problems.find((p) => !options.accept?.includes(p.kind))
   if (first !== undefined) {
     throw new MlnodeBenchError('MLNB_MODEL', `${model.id} tp=${engine.tp} pp=${engine.pp} on ${hardware.id}: ${first.message}`, {
       details: { model: model.id, hardware: hardware.id, tp: engine.tp, pp: engine.pp, problems: memory.problems },

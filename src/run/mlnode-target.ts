@@ -4,7 +4,7 @@
  * prints progress, remembers failed deploys so the variant's benches fail with the reason,
  * learns the node's instance cap, and takes the last variant down at the end of the file.
  */
-import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
+import { MlnodeBenchError, hasCode, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
 import type { HealthResponse } from '../mlnode/index.js'
 import { NodeSwitch } from '../mlnode/switch.js'
@@ -15,7 +15,7 @@ import { layoutModelOf } from './prepare-variants.js'
 import { mlnodeMetricsSources, type MetricsSources } from './metrics-sources.js'
 import { placeDeployPlan } from '../args/index.js'
 import { assertFeasible, knownProfile } from './feasibility.js'
-import { hardwareFromDevices, type HardwareProfile } from '../model/index.js'
+import { matchDeviceHardware, type HardwareProfile } from '../model/index.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -60,8 +60,11 @@ export class MlnodeTarget implements Target {
   private targetInfo?: Promise<TargetDescription> | undefined
   /** The node's instance cap once a deploy revealed it (INFERENCE_MAX_INSTANCES). */
   private instanceCap?: number
-  /** The target's GPUs as a hardware profile, when known (see describeHealth). */
+  /** The simulator's hardware profile, when the target is one (see describeHealth). */
   private box?: HardwareProfile | undefined
+  /** A real MLNode's GPUs as /health reports them, matched to a box per request (boxFor). */
+  private devices?: { names: string[]; gpuCount: number }
+  private unknownGpuPrinted = false
 
   constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = console.log) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
@@ -106,9 +109,28 @@ export class MlnodeTarget implements Target {
           url,
         }
       : { kind: 'mlnode', hardware, url }
-    // The box the performance model can check variants against, when its GPUs are catalogued.
-    this.box = sim?.hardware !== undefined ? knownProfile(sim.hardware) : hardwareFromDevices(devices.map((d) => d.name), gpuCount)
+    // The box the performance model can check variants against: the simulator's profile, or
+    // (per request, boxFor) the real node's GPUs matched to the catalog or a hardware file.
+    if (sim?.hardware !== undefined) this.box = knownProfile(sim.hardware)
+    else this.devices = { names: devices.map((d) => d.name), gpuCount }
     return { info, gpuCount }
+  }
+
+  /**
+   * The box of this request: a simulator's profile, or the real GPUs matched to the request's
+   * hardware file or the catalog. Unknown GPUs are said once (with a hardware-file template) and
+   * the run goes on without the model's checks; a file that names other GPUs fails the deploy.
+   */
+  private boxFor(request: DeployRequest): HardwareProfile | undefined {
+    if (this.devices === undefined) return this.box
+    try {
+      return matchDeviceHardware(this.devices.names, this.devices.gpuCount, request.hardwareFile)
+    } catch (error) {
+      if (!hasCode(error, 'MLNB_UNKNOWN_GPU')) throw error
+      if (!this.unknownGpuPrinted) this.print(`mlnode-bench: MLNB_UNKNOWN_GPU: ${(error as Error).message}\n  (no feasibility check or prediction for this node's variants)`)
+      this.unknownGpuPrinted = true
+      return undefined
+    }
   }
 
   /** The simulator's clock (simulated seconds) from /health; undefined against a real MLNode. */
@@ -163,6 +185,8 @@ export class MlnodeTarget implements Target {
     const label = `[${model} ${variant.name}]`
     const started = performance.now()
     const deadlineAt = started + request.deployTimeoutS * 1000
+    // The model's "may not start" warning: kept in the result, and quoted if the start fails.
+    let warning: string | undefined
     try {
       // Before anything else: MLNode may be restarting or frozen when the run starts.
       const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print })
@@ -175,7 +199,8 @@ export class MlnodeTarget implements Target {
       const placed = placeDeployPlan(variant, gpuCount, { ...cap, ...(layoutModel ? { model: layoutModel } : {}) })
       if (placed.problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${placed.problems.join('; ')}`)
       let layout = placed.layout
-      if (request.checkFeasibility !== false) assertFeasible(this.box, request, label)
+      const box = this.boxFor(request)
+      warning = request.checkFeasibility !== false ? assertFeasible(box, request, label, this.print) : undefined
       // A clean slate: healthy, nothing running, the proxy's old ports gone (src/mlnode/switch.ts).
       await new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs, print: this.print }).prepare()
       const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined
@@ -210,13 +235,14 @@ export class MlnodeTarget implements Target {
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
       const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
       this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}`)
-      return { layout, target: info, readyAfterS, ...(this.box ? { box: this.box } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
+      return { layout, target: info, readyAfterS, ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
       const log = request.logCommand ? await captureDeployLog(request.logCommand) : []
       const reason = redact(error instanceof Error ? error.message : String(error))
       // The client's deploy errors already name model, variant and endpoint; others get that here.
-      const message = isMlnodeBenchError(error) && error.code.startsWith('MLNB_DEPLOY') ? reason : `Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(1)} s: ${reason}`
+      const failed = isMlnodeBenchError(error) && error.code.startsWith('MLNB_DEPLOY') ? reason : `Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(1)} s: ${reason}`
+      const message = warning === undefined ? failed : `${failed} (the performance model had warned: ${warning})`
       this.print(`${label} deploy FAILED: ${message}${log.length ? `\n  MLNode log:\n    ${log.join('\n    ')}` : ''}`)
       // No `down` here: the next variant's switch (or close()) takes it down and, when that
       // interrupts a start, waits out MLNode's delayed failure and restart (src/mlnode/switch.ts).

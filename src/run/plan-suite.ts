@@ -12,6 +12,7 @@ import { AS_DEPLOYED } from './openai-target.js'
 import { prepareVariants, type PreparedVariant } from './prepare-variants.js'
 import type { DeploymentSuiteOptions, ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import { suiteCalibration } from './suite-calibration.js'
+import { deviceHardwareFile } from './suite-hardware.js'
 import type { DeployRequest } from './target.js'
 import type { ProvidedRunMode, ProvidedTarget } from './target-config.js'
 import { watchDeployError } from './watch.js'
@@ -60,6 +61,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
     const fit = maxModelLenOf(variant, suite.model)
     for (const spec of workloads) if (fit) checkPromptFits(spec, `${source} variants["${variant.name}"]`, fit.tokens, fit.how)
   }
+  const hardwareFile = config.kind === 'mlnode' ? deviceHardwareFile(suite.hardware) : undefined
   const calibration = suiteCalibration({ option: options.calibration, file, source, ...(simulated ? { simulatedHardware: suite.hardware } : {}) })
   const validation = options.validation === undefined ? undefined : planValidation(options.validation, { model: suite.model, variants: Object.keys(suite.variants), file, source, workloads: workloads.map((w) => w.name) })
   // The reference variant runs first: its recorded answers judge the variants after it.
@@ -71,6 +73,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
       variant,
       deployTimeoutS: suite.deployTimeoutS,
       checkFeasibility: suite.checkFeasibility,
+      ...(hardwareFile ? { hardwareFile } : {}),
       ...(suite.logCommand ? { logCommand: suite.logCommand } : {}),
       ...(calibration ? { calibration } : {}),
     }

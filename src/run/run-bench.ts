@@ -96,6 +96,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       ...(deployed.layout ? { layout: deployed.layout } : {}),
       ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
       ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
+      ...(deployed.notes?.length ? { notes: deployed.notes } : {}),
       metrics: measured.metrics,
       ...(prediction ? { prediction } : {}),
       ...(serverTelemetry ? { serverTelemetry } : {}),

@@ -33,7 +33,12 @@ export interface DeploymentSuiteOptions {
    * the real ones). @default `workloads`
    */
   simulatorWorkloads?: string | readonly WorkloadSpec[]
-  /** Hardware profile the embedded simulator emulates; ignored against a real MLNode. @default '8xrtx-4070-ti-super' */
+  /**
+   * Hardware profile the embedded simulator emulates: a catalog id, or the path of a hardware file
+   * (relative to the suite file; docs/hardware.md). Against a real MLNode a file describes the
+   * node's GPUs when the catalog does not know them (or set MLNODE_BENCH_HARDWARE); a catalog id
+   * is ignored there (the node's reported GPUs decide). @default '8xrtx-4070-ti-super'
+   */
   hardware?: string
   /** Non-mandatory args that may appear in variants although they are not known to be tunable. @default [] */
   allowArgs?: readonly string[]

@@ -19,6 +19,11 @@ export interface DeployRequest {
   logCommand?: readonly string[]
   /** Refuse a variant the performance model says cannot start (suite option `checkFeasibility`). @default true */
   checkFeasibility?: boolean
+  /**
+   * Path (relative to the run's cwd, or absolute) of the hardware file a real MLNode's GPUs are matched against (the suite's
+   * `hardware` file or MLNODE_BENCH_HARDWARE; suite-hardware.ts). @default the GPU catalog
+   */
+  hardwareFile?: string
   /** The suite's calibration (suite-calibration.ts): the simulator's constants, and the predictions' on a real MLNode. */
   calibration?: SuiteCalibration
 }
@@ -36,6 +41,8 @@ export interface DeployedVariant {
   instanceCap?: number
   /** The target's GPUs as a catalogued hardware profile, when the catalog knows them. */
   box?: HardwareProfile
+  /** Warnings about this deploy (the performance model's "may not start"), kept in the results. */
+  notes?: string[]
 }
 
 /** Where one variant's load goes. */

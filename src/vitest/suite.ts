@@ -13,6 +13,7 @@ import { createTarget } from '../run/create-target.js'
 import { planSuite } from '../run/plan-suite.js'
 import { runBench } from '../run/run-bench.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions } from '../run/suite-options.js'
+import { resolveSuiteHardware } from '../run/suite-hardware.js'
 import type { Target } from '../run/target.js'
 import type { ProvidedTarget } from '../run/target-config.js'
 import { registerBench } from './bench-api.js'
@@ -51,6 +52,8 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
     const file = (TestRunner.getCurrentSuite() as unknown as { file: { filepath: string } }).file.filepath
     const source = relative(process.cwd(), file) || file
     // Everything is validated here, at collection: a bad suite fails before anything deploys.
+    // A hardware file named relative to the suite file: relative to the run's cwd from here on (suite-hardware.ts).
+    suite.hardware = resolveSuiteHardware(suite.hardware, file)
     const benches = planSuite({ options, suite, config, runMode: inject('mlnodeBenchRunMode'), file, source })
     const suiteTarget = (target = createTarget(config, { hardware: suite.hardware, source, ...(suite.openaiEndpoints ? { openaiEndpoints: suite.openaiEndpoints } : {}) }))
     for (const bench of benches) {

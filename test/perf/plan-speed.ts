@@ -6,7 +6,7 @@
  */
 import { execa } from 'execa'
 import { fileURLToPath } from 'node:url'
-import { listHardwareProfiles } from '../../src/model/index.js'
+import { listHardwareProfiles, listModelSpecs } from '../../src/model/index.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 // The models of benchmarks/*.bench.ts with their mandatory args.
@@ -15,19 +15,33 @@ const MODELS: Array<[model: string, mandatory: string]> = [
   ['Qwen/Qwen2.5-7B-Instruct', '--quantization fp8'],
 ]
 
+// The Gonka network's models on the boxes hosts run them on, for those the catalog has (ids are
+// matched, not assumed: the catalog grows).
+const NETWORK: Array<[model: RegExp, boxes: string[]]> = [
+  [/^Qwen\/Qwen3-235B-A22B(-Instruct-2507)?(-FP8)?$/, ['8xh100-sxm', '4xh200']],
+  [/Kimi-K2/i, ['8xh200', '4xb200']],
+  [/MiniMax-M2/i, ['4xh100-sxm', '2xh200']],
+]
+const runs: Array<[hardware: string, model: string, mandatory: string]> = [
+  ...listHardwareProfiles().flatMap((h) => MODELS.map(([model, mandatory]): [string, string, string] => [h.id, model, mandatory])),
+  ...NETWORK.flatMap(([pattern, boxes]) =>
+    listModelSpecs()
+      .filter((m) => pattern.test(m.id))
+      .flatMap((m) => boxes.map((box): [string, string, string] => [box, m.id, ''])),
+  ),
+]
+
 const rows: string[][] = [['hardware', 'model', 'wall s', 'CPU s', 'ranked', 'rejected', 'top']]
 let worst = 0
-for (const hardware of listHardwareProfiles()) {
-  for (const [model, mandatory] of MODELS) {
-    const r = await execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'plan', '--model', model, '--hardware', hardware.id, '--mandatory-args', mandatory, '--json'], { cwd: repo, reject: false })
-    if (r.exitCode !== 0) {
-      rows.push([hardware.id, model, '-', '-', '-', '-', `exit ${r.exitCode}: ${r.stderr.split('\n')[0]}`])
-      continue
-    }
-    const plan = JSON.parse(r.stdout) as { elapsedS: number; cpuS: number; ranked: Array<{ name: string }>; rejected: unknown[] }
-    worst = Math.max(worst, plan.elapsedS)
-    rows.push([hardware.id, model, plan.elapsedS.toFixed(1), plan.cpuS.toFixed(1), String(plan.ranked.length), String(plan.rejected.length), plan.ranked.slice(0, 2).map((x) => x.name).join(', ') || '(none fits)'])
+for (const [hardware, model, mandatory] of runs) {
+  const r = await execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'plan', '--model', model, '--hardware', hardware, '--mandatory-args', mandatory, '--json'], { cwd: repo, reject: false })
+  if (r.exitCode !== 0) {
+    rows.push([hardware, model, '-', '-', '-', '-', `exit ${r.exitCode}: ${r.stderr.split('\n')[0]}`])
+    continue
   }
+  const plan = JSON.parse(r.stdout) as { elapsedS: number; cpuS: number; ranked: Array<{ name: string }>; rejected: unknown[] }
+  worst = Math.max(worst, plan.elapsedS)
+  rows.push([hardware, model, plan.elapsedS.toFixed(1), plan.cpuS.toFixed(1), String(plan.ranked.length), String(plan.rejected.length), plan.ranked.slice(0, 2).map((x) => x.name).join(', ') || '(none fits)'])
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '))

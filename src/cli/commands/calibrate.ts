@@ -8,7 +8,8 @@ import { DEFAULT_MODEL_CONSTANTS, getModelSpec, loadModelConfig, type Calibratio
 import { writeFileAtomic } from '../../outputs/atomic-write.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 import { BOX_OPTIONS, boxOption } from '../planning/box-options.js'
-import { fitConstants, leaveOneOut, type MeasuredPoint, type PointError } from '../planning/fit.js'
+import { fitConstants, fittableConstants, leaveOneOut, type MeasuredPoint, type PointError } from '../planning/fit.js'
+import { fitWarnings, identifiableConstants, leaveOneWorkloadOut } from '../planning/held-out.js'
 import { loadPointsFile, pointsFromResults } from '../planning/points.js'
 import { startablePoint } from '../planning/startable.js'
 
@@ -83,8 +84,12 @@ export async function run(argv: string[]): Promise<number> {
   // the point still informs step time (planning/startable.ts).
   const startable = points.map((point) => startablePoint({ hardware, model, dtype }, point))
   const input = { hardware, model, dtype, points: startable.map((s) => s.point) }
-  const fit = fitConstants(input)
-  const loo = leaveOneOut(input)
+  // Only what the points can tell apart is fitted; the rest keeps its documented default (held-out.ts).
+  const warnings = fitWarnings(input.points, fittableConstants(input.points))
+  const fitted = { ...input, fit: identifiableConstants(input.points).fit }
+  const fit = fitConstants(fitted)
+  const loo = leaveOneOut(fitted)
+  const heldOut = leaveOneWorkloadOut(input)
   const calibration: Calibration = {
     calibration: 1,
     hardware: hardware.id,
@@ -94,16 +99,18 @@ export async function run(argv: string[]): Promise<number> {
       points: points.length,
       medianErrorFactor: Number(median(fit.errors.map((e) => e.errorFactor)).toFixed(4)),
       ...(loo.length > 0 ? { leaveOneOutMedianErrorFactor: Number(median(loo.map((e) => e.errorFactor)).toFixed(4)) } : {}),
+      ...(heldOut ? { heldOutWorkloadErrorFactor: Number(heldOut.calibrated.toFixed(4)), heldOutWorkloadUncalibratedErrorFactor: Number(heldOut.uncalibrated.toFixed(4)) } : {}),
     },
   }
   await writeFileAtomic(v.out, `${JSON.stringify(calibration, null, 2)}\n`)
   const elapsedS = (performance.now() - started) / 1000
   if (v.json) {
     const miss = (i: number) => (startable[i]!.memoryMiss === undefined ? {} : { memoryMiss: startable[i]!.memoryMiss, pricedWith: startable[i]!.point.args })
-    console.log(JSON.stringify({ ...calibration, out: v.out, points: fit.errors.map((e, i) => ({ label: e.label, fit: e, leaveOneOut: loo[i], ...miss(i) })) }))
+    console.log(JSON.stringify({ ...calibration, out: v.out, warnings, ...(heldOut ? { heldOutWorkloads: heldOut.workloads } : {}), points: fit.errors.map((e, i) => ({ label: e.label, fit: e, leaveOneOut: loo[i], ...miss(i) })) }))
     return 0
   }
   console.log(`CALIBRATION of the performance model for ${model.id} on ${hardware.id}: ${points.length} measured point(s), fitted in ${elapsedS.toFixed(1)} s`)
+  for (const w of warnings) console.log(`  WARNING: ${w}`)
   console.log('  constant                     default      fitted')
   for (const [key, value] of Object.entries(fit.constants)) {
     console.log(`  ${key.padEnd(28)} ${String(DEFAULT_MODEL_CONSTANTS[key as keyof typeof DEFAULT_MODEL_CONSTANTS]).padStart(8)}  ${Number(value).toPrecision(4).padStart(10)}`)
@@ -119,6 +126,12 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`  ${e.label}\n    fit ×${e.errorFactor.toFixed(2)} (${ratioText(e)})${out ? `\n    leave-one-out ×${out.errorFactor.toFixed(2)} (${ratioText(out)})` : ''}`)
   })
   console.log(`\n  median error factor: fit ×${calibration.fit!.medianErrorFactor!.toFixed(2)}${loo.length > 0 ? `, leave-one-out ×${calibration.fit!.leaveOneOutMedianErrorFactor!.toFixed(2)}` : ' (leave-one-out needs 2+ points)'}`)
+  if (heldOut) {
+    console.log('\n  leave-one-workload-out: each workload predicted by constants fitted on the other workloads (geometric-mean error factor)')
+    for (const w of heldOut.workloads) console.log(`    ${w.workload} (${w.points} point(s)): uncalibrated ×${w.uncalibrated.toFixed(2)} → calibrated ×${w.calibrated.toFixed(2)}`)
+    const verdict = heldOut.calibrated < heldOut.uncalibrated ? 'the calibration carries across workloads' : 'the calibration does NOT carry across workloads: do not trust it for other workloads'
+    console.log(`    all held-out points: uncalibrated ×${heldOut.uncalibrated.toFixed(2)} → calibrated ×${heldOut.calibrated.toFixed(2)} (${verdict})`)
+  } else console.log('\n  leave-one-workload-out needs points of 2+ workloads')
   console.log(`  wrote ${v.out}`)
   return 0
 }

@@ -7,7 +7,7 @@ import { parseVllmArgs, planDeploy } from '../../args/index.js'
 import { hasCode } from '../../errors.js'
 import { loadCompressaConfig } from '../../load/index.js'
 import { arrivalOffsetsMs } from '../../load/arrivals.js'
-import { DEFAULT_HARDWARE_PROFILE_ID, instancesPerServer, loadModelConfig, planInstance, resolveEngineConfig, type ModelConstants } from '../../model/index.js'
+import { DEFAULT_HARDWARE_PROFILE_ID, instancesPerServer, loadModelConfig, planInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type ModelConstants } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
@@ -161,7 +161,10 @@ export async function run(argv: string[]): Promise<number> {
 
   const constants: ModelConstants = { ...calibrated }
   if (values['micro-batches'] !== undefined) constants.ppMicroBatches = values['micro-batches']
-  const plan = planInstance(hardware, model, engine, { constants })
+  // A memory margin within the model's known error is predicted, with a warning (docs/perf-model.md §5c).
+  const pricing = uncertainPricing(engine, uncertainProblems(hardware, model, engine, constants))
+  if (pricing.mayNotStart !== undefined) console.error(`predict: WARNING: may not start on ${hardware.id}: ${pricing.mayNotStart}`)
+  const plan = planInstance(hardware, model, pricing.engine, { constants, accept: pricing.accept })
   const instances = instancesPerServer(hardware, engine)
   const workloads = build()
   const predictions = predictWorkloads({ plan, instances, workloads }, (name, total) => predictProgress(`predict ${name} (simulation progress)`, total))
@@ -181,6 +184,7 @@ export async function run(argv: string[]): Promise<number> {
     kvGiBPerGpu: Number(plan.kvGiBPerGpu.toFixed(3)),
     maxNumSeqs: engine.maxNumSeqs,
     maxNumBatchedTokens: engine.maxNumBatchedTokens,
+    ...(pricing.mayNotStart === undefined ? {} : { mayNotStart: pricing.mayNotStart }),
   }
   if (values.json) {
     const body =

@@ -47,6 +47,17 @@ export function layoutCandidates(ctx: CandidateContext): Candidate[] {
 }
 
 /**
+ * The same layout with `--enable-expert-parallel`: for a MoE checkpoint whose block-quantised
+ * expert shards do not divide by TP (vLLM's block_n check), expert parallelism keeps experts
+ * whole, which is how such checkpoints run at that TP (docs/perf-model.md §3). Undefined when the
+ * guard refuses it.
+ */
+export function expertParallelCandidate(ctx: CandidateContext, layout: Pick<Candidate, 'name' | 'variantArgs'>): Candidate | undefined {
+  const c = candidate(ctx, `${layout.name}-ep`, [...layout.variantArgs, '--enable-expert-parallel'])
+  return c.guard === undefined ? c : undefined
+}
+
+/**
  * Speed-only knobs tried on a good layout: a larger prefill budget (vLLM's API-server default
  * is 2048 tokens per step below 70 GiB), more KV memory (gpu-memory-utilization 0.95), a
  * smaller batch cap (lower TPOT under high concurrency), and whole prefills instead of chunks.

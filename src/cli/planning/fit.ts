@@ -35,7 +35,11 @@ export interface FitInput {
   points: readonly MeasuredPoint[]
   /** Constants to fit. @default the ones the points can inform (see `fittableConstants`) */
   fit?: readonly FittedConstant[]
-  /** Most simulated requests per point while fitting (the final errors use every request). @default 48 */
+  /**
+   * Fewest simulated requests per point while fitting (the final errors use every request): a
+   * point is cut to max(this, two waves of the requests it keeps in flight), never below its
+   * concurrency regime (see simulatedRequestCount). @default 48
+   */
   fitRequests?: number
   /** Evaluation budget of the search. @default 400 */
   maxEvaluations?: number
@@ -74,8 +78,38 @@ export function fittableConstants(points: readonly MeasuredPoint[]): FittedConst
   ]
 }
 
-function requestsOf(w: MeasuredPoint['workload'], cap: number): { requests: SimulatedRequest[]; concurrency?: number } {
-  const n = Math.max(1, Math.min(w.requests, cap))
+/**
+ * Requests a point keeps in flight: its concurrency for a closed loop; for an open loop, Little's
+ * law on its measured latency (rate × E2E latency), else unknown (undefined).
+ */
+export function requestsInFlight(point: MeasuredPoint): number | undefined {
+  const w = point.workload
+  if (w.requestRate === undefined) return Math.min(w.requests, w.concurrency ?? 1)
+  const m = point.measured
+  const latencyMs = m.e2el_mean_ms ?? (m.ttft_mean_ms !== undefined && m.tpot_mean_ms !== undefined ? m.ttft_mean_ms + m.tpot_mean_ms * Math.max(0, w.maxTokens - 1) : undefined)
+  if (latencyMs === undefined) return undefined
+  return Math.min(w.requests, w.concurrency ?? Number.POSITIVE_INFINITY, Math.ceil((w.requestRate * latencyMs) / 1000))
+}
+
+/** Waves of its in-flight requests a point keeps when it is cut for the fit. */
+const FIT_WAVES = 8
+
+/**
+ * Requests simulated for a point while fitting: all of them, or at least `cap` and eight waves of
+ * what it keeps in flight. So a point measured with 256 requests in flight is fitted with 256 in
+ * flight (the batch size, KV pressure and queueing of its regime), never as a burst cut to `cap`,
+ * which is another regime; and a point of up to eight waves is simulated whole, since its ramp-up
+ * and tail are part of what was measured (a run of 400 requests at concurrency 96 cut to two
+ * waves gives 6 % less throughput). Beyond eight waves they weigh at most 1/8.
+ */
+export function simulatedRequestCount(point: MeasuredPoint, cap: number): number {
+  const inFlight = requestsInFlight(point) ?? 0
+  return Math.max(1, Math.min(point.workload.requests, Math.max(cap, FIT_WAVES * inFlight)))
+}
+
+function requestsOf(point: MeasuredPoint, cap: number): { requests: SimulatedRequest[]; concurrency?: number } {
+  const w = point.workload
+  const n = Number.isFinite(cap) ? simulatedRequestCount(point, cap) : w.requests
   if (w.requestRate !== undefined) {
     // Evenly spaced arrivals at the mean rate: the fit needs the load, not one random draw of it.
     const requests = Array.from({ length: n }, (_, i) => ({ arrivalS: i / w.requestRate!, promptTokens: w.promptTokens, outputTokens: w.maxTokens }))
@@ -91,7 +125,7 @@ export function predictPoint(setup: Pick<FitInput, 'hardware' | 'model' | 'dtype
   const engine = resolveEngineConfig(args.values, input.model, input.hardware, input.dtype)
   const plan = planInstance(input.hardware, input.model, engine, { constants })
   const instances = instancesPerServer(input.hardware, engine)
-  return predictWorkloads({ plan, instances, workloads: [{ name: point.label, ...requestsOf(point.workload, cap) }] })[0]!.figures
+  return predictWorkloads({ plan, instances, workloads: [{ name: point.label, ...requestsOf(point, cap) }] })[0]!.figures
 }
 
 /** Predicted/measured per key and the point's error factor. */
@@ -112,14 +146,13 @@ const QUEUEING_KEYS: ReadonlySet<keyof PredictionFigures> = new Set(['ttft_mean_
 const NONE: ReadonlySet<keyof PredictionFigures> = new Set()
 
 /**
- * Keys a capped simulation cannot reproduce: when more requests are in flight at once than the
- * cap (a burst of 500 requests simulated as 48), TTFT and E2E latency are mostly queueing time,
- * which grows with the burst; throughput and TPOT hold. The reported errors use every request.
+ * Keys a cut simulation cannot reproduce: an open-loop point whose requests in flight are unknown
+ * (no measured latency) and that was cut, where TTFT and E2E latency are mostly queueing that
+ * grows with the run; throughput and TPOT hold. A closed loop is never cut below eight waves of
+ * its concurrency (simulatedRequestCount). The reported errors use every request.
  */
-function queueingKeysOffWhenCapped(point: MeasuredPoint, cap: number): ReadonlySet<keyof PredictionFigures> {
-  const w = point.workload
-  const inFlight = w.requestRate !== undefined ? 0 : Math.min(w.requests, w.concurrency ?? 1)
-  return w.requests > cap && inFlight > cap ? QUEUEING_KEYS : NONE
+function queueingKeysOffWhenCut(point: MeasuredPoint, cap: number): ReadonlySet<keyof PredictionFigures> {
+  return requestsInFlight(point) === undefined && simulatedRequestCount(point, cap) < point.workload.requests ? QUEUEING_KEYS : NONE
 }
 
 function constantsAt(keys: readonly FittedConstant[], x: readonly number[]): ModelConstants {
@@ -143,7 +176,7 @@ export function fitConstants(input: FitInput): FitResult {
     let sum = 0
     for (const point of input.points) {
       const predicted = predictPoint(input, point, constants, cap)
-      const skip = queueingKeysOffWhenCapped(point, cap)
+      const skip = queueingKeysOffWhenCut(point, cap)
       for (const [key, measured] of Object.entries(point.measured) as Array<[keyof PredictionFigures, number]>) {
         if (skip.has(key)) continue
         const ratio = predicted[key] / measured

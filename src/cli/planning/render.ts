@@ -22,7 +22,7 @@ const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(d
 function row(rank: number, r: RankedVariant, objective: Objective): string[] {
   return [
     String(rank),
-    r.name,
+    r.mayNotStart === undefined ? r.name : `${r.name} (may not start)`,
     r.variantArgs.join(' '),
     String(r.instances),
     String(r.idleGpus),
@@ -67,6 +67,7 @@ export function renderPlan(report: PlanReport, json: boolean): string {
         idleGpus: r.idleGpus,
         kvCapacityTokens: r.kvCapacityTokens,
         score: r.score,
+        ...(r.mayNotStart === undefined ? {} : { mayNotStart: r.mayNotStart }),
         workloads: r.predictions.map((p) => ({ experiment: p.experiment, ...p.figures })),
       })),
       rejected: outcome.rejected,
@@ -86,6 +87,11 @@ export function renderPlan(report: PlanReport, json: boolean): string {
   ]
   if (outcome.ranked.length === 0) lines.push('  (no variant can start on this box)')
   if (objective === 'goodput') lines.push(...noGoodputNotes(outcome.ranked))
+  const maybe = shown.filter((r) => r.mayNotStart !== undefined)
+  if (maybe.length > 0) {
+    lines.push('', `May not start (a memory margin within the model's known error; ranked anyway, a real start settles it) (${maybe.length}):`)
+    for (const r of maybe) lines.push(`  ${r.name}: ${r.mayNotStart}`)
+  }
   if (outcome.rejected.length > 0) {
     lines.push('', `Rejected (${outcome.rejected.length}):`)
     for (const r of outcome.rejected) lines.push(`  ${r.name.padEnd(10)} [${r.kinds.join(', ')}] ${r.reason}`)

@@ -4,10 +4,10 @@
  * and rank everything by the objective. All figures are predictions of the performance model.
  */
 import type { Slo } from '../../contracts/records.js'
-import { checkVariant, describeProblems, planInstance, type ModelConstants, type ModelSpec } from '../../model/index.js'
+import { checkVariant, describeProblems, planInstance, uncertainPricing, type ModelConstants, type ModelSpec } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { predictWorkloads, type Prediction } from '../commands/predict.js'
-import { knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
+import { expertParallelCandidate, knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
 import type { PlanStep } from './plan-progress.js'
 
 export type Objective = 'throughput' | 'goodput' | 'per-gpu'
@@ -40,6 +40,11 @@ export interface RankedVariant {
   /** The objective's figure: geometric mean over the workloads. */
   score: number
   predictions: Prediction[]
+  /**
+   * Set when a memory margin is within the model's known error: the layout may not start (the
+   * predicted margin and the error). Ranked anyway: only a real start settles it.
+   */
+  mayNotStart?: string
 }
 
 export interface RejectedVariant {
@@ -76,11 +81,13 @@ function evaluate(input: PlanInput, c: Candidate): RankedVariant | RejectedVaria
 function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): RankedVariant | RejectedVariant {
   if (c.plan === undefined) return { name: c.name, variantArgs: c.variantArgs, kinds: ['guard'], reason: c.guard ?? 'refused by the guard' }
   const check = checkVariant(input.hardware, input.modelSpec, c.plan, input.dtype, input.constants)
-  if (check.problems.length > 0 || check.engine === undefined) {
-    return { name: c.name, variantArgs: c.variantArgs, kinds: [...new Set(check.problems.map((p) => p.kind))], reason: describeProblems(check.problems) }
+  if (check.certain.length > 0 || check.engine === undefined) {
+    return { name: c.name, variantArgs: c.variantArgs, kinds: [...new Set(check.certain.map((p) => p.kind))], reason: describeProblems(check.certain) }
   }
-  const plan = planInstance(input.hardware, input.modelSpec, check.engine, input.constants === undefined ? {} : { constants: input.constants })
-  if (!predict) return { name: c.name, variantArgs: c.variantArgs, tp: c.plan.tp, pp: c.plan.pp, instances: check.instances, idleGpus: 0, kvCapacityTokens: plan.kvCapacityTokens, maxModelLen: check.engine.maxModelLen, score: 0, predictions: [] }
+  const { engine, accept, mayNotStart } = uncertainPricing(check.engine, check.uncertain)
+  const plan = planInstance(input.hardware, input.modelSpec, engine, { ...(input.constants === undefined ? {} : { constants: input.constants }), accept })
+  const maybe = mayNotStart === undefined ? {} : { mayNotStart }
+  if (!predict) return { name: c.name, variantArgs: c.variantArgs, tp: c.plan.tp, pp: c.plan.pp, instances: check.instances, idleGpus: 0, kvCapacityTokens: plan.kvCapacityTokens, maxModelLen: check.engine.maxModelLen, score: 0, predictions: [], ...maybe }
   const predictions = predictWorkloads({ plan, instances: check.instances, workloads: input.workloads, ...(input.slo === undefined ? {} : { slo: input.slo }) })
   const failed = predictions.reduce((s, p) => s + p.metrics.requests.failed, 0)
   if (failed > 0) {
@@ -103,6 +110,7 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
     maxModelLen: check.engine.maxModelLen,
     score: scoreOf(input.objective, predictions, gpusUsed),
     predictions,
+    ...maybe,
   }
 }
 
@@ -127,11 +135,19 @@ export function searchPlan(input: PlanInput): PlanOutcome {
   const take = (x: RankedVariant | RejectedVariant): void => void (isRanked(x) ? ranked.push(x) : rejected.push(x))
   const gpus = input.hardware.gpuCount
   const layouts = layoutCandidates(input)
-  for (const [i, c] of layouts.entries()) {
+  for (const [i, layout] of layouts.entries()) {
     // A layout that leaves GPUs idle is only checked: the same instances with all GPUs in use
     // (more TP or PP) is the one worth predicting.
-    const idle = c.plan === undefined ? 0 : gpus % c.plan.gpusPerInstance
-    const result = evaluateOrCheck(input, c, idle === 0)
+    const idle = layout.plan === undefined ? 0 : gpus % layout.plan.gpusPerInstance
+    let c = layout
+    let result = evaluateOrCheck(input, c, idle === 0)
+    // A MoE checkpoint whose expert shards break vLLM's block-quant rule runs with expert parallelism.
+    const ep = !isRanked(result) && result.kinds.length > 0 && result.kinds.every((k) => k === 'block-quant') && input.modelSpec.moe !== undefined ? expertParallelCandidate(input, layout) : undefined
+    if (ep !== undefined) {
+      rejected.push(result as RejectedVariant)
+      c = ep
+      result = evaluateOrCheck(input, c, idle === 0)
+    }
     if (idle > 0 && isRanked(result)) {
       rejected.push({ name: c.name, variantArgs: c.variantArgs, kinds: ['idle-gpus'], reason: `starts but leaves ${idle} GPU(s) idle; not predicted` })
     } else take(result)

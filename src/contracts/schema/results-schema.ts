@@ -94,6 +94,7 @@ export const benchResultSchema = z.strictObject({
   deployS: nonNegative.optional(),
   instanceCap: count.optional(),
   resolution: resolutionSchema.optional(),
+  notes: z.array(z.string()).optional().describe("Warnings about this bench's deploy, e.g. the performance model's \"may not start\""),
   prediction: z.strictObject({ hardware: z.string(), calibrated: z.boolean(), figures: z.record(z.string(), z.number()) }).optional().describe("The performance model's prediction for this bench on the target's hardware"),
   serverTelemetry: z
     .strictObject({
