@@ -3,6 +3,7 @@
  * simulator's vLLM engine on a virtual clock (no sockets, no GPUs) and summarised like a
  * measured run.
  */
+import { isDatasetPrompt, prepareDataset } from '../load/datasets/index.js'
 import { readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
@@ -118,6 +119,13 @@ export async function promptTokensOf(spec: WorkloadSpec): Promise<number> {
   const p = spec.prompt
   if ('tokens' in p) return p.tokens
   if ('chars' in p) return Math.max(1, Math.round(p.chars / CHARS_PER_TOKEN_RANDOM_LETTERS))
+  if (isDatasetPrompt(p)) {
+    // Datasets: the mean estimated prompt of the requests the workload would send.
+    const source = await prepareDataset(p, { total: spec.requests, seed: spec.seed ?? 0, name: spec.name, baseDir: spec.source === undefined ? process.cwd() : dirname(spec.source) })
+    let sum = 0
+    for (let i = 0; i < spec.requests; i++) sum += source.estimatedTokens(i)
+    return Math.max(1, Math.round(sum / spec.requests))
+  }
   const prompts = await readPromptFile(p.file, spec.source === undefined ? process.cwd() : dirname(spec.source))
   const chars = prompts.reduce((s, x) => s + Math.min(x.length, p.maxChars ?? Infinity), 0) / Math.max(1, prompts.length)
   return Math.max(1, Math.round(chars / CHARS_PER_TOKEN_ENGLISH))
