@@ -82,6 +82,27 @@ describe('simulated prefix cache (shared prompt blocks)', () => {
   })
 })
 
+describe('block accounting under pressure', () => {
+  it('preempts, evicts and shares without ever exceeding the cache or leaking a block', () => {
+    // 60 requests over 4 shared prefixes in a cache too small for them: preemption, eviction of
+    // free cached blocks and of preempted prefixes, and sharing all happen.
+    const plan = testPlan({ maxNumSeqs: 32, maxNumBatchedTokens: 512 }, 120)
+    const requests: EngineRequest[] = Array.from({ length: 60 }, (_, i) => {
+      const blocks = 4 + (i % 5)
+      const shared = 2 + (i % 3)
+      // The first `shared` blocks are those of group i % 4, the rest this request's own.
+      const ids = Array.from({ length: blocks * 16 }, (_, t) => (t < shared * 16 ? (i % 4) * 100_000 + t : 5_000_000 + i * 1000 + t))
+      return { id: `r${i}`, promptTokens: blocks * 16 + (i % 7), outputTokens: 10 + (i % 13) * 7, blockHashes: blockHashes(ids, 16) }
+    })
+    const { engine, steps, finished } = run(plan, requests, requests.map((_, i) => i * 0.003))
+    expect(finished.sort()).toEqual(requests.map((r) => r.id).sort())
+    for (const s of steps) expect(s.usedBlocks).toBeLessThanOrEqual(120)
+    expect(engine.stats.preemptions).toBeGreaterThan(0)
+    expect(engine.stats.prefixHits).toBeGreaterThan(0)
+    expect(engine.usedBlocks).toBe(0)
+  })
+})
+
 describe('prompt blocks (the simulator cuts prompts as it counts them)', () => {
   it('gives as many pseudo-tokens as the token count', () => {
     const text = 'the model 12345 unusualwordhere émigré and'
