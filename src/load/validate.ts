@@ -90,6 +90,7 @@ export function validateWorkload(spec: WorkloadSpec, source: string | undefined 
     if (prompt!.answerLengthAsMaxTokens !== undefined && typeof prompt!.answerLengthAsMaxTokens !== 'boolean') fail('prompt.answerLengthAsMaxTokens', prompt!.answerLengthAsMaxTokens, 'must be true or false')
     if (kinds[0] === 'conversations' && spec.endpoint === 'completions') fail('endpoint', spec.endpoint, "must be 'chat' with prompt.conversations (each request carries a chat history)")
     if (kinds[0] === 'mooncakeTrace' && spec.arrival !== undefined) fail('arrival', spec.arrival, 'must be unset with prompt.mooncakeTrace (the trace\'s timestamps are the arrivals)')
+    if (kinds[0] === 'mooncakeTrace' && spec.concurrency !== undefined) fail('concurrency', spec.concurrency, 'must be unset with prompt.mooncakeTrace (a trace replay is an open loop: every request goes out at its timestamp)')
   } else {
     check('prompt.chars', prompt!.chars, positiveInt, false)
     check('prompt.count', prompt!.count, positiveInt, false)

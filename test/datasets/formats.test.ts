@@ -131,5 +131,7 @@ describe('Mooncake trace', () => {
     expect(await configError(() => parseMooncakeTrace('t.jsonl', '{"timestamp": 0, "input_length": 5, "output_length": 1, "hash_ids": [1]}\n{"timestamp": 1, "input_length": 5, "output_length": 0, "hash_ids": [1]}'))).toMatch(/t\.jsonl line 2: output_length must be an integer ≥ 1 \(got 0\)/)
     expect(await configError(() => parseMooncakeTrace('t.jsonl', '{"timestamp": 0, "input_length": 5, "output_length": 1, "hash_ids": ["a"]}'))).toMatch(/line 1: hash_ids must be an array of integers/)
     expect(await configError(() => validateWorkload({ name: 't', requests: 1, prompt: { mooncakeTrace: 't.jsonl', timeScale: -1 }, maxTokens: 1 }))).toMatch(/prompt\.timeScale = -1/)
+    expect(await configError(() => validateWorkload({ name: 't', requests: 1, concurrency: 2, prompt: { mooncakeTrace: 't.jsonl' }, maxTokens: 1 }))).toMatch(/concurrency = 2 must be unset with prompt\.mooncakeTrace/)
+    expect(await configError(() => validateWorkload({ name: 't', requests: 1, arrival: { ratePerS: 1 }, prompt: { mooncakeTrace: 't.jsonl' }, maxTokens: 1 }))).toMatch(/arrival = .* must be unset/)
   })
 })
