@@ -5,6 +5,7 @@
  */
 import type { ConversationPromptSpec, PromptSpec, ShareGptPromptSpec, TracePromptSpec } from '../../contracts/workload.js'
 import type { PreparePromptsOptions, PromptSource } from '../prompts.js'
+import { estimateTokens } from '../../text/tokens.js'
 import { loadConversations } from './conversations.js'
 import { loadMooncakeTrace, MOONCAKE_BLOCK_TOKENS, tracePrompt } from './mooncake.js'
 import { loadShareGpt } from './sharegpt.js'
@@ -33,7 +34,8 @@ export async function prepareDataset(spec: DatasetPromptSpec, options: PreparePr
     const at = (i: number) => turns[i % turns.length]!
     return {
       text: (i) => at(i).messages.at(-1)!.content,
-      estimatedTokens: (i) => at(i).messages.reduce((sum, m) => sum + Math.ceil(m.content.length / 4), 0),
+      // Content plus ChatML's ≈ 5 tokens a message and 3 for the generation prompt.
+      estimatedTokens: (i) => at(i).messages.reduce((sum, m) => sum + 5 + estimateTokens(m.content), 3),
       request: (i) => {
         const t = at(i)
         return { messages: t.messages, ...(answerLength && t.answerTokens !== undefined && t.answerTokens > 0 ? { maxTokens: t.answerTokens } : {}) }
