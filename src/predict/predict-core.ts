@@ -3,7 +3,7 @@
  * simulator's vLLM engine on a virtual clock (no sockets, no GPUs) and summarised like a
  * measured run.
  */
-import { isDatasetPrompt, prepareDataset } from '../load/datasets/index.js'
+import { isDatasetPrompt, prepareDataset, type DatasetPromptSpec } from '../load/datasets/index.js'
 import { readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
@@ -133,7 +133,24 @@ export async function promptTokensOf(spec: WorkloadSpec): Promise<number> {
 
 /** A WorkloadSpec as simulated requests (every request generates max_tokens tokens). */
 export async function simulatedWorkload(spec: WorkloadSpec): Promise<{ name: string; requests: SimulatedRequest[]; concurrency?: number }> {
+  if (isDatasetPrompt(spec.prompt)) return datasetWorkload(spec, spec.prompt)
   return workloadOf(spec, await promptTokensOf(spec))
+}
+
+/**
+ * A dataset workload as simulated requests: each request's own prompt and output length (the
+ * recorded answer's, or maxTokens), a trace's timestamps as arrivals. Prefix sharing is not
+ * modelled here (the requests carry no text); the HTTP simulator models it.
+ */
+async function datasetWorkload(spec: WorkloadSpec, prompt: DatasetPromptSpec): Promise<{ name: string; requests: SimulatedRequest[]; concurrency?: number }> {
+  const source = await prepareDataset(prompt, { total: spec.requests, seed: spec.seed ?? 0, name: spec.name, baseDir: spec.source === undefined ? process.cwd() : dirname(spec.source) })
+  const offsets = source.arrivalOffsetsMs?.(0, spec.requests)
+  const requests = Array.from({ length: spec.requests }, (_, i): SimulatedRequest => ({
+    ...(offsets === undefined ? {} : { arrivalS: offsets[i]! / 1000 }),
+    promptTokens: source.estimatedTokens(i),
+    outputTokens: source.request?.(i)?.maxTokens ?? spec.maxTokens,
+  }))
+  return offsets === undefined ? { name: spec.name, requests, concurrency: spec.concurrency ?? 1 } : { name: spec.name, requests }
 }
 
 export function workloadOf(spec: WorkloadSpec, promptTokens: number): { name: string; requests: SimulatedRequest[]; concurrency?: number } {
