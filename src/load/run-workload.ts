@@ -106,10 +106,12 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     salt: options.promptSalt ?? '',
     baseDir: spec.source === undefined ? process.cwd() : dirname(spec.source),
   })
-  // A simulated-time session admits requests in index order; a conversation's later turns wait for
-  // its earlier ones, so several conversations in flight would break that order.
+  // A simulated-time session admits requests in index order and holds the clock for the next one
+  // whenever fewer than `concurrency` are in flight; with conversations, later turns wait for
+  // earlier ones and a worker may run out of conversations while others still have turns left,
+  // so neither holds (the simulation would wait forever).
   if (options.simulatedTime === true && prompts.turnOf !== undefined && (spec.concurrency ?? 1) > 1)
-    throw new MlnodeBenchError('MLNB_CONFIG', `workload "${spec.name}": prompt.conversations with concurrency ${spec.concurrency} needs the wall clock (simulated time admits requests in index order); use concurrency 1 or a wall-clock target`, { details: { workload: spec.name, field: 'concurrency' } })
+    throw new MlnodeBenchError('MLNB_CONFIG', `workload "${spec.name}": prompt.conversations with concurrency ${spec.concurrency} needs the wall clock (a simulated-time session sends requests in index order, one per free slot); use concurrency 1 or a wall-clock target`, { details: { workload: spec.name, field: 'concurrency' } })
   const connections = poolConnections(spec)
   const workerCount = workerThreadsFor(options, connections)
   // Streams run in worker threads (load-worker.ts), or on this thread's own pool with 0 workers.
