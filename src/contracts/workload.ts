@@ -54,7 +54,49 @@ export interface CharPromptSpec {
   count: number
 }
 
-export type PromptSpec = TokenPromptSpec | FilePromptSpec | CharPromptSpec
+/**
+ * Real prompts from a ShareGPT-format JSON file (`[{ id, conversations: [{ from, value }] }]`), as
+ * vLLM `bench serve --dataset-name sharegpt` samples them: the first human turn is the prompt,
+ * the recorded gpt answer's length the max_tokens (docs/datasets.md).
+ */
+export interface ShareGptPromptSpec {
+  sharegpt: string
+  /** max_tokens = the recorded answer's estimated tokens; false: the workload's maxTokens. @default true */
+  answerLengthAsMaxTokens?: boolean
+  /** vLLM's filter: prompts and answers shorter than this are skipped. @default 4 */
+  minTokens?: number
+  /** vLLM's filter: longer prompts are skipped. @default 1024 */
+  maxPromptTokens?: number
+  /** vLLM's filter: prompt + answer longer than this is skipped. @default 2048 */
+  maxTotalTokens?: number
+}
+
+/**
+ * Multi-turn chats from a JSONL file, one conversation a line in OpenAI's chat format
+ * (`{"messages":[{"role":"system"|"user"|"assistant","content":"…"}]}`): every user turn is a
+ * request carrying the history so far with the recorded assistant answers; the turns of one
+ * conversation go one after another (docs/datasets.md).
+ */
+export interface ConversationPromptSpec {
+  conversations: string
+  /** max_tokens = the recorded answer's estimated tokens (the workload's maxTokens when none). @default true */
+  answerLengthAsMaxTokens?: boolean
+}
+
+/**
+ * A Mooncake-format trace (JSONL `{"timestamp": ms, "input_length", "output_length", "hash_ids"}`,
+ * kvcache-ai/Mooncake FAST25-release): requests sent at their timestamps, prompts synthesised so
+ * equal hash ids at equal positions are equal blocks of text, output lengths held exactly.
+ */
+export interface TracePromptSpec {
+  mooncakeTrace: string
+  /** Multiplies every timestamp offset (0.5 replays twice as fast). @default 1 */
+  timeScale?: number
+  /** Tokens per hash id (Mooncake's block). @default 512 */
+  blockTokens?: number
+}
+
+export type PromptSpec = TokenPromptSpec | FilePromptSpec | CharPromptSpec | ShareGptPromptSpec | ConversationPromptSpec | TracePromptSpec
 
 /** Open-loop arrivals (vLLM `bench serve --request-rate/--burstiness/--max-concurrency`). */
 export interface ArrivalSpec {

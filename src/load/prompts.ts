@@ -25,6 +25,17 @@ import { extname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
 import { createRng, hashSeed, randomInt, type Rng } from './random.js'
 import type { PromptSpec } from '../contracts/workload.js'
+import { isDatasetPrompt, prepareDataset } from './datasets/index.js'
+
+/** Per-request body fields a dataset sets (src/load/datasets). */
+export interface DatasetRequest {
+  /** The whole chat history to send (replaces the single user message). */
+  messages?: ReadonlyArray<{ role: string; content: string }>
+  /** Replaces the workload's maxTokens (a recorded answer's length). */
+  maxTokens?: number
+  /** Hold the output at maxTokens: ignore_eos and min_tokens (trace replay). */
+  exactLength?: boolean
+}
 
 /** Prompts for request indexes 0..total−1 (warm-ups included). */
 export interface PromptSource {
@@ -32,6 +43,12 @@ export interface PromptSource {
   text(index: number): string
   /** Prompt tokens to report if the server sends no usage. */
   estimatedTokens(index: number): number
+  /** Dataset fields of request `index`'s body. */
+  request?(index: number): DatasetRequest | undefined
+  /** Recorded arrivals of requests from..from+count−1, ms after the first of them (trace replay). */
+  arrivalOffsetsMs?(from: number, count: number): number[]
+  /** Turn of request `index` in its conversation (0: first); a later turn waits for the one before. */
+  turnOf?(index: number): number
 }
 
 /** Options of `preparePrompts`. */
@@ -91,6 +108,7 @@ export async function preparePrompts(spec: PromptSpec, options: PreparePromptsOp
   const seed = options.seed ?? 0
   const name = options.name ?? ''
   const salt = options.salt ?? ''
+  if (isDatasetPrompt(spec)) return prepareDataset(spec, options)
   if ('tokens' in spec) {
     const count = spec.count ?? options.total
     const cache = new Map<number, string>()

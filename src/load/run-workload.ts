@@ -14,7 +14,7 @@ import { Pool } from 'undici'
 import { MlnodeBenchError } from '../errors.js'
 import type { RequestRecord } from '../contracts/records.js'
 import { arrivalOffsetsMs } from './arrivals.js'
-import { preparePrompts } from './prompts.js'
+import { preparePrompts, type DatasetRequest } from './prompts.js'
 import { withCompressaToken } from './compressa-config.js'
 import { createReadStamp } from './read-stamp.js'
 import { randomUUID } from 'node:crypto'
@@ -42,13 +42,18 @@ const MAX_PRERENDERED_REQUESTS = 1024
 const MAX_PRERENDERED_CHARS = 64 * 1024 * 1024
 
 /** Request body for one prompt (OpenAI chat or completions, streaming with usage). */
-export function requestBody(target: LoadTarget, spec: WorkloadSpec, prompt: string): Record<string, unknown> {
+export function requestBody(target: LoadTarget, spec: WorkloadSpec, prompt: string, dataset?: DatasetRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { model: target.model }
-  if ((spec.endpoint ?? 'chat') === 'chat') body.messages = [{ role: 'user', content: prompt }]
+  if ((spec.endpoint ?? 'chat') === 'chat') body.messages = dataset?.messages ?? [{ role: 'user', content: prompt }]
   else body.prompt = prompt
-  body.max_tokens = spec.maxTokens
+  body.max_tokens = dataset?.maxTokens ?? spec.maxTokens
   if (spec.temperature !== undefined) body.temperature = spec.temperature
   if (spec.ignoreEos !== undefined) body.ignore_eos = spec.ignoreEos
+  if (dataset?.exactLength === true) {
+    // A trace's recorded output length (vLLM's ignore_eos and min_tokens sampling parameters).
+    body.ignore_eos = true
+    body.min_tokens = body.max_tokens
+  }
   body.stream = true
   body.stream_options = { include_usage: true }
   return spec.extraBody === undefined ? body : { ...body, ...spec.extraBody }
@@ -71,8 +76,14 @@ export function workerThreadsFor(options: RunWorkloadOptions, connections: numbe
 
 /** Connections the pool opens for a workload: closed-loop workers, or the open loop's cap. */
 export function poolConnections(spec: WorkloadSpec): number {
+  if (isTraceReplay(spec)) return Math.min(spec.requests, MAX_OPEN_LOOP_CONNECTIONS)
   if (spec.arrival === undefined) return spec.concurrency ?? 1
   return spec.arrival.maxConcurrency ?? Math.min(spec.requests, MAX_OPEN_LOOP_CONNECTIONS)
+}
+
+/** A trace's timestamps are the arrivals (open loop without a cap). */
+function isTraceReplay(spec: WorkloadSpec): boolean {
+  return typeof spec.prompt === 'object' && spec.prompt !== null && 'mooncakeTrace' in spec.prompt
 }
 
 /**
@@ -95,6 +106,12 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     salt: options.promptSalt ?? '',
     baseDir: spec.source === undefined ? process.cwd() : dirname(spec.source),
   })
+  // A simulated-time session admits requests in index order and holds the clock for the next one
+  // whenever fewer than `concurrency` are in flight; with conversations, later turns wait for
+  // earlier ones and a worker may run out of conversations while others still have turns left,
+  // so neither holds (the simulation would wait forever).
+  if (options.simulatedTime === true && prompts.turnOf !== undefined && (spec.concurrency ?? 1) > 1)
+    throw new MlnodeBenchError('MLNB_CONFIG', `workload "${spec.name}": prompt.conversations with concurrency ${spec.concurrency} needs the wall clock (a simulated-time session sends requests in index order, one per free slot); use concurrency 1 or a wall-clock target`, { details: { workload: spec.name, field: 'concurrency' } })
   const connections = poolConnections(spec)
   const workerCount = workerThreadsFor(options, connections)
   // Streams run in worker threads (load-worker.ts), or on this thread's own pool with 0 workers.
@@ -118,7 +135,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
   // burst at the clock start; rendering its bodies (prompt generation + JSON) before the clock
   // shortens the burst, during which no response can be read or stamped (test/perf/overhead.ts).
   const prerendered = new Map<number, string>()
-  const renderBody = (index: number): string => requestPayload(requestBody(target, spec, prompts.text(index)))
+  const renderBody = (index: number): string => requestPayload(requestBody(target, spec, prompts.text(index), prompts.request?.(index)))
   const prerender = (from: number, count: number): void => {
     let chars = 0
     for (let index = from; index < from + Math.min(count, MAX_PRERENDERED_REQUESTS) && chars < MAX_PRERENDERED_CHARS; index++) {
@@ -128,6 +145,7 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     }
   }
   const simulatedTime = options.simulatedTime === true
+  const openLoopRun = spec.arrival !== undefined || isTraceReplay(spec)
   /** A simulated-time session per phase (warm-up, measured): its id and shape. */
   const phase = (from: number, count: number, maxInFlight: number): ((index: number, offsetS?: number) => SimSyncRequest) | undefined => {
     if (!simulatedTime) return undefined
@@ -169,13 +187,13 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     }
     if (warmups > 0 && !abort.signal.aborted) await closedLoop(0, warmups, Math.min(connections, warmups), Infinity)
 
-    if (spec.arrival === undefined) prerender(warmups, Math.min(spec.concurrency ?? 1, spec.requests))
-    else if (spec.arrival.ratePerS === Infinity) prerender(warmups, Math.min(spec.arrival.maxConcurrency ?? spec.requests, spec.requests))
+    if (!openLoopRun) prerender(warmups, Math.min(spec.concurrency ?? 1, spec.requests))
+    else if (spec.arrival?.ratePerS === Infinity) prerender(warmups, Math.min(spec.arrival.maxConcurrency ?? spec.requests, spec.requests))
     workers?.measure()
     let startedAtMs = now()
     // In simulated time the simulator applies the duration bound (it skips later admissions).
     const deadlineMs = spec.durationS === undefined || simulatedTime ? Infinity : startedAtMs + spec.durationS * 1000
-    if (spec.arrival === undefined) await closedLoop(warmups, total, spec.concurrency ?? 1, deadlineMs)
+    if (!openLoopRun) await closedLoop(warmups, total, spec.concurrency ?? 1, deadlineMs)
     else await openLoop(startedAtMs, deadlineMs)
     let endedAtMs = now()
     if (simulatedTime) {
@@ -216,14 +234,23 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
   async function closedLoop(from: number, to: number, workers: number, deadlineMs: number): Promise<void> {
     let next = from
     const simSync = phase(from, to - from, workers)
+    // A conversation's turns go to one worker, one after another (a later turn is skipped here
+    // and sent by the worker that sent the turn before it, when that one is done).
+    const turnOf = prompts.turnOf
+    const continues = (index: number): boolean => turnOf !== undefined && index > from && index < to && turnOf(index) > 0
     const worker = async (): Promise<void> => {
       for (;;) {
         if (abort.signal.aborted) return
-        const scheduledAtMs = now()
-        if (scheduledAtMs >= deadlineMs) return
-        const index = next++
+        let index = next++
+        while (index < to && continues(index)) index = next++
         if (index >= to) return
-        await send(index, scheduledAtMs, simSync?.(index))
+        for (;;) {
+          const scheduledAtMs = now()
+          if (scheduledAtMs >= deadlineMs || abort.signal.aborted) return
+          await send(index, scheduledAtMs, simSync?.(index))
+          if (!continues(index + 1)) break
+          index++
+        }
       }
     }
     await Promise.all(Array.from({ length: workers }, worker))
@@ -246,9 +273,9 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
   }
 
   async function openLoop(startedAtMs: number, deadlineMs: number): Promise<void> {
-    const arrival = spec.arrival!
-    const offsets = arrivalOffsetsMs(spec.requests, arrival.ratePerS, arrival.burstiness ?? 1, `${spec.seed ?? 0}:${spec.name}`)
-    const maxInFlight = arrival.maxConcurrency ?? Infinity
+    const arrival = spec.arrival
+    const offsets = arrival === undefined ? prompts.arrivalOffsetsMs!(warmups, spec.requests) : arrivalOffsetsMs(spec.requests, arrival.ratePerS, arrival.burstiness ?? 1, `${spec.seed ?? 0}:${spec.name}`)
+    const maxInFlight = arrival?.maxConcurrency ?? Infinity
     const simSync = phase(warmups, spec.requests, maxInFlight)
     const waiting: number[] = []
     let waitingHead = 0

@@ -69,9 +69,9 @@ export function validateWorkload(spec: WorkloadSpec, source: string | undefined 
     fail('extraBody', spec.extraBody, 'must be an object')
 
   const prompt = spec.prompt as unknown as Record<string, unknown> | undefined
-  if (prompt === undefined || prompt === null || typeof prompt !== 'object') fail('prompt', prompt, 'must be { tokens } | { file } | { chars, count }')
-  const kinds = ['tokens', 'file', 'chars'].filter((k) => prompt![k] !== undefined)
-  if (kinds.length !== 1) fail('prompt', prompt, 'must set exactly one of tokens, file, chars')
+  if (prompt === undefined || prompt === null || typeof prompt !== 'object') fail('prompt', prompt, 'must be { tokens } | { file } | { chars, count } | { sharegpt } | { conversations } | { mooncakeTrace }')
+  const kinds = ['tokens', 'file', 'chars', 'sharegpt', 'conversations', 'mooncakeTrace'].filter((k) => prompt![k] !== undefined)
+  if (kinds.length !== 1) fail('prompt', prompt, 'must set exactly one of tokens, file, chars, sharegpt, conversations, mooncakeTrace')
   if (kinds[0] === 'tokens') {
     check('prompt.tokens', prompt!.tokens, positiveInt, false)
     check('prompt.count', prompt!.count, positiveInt)
@@ -82,6 +82,15 @@ export function validateWorkload(spec: WorkloadSpec, source: string | undefined 
     check('prompt.file', prompt!.file, nonEmptyString, false)
     if (prompt!.pick !== undefined && prompt!.pick !== 'cycle' && prompt!.pick !== 'random') fail('prompt.pick', prompt!.pick, "must be 'cycle' or 'random'")
     check('prompt.maxChars', prompt!.maxChars, positiveInt)
+  } else if (kinds[0] !== 'chars') {
+    // Dataset prompts (src/load/datasets): the file, and the options of its kind.
+    check(`prompt.${kinds[0]!}`, prompt![kinds[0]!], nonEmptyString, false)
+    for (const key of ['minTokens', 'maxPromptTokens', 'maxTotalTokens', 'blockTokens']) check(`prompt.${key}`, prompt![key], positiveInt)
+    check('prompt.timeScale', prompt!.timeScale, positiveFinite)
+    if (prompt!.answerLengthAsMaxTokens !== undefined && typeof prompt!.answerLengthAsMaxTokens !== 'boolean') fail('prompt.answerLengthAsMaxTokens', prompt!.answerLengthAsMaxTokens, 'must be true or false')
+    if (kinds[0] === 'conversations' && spec.endpoint === 'completions') fail('endpoint', spec.endpoint, "must be 'chat' with prompt.conversations (each request carries a chat history)")
+    if (kinds[0] === 'mooncakeTrace' && spec.arrival !== undefined) fail('arrival', spec.arrival, 'must be unset with prompt.mooncakeTrace (the trace\'s timestamps are the arrivals)')
+    if (kinds[0] === 'mooncakeTrace' && spec.concurrency !== undefined) fail('concurrency', spec.concurrency, 'must be unset with prompt.mooncakeTrace (a trace replay is an open loop: every request goes out at its timestamp)')
   } else {
     check('prompt.chars', prompt!.chars, positiveInt, false)
     check('prompt.count', prompt!.count, positiveInt, false)

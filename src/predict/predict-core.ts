@@ -3,6 +3,7 @@
  * simulator's vLLM engine on a virtual clock (no sockets, no GPUs) and summarised like a
  * measured run.
  */
+import { isDatasetPrompt, prepareDataset, type DatasetPromptSpec } from '../load/datasets/index.js'
 import { readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
@@ -118,6 +119,13 @@ export async function promptTokensOf(spec: WorkloadSpec): Promise<number> {
   const p = spec.prompt
   if ('tokens' in p) return p.tokens
   if ('chars' in p) return Math.max(1, Math.round(p.chars / CHARS_PER_TOKEN_RANDOM_LETTERS))
+  if (isDatasetPrompt(p)) {
+    // Datasets: the mean estimated prompt of the requests the workload would send.
+    const source = await prepareDataset(p, { total: spec.requests, seed: spec.seed ?? 0, name: spec.name, baseDir: spec.source === undefined ? process.cwd() : dirname(spec.source) })
+    let sum = 0
+    for (let i = 0; i < spec.requests; i++) sum += source.estimatedTokens(i)
+    return Math.max(1, Math.round(sum / spec.requests))
+  }
   const prompts = await readPromptFile(p.file, spec.source === undefined ? process.cwd() : dirname(spec.source))
   const chars = prompts.reduce((s, x) => s + Math.min(x.length, p.maxChars ?? Infinity), 0) / Math.max(1, prompts.length)
   return Math.max(1, Math.round(chars / CHARS_PER_TOKEN_ENGLISH))
@@ -125,7 +133,24 @@ export async function promptTokensOf(spec: WorkloadSpec): Promise<number> {
 
 /** A WorkloadSpec as simulated requests (every request generates max_tokens tokens). */
 export async function simulatedWorkload(spec: WorkloadSpec): Promise<{ name: string; requests: SimulatedRequest[]; concurrency?: number }> {
+  if (isDatasetPrompt(spec.prompt)) return datasetWorkload(spec, spec.prompt)
   return workloadOf(spec, await promptTokensOf(spec))
+}
+
+/**
+ * A dataset workload as simulated requests: each request's own prompt and output length (the
+ * recorded answer's, or maxTokens), a trace's timestamps as arrivals. Prefix sharing is not
+ * modelled here (the requests carry no text); the HTTP simulator models it.
+ */
+async function datasetWorkload(spec: WorkloadSpec, prompt: DatasetPromptSpec): Promise<{ name: string; requests: SimulatedRequest[]; concurrency?: number }> {
+  const source = await prepareDataset(prompt, { total: spec.requests, seed: spec.seed ?? 0, name: spec.name, baseDir: spec.source === undefined ? process.cwd() : dirname(spec.source) })
+  const offsets = source.arrivalOffsetsMs?.(0, spec.requests)
+  const requests = Array.from({ length: spec.requests }, (_, i): SimulatedRequest => ({
+    ...(offsets === undefined ? {} : { arrivalS: offsets[i]! / 1000 }),
+    promptTokens: source.estimatedTokens(i),
+    outputTokens: source.request?.(i)?.maxTokens ?? spec.maxTokens,
+  }))
+  return offsets === undefined ? { name: spec.name, requests, concurrency: spec.concurrency ?? 1 } : { name: spec.name, requests }
 }
 
 export function workloadOf(spec: WorkloadSpec, promptTokens: number): { name: string; requests: SimulatedRequest[]; concurrency?: number } {

@@ -8,6 +8,8 @@ export interface EngineRequest {
   promptTokens: number
   /** Tokens to generate before finishing (max_tokens, or earlier when the EOS draw says so). */
   outputTokens: number
+  /** Chained hashes of the prompt's full KV blocks (prompt-blocks.ts): with prefix caching on, requests share cached blocks by them. */
+  blockHashes?: readonly number[]
 }
 
 /** Callbacks from the engine, called at the simulated time of the event. */

@@ -14,12 +14,16 @@
  *   no new request is admitted in a step that preempted (as V1 does);
  * - a step takes `plan.stepCost(batch) * slowdown` simulated seconds; a request whose scheduled
  *   tokens complete all its known tokens samples one new token at the end of the step.
- * Not modelled: prefix sharing between requests, speculative decoding, async scheduling overlap,
- * priorities.
+ * - with prefix caching on, requests that carry block hashes share computed prompt blocks by
+ *   content (prefix-cache.ts): an admitted request references the cached blocks of its longest
+ *   cached prefix and computes only the rest; free cached blocks are evicted before a preempted
+ *   request's kept prefix.
+ * Not modelled: speculative decoding, async scheduling overlap, priorities.
  */
 import type { InstancePlan } from '../model/types.js'
 import type { CancelFn, SimClock } from './clock.js'
 import { PreemptedPrefixes } from './preempted-prefixes.js'
+import { PrefixCache } from './prefix-cache.js'
 import { createNoiseFactors } from './rng.js'
 import type { EngineListener, EngineOptions, EngineRequest, EngineSnapshot, EngineStats } from './engine-types.js'
 
@@ -31,7 +35,10 @@ interface Sequence {
   arrivalS: number
   computed: number
   output: number
+  /** Blocks this sequence holds alone (its leading prompt blocks held through the prefix cache are in `refs`). */
   blocks: number
+  /** Hashes of its leading prompt blocks it references in the prefix cache, in order. */
+  refs: number[]
   /** Free blocks still holding this (preempted) sequence's prefix. */
   cachedBlocks: number
   aborted: boolean
@@ -44,6 +51,7 @@ export class Engine {
   private readonly byId = new Map<string, Sequence>()
   private freeBlocks: number
   private readonly preemptedPrefixes = new PreemptedPrefixes<Sequence>()
+  private readonly prefixCache = new PrefixCache()
   private busy = false
   private pending: CancelFn | undefined
   private readonly slowdown: number
@@ -86,7 +94,7 @@ export class Engine {
     // single tokenizer thread: requests pass through it one at a time before the scheduler sees them.
     const readyS = Math.max(atS, this.frontEndFreeS) + (this.plan.requestOverheadS ?? 0)
     this.frontEndFreeS = readyS
-    const seq: Sequence = { request, arrivalS: readyS, computed: 0, output: 0, blocks: 0, cachedBlocks: 0, aborted: false }
+    const seq: Sequence = { request, arrivalS: readyS, computed: 0, output: 0, blocks: 0, refs: [], cachedBlocks: 0, aborted: false }
     const needBlocks = this.blocksFor(request.promptTokens + Math.max(1, request.outputTokens))
     if (needBlocks > this.plan.kvBlocks) {
       // vLLM refuses such a model at start-up (max_model_len > KV capacity); a plan that still
@@ -109,8 +117,9 @@ export class Engine {
     this.remove(this.running, seq)
     this.remove(this.waiting, seq)
     this.preemptedPrefixes.drop(seq)
-    this.freeBlocks += seq.blocks
+    this.freeBlocks += seq.blocks + this.prefixCache.release(seq.refs)
     seq.blocks = 0
+    seq.refs = []
     this.stats.aborted++
     return true
   }
@@ -127,9 +136,24 @@ export class Engine {
     return Math.ceil(tokens / this.plan.engine.blockSize)
   }
 
-  /** Takes `need` free blocks for `seq`, evicting cached prefixes of preempted requests if needed. */
+  /** Blocks the sequence holds, alone or shared. */
+  private held(seq: Sequence): number {
+    return seq.blocks + seq.refs.length
+  }
+
+  /** Block hashes the engine may use for `seq` (prefix caching on and the request carries them). */
+  private hashesOf(seq: Sequence): readonly number[] | undefined {
+    return this.plan.engine.enablePrefixCaching ? seq.request.blockHashes : undefined
+  }
+
+  /**
+   * Takes `need` free blocks for `seq`, evicting free cached blocks first (least recently freed),
+   * then cached prefixes of preempted requests, until the clean free blocks cover it.
+   */
   private allocate(seq: Sequence, need: number): void {
-    this.preemptedPrefixes.allocate(need, this.freeBlocks)
+    const deficit = need - (this.freeBlocks - this.preemptedPrefixes.cachedBlocks - this.prefixCache.freeCached)
+    if (deficit > 0) this.prefixCache.evict(deficit)
+    this.preemptedPrefixes.allocate(need, this.freeBlocks - this.prefixCache.freeCached)
     this.freeBlocks -= need
     seq.blocks += need
   }
@@ -140,9 +164,12 @@ export class Engine {
   }
 
   private preempt(seq: Sequence): void {
-    this.freeBlocks += seq.blocks
-    if (this.plan.engine.enablePrefixCaching) this.preemptedPrefixes.keep(seq, Math.min(seq.blocks, Math.floor(seq.computed / this.plan.engine.blockSize)))
+    // Its blocks referenced through the prefix cache leave it (kept below as its own prefix).
+    const held = this.held(seq)
+    this.freeBlocks += seq.blocks + this.prefixCache.forget(seq.refs)
+    if (this.plan.engine.enablePrefixCaching) this.preemptedPrefixes.keep(seq, Math.min(held, Math.floor(seq.computed / this.plan.engine.blockSize)))
     seq.blocks = 0
+    seq.refs = []
     seq.computed = 0
     this.waiting.unshift(seq)
     this.stats.preemptions++
@@ -162,7 +189,7 @@ export class Engine {
     while (i < this.running.length && budget > 0) {
       const seq = this.running[i]!
       const tokens = Math.min(seq.request.promptTokens + seq.output - seq.computed, budget, chunkCap)
-      const need = this.blocksFor(seq.computed + tokens) - seq.blocks
+      const need = this.blocksFor(seq.computed + tokens) - this.held(seq)
       let selfPreempted = false
       while (need > this.freeBlocks) {
         const victim = this.running.pop()!
@@ -189,20 +216,30 @@ export class Engine {
         // A returning preempted request hits its cached prefix (never its last token: vLLM
         // recomputes at least one token to sample from).
         const total = seq.request.promptTokens + seq.output
-        const hit = seq.cachedBlocks
-        const computed = Math.min(hit * this.plan.engine.blockSize, total - 1)
+        const blockSize = this.plan.engine.blockSize
+        // Otherwise a new request may find its leading blocks in the shared prefix cache (whole
+        // blocks, never the last token: vLLM caps a hit at num_tokens − 1).
+        const hashes = seq.cachedBlocks > 0 ? undefined : this.hashesOf(seq)
+        const shared = hashes === undefined ? 0 : Math.min(this.prefixCache.match(hashes), Math.floor((total - 1) / blockSize))
+        const hit = seq.cachedBlocks > 0 ? seq.cachedBlocks : shared
+        const computed = Math.min(hit * blockSize, total - 1)
         const remaining = total - computed
         if (!enableChunkedPrefill && remaining > Math.min(budget, chunkCap)) break
         const tokens = Math.min(remaining, budget, chunkCap)
         const need = this.blocksFor(computed + tokens) - hit
-        if (need + hit > this.freeBlocks) break
+        const sharedFromFree = shared > 0 ? this.prefixCache.freeAmong(hashes!, shared) : 0
+        if (need + (seq.cachedBlocks > 0 ? hit : sharedFromFree) > this.freeBlocks) break
         this.freeBlocks -= this.preemptedPrefixes.drop(seq)
+        if (shared > 0) {
+          this.freeBlocks -= this.prefixCache.acquire(hashes!, shared)
+          seq.refs = hashes!.slice(0, shared)
+        }
         // vLLM V1 counts a prefix-cache lookup per admission: the request's tokens, and those it found cached.
         if (this.plan.engine.enablePrefixCaching) {
           this.stats.prefixQueries += total
           this.stats.prefixHits += computed
         }
-        seq.blocks = hit
+        seq.blocks = hit - shared
         seq.computed = computed
         this.allocate(seq, need)
         this.waiting.shift()
@@ -212,6 +249,21 @@ export class Engine {
       }
     }
     return { scheduled, preempted }
+  }
+
+  /** Moves the sequence's newly computed full prompt blocks into the prefix cache. */
+  private cacheComputedBlocks(seq: Sequence): void {
+    const hashes = this.hashesOf(seq)
+    if (hashes === undefined) return
+    const full = Math.min(hashes.length, Math.floor(seq.computed / this.plan.engine.blockSize))
+    while (seq.refs.length < full && seq.blocks > 0) {
+      const hash = hashes[seq.refs.length]!
+      const cached = this.prefixCache.register(hash)
+      // Its own block becomes the cached copy, or goes back clean when a copy was cached already.
+      seq.blocks--
+      if (cached.kind === 'shared') this.freeBlocks += 1 - cached.fromFree
+      seq.refs.push(hash)
+    }
   }
 
   private startStep(startS: number): void {
@@ -269,8 +321,9 @@ export class Engine {
     this.lastEndS = endS
     for (const [seq, tokens] of scheduled) {
       // Aborted, or preempted after being scheduled (cannot happen in V1 order, kept safe).
-      if (seq.aborted || seq.blocks === 0) continue
+      if (seq.aborted || this.held(seq) === 0) continue
       seq.computed += tokens
+      this.cacheComputedBlocks(seq)
       if (seq.computed < seq.request.promptTokens + seq.output) continue
       seq.output++
       this.stats.generationTokens++
@@ -279,8 +332,9 @@ export class Engine {
       if (seq.output >= seq.request.outputTokens) {
         this.byId.delete(seq.request.id)
         this.remove(this.running, seq)
-        this.freeBlocks += seq.blocks
+        this.freeBlocks += seq.blocks + this.prefixCache.release(seq.refs)
         seq.blocks = 0
+        seq.refs = []
         this.stats.finished++
         this.listener.onFinish?.(seq.request, endS)
       }

@@ -13,6 +13,7 @@ import type { TokenTraceEvent } from './options.js'
 import { parseSimSyncHeaders, SIM_SYNC_HEADERS, simTimesComment, wireMs } from '../protocol/sim-sync.js'
 import { createRng, hashString } from './rng.js'
 import type { SessionRegistry } from './sessions.js'
+import { blockHashes as promptBlockHashes, chatTokenIds, completionTokenIds } from './prompt-blocks.js'
 import { chatPromptTokens, createWordStream, drawOutputTokens, estimateTokens, wordForToken } from './text.js'
 import { chatRoleChunk, createTokenChunkWriter, fullResponse, modelList, sse, SSE_DONE, tokenChunk, usageChunk, usageOf, vllmError, type ApiKind, type ChunkHeader } from './vllm-format.js'
 import { generate as generateLogits, logitsIdentity, type GeneratedPosition } from './logits.js'
@@ -88,6 +89,8 @@ function methodNotAllowed(res: ServerResponse): true {
 
 interface Parsed {
   promptTokens: number
+  /** Pseudo-token ids of the prompt, computed on demand (prefix cache, prompt-blocks.ts). */
+  tokenIds: () => number[]
   promptKey: string
   maxTokens: number | undefined
   stream: boolean
@@ -100,6 +103,7 @@ interface Parsed {
 function parseBody(kind: ApiKind, body: Record<string, unknown>, res: ServerResponse): Parsed | undefined {
   let promptTokens: number
   let promptKey: string
+  let tokenIds: () => number[]
   if (kind === 'chat') {
     const messages = body.messages
     if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => typeof m === 'object' && m !== null)) {
@@ -108,6 +112,7 @@ function parseBody(kind: ApiKind, body: Record<string, unknown>, res: ServerResp
     }
     promptTokens = chatPromptTokens(messages as Array<{ content?: unknown }>)
     promptKey = JSON.stringify(messages)
+    tokenIds = () => chatTokenIds(messages as Array<{ role?: unknown; content?: unknown }>)
   } else {
     const prompt = body.prompt
     if (typeof prompt === 'string') promptTokens = Math.max(1, estimateTokens(prompt))
@@ -118,6 +123,7 @@ function parseBody(kind: ApiKind, body: Record<string, unknown>, res: ServerResp
       return undefined
     }
     promptKey = JSON.stringify(prompt)
+    tokenIds = () => completionTokenIds(typeof prompt === 'string' ? prompt : Array.isArray(prompt) && typeof prompt[0] === 'string' ? prompt[0] : (prompt as number[]))
   }
   const rawMax = kind === 'chat' ? (body.max_completion_tokens ?? body.max_tokens) : body.max_tokens
   if (rawMax !== undefined && rawMax !== null && !(Number.isInteger(rawMax) && (rawMax as number) >= 1)) {
@@ -138,7 +144,7 @@ function parseBody(kind: ApiKind, body: Record<string, unknown>, res: ServerResp
   const includeUsage = stream && typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as { include_usage?: unknown }).include_usage === true
   const minTokens = Number.isInteger(body.min_tokens) ? (body.min_tokens as number) : 0
   const seedPart = body.seed === undefined ? '' : `|seed=${JSON.stringify(body.seed)}`
-  return { promptTokens, promptKey: `${kind}|${promptKey}|${String(rawMax)}${seedPart}`, maxTokens: rawMax === undefined || rawMax === null ? undefined : (rawMax as number), stream, includeUsage, ignoreEos: body.ignore_eos === true, minTokens }
+  return { promptTokens, tokenIds, promptKey: `${kind}|${promptKey}|${String(rawMax)}${seedPart}`, maxTokens: rawMax === undefined || rawMax === null ? undefined : (rawMax as number), stream, includeUsage, ignoreEos: body.ignore_eos === true, minTokens }
 }
 
 /**
@@ -279,7 +285,10 @@ function answer(ctx: InferenceContext, kind: ApiKind, text: string, res: ServerR
     replica.cancel(id)
     leave(ctx.clock.nowS())
   })
-  replica.submit({ id, promptTokens: parsed.promptTokens, outputTokens }, {
+  const engine = variant.plan.engine
+  // Only with prefix caching on (vLLM V1's default) is the prompt cut into hashed blocks.
+  const blockHashes = engine.enablePrefixCaching ? promptBlockHashes(parsed.tokenIds(), engine.blockSize, Math.floor(parsed.promptTokens / engine.blockSize)) : undefined
+  replica.submit({ id, promptTokens: parsed.promptTokens, outputTokens, ...(blockHashes === undefined ? {} : { blockHashes }) }, {
     onToken(count, atS) {
       const position = positions?.[count - 1]
       const word = position ? wordForToken(position.token) : nextWord()

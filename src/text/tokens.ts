@@ -31,11 +31,13 @@ const SINGLE_TOKEN = new Set(COMMON_WORDS)
  */
 export function estimateTokens(text: string): number {
   let tokens = 0
-  for (const word of text.split(/\s+/)) {
-    if (word === '') continue
-    if (SINGLE_TOKEN.has(word)) tokens += 1
-    else if (/^\d+$/.test(word)) tokens += Math.ceil(word.length / 3)
-    else tokens += Math.max(1, Math.ceil(Buffer.byteLength(word, 'utf8') / 2))
-  }
+  for (const word of text.split(/\s+/)) if (word !== '') tokens += wordTokens(word)
   return text.length === 0 ? 0 : Math.max(1, tokens)
+}
+
+/** Tokens of one whitespace-free word, as estimateTokens counts them (the simulator's prefix blocks use the same split). */
+export function wordTokens(word: string): number {
+  if (SINGLE_TOKEN.has(word)) return 1
+  if (/^\d+$/.test(word)) return Math.ceil(word.length / 3)
+  return Math.max(1, Math.ceil(Buffer.byteLength(word, 'utf8') / 2))
 }
