@@ -31,6 +31,9 @@ export const ERROR_CODES = {
   MLNB_GITHUB_BAD_BODY: 'The GitHub API answered 2xx with a body of an unexpected shape (PR comment).',
   MLNB_WATCH: 'Watch mode would redeploy a real MLNode (or rewrite the baseline) on every save; nothing was done.',
   MLNB_HISTORY: 'The run history (SQLite) or an imported compressa-perf database cannot be read, is not what it should be, or cannot be written.',
+  MLNB_POC: 'A PoC workload failed: MLNode refused init/generate, no backend generated, or the callbacks broke the protocol; what was measured is kept.',
+  MLNB_POC_STALLED: 'A PoC generation stalled: no artifact arrived within the stall timeout (a hung engine, e.g. batch × seq_len beyond --max-num-batched-tokens); PoC was stopped.',
+  MLNB_POC_STOP: 'PoC could not be stopped (pow/stop failed or a backend still generates): the node is not clean for the next variant.',
 } as const satisfies Record<`MLNB_${string}`, string>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -1,4 +1,4 @@
-import type { WorkloadSpec } from '../contracts/workload.js'
+import type { PocWorkloadSpec, WorkloadSpec } from '../contracts/workload.js'
 import type { Slo } from '../contracts/records.js'
 
 /** What a user writes in `benchmarks/*.bench.ts`. */
@@ -14,13 +14,13 @@ export interface DeploymentSuiteOptions {
   mandatoryArgs: readonly string[]
   /** Variant name → its tunable args (TP, PP, scheduling…), e.g. `{ 'tp4-pp2': ['-tp','4','-pp','2'] }`. */
   variants: Readonly<Record<string, readonly string[]>>
-  /** A compressa-perf YAML config (path relative to the suite file) or workload objects. */
-  workloads: string | readonly WorkloadSpec[]
+  /** A compressa-perf YAML config (path relative to the suite file) or workload objects (load, or PoC: docs/poc.md). */
+  workloads: string | readonly (WorkloadSpec | PocWorkloadSpec)[]
   /**
    * Workloads to run instead when the target is the embedded simulator (e.g. a shorter profile of
    * the real ones). @default `workloads`
    */
-  simulatorWorkloads?: string | readonly WorkloadSpec[]
+  simulatorWorkloads?: string | readonly (WorkloadSpec | PocWorkloadSpec)[]
   /** Hardware profile the embedded simulator emulates; ignored against a real MLNode. @default '8xrtx-4070-ti-super' */
   hardware?: string
   /** Non-mandatory args that may appear in variants although they are not known to be tunable. @default [] */
@@ -70,7 +70,7 @@ export interface ResolvedDeploymentSuiteOptions extends Required<Omit<Deployment
   logCommand?: readonly string[]
   openaiEndpoints?: Readonly<Record<string, string>>
   calibration?: string
-  simulatorWorkloads: string | readonly WorkloadSpec[]
+  simulatorWorkloads: string | readonly (WorkloadSpec | PocWorkloadSpec)[]
 }
 
 export function resolveSuiteOptions(options: DeploymentSuiteOptions): ResolvedDeploymentSuiteOptions {

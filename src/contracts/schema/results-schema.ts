@@ -44,6 +44,20 @@ export const workloadMetricsSchema = z.strictObject({
   compressa: compressaSchema,
 })
 
+const pocSchema = z.strictObject({
+  noncesPerMin: nonNegative,
+  noncesPerMinPerGpu: nonNegative,
+  gpus: count,
+  nonces: count,
+  durationS: nonNegative,
+  firstArtifactS: nonNegative,
+  callbacks: count,
+  seqLen: count,
+  batchSize: count.optional(),
+  kDim: count,
+  backends: z.array(z.strictObject({ group: count, nonces: count, noncesPerMin: nonNegative })),
+})
+
 const layoutSchema = z.strictObject({ gpuCount: count, gpusPerInstance: count, instances: count, idleGpus: count, tp: count, pp: count })
 
 const failureSchema = z.strictObject({
@@ -78,6 +92,7 @@ export const benchResultSchema = z.strictObject({
   instanceCap: count.optional(),
   resolution: resolutionSchema.optional(),
   prediction: z.strictObject({ hardware: z.string(), calibrated: z.boolean(), figures: z.record(z.string(), z.number()) }).optional().describe("The performance model's prediction for this bench on the target's hardware"),
+  poc: pocSchema.optional().describe('A PoC workload: nonces per minute and how they arrived (docs/poc.md)'),
   run: runStampSchema.optional().describe('results.json only: the run that measured this result'),
   bench: z.strictObject({ project: z.string(), file: z.string(), name: z.string() }).optional().describe('results.json only: the vitest bench behind this result'),
 })
