@@ -141,7 +141,7 @@ export class MlnodeTarget implements Target {
   }
 
   endpoint(): LoadEndpoint {
-    return { inferenceUrl: this.target.inferenceUrl }
+    return { inferenceUrl: this.target.inferenceUrl, mgmtUrl: this.target.mgmtUrl }
   }
 
   /** Takes down whatever this target deployed. */

@@ -11,6 +11,7 @@ import type { HardwareProfile } from '../model/index.js'
 import { predictBench } from '../predict/predict-bench.js'
 import { calibrationFor } from './calibration.js'
 import { failureRateError, measureWorkload } from './measure.js'
+import { measurePoc } from '../poc/measure-poc.js'
 import { measurementResolution } from './resolution.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
@@ -63,6 +64,20 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     info = deployed.target.kind === 'simulated' && request.calibration ? { ...deployed.target, calibration: request.calibration.shown } : deployed.target
     const simulatedTime = info.simulatedTime === true
     const endpoint = target.endpoint(request)
+    const deployFields = {
+      ...(deployed.layout ? { layout: deployed.layout } : {}),
+      ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
+      ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
+    }
+    // A PoC workload measures PoC generation instead of a load (src/poc, docs/poc.md).
+    if (spec.poc !== undefined) {
+      const subject = `${suite.model} ${variant.name} ${spec.name}`
+      const gpus = deployed.layout?.gpuCount ?? (await target.describe(request).then((d) => d.gpuCount).catch(() => 0))
+      const measured = await measurePoc({ spec, mgmtUrl: endpoint.mgmtUrl, model: suite.model, gpus, simulatedTime, timeoutS: suite.workloadTimeoutS, subject })
+      const failure = measured.error
+      const result = resultOf({ ...deployFields, poc: measured.poc, ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}) })
+      return failure ? { result, error: failure } : { result }
+    }
     const measured = await measureWorkload({
       spec,
       inferenceUrl: endpoint.inferenceUrl,

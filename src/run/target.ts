@@ -43,6 +43,8 @@ export interface LoadEndpoint {
   inferenceUrl: string
   /** Extra request headers (an API key); never printed. */
   headers?: Record<string, string>
+  /** MLNode's management URL (PoC workloads use its pow routes); absent on a plain OpenAI server. */
+  mgmtUrl?: string
 }
 
 export interface TargetDescription {
