@@ -9,6 +9,7 @@ import { entryFromResult } from './baseline.js'
 import { compareEntries, resolveDiffOptions } from './diff.js'
 import { describeTarget, formatNumber } from './format.js'
 import type { BenchResult } from '../contracts/results.js'
+import { isPocRows, pickPoc, renderPocRows } from '../poc/comparison.js'
 
 interface Column {
   title: string
@@ -51,6 +52,12 @@ export type Pick =
  * within the measurement's resolution, or not significant is a near tie, never a winner.
  */
 export function pickVariant(rows: readonly BenchResult[]): Pick {
+  // A PoC workload is won by nonces/min (src/poc/comparison.ts).
+  if (isPocRows(rows)) {
+    const poc = pickPoc(rows)
+    if (poc.kind === 'winner' || poc.kind === 'tie') return { ...poc, why: `nonces/min ${poc.kind === 'tie' ? 'within' : 'beyond'} ±3 %` }
+    return poc.kind === 'only' ? poc : { kind: 'none' }
+  }
   const best = bestVariant(rows)
   if (!best) return { kind: 'none' }
   const runnerUp = bestVariant(rows.filter((r) => r !== best))
@@ -118,6 +125,10 @@ export function renderComparison(results: readonly BenchResult[]): string {
   const out: string[] = []
   for (const [model, byWorkload] of groupResults(results)) {
     for (const [workload, rows] of byWorkload) {
+      if (isPocRows(rows)) {
+        out.push(...renderPocRows(model, workload, rows, table))
+        continue
+      }
       const measured = rows.filter((r) => r.metrics && r.metrics.requests.completed > 0)
       if (measured.length === 0) {
         // Nothing measured (a suite rejected at collection, every deploy failed…): no table, just why.

@@ -119,6 +119,7 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
 /** Metric properties: the registry's keys (snake case ending in their unit), `simulated_` first on a simulator. */
 function metricProperties(r: BenchResult): Array<[string, string]> {
   const m = r.metrics
+  if (r.poc) return pocProperties(r.poc, r.target.kind === 'simulated' ? 'simulated_' : '')
   if (!m) return []
   const sim = r.target.kind === 'simulated' ? 'simulated_' : ''
   const out: Array<[string, string]> = []
@@ -129,6 +130,19 @@ function metricProperties(r: BenchResult): Array<[string, string]> {
   }
   out.push(['requests_total', String(m.requests.total)], ['requests_failed', String(m.requests.failed)], ['duration_s', formatNumber(m.durationS)])
   return out
+}
+
+/** A PoC workload's figures (docs/poc.md), `simulated_` first on a simulator like the load's. */
+function pocProperties(p: NonNullable<BenchResult['poc']>, sim: string): Array<[string, string]> {
+  return [
+    [`${sim}poc_nonces_per_min`, formatNumber(p.noncesPerMin)],
+    [`${sim}poc_nonces_per_min_per_gpu`, formatNumber(p.noncesPerMinPerGpu)],
+    [`${sim}poc_first_artifact_s`, formatNumber(p.firstArtifactS)],
+    ['poc_nonces', String(p.nonces)],
+    ['poc_backends', String(p.backends.length)],
+    ['poc_seq_len', String(p.seqLen)],
+    ['duration_s', formatNumber(p.durationS)],
+  ]
 }
 
 const KIND_TITLE: Record<BenchFailure['kind'], string> = {
