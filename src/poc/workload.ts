@@ -65,5 +65,5 @@ export function validatePocWorkload(spec: PocWorkloadSpec | WorkloadSpec, source
  * no load fields: nothing reads them, because the run dispatches on `poc` first (run-bench.ts).
  */
 export function pocWorkloadSpec(spec: PocWorkloadSpec): WorkloadSpec {
-  return { ...spec, poc: { ...spec.poc } } as unknown as WorkloadSpec
+  return { ...spec } as unknown as WorkloadSpec
 }
