@@ -26,7 +26,7 @@ describe('runPoc on the simulated MLNode', () => {
     expect(r.callbacks).toBe(4 * 6)
     expect(r.durationS).toBeGreaterThanOrEqual(30)
     expect(r.firstArtifactS).toBe(5)
-    // The model's price: 4 replicas, each one batch of 8 nonces per forward pass of 8 × 256 tokens.
+    // The model's price (what `predict --poc` says): 4 replicas, one batch of 8 nonces per prefill of 8 × 256 tokens.
     const expected = (4 * 8 * 60) / batchSeconds(8, 256)
     expect(r.noncesPerMin).toBeGreaterThan(expected * 0.97)
     expect(r.noncesPerMin).toBeLessThanOrEqual(expected * 1.001)
