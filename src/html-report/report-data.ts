@@ -11,6 +11,7 @@ import type { ChartSpec } from './chart-spec.js'
 import { cdfChart, deployChart, paretoChart, predictedChart, variantLatencyChart, variantThroughputChart, type VariantView } from './charts.js'
 import { predictResult } from './predicted.js'
 import { baselineBand, trendChart } from './trend.js'
+import { pocChart } from '../poc/html-chart.js'
 
 export interface ReportInput {
   /** Runs to show, newest first. */
@@ -61,6 +62,12 @@ export function buildReportData(input: ReportInput): ReportData {
     const ofModel = latest.filter((m) => m.result.model === model)
     const workloads = [...new Set(ofModel.map((m) => m.result.workload))].sort()
     for (const workload of workloads) {
+      // A PoC workload: one chart of its nonces/min (src/poc/html-chart.ts).
+      const ofWorkload = ofModel.filter((m) => m.result.workload === workload).map((m) => m.result)
+      if (ofWorkload.some((r) => r.poc !== undefined)) {
+        sections.push({ id: `s-${sections.length + 1}`, heading: `${model} › ${workload}`, charts: [pocChart(id(), `${model} › ${workload}`, ofWorkload)!] })
+        continue
+      }
       const views: VariantView[] = ofModel
         .filter((m) => m.result.workload === workload && m.result.metrics)
         .map((m) => {
