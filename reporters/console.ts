@@ -62,7 +62,10 @@ export class ConsoleReporter extends MlnodeReporterBase {
     if (r) {
       const subject = `${r.model} › ${r.variant} › ${r.workload}`
       if (r.status === 'failed') this.log(`✗ ${subject}: ${r.failure?.kind ?? 'failed'}: ${r.failure?.message.split('\n')[0]}`)
-      else if (r.metrics) {
+      else if (r.poc) {
+        const p = r.poc
+        this.log(`✓ ${subject}: PoC ${formatNumber(p.noncesPerMin)} nonces/min (${formatNumber(p.noncesPerMinPerGpu)} per GPU), ${p.backends.length} backend(s), first artifact after ${formatNumber(p.firstArtifactS)} s${r.target.kind === 'simulated' ? ' (simulated)' : ''}`)
+      } else if (r.metrics) {
         const m = r.metrics
         const figures = HEADLINE.map((f) => { const v = f.value(m); return `${f.label} ${v === undefined ? '—' : `${formatNumber(v)} ${f.unit}`}` }).join(', ')
         this.log(`✓ ${subject}: ${m.requests.completed}/${m.requests.total} ok, ${figures}${r.target.kind === 'simulated' ? ' (simulated)' : ''}`)

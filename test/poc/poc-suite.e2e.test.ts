@@ -48,6 +48,7 @@ it('a PoC workload runs per variant: nonces/min in results.json, the comparison,
   expect(output).toMatch(/Qwen\/Qwen2\.5-7B-Instruct · poc — PoC v2, seq_len 256 — simulated 4xrtx-3090/)
   expect(output).toMatch(/variant +nonces\/min +nonces\/min\/GPU +first artifact s +backends +deploy s/)
   expect(output).toMatch(/PoC( near tie)?: tp[12] /)
+  expect(output).toMatch(/✓ Qwen\/Qwen2\.5-7B-Instruct › tp1 › poc: PoC [\d.]+ nonces\/min \([\d.]+ per GPU\), 4 backend\(s\), first artifact after 5 s \(simulated\)/)
 
   const summary = await readFile(join(out, 'summary.md'), 'utf8')
   expect(summary).toMatch(/### Qwen\/Qwen2\.5-7B-Instruct — poc \(simulated\)/)
