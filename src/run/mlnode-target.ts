@@ -15,6 +15,7 @@ import { layoutModelOf } from './prepare-variants.js'
 import { placeDeployPlan } from '../args/index.js'
 import { assertFeasible, knownProfile } from './feasibility.js'
 import { hardwareFromDevices, type HardwareProfile } from '../model/index.js'
+import { deployTimeoutWarning } from '../mlnode/startup-limit.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -61,6 +62,8 @@ export class MlnodeTarget implements Target {
   private instanceCap?: number
   /** The target's GPUs as a hardware profile, when known (see describeHealth). */
   private box?: HardwareProfile | undefined
+  /** Deploy timeouts already warned about (src/mlnode/startup-limit.ts). */
+  private readonly warnedTimeouts = new Set<number>()
 
   constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = console.log) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
@@ -162,6 +165,12 @@ export class MlnodeTarget implements Target {
       // Before anything else: MLNode may be restarting or frozen when the run starts.
       const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print })
       const { info, gpuCount } = await this.describeFrom(this.targetInfo ? undefined : await firstSwitch.healthy())
+      // Once per timeout value, against a real MLNode: a longer wait than MLNode's own limit waits for nothing.
+      const warning = info.kind === 'mlnode' && !this.warnedTimeouts.has(request.deployTimeoutS) ? deployTimeoutWarning(request.deployTimeoutS, model) : undefined
+      if (warning) {
+        this.warnedTimeouts.add(request.deployTimeoutS)
+        this.print(warning)
+      }
       // On simulated time a deploy takes no real time: poll often.
       const speed = info.simulatedTime ? Number.POSITIVE_INFINITY : 1
       const pollIntervalMs = Math.max(20, 2000 / speed)
