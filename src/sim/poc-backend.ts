@@ -9,7 +9,8 @@
  *
  * On the virtual clock a hold keeps simulated time from passing the next callback until the
  * receiver answered it: generation advances in step with the client, and an idle client never
- * lets the simulation run away. The callback carries the simulated send time and generation
+ * lets the simulation run away. Without a callback url, each `pow/status` poll lets it run one
+ * more interval; a failed callback waits a little real time before its retry. The callback carries the simulated send time and generation
  * start in headers (simulator only; docs/poc.md "On the simulator").
  */
 import { createHash } from 'node:crypto'
@@ -25,6 +26,8 @@ const RETRY_MAX_BACKOFF_S = 30
 const CALLBACK_TIMEOUT_MS = 10_000
 /** POC_CHAT_BUSY_BACKOFF_SEC. */
 const CHAT_BUSY_BACKOFF_S = 0.05
+/** Virtual clock: real ms a failed callback waits before its retry (a receiver gone for good must not spin the CPU). */
+const VIRTUAL_RETRY_PAUSE_MS = 200
 
 /** The config of one backend's generation (PoCInitGenerateRequest after MLNode injected the group). */
 export interface PocGenerationConfig {
@@ -98,6 +101,8 @@ export class PocBackend {
   private backoffS = RETRY_BACKOFF_S
   private pending: { sentAtS: number; payload: object } | undefined
   private removeHold: (() => void) | undefined
+  /** Virtual clock without a callback url: how far simulated time may run (moved by status polls). */
+  private pollHoldS = Number.POSITIVE_INFINITY
 
   constructor(readonly replica: Replica) {}
 
@@ -109,6 +114,10 @@ export class PocBackend {
   status(): Record<string, unknown> {
     if (!this.generating || this.config === undefined) return { status: 'IDLE', config: null, stats: null }
     const c = this.config
+    if (c.url === undefined && this.removeHold !== undefined) {
+      this.pollHoldS = Math.max(this.pollHoldS, this.replica.clock.nowS()) + CALLBACK_INTERVAL_S
+      ;(this.replica.clock as VirtualClock).kick()
+    }
     const elapsed = this.replica.clock.nowS() - this.startedS
     return {
       status: 'GENERATING',
@@ -145,9 +154,14 @@ export class PocBackend {
       })
     }
     runBatch(this.startedS, take())
-    if (config.url !== undefined) {
-      this.scheduleSend(this.startedS + CALLBACK_INTERVAL_S)
-      if (clock instanceof VirtualClock) this.removeHold = clock.addHold(() => (this.generating ? (this.sending ? this.pending!.sentAtS : this.nextSendS) : Number.POSITIVE_INFINITY))
+    if (config.url !== undefined) this.scheduleSend(this.startedS + CALLBACK_INTERVAL_S)
+    else this.pollHoldS = this.startedS + CALLBACK_INTERVAL_S
+    if (clock instanceof VirtualClock) {
+      this.removeHold = clock.addHold(() => {
+        if (!this.generating) return Number.POSITIVE_INFINITY
+        if (config.url === undefined) return this.pollHoldS
+        return this.sending ? this.pending!.sentAtS : this.nextSendS
+      })
     }
   }
 
@@ -163,6 +177,7 @@ export class PocBackend {
     this.sending = false
     this.nextSendS = Number.POSITIVE_INFINITY
     this.backoffS = RETRY_BACKOFF_S
+    this.pollHoldS = Number.POSITIVE_INFINITY
     const remove = this.removeHold
     this.removeHold = undefined
     remove?.()
@@ -212,7 +227,9 @@ export class PocBackend {
         return r.status < 400
       })
       .catch(() => false)
-      .then((ok) => {
+      .then(async (ok) => {
+        // Still held at the failed send while it pauses: simulated time does not run on meanwhile.
+        if (!ok && this.replica.clock instanceof VirtualClock) await new Promise((r) => setTimeout(r, VIRTUAL_RETRY_PAUSE_MS))
         if (gen !== this.generation) return
         this.sending = false
         if (ok) {
