@@ -1,4 +1,4 @@
-/** The HTML report shows a PoC workload as a chart of nonces/min per variant, labelled simulated. */
+/** The HTML report shows a PoC workload as a chart of nonces/min per variant; the history keeps PoC results and their rate. */
 import { expect, it } from 'vitest'
 import { buildReportData, renderHtmlReport } from '../../src/html-report/index.js'
 import type { BenchResult } from '../../src/contracts/results.js'
@@ -29,4 +29,27 @@ it('a PoC workload gets a nonces/min chart, simulated data labelled, and the pag
   expect(config.options.plugins.title.text).toContain('SIMULATED')
   const html = await renderHtmlReport(data)
   expect(html).toContain('PoC nonces/min by variant')
+})
+
+it('the history store keeps a PoC result whole, and a baseline built from the history keeps its nonces/min', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const { withHistory } = await import('../../src/history/store.js')
+  const { baselineFromHistory } = await import('../../src/history/baseline-from-history.js')
+  const dir = await mkdtemp(join(tmpdir(), 'mlnb-poc-history-'))
+  try {
+    const path = join(dir, 'h.sqlite')
+    const stamp = { id: 'run-1', date: '2026-01-01T00:00:00.000Z' }
+    const file = { schemaVersion: 1 as const, provenance: { tool: { name: 'mlnode-bench', version: '0' }, date: stamp.date }, run: { ...stamp, state: 'complete' as const }, results: [{ ...poc('tp1', 2976), run: stamp }] }
+    await withHistory(path, (s) => expect(s.addRun(file).added).toBe(true), { write: true })
+    await withHistory(path, (s) => {
+      const [run] = s.runs()
+      expect(run!.entries[0]!.poc).toEqual(poc('tp1', 2976).poc)
+      const baseline = baselineFromHistory(s.runs(), 'history')
+      expect(baseline.results['Qwen/Qwen2.5-7B-Instruct']!.tp1!.poc!.metrics.noncesPerMin!.value).toBe(2976)
+    })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 })
