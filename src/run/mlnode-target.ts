@@ -16,6 +16,7 @@ import { placeDeployPlan } from '../args/index.js'
 import { assertFeasible, knownProfile } from './feasibility.js'
 import { hardwareFromDevices, type HardwareProfile } from '../model/index.js'
 import { deployTimeoutWarning } from '../mlnode/startup-limit.js'
+import { waitForModelCache } from '../mlnode/model-cache.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -160,7 +161,7 @@ export class MlnodeTarget implements Target {
     const { model, variant } = request
     const label = `[${model} ${variant.name}]`
     const started = performance.now()
-    const deadlineAt = started + request.deployTimeoutS * 1000
+    let deadlineAt = started + request.deployTimeoutS * 1000
     try {
       // Before anything else: MLNode may be restarting or frozen when the run starts.
       const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print })
@@ -180,6 +181,12 @@ export class MlnodeTarget implements Target {
       if (placed.problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${placed.problems.join('; ')}`)
       let layout = placed.layout
       if (request.checkFeasibility !== false) assertFeasible(this.box, request, label)
+      // A real MLNode may still have to download the model: waited for on its own budget
+      // (deployTimeoutS again), and its time added to the deploy's deadline, never counted in it.
+      if (info.kind === 'mlnode') {
+        const cache = await waitForModelCache(this.target.mgmtUrl, model, { label, print: this.print, deadlineAt: performance.now() + request.deployTimeoutS * 1000 })
+        if (cache !== undefined && cache.waitedS > 0) deadlineAt += cache.waitedS * 1000
+      }
       // A clean slate: healthy, nothing running, the proxy's old ports gone (src/mlnode/switch.ts).
       await new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs, print: this.print }).prepare()
       const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined
