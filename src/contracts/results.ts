@@ -114,6 +114,20 @@ export interface PocResult {
   backends: PocBackendResult[]
 }
 
+/** A real MLNode's software and GPUs as far as it tells (src/mlnode/environment.ts); each part best effort. */
+export interface NodeEnvironment {
+  /** GPU names as /health lists them, one per GPU. */
+  gpus?: string[]
+  /** NVIDIA driver (`GET /api/v1/gpu/driver`). */
+  driverVersion?: string
+  /** The highest CUDA version the driver supports. */
+  cudaDriverVersion?: string
+  /** vLLM's own `/version`, where the inference URL serves it. */
+  vllmVersion?: string
+  /** The model's Hugging Face revision, when MLNode's cache names one. */
+  modelCommit?: string
+}
+
 export interface BenchResult extends ResultKey {
   /** Suite file relative to the project root (for people; not part of the key). */
   file: string
@@ -145,6 +159,8 @@ export interface BenchResult extends ResultKey {
   prediction?: BenchPrediction
   /** A PoC workload's figures (absent for load workloads and in results of older versions). */
   poc?: PocResult
+  /** A real MLNode's driver, vLLM version, model revision… (absent on simulators and in older results). */
+  environment?: NodeEnvironment
   /**
    * results.json only: the run that measured this result. A partial run keeps the entries it did
    * not re-run, each with its own run (absent in results of older versions).

@@ -17,6 +17,7 @@ import { assertFeasible, knownProfile } from './feasibility.js'
 import { hardwareFromDevices, type HardwareProfile } from '../model/index.js'
 import { deployTimeoutWarning } from '../mlnode/startup-limit.js'
 import { waitForModelCache } from '../mlnode/model-cache.js'
+import { readNodeEnvironment } from '../mlnode/environment.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -63,6 +64,8 @@ export class MlnodeTarget implements Target {
   private instanceCap?: number
   /** The target's GPUs as a hardware profile, when known (see describeHealth). */
   private box?: HardwareProfile | undefined
+  /** GPU names /health listed, one per GPU (for the result's environment). */
+  private gpuNames: string[] = []
   /** Deploy timeouts already warned about (src/mlnode/startup-limit.ts). */
   private readonly warnedTimeouts = new Set<number>()
 
@@ -92,6 +95,7 @@ export class MlnodeTarget implements Target {
     const devices = health.gpu?.devices ?? []
     const gpuCount = health.gpu?.count ?? devices.length
     const names = [...new Set(devices.map((d) => d.name))]
+    this.gpuNames = devices.map((d) => d.name)
     const hardware = `${gpuCount}x ${names.join(' + ') || 'unknown GPU'}`
     const sim = simulatorOf(health.simulator)
     const url = redact(this.target.mgmtUrl)
@@ -221,7 +225,9 @@ export class MlnodeTarget implements Target {
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
       const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
       this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}`)
-      return { layout, target: info, readyAfterS, ...(this.box ? { box: this.box } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
+      // What a real node runs on, recorded with each result (best effort, after the deploy's clock stopped).
+      const environment = info.kind === 'mlnode' ? await readNodeEnvironment({ mgmtUrl: this.target.mgmtUrl, inferenceUrl: this.target.inferenceUrl, model, gpus: this.gpuNames }) : undefined
+      return { layout, target: info, readyAfterS, ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(this.box ? { box: this.box } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
       const log = request.logCommand ? await captureDeployLog(request.logCommand) : []

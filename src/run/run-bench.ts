@@ -68,6 +68,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       ...(deployed.layout ? { layout: deployed.layout } : {}),
       ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
       ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
+      ...(deployed.environment ? { environment: deployed.environment } : {}),
     }
     // A PoC workload measures PoC generation instead of a load (src/poc, docs/poc.md).
     if (spec.poc !== undefined) {
@@ -94,9 +95,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     const prediction = info.kind === 'mlnode' && deployed.box ? await predictOnBox(deployed.box) : undefined
     const result = resultOf({
       resolution: measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay, loadWorkers: measured.loadWorkers }),
-      ...(deployed.layout ? { layout: deployed.layout } : {}),
-      ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
-      ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
+      ...deployFields,
       metrics: measured.metrics,
       ...(prediction ? { prediction } : {}),
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),

@@ -6,7 +6,7 @@
  * Time scale and measurement resolution follow from `TargetInfo.simulatedTime` (resolution.ts).
  */
 import type { HardwareProfile } from '../model/index.js'
-import type { Layout, TargetInfo } from '../contracts/results.js'
+import type { Layout, NodeEnvironment, TargetInfo } from '../contracts/results.js'
 import type { PreparedVariant } from './prepare-variants.js'
 import type { SuiteCalibration } from './suite-calibration.js'
 
@@ -35,6 +35,8 @@ export interface DeployedVariant {
   instanceCap?: number
   /** The target's GPUs as a catalogued hardware profile, when the catalog knows them. */
   box?: HardwareProfile
+  /** A real MLNode's driver, vLLM version, model revision (src/mlnode/environment.ts). */
+  environment?: NodeEnvironment
 }
 
 /** Where one variant's load goes. */

@@ -92,6 +92,10 @@ export const benchResultSchema = z.strictObject({
   instanceCap: count.optional(),
   resolution: resolutionSchema.optional(),
   prediction: z.strictObject({ hardware: z.string(), calibrated: z.boolean(), figures: z.record(z.string(), z.number()) }).optional().describe("The performance model's prediction for this bench on the target's hardware"),
+  environment: z
+    .strictObject({ gpus: z.array(z.string()).optional(), driverVersion: z.string().optional(), cudaDriverVersion: z.string().optional(), vllmVersion: z.string().optional(), modelCommit: z.string().optional() })
+    .optional()
+    .describe("A real MLNode's GPUs, driver, vLLM version and model revision, as far as it tells"),
   poc: pocSchema.optional().describe('A PoC workload: nonces per minute and how they arrived (docs/poc.md)'),
   run: runStampSchema.optional().describe('results.json only: the run that measured this result'),
   bench: z.strictObject({ project: z.string(), file: z.string(), name: z.string() }).optional().describe('results.json only: the vitest bench behind this result'),
