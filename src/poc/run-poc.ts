@@ -48,8 +48,8 @@ export function groupOfNonce(nonce: number, nodeId: number, nodeCount: number, n
 export function pocFigures(input: { batches: readonly CallbackBatch[]; startS: number; timeOf: (b: CallbackBatch) => number; nGroups: number; gpus: number; seqLen: number; batchSize?: number; kDim: number }): PocResult {
   const { batches, startS, timeOf, nGroups, gpus } = input
   const nonces = batches.reduce((n, b) => n + b.artifacts, 0)
-  const last = batches.at(-1)
-  const durationS = last === undefined ? 0 : Math.max(0, timeOf(last) - startS)
+  // The latest batch counted (backends' callbacks may arrive out of order).
+  const durationS = batches.length === 0 ? 0 : Math.max(0, Math.max(...batches.map(timeOf)) - startS)
   const perMin = (n: number): number => (durationS > 0 ? (n / durationS) * 60 : 0)
   const firstWithArtifacts = batches.find((b) => b.artifacts > 0)
   const byGroup = new Array<number>(nGroups).fill(0)
