@@ -29,3 +29,9 @@ export type { HardwareProfile, ModelSpec, EngineConfig, InstancePlan } from './m
 
 // Results and reports.
 export type * from './contracts/results.js'
+
+// PoC v2 (docs/poc.md): the client of MLNode's pow routes, one measured run, the model's price.
+export { PocClient } from './poc/client.js'
+export { runPoc, stopPoc } from './poc/run-poc.js'
+export { predictPoc } from './poc/predict-poc.js'
+export { chainPocParams } from './poc/chain-params.js'

@@ -8,11 +8,12 @@ export type { DeploymentSuiteOptions } from './vitest/index.js'
 export { compressaDefaultConfigPath } from './load/index.js'
 export type { WorkloadSpec, PromptSpec, ArrivalSpec } from './load/index.js'
 export type { Slo } from './contracts/records.js'
+export type { PocSpec, PocWorkloadSpec } from './contracts/workload.js'
 
 // Errors: every failure of the tool is an MlnodeBenchError with a stable MLNB_* code (README).
 export { MlnodeBenchError, hasCode, isMlnodeBenchError } from './errors.js'
 export type { ErrorCode } from './errors.js'
 
 // Results as the reporters write them (results.json, baseline.json).
-export type { BenchResult, RunResults, TargetInfo, Layout, MeasurementResolution } from './contracts/results.js'
+export type { BenchResult, RunResults, TargetInfo, Layout, MeasurementResolution, PocResult, PocBackendResult, NodeEnvironment } from './contracts/results.js'
 export type { WorkloadMetrics, DistributionSummary } from './contracts/records.js'
