@@ -4,6 +4,9 @@
  * (gonka-ai/vllm vllm/poc/poc_model_runner.py), so one batch costs the step cost of that prefill
  * and a node of N replicas yields N × batch_size nonces per batch time. PREDICTED, not measured.
  */
+import { parseVllmArgs } from '../args/index.js'
+import type { BenchPrediction } from '../contracts/results.js'
+import { getModelSpec, instancesPerServer, planInstance, resolveEngineConfig, type HardwareProfile, type ModelConstants } from '../model/index.js'
 import type { InstancePlan } from '../model/types.js'
 
 /** POC_BATCH_SIZE_DEFAULT (gonka-ai/vllm vllm/poc/routes.py) and MLNode's batch_size default. */
@@ -44,4 +47,22 @@ export function pocPredictionLine(p: PocPrediction): string {
     ? ''
     : `; WARNING: batch ${p.batchSize} × seq_len ${p.seqLen} = ${p.batchSize * p.seqLen} tokens > max_num_batched_tokens ${p.maxNumBatchedTokens}: hosts report such PoC batches hang the engine (docs/poc.md)`
   return `PoC v2 (PREDICTED, simulated): ${rate} at seq_len ${p.seqLen}, batch ${p.batchSize}, ${(p.batchS * 1000).toFixed(1)} ms per batch per replica${fit}`
+}
+
+/**
+ * The model's PoC price for one bench of a real run (the variant's args on the box the target
+ * reported), kept beside the measured nonces/min as `poc_nonces_per_min`; undefined when the
+ * model or the variant is not one the performance model can place.
+ */
+export async function predictPocBench(input: { box: HardwareProfile; model: string; dtype: string; args: readonly string[]; seqLen: number; batchSize?: number; constants?: ModelConstants }): Promise<BenchPrediction | undefined> {
+  try {
+    const model = getModelSpec(input.model)
+    const args = parseVllmArgs([...input.args], { source: `${input.model} prediction` })
+    const engine = resolveEngineConfig(args.values, model, input.box, input.dtype)
+    const plan = planInstance(input.box, model, engine, input.constants ? { constants: input.constants } : {})
+    const p = predictPoc({ plan, instances: instancesPerServer(input.box, engine), gpus: input.box.gpuCount, seqLen: input.seqLen, ...(input.batchSize === undefined ? {} : { batchSize: input.batchSize }) })
+    return { hardware: input.box.id, calibrated: input.constants !== undefined, figures: { poc_nonces_per_min: p.noncesPerMin } }
+  } catch {
+    return undefined
+  }
 }

@@ -12,6 +12,7 @@ import { predictBench } from '../predict/predict-bench.js'
 import { calibrationFor } from './calibration.js'
 import { failureRateError, measureWorkload } from './measure.js'
 import { measurePoc } from '../poc/measure-poc.js'
+import { predictPocBench } from '../poc/predict-poc.js'
 import { measurementResolution } from './resolution.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
@@ -76,7 +77,10 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       const gpus = deployed.layout?.gpuCount ?? (await target.describe(request).then((d) => d.gpuCount).catch(() => 0))
       const measured = await measurePoc({ spec, mgmtUrl: endpoint.mgmtUrl, model: suite.model, gpus, simulatedTime, timeoutS: suite.workloadTimeoutS, subject })
       const failure = measured.error
-      const result = resultOf({ ...deployFields, poc: measured.poc, ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}) })
+      // On a real MLNode of known GPUs, the model's PoC price goes beside the measurement.
+      const constants = deployed.box ? calibrationFor(deployed.box, request.calibration) : undefined
+      const prediction = info.kind === 'mlnode' && deployed.box ? await predictPocBench({ box: deployed.box, model: suite.model, dtype: suite.dtype, args: variant.mlnodeArgs, seqLen: measured.poc.seqLen, ...(measured.poc.batchSize === undefined ? {} : { batchSize: measured.poc.batchSize }), ...(constants ? { constants } : {}) }) : undefined
+      const result = resultOf({ ...deployFields, poc: measured.poc, ...(prediction ? { prediction } : {}), ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}) })
       return failure ? { result, error: failure } : { result }
     }
     const measured = await measureWorkload({

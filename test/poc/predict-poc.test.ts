@@ -1,7 +1,11 @@
 /** The model's PoC price: one prefill of batch × seq_len tokens per batch per replica; `predict --poc`. */
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { formatNumber } from '../../src/report/format.js'
 import { run as predict } from '../../src/cli/commands/predict.js'
-import { predictPoc } from '../../src/poc/predict-poc.js'
+import { predictPoc, predictPocBench } from '../../src/poc/predict-poc.js'
+import { getHardwareProfile } from '../../src/model/index.js'
+import { predictionLine } from '../../src/report/prediction.js'
+import type { BenchResult } from '../../src/contracts/results.js'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -36,4 +40,15 @@ describe('PoC price of the performance model', () => {
     expect(body.poc).toMatchObject({ seqLen: 128, batchSize: 8, fitsBatchedTokens: true })
     expect(body.poc.noncesPerMin).toBeGreaterThan(0)
   })
+})
+
+it('on a real MLNode of known GPUs the PoC price goes beside the measured nonces/min', async () => {
+  const box = getHardwareProfile('4xrtx-3090')
+  const prediction = await predictPocBench({ box, model: 'Qwen/Qwen2.5-7B-Instruct', dtype: 'auto', args: ['--quantization', 'fp8', '--tensor-parallel-size', '1'], seqLen: 256, batchSize: 8 })
+  expect(prediction).toMatchObject({ hardware: '4xrtx-3090', calibrated: false })
+  expect(prediction!.figures.poc_nonces_per_min).toBeGreaterThan(0)
+  const measured = prediction!.figures.poc_nonces_per_min! * 0.8
+  const result = { poc: { noncesPerMin: measured }, prediction } as unknown as BenchResult
+  expect(predictionLine(result)).toBe(`predicted by model (4xrtx-3090, uncalibrated): PoC nonces/min ${formatNumber(prediction!.figures.poc_nonces_per_min!)} nonces/min (measured ×0.80)`)
+  expect(await predictPocBench({ box, model: 'unknown/model', dtype: 'auto', args: [], seqLen: 256 })).toBeUndefined()
 })
