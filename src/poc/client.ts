@@ -28,6 +28,15 @@ export interface PocInitGenerateBody {
   url?: string
 }
 
+/** PoCGenerateRequest: explicit nonces, optionally validated against given artifacts. */
+export interface PocGenerateBody extends Omit<PocInitGenerateBody, 'url'> {
+  nonces: number[]
+  wait?: boolean
+  url?: string
+  validation?: { artifacts: Array<{ nonce: number; vector_b64: string }> }
+  stat_test?: { dist_threshold?: number; p_mismatch?: number; fraud_threshold?: number }
+}
+
 /** MLNode's answer to init/generate. */
 export interface PocInitGenerateAnswer {
   status: string
@@ -123,6 +132,19 @@ export class PocClient {
       throw new MlnodeBenchError('MLNB_MLNODE_BAD_BODY', `GET ${PREFIX}/status at ${this.display} answered without status and backends: '${snippet(JSON.stringify(json))}'`)
     }
     return json as unknown as PocStatusAnswer
+  }
+
+  /**
+   * `POST …/pow/generate`: with `wait`, the artifacts (or the validation verdict); without, a
+   * queued `request_id` (`port:uuid`) to poll with `generateResult`.
+   */
+  async generate(body: PocGenerateBody, control: PocCallControl = {}): Promise<Record<string, unknown>> {
+    return this.#call('POST', '/generate', body, control)
+  }
+
+  /** `GET …/pow/generate/{port:uuid}`: queued, completed (with its result) or failed. */
+  async generateResult(requestId: string, control: PocCallControl = {}): Promise<Record<string, unknown>> {
+    return this.#call('GET', `/generate/${encodeURIComponent(requestId)}`, undefined, control)
   }
 
   async close(): Promise<void> {

@@ -73,4 +73,19 @@ describe('runPoc on the simulated MLNode', () => {
     expect(await statuses(client)).toEqual(['IDLE', 'IDLE', 'IDLE', 'IDLE'])
     await client.close()
   })
+
+  it('the client computes explicit nonces and polls a queued request, as MLNode routes them', async () => {
+    const sim = await deployedSim()
+    const client = new PocClient(sim.mgmtUrl)
+    const base = { block_hash: 'ab', block_height: 1, public_key: 'pk', node_id: 0, node_count: 1, params: { model: MODEL, seq_len: 256 }, batch_size: 8 }
+    const done = await client.generate({ ...base, nonces: [1, 2, 3], wait: true })
+    expect(done).toMatchObject({ status: 'completed', artifacts: [{ nonce: 1 }, { nonce: 2 }, { nonce: 3 }] })
+    const queued = await client.generate({ ...base, nonces: [4, 5] })
+    expect(queued.request_id).toMatch(/^500[1-4]:/)
+    let polled = await client.generateResult(queued.request_id as string)
+    for (let i = 0; i < 50 && polled.status === 'queued'; i++) polled = await client.generateResult(queued.request_id as string)
+    expect(polled).toMatchObject({ status: 'completed', request_id: queued.request_id, artifacts: [{ nonce: 4 }, { nonce: 5 }] })
+    await expect(client.generateResult('5001:nope')).rejects.toMatchObject({ code: 'MLNB_MLNODE_HTTP', details: { statusCode: 404 } })
+    await client.close()
+  })
 })
