@@ -65,6 +65,9 @@ export class ConsoleReporter extends MlnodeReporterBase {
       else if (r.validation) {
         const v = r.validation
         this.log(`✓ ${subject}: similarity min ${v.minSimilarity.toFixed(4)}, median ${v.medianSimilarity.toFixed(4)} > threshold ${v.threshold} vs ${v.reference} (${v.mode})${r.target.kind === 'simulated' ? ' (simulated)' : ''}`)
+      } else if (r.poc) {
+        const p = r.poc
+        this.log(`✓ ${subject}: PoC ${formatNumber(p.noncesPerMin)} nonces/min (${formatNumber(p.noncesPerMinPerGpu)} per GPU), ${p.backends.length} backend(s), first artifact after ${formatNumber(p.firstArtifactS)} s${r.target.kind === 'simulated' ? ' (simulated)' : ''}`)
       } else if (r.metrics) {
         const m = r.metrics
         const figures = HEADLINE.map((f) => { const v = f.value(m); return `${f.label} ${v === undefined ? '—' : `${formatNumber(v)} ${f.unit}`}` }).join(', ')

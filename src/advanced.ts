@@ -37,3 +37,8 @@ export type * from './contracts/results.js'
 // The network's inference validation: the CompareLogits port, probes, record / check, thresholds.
 export { compareLogits, customSimilarity, positionDistance, similarityPassesThreshold, LEGACY_SIMILARITY_THRESHOLD, checkProbes, recordProbes, buildProbes, probeBody, readReference, writeReference, resolveThreshold } from './validation/index.js'
 export type { CompareOutcome, PositionLogprobs, TopLogprob, CheckOutcome, ValidationMode, RecordedReference } from './validation/index.js'
+// PoC v2 (docs/poc.md): the client of MLNode's pow routes, one measured run, the model's price.
+export { PocClient } from './poc/client.js'
+export { runPoc, stopPoc } from './poc/run-poc.js'
+export { predictPoc } from './poc/predict-poc.js'
+export { chainPocParams } from './poc/chain-params.js'

@@ -36,6 +36,9 @@ export const ERROR_CODES = {
   MLNB_NETWORK_MODEL: 'A suite or command names a network model the registry does not know (the known ones and the closest are listed), or gives mandatoryArgs that differ from the ones the chain fixes for it.',
   MLNB_VALIDATION: "A variant's answers fail the network's inference validation: similarity at or below the model's threshold, or different tokens or a shorter answer when replayed, whatever its speed.",
   MLNB_VALIDATION_REFERENCE: 'The validation reference cannot be used: its file is missing, malformed or of another model or probe set, or the reference variant produced no answers.',
+  MLNB_POC: 'A PoC workload failed: MLNode refused init/generate, no backend generated, or the callbacks broke the protocol; what was measured is kept.',
+  MLNB_POC_STALLED: 'A PoC generation stalled: no artifact arrived within the stall timeout (a hung engine, e.g. batch × seq_len beyond --max-num-batched-tokens); PoC was stopped.',
+  MLNB_POC_STOP: 'PoC could not be stopped (pow/stop failed or a backend still generates): the node is not clean for the next variant.',
 } as const satisfies Record<`MLNB_${string}`, string>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -12,13 +12,14 @@ export type { NetworkModel, PocSettings } from './network/types.js'
 export { compressaDefaultConfigPath } from './load/index.js'
 export type { WorkloadSpec, PromptSpec, ArrivalSpec } from './load/index.js'
 export type { Slo } from './contracts/records.js'
+export type { PocSpec, PocWorkloadSpec } from './contracts/workload.js'
 
 // Errors: every failure of the tool is an MlnodeBenchError with a stable MLNB_* code (README).
 export { MlnodeBenchError, hasCode, isMlnodeBenchError } from './errors.js'
 export type { ErrorCode } from './errors.js'
 
 // Results as the reporters write them (results.json, baseline.json).
-export type { BenchResult, RunResults, TargetInfo, Layout, MeasurementResolution, ValidationFigures } from './contracts/results.js'
+export type { BenchResult, RunResults, TargetInfo, Layout, MeasurementResolution, ValidationFigures, PocResult, PocBackendResult, NodeEnvironment } from './contracts/results.js'
 
 // The suite option `validation` (docs/validation-check.md).
 export type { ValidationOptions, ValidationSampling } from './validation/options.js'

@@ -15,6 +15,8 @@ export type MetricId =
   | 'totalTokensPerS'
   | 'goodputRequestsPerS'
   | 'deployS'
+  /** A PoC workload's artifacts per minute (docs/poc.md). */
+  | 'noncesPerMin'
 
 /** One metric's figure: `value` is what the tolerance applies to (median for distributions). */
 export interface BaselineMetric {

@@ -83,6 +83,51 @@ export interface BenchPrediction {
   figures: Record<string, number>
 }
 
+/** One backend (vLLM replica) of a PoC run: its group of the nonce space (docs/poc.md). */
+export interface PocBackendResult {
+  /** group_id MLNode gave the backend (its index among the healthy backends). */
+  group: number
+  nonces: number
+  noncesPerMin: number
+}
+
+/** What a PoC workload measured (docs/poc.md "What is measured"). */
+export interface PocResult {
+  /** Artifacts received per minute of generation, all backends together: the host's PoC weight rate. */
+  noncesPerMin: number
+  /** noncesPerMin over the GPUs of the node (idle ones included: they earn nothing). */
+  noncesPerMinPerGpu: number
+  gpus: number
+  /** Artifacts received (nonces with a vector). */
+  nonces: number
+  /** Generation time the rate is over: from init/generate to the last callback counted, seconds. */
+  durationS: number
+  /** From init/generate to the first callback carrying artifacts, seconds (callbacks come every ~5 s). */
+  firstArtifactS: number
+  /** Callback batches received (`POST {url}/generated`). */
+  callbacks: number
+  seqLen: number
+  /** batch_size sent; absent when the backend's default was left to apply. */
+  batchSize?: number
+  kDim: number
+  /** Backends init/generate reached (MLNode's fan-out). */
+  backends: PocBackendResult[]
+}
+
+/** A real MLNode's software and GPUs as far as it tells (src/mlnode/environment.ts); each part best effort. */
+export interface NodeEnvironment {
+  /** GPU names as /health lists them, one per GPU. */
+  gpus?: string[]
+  /** NVIDIA driver (`GET /api/v1/gpu/driver`). */
+  driverVersion?: string
+  /** The highest CUDA version the driver supports. */
+  cudaDriverVersion?: string
+  /** vLLM's own `/version`, where the inference URL serves it. */
+  vllmVersion?: string
+  /** The model's Hugging Face revision, when MLNode's cache names one. */
+  modelCommit?: string
+}
+
 export interface BenchResult extends ResultKey {
   /** Suite file relative to the project root (for people; not part of the key). */
   file: string
@@ -116,6 +161,10 @@ export interface BenchResult extends ResultKey {
   prediction?: BenchPrediction
   /** What the server's own /metrics pages said while the workload ran (absent when not scraped). */
   serverTelemetry?: ServerTelemetry
+  /** A PoC workload's figures (absent for load workloads and in results of older versions). */
+  poc?: PocResult
+  /** A real MLNode's driver, vLLM version, model revision… (absent on simulators and in older results). */
+  environment?: NodeEnvironment
   /**
    * results.json only: the run that measured this result. A partial run keeps the entries it did
    * not re-run, each with its own run (absent in results of older versions).

@@ -108,6 +108,32 @@ export interface ArrivalSpec {
   maxConcurrency?: number
 }
 
+/**
+ * A Proof-of-Compute run instead of a load (docs/poc.md): PoC v2 generation on every backend of the
+ * deployed variant through MLNode's `pow/init/generate`, artifacts received on a loopback callback
+ * server, stopped with `pow/stop` on every exit path.
+ */
+export interface PocSpec {
+  /** Tokens per nonce (PoCParamsModel.seq_len). @default the chain's value for the model (src/poc/chain-params.ts) */
+  seqLen?: number
+  /** Nonces per forward pass (`batch_size` of init/generate). @default the backend's default (POC_BATCH_SIZE_DEFAULT, 32 in gonka-ai/vllm) */
+  batchSize?: number
+  /** Output vector size (PoCParamsModel.k_dim). @default 12 */
+  kDim?: number
+  /** How long generation runs once started (simulated seconds on a simulator on simulated time). */
+  durationS: number
+  /** Fail the variant when no artifact arrived for this many real seconds (a hung engine). @default 120 */
+  stallTimeoutS?: number
+}
+
+/** A suite's PoC workload as written: a name and the PoC run, no load fields. */
+export interface PocWorkloadSpec {
+  name: string
+  poc: PocSpec
+  description?: string
+  source?: string
+}
+
 /** One load pattern against one model. */
 export interface WorkloadSpec {
   name: string
@@ -142,6 +168,11 @@ export interface WorkloadSpec {
   description?: string
   /** Where the spec came from (config file path), for error messages. */
   source?: string
+  /**
+   * Set on a PoC workload (a suite's PocWorkloadSpec, normalised by src/poc/workload.ts): the run
+   * measures PoC generation instead of sending load, and the load fields above are unused.
+   */
+  poc?: PocSpec
   /** compressa-perf fields with no effect on the load, kept for reports. */
   compressa?: {
     modelName: string

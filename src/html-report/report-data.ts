@@ -7,11 +7,13 @@ import { baselineEntry, type BaselineFile } from '../report/baseline.js'
 import type { BenchResult } from '../contracts/results.js'
 import { baselineFromHistory } from '../history/baseline-from-history.js'
 import type { HistoryRun, HistoryRunInfo } from '../history/store.js'
+import { isPocRows } from '../poc/comparison.js'
 import { comparisonTable, failedValidation, groupResults, modelVerdict, VALIDATION_WORKLOAD, validationLines, type ComparisonTable } from '../report/comparison.js'
 import type { ChartSpec } from './chart-spec.js'
 import { cdfChart, deployChart, paretoChart, predictedChart, serverTelemetryChart, variantLatencyChart, variantThroughputChart, type VariantView } from './charts.js'
 import { predictResult } from './predicted.js'
 import { baselineBand, trendChart } from './trend.js'
+import { pocChart } from '../poc/html-chart.js'
 
 export interface ReportInput {
   /** Runs to show, newest first. */
@@ -78,6 +80,12 @@ export function buildReportData(input: ReportInput): ReportData {
     const ofModel = latest.filter((m) => m.result.model === model)
     const workloads = [...new Set(ofModel.map((m) => m.result.workload))].sort()
     for (const workload of workloads) {
+      // A PoC workload: one chart of its nonces/min (src/poc/html-chart.ts).
+      const ofWorkload = ofModel.filter((m) => m.result.workload === workload).map((m) => m.result)
+      if (ofWorkload.some((r) => r.poc !== undefined)) {
+        sections.push({ id: `s-${sections.length + 1}`, heading: `${model} › ${workload}`, charts: [pocChart(id(), `${model} › ${workload}`, ofWorkload)!] })
+        continue
+      }
       const views: VariantView[] = ofModel
         .filter((m) => m.result.workload === workload && m.result.metrics)
         .map((m) => {
@@ -130,7 +138,8 @@ export function buildReportData(input: ReportInput): ReportData {
   for (const [model, allWorkloads] of groupResults(latestResults.sort((a, b) => a.model.localeCompare(b.model) || a.workload.localeCompare(b.workload)))) {
     const validated = allWorkloads.get(VALIDATION_WORKLOAD)
     if (validated) validation.push(`${model}: inference validation (the network's CompareLogits vs the reference)`, ...validationLines(validated).map((l) => l.trim()))
-    const byWorkload = new Map([...allWorkloads].filter(([w]) => w !== VALIDATION_WORKLOAD))
+    // PoC workloads have their own section (nonces/min); validation its own lines above.
+    const byWorkload = new Map([...allWorkloads].filter(([w, rows]) => w !== VALIDATION_WORKLOAD && !isPocRows(rows)))
     for (const [workload, rows] of byWorkload) {
       const table = comparisonTable(rows, failing)
       comparisons.push({

@@ -4,6 +4,7 @@
  */
 import { MlnodeBenchError } from '../errors.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
+import { validatePocWorkload } from '../poc/workload.js'
 
 type Check = (value: unknown) => string | undefined
 
@@ -38,6 +39,8 @@ export function validateWorkload(spec: WorkloadSpec, source: string | undefined 
     if (why !== undefined) fail(field, value, why)
   }
   if (spec === null || typeof spec !== 'object') fail('workload', spec, 'must be an object')
+  // A PoC workload has its own fields and none of the load's (src/poc/workload.ts).
+  if (spec.poc !== undefined) return validatePocWorkload(spec, source)
   check('name', spec.name, nonEmptyString, false)
   if (spec.endpoint !== undefined && spec.endpoint !== 'chat' && spec.endpoint !== 'completions')
     fail('endpoint', spec.endpoint, "must be 'chat' or 'completions'")

@@ -20,15 +20,20 @@ export type { BaselineEntry, BaselineFile, BaselineMetric } from '../contracts/b
 
 /** Figures of a finished bench in baseline form; undefined when it has no metrics. */
 export function entryFromResult(result: BenchResult): BaselineEntry | undefined {
-  if (!result.metrics) return undefined
+  if (!result.metrics && !result.poc) return undefined
   const { kind, hardware, speed, simulatedTime, noiseCv, calibration } = result.target
   return {
     target: { kind, hardware, ...(speed === undefined ? {} : { speed }), ...(simulatedTime ? { simulatedTime } : {}), ...(noiseCv ? { noiseCv } : {}), ...(calibration ? { calibration } : {}) },
     file: result.file,
     args: [...result.args],
-    requests: { total: result.metrics.requests.total, completed: result.metrics.requests.completed, failed: result.metrics.requests.failed },
-    durationS: result.metrics.durationS,
-    metrics: { ...metricFigures(result.metrics), ...(result.deployS === undefined ? {} : { deployS: { value: result.deployS } }) },
+    // A PoC workload sends no requests: its one figure is the rate (docs/poc.md).
+    requests: result.metrics ? { total: result.metrics.requests.total, completed: result.metrics.requests.completed, failed: result.metrics.requests.failed } : { total: 0, completed: 0, failed: 0 },
+    durationS: result.metrics?.durationS ?? result.poc!.durationS,
+    metrics: {
+      ...(result.metrics ? metricFigures(result.metrics) : {}),
+      ...(result.poc ? { noncesPerMin: { value: result.poc.noncesPerMin } } : {}),
+      ...(result.deployS === undefined ? {} : { deployS: { value: result.deployS } }),
+    },
     ...(result.resolution ? { resolution: result.resolution } : {}),
   }
 }
@@ -45,8 +50,8 @@ export function metricFigures(m: WorkloadMetrics): Partial<Record<MetricId, Base
       out[id] = { value: m.requests.failed }
     } else if (id === 'goodputRequestsPerS') {
       if (m.goodputRequestsPerS !== undefined) out[id] = { value: m.goodputRequestsPerS }
-    } else if (id === 'deployS') {
-      // Not a workload figure: entryFromResult adds the variant's deploy time.
+    } else if (id === 'deployS' || id === 'noncesPerMin') {
+      // Not a load figure: entryFromResult adds the variant's deploy time and a PoC run's rate.
     } else {
       out[id] = { value: m[id] }
     }

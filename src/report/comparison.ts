@@ -10,6 +10,7 @@ import { compareEntries, resolveDiffOptions } from './diff.js'
 import { describeTarget, formatNumber } from './format.js'
 import type { BenchResult } from '../contracts/results.js'
 import { telemetryLine } from './telemetry-text.js'
+import { isPocRows, pickPoc, renderPocRows } from '../poc/comparison.js'
 
 interface Column {
   title: string
@@ -52,6 +53,12 @@ export type Pick =
  * within the measurement's resolution, or not significant is a near tie, never a winner.
  */
 export function pickVariant(rows: readonly BenchResult[]): Pick {
+  // A PoC workload is won by nonces/min (src/poc/comparison.ts).
+  if (isPocRows(rows)) {
+    const poc = pickPoc(rows)
+    if (poc.kind === 'winner' || poc.kind === 'tie') return { ...poc, why: `nonces/min ${poc.kind === 'tie' ? 'within' : 'beyond'} ±3 %` }
+    return poc.kind === 'only' ? poc : { kind: 'none' }
+  }
   const best = bestVariant(rows)
   if (!best) return { kind: 'none' }
   const runnerUp = bestVariant(rows.filter((r) => r !== best))
@@ -192,6 +199,10 @@ export function renderComparison(results: readonly BenchResult[]): string {
     // A variant that fails the network's validation is never recommended.
     const eligible = (rows: readonly BenchResult[]) => rows.filter((r) => !invalid.has(`${r.model}|${r.variant}`))
     for (const [workload, rows] of byWorkload) {
+      if (isPocRows(rows)) {
+        out.push(...renderPocRows(model, workload, rows, table))
+        continue
+      }
       const t = comparisonTable(rows, invalid)
       if (!t) {
         // Nothing measured (a suite rejected at collection, every deploy failed…): no table, just why.

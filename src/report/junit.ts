@@ -120,6 +120,7 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
 /** Metric properties: the registry's keys (snake case ending in their unit), `simulated_` first on a simulator. */
 function metricProperties(r: BenchResult): Array<[string, string]> {
   const m = r.metrics
+  if (r.poc) return pocProperties(r.poc, r.target.kind === 'simulated' ? 'simulated_' : '')
   if (!m) return []
   const sim = r.target.kind === 'simulated' ? 'simulated_' : ''
   const out: Array<[string, string]> = []
@@ -149,6 +150,19 @@ function validationProperties(r: BenchResult): Array<[string, string]> {
   if (v.modeReason) out.push(['validation_mode_reason', v.modeReason])
   if (v.firstDifference) out.push(['validation_first_difference', `${v.firstDifference.probe} position ${v.firstDifference.position}: ${v.firstDifference.referenceToken} vs ${v.firstDifference.variantToken}`])
   return out
+}
+
+/** A PoC workload's figures (docs/poc.md), `simulated_` first on a simulator like the load's. */
+function pocProperties(p: NonNullable<BenchResult['poc']>, sim: string): Array<[string, string]> {
+  return [
+    [`${sim}poc_nonces_per_min`, formatNumber(p.noncesPerMin)],
+    [`${sim}poc_nonces_per_min_per_gpu`, formatNumber(p.noncesPerMinPerGpu)],
+    [`${sim}poc_first_artifact_s`, formatNumber(p.firstArtifactS)],
+    ['poc_nonces', String(p.nonces)],
+    ['poc_backends', String(p.backends.length)],
+    ['poc_seq_len', String(p.seqLen)],
+    ['duration_s', formatNumber(p.durationS)],
+  ]
 }
 
 const KIND_TITLE: Record<BenchFailure['kind'], string> = {

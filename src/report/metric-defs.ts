@@ -17,9 +17,10 @@ import type { MetricId } from '../contracts/baseline.js'
  * - `throughput`: one number per run → corroborated by the E2EL distribution (see README-method.md);
  * - `goodput`: good requests out of all → Fisher exact test on the proportion meeting the SLO;
  * - `deploy`: one number per deploy → judged against the run-to-run noise of the baseline's history
- *   (no within-run evidence exists), deterministic on the simulator.
+ *   (no within-run evidence exists), deterministic on the simulator;
+ * - `poc`: one rate per PoC run (nonces/min), judged like `deploy` (docs/poc.md).
  */
-export type MetricKind = 'distribution' | 'rate' | 'throughput' | 'goodput' | 'deploy'
+export type MetricKind = 'distribution' | 'rate' | 'throughput' | 'goodput' | 'deploy' | 'poc'
 
 export interface MetricDef {
   id: MetricId
@@ -50,6 +51,8 @@ export const METRIC_DEFS: readonly MetricDef[] = [
   { id: 'goodputRequestsPerS', ...named('goodput_req_per_s'), kind: 'goodput', better: 'higher', tolerance: 0.03 },
   // From `up` to ready: what a host pays at every switch between PoC and inference.
   { id: 'deployS', label: 'Deploy time', unit: 's', kind: 'deploy', better: 'lower', tolerance: 0.03 },
+  // What a host is paid PoC weight by: artifacts per minute of generation, all backends together.
+  { id: 'noncesPerMin', label: 'PoC nonces/min', unit: 'nonces/min', kind: 'poc', better: 'higher', tolerance: 0.03 },
 ]
 
 /** Lookup by id. */

@@ -21,6 +21,11 @@ export interface PredictionRow {
 
 /** The rows of one result; empty without a prediction or metrics. */
 export function predictionRows(r: BenchResult): PredictionRow[] {
+  // A PoC workload: its nonces/min against the model's price (src/poc/predict-poc.ts).
+  const pocPredicted = r.prediction?.figures.poc_nonces_per_min
+  if (r.poc && pocPredicted !== undefined && pocPredicted > 0) {
+    return [{ key: 'poc_nonces_per_min', label: 'PoC nonces/min', unit: 'nonces/min', measured: r.poc.noncesPerMin, predicted: pocPredicted, ratio: r.poc.noncesPerMin / pocPredicted }]
+  }
   if (!r.prediction || !r.metrics) return []
   const rows: PredictionRow[] = []
   for (const key of COMPARED) {

@@ -16,6 +16,9 @@ import { mlnodeMetricsSources, type MetricsSources } from './metrics-sources.js'
 import { placeDeployPlan } from '../args/index.js'
 import { assertFeasible, knownProfile } from './feasibility.js'
 import { matchDeviceHardware, type HardwareProfile } from '../model/index.js'
+import { deployTimeoutWarning } from '../mlnode/startup-limit.js'
+import { waitForModelCache } from '../mlnode/model-cache.js'
+import { readNodeEnvironment } from '../mlnode/environment.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -65,6 +68,10 @@ export class MlnodeTarget implements Target {
   /** A real MLNode's GPUs as /health reports them, matched to a box per request (boxFor). */
   private devices?: { names: string[]; gpuCount: number }
   private unknownGpuPrinted = false
+  /** GPU names /health listed, one per GPU (for the result's environment). */
+  private gpuNames: string[] = []
+  /** Deploy timeouts already warned about (src/mlnode/startup-limit.ts). */
+  private readonly warnedTimeouts = new Set<number>()
 
   constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = console.log) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
@@ -92,6 +99,7 @@ export class MlnodeTarget implements Target {
     const devices = health.gpu?.devices ?? []
     const gpuCount = health.gpu?.count ?? devices.length
     const names = [...new Set(devices.map((d) => d.name))]
+    this.gpuNames = devices.map((d) => d.name)
     const hardware = `${gpuCount}x ${names.join(' + ') || 'unknown GPU'}`
     const sim = simulatorOf(health.simulator)
     const url = redact(this.target.mgmtUrl)
@@ -164,7 +172,7 @@ export class MlnodeTarget implements Target {
   }
 
   endpoint(): LoadEndpoint {
-    return { inferenceUrl: this.target.inferenceUrl }
+    return { inferenceUrl: this.target.inferenceUrl, mgmtUrl: this.target.mgmtUrl }
   }
 
   metricsSources(_request: DeployRequest, deployed: DeployedVariant): MetricsSources {
@@ -184,13 +192,19 @@ export class MlnodeTarget implements Target {
     const { model, variant } = request
     const label = `[${model} ${variant.name}]`
     const started = performance.now()
-    const deadlineAt = started + request.deployTimeoutS * 1000
+    let deadlineAt = started + request.deployTimeoutS * 1000
     // The model's "may not start" warning: kept in the result, and quoted if the start fails.
     let warning: string | undefined
     try {
       // Before anything else: MLNode may be restarting or frozen when the run starts.
       const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print })
       const { info, gpuCount } = await this.describeFrom(this.targetInfo ? undefined : await firstSwitch.healthy())
+      // Once per timeout value, against a real MLNode: a longer wait than MLNode's own limit waits for nothing.
+      const timeoutWarning = info.kind === 'mlnode' && !this.warnedTimeouts.has(request.deployTimeoutS) ? deployTimeoutWarning(request.deployTimeoutS, model) : undefined
+      if (timeoutWarning) {
+        this.warnedTimeouts.add(request.deployTimeoutS)
+        this.print(timeoutWarning)
+      }
       // On simulated time a deploy takes no real time: poll often.
       const speed = info.simulatedTime ? Number.POSITIVE_INFINITY : 1
       const pollIntervalMs = Math.max(20, 2000 / speed)
@@ -201,6 +215,12 @@ export class MlnodeTarget implements Target {
       let layout = placed.layout
       const box = this.boxFor(request)
       warning = request.checkFeasibility !== false ? assertFeasible(box, request, label, this.print) : undefined
+      // A real MLNode may still have to download the model: waited for on its own budget
+      // (deployTimeoutS again), and its time added to the deploy's deadline, never counted in it.
+      if (info.kind === 'mlnode') {
+        const cache = await waitForModelCache(this.target.mgmtUrl, model, { label, print: this.print, deadlineAt: performance.now() + request.deployTimeoutS * 1000 })
+        if (cache !== undefined && cache.waitedS > 0) deadlineAt += cache.waitedS * 1000
+      }
       // A clean slate: healthy, nothing running, the proxy's old ports gone (src/mlnode/switch.ts).
       await new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs, print: this.print }).prepare()
       const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined
@@ -235,7 +255,9 @@ export class MlnodeTarget implements Target {
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
       const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
       this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}`)
-      return { layout, target: info, readyAfterS, ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
+      // What a real node runs on, recorded with each result (best effort, after the deploy's clock stopped).
+      const environment = info.kind === 'mlnode' ? await readNodeEnvironment({ mgmtUrl: this.target.mgmtUrl, inferenceUrl: this.target.inferenceUrl, model, gpus: this.gpuNames }) : undefined
+      return { layout, target: info, readyAfterS, ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
       const log = request.logCommand ? await captureDeployLog(request.logCommand) : []

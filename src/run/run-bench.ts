@@ -12,6 +12,8 @@ import { predictBench } from '../predict/predict-bench.js'
 import { networkModelRef } from '../network/registry.js'
 import { calibrationFor } from './calibration.js'
 import { failureRateError, measureWorkload } from './measure.js'
+import { measurePoc } from '../poc/measure-poc.js'
+import { predictPocBench } from '../poc/predict-poc.js'
 import { measurementResolution } from './resolution.js'
 import { SIMULATED_TIME_TELEMETRY_INTERVAL_S, startServerTelemetry } from '../telemetry/sampler.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
@@ -71,6 +73,25 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     info = deployed.target.kind === 'simulated' && request.calibration ? { ...deployed.target, calibration: request.calibration.shown } : deployed.target
     const simulatedTime = info.simulatedTime === true
     const endpoint = target.endpoint(request)
+    const deployFields = {
+      ...(deployed.layout ? { layout: deployed.layout } : {}),
+      ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
+      ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
+      ...(deployed.environment ? { environment: deployed.environment } : {}),
+      ...(deployed.notes?.length ? { notes: deployed.notes } : {}),
+    }
+    // A PoC workload measures PoC generation instead of a load (src/poc, docs/poc.md).
+    if (spec.poc !== undefined) {
+      const subject = `${suite.model} ${variant.name} ${spec.name}`
+      const gpus = deployed.layout?.gpuCount ?? (await target.describe(request).then((d) => d.gpuCount).catch(() => 0))
+      const measured = await measurePoc({ spec, mgmtUrl: endpoint.mgmtUrl, model: suite.model, gpus, simulatedTime, timeoutS: suite.workloadTimeoutS, subject })
+      const failure = measured.error
+      // On a real MLNode of known GPUs, the model's PoC price goes beside the measurement.
+      const constants = deployed.box ? calibrationFor(deployed.box, request.calibration) : undefined
+      const prediction = info.kind === 'mlnode' && deployed.box ? await predictPocBench({ box: deployed.box, model: suite.model, dtype: suite.dtype, args: variant.mlnodeArgs, seqLen: measured.poc.seqLen, ...(measured.poc.batchSize === undefined ? {} : { batchSize: measured.poc.batchSize }), ...(constants ? { constants } : {}) }) : undefined
+      const result = resultOf({ ...deployFields, poc: measured.poc, ...(prediction ? { prediction } : {}), ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}) })
+      return failure ? { result, error: failure } : { result }
+    }
     // vLLM's own view while the load runs (KV use, queue, preemptions); never fails the workload.
     const sources = target.metricsSources(request, deployed)
     // On simulated time a workload takes a second or two of wall time: sample often (the gauges are then approximate, the counters exact).
@@ -93,10 +114,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     const prediction = info.kind === 'mlnode' && deployed.box ? await predictOnBox(deployed.box) : undefined
     const result = resultOf({
       resolution: measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay, loadWorkers: measured.loadWorkers }),
-      ...(deployed.layout ? { layout: deployed.layout } : {}),
-      ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
-      ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
-      ...(deployed.notes?.length ? { notes: deployed.notes } : {}),
+      ...deployFields,
       metrics: measured.metrics,
       ...(prediction ? { prediction } : {}),
       ...(serverTelemetry ? { serverTelemetry } : {}),

@@ -6,7 +6,7 @@
  * what is typed here is what nothing else checks before it is used.
  */
 import * as z from 'zod'
-import type { WorkloadSpec } from '../contracts/workload.js'
+import type { PromptSpec, WorkloadSpec } from '../contracts/workload.js'
 import type { DeploymentSuiteOptions } from './suite-options.js'
 
 const positive = z.number().positive()
@@ -45,6 +45,29 @@ export const SUITE_FIELDS = {
 /** Any value: its range is checked by validateWorkload (src/load/validate.ts); only the key is checked here. */
 const checkedLater = z.unknown().optional()
 
+/** Every key of any member of a union (the prompt kinds). */
+type KeysOfUnion<T> = T extends unknown ? keyof T : never
+
+/** The keys of every prompt kind (token, file, char, ShareGPT, conversations, Mooncake trace): one line each. */
+const PROMPT_FIELDS = {
+  tokens: checkedLater,
+  count: checkedLater,
+  sharedPrefixTokens: checkedLater,
+  file: checkedLater,
+  pick: checkedLater,
+  maxChars: checkedLater,
+  chars: checkedLater,
+  sharegpt: checkedLater,
+  answerLengthAsMaxTokens: checkedLater,
+  minTokens: checkedLater,
+  maxPromptTokens: checkedLater,
+  maxTotalTokens: checkedLater,
+  conversations: checkedLater,
+  mooncakeTrace: checkedLater,
+  timeScale: checkedLater,
+  blockTokens: checkedLater,
+} satisfies { [K in KeysOfUnion<PromptSpec>]: z.ZodType }
+
 export const WORKLOAD_FIELDS = {
   name: checkedLater,
   endpoint: checkedLater,
@@ -53,9 +76,7 @@ export const WORKLOAD_FIELDS = {
   concurrency: checkedLater,
   arrival: z.strictObject({ ratePerS: checkedLater, burstiness: checkedLater, maxConcurrency: checkedLater }).optional(),
   durationS: checkedLater,
-  prompt: z
-    .strictObject({ tokens: checkedLater, count: checkedLater, sharedPrefixTokens: checkedLater, file: checkedLater, pick: checkedLater, maxChars: checkedLater, chars: checkedLater })
-    .optional(),
+  prompt: z.strictObject(PROMPT_FIELDS).optional(),
   maxTokens: checkedLater,
   temperature: checkedLater,
   ignoreEos: checkedLater,
@@ -67,6 +88,8 @@ export const WORKLOAD_FIELDS = {
   description: checkedLater,
   source: checkedLater,
   compressa: checkedLater,
+  // A PoC workload's fields are checked with their own names by src/poc/workload.ts.
+  poc: checkedLater,
 } satisfies { [K in keyof Required<WorkloadSpec>]: z.ZodType }
 
 export const suiteSchema = z.strictObject(SUITE_FIELDS)

@@ -6,7 +6,7 @@
  * Time scale and measurement resolution follow from `TargetInfo.simulatedTime` (resolution.ts).
  */
 import type { HardwareProfile } from '../model/index.js'
-import type { Layout, TargetInfo } from '../contracts/results.js'
+import type { Layout, NodeEnvironment, TargetInfo } from '../contracts/results.js'
 import type { PreparedVariant } from './prepare-variants.js'
 import type { SuiteCalibration } from './suite-calibration.js'
 import type { MetricsSources } from './metrics-sources.js'
@@ -43,6 +43,8 @@ export interface DeployedVariant {
   box?: HardwareProfile
   /** Warnings about this deploy (the performance model's "may not start"), kept in the results. */
   notes?: string[]
+  /** A real MLNode's driver, vLLM version, model revision (src/mlnode/environment.ts). */
+  environment?: NodeEnvironment
 }
 
 /** Where one variant's load goes. */
@@ -51,6 +53,8 @@ export interface LoadEndpoint {
   inferenceUrl: string
   /** Extra request headers (an API key); never printed. */
   headers?: Record<string, string>
+  /** MLNode's management URL (PoC workloads use its pow routes); absent on a plain OpenAI server. */
+  mgmtUrl?: string
 }
 
 export interface TargetDescription {

@@ -3,14 +3,18 @@ import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { isMlnodeBenchError, MlnodeBenchError } from '../errors.js'
 import { parseCompressaConfig, validateWorkload } from '../load/index.js'
-import type { WorkloadSpec } from '../contracts/workload.js'
+import type { PocWorkloadSpec, WorkloadSpec } from '../contracts/workload.js'
+import { isPocWorkload, pocWorkloadSpec } from '../poc/workload.js'
 import { checkWorkloadBounds } from './workload-bounds.js'
+
+/** A workload as a suite may write it: a load, or a PoC run (docs/poc.md). */
+export type SuiteWorkload = WorkloadSpec | PocWorkloadSpec
 
 /**
  * Loads and validates one workloads field of a suite.
  * @throws MlnodeBenchError MLNB_CONFIG naming the suite file, the field and its value.
  */
-export function loadSuiteWorkloads(workloads: string | readonly WorkloadSpec[], suiteFile: string, field: string): WorkloadSpec[] {
+export function loadSuiteWorkloads(workloads: string | readonly SuiteWorkload[], suiteFile: string, field: string): WorkloadSpec[] {
   let specs: WorkloadSpec[]
   if (typeof workloads === 'string') {
     const path = isAbsolute(workloads) ? workloads : resolve(dirname(suiteFile), workloads)
@@ -30,7 +34,10 @@ export function loadSuiteWorkloads(workloads: string | readonly WorkloadSpec[], 
       })
     }
   } else {
-    specs = workloads.map((w) => ({ ...w, source: w.source ?? `${suiteFile} ${field}` }))
+    specs = workloads.map((w) => {
+      const sourced = { ...w, source: w.source ?? `${suiteFile} ${field}` }
+      return isPocWorkload(sourced) ? pocWorkloadSpec(sourced as PocWorkloadSpec) : (sourced as WorkloadSpec)
+    })
     for (const spec of specs) validateWorkload(spec)
   }
   for (const spec of specs) checkWorkloadBounds(spec, `${suiteFile}: field "${field}"`)
@@ -50,12 +57,12 @@ export function loadSuiteWorkloads(workloads: string | readonly WorkloadSpec[], 
  * @throws MlnodeBenchError MLNB_CONFIG listing the problem of each broken field.
  */
 export function loadTargetWorkloads(
-  fields: { workloads: string | readonly WorkloadSpec[]; simulatorWorkloads?: string | readonly WorkloadSpec[] | undefined },
+  fields: { workloads: string | readonly SuiteWorkload[]; simulatorWorkloads?: string | readonly SuiteWorkload[] | undefined },
   suiteFile: string,
   simulated: boolean,
 ): WorkloadSpec[] {
   const problems: MlnodeBenchError[] = []
-  const load = (value: string | readonly WorkloadSpec[], field: string): WorkloadSpec[] | undefined => {
+  const load = (value: string | readonly SuiteWorkload[], field: string): WorkloadSpec[] | undefined => {
     try {
       return loadSuiteWorkloads(value, suiteFile, field)
     } catch (error) {

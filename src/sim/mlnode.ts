@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { HardwareProfile } from '../model/index.js'
 import type { Deployment } from './deployment.js'
 import { readBody, sendJson } from './http.js'
+import { handlePoc, pocStatusBody } from './poc.js'
 import type { DeployRequest } from './variant.js'
 
 /** What the management routes need from the simulator. */
@@ -107,15 +108,9 @@ function upStatusBody(d: Deployment): object {
 /** Routes MLNode before v0.2.4 did not have (the 'legacy' generation answers them 404). */
 const NOT_IN_LEGACY = new Set(['POST /api/v1/inference/up/async', 'GET /api/v1/inference/up/status', 'GET /health', 'GET /livez', 'GET /api/v1/gpu/devices', 'GET /api/v1/inference/pow/status'])
 
-/** pow/status as v0.2.12 builds it: every port marked up, dead ones as ERROR (pow_v2_routes.py). */
+/** pow/status as v0.2.12 builds it: every port marked up, dead ones as ERROR (pow_v2_routes.py); PoC state in ./poc.ts. */
 function powStatusBody(d: Deployment): object {
-  const ports = d.proxy.listed()
-  if (ports.length === 0) return { status: 'NO_BACKENDS', backends: [] }
-  const backends = ports.map((port) => {
-    const replica = d.replicas.find((r) => r.port === port && r.healthy)
-    return replica === undefined ? { port, status: 'ERROR', detail: 'All connection attempts failed' } : { port, status: 'IDLE', active_requests: replica.inFlight }
-  })
-  return { status: backends.every((b) => b.status === 'IDLE') ? 'IDLE' : 'MIXED', backends }
+  return pocStatusBody(d)
 }
 
 /** Routes a management request; returns false when the path is not a management route. */
@@ -169,7 +164,8 @@ async function route(ctx: MlnodeContext, req: IncomingMessage, res: ServerRespon
     case 'GET /api/v1/inference/pow/status':
       return send(res, 200, powStatusBody(d))
     default:
-      return false
+      // PoC v2 (init/generate, stop, generate): routes of the newer MLNode only.
+      return ctx.api === 'legacy' ? false : handlePoc(d, req, res, path)
   }
 }
 

@@ -27,8 +27,9 @@ export class Replica {
     /** The vLLM port MLNode would give this replica (for pow/status). */
     readonly port: number,
     plan: InstancePlan,
-    clock: SimClock,
-    slowdown: number,
+    /** The simulator's clock and step-time factor, also for PoC batches (src/sim/poc.ts). */
+    readonly clock: SimClock,
+    readonly slowdown: number,
     noise?: { cv: number; seed: number },
   ) {
     this.engine = new Engine(plan, clock, {

@@ -17,6 +17,8 @@ import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workload
 import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
 import { checkPredictArgs, checkPredictLengths } from '../predict-limits.js'
 import { figure } from '../../contracts/figures.js'
+import { chainPocParams } from '../../poc/chain-params.js'
+import { pocPredictionLine, predictPoc } from '../../poc/predict-poc.js'
 
 export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'
 
@@ -24,6 +26,7 @@ const USAGE = `Usage: mlnode-bench predict --model <id|config.json> [--hardware 
        [--args "<vllm args>"] (--workloads <compressa.yml> | --prompt-tokens N --max-tokens N | --lengths <csv>)
        [--requests N] [--concurrency N] [--request-rate R [--burstiness B]]
        [--dtype float16] [--micro-batches M] [--calibration <file>] [--max-events N] [--json]
+       [--poc [--poc-seq-len N] [--poc-batch-size N]]
 
 Runs the workload through the simulated vLLM engine on a virtual clock and prints the metrics a
 measured run reports. Every figure is a PREDICTION of the performance model (docs/perf-model.md).
@@ -45,7 +48,11 @@ Requests generate exactly max_tokens tokens (no early EOS).
   --max-events      budget of simulated token events, requests x (max tokens + prefill chunks),
                     summed over the workloads (default ${DEFAULT_MAX_EVENTS}, a few seconds); a
                     bigger workload is refused at once, naming a request count that fits
-  --json            one JSON object instead of tables`
+  --json            one JSON object instead of tables
+  --poc             also price PoC v2 (nonces/min: one prefill of batch × seq_len tokens per batch,
+                    docs/poc.md); alone, without a workload, only that
+  --poc-seq-len     PoC seq_len (default: the chain's for the model, 256 for most)
+  --poc-batch-size  PoC batch_size (default 32, the backend's)`
 
 export { predictWorkloads, simulatedWorkload, splitArgString, promptTokensOf, workloadOf } from '../../predict/predict-core.js'
 export type { Prediction, PredictionFigures, PredictInput } from '../../predict/predict-core.js'
@@ -95,6 +102,9 @@ const COMMAND_LINE = {
     'micro-batches': { type: 'integer', min: 1 },
     'max-events': { type: 'integer', min: 1 },
     json: { type: 'boolean' },
+    poc: { type: 'boolean' },
+    'poc-seq-len': { type: 'integer', min: 1 },
+    'poc-batch-size': { type: 'integer', min: 3 },
   },
 } as const
 
@@ -108,7 +118,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.workloads !== undefined && inline.length > 0) {
     throw usageError('predict', `--workloads and --${inline[0]} exclude each other: the workload comes from the YAML file or from the options`, { option: inline[0] })
   }
-  if (values.workloads === undefined && values.lengths === undefined) {
+  const wantsPoc = values.poc === true || values['poc-seq-len'] !== undefined || values['poc-batch-size'] !== undefined
+  // `--poc` alone prices only PoC: no load workload to predict.
+  const pocOnly = wantsPoc && values.workloads === undefined && values.lengths === undefined && inline.length === 0
+  if (!pocOnly && values.workloads === undefined && values.lengths === undefined) {
     for (const k of ['prompt-tokens', 'max-tokens'] as const) {
       if (values[k] === undefined) throw usageError('predict', `--${k} is required without --workloads or --lengths`, { option: k })
     }
@@ -132,6 +145,7 @@ export async function run(argv: string[]): Promise<number> {
   const { tp, pp } = asUsage(() => planDeploy(model.id, parsed))
   const engine = asUsage(() => resolveEngineConfig(parsed.values, model, hardware, values.dtype))
 
+  if (pocOnly) return printPocOnly(values, { model, hardware, engine, calibrated, tp, pp })
   // Size the workloads before building them: a refusal must come at once.
   let sizes: WorkloadSize[]
   let build: () => Array<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
@@ -186,12 +200,13 @@ export async function run(argv: string[]): Promise<number> {
     maxNumBatchedTokens: engine.maxNumBatchedTokens,
     ...(pricing.mayNotStart === undefined ? {} : { mayNotStart: pricing.mayNotStart }),
   }
+  const poc = wantsPoc ? predictPoc({ plan, instances, gpus: hardware.gpuCount, seqLen: values['poc-seq-len'] ?? chainPocParams(model.id).seqLen, ...(values['poc-batch-size'] === undefined ? {} : { batchSize: values['poc-batch-size'] }) }) : undefined
   if (values.json) {
     const body =
       values.workloads === undefined
         ? { ...header, ...predictions[0]!.figures }
         : { ...header, experiments: predictions.map((p) => ({ experiment: p.experiment, ...p.figures })) }
-    console.log(JSON.stringify(body))
+    console.log(JSON.stringify(poc ? { ...body, poc } : body))
     return 0
   }
   console.log(
@@ -207,6 +222,25 @@ export async function run(argv: string[]): Promise<number> {
   console.log(renderTable(predictions))
   const failed = predictions.reduce((s, p) => s + p.metrics.requests.failed, 0)
   if (failed > 0) console.log(`  ${failed} request(s) rejected by the simulated engine (prompt + max_tokens > max_model_len or KV too small)`)
+  if (poc) console.log(pocPredictionLine(poc))
+  return 0
+}
+
+/** `predict --poc` without a workload: the PoC price only (header line, then the PoC line or JSON). */
+function printPocOnly(
+  values: { json?: boolean; args: string; calibration?: string; 'micro-batches'?: number; 'poc-seq-len'?: number; 'poc-batch-size'?: number },
+  o: { model: Parameters<typeof planInstance>[1]; hardware: Parameters<typeof planInstance>[0]; engine: Parameters<typeof planInstance>[2]; calibrated: ModelConstants | undefined; tp: number; pp: number },
+): number {
+  const constants: ModelConstants = { ...o.calibrated, ...(values['micro-batches'] === undefined ? {} : { ppMicroBatches: values['micro-batches'] }) }
+  const plan = planInstance(o.hardware, o.model, o.engine, { constants })
+  const instances = instancesPerServer(o.hardware, o.engine)
+  const poc = predictPoc({ plan, instances, gpus: o.hardware.gpuCount, seqLen: values['poc-seq-len'] ?? chainPocParams(o.model.id).seqLen, ...(values['poc-batch-size'] === undefined ? {} : { batchSize: values['poc-batch-size'] }) })
+  if (values.json) {
+    console.log(JSON.stringify({ prediction: true, simulated: true, hardware: o.hardware.id, model: o.model.id, args: values.args, tp: o.tp, pp: o.pp, instances, poc }))
+    return 0
+  }
+  console.log(`PREDICTION (simulated by the performance model, not measured): ${o.model.id} on ${o.hardware.id}, tp=${o.tp} pp=${o.pp}, ${instances} instance(s), args "${values.args}"; ${values.calibration === undefined ? 'uncalibrated' : `calibration ${values.calibration}`}`)
+  console.log(pocPredictionLine(poc))
   return 0
 }
 

@@ -60,4 +60,4 @@ export const requestCountsSchema = z.strictObject({ total: count, completed: cou
 /** Metric ids whose figure is a latency distribution (histogram kept). */
 export const DISTRIBUTION_METRICS = ['ttftMs', 'tpotMs', 'itlMs', 'e2elMs'] as const
 /** Metric ids with one number per run. */
-export const SCALAR_METRICS = ['failedRequests', 'requestsPerS', 'inputTokensPerS', 'outputTokensPerS', 'totalTokensPerS', 'goodputRequestsPerS', 'deployS'] as const
+export const SCALAR_METRICS = ['failedRequests', 'requestsPerS', 'inputTokensPerS', 'outputTokensPerS', 'totalTokensPerS', 'goodputRequestsPerS', 'deployS', 'noncesPerMin'] as const

@@ -44,6 +44,20 @@ export const workloadMetricsSchema = z.strictObject({
   compressa: compressaSchema,
 })
 
+const pocSchema = z.strictObject({
+  noncesPerMin: nonNegative,
+  noncesPerMinPerGpu: nonNegative,
+  gpus: count,
+  nonces: count,
+  durationS: nonNegative,
+  firstArtifactS: nonNegative,
+  callbacks: count,
+  seqLen: count,
+  batchSize: count.optional(),
+  kDim: count,
+  backends: z.array(z.strictObject({ group: count, nonces: count, noncesPerMin: nonNegative })),
+})
+
 const layoutSchema = z.strictObject({ gpuCount: count, gpusPerInstance: count, instances: count, idleGpus: count, tp: count, pp: count })
 
 const failureSchema = z.strictObject({
@@ -117,6 +131,11 @@ export const benchResultSchema = z.strictObject({
     })
     .optional()
     .describe("What vLLM's /metrics pages said while the workload ran: sampled gauges, counter increases"),
+  environment: z
+    .strictObject({ gpus: z.array(z.string()).optional(), driverVersion: z.string().optional(), cudaDriverVersion: z.string().optional(), vllmVersion: z.string().optional(), modelCommit: z.string().optional() })
+    .optional()
+    .describe("A real MLNode's GPUs, driver, vLLM version and model revision, as far as it tells"),
+  poc: pocSchema.optional().describe('A PoC workload: nonces per minute and how they arrived (docs/poc.md)'),
   run: runStampSchema.optional().describe('results.json only: the run that measured this result'),
   bench: z.strictObject({ project: z.string(), file: z.string(), name: z.string() }).optional().describe('results.json only: the vitest bench behind this result'),
   networkModel: z
