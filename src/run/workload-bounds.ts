@@ -28,7 +28,8 @@ export function checkWorkloadBounds(spec: WorkloadSpec, where: string): void {
       fail(where, spec, `${field}${yaml}`, value, `is more than ${MAX_WORKLOAD_REQUESTS.toLocaleString('en-US')}, the most one workload may send (each request's record is kept in memory until the workload ends); split it into several workloads`)
     }
   }
-  const prompts = (spec.prompt as { count?: unknown }).count
+  // A PoC workload has no prompt.
+  const prompts = (spec.prompt as { count?: unknown } | undefined)?.count
   if (typeof prompts === 'number' && prompts > MAX_WORKLOAD_REQUESTS) {
     fail(where, spec, 'prompt.count', prompts, `is more than ${MAX_WORKLOAD_REQUESTS.toLocaleString('en-US')} (every distinct prompt is built in memory)`)
   }
@@ -40,7 +41,7 @@ export function checkWorkloadBounds(spec: WorkloadSpec, where: string): void {
  * @param maxModelLen the deployment's context length; `how` says where it comes from.
  */
 export function checkPromptFits(spec: WorkloadSpec, where: string, maxModelLen: number, how: string): void {
-  const tokens = (spec.prompt as { tokens?: unknown }).tokens
+  const tokens = (spec.prompt as { tokens?: unknown } | undefined)?.tokens
   if (typeof tokens !== 'number') return
   if (tokens + spec.maxTokens > maxModelLen) {
     fail(
