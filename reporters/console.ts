@@ -5,7 +5,7 @@
  */
 import type { SerializedError, UserConsoleLog } from 'vitest'
 import type { TestCase, TestModule, TestRunEndReason } from 'vitest/node'
-import { redact } from '../src/errors.js'
+import { scrub as redact } from '../src/outputs/secrets.js'
 import { renderComparison } from '../src/report/comparison.js'
 import { formatNumber } from '../src/report/format.js'
 import { incompleteText } from '../src/report/run-text.js'

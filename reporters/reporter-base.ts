@@ -2,6 +2,7 @@
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { TestCase, Vitest } from 'vitest/node'
 import { writeFileAtomic } from '../src/outputs/atomic-write.js'
+import { scrub } from '../src/outputs/secrets.js'
 import { benchResultOf, type RunnerTaskLookup } from './collect.js'
 import { ledgerOf, type RunLedger } from './run-ledger.js'
 
@@ -61,13 +62,14 @@ export abstract class MlnodeReporterBase {
     return this.reportWrites
   }
 
+  /** Every console line of the reporters passes here: scrubbed of every known secret. */
   protected log(message: string): void {
-    if (this.vitest) this.vitest.logger.log(message)
-    else console.log(message)
+    if (this.vitest) this.vitest.logger.log(scrub(message))
+    else console.log(scrub(message))
   }
 
   protected error(message: string): void {
-    if (this.vitest) this.vitest.logger.error(message)
-    else console.error(message)
+    if (this.vitest) this.vitest.logger.error(scrub(message))
+    else console.error(scrub(message))
   }
 }

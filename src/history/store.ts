@@ -10,6 +10,7 @@
  */
 import { MlnodeBenchError } from '../errors.js'
 import type { BenchResult, Provenance, RunResults } from '../contracts/results.js'
+import { scrubDeep } from '../outputs/secrets.js'
 import { openDatabase, queryRows, saveDatabase, type Database, type SqlValue } from './sqlite.js'
 
 /** Default store, relative to the project root. */
@@ -139,7 +140,9 @@ export class HistoryStore {
    * Adds the results a run measured itself. Returns false (and stores nothing) when a run with
    * that id is already in the store: adding the same results.json twice keeps one copy.
    */
-  addRun(file: RunResults, options: AddRunOptions = {}): { added: boolean; seq: number; results: number } {
+  addRun(unscrubbed: RunResults, options: AddRunOptions = {}): { added: boolean; seq: number; results: number } {
+    // The database is written as bytes: its text is scrubbed here, before it goes in.
+    const file = scrubDeep(unscrubbed)
     const runId = file.run?.id ?? options.runId ?? `results-${file.provenance.date}`
     const existing = queryRows(this.db, 'SELECT seq FROM runs WHERE run_id = ?', [runId])[0]
     if (existing) return { added: false, seq: Number(existing.seq), results: 0 }

@@ -6,6 +6,7 @@
  */
 import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
+import { scrub } from '../outputs/secrets.js'
 import type { HealthResponse } from '../mlnode/index.js'
 import { NodeSwitch } from '../mlnode/switch.js'
 import type { TargetInfo } from '../contracts/results.js'
@@ -62,7 +63,7 @@ export class MlnodeTarget implements Target {
   /** The target's GPUs as a hardware profile, when known (see describeHealth). */
   private box?: HardwareProfile | undefined
 
-  constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = console.log) {
+  constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = (line) => console.log(scrub(line))) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
   }
 

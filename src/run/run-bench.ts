@@ -3,7 +3,8 @@
  * workload, and return the result with its verdict. Never throws: the adapter records the result
  * first and then fails the bench with `error`, so nothing measured is lost.
  */
-import { isMlnodeBenchError, redact } from '../errors.js'
+import { isMlnodeBenchError } from '../errors.js'
+import { scrub, scrubDeep } from '../outputs/secrets.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { failureKindOf } from '../report/failure-kind.js'
 import type { BenchResult, TargetInfo } from '../contracts/results.js'
@@ -33,6 +34,14 @@ export interface BenchOutcome {
 }
 
 export async function runBench(input: BenchInput): Promise<BenchOutcome> {
+  // What crosses to the reporters' process is scrubbed here, where every secret of the run is
+  // known (a workload file's token variable is read in this process only).
+  const outcome = await measureBench(input)
+  if (outcome.error instanceof Error) outcome.error.message = scrub(outcome.error.message)
+  return { ...outcome, result: scrubDeep(outcome.result) }
+}
+
+async function measureBench(input: BenchInput): Promise<BenchOutcome> {
   const { suite, request, spec, target } = input
   const variant = request.variant
   const started = performance.now()
@@ -93,7 +102,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       status: 'failed',
       failure: {
         kind: failureKindOf(isMlnodeBenchError(error) ? error.code : undefined, 'workload'),
-        message: redact(error instanceof Error ? error.message : String(error)),
+        message: scrub(error instanceof Error ? error.message : String(error)),
         ...(isMlnodeBenchError(error) ? { code: error.code } : {}),
         ...(log?.length ? { log } : {}),
       },
