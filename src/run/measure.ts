@@ -49,6 +49,8 @@ export interface Measured {
   clientLoopDelay: ClientLoopDelay
   /** Worker threads that took the stamps (0: the main thread; src/load/worker-count.ts). */
   loadWorkers: number
+  /** Set when the workload hit its bound (workloadTimeoutS): requests still open then were aborted. */
+  timedOutAfterS?: number
   /** Set when the workload was stopped early: requests settled and failed by then, of `planned`. */
   stoppedEarly?: { settled: number; failed: number; planned: number }
 }
@@ -74,13 +76,24 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
       stop.abort()
     }
   }
+  // Not AbortSignal.any([AbortSignal.timeout(…)]): on Node 20 the combined signal can be garbage
+  // collected with its timeout before it fires, and the workload then never ends (seen at 20 s).
+  // A plain timer, referenced until cleared, cannot be lost.
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    stop.abort()
+  }, input.timeoutS * 1000)
   const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model, ...(input.headers ? { headers: input.headers } : {}) }, input.spec, {
-    signal: AbortSignal.any([AbortSignal.timeout(input.timeoutS * 1000), stop.signal]),
+    signal: stop.signal,
     simulatedTime: input.simulatedTime,
     workers: loadWorkersFromEnv(),
     onRequestSent: (_index, warmup) => progress?.sent(warmup),
     onRequestDone,
-  }).finally(() => progress?.stop())
+  }).finally(() => {
+    clearTimeout(timer)
+    progress?.stop()
+  })
   loopDelay.disable()
   // The histogram counts the 1 ms sampling interval itself: subtract it (ns → ms).
   const beyondMs = (ns: number) => Math.max(0, ns / 1e6 - 1)
@@ -94,12 +107,18 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   // After an early stop, the requests we aborted (never sent, or cut in flight) are not the server's failures.
   const records = stoppedEarly ? run.records.filter((r) => r.failure?.reason !== 'aborted') : run.records
   const metrics = summarize({ records, startedAtMs: run.startedAtMs, endedAtMs: run.endedAtMs }, slo ? { slo } : {})
-  return { metrics, failureSamples, clientLoopDelay, loadWorkers: run.workers ?? 0, ...(stoppedEarly ? { stoppedEarly } : {}) }
+  return { metrics, failureSamples, clientLoopDelay, loadWorkers: run.workers ?? 0, ...(stoppedEarly ? { stoppedEarly } : {}), ...(timedOut && !stoppedEarly ? { timedOutAfterS: input.timeoutS } : {}) }
 }
 
 /** The workload's verdict: an error when too many requests failed, naming counts and reasons. */
-export function failureRateError({ metrics, failureSamples, stoppedEarly }: Measured, maxFailureRate: number, subject: string): MlnodeBenchError | undefined {
+export function failureRateError({ metrics, failureSamples, stoppedEarly, timedOutAfterS }: Measured, maxFailureRate: number, subject: string): MlnodeBenchError | undefined {
   const { total, failed, failuresByReason } = metrics.requests
+  if (timedOutAfterS !== undefined && failed / Math.max(1, total) > maxFailureRate) {
+    const reasons = Object.entries(failuresByReason).map(([reason, n]) => `${reason} x${n}`).join(', ')
+    return new MlnodeBenchError('MLNB_LOAD', `${subject}: workloadTimeoutS (${timedOutAfterS} s) reached: the server did not finish the workload in time; ${failed} of ${total} requests failed or were cut (${reasons})${failureSamples.map((m) => `\n  ${m}`).join('')}`, {
+      details: { failed, total, failuresByReason, timeoutS: timedOutAfterS },
+    })
+  }
   if (stoppedEarly) {
     const reasons = Object.entries(failuresByReason).map(([reason, n]) => `${reason} x${n}`).join(', ')
     return new MlnodeBenchError('MLNB_LOAD_STOPPED', `${subject}: stopped early: ${stoppedEarly.failed} of the first ${stoppedEarly.settled} requests failed (${reasons}), more than the allowed fraction ${maxFailureRate} of all ${stoppedEarly.planned}; the rest were not sent${failureSamples.filter((m) => !m.startsWith('aborted')).map((m) => `\n  ${m}`).join('')}`, {
