@@ -8,7 +8,7 @@ import { MlnodeBenchError, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
 import { scrub } from '../outputs/secrets.js'
 import type { HealthResponse } from '../mlnode/index.js'
-import { NodeSwitch } from '../mlnode/switch.js'
+import { NodeSwitch, type FirstContact } from '../mlnode/switch.js'
 import type { TargetInfo } from '../contracts/results.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 import { captureDeployLog } from './deploy-log.js'
@@ -63,8 +63,20 @@ export class MlnodeTarget implements Target {
   /** The target's GPUs as a hardware profile, when known (see describeHealth). */
   private box?: HardwareProfile | undefined
 
+  /** Whether MLNode answered since the run began (src/mlnode/switch.ts FirstContact); set at the first deploy. */
+  private contact?: FirstContact
+
   constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = (line) => console.log(scrub(line))) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
+  }
+
+  /** The first-contact bound starts with the run's first deploy and is shared by every variant. */
+  private firstContact(deployTimeoutS: number): FirstContact {
+    if (!this.contact) {
+      const boundS = Math.min(deployTimeoutS, firstContactBoundS())
+      this.contact = { reached: false, deadlineAt: performance.now() + boundS * 1000, boundS }
+    }
+    return this.contact
   }
 
   /**
@@ -72,6 +84,8 @@ export class MlnodeTarget implements Target {
    * success is cached: a node restarting when the run starts must not sink every variant.
    */
   describe(): Promise<TargetDescription> {
+    // An MLNode that never answered would hold each failed variant another request timeout.
+    if (this.contact && !this.contact.reached) return Promise.reject(new MlnodeBenchError('MLNB_MLNODE_REFUSED', `MLNode at ${this.client.displayUrl} has not answered since the run began`))
     return this.describeFrom()
   }
 
@@ -150,6 +164,8 @@ export class MlnodeTarget implements Target {
     if (!this.current) return
     await this.current.ready.catch(() => undefined)
     this.current = undefined
+    // Nothing was deployed on an MLNode that never answered: no `down` to wait 100 s for.
+    if (this.contact && !this.contact.reached) return void (await this.client.close())
     await this.client.down().catch((error: unknown) => this.print(`mlnode-bench: down failed: ${redact((error as Error).message)}`))
     await this.client.close()
   }
@@ -161,7 +177,8 @@ export class MlnodeTarget implements Target {
     const deadlineAt = started + request.deployTimeoutS * 1000
     try {
       // Before anything else: MLNode may be restarting or frozen when the run starts.
-      const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print })
+      const contact = this.firstContact(request.deployTimeoutS)
+      const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print, contact })
       const { info, gpuCount } = await this.describeFrom(this.targetInfo ? undefined : await firstSwitch.healthy())
       // On simulated time a deploy takes no real time: poll often.
       const speed = info.simulatedTime ? Number.POSITIVE_INFINITY : 1
@@ -220,6 +237,21 @@ export class MlnodeTarget implements Target {
     }
   }
 }
+
+/**
+ * How long an MLNode that has not answered once since the run began is waited for: a wrong
+ * MLNODE_URL must not cost every variant its deployTimeoutS. MLNODE_BENCH_FIRST_CONTACT_S, else 60 s.
+ * @throws MlnodeBenchError MLNB_CONFIG naming the variable and its value.
+ */
+export function firstContactBoundS(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.MLNODE_BENCH_FIRST_CONTACT_S
+  if (text === undefined || text === '') return DEFAULT_FIRST_CONTACT_S
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0) throw new MlnodeBenchError('MLNB_CONFIG', `environment variable MLNODE_BENCH_FIRST_CONTACT_S=${JSON.stringify(text)} must be a number of seconds > 0`, { details: { env: 'MLNODE_BENCH_FIRST_CONTACT_S', value: text } })
+  return value
+}
+
+const DEFAULT_FIRST_CONTACT_S = 60
 
 const targets = new Map<string, MlnodeTarget>()
 
