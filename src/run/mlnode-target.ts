@@ -9,6 +9,7 @@ import { MlnodeClient } from '../mlnode/index.js'
 import { scrub } from '../outputs/secrets.js'
 import type { HealthResponse } from '../mlnode/index.js'
 import { NodeSwitch, type FirstContact } from '../mlnode/switch.js'
+import { parseEndpoint } from '../mlnode/endpoint.js'
 import type { TargetInfo } from '../contracts/results.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 import { captureDeployLog } from './deploy-log.js'
@@ -68,6 +69,8 @@ export class MlnodeTarget implements Target {
 
   constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = (line) => console.log(scrub(line))) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
+    // Checked now (collection), not found out as "0 in flight" when the first workload starts.
+    parseEndpoint(target.inferenceUrl, 'INFERENCE_URL')
   }
 
   /** The first-contact bound starts with the run's first deploy and is shared by every variant. */
