@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve } from 'node:path'
 import type { TestCase, Vitest } from 'vitest/node'
 import { writeFileAtomic } from '../src/outputs/atomic-write.js'
 import { scrub } from '../src/outputs/secrets.js'
+import { registerOutputFile } from '../src/outputs/run-outputs.js'
 import { benchResultOf, type RunnerTaskLookup } from './collect.js'
 import { ledgerOf, type RunLedger } from './run-ledger.js'
 
@@ -11,6 +12,13 @@ export abstract class MlnodeReporterBase {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
+    // Checked writable, and locked against a second run, by the global setup before any deploy.
+    for (const file of this.outputFiles()) registerOutputFile(resolve(this.root, file))
+  }
+
+  /** The files this reporter writes, relative to the root. */
+  protected outputFiles(): string[] {
+    return []
   }
 
   /** Vitest root (relative output paths resolve against it). */
@@ -49,7 +57,7 @@ export abstract class MlnodeReporterBase {
       await writeFileAtomic(path, await render())
       if (!options.quiet) this.log(`mlnode-bench: ${what} written to ${this.shown(path)}`)
     } catch (error) {
-      this.error(`mlnode-bench: ${what} ${path} not written: ${(error as Error).message}`)
+      this.error(`mlnode-bench: ${what} ${path} NOT written: ${(error as Error).message}`)
       process.exitCode = 1
     }
   }

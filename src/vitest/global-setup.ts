@@ -9,6 +9,7 @@ import { downOnInterrupt } from '../run/interrupt.js'
 import { selectTarget } from '../run/select-target.js'
 import { startSimFleet } from '../run/sim-fleet.js'
 import { watchAllowed } from '../run/watch.js'
+import { claimOutputFolders } from '../outputs/run-outputs.js'
 import './provided.js'
 
 export default async function globalSetup(project: TestProject): Promise<(() => Promise<void>) | void> {
@@ -19,6 +20,24 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
   const benching = mode === 'benchmark' || (project.config as { benchmark?: { enabled?: boolean } }).benchmark?.enabled === true
   if (!benching) return
   const env = process.env
+  // Before anything deploys: every output folder can be written, and no other run writes there.
+  const releaseOutputs = await claimOutputFolders()
+  try {
+    const teardown = await setUpTarget(project, env)
+    return async () => {
+      try {
+        await teardown?.()
+      } finally {
+        await releaseOutputs()
+      }
+    }
+  } catch (error) {
+    await releaseOutputs()
+    throw error
+  }
+}
+
+async function setUpTarget(project: TestProject, env: NodeJS.ProcessEnv): Promise<(() => Promise<void>) | void> {
   // Suites refuse a real MLNode in watch mode (each save would redeploy every variant).
   project.provide('mlnodeBenchRunMode', { watch: project.vitest.config.watch, allowWatch: watchAllowed(env) })
   const choice = selectTarget(env)
