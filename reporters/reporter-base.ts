@@ -13,8 +13,11 @@ export abstract class MlnodeReporterBase {
   onInit(vitest: Vitest): void {
     this.vitest = vitest
     // Checked writable, and locked against a second run, by the global setup before any deploy.
-    for (const file of this.outputFiles()) registerOutputFile(resolve(this.root, file))
+    for (const file of this.outputFiles()) registerOutputFile(resolve(this.root, file), this.resultsRole)
   }
+
+  /** Set by the reporter that writes results.json. */
+  protected readonly resultsRole: 'results' | undefined = undefined
 
   /** The files this reporter writes, relative to the root. */
   protected outputFiles(): string[] {

@@ -31,6 +31,8 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
     return resolve(this.root, this.options.outputFile ?? '.mlnode-bench/results.json')
   }
 
+  protected override readonly resultsRole = 'results' as const
+
   protected override outputFiles(): string[] {
     return [this.outputFile]
   }

@@ -15,6 +15,8 @@ const KEY = Symbol.for('mlnode-bench.run-outputs')
 
 interface Registry {
   files: Set<string>
+  /** results.json (ResultsJsonReporter): where an interrupted run's state and partial results go. */
+  resultsFile?: string
   /** This process's claim, shared by the global setups of its projects (counted). */
   claim?: { users: number; release: Promise<() => Promise<void>> }
 }
@@ -25,9 +27,20 @@ function registry(): Registry {
   return g[KEY]
 }
 
-/** An absolute path a reporter will write. */
-export function registerOutputFile(path: string): void {
+/** An absolute path a reporter will write; `results` marks results.json. */
+export function registerOutputFile(path: string, role?: 'results'): void {
   registry().files.add(path)
+  if (role === 'results') registry().resultsFile = path
+}
+
+/** The registered results.json, if a ResultsJsonReporter is configured. */
+export function registeredResultsFile(): string | undefined {
+  return registry().resultsFile
+}
+
+/** Where a workload being measured leaves its partial result (kept if the run is interrupted). */
+export function partialResultsDir(resultsFile: string): string {
+  return join(dirname(resultsFile), 'partial')
 }
 
 /** The folders of every registered output, sorted (locks are always taken in one order). */

@@ -33,6 +33,13 @@ export interface MeasureInput {
    * waiting out every timeout of a broken server. What was measured is kept. @default never
    */
   maxFailureRate?: number
+  /**
+   * Called every `partialIntervalMs` while the workload runs with the metrics of the requests
+   * measured so far: kept as a partial result should the run be interrupted (src/run/interrupt.ts).
+   */
+  onPartial?: (metrics: WorkloadMetrics, settled: number, planned: number) => void
+  /** @default 1000 */
+  partialIntervalMs?: number
 }
 
 /** Failures seen before an early stop: one failed request is an incident, a few are a pattern. */
@@ -65,7 +72,13 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   let settled = 0
   let failed = 0
   let stoppedEarly: Measured['stoppedEarly']
+  const measured: RequestRecord[] = []
+  let measuredStartMs: number | undefined
   const onRequestDone = (r: RequestRecord): void => {
+    if (!r.warmup) {
+      measured.push(r)
+      measuredStartMs = Math.min(measuredStartMs ?? r.scheduledAtMs, r.scheduledAtMs)
+    }
     progress?.done(r)
     if (r.warmup || stoppedEarly) return
     settled++
@@ -79,6 +92,14 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   // Not AbortSignal.any([AbortSignal.timeout(…)]): on Node 20 the combined signal can be garbage
   // collected with its timeout before it fires, and the workload then never ends (seen at 20 s).
   // A plain timer, referenced until cleared, cannot be lost.
+  const partialTimer =
+    input.onPartial === undefined
+      ? undefined
+      : setInterval(() => {
+          if (measured.length === 0) return
+          const endedAtMs = measured.reduce((latest, r) => Math.max(latest, r.endAtMs), 0)
+          input.onPartial!(summarize({ records: measured, startedAtMs: measuredStartMs ?? 0, endedAtMs }), measured.length, input.spec.requests)
+        }, input.partialIntervalMs ?? 1000)
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
@@ -92,6 +113,7 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
     onRequestDone,
   }).finally(() => {
     clearTimeout(timer)
+    clearInterval(partialTimer)
     progress?.stop()
   })
   loopDelay.disable()

@@ -13,6 +13,8 @@ import { predictBench } from '../predict/predict-bench.js'
 import { calibrationFor } from './calibration.js'
 import { failureRateError, measureWorkload } from './measure.js'
 import { measurementResolution } from './resolution.js'
+import { PartialResult } from './partial-result.js'
+import type { WorkloadMetrics } from '../contracts/records.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
 
@@ -25,6 +27,8 @@ export interface BenchInput {
   request: DeployRequest
   spec: WorkloadSpec
   target: Target
+  /** Where the workload being measured keeps its partial result (src/run/partial-result.ts). @default none */
+  partialDir?: string
 }
 
 export interface BenchOutcome {
@@ -72,7 +76,9 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
     info = deployed.target.kind === 'simulated' && request.calibration ? { ...deployed.target, calibration: request.calibration.shown } : deployed.target
     const simulatedTime = info.simulatedTime === true
     const endpoint = target.endpoint(request)
+    const partial = input.partialDir === undefined ? undefined : new PartialResult(input.partialDir, resultOf({}))
     const measured = await measureWorkload({
+      ...(partial ? { onPartial: (metrics: WorkloadMetrics, settled: number, planned: number) => partial.update(resultOf({ ...(deployed.layout ? { layout: deployed.layout } : {}), metrics }), settled, planned) } : {}),
       spec,
       inferenceUrl: endpoint.inferenceUrl,
       model: suite.model,
@@ -82,7 +88,7 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       progressLabel: `[${suite.model} ${variant.name}] ${spec.name}`,
       maxFailureRate: suite.maxFailureRate,
       ...(suite.slo ? { slo: suite.slo } : {}),
-    })
+    }).finally(() => partial?.discard())
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
     // On a real MLNode of known GPUs, the model's prediction goes beside the measurement.
     const prediction = info.kind === 'mlnode' && deployed.box ? await predictOnBox(deployed.box) : undefined

@@ -9,7 +9,9 @@ import { downOnInterrupt } from '../run/interrupt.js'
 import { selectTarget } from '../run/select-target.js'
 import { startSimFleet } from '../run/sim-fleet.js'
 import { watchAllowed } from '../run/watch.js'
-import { claimOutputFolders } from '../outputs/run-outputs.js'
+import { claimOutputFolders, partialResultsDir, registeredResultsFile } from '../outputs/run-outputs.js'
+import { keepOnInterrupt } from '../run/keep-on-interrupt.js'
+import { rm } from 'node:fs/promises'
 import './provided.js'
 
 export default async function globalSetup(project: TestProject): Promise<(() => Promise<void>) | void> {
@@ -23,9 +25,19 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
   // Before anything deploys: every output folder can be written, and no other run writes there.
   const releaseOutputs = await claimOutputFolders()
   try {
+    // Ctrl-C keeps what was measured, the running workload's partial result included.
+    const resultsFile = registeredResultsFile()
+    let removeKeep: (() => void) | undefined
+    if (resultsFile) {
+      const partialDir = partialResultsDir(resultsFile)
+      await rm(partialDir, { recursive: true, force: true })
+      project.provide('mlnodeBenchPartialDir', partialDir)
+      removeKeep = keepOnInterrupt(resultsFile, partialDir)
+    }
     const teardown = await setUpTarget(project, env)
     return async () => {
       try {
+        removeKeep?.()
         await teardown?.()
       } finally {
         await releaseOutputs()

@@ -7,5 +7,7 @@ declare module 'vitest' {
   interface ProvidedContext {
     mlnodeBench: ProvidedTarget
     mlnodeBenchRunMode: ProvidedRunMode
+    /** Where a workload being measured keeps its partial result, kept on Ctrl-C (src/run/interrupt.ts). */
+    mlnodeBenchPartialDir?: string
   }
 }
