@@ -187,7 +187,9 @@ export class MlnodeTarget implements Target {
       const speed = info.simulatedTime ? Number.POSITIVE_INFINITY : 1
       const pollIntervalMs = Math.max(20, 2000 / speed)
       const layoutModel = layoutModelOf(model)
-      const cap = this.instanceCap === undefined ? {} : { instanceCap: this.instanceCap }
+      // The node's cap as MLNode reported it for an earlier variant, else as the user declared it.
+      const knownCap = this.instanceCap ?? declaredInstanceCap()
+      const cap = knownCap === undefined ? {} : { instanceCap: knownCap }
       const placed = placeDeployPlan(variant, gpuCount, { ...cap, ...(layoutModel ? { model: layoutModel } : {}) })
       if (placed.problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${placed.problems.join('; ')}`)
       let layout = placed.layout
@@ -207,8 +209,6 @@ export class MlnodeTarget implements Target {
         inferenceUrl: this.target.inferenceUrl,
         logCommandSet: request.logCommand !== undefined && request.logCommand.length > 0,
         ...cap,
-        // A minute of an unchanged count at 2 s polls; a simulator has every replica up at once.
-        capStablePolls: info.simulatedTime ? 5 : 30,
         onProgress: (p) => {
           // Print on every phase change and at most every 10 s otherwise.
           if (p.phase === lastPhase && p.elapsedS - lastPrintS < 10) return
@@ -221,7 +221,7 @@ export class MlnodeTarget implements Target {
       if (result.cappedAt !== undefined) {
         this.instanceCap = result.cappedAt
         layout = placeDeployPlan(variant, gpuCount, { instanceCap: result.cappedAt }).layout
-        this.print(`${label} capped by the node at ${result.cappedAt} instance(s) (INFERENCE_MAX_INSTANCES); ${layout.idleGpus} GPU(s) idle`)
+        this.print(`${label} MLNode reports starting ${result.cappedAt} instance(s) (its INFERENCE_MAX_INSTANCES); ${layout.idleGpus} GPU(s) idle`)
       }
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
       const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
@@ -255,6 +255,19 @@ export function firstContactBoundS(env: NodeJS.ProcessEnv = process.env): number
 }
 
 const DEFAULT_FIRST_CONTACT_S = 60
+
+/**
+ * The node's INFERENCE_MAX_INSTANCES as the user declares it (MLNODE_BENCH_INSTANCE_CAP), for an
+ * MLNode that does not report how many instances it started (v0.2.12). Undefined: MLNode's default.
+ * @throws MlnodeBenchError MLNB_CONFIG naming the variable and its value.
+ */
+export function declaredInstanceCap(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env.MLNODE_BENCH_INSTANCE_CAP
+  if (text === undefined || text === '') return undefined
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) throw new MlnodeBenchError('MLNB_CONFIG', `environment variable MLNODE_BENCH_INSTANCE_CAP=${JSON.stringify(text)} must be a whole number >= 1 (the node's INFERENCE_MAX_INSTANCES)`, { details: { env: 'MLNODE_BENCH_INSTANCE_CAP', value: text } })
+  return value
+}
 
 const targets = new Map<string, MlnodeTarget>()
 
