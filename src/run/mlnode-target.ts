@@ -178,6 +178,8 @@ export class MlnodeTarget implements Target {
     const label = `[${model} ${variant.name}]`
     const started = performance.now()
     const deadlineAt = started + request.deployTimeoutS * 1000
+    // MLNode's log speaks of this variant only once its `up` went out: before, it is the previous one's.
+    let upSent = false
     try {
       // Before anything else: MLNode may be restarting or frozen when the run starts.
       const contact = this.firstContact(request.deployTimeoutS)
@@ -200,6 +202,7 @@ export class MlnodeTarget implements Target {
       this.print(`${label} deploying on ${info.hardware}${info.kind === 'simulated' ? ' (SIMULATED)' : ''}: ${layout.instances} instance(s) of TP${variant.tp}xPP${variant.pp}, ${layout.idleGpus} idle GPU(s); args ${variant.mlnodeArgs.join(' ')}`)
       let lastPrintS = -Infinity
       let lastPhase = ''
+      upSent = true
       const result = await this.client.waitUntilReady({
         request: { model, dtype: request.dtype, additional_args: variant.mlnodeArgs },
         plan: variant,
@@ -229,7 +232,7 @@ export class MlnodeTarget implements Target {
       return { layout, target: info, readyAfterS, ...(this.box ? { box: this.box } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
-      const log = request.logCommand ? await captureDeployLog(request.logCommand) : []
+      const log = request.logCommand && upSent ? await captureDeployLog(request.logCommand) : []
       const reason = redact(error instanceof Error ? error.message : String(error))
       // The client's deploy errors already name model, variant and endpoint; others get that here.
       const message = isMlnodeBenchError(error) && error.code.startsWith('MLNB_DEPLOY') ? reason : `Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(1)} s: ${reason}`
