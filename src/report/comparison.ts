@@ -121,7 +121,7 @@ export function renderComparison(results: readonly BenchResult[]): string {
       const measured = rows.filter((r) => r.metrics && r.metrics.requests.completed > 0)
       if (measured.length === 0) {
         // Nothing measured (a suite rejected at collection, every deploy failed…): no table, just why.
-        out.push('', `${model} · ${workload}`, ...rows.map((r) => `  ✗ ${r.variant}: ${r.failure?.message.split('\n')[0] ?? r.status}`))
+        out.push('', `${model} · ${workload}`, ...rows.flatMap(failedRowLines))
         continue
       }
       const targets = [...new Set(measured.map((r) => describeTarget(r.target)))]
@@ -148,4 +148,14 @@ export function renderComparison(results: readonly BenchResult[]): string {
     if (byWorkload.size > 1) out.push('', modelVerdict(model, byWorkload))
   }
   return out.join('\n')
+}
+
+/**
+ * A failed row with nothing measured. A suite refused at collection ('(all variants)': the arg
+ * guard) is told whole, its list under its header: its first line alone is only "…: N problem(s)".
+ */
+function failedRowLines(r: BenchResult): string[] {
+  const lines = (r.failure?.message ?? r.status).split('\n').filter((l) => l.trim() !== '')
+  if (r.variant !== '(all variants)') return [`  ✗ ${r.variant}: ${lines[0] ?? r.status}`]
+  return [`  ✗ ${lines[0] ?? r.status}`, ...lines.slice(1).map((l) => `    ${l.trim()}`)]
 }
