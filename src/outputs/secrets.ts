@@ -17,7 +17,10 @@ const MIN_SECRET_CHARS = 6
 /** A base64 fragment shorter than this may occur by chance. */
 const MIN_BASE64_CHARS = 8
 
-const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH)/i
+/** Whole words of a variable's name (GITHUB_TOKEN, OPENAI_API_KEY, AWS_SECRET_ACCESS_KEY; not GIT_AUTHOR_NAME). */
+const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)(_|$)/i
+/** Variables that name a secret's variable or place, not the secret (MLNODE_BENCH_API_KEY_ENV=OPENAI_API_KEY). */
+const POINTER_NAME = /_(ENV|VAR|NAME|FILE|PATH|URL|DIR)$/i
 const URL_VARIABLES = ['MLNODE_URL', 'INFERENCE_URL']
 
 const registered = new Set<string>()
@@ -33,7 +36,7 @@ export function secretsOf(env: NodeJS.ProcessEnv, extraNames: readonly string[] 
   const apiKeyEnv = env.MLNODE_BENCH_API_KEY_ENV || 'OPENAI_API_KEY'
   for (const [name, value] of Object.entries(env)) {
     if (!value) continue
-    if (name === apiKeyEnv || extraNames.includes(name) || SECRET_NAME.test(name)) found.add(value)
+    if (name === apiKeyEnv || extraNames.includes(name) || (SECRET_NAME.test(name) && !POINTER_NAME.test(name))) found.add(value)
   }
   for (const name of URL_VARIABLES) for (const s of urlCredentials(env[name])) found.add(s)
   return [...found].filter((s) => s.length >= MIN_SECRET_CHARS)

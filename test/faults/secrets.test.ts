@@ -12,8 +12,10 @@ it('masks a secret of the environment plain, URL-encoded and in base64 at any al
     expect(scrub(`header ${b64} end`, env)).not.toContain(Buffer.from(s).toString('base64').slice(4, 12))
   }
   expect(scrub(`plain ${s} and ${encodeURIComponent(s)}`, env)).toBe('plain *** and ***')
-  // Ordinary values are left alone.
+  // Ordinary values are left alone, and so are variables that only name or locate a secret.
   expect(scrub('PATH is /usr/bin', env)).toBe('PATH is /usr/bin')
+  const named = { MLNODE_BENCH_API_KEY_ENV: 'MY_OPENAI_KEY', GIT_AUTHOR_NAME: 'Ada Lovelace', MY_OPENAI_KEY: 'sk-abcdef123456' }
+  expect(scrub('key from MY_OPENAI_KEY by Ada Lovelace: sk-abcdef123456', named)).toBe('key from MY_OPENAI_KEY by Ada Lovelace: ***')
 })
 
 it('masks URL credentials, the Basic header of them, and a registered token (compressa api_token_env_var)', () => {
