@@ -3,6 +3,7 @@
  * and then (slow loris), ends the workload at workloadTimeoutS, not at an idle or request
  * timeout of minutes, also on Node 20 with the garbage collector running (measure-child.ts).
  */
+import { join } from 'node:path'
 import { execa } from 'execa'
 import { expect, it, onTestFinished } from 'vitest'
 import { startRaw } from '../load/helpers/server.js'
@@ -13,7 +14,7 @@ const TIMEOUT_S = 4
 const CHILD_LIMIT_MS = 60_000
 
 async function measureAgainst(url: string, workers = '0'): Promise<{ elapsedS: number; timedOutAfterS?: number; requests: { total: number; failed: number } }> {
-  const r = await execa(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/faults/helpers/measure-child.ts', url, String(TIMEOUT_S)], { cwd: repo, timeout: CHILD_LIMIT_MS, reject: false, env: { MLNODE_BENCH_LOAD_WORKERS: workers } })
+  const r = await execa(process.execPath, ['--expose-gc', '--import', 'tsx', join(repo, 'test/faults/helpers/measure-child.ts'), url, String(TIMEOUT_S)], { cwd: repo, timeout: CHILD_LIMIT_MS, reject: false, env: { MLNODE_BENCH_LOAD_WORKERS: workers } })
   expect(r.timedOut, `the workload did not end within ${CHILD_LIMIT_MS / 1000} s: ${r.stderr}`).toBe(false)
   expect(r.exitCode, r.stderr).toBe(0)
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as never

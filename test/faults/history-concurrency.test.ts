@@ -22,7 +22,7 @@ const RUNS_EACH = 8
 it(`${WRITERS} processes adding ${RUNS_EACH} runs each at once: every run is in the history`, async () => {
   const path = join(dir(), 'history.sqlite')
   await Promise.all(
-    Array.from({ length: WRITERS }, (_, w) => execa(process.execPath, ['--import', 'tsx', 'test/faults/helpers/history-writer.ts', path, `w${w}`, String(RUNS_EACH)], { cwd: repo, timeout: CHILD_TIMEOUT_MS })),
+    Array.from({ length: WRITERS }, (_, w) => execa(process.execPath, ['--import', 'tsx', join(repo, 'test/faults/helpers/history-writer.ts'), path, `w${w}`, String(RUNS_EACH)], { cwd: repo, timeout: CHILD_TIMEOUT_MS })),
   )
   const ids = await withHistory(path, (store) => store.listRuns().map((r) => r.runId))
   expect(ids.length).toBe(WRITERS * RUNS_EACH)
