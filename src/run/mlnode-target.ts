@@ -71,12 +71,18 @@ export class MlnodeTarget implements Target {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
     // Checked now (collection), not found out as "0 in flight" when the first workload starts.
     parseEndpoint(target.inferenceUrl, 'INFERENCE_URL')
+    this.firstContactS = firstContactBoundS()
+    this.declaredCap = declaredInstanceCap()
   }
+
+  /** MLNODE_BENCH_FIRST_CONTACT_S and MLNODE_BENCH_INSTANCE_CAP, read and checked at collection. */
+  private readonly firstContactS: number
+  private readonly declaredCap: number | undefined
 
   /** The first-contact bound starts with the run's first deploy and is shared by every variant. */
   private firstContact(deployTimeoutS: number): FirstContact {
     if (!this.contact) {
-      const boundS = Math.min(deployTimeoutS, firstContactBoundS())
+      const boundS = Math.min(deployTimeoutS, this.firstContactS)
       this.contact = { reached: false, deadlineAt: performance.now() + boundS * 1000, boundS }
     }
     return this.contact
@@ -190,7 +196,7 @@ export class MlnodeTarget implements Target {
       const pollIntervalMs = Math.max(20, 2000 / speed)
       const layoutModel = layoutModelOf(model)
       // The node's cap as MLNode reported it for an earlier variant, else as the user declared it.
-      const knownCap = this.instanceCap ?? declaredInstanceCap()
+      const knownCap = this.instanceCap ?? this.declaredCap
       const cap = knownCap === undefined ? {} : { instanceCap: knownCap }
       const placed = placeDeployPlan(variant, gpuCount, { ...cap, ...(layoutModel ? { model: layoutModel } : {}) })
       if (placed.problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${placed.problems.join('; ')}`)
