@@ -6,7 +6,8 @@
  */
 import type { TestModule, TestRunEndReason } from 'vitest/node'
 import { updateBaseline } from '../src/report/baseline.js'
-import { writeBaseline } from '../src/outputs/baseline-file.js'
+import { loadBaseline, writeBaseline } from '../src/outputs/baseline-file.js'
+import { acquireLock } from '../src/outputs/file-lock.js'
 import { baselineProblems } from '../src/report/baseline-status.js'
 import { renderDiffText } from '../src/report/diff-text.js'
 import { withKeptResults } from '../src/report/diff.js'
@@ -53,19 +54,28 @@ export class BaselineReporter extends MlnodeReporterBase {
       }
       if (update) {
         const provenance = await collectProvenance({ cwd: this.root })
-        const { baseline, replaced, added, kept, keptInvalid } = updateBaseline(analysis.baseline, analysis.results, provenance, status.invalid)
-        // Invalid entries the run did not re-measure stay invalid: the gate is still off for them.
-        for (const e of keptInvalid) this.error(`mlnode-bench: kept invalid, not gated until fixed: ${e.message}`)
-        if (keptInvalid.length > 0) process.exitCode = 1
-        if (replaced.length + added.length === 0) {
-          this.log(`mlnode-bench: baseline ${label} left unchanged: no passed result to accept.`)
+        // Read again and merged under the baseline's lock: two runs accepting at once both keep
+        // their entries (each run replaces only what it measured), no last-writer-wins.
+        const release = await acquireLock(`${analysis.baselineFile}.lock`, { what: 'a baseline update' })
+        try {
+          const fresh = await loadBaseline(analysis.baselineFile, { shownAs: status.file })
+          if (fresh.status.state === 'corrupt') throw new Error(fresh.status.error?.message ?? `baseline ${label} became corrupt`)
+          const { baseline, replaced, added, kept, keptInvalid } = updateBaseline(fresh.baseline, analysis.results, provenance, fresh.status.invalid)
+          // Invalid entries the run did not re-measure stay invalid: the gate is still off for them.
+          for (const e of keptInvalid) this.error(`mlnode-bench: kept invalid, not gated until fixed: ${e.message}`)
+          if (keptInvalid.length > 0) process.exitCode = 1
+          if (replaced.length + added.length === 0) {
+            this.log(`mlnode-bench: baseline ${label} left unchanged: no passed result to accept.`)
+            return
+          }
+          await writeBaseline(analysis.baselineFile, baseline)
+          const commit = provenance.git ? ` at ${provenance.git.commit.slice(0, 7)}${provenance.git.dirty ? ' (dirty tree)' : ''}` : ''
+          this.log(`mlnode-bench: baseline ${label} ${status.state === 'missing' ? 'created' : 'updated'}${commit}: ${replaced.length} replaced, ${added.length} added, ${kept.length} kept.` +
+            (analysis.diff.hasRegression ? ` ${analysis.diff.counts.regressed} regression(s) were ACCEPTED.` : ''))
           return
+        } finally {
+          await release()
         }
-        await writeBaseline(analysis.baselineFile, baseline)
-        const commit = provenance.git ? ` at ${provenance.git.commit.slice(0, 7)}${provenance.git.dirty ? ' (dirty tree)' : ''}` : ''
-        this.log(`mlnode-bench: baseline ${label} ${status.state === 'missing' ? 'created' : 'updated'}${commit}: ${replaced.length} replaced, ${added.length} added, ${kept.length} kept.` +
-          (analysis.diff.hasRegression ? ` ${analysis.diff.counts.regressed} regression(s) were ACCEPTED.` : ''))
-        return
       }
       // renderDiffText above already named each problem.
       if (analysis.diff.hasRegression || baselineProblems(status).length > 0) process.exitCode = 1

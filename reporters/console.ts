@@ -5,7 +5,7 @@
  */
 import type { SerializedError, UserConsoleLog } from 'vitest'
 import type { TestCase, TestModule, TestRunEndReason } from 'vitest/node'
-import { redact } from '../src/errors.js'
+import { scrub as redact } from '../src/outputs/secrets.js'
 import { renderComparison } from '../src/report/comparison.js'
 import { formatNumber } from '../src/report/format.js'
 import { incompleteText } from '../src/report/run-text.js'
@@ -89,11 +89,14 @@ export class ConsoleReporter extends MlnodeReporterBase {
     this.endProgress()
     const results = collectBenchResults(modules, this.lookup)
     if (results.length > 0) this.log(renderComparison(results))
-    // Errors no bench carries (collection-time guard violations, broken files) must still be seen.
+    // Errors no bench carries (collection-time guard violations, broken files) must still be seen,
+    // once: a suite refused at collection is already told whole in the comparison above.
+    const toldWhole = new Set(results.filter((r) => r.variant === '(all variants)').map((r) => r.failure?.message))
     for (const module of new Map(modules.map((m) => [m.id, m])).values()) {
       const collected = results.some((r) => r.file && module.moduleId.endsWith(r.file))
       for (const error of module.errors()) {
         if (collected && /[\\/]tinybench[\\/]/.test(error.stack ?? '')) continue
+        if (toldWhole.has(String(error.message))) continue
         // Our errors already start with the file they name: not "✗ file: file: …".
         const message = redact(String(error.message))
         this.error(`\n✗ ${message.startsWith(`${module.relativeModuleId}: `) ? message : `${module.relativeModuleId}: ${message}`}`)

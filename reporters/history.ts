@@ -26,6 +26,10 @@ export class HistoryReporter extends MlnodeReporterBase {
     super()
   }
 
+  protected override outputFiles(): string[] {
+    return [this.options.historyFile ?? DEFAULT_HISTORY_FILE, ...(this.options.reportFile === false ? [] : [this.options.reportFile ?? '.mlnode-bench/report.html'])]
+  }
+
   onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
     // The ledger reads results.json of earlier runs once, before anything rewrites it.
     return this.ledger.begin(specifications).then(() => undefined)

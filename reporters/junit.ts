@@ -23,6 +23,10 @@ export class JUnitReporter extends MlnodeReporterBase {
     return this.options.outputFile ?? '.mlnode-bench/junit.xml'
   }
 
+  protected override outputFiles(): string[] {
+    return [this.outputFile]
+  }
+
   async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
     await this.queueReport('JUnit report', this.outputFile, async () => {
       await this.ledger.begin(specifications)

@@ -24,6 +24,10 @@ export class MarkdownReporter extends MlnodeReporterBase {
     return this.options.outputFile ?? '.mlnode-bench/summary.md'
   }
 
+  protected override outputFiles(): string[] {
+    return [this.outputFile]
+  }
+
   async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
     await this.queueReport('summary', this.outputFile, async () => {
       await this.ledger.begin(specifications)

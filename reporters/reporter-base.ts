@@ -2,6 +2,8 @@
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { TestCase, Vitest } from 'vitest/node'
 import { writeFileAtomic } from '../src/outputs/atomic-write.js'
+import { scrub } from '../src/outputs/secrets.js'
+import { registerOutputFile } from '../src/outputs/run-outputs.js'
 import { benchResultOf, type RunnerTaskLookup } from './collect.js'
 import { ledgerOf, type RunLedger } from './run-ledger.js'
 
@@ -10,6 +12,16 @@ export abstract class MlnodeReporterBase {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
+    // Checked writable, and locked against a second run, by the global setup before any deploy.
+    for (const file of this.outputFiles()) registerOutputFile(resolve(this.root, file), this.resultsRole)
+  }
+
+  /** Set by the reporter that writes results.json. */
+  protected readonly resultsRole: 'results' | undefined = undefined
+
+  /** The files this reporter writes, relative to the root. */
+  protected outputFiles(): string[] {
+    return []
   }
 
   /** Vitest root (relative output paths resolve against it). */
@@ -48,7 +60,7 @@ export abstract class MlnodeReporterBase {
       await writeFileAtomic(path, await render())
       if (!options.quiet) this.log(`mlnode-bench: ${what} written to ${this.shown(path)}`)
     } catch (error) {
-      this.error(`mlnode-bench: ${what} ${path} not written: ${(error as Error).message}`)
+      this.error(`mlnode-bench: ${what} ${path} NOT written: ${(error as Error).message}`)
       process.exitCode = 1
     }
   }
@@ -61,13 +73,14 @@ export abstract class MlnodeReporterBase {
     return this.reportWrites
   }
 
+  /** Every console line of the reporters passes here: scrubbed of every known secret. */
   protected log(message: string): void {
-    if (this.vitest) this.vitest.logger.log(message)
-    else console.log(message)
+    if (this.vitest) this.vitest.logger.log(scrub(message))
+    else console.log(scrub(message))
   }
 
   protected error(message: string): void {
-    if (this.vitest) this.vitest.logger.error(message)
-    else console.error(message)
+    if (this.vitest) this.vitest.logger.error(scrub(message))
+    else console.error(scrub(message))
   }
 }

@@ -31,6 +31,12 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
     return resolve(this.root, this.options.outputFile ?? '.mlnode-bench/results.json')
   }
 
+  protected override readonly resultsRole = 'results' as const
+
+  protected override outputFiles(): string[] {
+    return [this.outputFile]
+  }
+
   override onInit(vitest: Vitest): void {
     super.onInit(vitest)
     // JUnit and summary.md show what this file keeps from earlier runs: they find it here.
@@ -43,11 +49,11 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
     await this.write(async () => {
       await start
       return this.ledger.running()
-    })
+    }).then(() => undefined)
   }
 
   onTestCaseResult(testCase: TestCase): Promise<void> {
-    return this.recordCase(testCase) ? this.write(() => this.ledger.running()) : this.writing
+    return this.recordCase(testCase) ? this.write(() => this.ledger.running()).then(() => undefined) : this.writing
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
@@ -55,25 +61,29 @@ export class ResultsJsonReporter extends MlnodeReporterBase {
     this.baseline = gateStatusForResults((await analyseRun(this.vitest, modules, this.options)).status)
     const finished = this.ledger.finish(modules, reason, this.lookup)
     finished.catch(() => undefined)
-    await this.write(() => finished)
+    const written = await this.write(() => finished)
     const view = await finished.catch(() => undefined)
-    if (!view) return
+    if (!view || !written) return
     const kept = view.kept.length > 0 ? `; ${view.kept.length} result(s) of earlier runs kept (not re-run)` : ''
     this.log(`mlnode-bench: results written to ${this.shown(this.outputFile)}: ${view.results.length - view.kept.length} from this run${kept}`)
   }
 
   /** Writes are serialized: the file on disk is always one complete snapshot, the latest last. */
-  private write(view: () => Promise<RunView>): Promise<void> {
-    this.writing = this.writing.then(async () => {
+  /** Resolves true when this snapshot reached the disk. */
+  private write(view: () => Promise<RunView>): Promise<boolean> {
+    const written = this.writing.then(async () => {
       try {
         const { provenance, run, results } = await view()
         const file: RunResults = { schemaVersion: 1, provenance, run, results, ...(this.baseline ? { baseline: this.baseline } : {}) }
         await writeFileAtomic(this.outputFile, `${JSON.stringify(file, null, 2)}\n`)
+        return true
       } catch (error) {
-        this.error(`mlnode-bench: ${(error as Error).message}`)
+        this.error(`mlnode-bench: results NOT written: ${(error as Error).message}`)
         process.exitCode = 1
+        return false
       }
     })
-    return this.writing
+    this.writing = written.then(() => undefined)
+    return written
   }
 }

@@ -67,7 +67,7 @@ export function hasCode(error: unknown, code: ErrorCode): boolean {
  */
 export function redact(text: string): string {
   return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1***@')
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@"'<>]*@/gi, '$1***@')
     .replace(/([?&](?:token|access_token|api_key|apikey|key|secret|password|auth)=)[^&\s#]*/gi, '$1***')
     .replace(/\b(Bearer|token)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***')
     .replace(/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, '***')

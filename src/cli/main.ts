@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { hasCode, isMlnodeBenchError } from '../errors.js'
 import type { CommandModule } from './command.js'
+import { scrubConsole } from '../outputs/secrets.js'
 
 const commandsDir = new URL('./commands/', import.meta.url)
 
@@ -27,6 +28,16 @@ async function usage(): Promise<string> {
 
 /** Entry point of the `mlnode-bench` binary; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // The command's prints leave the process here: scrubbed of every secret it knows.
+  const restoreConsole = scrubConsole()
+  try {
+    return await runCommand(argv)
+  } finally {
+    restoreConsole()
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(await usage())

@@ -10,6 +10,8 @@
  */
 import { MlnodeBenchError } from '../errors.js'
 import type { BenchResult, Provenance, RunResults } from '../contracts/results.js'
+import { scrubDeep } from '../outputs/secrets.js'
+import { withLock } from '../outputs/file-lock.js'
 import { openDatabase, queryRows, saveDatabase, type Database, type SqlValue } from './sqlite.js'
 
 /** Default store, relative to the project root. */
@@ -139,15 +141,23 @@ export class HistoryStore {
    * Adds the results a run measured itself. Returns false (and stores nothing) when a run with
    * that id is already in the store: adding the same results.json twice keeps one copy.
    */
-  addRun(file: RunResults, options: AddRunOptions = {}): { added: boolean; seq: number; results: number } {
+  addRun(unscrubbed: RunResults, options: AddRunOptions = {}): { added: boolean; seq: number; results: number } {
+    // The database is written as bytes: its text is scrubbed here, before it goes in.
+    const file = scrubDeep(unscrubbed)
     const runId = file.run?.id ?? options.runId ?? `results-${file.provenance.date}`
-    const existing = queryRows(this.db, 'SELECT seq FROM runs WHERE run_id = ?', [runId])[0]
-    if (existing) return { added: false, seq: Number(existing.seq), results: 0 }
+    const existing = queryRows(this.db, 'SELECT seq, state FROM runs WHERE run_id = ?', [runId])[0]
+    // A snapshot taken while the run was going on ('running') gives way to the run's own final file.
+    const replaces = existing !== undefined && existing.state === 'running' && file.run !== undefined && file.run.state !== 'running'
+    if (existing && !replaces) return { added: false, seq: Number(existing.seq), results: 0 }
     // A partial run's file also carries entries of earlier runs: those belong to their own runs.
     const own = file.results.filter((r) => !file.run || !r.run || r.run.id === file.run.id)
     const git = file.run?.git ?? file.provenance.git
     this.db.run('BEGIN')
     try {
+      if (replaces) {
+        this.db.run('DELETE FROM results WHERE run_seq = ?', [Number(existing.seq)])
+        this.db.run('DELETE FROM runs WHERE seq = ?', [Number(existing.seq)])
+      }
       this.db.run(
         `INSERT INTO runs (run_id, source, date, state, branch, git_commit, dirty, tool_version, name, description, imported_from, added_at, provenance_json, extra_json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -252,12 +262,21 @@ function runInfo(row: Record<string, SqlValue>): HistoryRunInfo {
   return info
 }
 
-/** Opens the store, runs `work`, saves when `work` changed it, closes in every case. */
-export async function withHistory<T>(path: string, work: (store: HistoryStore) => T | Promise<T>, options: { write?: boolean } = {}): Promise<T> {
-  const store = await HistoryStore.open(path, { create: options.write === true })
+/**
+ * Opens the store, runs `work`, saves when `work` changed it, closes in every case. A write holds
+ * the store's lock file (`<store>.lock`) from the read to the save: sql.js works on a copy in
+ * memory, so two writers that both read before either saved would drop one's run.
+ */
+export async function withHistory<T>(path: string, work: (store: HistoryStore) => T | Promise<T>, options: { write?: boolean; lockWaitMs?: number } = {}): Promise<T> {
+  if (!options.write) return openAndWork(path, work, false)
+  return withLock(`${path}.lock`, { what: 'a history write', ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }) }, () => openAndWork(path, work, true))
+}
+
+async function openAndWork<T>(path: string, work: (store: HistoryStore) => T | Promise<T>, write: boolean): Promise<T> {
+  const store = await HistoryStore.open(path, { create: write })
   try {
     const out = await work(store)
-    if (options.write) await store.save()
+    if (write) await store.save()
     return out
   } finally {
     store.close()

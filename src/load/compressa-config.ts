@@ -24,6 +24,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse, YAMLParseError } from 'yaml'
 import { MlnodeBenchError } from '../errors.js'
+import { registerSecret } from '../outputs/secrets.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { validateWorkload } from './validate.js'
 
@@ -195,5 +196,6 @@ export function withCompressaToken<T extends { headers?: Record<string, string> 
     throw new MlnodeBenchError('MLNB_CONFIG', `${spec.source ?? 'compressa-perf config'}: experiment "${spec.name}": api_token_env_var names ${name}, which is not set (export it; the token is never printed)`, {
       details: { file: spec.source, experiment: spec.name, key: 'api_token_env_var', env: name },
     })
+  registerSecret(token)
   return { ...target, headers: { ...target.headers, authorization: `Bearer ${token}` } }
 }

@@ -83,7 +83,7 @@ async function start(run: WorkerRun): Promise<void> {
   const pool = new Pool(endpointPath(run.target.baseUrl, 'chat').origin, { connections: run.connections, pipelining: 1 })
   current = { run, pool, streamStamp: createReadStamp(now, run.readStamp), abort }
   const connectStartMs = performance.now()
-  if (run.warmConnections) await warmPool(pool, run.target, run.connections)
+  if (run.warmConnections) await warmPool(pool, run.target, run.connections, abort.signal)
   post({ type: 'ready', connectMs: performance.now() - connectStartMs })
 }
 

@@ -24,6 +24,8 @@ export interface LoadWorkersOptions {
   connections: number
   readStamp: ReadStampMode
   warmConnections: boolean
+  /** The workload's bound: aborting it cuts the workers' connection warm-up short. */
+  signal?: AbortSignal
 }
 
 export interface LoadWorkers {
@@ -193,6 +195,10 @@ export async function startLoadWorkers(o: LoadWorkersOptions): Promise<LoadWorke
       thread.worker.postMessage({ type: 'run', target: o.target, connections: share, readStamp: o.readStamp, warmConnections: o.warmConnections } satisfies ToWorker)
       return connected
     })
+    const onAbort = (): void => threads.forEach((thread) => thread.dead || thread.worker.postMessage({ type: 'abort' } satisfies ToWorker))
+    if (o.signal?.aborted) onAbort()
+    o.signal?.addEventListener('abort', onAbort, { once: true })
+    void Promise.all(ready).finally(() => o.signal?.removeEventListener('abort', onAbort))
     connectMs = Math.max(...(await within(Promise.all(ready), START_TIMEOUT_MS, `load worker threads did not connect within ${START_TIMEOUT_MS / 1000} s`)))
   } catch (error) {
     await Promise.all(threads.map((thread) => thread.worker.terminate()))

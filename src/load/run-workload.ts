@@ -177,12 +177,15 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     let connectMs: number | undefined
     if (workerCount > 0) {
       // Each worker warms its code and opens its share of the connections before reporting ready.
-      workers = await startLoadWorkers({ count: workerCount, target, connections, readStamp: options.readStamp ?? 'poll', warmConnections: options.warmConnections ?? true })
-      if (options.warmConnections ?? true) connectMs = workers.connectMs
-      if (abort.signal.aborted) workers.abort()
+      // Their start (and connection warm-up) ends with the workload's bound like everything else.
+      const starting = startLoadWorkers({ count: workerCount, target, connections, readStamp: options.readStamp ?? 'poll', warmConnections: options.warmConnections ?? true, signal: abort.signal })
+      workers = await untilAborted(starting, abort.signal)
+      if (workers === undefined) void starting.then((late) => late.close(), () => undefined)
+      else if (options.warmConnections ?? true) connectMs = workers.connectMs
+      if (abort.signal.aborted) workers?.abort()
     } else if (options.warmConnections ?? true) {
       const connectStartMs = now()
-      await warmPool(pool!, target, connections)
+      await warmPool(pool!, target, connections, abort.signal)
       connectMs = now() - connectStartMs
     }
     if (warmups > 0 && !abort.signal.aborted) await closedLoop(0, warmups, Math.min(connections, warmups), Infinity)
@@ -304,6 +307,25 @@ export async function runWorkload(target: LoadTarget, spec: WorkloadSpec, option
     // Settle everything started, including requests started from the waiting queue meanwhile.
     for (let settled = 0; settled < pending.length; settled++) await pending[settled]
   }
+}
+
+/** `promise`'s value, or undefined as soon as `signal` aborts (the promise is then left to the caller). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined)
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = (): void => resolve(undefined)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
 }
 
 function notSent(index: number, warmup: boolean, scheduledAtMs: number, atMs: number): RequestRecord {

@@ -31,9 +31,9 @@ export interface StreamRequestOptions {
   warmup?: boolean
   /** When the schedule wanted this request sent. @default the dispatch time */
   scheduledAtMs?: number
-  /** Bound on the whole request, seconds. @default 900 */
+  /** Bound on the whole request, seconds. @default 600 (src/contracts/workload.ts) */
   timeoutS?: number
-  /** Bound on silence before headers and between body chunks, seconds. @default 300 */
+  /** Bound on silence before headers and between body chunks, seconds. @default 120 (src/contracts/workload.ts) */
   idleTimeoutS?: number
   signal?: AbortSignal
   /** Monotonic clock, ms. @default performance.now */
@@ -57,6 +57,9 @@ export interface StreamRequestOptions {
 }
 
 const MAX_ERROR_BODY_CHARS = 2000
+/** The defaults WorkloadSpec documents; the workload's own bound (workloadTimeoutS) aborts every request sooner. */
+export const DEFAULT_REQUEST_TIMEOUT_S = 600
+export const DEFAULT_IDLE_TIMEOUT_S = 120
 
 /**
  * Sends one streaming completion request and measures it. Resolves (never rejects) with a record;
@@ -130,12 +133,12 @@ export function streamRequest(
       return
     }
     signal?.addEventListener('abort', onAbort, { once: true })
-    const timeoutMs = (options.timeoutS ?? 900) * 1000
+    const timeoutMs = (options.timeoutS ?? DEFAULT_REQUEST_TIMEOUT_S) * 1000
     timer = setTimeout(
       () => settle({ reason: 'timeout_total', message: `${where}: no complete answer within ${timeoutMs / 1000} s` }),
       timeoutMs,
     )
-    const idleMs = (options.idleTimeoutS ?? 300) * 1000
+    const idleMs = (options.idleTimeoutS ?? DEFAULT_IDLE_TIMEOUT_S) * 1000
 
     // Chat token chunks after the first are recognized without JSON.parse (content-template.ts).
     const template = endpoint === 'chat' ? new ContentTemplate() : null

@@ -4,7 +4,7 @@
  * "message"}`, MLNode before late 2025) both become MLNB_MLNODE_HTTP with `details.statusCode`.
  */
 import { Pool } from 'undici'
-import { MlnodeBenchError, hasCode } from '../errors.js'
+import { MlnodeBenchError, hasCode, isMlnodeBenchError } from '../errors.js'
 import { parseEndpoint, type Endpoint } from './endpoint.js'
 import { callJson, label, snippet } from './http.js'
 import { tooOld } from './version.js'
@@ -186,6 +186,31 @@ export class MlnodeClient {
     return (await this.#json('GET', '/api/v1/gpu/devices', shape, control)).json as unknown as GpuDevicesResponse
   }
 
+  /**
+   * The vLLM instances MLNode started, as it reports them: the `replicas` label of
+   * `mlnode_config_info` in its metrics exporter (`GET /api/v1/metrics`, gonka-ai/gonka
+   * mlnode/packages/api/src/api/metrics/routes.py: the count of backend ports runner.py set up,
+   * `min(INFERENCE_MAX_INSTANCES, GPUs / (TP×PP))`). Undefined where MLNode does not say (v0.2.12
+   * has no such route; GONKA_METRICS=off answers 404): the count is then not known, never guessed.
+   */
+  async startedInstances(control: CallControl = {}): Promise<number | undefined> {
+    try {
+      const answer = await callJson(this.#pool(this.#endpoint), this.#endpoint, {
+        method: 'GET',
+        path: '/api/v1/metrics',
+        timeoutMs: control.timeoutMs ?? this.options.requestTimeoutMs,
+        headers: this.#headers,
+        ...(control.signal === undefined ? {} : { signal: control.signal }),
+      })
+      if (answer.statusCode !== 200) return undefined
+      return startedInstancesOf(answer.text)
+    } catch (error) {
+      // Unanswered or refused: the calls around this one tell that story; here it is "unknown".
+      if (isMlnodeBenchError(error) && error.code === 'MLNB_ABORTED') throw error
+      return undefined
+    }
+  }
+
   /** `GET /api/v1/inference/pow/status`: healthy replicas; undefined on 404 (older MLNode). */
   async powStatus(control: CallControl = {}): Promise<PowStatusResponse | undefined> {
     const shape: Shape = (j) => Array.isArray(j.backends) || j.detail !== undefined
@@ -219,4 +244,12 @@ export class MlnodeClient {
     this.#pools.clear()
     await Promise.all(pools.map((pool) => pool.close()))
   }
+}
+
+/** `replicas` of the `mlnode_config_info` series of a Prometheus text exposition, if there. */
+export function startedInstancesOf(metrics: string): number | undefined {
+  const labels = /^mlnode_config_info\{([^}]*)\}/m.exec(metrics)?.[1]
+  const replicas = labels === undefined ? undefined : /(?:^|,)\s*replicas="(\d+)"/.exec(labels)?.[1]
+  const n = replicas === undefined ? undefined : Number(replicas)
+  return n !== undefined && Number.isInteger(n) && n >= 1 ? n : undefined
 }

@@ -3,8 +3,11 @@
  * `up/status` until `completed` and `is_running` (MLNode says so at the FIRST replica) → wait
  * until pow/status lists exactly the instances MLNode starts (`instancesOnServer`), none in ERROR
  * (more, or ERROR ones, are stale ports the proxy still routes to) → `GET /v1/models` lists
- * the model. A count that stays below the expected one is the node's instance cap
- * (INFERENCE_MAX_INSTANCES). `/api/v1/state` is only progress: it says INFERENCE while loading.
+ * the model. The instances MLNode started are what it reports (`startedInstances`: its metrics
+ * exporter, where it has one), else `instancesOnServer` under the cap the user declared
+ * (INFERENCE_MAX_INSTANCES): never a cap inferred from a count that stays put for a while, since
+ * pow/status lists only the healthy backends and replicas load at different speeds.
+ * `/api/v1/state` is only progress: it says INFERENCE while loading.
  * Run it on a settled node (./switch.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises'
@@ -46,13 +49,8 @@ export interface WaitUntilReadyOptions {
   now?: () => number
   /** Pause (tests inject one); must reject when `signal` aborts. @default node:timers/promises setTimeout */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
-  /** The node's instance cap when already learnt. @default 128 */
+  /** The node's instance cap (INFERENCE_MAX_INSTANCES) when known. @default 128, MLNode's default */
   instanceCap?: number
-  /**
-   * Polls a replica count below the expected one must stay unchanged (after up/status said
-   * completed) to count as the node's instance cap. @default 30 (a minute at 2 s polls)
-   */
-  capStablePolls?: number
   /** Whether a log command will show MLNode's log with a failure (worded into "no reason" errors). */
   logCommandSet?: boolean
 }
@@ -68,7 +66,7 @@ export interface ReadyResult {
   replicasObserved: boolean
   /** `gpu.count` of `/health`. */
   gpuCount: number
-  /** Set when fewer replicas than expected came and stayed: the node's instance cap. */
+  /** Set when MLNode reports starting fewer instances than the GPUs fit: the node's instance cap. */
   cappedAt?: number
 }
 
@@ -222,13 +220,13 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
     // 3. healthy replicas == the instances MLNode starts
     const gpuCount = (await callAlive('while reading /health', (control) => client.health(control))).gpu.count
     const fit = instancesOnServer(gpuCount, plan.gpusPerInstance, Number.POSITIVE_INFINITY)
-    const expectedReplicas = instancesOnServer(gpuCount, plan.gpusPerInstance, options.instanceCap)
-    if (expectedReplicas < 1) throw error('MLNB_DEPLOY_FAILED', `TP*PP${plan.dp > 1 ? '*DP' : ''} = ${plan.gpusPerInstance} exceeds the ${gpuCount} GPUs MLNode reports`)
-    const capStablePolls = options.capStablePolls ?? 30
+    if (fit < 1) throw error('MLNB_DEPLOY_FAILED', `TP*PP${plan.dp > 1 ? '*DP' : ''} = ${plan.gpusPerInstance} exceeds the ${gpuCount} GPUs MLNode reports`)
+    // What MLNode says it started, where it says so; else what it starts under the declared cap.
+    const started = await call((control) => client.startedInstances(control))
+    const expectedReplicas = started ?? instancesOnServer(gpuCount, plan.gpusPerInstance, options.instanceCap)
+    const cappedAt = started !== undefined && started < fit ? started : undefined
     let replicas = expectedReplicas
     let replicasObserved = false
-    let cappedAt: number | undefined
-    let sameCount = { count: -1, polls: 0 }
     for (;;) {
       const pow = await callAlive('while waiting for replicas', (control) => client.powStatus(control))
       if (pow === undefined) {
@@ -241,15 +239,12 @@ export async function waitUntilReady(client: MlnodeClient, options: WaitUntilRea
       // More backends than this layout starts, or unreachable ones: stale ports of an earlier
       // deployment that MLNode's proxy still sends requests to (HTTP 500). Not ready.
       const stale = errored.length > 0 || pow.backends.length > expectedReplicas
-      lastSeen = `${replicas}/${expectedReplicas} healthy replicas on pow/status${errored.length ? `, ${errored.length} in ERROR (ports ${errored.map((b) => b.port).join(', ')})` : ''}${stale ? ': stale backends MLNode still routes to' : ''}`
+      // Where the expected count is ours, not MLNode's, say so and how to correct it.
+      const unreported = started === undefined && !stale && replicas < expectedReplicas
+      const hint = unreported ? `; MLNode does not report how many instances it started: ${expectedReplicas} expected from ${gpuCount} GPUs${options.instanceCap === undefined ? '' : ` and the declared cap ${options.instanceCap}`} (if the node sets INFERENCE_MAX_INSTANCES, declare it: MLNODE_BENCH_INSTANCE_CAP)` : ''
+      lastSeen = `${replicas}/${expectedReplicas} healthy replicas on pow/status${errored.length ? `, ${errored.length} in ERROR (ports ${errored.map((b) => b.port).join(', ')})` : ''}${stale ? ': stale backends MLNode still routes to' : ''}${hint}`
       report({ phase: 'replicas', healthyReplicas: replicas, expectedReplicas })
       if (!stale && replicas >= expectedReplicas) break
-      sameCount = sameCount.count === replicas ? { count: replicas, polls: sameCount.polls + 1 } : { count: replicas, polls: 1 }
-      if (!stale && replicas >= 1 && sameCount.polls >= capStablePolls) {
-        cappedAt = replicas
-        lastSeen = `${replicas}/${fit} replicas, unchanged over ${capStablePolls} polls: capped by the node at ${replicas}`
-        break
-      }
       await pause()
     }
 

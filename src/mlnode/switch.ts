@@ -35,6 +35,21 @@ export interface SwitchOptions {
   settlePolls?: number
   /** Progress lines. @default none */
   print?: (line: string) => void
+  /**
+   * Whether MLNode has answered since the run began. Until it has, a refused or unanswered
+   * /health is a wrong URL or a dead host, not a restart: it fails at `deadlineAt` of this
+   * contact instead of waiting out the deploy deadline. @default none (always wait)
+   */
+  contact?: FirstContact
+}
+
+/** Shared by every switch of a run: set once MLNode has answered anything. */
+export interface FirstContact {
+  reached: boolean
+  /** When an MLNode that never answered is given up, on `now()`'s scale (ms). */
+  deadlineAt: number
+  /** The bound, for messages, s. */
+  boundS: number
 }
 
 /** What the preparation saw. */
@@ -72,14 +87,31 @@ export class NodeSwitch {
     return new MlnodeBenchError('MLNB_DEPLOY_TIMEOUT', `${this.o.label} ${what} within the deploy deadline`, { details: { endpoint: this.client.displayUrl } })
   }
 
-  /** A call bounded by the deadline. */
+  /** A call bounded by the deadline (and by the first-contact bound while MLNode never answered). */
   #control(): { timeoutMs: number } {
-    return { timeoutMs: Math.max(1, Math.min(this.client.options.requestTimeoutMs, this.#remaining())) }
+    const contact = this.o.contact
+    const firstContactLeft = contact && !contact.reached ? contact.deadlineAt - this.#now() : Infinity
+    return { timeoutMs: Math.max(1, Math.min(this.client.options.requestTimeoutMs, this.#remaining(), Math.max(1_000, firstContactLeft))) }
   }
 
-  async #pause(what: string): Promise<void> {
+  /** MLNode never answered since the run began, and its bound is over: a wrong URL, not a restart. */
+  #neverReached(error: unknown): MlnodeBenchError | undefined {
+    const contact = this.o.contact
+    if (!contact || contact.reached || this.#now() < contact.deadlineAt) return undefined
+    const what = hasCode(error, 'MLNB_MLNODE_TIMEOUT') ? 'accepted connections but never answered' : 'refused every connection'
+    return new MlnodeBenchError(
+      hasCode(error, 'MLNB_MLNODE_TIMEOUT') ? 'MLNB_MLNODE_TIMEOUT' : 'MLNB_MLNODE_REFUSED',
+      `${this.o.label} MLNode at ${this.client.displayUrl} ${what} since the run began (${contact.boundS} s): is MLNODE_URL right, and is MLNode running there? (A node that answered once and then went away is waited for up to deployTimeoutS.)`,
+      { cause: error, details: { endpoint: this.client.displayUrl, boundS: contact.boundS } },
+    )
+  }
+
+  async #pause(what: string, untilContact = false): Promise<void> {
     if (this.#remaining() <= 0) throw this.#timeout(what)
-    await this.#sleep(Math.max(0, Math.min(this.#poll, this.#remaining())))
+    const contact = this.o.contact
+    // While MLNode never answered, the next try comes no later than its first-contact bound.
+    const contactLeft = untilContact && contact && !contact.reached ? Math.max(0, contact.deadlineAt - this.#now()) : Infinity
+    await this.#sleep(Math.max(0, Math.min(this.#poll, this.#remaining(), contactLeft)))
     // No call squeezed into the last instant: its 1 ms timeout would hide the real reason.
     if (this.#remaining() <= 0) throw this.#timeout(what)
   }
@@ -91,15 +123,18 @@ export class NodeSwitch {
       let why: string
       try {
         const health = await this.client.health(this.#control())
+        if (this.o.contact) this.o.contact.reached = true
         if (health.httpStatus === 200) return health
         why = `MLNode is unhealthy (HTTP ${health.httpStatus}, ${health.status})`
       } catch (error) {
         if (!isGone(error)) throw error
+        const never = this.#neverReached(error)
+        if (never) throw never
         why = hasCode(error, 'MLNB_MLNODE_TIMEOUT') ? 'MLNode does not answer (frozen before an exit, or restarting)' : 'MLNode refuses connections (container restarting)'
       }
       if (why !== told) this.o.print?.(`${this.o.label} ${why}; waiting`)
       told = why
-      await this.#pause(`MLNode was not healthy (${why})`)
+      await this.#pause(`MLNode was not healthy (${why})`, true)
     }
   }
 

@@ -206,7 +206,7 @@ export function renderComparison(results: readonly BenchResult[]): string {
       const t = comparisonTable(rows, invalid)
       if (!t) {
         // Nothing measured (a suite rejected at collection, every deploy failed…): no table, just why.
-        out.push('', `${model} · ${workload}`, ...rows.map((r) => `  ✗ ${r.variant}: ${r.failure?.message.split('\n')[0] ?? r.status}`))
+        out.push('', `${model} · ${workload}`, ...rows.flatMap(failedRowLines))
         continue
       }
       out.push('', `${model} · ${workload} — ${t.measuredOn}`)
@@ -218,4 +218,14 @@ export function renderComparison(results: readonly BenchResult[]): string {
     if (byWorkload.size > 1) out.push('', modelVerdict(model, new Map([...byWorkload].map(([w, rows]) => [w, eligible(rows)]))))
   }
   return out.join('\n')
+}
+
+/**
+ * A failed row with nothing measured. A suite refused at collection ('(all variants)': the arg
+ * guard) is told whole, its list under its header: its first line alone is only "…: N problem(s)".
+ */
+function failedRowLines(r: BenchResult): string[] {
+  const lines = (r.failure?.message ?? r.status).split('\n').filter((l) => l.trim() !== '')
+  if (r.variant !== '(all variants)') return [`  ✗ ${r.variant}: ${lines[0] ?? r.status}`]
+  return [`  ✗ ${lines[0] ?? r.status}`, ...lines.slice(1).map((l) => `    ${l.trim()}`)]
 }

@@ -116,10 +116,13 @@ export function diffResults(baseline: BaselineFile | undefined, results: readonl
       entries.push({ ...common, status: 'target-changed', metrics: compareEntries(base, next, resolved).map(notJudged(base, next)) })
     else entries.push({ ...common, status: 'compared', metrics: compareEntries(base, next, resolved) })
   }
+  // A run on real hardware is not expected to re-measure the simulator's entries of the baseline.
+  const realRun = results.length > 0 && results.every((r) => r.target.kind !== 'simulated')
   if (baseline) {
     for (const key of baselineKeys(baseline)) {
       if (seen.has(keyId(key))) continue
       const base = baselineEntry(baseline, key)!
+      if (realRun && base.target.kind === 'simulated') continue
       entries.push({ ...key, status: 'missing', simulated: base.target.kind === 'simulated', base, metrics: [] })
     }
   }

@@ -33,6 +33,13 @@ export interface MeasureInput {
    * waiting out every timeout of a broken server. What was measured is kept. @default never
    */
   maxFailureRate?: number
+  /**
+   * Called every `partialIntervalMs` while the workload runs with the metrics of the requests
+   * measured so far: kept as a partial result should the run be interrupted (src/run/interrupt.ts).
+   */
+  onPartial?: (metrics: WorkloadMetrics, settled: number, planned: number) => void
+  /** @default 1000 */
+  partialIntervalMs?: number
 }
 
 /** Failures seen before an early stop: one failed request is an incident, a few are a pattern. */
@@ -49,10 +56,10 @@ export interface Measured {
   clientLoopDelay: ClientLoopDelay
   /** Worker threads that took the stamps (0: the main thread; src/load/worker-count.ts). */
   loadWorkers: number
+  /** Set when the workload hit its bound (workloadTimeoutS): requests still open then were aborted. */
+  timedOutAfterS?: number
   /** Set when the workload was stopped early: requests settled and failed by then, of `planned`. */
   stoppedEarly?: { settled: number; failed: number; planned: number }
-  /** Set when the workload's time bound (workloadTimeoutS) ended it: the unfinished requests were aborted. */
-  timedOutAfterS?: number
 }
 
 export async function measureWorkload(input: MeasureInput): Promise<Measured> {
@@ -62,14 +69,21 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   // Through Vitest's console (console.log in a suite): reporters see it, --silent quiets it.
   const progress = input.progressLabel === undefined ? undefined : startProgress({ label: input.progressLabel, total: input.spec.requests, intervalS: progressIntervalS(), mode: progressMode(process.stdout), print: (l) => console.log(l) })
   const stop = new AbortController()
-  const timeout = AbortSignal.timeout(input.timeoutS * 1000)
+  // Set by the workload's own timer below.
+  let timedOut = false
   let settled = 0
   let failed = 0
   let stoppedEarly: Measured['stoppedEarly']
+  const measured: RequestRecord[] = []
+  let measuredStartMs: number | undefined
   const onRequestDone = (r: RequestRecord): void => {
+    if (!r.warmup) {
+      measured.push(r)
+      measuredStartMs = Math.min(measuredStartMs ?? r.scheduledAtMs, r.scheduledAtMs)
+    }
     progress?.done(r)
     // Requests the time bound cut are not the server's failures: they must not read as an early stop.
-    if (r.warmup || stoppedEarly || (timeout.aborted && r.failure?.reason === 'aborted')) return
+    if (r.warmup || stoppedEarly || (timedOut && r.failure?.reason === 'aborted')) return
     settled++
     if (r.failure) failed++
     const limit = input.maxFailureRate
@@ -78,13 +92,32 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
       stop.abort()
     }
   }
+  // Not AbortSignal.any([AbortSignal.timeout(…)]): on Node 20 the combined signal can be garbage
+  // collected with its timeout before it fires, and the workload then never ends (seen at 20 s).
+  // A plain timer, referenced until cleared, cannot be lost.
+  const partialTimer =
+    input.onPartial === undefined
+      ? undefined
+      : setInterval(() => {
+          if (measured.length === 0) return
+          const endedAtMs = measured.reduce((latest, r) => Math.max(latest, r.endAtMs), 0)
+          input.onPartial!(summarize({ records: measured, startedAtMs: measuredStartMs ?? 0, endedAtMs }), measured.length, input.spec.requests)
+        }, input.partialIntervalMs ?? 1000)
+  const timer = setTimeout(() => {
+    timedOut = true
+    stop.abort()
+  }, input.timeoutS * 1000)
   const run = await runWorkload({ baseUrl: input.inferenceUrl, model: input.model, ...(input.headers ? { headers: input.headers } : {}) }, input.spec, {
-    signal: AbortSignal.any([timeout, stop.signal]),
+    signal: stop.signal,
     simulatedTime: input.simulatedTime,
     workers: loadWorkersFromEnv(),
     onRequestSent: (_index, warmup) => progress?.sent(warmup),
     onRequestDone,
-  }).finally(() => progress?.stop())
+  }).finally(() => {
+    clearTimeout(timer)
+    clearInterval(partialTimer)
+    progress?.stop()
+  })
   loopDelay.disable()
   // The histogram counts the 1 ms sampling interval itself: subtract it (ns → ms).
   const beyondMs = (ns: number) => Math.max(0, ns / 1e6 - 1)
@@ -98,8 +131,7 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   // After an early stop, the requests we aborted (never sent, or cut in flight) are not the server's failures.
   const records = stoppedEarly ? run.records.filter((r) => r.failure?.reason !== 'aborted') : run.records
   const metrics = summarize({ records, startedAtMs: run.startedAtMs, endedAtMs: run.endedAtMs }, slo ? { slo } : {})
-  const timedOut = !stoppedEarly && timeout.aborted
-  return { metrics, failureSamples, clientLoopDelay, loadWorkers: run.workers ?? 0, ...(stoppedEarly ? { stoppedEarly } : {}), ...(timedOut ? { timedOutAfterS: input.timeoutS } : {}) }
+  return { metrics, failureSamples, clientLoopDelay, loadWorkers: run.workers ?? 0, ...(stoppedEarly ? { stoppedEarly } : {}), ...(timedOut && !stoppedEarly ? { timedOutAfterS: input.timeoutS } : {}) }
 }
 
 /** The workload's verdict: an error when too many requests failed, naming counts and reasons. */

@@ -6,8 +6,10 @@
  */
 import { MlnodeBenchError, hasCode, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
+import { scrub } from '../outputs/secrets.js'
 import type { HealthResponse } from '../mlnode/index.js'
-import { NodeSwitch } from '../mlnode/switch.js'
+import { NodeSwitch, type FirstContact } from '../mlnode/switch.js'
+import { parseEndpoint } from '../mlnode/endpoint.js'
 import type { TargetInfo } from '../contracts/results.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 import { captureDeployLog } from './deploy-log.js'
@@ -73,8 +75,28 @@ export class MlnodeTarget implements Target {
   /** Deploy timeouts already warned about (src/mlnode/startup-limit.ts). */
   private readonly warnedTimeouts = new Set<number>()
 
-  constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = console.log) {
+  /** Whether MLNode answered since the run began (src/mlnode/switch.ts FirstContact); set at the first deploy. */
+  private contact?: FirstContact
+
+  constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = (line) => console.log(scrub(line))) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
+    // Checked now (collection), not found out as "0 in flight" when the first workload starts.
+    parseEndpoint(target.inferenceUrl, 'INFERENCE_URL')
+    this.firstContactS = firstContactBoundS()
+    this.declaredCap = declaredInstanceCap()
+  }
+
+  /** MLNODE_BENCH_FIRST_CONTACT_S and MLNODE_BENCH_INSTANCE_CAP, read and checked at collection. */
+  private readonly firstContactS: number
+  private readonly declaredCap: number | undefined
+
+  /** The first-contact bound starts with the run's first deploy and is shared by every variant. */
+  private firstContact(deployTimeoutS: number): FirstContact {
+    if (!this.contact) {
+      const boundS = Math.min(deployTimeoutS, this.firstContactS)
+      this.contact = { reached: false, deadlineAt: performance.now() + boundS * 1000, boundS }
+    }
+    return this.contact
   }
 
   /**
@@ -82,6 +104,8 @@ export class MlnodeTarget implements Target {
    * success is cached: a node restarting when the run starts must not sink every variant.
    */
   describe(): Promise<TargetDescription> {
+    // An MLNode that never answered would hold each failed variant another request timeout.
+    if (this.contact && !this.contact.reached) return Promise.reject(new MlnodeBenchError('MLNB_MLNODE_REFUSED', `MLNode at ${this.client.displayUrl} has not answered since the run began`))
     return this.describeFrom()
   }
 
@@ -184,6 +208,8 @@ export class MlnodeTarget implements Target {
     if (!this.current) return
     await this.current.ready.catch(() => undefined)
     this.current = undefined
+    // Nothing was deployed on an MLNode that never answered: no `down` to wait 100 s for.
+    if (this.contact && !this.contact.reached) return void (await this.client.close())
     await this.client.down().catch((error: unknown) => this.print(`mlnode-bench: down failed: ${redact((error as Error).message)}`))
     await this.client.close()
   }
@@ -195,9 +221,12 @@ export class MlnodeTarget implements Target {
     let deadlineAt = started + request.deployTimeoutS * 1000
     // The model's "may not start" warning: kept in the result, and quoted if the start fails.
     let warning: string | undefined
+    // MLNode's log speaks of this variant only once its `up` went out: before, it is the previous one's.
+    let upSent = false
     try {
       // Before anything else: MLNode may be restarting or frozen when the run starts.
-      const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print })
+      const contact = this.firstContact(request.deployTimeoutS)
+      const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print, contact })
       const { info, gpuCount } = await this.describeFrom(this.targetInfo ? undefined : await firstSwitch.healthy())
       // Once per timeout value, against a real MLNode: a longer wait than MLNode's own limit waits for nothing.
       const timeoutWarning = info.kind === 'mlnode' && !this.warnedTimeouts.has(request.deployTimeoutS) ? deployTimeoutWarning(request.deployTimeoutS, model) : undefined
@@ -209,7 +238,9 @@ export class MlnodeTarget implements Target {
       const speed = info.simulatedTime ? Number.POSITIVE_INFINITY : 1
       const pollIntervalMs = Math.max(20, 2000 / speed)
       const layoutModel = layoutModelOf(model)
-      const cap = this.instanceCap === undefined ? {} : { instanceCap: this.instanceCap }
+      // The node's cap as MLNode reported it for an earlier variant, else as the user declared it.
+      const knownCap = this.instanceCap ?? this.declaredCap
+      const cap = knownCap === undefined ? {} : { instanceCap: knownCap }
       const placed = placeDeployPlan(variant, gpuCount, { ...cap, ...(layoutModel ? { model: layoutModel } : {}) })
       if (placed.problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${placed.problems.join('; ')}`)
       let layout = placed.layout
@@ -227,6 +258,7 @@ export class MlnodeTarget implements Target {
       this.print(`${label} deploying on ${info.hardware}${info.kind === 'simulated' ? ' (SIMULATED)' : ''}: ${layout.instances} instance(s) of TP${variant.tp}xPP${variant.pp}, ${layout.idleGpus} idle GPU(s); args ${variant.mlnodeArgs.join(' ')}`)
       let lastPrintS = -Infinity
       let lastPhase = ''
+      upSent = true
       const result = await this.client.waitUntilReady({
         request: { model, dtype: request.dtype, additional_args: variant.mlnodeArgs },
         plan: variant,
@@ -236,8 +268,6 @@ export class MlnodeTarget implements Target {
         inferenceUrl: this.target.inferenceUrl,
         logCommandSet: request.logCommand !== undefined && request.logCommand.length > 0,
         ...cap,
-        // A minute of an unchanged count at 2 s polls; a simulator has every replica up at once.
-        capStablePolls: info.simulatedTime ? 5 : 30,
         onProgress: (p) => {
           // Print on every phase change and at most every 10 s otherwise.
           if (p.phase === lastPhase && p.elapsedS - lastPrintS < 10) return
@@ -250,7 +280,7 @@ export class MlnodeTarget implements Target {
       if (result.cappedAt !== undefined) {
         this.instanceCap = result.cappedAt
         layout = placeDeployPlan(variant, gpuCount, { instanceCap: result.cappedAt }).layout
-        this.print(`${label} capped by the node at ${result.cappedAt} instance(s) (INFERENCE_MAX_INSTANCES); ${layout.idleGpus} GPU(s) idle`)
+        this.print(`${label} MLNode reports starting ${result.cappedAt} instance(s) (its INFERENCE_MAX_INSTANCES); ${layout.idleGpus} GPU(s) idle`)
       }
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
       const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
@@ -260,7 +290,7 @@ export class MlnodeTarget implements Target {
       return { layout, target: info, readyAfterS, ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
-      const log = request.logCommand ? await captureDeployLog(request.logCommand) : []
+      const log = request.logCommand && upSent ? await captureDeployLog(request.logCommand) : []
       const reason = redact(error instanceof Error ? error.message : String(error))
       // The client's deploy errors already name model, variant and endpoint; others get that here.
       const failed = isMlnodeBenchError(error) && error.code.startsWith('MLNB_DEPLOY') ? reason : `Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(1)} s: ${reason}`
@@ -271,6 +301,34 @@ export class MlnodeTarget implements Target {
       throw new DeployFailure(message, log, error, isMlnodeBenchError(error) ? error.code : undefined)
     }
   }
+}
+
+/**
+ * How long an MLNode that has not answered once since the run began is waited for: a wrong
+ * MLNODE_URL must not cost every variant its deployTimeoutS. MLNODE_BENCH_FIRST_CONTACT_S, else 60 s.
+ * @throws MlnodeBenchError MLNB_CONFIG naming the variable and its value.
+ */
+export function firstContactBoundS(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.MLNODE_BENCH_FIRST_CONTACT_S
+  if (text === undefined || text === '') return DEFAULT_FIRST_CONTACT_S
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0) throw new MlnodeBenchError('MLNB_CONFIG', `environment variable MLNODE_BENCH_FIRST_CONTACT_S=${JSON.stringify(text)} must be a number of seconds > 0`, { details: { env: 'MLNODE_BENCH_FIRST_CONTACT_S', value: text } })
+  return value
+}
+
+const DEFAULT_FIRST_CONTACT_S = 60
+
+/**
+ * The node's INFERENCE_MAX_INSTANCES as the user declares it (MLNODE_BENCH_INSTANCE_CAP), for an
+ * MLNode that does not report how many instances it started (v0.2.12). Undefined: MLNode's default.
+ * @throws MlnodeBenchError MLNB_CONFIG naming the variable and its value.
+ */
+export function declaredInstanceCap(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env.MLNODE_BENCH_INSTANCE_CAP
+  if (text === undefined || text === '') return undefined
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) throw new MlnodeBenchError('MLNB_CONFIG', `environment variable MLNODE_BENCH_INSTANCE_CAP=${JSON.stringify(text)} must be a whole number >= 1 (the node's INFERENCE_MAX_INSTANCES)`, { details: { env: 'MLNODE_BENCH_INSTANCE_CAP', value: text } })
+  return value
 }
 
 const targets = new Map<string, MlnodeTarget>()

@@ -8,6 +8,7 @@
 import { request } from 'undici'
 import { MlnodeBenchError, redact } from '../errors.js'
 import type { MetricsSources } from './metrics-sources.js'
+import { parseEndpoint } from '../mlnode/endpoint.js'
 import type { TargetInfo } from '../contracts/results.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
 
@@ -28,7 +29,15 @@ export interface OpenAiTargetOptions {
 export class OpenAiTarget implements Target {
   private readonly described = new Map<string, Promise<TargetInfo>>()
 
-  constructor(private readonly options: OpenAiTargetOptions) {}
+  /**
+   * Checks every URL at collection: a URL without a scheme (`127.0.0.1:8000`) or of another
+   * scheme would otherwise leave every request unsent and the run showing "0 in flight".
+   * @throws MlnodeBenchError MLNB_CONFIG naming the suite, the variable or field, and the value.
+   */
+  constructor(private readonly options: OpenAiTargetOptions) {
+    checkUrl(options.inferenceUrl, 'INFERENCE_URL', options.source)
+    for (const [variant, url] of Object.entries(options.endpoints ?? {})) checkUrl(url, `openaiEndpoints["${variant}"]`, options.source)
+  }
 
   /** Request headers carrying the key, if the variable is set (never printed). */
   private headers(): Record<string, string> {
@@ -86,6 +95,15 @@ export class OpenAiTarget implements Target {
   }
 
   async close(): Promise<void> {}
+}
+
+function checkUrl(url: string, what: string, source: string): void {
+  try {
+    parseEndpoint(url, what)
+  } catch (error) {
+    const message = `${source}: ${(error as Error).message} (an OpenAI API root with its scheme, e.g. http://127.0.0.1:8000)`
+    throw new MlnodeBenchError('MLNB_CONFIG', message, { cause: error, details: { file: source, field: what, value: redact(url) } })
+  }
 }
 
 /** The endpoint of a variant: its own in `endpoints`, else INFERENCE_URL for the as-deployed one. */

@@ -3,7 +3,8 @@
  * workload, and return the result with its verdict. Never throws: the adapter records the result
  * first and then fails the bench with `error`, so nothing measured is lost.
  */
-import { isMlnodeBenchError, redact } from '../errors.js'
+import { isMlnodeBenchError } from '../errors.js'
+import { scrub, scrubDeep } from '../outputs/secrets.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { failureKindOf } from '../report/failure-kind.js'
 import type { BenchResult, ServerTelemetry, TargetInfo } from '../contracts/results.js'
@@ -16,6 +17,8 @@ import { measurePoc } from '../poc/measure-poc.js'
 import { predictPocBench } from '../poc/predict-poc.js'
 import { measurementResolution } from './resolution.js'
 import { SIMULATED_TIME_TELEMETRY_INTERVAL_S, startServerTelemetry } from '../telemetry/sampler.js'
+import { PartialResult } from './partial-result.js'
+import type { WorkloadMetrics } from '../contracts/records.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
 import type { ValidationPlan } from '../validation/options.js'
@@ -32,6 +35,8 @@ export interface BenchInput {
   target: Target
   /** Set on a `variant › validation` bench: the network's validation instead of a workload. */
   validation?: ValidationPlan
+  /** Where the workload being measured keeps its partial result (src/run/partial-result.ts). @default none */
+  partialDir?: string
 }
 
 export interface BenchOutcome {
@@ -41,6 +46,14 @@ export interface BenchOutcome {
 }
 
 export async function runBench(input: BenchInput): Promise<BenchOutcome> {
+  // What crosses to the reporters' process is scrubbed here, where every secret of the run is
+  // known (a workload file's token variable is read in this process only).
+  const outcome = await measureBench(input)
+  if (outcome.error instanceof Error) outcome.error.message = scrub(outcome.error.message)
+  return { ...outcome, result: scrubDeep(outcome.result) }
+}
+
+async function measureBench(input: BenchInput): Promise<BenchOutcome> {
   if (input.validation) return runValidationBench(input, input.validation)
   const { suite, request, spec, target } = input
   const variant = request.variant
@@ -98,7 +111,9 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
     const intervalS = simulatedTime ? SIMULATED_TIME_TELEMETRY_INTERVAL_S : suite.telemetryIntervalS
     const telemetry = startServerTelemetry(sources.urls, { intervalS, ...(endpoint.headers ? { headers: endpoint.headers } : {}) }, sources.unavailable)
     let serverTelemetry: ServerTelemetry | undefined
+    const partial = input.partialDir === undefined ? undefined : new PartialResult(input.partialDir, resultOf({}))
     const measured = await measureWorkload({
+      ...(partial ? { onPartial: (metrics: WorkloadMetrics, settled: number, planned: number) => partial.update(resultOf({ ...(deployed.layout ? { layout: deployed.layout } : {}), metrics }), settled, planned) } : {}),
       spec,
       inferenceUrl: endpoint.inferenceUrl,
       model: suite.model,
@@ -108,7 +123,9 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       progressLabel: `[${suite.model} ${variant.name}] ${spec.name}`,
       maxFailureRate: suite.maxFailureRate,
       ...(suite.slo ? { slo: suite.slo } : {}),
-    }).finally(async () => (serverTelemetry = await telemetry.stop()))
+    })
+      .finally(async () => (serverTelemetry = await telemetry.stop()))
+      .finally(() => partial?.discard())
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
     // On a real MLNode of known GPUs, the model's prediction goes beside the measurement.
     const prediction = info.kind === 'mlnode' && deployed.box ? await predictOnBox(deployed.box) : undefined
@@ -127,7 +144,7 @@ export async function runBench(input: BenchInput): Promise<BenchOutcome> {
       status: 'failed',
       failure: {
         kind: failureKindOf(isMlnodeBenchError(error) ? error.code : undefined, 'workload'),
-        message: redact(error instanceof Error ? error.message : String(error)),
+        message: scrub(error instanceof Error ? error.message : String(error)),
         ...(isMlnodeBenchError(error) ? { code: error.code } : {}),
         ...(log?.length ? { log } : {}),
       },

@@ -11,6 +11,9 @@ import { downOnInterrupt } from '../run/interrupt.js'
 import { selectTarget } from '../run/select-target.js'
 import { startSimFleet } from '../run/sim-fleet.js'
 import { watchAllowed } from '../run/watch.js'
+import { claimOutputFolders, partialResultsDir, registeredResultsFile } from '../outputs/run-outputs.js'
+import { keepOnInterrupt } from '../run/keep-on-interrupt.js'
+import { rm } from 'node:fs/promises'
 import './provided.js'
 
 export default async function globalSetup(project: TestProject): Promise<(() => Promise<void>) | void> {
@@ -23,6 +26,34 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
   const env = process.env
   // A switch the run would silently read as "off" (MLNODE_BENCH_UPDATE_BASELINE=yes) fails here, before anything deploys.
   checkRunEnv(env)
+  // Before anything deploys: every output folder can be written, and no other run writes there.
+  const releaseOutputs = await claimOutputFolders()
+  try {
+    // Ctrl-C keeps what was measured, the running workload's partial result included.
+    const resultsFile = registeredResultsFile()
+    let removeKeep: (() => void) | undefined
+    if (resultsFile) {
+      const partialDir = partialResultsDir(resultsFile)
+      await rm(partialDir, { recursive: true, force: true })
+      project.provide('mlnodeBenchPartialDir', partialDir)
+      removeKeep = keepOnInterrupt(resultsFile, partialDir)
+    }
+    const teardown = await setUpTarget(project, env)
+    return async () => {
+      try {
+        removeKeep?.()
+        await teardown?.()
+      } finally {
+        await releaseOutputs()
+      }
+    }
+  } catch (error) {
+    await releaseOutputs()
+    throw error
+  }
+}
+
+async function setUpTarget(project: TestProject, env: NodeJS.ProcessEnv): Promise<(() => Promise<void>) | void> {
   // Suites refuse a real MLNode in watch mode (each save would redeploy every variant).
   project.provide('mlnodeBenchRunMode', { watch: project.vitest.config.watch, allowWatch: watchAllowed(env) })
   // networkModel suites: the chain's live entries, read once here (collection cannot fetch).

@@ -10,5 +10,7 @@ declare module 'vitest' {
     mlnodeBenchRunMode: ProvidedRunMode
     /** The live network registry (MLNODE_BENCH_CHAIN_URL); not provided: the snapshot is used. */
     mlnodeBenchNetworkModels: NetworkRegistry | undefined
+    /** Where a workload being measured keeps its partial result, kept on Ctrl-C (src/run/interrupt.ts). */
+    mlnodeBenchPartialDir?: string
   }
 }

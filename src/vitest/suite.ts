@@ -62,7 +62,8 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
         // Deploy before the timed body; never throws (the body reports a failed deploy).
         prepare: () => suiteTarget.prepare(bench.request),
         body: async (task) => {
-          const outcome = await runBench({ suite, source, simulated: config.kind === 'simulated', request: bench.request, spec: bench.spec, target: suiteTarget, ...(bench.validation ? { validation: bench.validation } : {}) })
+          const partialDir = inject('mlnodeBenchPartialDir')
+          const outcome = await runBench({ suite, source, simulated: config.kind === 'simulated', request: bench.request, spec: bench.spec, target: suiteTarget, ...(bench.validation ? { validation: bench.validation } : {}), ...(partialDir ? { partialDir } : {}) })
           // Metrics and verdict are written before the bench completes (later meta writes may be lost).
           task.meta.mlnodeBench = outcome.result
           if (outcome.error !== undefined) throw outcome.error

@@ -159,7 +159,7 @@ describe('waitUntilReady: failures', () => {
     const clock = fakeClock()
     const error = await rejection(client.waitUntilReady({ ...base, ...clock, deadlineMs: 30_000 }))
     expect(error.code).toBe('MLNB_DEPLOY_TIMEOUT')
-    expect(error.message).toMatch(/not ready within the 30 s deadline \(last seen: 1\/2 healthy replicas on pow\/status\)/)
+    expect(error.message).toMatch(/not ready within the 30 s deadline \(last seen: 1\/2 healthy replicas on pow\/status; MLNode does not report how many instances it started: 2 expected from 8 GPUs \(if the node sets INFERENCE_MAX_INSTANCES, declare it: MLNODE_BENCH_INSTANCE_CAP\)\)/)
     expect(clock.elapsedMs()).toBe(30_000)
   })
 
@@ -259,15 +259,6 @@ describe('waitUntilReady: MLNode v0.2.12 pow/status', () => {
     const error = await rejection(client.waitUntilReady({ ...base, plan: tpPlan(8), ...fakeClock(), deadlineMs: 10_000 }))
     expect(error.code).toBe('MLNB_DEPLOY_TIMEOUT')
     expect(error.message).toContain('1/1 healthy replicas on pow/status, 2 in ERROR (ports 5002, 5003): stale backends MLNode still routes to')
-  })
-
-  it('a count that stays below the expected one is the node\'s instance cap', async () => {
-    // INFERENCE_MAX_INSTANCES=3 on 8 GPUs at TP1: 3 replicas, never 8.
-    const routes = healthyRoutes({ model: MODEL, gpus: 8, replicas: [] })
-    routes['GET /api/v1/inference/pow/status'] = sequence(powBody([5001]), powBody([5001, 5002, 5003]))
-    const { client } = await setup(routes)
-    const result = await client.waitUntilReady({ ...base, plan: tpPlan(1), ...fakeClock(), capStablePolls: 4 })
-    expect(result).toMatchObject({ replicas: 3, expectedReplicas: 8, cappedAt: 3 })
   })
 
   it('a known cap is expected at once', async () => {

@@ -7,16 +7,18 @@ import { renderHistoryList } from '../../history/list-text.js'
 import { DEFAULT_HISTORY_FILE, withHistory } from '../../history/store.js'
 import { readRunResults } from '../../outputs/results-file.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
+import { MlnodeBenchError } from '../../errors.js'
 
 export const summary = 'run history (SQLite): add results.json, list runs, import a compressa-perf database'
 
-const USAGE = `Usage: mlnode-bench history add <results.json>... [--history ${DEFAULT_HISTORY_FILE}]
+const USAGE = `Usage: mlnode-bench history add <results.json>... [--history ${DEFAULT_HISTORY_FILE}] [--allow-incomplete]
        mlnode-bench history list [--history <db>] [--branch <name>] [--limit <n>] [--show-metrics]
        mlnode-bench history import-compressa <compressa-perf-db.sqlite> [--history <db>]
                                              [--model <name>] [--variant <name>] [--hardware <name>]
 
 add               appends the runs of results files (a run already in the history is not added twice;
-                  only the results a run measured itself, not those a partial run kept from earlier ones)
+                  only the results a run measured itself, not those a partial run kept from earlier ones);
+                  a run that has not ended ('running', 'interrupted') only with --allow-incomplete
 list              prints the runs, newest first, like compressa-perf's list
 import-compressa  reads compressa-perf's own database (Experiments, Parameters, Metrics, Measurements):
                   one run per experiment, metrics recomputed from its per-request measurements;
@@ -38,11 +40,20 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function add(argv: string[]): Promise<number> {
-  const cli = parseCommandLine({ command: 'history', usage: USAGE, options: { history: { type: 'string' } }, positionals: { name: 'results file', min: 1 } }, argv)
+  const cli = parseCommandLine({ command: 'history', usage: USAGE, options: { history: { type: 'string' }, 'allow-incomplete': { type: 'boolean' } }, positionals: { name: 'results file', min: 1 } }, argv)
   if (!cli) return 0
   const path = cli.values.history ?? DEFAULT_HISTORY_FILE
   // Every file is read and checked before the store changes: a bad file adds nothing.
   const files = await Promise.all(cli.positionals.map(async (p) => ({ p, run: await readRunResults(p) })))
+  // A run still going on (or killed while it was) is not history yet: its own end adds it.
+  const incomplete = files.filter(({ run }) => run.run !== undefined && run.run.state !== 'complete')
+  if (incomplete.length > 0 && cli.values['allow-incomplete'] !== true) {
+    throw new MlnodeBenchError(
+      'MLNB_HISTORY',
+      `${incomplete.map(({ p, run }) => `${p} is of run ${run.run!.id}, ${run.run!.state === 'running' ? "'running' (still going on, or killed before it ended)" : `'${run.run!.state}'`}`).join('; ')}: not added. Add it once the run has ended, or pass --allow-incomplete to add what it measured as it is.`,
+      { details: { files: incomplete.map(({ p }) => p) } },
+    )
+  }
   await withHistory(
     path,
     (store) => {
