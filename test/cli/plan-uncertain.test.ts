@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { run } from '../../src/cli/commands/plan.js'
 import { run as predict } from '../../src/cli/commands/predict.js'
+import { networkModelEntry } from '../../src/network/registry.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -14,9 +15,22 @@ async function planJson(argv: string[]) {
   return JSON.parse(out.join('\n')) as { ranked: Array<{ name: string; args: string[]; mayNotStart?: string }>; rejected: Array<{ name: string; kinds: string[] }> }
 }
 
+describe('mlnode-bench plan for a network model', () => {
+  it("takes the chain's args for a network model when --mandatory-args is not given, and says where they come from", async () => {
+    const out: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)))
+    expect(await run(['--model', 'MiniMaxAI/MiniMax-M2.7', '--hardware', '2xh200', '--workloads', 'test/fixtures/plan/tiny.yml'])).toBe(0)
+    const text = out.join('\n')
+    expect(text).toContain(`mandatory args: ${networkModelEntry('MiniMaxAI/MiniMax-M2.7').modelArgs.join(' ')} (the chain's args for MiniMaxAI/MiniMax-M2.7 (snapshot, chain v0.2.13`)
+    // With the chain's fp8 KV cache and 180,000-token limit, TP2 fits the two H200s (it did not at the model's own 204,800 in bf16).
+    expect(text).toMatch(/^1 {2}tp2-pp1/m)
+  })
+})
+
 describe('mlnode-bench plan and uncertain margins', () => {
   it('Qwen3-235B-A22B-Instruct-2507-FP8 on 8xH100: the published TP4 layout is not dropped for a KV margin the model may have wrong; TP8 runs with expert parallelism', async () => {
-    const plan = await planJson(['--model', 'Qwen/Qwen3-235B-A22B-Instruct-2507-FP8', '--hardware', '8xh100-sxm'])
+    // As GPUStack published it (`vllm serve … -tp 4`): no chain args, the model's own 262,144 max model len.
+    const plan = await planJson(['--model', 'Qwen/Qwen3-235B-A22B-Instruct-2507-FP8', '--hardware', '8xh100-sxm', '--mandatory-args', ''])
     // The measured defect: "11.75 GiB KV cache is needed, which is larger than the available" refused TP4.
     expect(plan.ranked.find((r) => r.name === 'tp4-pp1')?.mayNotStart).toMatch(/kv-too-small: predicted short by \d\.\d\d GiB per GPU.*\(11\.75 GiB KV cache is needed/)
     // Block-FP8 expert shards of 192 do not divide block_n 128 at TP8: refused as such, tried with EP.

@@ -4,6 +4,9 @@
  * reason), the rest are predicted on the workloads and ranked; `--write-suite` writes the best
  * ones as a ready suite. Every figure is a PREDICTION of the performance model.
  */
+import { loadLiveRegistry } from '../../network/live-registry.js'
+import { describeSource, SNAPSHOT_REGISTRY } from '../../network/registry.js'
+import type { NetworkModel } from '../../network/types.js'
 import { compressaDefaultConfigPath, loadCompressaConfig } from '../../load/index.js'
 import type { Slo } from '../../contracts/records.js'
 import { loadModelConfig } from '../../model/index.js'
@@ -33,6 +36,7 @@ figure is a PREDICTION of the performance model (docs/perf-model.md), not a meas
   --gpu, --gpus     a catalog GPU and how many of them (instead of --hardware)
   --model           catalog model id, or a path to a HF config.json
   --mandatory-args  the network's mandatory vLLM args, e.g. "--quantization fp8 --kv-cache-dtype fp8"
+                    (default for a network model: the chain's args, from the registry or MLNODE_BENCH_CHAIN_URL)
   --workloads       compressa-perf YAML (default: MLNode's default config)
   --objective       throughput (default: output tok/s), goodput (requests meeting --slo per s),
                     per-gpu (output tok/s per GPU in use); geometric mean over the workloads
@@ -82,6 +86,12 @@ export function parseSlo(command: string, text: string): Slo {
 }
 
 /** Entry point of `mlnode-bench plan`. */
+/** The registry entry of a network model (the live chain's with MLNODE_BENCH_CHAIN_URL), or undefined. */
+async function networkEntryOf(model: string): Promise<NetworkModel | undefined> {
+  const registry = (await loadLiveRegistry(process.env, (line) => console.error(line))) ?? SNAPSHOT_REGISTRY
+  return registry.models.find((m) => m.id.toLowerCase() === model.toLowerCase())
+}
+
 export async function run(argv: string[]): Promise<number> {
   const cli = parseCommandLine(COMMAND_LINE, argv)
   if (!cli) return 0
@@ -95,7 +105,10 @@ export async function run(argv: string[]): Promise<number> {
   const hardware = boxOption('plan', v)
   const constants = await calibrationOption(v.calibration, hardware)
   const modelSpec = /\.json$/i.test(v.model) ? await loadModelConfig(v.model) : catalogModelOption('plan', v.model)
-  const mandatoryArgs = splitArgString(v['mandatory-args'] ?? '')
+  // A network model's args are the chain's (live with MLNODE_BENCH_CHAIN_URL, else the snapshot) unless given.
+  const chainEntry = v['mandatory-args'] === undefined ? await networkEntryOf(modelSpec.id) : undefined
+  const mandatoryArgs = chainEntry ? [...chainEntry.modelArgs] : splitArgString(v['mandatory-args'] ?? '')
+  const mandatorySource = chainEntry ? `the chain's args for ${chainEntry.id} (${describeSource(chainEntry)})` : undefined
   const dtype = v.dtype ?? 'float16'
   const specs = await loadCompressaConfig(v.workloads ?? compressaDefaultConfigPath)
   const workloads = await Promise.all(specs.map(simulatedWorkload))
@@ -121,6 +134,6 @@ export async function run(argv: string[]): Promise<number> {
   const elapsedS = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpuStarted)
   const cpuS = (cpu.user + cpu.system) / 1e6
-  console.log(renderPlan({ outcome, hardware, model: modelSpec.id, mandatoryArgs, objective, top: v.top, elapsedS, cpuS, ...(v.calibration ? { calibration: v.calibration } : {}), ...(suiteNote ? { suiteNote } : {}) }, v.json))
+  console.log(renderPlan({ outcome, hardware, model: modelSpec.id, mandatoryArgs, ...(mandatorySource ? { mandatorySource } : {}), objective, top: v.top, elapsedS, cpuS, ...(v.calibration ? { calibration: v.calibration } : {}), ...(suiteNote ? { suiteNote } : {}) }, v.json))
   return 0
 }

@@ -7,6 +7,8 @@ export interface PlanReport {
   hardware: HardwareProfile
   model: string
   mandatoryArgs: string[]
+  /** Where the mandatory args come from when the command chose them (a network model's chain entry). */
+  mandatorySource?: string
   objective: Objective
   top?: number | undefined
   elapsedS: number
@@ -78,7 +80,7 @@ export function renderPlan(report: PlanReport, json: boolean): string {
   }
   const lines = [
     `PLAN (predicted by the performance model, simulated, not measured): ${report.model} on ${hardware.id} (${hardware.description})`,
-    `  mandatory args: ${report.mandatoryArgs.join(' ') || '(none)'}; objective: ${objective}${report.calibration ? `; calibration ${report.calibration}` : '; uncalibrated'}`,
+    `  mandatory args: ${report.mandatoryArgs.join(' ') || '(none)'}${report.mandatorySource ? ` (${report.mandatorySource})` : ''}; objective: ${objective}${report.calibration ? `; calibration ${report.calibration}` : '; uncalibrated'}`,
     '',
     table(
       ['#', 'variant', 'args', 'inst', 'idle', 'KV tok/inst', SCORE_LABEL[objective], 'out tok/s (mean)', 'TTFT ms (mean)', 'TPOT ms (mean)'],
