@@ -1,6 +1,6 @@
 /** The baseline file's format (benchmarks/baseline.json), checked by schema/baseline-schema.ts. */
 import type { DistributionSummary } from './records.js'
-import type { MeasurementResolution, Provenance, TargetInfo } from './results.js'
+import type { MeasurementResolution, NodeEnvironment, Provenance, TargetInfo } from './results.js'
 
 /** Stable metric ids: the last component of a baseline key (model › variant › workload › metric). */
 export type MetricId =
@@ -37,6 +37,8 @@ export interface BaselineEntry {
   metrics: Partial<Record<MetricId, BaselineMetric>>
   /** Precision of the run the figures came from (see MeasurementResolution). */
   resolution?: MeasurementResolution
+  /** A real MLNode's GPUs, driver, vLLM version and model revision: a change of any is a changed target. */
+  environment?: NodeEnvironment
   /** The figures of the last runs accepted on the same setup, oldest first (run-to-run noise, noise.ts). */
   history?: Partial<Record<MetricId, number[]>>
 }

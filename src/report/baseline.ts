@@ -35,6 +35,7 @@ export function entryFromResult(result: BenchResult): BaselineEntry | undefined 
       ...(result.deployS === undefined ? {} : { deployS: { value: result.deployS } }),
     },
     ...(result.resolution ? { resolution: result.resolution } : {}),
+    ...(result.environment ? { environment: result.environment } : {}),
   }
 }
 

@@ -3,6 +3,7 @@
  * regression only when it is beyond the metric's tolerance in the bad direction AND significant
  * (p < alpha) given the recorded distributions. Method: README-method.md.
  */
+import { targetChanges } from './target-changes.js'
 import { baselineEntry, baselineKeys, entryFromResult, type BaselineEntry, type BaselineFile } from './baseline.js'
 import { METRIC_DEFS, type MetricId } from './metric-defs.js'
 import { judge, notJudged } from './judge.js'
@@ -112,7 +113,7 @@ export function diffResults(baseline: BaselineFile | undefined, results: readonl
     if (result.status === 'failed') entries.push({ ...common, status: 'failed', metrics: [] })
     else if (!next) entries.push({ ...common, status: 'skipped', metrics: [] })
     else if (!base) entries.push({ ...common, status: 'new', metrics: compareEntries(undefined, next, resolved) })
-    else if (!sameTarget(base.target, next.target))
+    else if (targetChanges(base, next).length > 0)
       entries.push({ ...common, status: 'target-changed', metrics: compareEntries(base, next, resolved).map(notJudged(base, next)) })
     else entries.push({ ...common, status: 'compared', metrics: compareEntries(base, next, resolved) })
   }
@@ -209,6 +210,3 @@ export function formatP(p: number): string {
 }
 
 /** Figures measured on other hardware, on simulated vs wall time, or by a simulator on other constants are not comparable. */
-function sameTarget(a: BaselineEntry['target'], b: BaselineEntry['target']): boolean {
-  return a.kind === b.kind && a.hardware === b.hardware && (a.simulatedTime ?? false) === (b.simulatedTime ?? false) && a.calibration === b.calibration
-}

@@ -2,9 +2,9 @@
  * One metric's verdict between a baseline entry and a new one: beyond its tolerance in the bad
  * direction AND significant given the recorded distributions (README-method.md).
  */
+import { targetChanges } from './target-changes.js'
 import type { BaselineEntry } from './baseline.js'
 import { pText, type MetricComparison, type MetricVerdict } from './diff.js'
-import { describeTarget } from './format.js'
 import { decodeValueCounts } from '../metrics/histogram.js'
 import { isDistributionId, type MetricDef } from './metric-defs.js'
 import { isDeterministic, type Tolerance } from './noise.js'
@@ -116,7 +116,7 @@ function proportionRise(hitsBase: number, totalBase: number, hitsNext: number, t
 }
 
 export function notJudged(base: BaselineEntry, next: BaselineEntry) {
-  const why = `target changed: ${describeTarget(base.target)} → ${describeTarget(next.target)}`
+  const why = `target changed: ${targetChanges(base, next).join('; ')}`
   return (m: MetricComparison): MetricComparison => ({ ...m, verdict: 'not-compared', note: why })
 }
 

@@ -1,6 +1,6 @@
 /** Schema of benchmarks/baseline.json (BaselineFile), in two parts so each entry is checked on its own. */
 import * as z from 'zod'
-import { baselineTargetSchema, DISTRIBUTION_METRICS, distributionSchema, figure, nonNegative, provenanceSchema, requestCountsSchema, resolutionSchema, SCALAR_METRICS } from './parts.js'
+import { baselineTargetSchema, nodeEnvironmentSchema, DISTRIBUTION_METRICS, distributionSchema, figure, nonNegative, provenanceSchema, requestCountsSchema, resolutionSchema, SCALAR_METRICS } from './parts.js'
 
 const distributionMetric = z.strictObject({ value: figure.describe('The median, ms'), distribution: distributionSchema })
 const scalarMetric = z.strictObject({ value: figure })
@@ -17,6 +17,7 @@ export const baselineEntrySchema = z.strictObject({
     ...Object.fromEntries(SCALAR_METRICS.map((id) => [id, scalarMetric.optional()])),
   } as Record<(typeof DISTRIBUTION_METRICS)[number], z.ZodOptional<typeof distributionMetric>> & Record<(typeof SCALAR_METRICS)[number], z.ZodOptional<typeof scalarMetric>>),
   resolution: resolutionSchema.optional(),
+  environment: nodeEnvironmentSchema.optional().describe("A real MLNode's GPUs, driver, vLLM version and model revision: a change of any is a changed target, not judged"),
   history: z
     .strictObject({
       ...Object.fromEntries([...DISTRIBUTION_METRICS, ...SCALAR_METRICS].map((id) => [id, z.array(figure).optional()])),

@@ -1,5 +1,6 @@
 /** Schema of results.json (RunResults): every BenchResult of a run, merged across shards. */
 import * as z from 'zod'
+import { nodeEnvironmentSchema } from './parts.js'
 import { count, distributionSchema, figure, nonNegative, provenanceSchema, resolutionSchema, targetSchema } from './parts.js'
 
 const FAILURE_REASONS = ['http_status', 'stream_error', 'connection', 'timeout_total', 'timeout_idle', 'bad_response', 'aborted'] as const
@@ -131,8 +132,7 @@ export const benchResultSchema = z.strictObject({
     })
     .optional()
     .describe("What vLLM's /metrics pages said while the workload ran: sampled gauges, counter increases"),
-  environment: z
-    .strictObject({ gpus: z.array(z.string()).optional(), driverVersion: z.string().optional(), cudaDriverVersion: z.string().optional(), vllmVersion: z.string().optional(), modelCommit: z.string().optional() })
+  environment: nodeEnvironmentSchema
     .optional()
     .describe("A real MLNode's GPUs, driver, vLLM version and model revision, as far as it tells"),
   poc: pocSchema.optional().describe('A PoC workload: nonces per minute and how they arrived (docs/poc.md)'),
