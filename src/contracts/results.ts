@@ -147,6 +147,8 @@ export interface BenchResult extends ResultKey {
    * variant costs a host. Absent when the deploy failed and in results of older versions.
    */
   deployS?: number
+  /** Whether `deployS` was the layout's first start on the node in this run ('cold') or a repeat ('warm'). */
+  deployStart?: 'cold' | 'warm'
   /** The node's instance cap (INFERENCE_MAX_INSTANCES) when it started fewer replicas than the layout allows. */
   instanceCap?: number
   /** Precision of this run's measurement (absent in results of older versions). */

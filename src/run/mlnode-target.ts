@@ -74,6 +74,8 @@ export class MlnodeTarget implements Target {
   private gpuNames: string[] = []
   /** Deploy timeouts already warned about (src/mlnode/startup-limit.ts). */
   private readonly warnedTimeouts = new Set<number>()
+  /** Layouts (args) started on the node in this run: a later start of one is warm (kernel and compile caches). */
+  private readonly started = new Set<string>()
 
   /** Whether MLNode answered since the run began (src/mlnode/switch.ts FirstContact); set at the first deploy. */
   private contact?: FirstContact
@@ -284,10 +286,13 @@ export class MlnodeTarget implements Target {
       }
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
       const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
-      this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}`)
+      const startKey = `${model}\u0000${variant.mlnodeArgs.join('\u0000')}`
+      const deployStart = this.started.has(startKey) ? 'warm' : 'cold'
+      this.started.add(startKey)
+      this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}, ${deployStart} start`)
       // What a real node runs on, recorded with each result (best effort, after the deploy's clock stopped).
       const environment = info.kind === 'mlnode' ? await readNodeEnvironment({ mgmtUrl: this.target.mgmtUrl, inferenceUrl: this.target.inferenceUrl, model, gpus: this.gpuNames }) : undefined
-      return { layout, target: info, readyAfterS, ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
+      return { layout, target: info, readyAfterS, deployStart, ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
       const log = request.logCommand && upSent ? await captureDeployLog(request.logCommand) : []

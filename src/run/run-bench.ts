@@ -89,6 +89,7 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
     const deployFields = {
       ...(deployed.layout ? { layout: deployed.layout } : {}),
       ...(deployed.readyAfterS === undefined ? {} : { deployS: deployed.readyAfterS }),
+      ...(deployed.deployStart ? { deployStart: deployed.deployStart } : {}),
       ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
       ...(deployed.environment ? { environment: deployed.environment } : {}),
       ...(deployed.notes?.length ? { notes: deployed.notes } : {}),

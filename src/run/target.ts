@@ -37,6 +37,11 @@ export interface DeployedVariant {
    * when nothing was deployed (the OpenAI target).
    */
   readyAfterS?: number
+  /**
+   * 'cold': the first start of this layout (args) on the node in this run, paying kernel JIT and
+   * compile caches; 'warm': it was started before in this run. Absent when nothing was deployed.
+   */
+  deployStart?: 'cold' | 'warm'
   /** Set when the node started fewer replicas than the layout allows (INFERENCE_MAX_INSTANCES). */
   instanceCap?: number
   /** The target's GPUs as a catalogued hardware profile, when the catalog knows them. */

@@ -107,6 +107,7 @@ export const benchResultSchema = z.strictObject({
   wallS: nonNegative.optional(),
   dtype: z.string().optional(),
   deployS: nonNegative.optional(),
+  deployStart: z.enum(['cold', 'warm']).optional(),
   instanceCap: count.optional(),
   resolution: resolutionSchema.optional(),
   notes: z.array(z.string()).optional().describe("Warnings about this bench's deploy, e.g. the performance model's \"may not start\""),
