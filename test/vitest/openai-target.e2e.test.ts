@@ -25,6 +25,11 @@ async function openAiServer() {
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"bad key"}')
       return
     }
+    // This server has no Prometheus page: the run's telemetry must say so, not fail.
+    if (req.url === '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+      return
+    }
     if (req.url?.endsWith('/models')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[]}')
       return
@@ -56,6 +61,7 @@ it('measures the running server as deployed, sends the key, never prints it', as
   expect(r.exitCode, r.output).toBe(0)
   expect(r.results.map((x) => [x.variant, x.status, x.target.kind, x.metrics?.requests.completed])).toEqual([['as-deployed', 'passed', 'openai', 6]])
   expect(server.served()).toBe(6)
+  expect(r.results[0]!.serverTelemetry?.unavailable).toContain(`${server.url}/metrics: HTTP 404`)
   expect(r.output).toContain('target OpenAI-compatible server')
   expect(r.output).not.toContain(KEY)
 }, 150_000)
