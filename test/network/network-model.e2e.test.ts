@@ -12,6 +12,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BenchResult, RunResults } from '../../src/contracts/results.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+import { networkModelEntry } from '../../src/network/registry.js'
 import { startChainServer, type ChainServer } from './chain-server.js'
 import { MODELS, NODE_INFO, PARAMS, modelsAllBody, nodeInfoBody } from './fixtures/gateway.js'
 
@@ -40,6 +41,20 @@ async function bench(filter: string, extraEnv: Record<string, string> = {}) {
 }
 
 describe('networkModel suites under real vitest', () => {
+  it('Kimi-K2.6 and Qwen3-235B-FP8 run on the simulator with the chain args; a MiniMax-M2.7 variant changing its fp8 KV cache is refused', async () => {
+    const ok = await bench('governance-kimi')
+    expect(ok.exitCode, ok.output).toBe(0)
+    const kimi = ok.results.find((x) => x.model === 'moonshotai/Kimi-K2.6')!
+    expect(kimi).toMatchObject({ status: 'passed', networkModel: { id: 'moonshotai/Kimi-K2.6', registry: 'snapshot', chainVersion: 'v0.2.13' } })
+    expect(kimi.args.slice(0, 7)).toEqual(networkModelEntry('moonshotai/Kimi-K2.6').modelArgs)
+    const qwen = await bench('governance-qwen3')
+    expect(qwen.exitCode, qwen.output).toBe(0)
+    expect(qwen.results[0]).toMatchObject({ status: 'passed', model: 'Qwen/Qwen3-235B-A22B-Instruct-2507-FP8' })
+    const minimax = await bench('governance-minimax')
+    expect(minimax.exitCode).toBe(1)
+    expect(minimax.output).toContain("mandatory --kv-cache-dtype (fixed by the chain entry MiniMaxAI/MiniMax-M2.7 (snapshot, chain v0.2.13, inference-chain/app/upgrades/v0_2_13/upgrades.go)) is changed: expected 'fp8', actual 'auto'")
+  }, PROCESS_TEST_TIMEOUT_MS * 2)
+
   it('a variant dropping the fp8 KV cache of QwQ-32B is refused before deploy, naming the arg and the chain entry', async () => {
     const r = await bench('qwq-network-guard')
     expect(r.exitCode).toBe(1)
