@@ -199,6 +199,20 @@ export interface NetworkModelEntryRef {
   url?: string
 }
 
+/** A variant's PoC vectors judged against the reference's by MLNode's stat test (src/validation/poc-vectors.ts). */
+export interface PocValidationFigures {
+  nonces: number
+  /** Nonces whose vector is farther than dist_threshold from the reference's. */
+  mismatches: number
+  /** Binomial test of the mismatches against p_mismatch. */
+  pValue: number
+  /** MLNode did not call it fraud. */
+  passed: boolean
+  seqLen: number
+  /** The stat test used, and where it comes from. */
+  statTest: string
+}
+
 /** A variant's answers scored as the network's validators score them (src/validation). */
 export interface ValidationFigures {
   /** 'enforced-tokens': the reference answers replayed with `enforced_tokens`; 'exact-tokens': the server ignored them, free answers compared. */
@@ -223,6 +237,10 @@ export interface ValidationFigures {
   firstDifference?: { probe: string; position: number; referenceToken: string; variantToken: string }
   /** The probe with the lowest similarity. */
   worstProbe?: string
+  /** The PoC vectors of the same nonces, judged by the chain's stat test (absent where the target has no PoC route). */
+  poc?: PocValidationFigures
+  /** Why the PoC vectors were not checked. */
+  pocSkipped?: string
 }
 
 /** One run of the tool: when it started and at which commit. */

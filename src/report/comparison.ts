@@ -184,7 +184,9 @@ export function validationLines(rows: readonly BenchResult[]): string[] {
     if (!v) return `  ✗ ${r.variant}: not validated: ${r.failure?.message.split('\n')[0] ?? r.status}`
     const sim = r.target.kind === 'simulated' ? ' (simulated)' : ''
     const fig = v.compared === 0 ? 'no probe scored' : `similarity min ${v.minSimilarity.toFixed(4)} median ${v.medianSimilarity.toFixed(4)}, ${Math.round(v.belowThresholdShare * 100)} % ≤ ${v.threshold}`
-    return `  ${v.passed ? '✓' : '✗'} ${r.variant}: ${fig}${sim} [${v.mode}${v.mode === 'exact-tokens' ? `: ${v.modeReason}` : ''}] vs ${v.reference}${v.passed ? '' : ' — FAILS validation'}`
+    const poc = v.poc ? `; PoC vectors ${v.poc.mismatches}/${v.poc.nonces} beyond the distance, p ${v.poc.pValue.toPrecision(3)}${v.poc.passed ? '' : ' — FRAUD by the stat test'}` : v.pocSkipped ? `; PoC vectors not checked: ${v.pocSkipped}` : ''
+    const passed = v.passed && (v.poc?.passed ?? true)
+    return `  ${passed ? '✓' : '✗'} ${r.variant}: ${fig}${sim} [${v.mode}${v.mode === 'exact-tokens' ? `: ${v.modeReason}` : ''}] vs ${v.reference}${poc}${passed ? '' : ' — FAILS validation'}`
   })
 }
 

@@ -41,6 +41,8 @@ export interface PocGenerationConfig {
   batchSize: number
   seqLen: number
   kDim: number
+  /** The deployment's numerics (simulated drift by layout and output args). */
+  numerics?: VectorNumerics
   url?: string
 }
 
@@ -63,13 +65,26 @@ function f16Bits(value: number): number {
   return sign | (exp << 10) | Math.round(mant / 0x2000)
 }
 
+/** What a deployment's PoC vectors depend on (src/sim/logits.ts): the model and output-changing args, and the layout's numerics. */
+export interface VectorNumerics {
+  outputKey: string
+  layoutKey: string
+}
+
+/** Simulated drift of a different layout or GPU on a PoC vector component (unit-norm vectors; the chain's dist thresholds are 0.4–0.75). */
+export const POC_LAYOUT_SIGMA = 0.01
+
 /**
  * A stand-in vector: k_dim unit-norm float16 values, little-endian, base64, derived from the
- * seed and nonce. Not the model's output (simulated): the same nonce gives the same vector.
+ * seed and nonce. Not the model's output (simulated): the same nonce gives the same vector on the
+ * same deployment; another layout or GPU moves each component by about POC_LAYOUT_SIGMA, and
+ * other output-changing args (weights, KV dtype) give another vector altogether, as real PoC
+ * vectors of another numeric stack would.
  */
-export function simulatedVector(blockHash: string, publicKey: string, nonce: number, kDim: number): string {
-  const digest = createHash('sha256').update(`${blockHash}:${publicKey}:${nonce}`).digest()
-  const values = Array.from({ length: kDim }, (_, i) => digest[i % digest.length]! / 127.5 - 1 + 1e-3)
+export function simulatedVector(blockHash: string, publicKey: string, nonce: number, kDim: number, numerics?: VectorNumerics): string {
+  const digest = createHash('sha256').update(`${blockHash}:${publicKey}:${nonce}${numerics ? `:${numerics.outputKey}` : ''}`).digest()
+  const noise = numerics ? createHash('sha256').update(`${numerics.layoutKey}:${nonce}`).digest() : undefined
+  const values = Array.from({ length: kDim }, (_, i) => digest[i % digest.length]! / 127.5 - 1 + 1e-3 + (noise ? ((noise[i % noise.length]! / 255) * 2 - 1) * POC_LAYOUT_SIGMA * Math.sqrt(3) : 0))
   const norm = Math.hypot(...values)
   const bytes = Buffer.alloc(kDim * 2)
   values.forEach((v, i) => bytes.writeUInt16LE(f16Bits(v / norm), i * 2))
@@ -146,7 +161,7 @@ export class PocBackend {
         if (gen !== this.generation || !this.replica.healthy) return this.stop()
         this.totalProcessed += batch.length
         if (config.url !== undefined) {
-          for (const nonce of batch) this.buffer.push({ nonce, vector_b64: simulatedVector(config.blockHash, config.publicKey, nonce, config.kDim) })
+          for (const nonce of batch) this.buffer.push({ nonce, vector_b64: simulatedVector(config.blockHash, config.publicKey, nonce, config.kDim, config.numerics) })
           // The interval already passed while the buffer was empty: send now.
           if (!this.sending && this.nextSendS === Number.POSITIVE_INFINITY) this.scheduleSend(endS)
         }

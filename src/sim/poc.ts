@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Deployment } from './deployment.js'
 import { readBody, sendJson } from './http.js'
-import { nonceIterator, pocBatchSeconds, PocBackend, simulatedVector } from './poc-backend.js'
+import { nonceIterator, pocBatchSeconds, PocBackend, simulatedVector, type VectorNumerics } from './poc-backend.js'
+import { logitsIdentity } from './logits.js'
 import type { Replica } from './replica.js'
 
 const PREFIX = '/api/v1/inference/pow'
@@ -150,6 +151,7 @@ export async function handlePoc(d: Deployment, req: IncomingMessage, res: Server
           batchSize: (b.batch_size as number | undefined) ?? DEFAULT_BATCH_SIZE,
           seqLen: params.seq_len as number,
           kDim: (params.k_dim as number | undefined) ?? 12,
+          ...vectorNumerics(d),
           ...(typeof b.url === 'string' ? { url: b.url } : {}),
         })
         results.push({ port, status: 'OK' })
@@ -199,6 +201,14 @@ function decodeVector(b64: string): number[] {
   return Array.from({ length: Math.floor(bytes.length / 2) }, (_, i) => f16(bytes.readUInt16LE(i * 2)))
 }
 
+/** The deployment's numerics for its PoC vectors: the same identity its logits have (src/sim/logits.ts). */
+function vectorNumerics(d: Deployment): { numerics?: VectorNumerics } {
+  const variant = d.variant
+  if (d.request === undefined || variant === undefined) return {}
+  const { outputKey, layoutKey } = logitsIdentity(d.request, d.hardwareId, variant)
+  return { numerics: { outputKey, layoutKey } }
+}
+
 /** P(X ≥ k) for X ~ Binomial(n, p): scipy's binomtest(alternative='greater'). */
 export function binomialGreater(k: number, n: number, p: number): number {
   if (k <= 0) return 1
@@ -239,7 +249,7 @@ async function generate(d: Deployment, req: IncomingMessage, send: (status: numb
       if (!Number.isFinite(chunkS)) return reject(new Error('Timeout after 60.0s'))
       const chunks = Math.ceil(nonces.length / batchSize)
       clock.at(clock.nowS() + chunks * chunkS, () => {
-        const artifacts = nonces.map((nonce) => ({ nonce, vector_b64: simulatedVector(b.block_hash as string, b.public_key as string, nonce, kDim) }))
+        const artifacts = nonces.map((nonce) => ({ nonce, vector_b64: simulatedVector(b.block_hash as string, b.public_key as string, nonce, kDim, vectorNumerics(d).numerics) }))
         if (validation?.artifacts === undefined) return resolve({ artifacts, encoding: { dtype: 'f16', k_dim: kDim, endian: 'le' } })
         const stat = (b.stat_test ?? {}) as { dist_threshold?: number; p_mismatch?: number; fraud_threshold?: number }
         const received = new Map(validation.artifacts.map((a) => [a.nonce, a.vector_b64]))

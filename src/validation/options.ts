@@ -33,6 +33,11 @@ export interface ValidationOptions {
   referenceFile?: string
   /** Where to write the reference variant's recorded answers (relative to the suite). @default not written */
   writeReference?: string
+  /**
+   * Nonces whose PoC vectors each variant generates and MLNode judges against the reference's with
+   * the chain's stat test (docs/validation-check.md "PoC vectors"); 0 turns the PoC check off. @default 16
+   */
+  pocNonces?: number
 }
 
 /** Resolved options: defaults filled in, paths absolute, threshold with its source. */
@@ -45,6 +50,7 @@ export interface ValidationPlan {
   logprobsMode?: LogprobsModeOption
   referenceFile?: string
   writeReference?: string
+  pocNonces: number
 }
 
 export const DEFAULT_SAMPLINGS: readonly ValidationSampling[] = [{ temperature: 0 }, { temperature: 0.7, topP: 0.9 }, { temperature: 0.7, topP: 0.9, topK: 20 }]
@@ -55,9 +61,9 @@ export function resolveValidation(options: ValidationOptions, ctx: { model: stri
     new MlnodeBenchError('MLNB_CONFIG', `${ctx.source}: field "validation.${field}" of ${ctx.model} is ${JSON.stringify(value)}: ${want}`, { details: { file: ctx.source, field: `validation.${field}`, value } })
   if (typeof options !== 'object' || options === null) throw bad('', options, 'expected an object like { reference: "tp8-pp1" }')
   if (!ctx.variants.includes(options.reference)) throw bad('reference', options.reference, `expected one of the variants (${ctx.variants.join(', ')})`)
-  const int = (field: 'prompts' | 'maxTokens', fallback: number) => {
+  const int = (field: 'prompts' | 'maxTokens' | 'pocNonces', fallback: number, least = 1) => {
     const v = options[field] ?? fallback
-    if (!Number.isInteger(v) || v < 1) throw bad(field, v, 'expected a whole number ≥ 1')
+    if (!Number.isInteger(v) || v < least) throw bad(field, v, `expected a whole number ≥ ${least}`)
     return v
   }
   if (options.threshold !== undefined && !(typeof options.threshold === 'number' && options.threshold > 0 && options.threshold < 1)) throw bad('threshold', options.threshold, 'expected a number between 0 and 1')
@@ -73,6 +79,7 @@ export function resolveValidation(options: ValidationOptions, ctx: { model: stri
     reference: options.reference,
     prompts: int('prompts', 32),
     maxTokens: int('maxTokens', 128),
+    pocNonces: int('pocNonces', 16, 0),
     samplings,
     threshold: resolveThreshold(ctx.model, options.threshold),
     ...(options.logprobsMode ? { logprobsMode: options.logprobsMode } : {}),

@@ -22,8 +22,8 @@ export interface ReferenceHeader {
   target: { kind: string; hardware: string }
   recordedAt: string
   logprobsMode?: string
-  /** Reserved for PoC vectors of the same deployment. */
-  poc?: unknown
+  /** The PoC vectors of the same deployment for the check's nonces (src/validation/poc-vectors.ts). */
+  poc?: { seqLen: number; vectors: Array<{ nonce: number; vector_b64: string }> }
 }
 
 export interface RecordedProbe {

@@ -13,6 +13,7 @@ import type { BenchInput, BenchOutcome } from '../run/run-bench.js'
 import { checkProbes, recordProbes, type CheckOutcome, type ProbeRun } from './check.js'
 import type { ValidationPlan } from './options.js'
 import { buildProbes } from './probes.js'
+import { checkPocVectors, pocCheckPlan, recordPocVectors, type PocCheckPlan } from './poc-vectors.js'
 import { assertReferenceMatches, readReference, REFERENCE_KIND, writeReference, type RecordedReference } from './reference.js'
 
 /** The reference answers of each suite in this worker: `file|model` → answers, or why there are none. */
@@ -53,6 +54,7 @@ export async function runValidationBench(input: BenchInput, plan: ValidationPlan
     const endpoint = target.endpoint(request)
     const run: ProbeRun = { endpoint: { inferenceUrl: endpoint.inferenceUrl, ...(endpoint.headers ? { headers: endpoint.headers } : {}) }, model: suite.model, ...(plan.logprobsMode ? { mode: plan.logprobsMode } : {}) }
     const probes = buildProbes(plan)
+    const pocPlan = pocCheckPlan(suite.model, plan.pocNonces)
     let reference: RecordedReference
     let referenceName: string
     if (plan.referenceFile) {
@@ -66,8 +68,10 @@ export async function runValidationBench(input: BenchInput, plan: ValidationPlan
       const answers = await recordProbes(run, probes).catch((error: unknown) => {
         throw new MlnodeBenchError('MLNB_VALIDATION_REFERENCE', `${suite.model} ${variant.name}: the reference variant could not record its probe answers: ${(error as Error).message}`, { cause: error })
       })
+      // Its PoC vectors too, where the target has MLNode's PoC routes (a plain vLLM has none).
+      const poc = plan.pocNonces > 0 && endpoint.mgmtUrl ? await recordPocVectors(endpoint.mgmtUrl, pocPlan).then((vectors) => ({ seqLen: pocPlan.seqLen, vectors }), () => undefined) : undefined
       reference = {
-        header: { kind: REFERENCE_KIND, version: 1, model: suite.model, variant: variant.name, args: [...variant.mlnodeArgs], target: { kind: info.kind, hardware: info.hardware }, recordedAt: new Date().toISOString(), ...(plan.logprobsMode ? { logprobsMode: plan.logprobsMode } : {}) },
+        header: { kind: REFERENCE_KIND, version: 1, model: suite.model, variant: variant.name, args: [...variant.mlnodeArgs], target: { kind: info.kind, hardware: info.hardware }, recordedAt: new Date().toISOString(), ...(plan.logprobsMode ? { logprobsMode: plan.logprobsMode } : {}), ...(poc ? { poc } : {}) },
         probes: answers,
       }
       recorded.set(key, reference)
@@ -82,8 +86,9 @@ export async function runValidationBench(input: BenchInput, plan: ValidationPlan
       reference = stored
     }
     const outcome = await checkProbes(run, reference.probes, plan.threshold.value)
-    const figures = figuresOf(outcome, referenceName, plan)
-    const failure = outcome.passed ? undefined : validationError(suite.model, variant.name, figures)
+    const pocCheck = await checkPoc(plan, pocPlan, endpoint.mgmtUrl, reference)
+    const figures = { ...figuresOf(outcome, referenceName, plan), ...pocCheck }
+    const failure = !outcome.passed ? validationError(suite.model, variant.name, figures) : pocCheck.poc && !pocCheck.poc.passed ? pocVectorError(suite.model, variant.name, referenceName, pocCheck.poc) : undefined
     const result = resultOf({
       ...(deployed.layout ? { layout: deployed.layout } : {}),
       validation: figures,
@@ -99,6 +104,26 @@ export async function runValidationBench(input: BenchInput, plan: ValidationPlan
     })
     return { result, error }
   }
+}
+
+/** The PoC half: this variant's vectors against the reference's, or why they were not checked. */
+async function checkPoc(plan: ValidationPlan, pocPlan: PocCheckPlan, mgmtUrl: string | undefined, reference: RecordedReference): Promise<Pick<ValidationFigures, 'poc' | 'pocSkipped'>> {
+  if (plan.pocNonces === 0) return { pocSkipped: 'validation.pocNonces is 0' }
+  if (!mgmtUrl) return { pocSkipped: "the target has no MLNode PoC routes (a plain OpenAI server)" }
+  // Judged only by the chain's own stat test: a made-up distance would pass or fail vectors on a guess.
+  if (!pocPlan.stat) return { pocSkipped: `no PoC stat test in the chain entry of ${pocPlan.model} (a live chain has it: MLNODE_BENCH_CHAIN_URL)` }
+  const vectors = reference.header.poc?.vectors
+  if (!vectors || vectors.length !== pocPlan.nonces) return { pocSkipped: 'the reference has no PoC vectors for these nonces (its target served no pow/generate, or a reference file recorded without them)' }
+  try {
+    return { poc: await checkPocVectors(mgmtUrl, { ...pocPlan, seqLen: reference.header.poc!.seqLen }, vectors) }
+  } catch (error) {
+    return { pocSkipped: `pow/generate with validation failed: ${(error as Error).message}` }
+  }
+}
+
+/** "… PoC vectors fail …": the mismatches and the stat test in the message. */
+function pocVectorError(model: string, variant: string, reference: string, p: NonNullable<ValidationFigures['poc']>): MlnodeBenchError {
+  return new MlnodeBenchError('MLNB_VALIDATION', `${model} ${variant} fails the network's PoC validation against ${reference}: ${p.mismatches} of ${p.nonces} nonces' vectors beyond the distance threshold, p-value ${p.pValue.toPrecision(3)}: fraud by ${p.statTest}`, { details: { ...p } })
 }
 
 export function figuresOf(outcome: CheckOutcome, reference: string, plan: Pick<ValidationPlan, 'threshold'>): ValidationFigures {

@@ -44,6 +44,24 @@ async function bench(filter: string, out: string, extraEnv: Record<string, strin
 }
 
 describe('validation per variant, run by real vitest against the simulator', () => {
+  it("a network model with a PoC stat test: layouts pass both halves, an fp8 KV cache fails its logits and its PoC vectors", async () => {
+    const out = join(base, 'kimi')
+    const r = await bench('validation-kimi', out)
+    expect(r.exitCode, r.output).toBe(1)
+    const layout = r.find('tp4-pp2', 'validation')!
+    expect(layout.status, JSON.stringify(layout.failure)).toBe('passed')
+    expect(layout.validation!.poc).toMatchObject({ nonces: 16, mismatches: 0, passed: true, seqLen: 1024 })
+    expect(layout.validation!.poc!.statTest).toMatch(/^dist_threshold 0\.4, p_mismatch 0\.1 \(PoCModelConfig of moonshotai\/Kimi-K2\.6/)
+    const kv = r.find('tp8-kv-fp8', 'validation')!
+    expect(kv.status).toBe('failed')
+    expect(kv.validation!.passed).toBe(false)
+    expect(kv.validation!.poc).toMatchObject({ nonces: 16, mismatches: 16, passed: false })
+    expect(r.output).toMatch(/✗ tp8-kv-fp8: similarity min 0\.\d{4} .*; PoC vectors 16\/16 beyond the distance, p [\d.e-]+ — FRAUD by the stat test — FAILS validation/)
+    // Measured all the same, and never recommended.
+    expect(r.find('tp8-kv-fp8', 'tiny')!.status).toBe('passed')
+    expect(r.output).not.toMatch(/Recommendation: tp8-kv-fp8/)
+  }, PROCESS_TEST_TIMEOUT_MS)
+
   it('layouts pass, the output-changing variant fails with similarity and threshold, and is never recommended', async () => {
     const out = join(base, 'run')
     const r = await bench('validation.bench', out)

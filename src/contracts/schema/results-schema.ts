@@ -83,6 +83,8 @@ const validationSchema = z.strictObject({
   passed: z.boolean(),
   firstDifference: z.strictObject({ probe: z.string(), position: count, referenceToken: z.string(), variantToken: z.string() }).optional(),
   worstProbe: z.string().optional(),
+  poc: z.strictObject({ nonces: count, mismatches: count, pValue: nonNegative, passed: z.boolean(), seqLen: count, statTest: z.string() }).optional(),
+  pocSkipped: z.string().optional(),
 })
 
 /** One model › variant › workload of a run. */
