@@ -11,8 +11,10 @@ import { buildReportData, renderHtmlReport } from '../src/html-report/index.js'
 import { writeFileAtomic } from '../src/outputs/atomic-write.js'
 import type { RunResults } from '../src/contracts/results.js'
 import { MlnodeReporterBase } from './reporter-base.js'
+import { analyseRun, type BaselineCompareOptions } from './analysis.js'
+import type { RunGate } from '../src/history/list-text.js'
 
-export interface HistoryReporterOptions {
+export interface HistoryReporterOptions extends BaselineCompareOptions {
   /** The store, relative to the vitest root. @default '.mlnode-bench/history.sqlite' */
   historyFile?: string
   /** The HTML report, relative to the vitest root; `false` writes none. @default '.mlnode-bench/report.html' */
@@ -47,9 +49,14 @@ export class HistoryReporter extends MlnodeReporterBase {
       if (own.length === 0) return
       const file: RunResults = { schemaVersion: 1, provenance: view.provenance, run: view.run, results: own }
       const reportFile = this.options.reportFile === false ? undefined : resolve(this.root, this.options.reportFile ?? '.mlnode-bench/report.html')
+      // The gate's verdict of this run (the same analysis the baseline reporter prints): `history list` shows it.
+      const analysis = await analyseRun(this.vitest, modules, this.options)
+      const gate: RunGate = analysis.diffError
+        ? { verdict: 'not compared', why: analysis.diffError.message }
+        : { verdict: !analysis.diff.baselineFound ? 'no baseline' : analysis.diff.hasRegression ? 'regressed' : 'passed', regressed: analysis.diff.counts.regressed, improved: analysis.diff.counts.improved, unchanged: analysis.diff.counts.unchanged }
       const { added, runs } = await withHistory(
         historyFile,
-        (store) => ({ added: store.addRun(file), runs: reportFile ? store.runs(this.options.reportRuns === undefined ? {} : { limit: this.options.reportRuns }) : [] }),
+        (store) => ({ added: store.addRun(file, { extra: { gate } }), runs: reportFile ? store.runs(this.options.reportRuns === undefined ? {} : { limit: this.options.reportRuns }) : [] }),
         { write: true },
       )
       this.log(`mlnode-bench: run #${added.seq} ${added.added ? 'added to' : 'already in'} history ${this.shown(historyFile)} (${added.results} result${added.results === 1 ? '' : 's'})`)

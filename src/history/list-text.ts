@@ -17,9 +17,32 @@ export function runName(run: HistoryRunInfo): string {
   return run.name ?? run.runId
 }
 
-/** What a run was, in a few words: results passed, simulated or not, and its description. */
+/** The baseline gate's verdict of a run, as the history reporter stores it (`extra.gate`). */
+export interface RunGate {
+  verdict: 'passed' | 'regressed' | 'no baseline' | 'not compared'
+  regressed?: number
+  improved?: number
+  unchanged?: number
+  why?: string
+}
+
+/** The stored gate verdict of a run (runs added by older versions or `history add` have none). */
+export function runGate(run: HistoryRunInfo): RunGate | undefined {
+  const gate = run.extra?.gate as RunGate | undefined
+  return gate && typeof gate.verdict === 'string' ? gate : undefined
+}
+
+/** "gate: 2 regressed", "gate passed", …: what the CI gate said of the run. */
+function gateText(gate: RunGate | undefined): string {
+  if (!gate) return ''
+  if (gate.verdict === 'regressed') return `, gate FAILED: ${gate.regressed} regressed`
+  if (gate.verdict === 'passed') return `, gate passed${gate.improved ? ` (${gate.improved} improved)` : ''}`
+  return `, gate: ${gate.verdict}`
+}
+
+/** What a run was, in a few words: results passed, simulated or not, the gate's verdict, and its description. */
 export function runDescription(run: HistoryRunInfo): string {
-  const what = `${run.passed}/${run.results} passed${run.simulated ? ', SIMULATED' : ''}${run.state && run.state !== 'complete' ? `, ${run.state}` : ''}`
+  const what = `${run.passed}/${run.results} passed${run.simulated ? ', SIMULATED' : ''}${run.state && run.state !== 'complete' ? `, ${run.state}` : ''}${gateText(runGate(run))}`
   return run.description ? `${what}; ${run.description}` : what
 }
 

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { runDescription, runName } from '../history/list-text.js'
+import { runDescription, runGate, runName } from '../history/list-text.js'
 import type { ChartSpec } from './chart-spec.js'
 import { escapeHtml, jsonForScript } from './escape.js'
 import type { ReportData } from './report-data.js'
@@ -56,9 +56,9 @@ function figure(chart: ChartSpec): string {
 /** Runs the table lists (the newest); the charts still use every run given. */
 export const RUNS_SHOWN = 10
 
-/** A run that did not finish or whose results did not all pass is marked failed. */
+/** A run that did not finish, whose results did not all pass, or that failed the gate is marked failed. */
 function runFailed(r: ReportData['runs'][number]): boolean {
-  return r.passed < r.results || (r.state !== undefined && r.state !== 'complete')
+  return r.passed < r.results || (r.state !== undefined && r.state !== 'complete') || runGate(r)?.verdict === 'regressed'
 }
 
 function runsTable(data: ReportData): string {
