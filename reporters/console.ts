@@ -27,7 +27,7 @@ export class ConsoleReporter extends MlnodeReporterBase {
     super()
   }
 
-  /** A workload's progress line is being redrawn in place on the terminal (src/vitest/progress.ts). */
+  /** A workload's progress line is being redrawn in place on the terminal (src/run/progress.ts). */
   private progressOpen = false
 
   onUserConsoleLog(log: UserConsoleLog, taskState?: string): void {

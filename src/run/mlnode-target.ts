@@ -131,7 +131,7 @@ export class MlnodeTarget implements Target {
     const url = redact(this.target.mgmtUrl)
     if (sim && !sim.simulatedTime && sim.speed !== undefined && sim.speed !== 1) {
       // Its times are K times too short and the client's stamps cannot be mapped back exactly.
-      throw new MlnodeBenchError('MLNB_CONFIG', `the simulator at ${url} runs on a wall clock at x${sim.speed} speed: benchmark it on simulated time (mlnode-bench sim --clock virtual) or at --speed 1`)
+      throw new MlnodeBenchError('MLNB_CONFIG', `the simulator at ${url} runs on a wall clock at x${sim.speed} speed: benchmark it on simulated time (mlnode-bench sim without --speed) or at --speed 1`)
     }
     const info: TargetInfo = sim
       ? {

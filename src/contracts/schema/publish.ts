@@ -1,6 +1,6 @@
 /**
  * The published JSON Schemas (schemas/*.schema.json), generated from the zod schemas the code
- * validates with. `npm run schemas` rewrites them; test/report/schema-files.test.ts fails when the
+ * validates with. `npm run schemas` rewrites them; test/report/baseline-schema.test.ts fails when the
  * committed files differ from what the code uses.
  */
 import { writeFile } from 'node:fs/promises'
