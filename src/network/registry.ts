@@ -66,12 +66,17 @@ export function networkModelRef(entry: NetworkModel): NetworkModelRef {
   }
 }
 
+/** The entry of `id` in `registry` (this run's: live, else the snapshot), or undefined for a model the chain does not serve. */
+export function lookupNetworkModel(id: string, registry: NetworkRegistry = active): NetworkModel | undefined {
+  return registry.models.find((m) => m.id === id)
+}
+
 /**
  * The entry of `id` in `registry`.
  * @throws MlnodeBenchError MLNB_NETWORK_MODEL listing the known ids and the closest one.
  */
 export function findNetworkModel(id: string, registry: NetworkRegistry = active): NetworkModel {
-  const entry = registry.models.find((m) => m.id === id)
+  const entry = lookupNetworkModel(id, registry)
   if (entry) return entry
   const known = registry.models.map((m) => m.id)
   const closest = closestModelId(id, known)

@@ -5,7 +5,7 @@
  * the single-model params keeps: `SeqLen` 256 (`DefaultPocParams` / `DefaultPoCModelConfig`,
  * gonka-ai/gonka inference-chain/x/inference/types/params.go).
  */
-import { activeNetworkRegistry, describeSource } from '../network/registry.js'
+import { activeNetworkRegistry, describeSource, lookupNetworkModel } from '../network/registry.js'
 import type { NetworkRegistry } from '../network/types.js'
 
 /** The chain's PoC config of one model, as far as a benchmark needs it. */
@@ -22,7 +22,7 @@ const PARAMS_GO = 'gonka-ai/gonka inference-chain/x/inference/types/params.go (D
 
 /** The chain's PoC params for `model` (the default config when the chain has no entry of its own). */
 export function chainPocParams(model: string, registry: NetworkRegistry = activeNetworkRegistry()): ChainPocParams {
-  const entry = registry.models.find((m) => m.id.toLowerCase() === model.toLowerCase())
+  const entry = lookupNetworkModel(model, registry)
   if (entry?.poc) return { seqLen: entry.poc.seqLen, source: `PoCModelConfig of ${entry.id} (${describeSource(entry)})` }
   return { seqLen: DEFAULT_POC_SEQ_LEN, source: PARAMS_GO }
 }

@@ -102,7 +102,7 @@ function counterIncrease(samples: readonly Sample[], source: number, figure: Ser
   return last >= first ? last - first : last
 }
 
-export function summarise(sources: number, intervalS: number, samples: readonly Sample[], unavailable: string[], maxPoints: number): ServerTelemetry {
+function summarise(sources: number, intervalS: number, samples: readonly Sample[], unavailable: string[], maxPoints: number): ServerTelemetry {
   const metricNames: Record<string, string> = {}
   for (const s of samples)
     for (const page of s.pages)

@@ -11,7 +11,7 @@
 import type { PocValidationFigures } from '../contracts/results.js'
 import { PocClient } from '../poc/client.js'
 import { chainPocParams } from '../poc/chain-params.js'
-import { activeNetworkRegistry, describeSource } from '../network/registry.js'
+import { describeSource, lookupNetworkModel } from '../network/registry.js'
 
 export interface PocVector {
   nonce: number
@@ -31,7 +31,7 @@ export interface PocCheckPlan {
 
 /** What the check sends: the model's chain seq_len and stat test (else MLNode's own defaults). */
 export function pocCheckPlan(model: string, nonces: number): PocCheckPlan {
-  const entry = activeNetworkRegistry().models.find((m) => m.id.toLowerCase() === model.toLowerCase())
+  const entry = lookupNetworkModel(model)
   return {
     model,
     nonces,

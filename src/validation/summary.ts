@@ -1,4 +1,5 @@
 /** A variant's probe verdicts summed up: min / median similarity, share below threshold, first difference. */
+import type { ValidationFigures } from '../contracts/results.js'
 import { similarityPassesThreshold } from './compare-logits.js'
 
 /** How one probe was judged. */
@@ -12,24 +13,10 @@ export interface ProbeVerdict {
   difference?: TokenDifference
 }
 
-export interface TokenDifference {
-  probe: string
-  position: number
-  referenceToken: string
-  variantToken: string
-}
+export type TokenDifference = NonNullable<ValidationFigures['firstDifference']>
 
 /** The result-contract part (src/contracts/results.ts `ValidationFigures`). */
-export interface ValidationSummaryFigures {
-  probes: number
-  compared: number
-  minSimilarity: number
-  medianSimilarity: number
-  belowThresholdShare: number
-  passed: boolean
-  firstDifference?: TokenDifference
-  worstProbe?: string
-}
+export type ValidationSummaryFigures = Pick<ValidationFigures, 'probes' | 'compared' | 'minSimilarity' | 'medianSimilarity' | 'belowThresholdShare' | 'passed' | 'firstDifference' | 'worstProbe'>
 
 export function summarize(verdicts: readonly ProbeVerdict[], threshold: number): ValidationSummaryFigures {
   const scored = verdicts.filter((v) => v.similarity !== undefined)

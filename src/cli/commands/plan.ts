@@ -5,7 +5,7 @@
  * ones as a ready suite. Every figure is a PREDICTION of the performance model.
  */
 import { loadLiveRegistry } from '../../network/live-registry.js'
-import { describeSource, SNAPSHOT_REGISTRY } from '../../network/registry.js'
+import { describeSource, lookupNetworkModel, SNAPSHOT_REGISTRY } from '../../network/registry.js'
 import type { NetworkModel } from '../../network/types.js'
 import { compressaDefaultConfigPath, loadCompressaConfig } from '../../load/index.js'
 import type { Slo } from '../../contracts/records.js'
@@ -89,7 +89,7 @@ export function parseSlo(command: string, text: string): Slo {
 /** The registry entry of a network model (the live chain's with MLNODE_BENCH_CHAIN_URL), or undefined. */
 async function networkEntryOf(model: string): Promise<NetworkModel | undefined> {
   const registry = (await loadLiveRegistry(process.env, (line) => console.error(line))) ?? SNAPSHOT_REGISTRY
-  return registry.models.find((m) => m.id.toLowerCase() === model.toLowerCase())
+  return lookupNetworkModel(model, registry)
 }
 
 export async function run(argv: string[]): Promise<number> {
