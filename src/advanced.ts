@@ -6,6 +6,9 @@ export { redact } from './errors.js'
 // The run core: targets, a suite's benches, one bench's measurement (framework-free).
 export { createTarget, selectTarget, planSuite, runBench, measureWorkload, MlnodeTarget, OpenAiTarget, SimulatorTarget, startSimFleet } from './run/index.js'
 export type { Target, TargetDescription, DeployRequest, DeployedVariant, LoadEndpoint, TargetChoice, PlannedBench, BenchInput, BenchOutcome } from './run/index.js'
+// What a run tells (deploys, requests, verdicts) as typed events, and the console that prints them.
+export { RunEvents, attachConsole } from './run/index.js'
+export type { RunEventMap, RunEventName, RunListener, ConsoleSubscriberOptions } from './run/index.js'
 
 // vLLM args: parse, guard, layout.
 export { parseVllmArgs, toMlnodeArgs, parallelismOf, classifyArg, guardVariant, assertVariantAllowed, computeLayout, layoutProblems } from './args/index.js'

@@ -27,12 +27,12 @@ function catalogModel(id: string): ModelSpec | undefined {
 }
 
 /**
- * Throws when the model says the variant certainly cannot start on `box`; prints and returns the
- * warning when it may not start; silent when the box or the model is unknown (nothing to
- * check against).
+ * Throws when the model says the variant certainly cannot start on `box`; returns the warning
+ * when it may not start (the caller tells it, events.ts); undefined when the box or the model is
+ * unknown (nothing to check against).
  * @throws MlnodeBenchError `MLNB_LAYOUT` with every certain reason the model found.
  */
-export function assertFeasible(box: HardwareProfile | undefined, request: DeployRequest, label: string, print: (line: string) => void = console.log): string | undefined {
+export function assertFeasible(box: HardwareProfile | undefined, request: DeployRequest, label: string): string | undefined {
   const model = catalogModel(request.model)
   if (box === undefined || model === undefined) return undefined
   const { certain, uncertain } = checkVariant(box, model, request.variant, request.dtype)
@@ -42,7 +42,5 @@ export function assertFeasible(box: HardwareProfile | undefined, request: Deploy
     throw new MlnodeBenchError('MLNB_LAYOUT', refused, { details: { model: request.model, variant: request.variant.name, hardware: box.id, problems: certain, uncertain } })
   }
   if (uncertain.length === 0) return undefined
-  const warning = `may not start on ${box.id} (performance model; deploying anyway, the node decides): ${describeUncertain(uncertain)}`
-  print(`${label} WARNING: ${warning}`)
-  return warning
+  return `may not start on ${box.id} (performance model; deploying anyway, the node decides): ${describeUncertain(uncertain)}`
 }

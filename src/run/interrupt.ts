@@ -19,8 +19,8 @@ const headers = process.env.MLNB_DOWN_AUTH ? { authorization: process.env.MLNB_D
 fetch(process.env.MLNB_POC_STOP_URL, { method: 'POST', headers, signal: AbortSignal.any([c.signal, AbortSignal.timeout(${POC_STOP_TIMEOUT_MS})]) }).then((r) => r.arrayBuffer()).catch(() => {})
   .then(() => fetch(process.env.MLNB_DOWN_URL, { method: 'POST', headers, signal: c.signal })).catch(() => {})`
 
-/** Installs the handlers; returns their removal (the run ended normally: the suites took their variant down). */
-export function downOnInterrupt(mgmtUrl: string, print: (line: string) => void = (l) => console.error(l)): () => void {
+/** Installs the handlers (`print`: where the caller shows what happens); returns their removal (the run ended normally: the suites took their variant down). */
+export function downOnInterrupt(mgmtUrl: string, print: (line: string) => void): () => void {
   const endpoint = parseEndpoint(mgmtUrl, 'MLNODE_URL')
   const onSignal = (signal: NodeJS.Signals): void => {
     print(`\nmlnode-bench: ${signal}: taking the deployment on ${endpoint.display} down in the background (bounded ${DOWN_MIN_TIMEOUT_MS / 1000} s); results measured so far are in .mlnode-bench/`)

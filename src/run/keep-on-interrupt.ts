@@ -56,8 +56,8 @@ export function keepInterruptedRun(resultsFile: string, partialDir: string): str
   ]
 }
 
-/** Installs the handler; returns its removal (the run ended normally: the reporters wrote everything). */
-export function keepOnInterrupt(resultsFile: string, partialDir: string, print: (line: string) => void = (l) => console.error(l)): () => void {
+/** Installs the handler (`print`: where the caller shows the kept results); returns its removal (the run ended normally: the reporters wrote everything). */
+export function keepOnInterrupt(resultsFile: string, partialDir: string, print: (line: string) => void): () => void {
   const onSignal = (): void => {
     for (const l of keepInterruptedRun(resultsFile, partialDir)) print(scrub(l))
   }

@@ -12,7 +12,7 @@ import type { WorkloadSpec } from '../contracts/workload.js'
 import { summarize } from '../metrics/index.js'
 import type { Slo, WorkloadMetrics } from '../contracts/records.js'
 import type { RequestRecord } from '../contracts/records.js'
-import { progressIntervalS, progressMode, startProgress } from './progress.js'
+import type { RunEvents } from './events.js'
 import type { ClientLoopDelay } from './resolution.js'
 
 export interface MeasureInput {
@@ -25,8 +25,12 @@ export interface MeasureInput {
   simulatedTime: boolean
   slo?: Slo
   timeoutS: number
-  /** Progress lines of a long workload ("model variant › workload"); none without. */
-  progressLabel?: string
+  /**
+   * Where the workload's start, requests and end are told (events.ts; the console's progress
+   * lines subscribe), named by `label` ("[model variant] workload"). @default untold
+   */
+  events?: RunEvents
+  label?: string
   /**
    * Stop early once the workload can no longer pass: more than this fraction of ALL its requests
    * already failed (and at least STOP_AFTER_FAILURES of them), like k6's abortOnFail, instead of
@@ -66,8 +70,9 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
   const loopDelay = monitorEventLoopDelay({ resolution: 1 })
   const startMs = performance.now()
   loopDelay.enable()
-  // Through Vitest's console (console.log in a suite): reporters see it, --silent quiets it.
-  const progress = input.progressLabel === undefined ? undefined : startProgress({ label: input.progressLabel, total: input.spec.requests, intervalS: progressIntervalS(), mode: progressMode(process.stdout), print: (l) => console.log(l) })
+  const label = input.label ?? input.spec.name
+  const events = input.events
+  events?.emit('workload-started', { label, planned: input.spec.requests })
   const stop = new AbortController()
   // Set by the workload's own timer below.
   let timedOut = false
@@ -81,7 +86,7 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
       measured.push(r)
       measuredStartMs = Math.min(measuredStartMs ?? r.scheduledAtMs, r.scheduledAtMs)
     }
-    progress?.done(r)
+    events?.emit('request-settled', { label, record: r })
     // Requests the time bound cut are not the server's failures: they must not read as an early stop.
     if (r.warmup || stoppedEarly || (timedOut && r.failure?.reason === 'aborted')) return
     settled++
@@ -111,12 +116,12 @@ export async function measureWorkload(input: MeasureInput): Promise<Measured> {
     signal: stop.signal,
     simulatedTime: input.simulatedTime,
     workers: loadWorkersFromEnv(),
-    onRequestSent: (_index, warmup) => progress?.sent(warmup),
+    onRequestSent: (index, warmup) => events?.emit('request-sent', { label, index, warmup }),
     onRequestDone,
   }).finally(() => {
     clearTimeout(timer)
     clearInterval(partialTimer)
-    progress?.stop()
+    events?.emit('workload-finished', { label })
   })
   loopDelay.disable()
   // The histogram counts the 1 ms sampling interval itself: subtract it (ns → ms).

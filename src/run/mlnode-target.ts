@@ -1,12 +1,11 @@
 /**
  * The MLNode target, one MLNode seen from a bench worker: deploys one variant at a time (healthy node → `down` →
  * settle → `up/async` → ready, src/mlnode/switch.ts and ready.ts, all within deployTimeoutS),
- * prints progress, remembers failed deploys so the variant's benches fail with the reason,
+ * tells its progress as events (events.ts), remembers failed deploys so the variant's benches fail with the reason,
  * learns the node's instance cap, and takes the last variant down at the end of the file.
  */
 import { MlnodeBenchError, hasCode, isMlnodeBenchError, redact } from '../errors.js'
 import { MlnodeClient } from '../mlnode/index.js'
-import { scrub } from '../outputs/secrets.js'
 import type { HealthResponse } from '../mlnode/index.js'
 import { NodeSwitch, type FirstContact } from '../mlnode/switch.js'
 import { parseEndpoint } from '../mlnode/endpoint.js'
@@ -21,6 +20,7 @@ import { matchDeviceHardware, type HardwareProfile } from '../model/index.js'
 import { deployTimeoutWarning } from '../mlnode/startup-limit.js'
 import { waitForModelCache } from '../mlnode/model-cache.js'
 import { readNodeEnvironment } from '../mlnode/environment.js'
+import { RunEvents } from './events.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -80,7 +80,11 @@ export class MlnodeTarget implements Target {
   /** Whether MLNode answered since the run began (src/mlnode/switch.ts FirstContact); set at the first deploy. */
   private contact?: FirstContact
 
-  constructor(readonly target: MlnodeEndpoints, private readonly print: (line: string) => void = (line) => console.log(scrub(line))) {
+  /** Lines of the node's side (switch, model download) go out as notes. */
+  private readonly note = (text: string): void => this.events.emit('note', { text })
+
+  /** @param events where the deploys are told (a subscriber prints them, console-subscriber.ts). @default untold */
+  constructor(readonly target: MlnodeEndpoints, readonly events: RunEvents = new RunEvents()) {
     this.client = new MlnodeClient({ url: target.mgmtUrl })
     // Checked now (collection), not found out as "0 in flight" when the first workload starts.
     parseEndpoint(target.inferenceUrl, 'INFERENCE_URL')
@@ -161,7 +165,7 @@ export class MlnodeTarget implements Target {
       return matchDeviceHardware(this.devices.names, this.devices.gpuCount, request.hardwareFile)
     } catch (error) {
       if (!hasCode(error, 'MLNB_UNKNOWN_GPU')) throw error
-      if (!this.unknownGpuPrinted) this.print(`mlnode-bench: MLNB_UNKNOWN_GPU: ${(error as Error).message}\n  (no feasibility check or prediction for this node's variants)`)
+      if (!this.unknownGpuPrinted) this.events.emit('warning', { text: `mlnode-bench: MLNB_UNKNOWN_GPU: ${(error as Error).message}\n  (no feasibility check or prediction for this node's variants)` })
       this.unknownGpuPrinted = true
       return undefined
     }
@@ -212,7 +216,7 @@ export class MlnodeTarget implements Target {
     this.current = undefined
     // Nothing was deployed on an MLNode that never answered: no `down` to wait 100 s for.
     if (this.contact && !this.contact.reached) return void (await this.client.close())
-    await this.client.down().catch((error: unknown) => this.print(`mlnode-bench: down failed: ${redact((error as Error).message)}`))
+    await this.client.down().catch((error: unknown) => this.events.emit('warning', { text: `mlnode-bench: down failed: ${redact((error as Error).message)}` }))
     await this.client.close()
   }
 
@@ -228,13 +232,13 @@ export class MlnodeTarget implements Target {
     try {
       // Before anything else: MLNode may be restarting or frozen when the run starts.
       const contact = this.firstContact(request.deployTimeoutS)
-      const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.print, contact })
+      const firstSwitch = new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs: 2000, print: this.note, contact })
       const { info, gpuCount } = await this.describeFrom(this.targetInfo ? undefined : await firstSwitch.healthy())
       // Once per timeout value, against a real MLNode: a longer wait than MLNode's own limit waits for nothing.
       const timeoutWarning = info.kind === 'mlnode' && !this.warnedTimeouts.has(request.deployTimeoutS) ? deployTimeoutWarning(request.deployTimeoutS, model) : undefined
       if (timeoutWarning) {
         this.warnedTimeouts.add(request.deployTimeoutS)
-        this.print(timeoutWarning)
+        this.events.emit('warning', { text: timeoutWarning })
       }
       // On simulated time a deploy takes no real time: poll often.
       const speed = info.simulatedTime ? Number.POSITIVE_INFINITY : 1
@@ -247,19 +251,18 @@ export class MlnodeTarget implements Target {
       if (placed.problems.length > 0) throw new MlnodeBenchError('MLNB_LAYOUT', `${label} cannot deploy on ${info.hardware}: ${placed.problems.join('; ')}`)
       let layout = placed.layout
       const box = this.boxFor(request)
-      warning = request.checkFeasibility !== false ? assertFeasible(box, request, label, this.print) : undefined
+      warning = request.checkFeasibility !== false ? assertFeasible(box, request, label) : undefined
+      if (warning !== undefined) this.events.emit('warning', { label, text: warning })
       // A real MLNode may still have to download the model: waited for on its own budget
       // (deployTimeoutS again), and its time added to the deploy's deadline, never counted in it.
       if (info.kind === 'mlnode') {
-        const cache = await waitForModelCache(this.target.mgmtUrl, model, { label, print: this.print, deadlineAt: performance.now() + request.deployTimeoutS * 1000 })
+        const cache = await waitForModelCache(this.target.mgmtUrl, model, { label, print: this.note, deadlineAt: performance.now() + request.deployTimeoutS * 1000 })
         if (cache !== undefined && cache.waitedS > 0) deadlineAt += cache.waitedS * 1000
       }
       // A clean slate: healthy, nothing running, the proxy's old ports gone (src/mlnode/switch.ts).
-      await new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs, print: this.print }).prepare()
+      await new NodeSwitch(this.client, { deadlineAt, label, pollIntervalMs, print: this.note }).prepare()
       const simStartS = info.simulatedTime ? await this.simulatedNowS() : undefined
-      this.print(`${label} deploying on ${info.hardware}${info.kind === 'simulated' ? ' (SIMULATED)' : ''}: ${layout.instances} instance(s) of TP${variant.tp}xPP${variant.pp}, ${layout.idleGpus} idle GPU(s); args ${variant.mlnodeArgs.join(' ')}`)
-      let lastPrintS = -Infinity
-      let lastPhase = ''
+      this.events.emit('deploy-started', { label, hardware: info.hardware, simulated: info.kind === 'simulated', instances: layout.instances, tp: variant.tp, pp: variant.pp, idleGpus: layout.idleGpus, args: variant.mlnodeArgs })
       upSent = true
       const result = await this.client.waitUntilReady({
         request: { model, dtype: request.dtype, additional_args: variant.mlnodeArgs },
@@ -270,26 +273,19 @@ export class MlnodeTarget implements Target {
         inferenceUrl: this.target.inferenceUrl,
         logCommandSet: request.logCommand !== undefined && request.logCommand.length > 0,
         ...cap,
-        onProgress: (p) => {
-          // Print on every phase change and at most every 10 s otherwise.
-          if (p.phase === lastPhase && p.elapsedS - lastPrintS < 10) return
-          lastPhase = p.phase
-          lastPrintS = p.elapsedS
-          const replicas = p.expectedReplicas ? ` ${p.healthyReplicas ?? 0}/${p.expectedReplicas} healthy` : ''
-          this.print(`${label} ${p.elapsedS.toFixed(1)} s: ${p.phase}${p.state ? ` state=${p.state}` : ''}${p.status ? ` status=${p.status}` : ''}${replicas}`)
-        },
+        onProgress: (progress) => this.events.emit('deploy-phase', { label, progress }),
       })
       if (result.cappedAt !== undefined) {
         this.instanceCap = result.cappedAt
         layout = placeDeployPlan(variant, gpuCount, { instanceCap: result.cappedAt }).layout
-        this.print(`${label} MLNode reports starting ${result.cappedAt} instance(s) (its INFERENCE_MAX_INSTANCES); ${layout.idleGpus} GPU(s) idle`)
+        this.events.emit('deploy-capped', { label, instances: result.cappedAt, idleGpus: layout.idleGpus })
       }
       const simEndS = simStartS === undefined ? undefined : await this.simulatedNowS()
       const readyAfterS = simStartS !== undefined && simEndS !== undefined ? simEndS - simStartS : result.elapsedS
       const startKey = `${model}\u0000${variant.mlnodeArgs.join('\u0000')}`
       const deployStart = this.started.has(startKey) ? 'warm' : 'cold'
       this.started.add(startKey)
-      this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}, ${deployStart} start`)
+      this.events.emit('deploy-ready', { label, readyAfterS, simulatedTime: simStartS !== undefined, start: deployStart })
       // What a real node runs on, recorded with each result (best effort, after the deploy's clock stopped).
       const environment = info.kind === 'mlnode' ? await readNodeEnvironment({ mgmtUrl: this.target.mgmtUrl, inferenceUrl: this.target.inferenceUrl, model, gpus: this.gpuNames }) : undefined
       return { layout, target: info, readyAfterS, deployStart, ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
@@ -300,7 +296,7 @@ export class MlnodeTarget implements Target {
       // The client's deploy errors already name model, variant and endpoint; others get that here.
       const failed = isMlnodeBenchError(error) && error.code.startsWith('MLNB_DEPLOY') ? reason : `Deploy of ${model} ${variant.name} (tp=${variant.tp} pp=${variant.pp}) failed after ${elapsedS.toFixed(1)} s: ${reason}`
       const message = warning === undefined ? failed : `${failed} (the performance model had warned: ${warning})`
-      this.print(`${label} deploy FAILED: ${message}${log.length ? `\n  MLNode log:\n    ${log.join('\n    ')}` : ''}`)
+      this.events.emit('deploy-failed', { label, message, log, refused: hasCode(error, 'MLNB_LAYOUT') })
       // No `down` here: the next variant's switch (or close()) takes it down and, when that
       // interrupts a start, waits out MLNode's delayed failure and restart (src/mlnode/switch.ts).
       throw new DeployFailure(message, log, error, isMlnodeBenchError(error) ? error.code : undefined)
@@ -338,10 +334,10 @@ export function declaredInstanceCap(env: NodeJS.ProcessEnv = process.env): numbe
 
 const targets = new Map<string, MlnodeTarget>()
 
-/** One target per MLNode per worker, shared by every suite of the file. */
-export function mlnodeTargetFor(endpoints: MlnodeEndpoints): MlnodeTarget {
+/** One target per MLNode per worker, shared by every suite of the file (told on the first caller's `events`). */
+export function mlnodeTargetFor(endpoints: MlnodeEndpoints, events?: RunEvents): MlnodeTarget {
   const k = `${endpoints.mgmtUrl} ${endpoints.inferenceUrl}`
   let target = targets.get(k)
-  if (!target) targets.set(k, (target = new MlnodeTarget(endpoints)))
+  if (!target) targets.set(k, (target = new MlnodeTarget(endpoints, events)))
   return target
 }

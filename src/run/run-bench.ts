@@ -21,6 +21,7 @@ import { PartialResult } from './partial-result.js'
 import type { WorkloadMetrics } from '../contracts/records.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
+import type { RunEvents } from './events.js'
 import type { ValidationPlan } from '../validation/options.js'
 import { runValidationBench } from '../validation/run-validation.js'
 
@@ -37,6 +38,8 @@ export interface BenchInput {
   validation?: ValidationPlan
   /** Where the workload being measured keeps its partial result (src/run/partial-result.ts). @default none */
   partialDir?: string
+  /** Where the workload's progress and the bench's verdict are told (events.ts). @default untold */
+  events?: RunEvents
 }
 
 export interface BenchOutcome {
@@ -48,9 +51,11 @@ export interface BenchOutcome {
 export async function runBench(input: BenchInput): Promise<BenchOutcome> {
   // What crosses to the reporters' process is scrubbed here, where every secret of the run is
   // known (a workload file's token variable is read in this process only).
-  const outcome = await measureBench(input)
-  if (outcome.error instanceof Error) outcome.error.message = scrub(outcome.error.message)
-  return { ...outcome, result: scrubDeep(outcome.result) }
+  const measured = await measureBench(input)
+  if (measured.error instanceof Error) measured.error.message = scrub(measured.error.message)
+  const outcome = { ...measured, result: scrubDeep(measured.result) }
+  input.events?.emit('workload-verdict', outcome)
+  return outcome
 }
 
 async function measureBench(input: BenchInput): Promise<BenchOutcome> {
@@ -121,7 +126,8 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       ...(endpoint.headers ? { headers: endpoint.headers } : {}),
       simulatedTime,
       timeoutS: suite.workloadTimeoutS,
-      progressLabel: `[${suite.model} ${variant.name}] ${spec.name}`,
+      ...(input.events ? { events: input.events } : {}),
+      label: `[${suite.model} ${variant.name}] ${spec.name}`,
       maxFailureRate: suite.maxFailureRate,
       ...(suite.slo ? { slo: suite.slo } : {}),
     })

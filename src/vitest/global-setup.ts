@@ -36,7 +36,7 @@ export default async function globalSetup(project: TestProject): Promise<(() => 
       const partialDir = partialResultsDir(resultsFile)
       await rm(partialDir, { recursive: true, force: true })
       project.provide('mlnodeBenchPartialDir', partialDir)
-      removeKeep = keepOnInterrupt(resultsFile, partialDir)
+      removeKeep = keepOnInterrupt(resultsFile, partialDir, (line) => console.error(line))
     }
     const teardown = await setUpTarget(project, env)
     return async () => {
@@ -72,7 +72,7 @@ async function setUpTarget(project: TestProject, env: NodeJS.ProcessEnv): Promis
     // In watch mode without the allowance the suites refuse to deploy: nothing to take down, and
     // the MLNode is not touched at all.
     if (project.vitest.config.watch && !watchAllowed(env)) return
-    const remove = downOnInterrupt(choice.mgmtUrl)
+    const remove = downOnInterrupt(choice.mgmtUrl, (line) => console.error(line))
     return async () => remove()
   }
   // Calibrations (MLNODE_BENCH_CALIBRATION or a suite's option) are read and checked by each suite at collection.

@@ -9,7 +9,9 @@ import { relative } from 'node:path'
 import { afterAll, describe, inject, TestRunner } from 'vitest'
 import { MlnodeBenchError } from '../errors.js'
 import { useNetworkRegistry } from '../network/registry.js'
+import { attachConsole } from '../run/console-subscriber.js'
 import { createTarget } from '../run/create-target.js'
+import { RunEvents } from '../run/events.js'
 import { planSuite } from '../run/plan-suite.js'
 import { runBench } from '../run/run-bench.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions } from '../run/suite-options.js'
@@ -27,6 +29,13 @@ function providedTarget(): ProvidedTarget {
   }
   return provided
 }
+
+/**
+ * The run's events in this worker, told on Vitest's console (console.log in a suite: reporters
+ * see the lines, --silent quiets them).
+ */
+const events = new RunEvents()
+attachConsole(events)
 
 /**
  * Registers one bench per variant x workload, named `variant › workload` inside a suite named
@@ -55,7 +64,7 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
     // A hardware file named relative to the suite file: relative to the run's cwd from here on (suite-hardware.ts).
     suite.hardware = resolveSuiteHardware(suite.hardware, file)
     const benches = planSuite({ options, suite, config, runMode: inject('mlnodeBenchRunMode'), file, source })
-    const suiteTarget = (target = createTarget(config, { hardware: suite.hardware, source, ...(suite.openaiEndpoints ? { openaiEndpoints: suite.openaiEndpoints } : {}) }))
+    const suiteTarget = (target = createTarget(config, { hardware: suite.hardware, source, ...(suite.openaiEndpoints ? { openaiEndpoints: suite.openaiEndpoints } : {}), events }))
     for (const bench of benches) {
       registerBench({
         name: bench.name,
@@ -63,7 +72,7 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
         prepare: () => suiteTarget.prepare(bench.request),
         body: async (task) => {
           const partialDir = inject('mlnodeBenchPartialDir')
-          const outcome = await runBench({ suite, source, simulated: config.kind === 'simulated', request: bench.request, spec: bench.spec, target: suiteTarget, ...(bench.validation ? { validation: bench.validation } : {}), ...(partialDir ? { partialDir } : {}) })
+          const outcome = await runBench({ suite, source, simulated: config.kind === 'simulated', request: bench.request, spec: bench.spec, target: suiteTarget, ...(bench.validation ? { validation: bench.validation } : {}), ...(partialDir ? { partialDir } : {}), events })
           // Metrics and verdict are written before the bench completes (later meta writes may be lost).
           task.meta.mlnodeBench = outcome.result
           if (outcome.error !== undefined) throw outcome.error

@@ -53,7 +53,7 @@ describe('the model cache before a deploy', () => {
 
   it('a deploy on a real MLNode asks the cache before it touches the node', async () => {
     const node = await fake({ 'POST /api/v1/models/status': sequence(status('DOWNLOADED')) })
-    const target = new MlnodeTarget({ mgmtUrl: node.url, inferenceUrl: node.url }, () => {})
+    const target = new MlnodeTarget({ mgmtUrl: node.url, inferenceUrl: node.url })
     onTestFinished(() => target.client.close())
     const args = parseVllmArgs(['--kv-cache-dtype', 'fp8', '--quantization', 'fp8', '-tp', '8'])
     const request: DeployRequest = { model: MODEL, dtype: 'float16', variant: { name: 'tp8', ...planDeploy(MODEL, args) }, deployTimeoutS: 60, checkFeasibility: false }

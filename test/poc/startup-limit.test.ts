@@ -6,6 +6,7 @@ import { expect, it, onTestFinished } from 'vitest'
 import { parseVllmArgs, planDeploy } from '../../src/args/index.js'
 import { deployTimeoutWarning, MLNODE_STARTUP_LIMIT_S } from '../../src/mlnode/startup-limit.js'
 import { MlnodeTarget } from '../../src/run/mlnode-target.js'
+import { consoleInto } from '../run/console-lines.js'
 import type { DeployRequest } from '../../src/run/target.js'
 import { healthyRoutes, startFakeMlnode } from '../mlnode/fake-mlnode.js'
 
@@ -21,7 +22,7 @@ it('says nothing at 1200 s, warns beyond it, naming the limit and the knob', asy
   const fake = await startFakeMlnode(healthyRoutes({ model: MODEL, gpus: 8, replicas: [1] }))
   onTestFinished(() => fake.close())
   const lines: string[] = []
-  const target = new MlnodeTarget({ mgmtUrl: fake.url, inferenceUrl: fake.url }, (line) => lines.push(line))
+  const target = new MlnodeTarget({ mgmtUrl: fake.url, inferenceUrl: fake.url }, consoleInto(lines))
   onTestFinished(() => target.client.close())
   await target.ready(request(3600)).catch(() => undefined)
   const warnings = lines.filter((l) => l.includes('start-up limit'))

@@ -7,6 +7,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { parseVllmArgs, planDeploy } from '../../src/args/index.js'
 import { MlnodeTarget } from '../../src/run/mlnode-target.js'
+import { consoleInto } from './console-lines.js'
 import type { DeployRequest } from '../../src/run/target.js'
 import { healthyRoutes, sequence, startFakeMlnode } from '../mlnode/fake-mlnode.js'
 import { startSimulator } from '../../src/sim/index.js'
@@ -32,7 +33,7 @@ async function fakeBox(gpu = GPU) {
   const fake = await startFakeMlnode(routes)
   onTestFinished(() => fake.close())
   const lines: string[] = []
-  const target = new MlnodeTarget({ mgmtUrl: fake.url, inferenceUrl: fake.url }, (line) => lines.push(line))
+  const target = new MlnodeTarget({ mgmtUrl: fake.url, inferenceUrl: fake.url }, consoleInto(lines))
   onTestFinished(() => target.client.close())
   return { fake, target, lines }
 }

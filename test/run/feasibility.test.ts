@@ -8,6 +8,7 @@ import { parseVllmArgs, planDeploy } from '../../src/args/index.js'
 import { hardwareFromDevices } from '../../src/model/index.js'
 import { assertFeasible } from '../../src/run/feasibility.js'
 import { MlnodeTarget } from '../../src/run/mlnode-target.js'
+import { consoleInto } from './console-lines.js'
 import type { DeployRequest } from '../../src/run/target.js'
 import { healthyRoutes, sequence, startFakeMlnode } from '../mlnode/fake-mlnode.js'
 
@@ -27,7 +28,7 @@ async function fakeBox() {
   const fake = await startFakeMlnode(routes)
   onTestFinished(() => fake.close())
   const lines: string[] = []
-  const target = new MlnodeTarget({ mgmtUrl: fake.url, inferenceUrl: fake.url }, (line) => lines.push(line))
+  const target = new MlnodeTarget({ mgmtUrl: fake.url, inferenceUrl: fake.url }, consoleInto(lines))
   onTestFinished(() => target.client.close())
   return { fake, target, lines }
 }
