@@ -1,6 +1,6 @@
 /**
  * Reading the fields of a parsed OpenAI stream chunk, and naming why a request failed: what
- * stream-request.ts needs beyond its hot path.
+ * stream-request.ts and measured-stream.ts need beyond their hot path.
  */
 import type { FailureReason } from '../contracts/records.js'
 import { redact } from '../errors.js'
