@@ -4,7 +4,7 @@
  * request whose body carries every message before it (system prompt, earlier user turns and the
  * RECORDED assistant answers, so bodies do not depend on what the server answered and runs stay
  * deterministic) and the user message itself; a conversation's requests are consecutive indexes,
- * sent one after another (run-workload.ts follows `turnOf`). The recorded answer after a user
+ * sent one after another (load-loops.ts follows `turnOf`). The recorded answer after a user
  * message gives its max_tokens (estimated tokens) unless told otherwise.
  */
 import type { ConversationPromptSpec } from '../../contracts/workload.js'
