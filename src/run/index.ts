@@ -1,5 +1,6 @@
 // The run core, framework-free: targets (MLNode, embedded simulator, plain OpenAI server), the
 // planning of a suite's benches, and one bench's measurement. The Vitest adapter sits on top.
+// It prints nothing: what happens is told as events (events.ts) a subscriber prints (console-subscriber.ts).
 export type { Target, TargetDescription, DeployRequest, DeployedVariant, LoadEndpoint } from './target.js'
 export { createTarget } from './create-target.js'
 export { selectTarget } from './select-target.js'
