@@ -32,6 +32,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/fixtures/**'],
     testTimeout: 20_000,
+    // Test files share their worker's module graph instead of re-importing it per file: 40 % less
+    // CPU for the unit tests on 2 cores (92 s vs 152 s). Tests restore what they change (env, console).
+    isolate: false,
     // Starts the embedded simulator unless MLNODE_URL is set (bench runs only need it, but it is cheap).
     globalSetup: ['./src/vitest/global-setup.ts'],
     benchmark: {

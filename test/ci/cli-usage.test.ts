@@ -1,21 +1,19 @@
 /**
- * A new user's mistakes, run through the real CLI (tsx child processes): every one is a named
+ * A new user's mistakes, run through the CLI's entry point (in process, test/helpers/run-cli.ts): every one is a named
  * error on stderr naming the option and the value, with a usage hint, no stack trace, exit code 2.
  */
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
-import { execa } from 'execa'
+import { runCli } from '../helpers/run-cli.js'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+import { PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
-// Every test here runs the real CLI (tsx): a deadline against hangs, not a speed check.
+// Every test here runs whole CLI commands (in process): a deadline against hangs, not a speed check.
 vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
-const repo = fileURLToPath(new URL('../../', import.meta.url))
 
 function cli(args: string[]) {
-  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, reject: false, env: { GITHUB_TOKEN: '' }, timeout: CHILD_TIMEOUT_MS })
+  return runCli(args, { GITHUB_TOKEN: '' })
 }
 
 describe('mlnode-bench misuse', () => {

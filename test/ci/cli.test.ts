@@ -1,26 +1,24 @@
-/** The merge, diff and comment commands, run as the real CLI (tsx) against files and a loopback "GitHub". */
+/** The merge, diff and comment commands, run through the CLI entry point (in process) against files and a loopback "GitHub". */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { execa } from 'execa'
+import { runCli } from '../helpers/run-cli.js'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { Provenance, RunResults } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { validateJUnit } from '../report/xmllint.js'
-import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+import { PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
-// Every test here runs the real CLI (tsx): a deadline against hangs, not a speed check.
+// Every test here runs whole CLI commands (in process): a deadline against hangs, not a speed check.
 vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
-const repo = fileURLToPath(new URL('../../', import.meta.url))
 let dir: string
 const provenance: Provenance = { tool: { name: 'mlnode-bench', version: '0.1.0' }, date: '2025-02-01T00:00:00.000Z', git: { commit: 'b'.repeat(40), dirty: false } }
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, reject: false, env: { MLNODE_BENCH_UPDATE_BASELINE: '', ...env }, timeout: CHILD_TIMEOUT_MS })
+  return runCli(args, { MLNODE_BENCH_UPDATE_BASELINE: '', ...env })
 }
 async function writeRun(name: string, run: RunResults): Promise<string> {
   const path = join(dir, name)

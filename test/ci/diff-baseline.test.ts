@@ -2,25 +2,23 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { execa } from 'execa'
+import { runCli } from '../helpers/run-cli.js'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { updateBaseline } from '../../src/report/baseline.js'
 import type { Provenance } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { validateJUnit } from '../report/xmllint.js'
-import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+import { PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
-// Every test here runs the real CLI (tsx): a deadline against hangs, not a speed check.
+// Every test here runs whole CLI commands (in process): a deadline against hangs, not a speed check.
 vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
-const repo = fileURLToPath(new URL('../../', import.meta.url))
 const provenance: Provenance = { tool: { name: 'mlnode-bench', version: '0.1.0' }, date: '2025-02-01T00:00:00.000Z' }
 let dir: string
 let results: string
 
 function cli(args: string[]) {
-  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'diff', '--results', results, ...args], { cwd: repo, reject: false, env: { MLNODE_BENCH_UPDATE_BASELINE: '' }, timeout: CHILD_TIMEOUT_MS })
+  return runCli(['diff', '--results', results, ...args], { MLNODE_BENCH_UPDATE_BASELINE: '' })
 }
 
 beforeAll(async () => {

@@ -1,23 +1,17 @@
-/** `predict --calibration` through the real CLI (tsx): its figures change and its header names the file. */
+/** `predict --calibration` through the CLI's entry point (in process): its figures change and its header names the file. */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { execa } from 'execa'
+import { runCli } from '../helpers/run-cli.js'
 import { describe, expect, it, vi } from 'vitest'
 import { useTempDir } from '../temp-dir.js'
-import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+import { PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 
-// Every test here runs the real CLI (tsx): a deadline against hangs, not a speed check.
+// Every test here runs whole CLI commands (in process): a deadline against hangs, not a speed check.
 vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
-const repo = fileURLToPath(new URL('../../', import.meta.url))
 const tempDir = useTempDir('mlnb-predict-calibration-')
 const predict = (extra: string[]) =>
-  execa(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'predict', '--hardware', '1xrtx-4090', '--model', 'Qwen/Qwen2.5-7B-Instruct', '--args', '--quantization fp8', '--prompt-tokens', '500', '--max-tokens', '20', '--requests', '4', '--concurrency', '2', ...extra],
-    { cwd: repo, reject: false, timeout: CHILD_TIMEOUT_MS },
-  )
+  runCli(['predict', '--hardware', '1xrtx-4090', '--model', 'Qwen/Qwen2.5-7B-Instruct', '--args', '--quantization fp8', '--prompt-tokens', '500', '--max-tokens', '20', '--requests', '4', '--concurrency', '2', ...extra])
 
 describe('mlnode-bench predict --calibration', () => {
   it('says in its header which constants made the figures', async () => {
@@ -25,7 +19,9 @@ describe('mlnode-bench predict --calibration', () => {
     // A box twice as slow per step as the defaults assume, in the format `calibrate` writes.
     const calibration = { calibration: 1, hardware: '1xrtx-4090', model: 'Qwen/Qwen2.5-7B-Instruct', constants: { mbuWeights: 0.4, stepOverheadS: 0.004 }, fit: { points: 1, medianErrorFactor: 1 } }
     await writeFile(file, JSON.stringify(calibration))
-    const [plain, calibrated] = await Promise.all([predict([]), predict(['--calibration', file])])
+    // One at a time: in-process calls swap the console.
+    const plain = await predict([])
+    const calibrated = await predict(['--calibration', file])
     expect(plain.exitCode, plain.stderr).toBe(0)
     expect(calibrated.exitCode, calibrated.stderr).toBe(0)
     expect(plain.stdout.split('\n')[0]).toMatch(/args "--quantization fp8"; uncalibrated$/)

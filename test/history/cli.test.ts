@@ -1,20 +1,18 @@
-/** history add/list/import-compressa, report and diff --baseline-from-history as the real CLI (tsx child processes). */
+/** history add/list/import-compressa, report and diff --baseline-from-history through the CLI entry point (in process). */
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { execa } from 'execa'
+import { runCli } from '../helpers/run-cli.js'
 import { describe, expect, it, vi } from 'vitest'
 import type { RunResults } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { useTempDir } from '../temp-dir.js'
-import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+import { PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 import { measurementsOf, writeCompressaDb } from './compressa-db.js'
 
-// Every test here runs the real CLI (tsx): a deadline against hangs, not a speed check.
+// Every test here runs whole CLI commands (in process): a deadline against hangs, not a speed check.
 vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS })
 
-const repo = fileURLToPath(new URL('../../', import.meta.url))
-const cli = (args: string[]) => execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, reject: false, timeout: CHILD_TIMEOUT_MS })
+const cli = (args: string[]) => runCli(args)
 
 function runFile(id: string, date: string, scale: number): RunResults {
   const git = { commit: 'c'.repeat(40), dirty: false, branch: 'main' }
