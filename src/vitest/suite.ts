@@ -10,6 +10,7 @@ import { afterAll, describe, inject, TestRunner } from 'vitest'
 import { MlnodeBenchError } from '../errors.js'
 import { useNetworkRegistry } from '../network/registry.js'
 import { createTarget } from '../run/create-target.js'
+import { targetKindOf } from '../run/targets/registry.js'
 import { planSuite } from '../run/plan-suite.js'
 import { runBench } from '../run/run-bench.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions } from '../run/suite-options.js'
@@ -63,7 +64,7 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
         prepare: () => suiteTarget.prepare(bench.request),
         body: async (task) => {
           const partialDir = inject('mlnodeBenchPartialDir')
-          const outcome = await runBench({ suite, source, simulated: config.kind === 'simulated', request: bench.request, spec: bench.spec, target: suiteTarget, ...(bench.validation ? { validation: bench.validation } : {}), ...(partialDir ? { partialDir } : {}) })
+          const outcome = await runBench({ suite, source, targetKind: targetKindOf(config).resultKind, request: bench.request, spec: bench.spec, target: suiteTarget, ...(bench.validation ? { validation: bench.validation } : {}), ...(partialDir ? { partialDir } : {}) })
           // Metrics and verdict are written before the bench completes (later meta writes may be lost).
           task.meta.mlnodeBench = outcome.result
           if (outcome.error !== undefined) throw outcome.error
