@@ -7,8 +7,9 @@ import type { ChoiceBase, ConfigBase, TargetKind } from './kind.js'
 import { mlnodeTargetKind } from './mlnode.js'
 import { openAiTargetKind } from './openai.js'
 import { simTargetKind } from './sim.js'
+import { vllmTargetKind } from './vllm.js'
 
-export const TARGET_KINDS = [mlnodeTargetKind, simTargetKind, openAiTargetKind] as const
+export const TARGET_KINDS = [mlnodeTargetKind, simTargetKind, openAiTargetKind, vllmTargetKind] as const
 
 type Registered = (typeof TARGET_KINDS)[number]
 type AnyKind = TargetKind<ChoiceBase, ConfigBase>
