@@ -5,6 +5,7 @@
  * used to switch on the kind (select-target, global-setup, create-target, plan-suite, run-bench)
  * reads the descriptor instead, so a new kind is one file plus one registration line.
  */
+import type { EnvVariable } from '../../environment.js'
 import type { MlnodeBenchError } from '../../errors.js'
 import type { TargetInfo } from '../../contracts/results.js'
 import type { PreparedVariant } from '../prepare-variants.js'
@@ -63,6 +64,8 @@ export interface TargetKind<Choice extends ChoiceBase = ChoiceBase, Config exten
   impliedBy?(env: NodeJS.ProcessEnv): boolean
   /** Chosen when MLNODE_BENCH_TARGET is unset and no kind is implied (the simulator). */
   fallback?: boolean
+  /** Its own environment variables, for the table of every variable (src/environment.ts, README). */
+  environment?: readonly EnvVariable[]
   /** Reads and checks its variables. @throws MlnodeBenchError MLNB_CONFIG naming the variable and value. */
   select(env: NodeJS.ProcessEnv): Choice
   /** Main process, before any suite: starts what the kind needs and returns what the workers get. */

@@ -31,6 +31,12 @@ export const mlnodeTargetKind: TargetKind<MlnodeChoice, MlnodeConfig> = {
   simulated: false,
   resultKind: 'mlnode',
   matchesGpus: true,
+  environment: [
+    { name: 'MLNODE_URL', default: 'none (the embedded simulator)', readers: ['src/run/targets/mlnode.ts', 'src/cli/commands/validation.ts'], effect: 'MLNode management API root; setting it chooses this target' },
+    { name: 'MLNODE_BENCH_METRICS_URL', default: 'none (no server view of a real MLNode)', readers: ['src/run/metrics-sources.ts'], effect: "a real MLNode's vLLM Prometheus pages, with `{port}` for each replica's port (5001, 5002… in the container), e.g. `http://gpu-host:{port}/metrics`; MLNode's proxy forwards only `/v1/*`" },
+    { name: 'MLNODE_BENCH_FIRST_CONTACT_S', default: '60', readers: ['src/run/mlnode-target.ts'], effect: 'how long an MLNode that has not answered once since the run began is waited for before every variant fails as unreachable (docs/mlnode.md "Unreachable vs. restarting")' },
+    { name: 'MLNODE_BENCH_INSTANCE_CAP', default: "MLNode's default (128)", readers: ['src/run/mlnode-target.ts'], effect: 'the node\'s `INFERENCE_MAX_INSTANCES`, for an MLNode that does not report how many instances it started (v0.2.12; docs/mlnode.md "Instances")' },
+  ],
   select(env) {
     if (!env.MLNODE_URL) throw new MlnodeBenchError('MLNB_CONFIG', 'MLNODE_BENCH_TARGET=mlnode needs MLNODE_URL, the MLNode management API root', { details: { env: 'MLNODE_URL' } })
     return {

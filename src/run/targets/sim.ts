@@ -39,6 +39,13 @@ export const simTargetKind: TargetKind<SimChoice, SimConfig> = {
   simulated: true,
   resultKind: 'simulated',
   matchesGpus: false,
+  environment: [
+    { name: 'MLNODE_SIM_SEED', default: '0', readers: ['src/run/targets/sim.ts'], effect: "the embedded simulator's seed (output lengths, words, noise)" },
+    { name: 'MLNODE_SIM_NOISE_CV', default: '0', readers: ['src/run/targets/sim.ts'], effect: 'seeded noise on every simulated engine step, coefficient of variation in [0, 1)' },
+    { name: 'MLNODE_SIM_SLOWDOWN', default: '1', readers: ['src/sim/options.ts'], effect: 'make the simulator slower by this factor (testing the gate)' },
+    { name: 'MLNODE_SIM_LOG', default: '`.mlnode-bench/simulator.log`', readers: ['src/run/targets/sim.ts'], effect: "where the simulator writes MLNode's log" },
+    { name: 'MLNODE_SIM_SPEED', default: 'unset', readers: ['src/run/targets/sim.ts'], effect: 'retired (the simulator runs on simulated time): set, it is an error' },
+  ],
   select(env) {
     if (env.MLNODE_SIM_SPEED) {
       throw new MlnodeBenchError('MLNB_CONFIG', `environment variable MLNODE_SIM_SPEED=${JSON.stringify(env.MLNODE_SIM_SPEED)} is no longer used: the embedded simulator runs on simulated time, as fast as the machine allows, with the same numbers on every run. Unset it.`, { details: { env: 'MLNODE_SIM_SPEED' } })
