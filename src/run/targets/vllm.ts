@@ -58,8 +58,12 @@ const STOP_GRACE_MS = 15_000
 
 const pidDirOf = (logDir: string) => join(logDir, 'pids')
 
-/** Signals every process group with a pid file (synchronous: safe in a signal or exit handler). */
-function killListed(logDir: string, signal: NodeJS.Signals): void {
+/**
+ * Signals every process group with a pid file (synchronous: safe in a signal or exit handler).
+ * `onlyIfOurs`: the file of a run that died may name a pid reused since; it is signalled only when
+ * /proc shows the same `--port N` in its command line (no /proc: left alone).
+ */
+function killListed(logDir: string, signal: NodeJS.Signals, onlyIfOurs = false): void {
   const dir = pidDirOf(logDir)
   let names: string[] = []
   try {
@@ -69,12 +73,23 @@ function killListed(logDir: string, signal: NodeJS.Signals): void {
   }
   for (const name of names) {
     const pid = Number(name)
+    const file = join(dir, name)
     try {
-      if (Number.isInteger(pid) && pid > 0) process.kill(-pid, signal)
+      if (Number.isInteger(pid) && pid > 0 && (!onlyIfOurs || stillOurs(pid, readFileSync(file, 'utf8')))) process.kill(-pid, signal)
     } catch {
       // Already gone.
     }
-    rmSync(join(dir, name), { force: true })
+    rmSync(file, { force: true })
+  }
+}
+
+/** Whether the pid still runs the instance its pid file describes (`port N` in the file). */
+function stillOurs(pid: number, described: string): boolean {
+  const port = /\bport (\d+)/.exec(described)?.[1]
+  try {
+    return port !== undefined && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`\0--port\0${port}\0`)
+  } catch {
+    return false
   }
 }
 
@@ -121,7 +136,7 @@ export const vllmTargetKind: TargetKind<VllmChoice, VllmConfig> = {
     if (gpus.length === 0) throw new MlnodeBenchError('MLNB_CONFIG', `MLNODE_BENCH_TARGET=vllm found no GPU (${listed as string}): set MLNODE_BENCH_VLLM_GPUS to the CUDA device ids to use, e.g. 0,1`, { details: { env: 'MLNODE_BENCH_VLLM_GPUS' } })
     const logDir = resolve(run.root, choice.logDir)
     // Processes of a run that died without cleaning up: they would hold the GPUs.
-    killListed(logDir, 'SIGKILL')
+    killListed(logDir, 'SIGKILL', true)
     mkdirSync(pidDirOf(logDir), { recursive: true })
     // Vitest exits about 1 ms after Ctrl-C, before any worker's afterAll: the groups are signalled from here.
     const onSignal = (signal: NodeJS.Signals) => {
@@ -292,7 +307,7 @@ export class VllmTarget implements Target {
     child.stdout?.pipe(out, { end: false })
     child.stderr?.pipe(out, { end: false })
     const pidFile = child.pid === undefined ? undefined : join(pidDirOf(this.config.logDir), String(child.pid))
-    if (pidFile) writeFileSync(pidFile, `${request.model} ${request.variant.name} #${index}\n`)
+    if (pidFile) writeFileSync(pidFile, `${request.model} ${request.variant.name} #${index} port ${port}\n`)
     const instance: Instance = { port, process: child, pidFile, exited: false, log }
     live.add(instance)
     void child.then((result) => {

@@ -3,7 +3,8 @@
  * MLNode lays them out (CUDA_VISIBLE_DEVICES per instance), their logs in the run's folder, one
  * endpoint balancing over them, leftovers of a dead run killed, and its variables checked.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { execa } from 'execa'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -76,6 +77,31 @@ describe('the vllm target', () => {
     const error = await target.ready(deploy).catch((e: unknown) => e)
     expect(hasCode(error, 'MLNB_LAYOUT')).toBe(true)
     expect(existsSync(join(temp(), '.mlnode-bench/vllm/tp4-0.log'))).toBe(false)
+  })
+
+  it('kills what a run that died left running, and only that (a pid reused since is left alone)', async () => {
+    const dir = join(temp(), 'dead-run')
+    const sleeper = (port: string) => execa(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)', '--', 'serve', MODEL, '--port', port], { detached: true, reject: false, cleanup: false })
+    const ours = sleeper('41001')
+    const reused = sleeper('41002')
+    mkdirSync(join(dir, 'pids'), { recursive: true })
+    writeFileSync(join(dir, 'pids', String(ours.pid)), `${MODEL} tp1 #0 port 41001\n`)
+    // A file naming a pid that now runs something else (another port).
+    writeFileSync(join(dir, 'pids', String(reused.pid)), `${MODEL} tp1 #1 port 49999\n`)
+    const choice = vllmTargetKind.select({ MLNODE_BENCH_VLLM: FAKE_VLLM, MLNODE_BENCH_VLLM_GPUS: '0', MLNODE_BENCH_VLLM_LOGS: dir })
+    const { teardown: stop } = await vllmTargetKind.setUp(choice, { root: temp(), watch: false, allowWatch: false })
+    try {
+      expect((await ours).signal).toBe('SIGKILL')
+      // Given time to die had it been signalled too.
+      await new Promise((r) => setTimeout(r, 300))
+      expect(reused.exitCode).toBeNull()
+      expect(reused.signalCode).toBeNull()
+      expect(readdirSync(join(dir, 'pids'))).toEqual([])
+    } finally {
+      reused.kill('SIGKILL')
+      await reused
+      await stop?.()
+    }
   })
 
   it.each([
