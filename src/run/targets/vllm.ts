@@ -273,7 +273,9 @@ export class VllmTarget implements Target {
         const gpus = this.config.gpus.slice(i * layout.gpusPerInstance, (i + 1) * layout.gpusPerInstance).map((g) => g.id)
         running.instances.push(await this.launch(request, i, gpus))
       }
-      const info = (await Promise.all(running.instances.map((instance) => this.waitReady(instance, deadlineAt, label))))[0]!
+      const info = (await Promise.all(running.instances.map((instance) => this.waitReady(instance, deadlineAt, label))))[0]
+      // The simulator's simulated-time protocol spans one server: a balancer over several would stall every session.
+      if (info?.simulatedTime && running.instances.length > 1) throw new MlnodeBenchError('MLNB_CONFIG', `${label} ${running.instances.length} simulators on simulated time answer as vLLM: they cannot be measured together; give this variant TP×PP GPUs (MLNODE_BENCH_VLLM_GPUS) or run them on a wall clock`)
       running.balancer = running.instances.length > 1 ? await balance(running.instances.map((i) => i.port)) : undefined
       running.inferenceUrl = running.balancer ? `http://127.0.0.1:${(running.balancer.address() as AddressInfo).port}` : `http://127.0.0.1:${running.instances[0]!.port}`
       const readyAfterS = (performance.now() - started) / 1000

@@ -79,6 +79,19 @@ describe('the vllm target', () => {
     expect(existsSync(join(temp(), '.mlnode-bench/vllm/tp4-0.log'))).toBe(false)
   })
 
+  it('refuses several simulators on simulated time behind one balancer (their protocol spans one server)', async () => {
+    process.env.FAKE_VLLM_CLOCK = 'virtual'
+    try {
+      const error = await target.ready({ ...request('tp1'), variant: { ...request('tp1').variant, name: 'tp1-virtual' } }).catch((e: unknown) => e)
+      expect(hasCode(error, 'MLNB_DEPLOY_FAILED')).toBe(true)
+      expect((error as Error).message).toContain('2 simulators on simulated time')
+    } finally {
+      delete process.env.FAKE_VLLM_CLOCK
+    }
+    // Stopped with the failure: nothing left running.
+    expect(readdirSync(join(temp(), '.mlnode-bench/vllm/pids'))).toEqual([])
+  })
+
   it('kills what a run that died left running, and only that (a pid reused since is left alone)', async () => {
     const dir = join(temp(), 'dead-run')
     const sleeper = (port: string) => execa(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)', '--', 'serve', MODEL, '--port', port], { detached: true, reject: false, cleanup: false })
