@@ -2,8 +2,8 @@
  * The Target contract, run against every registered kind through its descriptor (the registry),
  * each over real loopback servers of the embedded simulator: the simulator fleet (sim), the
  * simulator's MLNode API (mlnode), its OpenAI server with a model up (openai), and the fake `vllm`
- * executable that serves it (vllm). Rows: deploy + ready + measure a tiny workload; a failing
- * deploy; down; interrupt (Ctrl-C in the main process).
+ * executable that serves it (vllm). Rows, in order: deploy + ready + measure a tiny workload; down
+ * (of that variant); a failing deploy; interrupt (Ctrl-C in the main process).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fileURLToPath } from 'node:url'
@@ -113,7 +113,8 @@ describe.each(Object.entries(harnesses))('the %s target', (name, harness) => {
   let teardown: (() => Promise<void> | void) | undefined
   let onInterrupt: Array<(signal: NodeJS.Signals) => void> = []
   const targets: Target[] = []
-  const suite = resolveSuiteOptions({ model: MODEL, hardware: harness.hardware, mandatoryArgs: [], variants: { tp1: TP1, down: TP1, interrupt: TP1, starved: ['--gpu-memory-utilization', '0.05'] }, workloads: [] })
+  let measured: { target: Target; url: string } | undefined
+  const suite = resolveSuiteOptions({ model: MODEL, hardware: harness.hardware, mandatoryArgs: [], variants: { tp1: TP1, interrupt: TP1, starved: ['--gpu-memory-utilization', '0.05'] }, workloads: [] })
   const source = `${name}.bench.ts`
 
   beforeAll(async () => {
@@ -152,6 +153,7 @@ describe.each(Object.entries(harnesses))('the %s target', (name, harness) => {
     const deploy = request('tp1')
     await t.prepare(deploy)
     const { result, error } = await runBench({ suite, source, targetKind: kind.resultKind, request: deploy, spec, target: t })
+    measured = { target: t, url: t.endpoint(deploy).inferenceUrl }
     expect(error).toBeUndefined()
     expect(result.status).toBe('passed')
     expect(result.metrics!.requests.completed).toBe(4)
@@ -163,6 +165,14 @@ describe.each(Object.entries(harnesses))('the %s target', (name, harness) => {
     } else expect(result.layout).toBeUndefined()
     // The variant's vLLM /metrics pages were read while the load ran.
     expect(result.serverTelemetry?.sources).toBe(harness.instances ?? 1)
+  })
+
+  it('takes down what it deployed (and only that)', async () => {
+    // The variant measured above, still up.
+    const { target: t, url } = measured!
+    expect(await serving(url)).toBe(true)
+    await t.close()
+    expect(await serving(url)).toBe(!harness.deploys)
   })
 
   it('fails a deploy with the reason, labelled with its kind, and never throws', async () => {
@@ -181,16 +191,6 @@ describe.each(Object.entries(harnesses))('the %s target', (name, harness) => {
     expect(result.failure).toMatchObject({ kind: 'deploy', code: 'MLNB_DEPLOY_FAILED' })
     // vLLM's own reason reaches the result (the simulator says it as vLLM does).
     if (name !== 'mlnode') expect(result.failure!.message + (result.failure!.log ?? []).join('\n')).toMatch(/cache blocks|exited/)
-  })
-
-  it('takes down what it deployed (and only that)', async () => {
-    const t = target()
-    const deploy = request('down')
-    await t.ready(deploy)
-    const url = t.endpoint(deploy).inferenceUrl
-    expect(await serving(url)).toBe(true)
-    await t.close()
-    expect(await serving(url)).toBe(!harness.deploys)
   })
 
   it(harness.interrupts ? 'Ctrl-C in the main process takes the deployment down' : 'installs no Ctrl-C handler: nothing outlives the run', async () => {
