@@ -10,7 +10,6 @@ import type { MlnodeBenchError } from '../../errors.js'
 import type { TargetInfo } from '../../contracts/results.js'
 import type { PreparedVariant } from '../prepare-variants.js'
 import type { ResolvedDeploymentSuiteOptions } from '../suite-options.js'
-import type { SuiteCalibration } from '../suite-calibration.js'
 import type { Target } from '../target.js'
 
 /** What the environment chose: plain data with the line printed when the run starts. */
@@ -49,8 +48,6 @@ export interface SuiteTargetInput {
   openaiEndpoints?: Readonly<Record<string, string>>
   /** The suite file, for errors. */
   source: string
-  /** The suite's calibration (suite-calibration.ts), checked at collection. */
-  calibration?: SuiteCalibration
 }
 
 export interface TargetKind<Choice extends ChoiceBase = ChoiceBase, Config extends ConfigBase = ConfigBase> {

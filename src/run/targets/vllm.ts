@@ -11,10 +11,10 @@
  * on Ctrl-C by the main process (the pid files in the run's log folder).
  */
 import { execa, type ResultPromise } from 'execa'
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join, resolve } from 'node:path'
+import { delimiter, join, resolve } from 'node:path'
 import { placeDeployPlan } from '../../args/index.js'
 import type { TargetInfo } from '../../contracts/results.js'
 import { MlnodeBenchError, hasCode, redact } from '../../errors.js'
@@ -93,6 +93,20 @@ function stillOurs(pid: number, described: string): boolean {
   }
 }
 
+/** Whether the command names an executable file, as a path or on the PATH. */
+function runnable(command: string): boolean {
+  const executable = (file: string) => {
+    try {
+      accessSync(file, constants.X_OK)
+      return statSync(file).isFile()
+    } catch {
+      return false
+    }
+  }
+  if (command.includes('/')) return executable(command)
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && executable(join(dir, command)))
+}
+
 /** The GPUs nvidia-smi lists (index and name), or why there are none. */
 async function listGpus(): Promise<VllmGpu[] | string> {
   try {
@@ -130,6 +144,7 @@ export const vllmTargetKind: TargetKind<VllmChoice, VllmConfig> = {
     return { kind: 'vllm', command, ...(gpuIds ? { gpuIds } : {}), logDir, banner: `mlnode-bench: target vLLM started here (${command} serve per instance, GPUs ${gpuIds ? gpuIds.join(',') : 'from nvidia-smi'}; logs in ${logDir})` }
   },
   async setUp(choice, run) {
+    if (!runnable(choice.command)) throw new MlnodeBenchError('MLNB_CONFIG', `MLNODE_BENCH_TARGET=vllm: the vLLM executable ${JSON.stringify(choice.command)} is not ${choice.command.includes('/') ? 'an executable file' : 'on the PATH'}: install vLLM or name it in MLNODE_BENCH_VLLM`, { details: { env: 'MLNODE_BENCH_VLLM', value: choice.command } })
     const listed = await listGpus()
     const named = typeof listed === 'string' ? [] : listed
     const gpus = choice.gpuIds ? choice.gpuIds.map((id) => ({ id, name: named.find((g) => g.id === id)?.name ?? '' })) : named

@@ -118,6 +118,17 @@ describe('the vllm target', () => {
   })
 
   it.each([
+    ['/nonexistent/vllm', 'is not an executable file'],
+    ['no-such-vllm-here', 'is not on the PATH'],
+  ])('refuses a vLLM executable that cannot run (%s) before anything starts', async (command, why) => {
+    const choice = vllmTargetKind.select({ MLNODE_BENCH_VLLM: command, MLNODE_BENCH_VLLM_GPUS: '0' })
+    const error = await vllmTargetKind.setUp(choice, { root: temp(), watch: false, allowWatch: false }).catch((e: unknown) => e)
+    expect(hasCode(error, 'MLNB_CONFIG')).toBe(true)
+    expect((error as Error).message).toContain(`"${command}" ${why}`)
+    expect((error as Error).message).toContain('MLNODE_BENCH_VLLM')
+  })
+
+  it.each([
     [{ MLNODE_BENCH_VLLM_GPUS: '0,gpu1' }, 'MLNODE_BENCH_VLLM_GPUS="0,gpu1"'],
   ])('refuses %o naming the variable and value', (env, named) => {
     let error: unknown
