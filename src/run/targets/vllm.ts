@@ -170,6 +170,9 @@ export const vllmTargetKind: TargetKind<VllmChoice, VllmConfig> = {
     }
   },
   create: (config) => new VllmTarget(config),
+  // Every file save would restart vLLM on the GPUs for every variant (as for MLNode: watch.ts).
+  watchRefusal: (config, source) =>
+    new MlnodeBenchError('MLNB_WATCH', `${source}: vitest is in watch mode and the target starts vLLM on ${config.gpus.length} GPU(s) here: every file save would restart every variant, so nothing was started. Run \`vitest bench --run\`, or set MLNODE_BENCH_ALLOW_WATCH=1 (or the suite option allowWatch: true) to start vLLM in watch mode.`, { details: { file: source, field: 'watch', value: true } }),
 }
 
 interface Instance {
