@@ -131,6 +131,7 @@ export const vllmTargetKind: TargetKind<VllmChoice, VllmConfig> = {
   environment: [
     { name: 'MLNODE_BENCH_VLLM', default: '`vllm` (on the PATH)', readers: ['src/run/targets/vllm.ts'], effect: 'the vLLM executable run as `<it> serve <model> …`' },
     { name: 'MLNODE_BENCH_VLLM_GPUS', default: 'every GPU `nvidia-smi` lists', readers: ['src/run/targets/vllm.ts'], effect: 'CUDA device ids the instances are laid out on, e.g. `0,1,2,3`' },
+    { name: 'PATH', default: "the shell's", readers: ['src/run/targets/vllm.ts'], effect: 'where `MLNODE_BENCH_VLLM` is looked up when it has no `/`' },
     { name: 'MLNODE_BENCH_VLLM_LOGS', default: '`.mlnode-bench/vllm`', readers: ['src/run/targets/vllm.ts'], effect: "folder of each instance's log (`<variant>-<i>.log`) and of the pid files of the running process groups" },
   ],
   select(env) {
