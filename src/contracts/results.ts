@@ -4,10 +4,17 @@
  */
 import type { WorkloadMetrics } from './records.js'
 
+/** A target kind's name in results: lower case, digits and dashes ('simulated', 'mlnode', 'openai'…). */
+export type TargetKindName = string
+
 /** Where the numbers came from. Simulated numbers are always labelled as such. */
 export interface TargetInfo {
-  /** 'openai': a plain OpenAI-compatible server measured as it runs (nothing deployed). */
-  kind: 'simulated' | 'mlnode' | 'openai'
+  /**
+   * 'simulated' for every simulated number, else the registered target kind that measured it
+   * (src/run/targets/registry.ts): 'mlnode' a real MLNode, 'openai' a plain OpenAI-compatible
+   * server measured as it runs (nothing deployed); a new kind brings its own name.
+   */
+  kind: TargetKindName
   /** Hardware profile id (simulated) or what the MLNode reported (e.g. "8x NVIDIA H100 80GB HBM3"). */
   hardware: string
   /**

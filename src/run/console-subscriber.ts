@@ -47,7 +47,7 @@ function deployLines(events: RunEvents, print: (line: string) => void): Array<()
     }),
     events.on('deploy-capped', (e) => print(`${e.label} MLNode reports starting ${e.instances} instance(s) (its INFERENCE_MAX_INSTANCES); ${e.idleGpus} GPU(s) idle`)),
     events.on('deploy-ready', (e) => print(`${e.label} ready after ${e.readyAfterS.toFixed(1)} s${e.simulatedTime ? ' (simulated time)' : ''}, ${e.start} start`)),
-    events.on('deploy-failed', (e) => print(`${e.label} deploy FAILED: ${e.message}${e.log.length ? `\n  MLNode log:\n    ${e.log.join('\n    ')}` : ''}`)),
+    events.on('deploy-failed', (e) => print(`${e.label} deploy FAILED: ${e.message}${e.log.length ? `\n  ${e.logName ?? 'MLNode'} log:\n    ${e.log.join('\n    ')}` : ''}`)),
   ]
 }
 

@@ -23,7 +23,7 @@ export interface RunEventMap {
   'deploy-capped': { label: string; instances: number; idleGpus: number }
   'deploy-ready': { label: string; readyAfterS: number; simulatedTime: boolean; start: 'cold' | 'warm' }
   /** The deploy failed; `refused`: nothing was sent to MLNode (layout or performance model). */
-  'deploy-failed': { label: string; message: string; log: readonly string[]; refused: boolean }
+  'deploy-failed': { label: string; message: string; log: readonly string[]; refused: boolean; /** Whose log `log` is. @default 'MLNode' */ logName?: string }
   /** A workload's measured requests start (after warm-ups are planned, before the first is sent). */
   'workload-started': { label: string; planned: number }
   'request-sent': { label: string; index: number; warmup: boolean }

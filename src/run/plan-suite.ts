@@ -1,21 +1,18 @@
 /**
  * A suite's benches, decided at collection, before anything deploys: every variant guarded and
  * laid out, both workload fields and the calibration validated, watch mode refused against a
- * real MLNode. One bench
- * per variant × workload.
+ * kind that deploys on real GPUs. One bench per variant × workload.
  */
-import { parseVllmArgs, planDeploy } from '../args/index.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { getHardwareProfile, getModelSpec } from '../model/index.js'
 import { parseMaxModelLen } from '../model/engine.js'
-import { AS_DEPLOYED } from './openai-target.js'
 import { prepareVariants, type PreparedVariant } from './prepare-variants.js'
 import type { DeploymentSuiteOptions, ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import { suiteCalibration } from './suite-calibration.js'
 import { deviceHardwareFile } from './suite-hardware.js'
 import type { DeployRequest } from './target.js'
 import type { ProvidedRunMode, ProvidedTarget } from './target-config.js'
-import { watchDeployError } from './watch.js'
+import { targetKindOf } from './targets/registry.js'
 import { assertSimulatorKnowsModel } from './sim-model.js'
 import { validateSuiteOptions } from './validate-suite.js'
 import { checkPromptFits } from './workload-bounds.js'
@@ -44,24 +41,20 @@ export interface SuitePlanInput {
 /** @throws MlnodeBenchError naming the file, field and value of the first broken part. */
 export function planSuite({ options, suite, config, runMode, file, source }: SuitePlanInput): PlannedBench[] {
   validateSuiteOptions(options, source)
-  if (config.kind === 'mlnode' && runMode?.watch && !runMode.allowWatch && !suite.allowWatch) throw watchDeployError(source, config.mgmtUrl)
-  const simulated = config.kind === 'simulated'
+  const kind = targetKindOf(config)
+  if (kind.watchRefusal && runMode?.watch && !runMode.allowWatch && !suite.allowWatch) throw kind.watchRefusal(config, source)
+  const simulated = kind.simulated
   if (simulated) assertSimulatorKnowsModel(suite.model, source)
   const gpuCount = simulated ? getHardwareProfile(suite.hardware).gpuCount : undefined
-  // A plain OpenAI server: the variants with an endpoint, or the one running as deployed.
-  const variants =
-    config.kind !== 'openai'
-      ? prepareVariants(suite, source, gpuCount)
-      : suite.openaiEndpoints
-        ? prepareVariants(suite, source, gpuCount).filter((v) => suite.openaiEndpoints![v.name] !== undefined)
-        : [{ name: AS_DEPLOYED, ...planDeploy(suite.model, parseVllmArgs([])) }]
+  const prepared = () => prepareVariants(suite, source, gpuCount)
+  const variants = kind.variants ? kind.variants(suite, prepared) : prepared()
   // Both workload fields are checked whichever the target: a broken production profile fails here too.
   const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
   for (const variant of variants) {
     const fit = maxModelLenOf(variant, suite.model)
     for (const spec of workloads) if (fit) checkPromptFits(spec, `${source} variants["${variant.name}"]`, fit.tokens, fit.how)
   }
-  const hardwareFile = config.kind === 'mlnode' ? deviceHardwareFile(suite.hardware) : undefined
+  const hardwareFile = kind.matchesGpus ? deviceHardwareFile(suite.hardware) : undefined
   const calibration = suiteCalibration({ option: options.calibration, file, source, ...(simulated ? { simulatedHardware: suite.hardware } : {}) })
   const validation = options.validation === undefined ? undefined : planValidation(options.validation, { model: suite.model, variants: Object.keys(suite.variants), file, source, workloads: workloads.map((w) => w.name) })
   // The reference variant runs first: its recorded answers judge the variants after it.

@@ -29,8 +29,8 @@ export interface BenchInput {
   suite: ResolvedDeploymentSuiteOptions
   /** The suite file, relative to the project. */
   source: string
-  /** The target's kind as configured, until it describes itself. */
-  simulated: boolean
+  /** How the result is labelled until the target describes itself (its kind's `resultKind`). */
+  targetKind: TargetInfo['kind']
   request: DeployRequest
   spec: WorkloadSpec
   target: Target
@@ -63,7 +63,8 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
   const { suite, request, spec, target } = input
   const variant = request.variant
   const started = performance.now()
-  let info: TargetInfo = { kind: input.simulated ? 'simulated' : 'mlnode', hardware: input.simulated ? suite.hardware : 'unknown' }
+  const simulated = input.targetKind === 'simulated'
+  let info: TargetInfo = { kind: input.targetKind, hardware: simulated ? suite.hardware : 'unknown' }
   const resultOf = (partial: Partial<BenchResult>): BenchResult => ({
     model: suite.model,
     variant: variant.name,
@@ -105,9 +106,9 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       const gpus = deployed.layout?.gpuCount ?? (await target.describe(request).then((d) => d.gpuCount).catch(() => 0))
       const measured = await measurePoc({ spec, mgmtUrl: endpoint.mgmtUrl, model: suite.model, gpus, simulatedTime, timeoutS: suite.workloadTimeoutS, subject })
       const failure = measured.error
-      // On a real MLNode of known GPUs, the model's PoC price goes beside the measurement.
+      // On real GPUs of a known kind, the model's PoC price goes beside the measurement.
       const constants = deployed.box ? calibrationFor(deployed.box, request.calibration) : undefined
-      const prediction = info.kind === 'mlnode' && deployed.box ? await predictPocBench({ box: deployed.box, model: suite.model, dtype: suite.dtype, args: variant.mlnodeArgs, seqLen: measured.poc.seqLen, ...(measured.poc.batchSize === undefined ? {} : { batchSize: measured.poc.batchSize }), ...(constants ? { constants } : {}) }) : undefined
+      const prediction = info.kind !== 'simulated' && deployed.box ? await predictPocBench({ box: deployed.box, model: suite.model, dtype: suite.dtype, args: variant.mlnodeArgs, seqLen: measured.poc.seqLen, ...(measured.poc.batchSize === undefined ? {} : { batchSize: measured.poc.batchSize }), ...(constants ? { constants } : {}) }) : undefined
       const result = resultOf({ ...deployFields, poc: measured.poc, ...(prediction ? { prediction } : {}), ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}) })
       return failure ? { result, error: failure } : { result }
     }
@@ -134,8 +135,8 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       .finally(async () => (serverTelemetry = await telemetry.stop()))
       .finally(() => partial?.discard())
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
-    // On a real MLNode of known GPUs, the model's prediction goes beside the measurement.
-    const prediction = info.kind === 'mlnode' && deployed.box ? await predictOnBox(deployed.box) : undefined
+    // On real GPUs of a known kind, the model's prediction goes beside the measurement.
+    const prediction = info.kind !== 'simulated' && deployed.box ? await predictOnBox(deployed.box) : undefined
     const result = resultOf({
       resolution: measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay, loadWorkers: measured.loadWorkers }),
       ...deployFields,

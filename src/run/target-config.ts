@@ -1,27 +1,9 @@
 /**
- * Which target a run measures, as chosen from the environment (src/run/select-target.ts) and
- * handed from the process that chose it to the ones that run the suites.
+ * What the process that chose the target (globalSetup, src/run/select-target.ts) hands to the
+ * ones that run the suites.
  */
-export type ProvidedTarget =
-  | {
-      kind: 'mlnode'
-      /** Management API root, e.g. http://gpu-box:8080 (may carry credentials: never print unredacted). */
-      mgmtUrl: string
-      /** OpenAI API root without /v1; default: MLNode's own /v1 proxy on mgmtUrl. */
-      inferenceUrl?: string
-    }
-  | {
-      kind: 'openai'
-      /** OpenAI API root without /v1 (INFERENCE_URL): the as-deployed variant's endpoint. */
-      inferenceUrl: string
-      /** Name of the environment variable holding the API key (read by the workers, never passed). */
-      apiKeyEnv: string
-    }
-  | {
-      kind: 'simulated'
-      /** Control endpoint of the simulator fleet: POST /simulators {hardware} → SimulatorEndpoints. */
-      fleetUrl: string
-    }
+/** One member per registered kind (targets/registry.ts): each kind's file declares its own. */
+export type { ProvidedTarget } from './targets/registry.js'
 
 /** One embedded simulator as the fleet hands it out. */
 export interface SimulatorEndpoints {

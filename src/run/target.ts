@@ -1,8 +1,9 @@
 /**
  * What a run measures against, framework-free: a `Target` deploys a variant (or finds it running),
- * says what it is, where the load goes, and takes down what it deployed. Three implementations:
- * a real MLNode (mlnode-target.ts), the embedded simulator (sim-target.ts: an MLNode on simulated
- * time), and a plain OpenAI-compatible server with nothing to deploy (openai-target.ts).
+ * says what it is, where the load goes, and takes down what it deployed. Each kind is registered
+ * once in targets/registry.ts (how it is chosen, set up, created and labelled): a real MLNode
+ * (mlnode-target.ts), the embedded simulator (sim-target.ts: an MLNode on simulated time), a plain
+ * OpenAI-compatible server with nothing to deploy (openai-target.ts), …
  * Time scale and measurement resolution follow from `TargetInfo.simulatedTime` (resolution.ts).
  */
 import type { HardwareProfile } from '../model/index.js'

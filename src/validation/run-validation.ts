@@ -31,7 +31,7 @@ export async function runValidationBench(input: BenchInput, plan: ValidationPlan
   const variant = request.variant
   const key = `${input.source}|${suite.model}`
   const started = performance.now()
-  let info: TargetInfo = { kind: input.simulated ? 'simulated' : 'mlnode', hardware: input.simulated ? suite.hardware : 'unknown' }
+  let info: TargetInfo = { kind: input.targetKind, hardware: input.targetKind === 'simulated' ? suite.hardware : 'unknown' }
   const resultOf = (partial: Partial<BenchResult>): BenchResult => ({
     model: suite.model,
     variant: variant.name,

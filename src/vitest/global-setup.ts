@@ -1,15 +1,13 @@
 /**
- * vitest globalSetup of mlnode-bench: picks the target (src/run/select-target.ts) and starts what
- * it needs in the main process: the embedded simulator fleet, or the Ctrl-C handler of a real MLNode.
+ * vitest globalSetup of mlnode-bench: picks the target kind (src/run/targets/registry.ts) and runs
+ * its setUp in the main process (the embedded simulator fleet, the Ctrl-C handler of a real MLNode…).
  * Add to vitest.config.ts: `test.globalSetup: ['mlnode-bench/global-setup']`.
  */
-import { resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { loadLiveRegistry } from '../network/live-registry.js'
 import { checkRunEnv } from '../run/env-options.js'
-import { downOnInterrupt } from '../run/interrupt.js'
-import { selectTarget } from '../run/select-target.js'
-import { startSimFleet } from '../run/sim-fleet.js'
+import { targetKindFromEnv } from '../run/targets/registry.js'
+import type { ProvidedTarget } from '../run/target-config.js'
 import { watchAllowed } from '../run/watch.js'
 import { claimOutputFolders, partialResultsDir, registeredResultsFile } from '../outputs/run-outputs.js'
 import { keepOnInterrupt } from '../run/keep-on-interrupt.js'
@@ -59,25 +57,10 @@ async function setUpTarget(project: TestProject, env: NodeJS.ProcessEnv): Promis
   // networkModel suites: the chain's live entries, read once here (collection cannot fetch).
   const networkModels = await loadLiveRegistry(env)
   if (networkModels) project.provide('mlnodeBenchNetworkModels', networkModels)
-  const choice = selectTarget(env)
-  if (choice.kind === 'openai') {
-    project.provide('mlnodeBench', { kind: 'openai', inferenceUrl: choice.inferenceUrl, apiKeyEnv: choice.apiKeyEnv })
-    console.log(choice.banner)
-    return
-  }
-  if (choice.kind === 'mlnode') {
-    project.provide('mlnodeBench', { kind: 'mlnode', mgmtUrl: choice.mgmtUrl, ...(choice.inferenceUrl ? { inferenceUrl: choice.inferenceUrl } : {}) })
-    console.log(choice.banner)
-    // Ctrl-C or a cancelled job must not leave a variant deployed (the suites' own down never runs then).
-    // In watch mode without the allowance the suites refuse to deploy: nothing to take down, and
-    // the MLNode is not touched at all.
-    if (project.vitest.config.watch && !watchAllowed(env)) return
-    const remove = downOnInterrupt(choice.mgmtUrl, (line) => console.error(line))
-    return async () => remove()
-  }
-  // Calibrations (MLNODE_BENCH_CALIBRATION or a suite's option) are read and checked by each suite at collection.
-  const fleet = await startSimFleet({ ...choice.fleet, logFile: resolve(project.config.root, choice.logFile) })
-  project.provide('mlnodeBench', { kind: 'simulated', fleetUrl: fleet.url })
+  const kind = targetKindFromEnv(env)
+  const choice = kind.select(env)
+  const { config, teardown } = await kind.setUp(choice, { root: project.config.root, watch: project.vitest.config.watch, allowWatch: watchAllowed(env), notify: (line) => console.error(line) })
+  project.provide('mlnodeBench', config as ProvidedTarget)
   console.log(choice.banner)
-  return () => fleet.close()
+  return teardown ? async () => teardown() : undefined
 }

@@ -12,6 +12,7 @@ import { useNetworkRegistry } from '../network/registry.js'
 import { attachConsole } from '../run/console-subscriber.js'
 import { createTarget } from '../run/create-target.js'
 import { RunEvents } from '../run/events.js'
+import { targetKindOf } from '../run/targets/registry.js'
 import { planSuite } from '../run/plan-suite.js'
 import { runBench } from '../run/run-bench.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions } from '../run/suite-options.js'
@@ -72,7 +73,7 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
         prepare: () => suiteTarget.prepare(bench.request),
         body: async (task) => {
           const partialDir = inject('mlnodeBenchPartialDir')
-          const outcome = await runBench({ suite, source, simulated: config.kind === 'simulated', request: bench.request, spec: bench.spec, target: suiteTarget, ...(bench.validation ? { validation: bench.validation } : {}), ...(partialDir ? { partialDir } : {}), events })
+          const outcome = await runBench({ suite, source, targetKind: targetKindOf(config).resultKind, request: bench.request, spec: bench.spec, target: suiteTarget, ...(bench.validation ? { validation: bench.validation } : {}), ...(partialDir ? { partialDir } : {}), events })
           // Metrics and verdict are written before the bench completes (later meta writes may be lost).
           task.meta.mlnodeBench = outcome.result
           if (outcome.error !== undefined) throw outcome.error

@@ -32,7 +32,7 @@ describe('deploy notes', () => {
     const suite = resolveSuiteOptions({ model: MODEL, mandatoryArgs: [], variants: { tight: ARGS }, workloads: [] })
     const request: DeployRequest = { model: MODEL, dtype: 'auto', variant: { name: 'tight', mlnodeArgs: ARGS, tp: 8, pp: 1 } as DeployRequest['variant'], deployTimeoutS: 60 }
     const spec = { name: 'chat', requests: 4, concurrency: 2, prompt: { tokens: 200 }, maxTokens: 8 }
-    const outcome = await runBench({ suite, source: 'bench.ts', simulated: false, request, spec, target })
+    const outcome = await runBench({ suite, source: 'bench.ts', targetKind: 'mlnode', request, spec, target })
     expect(outcome.error).toBeUndefined()
     expect(outcome.result.notes).toEqual([WARNING])
     expect(outcome.result.prediction).toMatchObject({ hardware: '8xh100-sxm', calibrated: false })

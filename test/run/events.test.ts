@@ -44,7 +44,7 @@ async function tinyRun(events: RunEvents) {
   const request: DeployRequest = { model: MODEL, dtype: 'float16', variant: { name: 'tp1', ...planDeploy(MODEL, parseVllmArgs(args)) }, deployTimeoutS: 30 }
   const suite = resolveSuiteOptions({ model: MODEL, mandatoryArgs: [], variants: { tp1: args }, workloads: [] })
   const spec = { name: 'chat', requests: 4, concurrency: 2, warmupRequests: 1, prompt: { tokens: 50 }, maxTokens: 4 }
-  return runBench({ suite, source: 'bench.ts', simulated: true, request, spec, target, events })
+  return runBench({ suite, source: 'bench.ts', targetKind: 'simulated', request, spec, target, events })
 }
 
 describe('run events', () => {

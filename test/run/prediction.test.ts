@@ -37,7 +37,7 @@ const spec = { name: 'chat', requests: 8, concurrency: 4, prompt: { tokens: 200 
 async function bench(info: TargetInfo, box: boolean, deploy: DeployRequest = request) {
   const vllm = await startFakeVllm({ prefillMs: 20, tokenMs: 5 })
   onTestFinished(() => vllm.close())
-  const outcome = await runBench({ suite, source: 'bench.ts', simulated: false, request: deploy, spec, target: targetAt(vllm.url, info, box) })
+  const outcome = await runBench({ suite, source: 'bench.ts', targetKind: 'mlnode', request: deploy, spec, target: targetAt(vllm.url, info, box) })
   expect(outcome.error).toBeUndefined()
   return outcome.result
 }

@@ -19,7 +19,10 @@ export const provenanceSchema = z.strictObject({
 })
 
 const targetFields = {
-  kind: z.enum(['simulated', 'mlnode', 'openai']),
+  kind: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/)
+    .describe("'simulated' for simulated numbers, else the target kind that measured them: 'mlnode', 'openai', or another registered kind (src/run/targets/registry.ts)"),
   hardware: z.string().min(1).describe('Hardware profile id (simulated) or what the MLNode reported'),
   simulatedTime: z.boolean().optional().describe("Simulated only: the figures are the simulator's own stamps in simulated time (deterministic given the seed)"),
   noiseCv: nonNegative.optional().describe('Simulated only: step-time noise injected (coefficient of variation)'),
