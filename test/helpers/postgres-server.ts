@@ -27,11 +27,10 @@ const USER = 'mlnb'
 export const POSTGRES_TEST_PASSWORD = 'pg-test-pw-7d1e'
 
 /** The folder holding initdb and postgres: PATH first, then Debian's /usr/lib/postgresql/<version>/bin, newest first. */
-export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findPostgresBin(env: NodeJS.ProcessEnv = process.env, root = '/usr/lib/postgresql'): string | undefined {
   const has = (dir: string): boolean => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'))
   const onPath = (env.PATH ?? '').split(delimiter).filter(Boolean).find(has)
   if (onPath) return onPath
-  const root = '/usr/lib/postgresql'
   const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+(\.\d+)?$/.test(v)).sort((a, b) => Number(b) - Number(a)) : []
   return versions.map((v) => join(root, v, 'bin')).find(has)
 }

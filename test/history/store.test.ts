@@ -3,7 +3,7 @@
  * real PostgreSQL server (test/helpers/postgres-server.ts). Then what only one of them has: the
  * SQLite file checks, PostgreSQL's migrations and its errors (which never show the password).
  */
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, it, type TestContext } from 'vitest'
@@ -14,7 +14,7 @@ import { LATEST_VERSION } from '../../src/history/postgres-schema.js'
 import type { RunResults } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { useTempDir } from '../temp-dir.js'
-import { POSTGRES_TEST_PASSWORD, usePostgresServer } from '../helpers/postgres-server.js'
+import { findPostgresBin, POSTGRES_TEST_PASSWORD, usePostgresServer } from '../helpers/postgres-server.js'
 import { writeCompressaDb } from './compressa-db.js'
 
 const dir = useTempDir('mlnb-history-')
@@ -183,5 +183,21 @@ describe('where the history lives', () => {
     })()
     expect(hasCode(error, 'MLNB_CONFIG')).toBe(true)
     expect((error as Error).message).toContain(message)
+  })
+})
+
+describe("the test server's binaries", () => {
+  it("are found on PATH first, else in Debian's /usr/lib/postgresql/<newest>/bin, else not at all", async () => {
+    const bins = async (at: string) => {
+      await mkdir(at, { recursive: true })
+      for (const b of ['initdb', 'postgres']) await writeFile(join(at, b), '')
+    }
+    const lib = join(dir(), 'lib-postgresql')
+    await bins(join(lib, '9.6', 'bin'))
+    await bins(join(lib, '16', 'bin'))
+    await bins(join(dir(), 'on-path'))
+    expect(findPostgresBin({ PATH: join(dir(), 'on-path') }, lib)).toBe(join(dir(), 'on-path'))
+    expect(findPostgresBin({ PATH: '/nowhere' }, lib)).toBe(join(lib, '16', 'bin'))
+    expect(findPostgresBin({ PATH: '/nowhere' }, join(dir(), 'none'))).toBeUndefined()
   })
 })
