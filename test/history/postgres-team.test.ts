@@ -1,6 +1,6 @@
 /**
  * A team's shared history in PostgreSQL (issue 26): runners appending at once lose nothing, and
- * `history add|list`, `report` and `diff --baseline-from-history` work on it as on the SQLite
+ * `history add|list|import-compressa`, `report` and `diff --baseline-from-history` work on it as on the SQLite
  * file when MLNODE_BENCH_HISTORY_URL names it, without ever printing its password. The commands
  * run in-process (their `run` functions, so no scrubbing of the console hides a leak); the
  * writers are real processes, each with its own connections.
@@ -17,6 +17,7 @@ import type { RunResults } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { POSTGRES_TEST_PASSWORD, usePostgresServer } from '../helpers/postgres-server.js'
 import { useTempDir } from '../temp-dir.js'
+import { measurementsOf, writeCompressaDb } from './compressa-db.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 import { repo } from '../faults/run-fixture.js'
 
@@ -48,7 +49,7 @@ describe('a PostgreSQL history shared by a team', () => {
     for (const r of runs) expect(r.entries.map((e) => [e.run?.id, e.variant, e.metrics?.e2elMs.count])).toEqual([[r.runId, 'v', 200]])
   })
 
-  it('history add|list, report and diff --baseline-from-history on MLNODE_BENCH_HISTORY_URL, the password never printed', async (ctx) => {
+  it('history add|list|import-compressa, report and diff --baseline-from-history on MLNODE_BENCH_HISTORY_URL, the password never printed', async (ctx) => {
     const url = await postgres(ctx).createDatabase('commands')
     vi.stubEnv('MLNODE_BENCH_HISTORY_URL', url)
     const printed: string[] = []
@@ -74,6 +75,11 @@ describe('a PostgreSQL history shared by a team', () => {
     expect(await historyCommand(['add', files[0]!])).toBe(0)
     expect(printed).toContain(`${files[0]}: already in ${shownAs} as run #1, not added again`)
 
+    const compressa = join(dir(), 'compressa-perf-db.sqlite')
+    await writeCompressaDb(compressa, [{ name: 'by hand', description: 'old comparison', date: '2025-05-05 12:00:00', parameters: { model_name: 'm' }, measurements: measurementsOf(30) }])
+    expect(await historyCommand(['import-compressa', compressa])).toBe(0)
+    expect(printed.at(-1)).toBe(`${compressa}: 1 experiment imported into ${shownAs}`)
+
     printed.length = 0
     expect(await historyCommand(['list'])).toBe(0)
     const rows = printed.join('\n').split('\n')
@@ -82,12 +88,13 @@ describe('a PostgreSQL history shared by a team', () => {
       ['3', '2026-01-03T00:00:00Z', 'mlnode-bench', 'r3'],
       ['2', '2026-01-02T00:00:00Z', 'mlnode-bench', 'r2'],
       ['1', '2026-01-01T00:00:00Z', 'mlnode-bench', 'r1'],
+      ['4', '2025-05-05T12:00:00Z', 'compressa-perf', 'by hand'],
     ])
 
     const out = join(dir(), 'report.html')
     expect(await reportCommand(['--out', out])).toBe(0)
-    expect(printed.at(-1)).toMatch(/^Report written to .*report\.html: 3 runs, \d+ charts/)
-    expect(await readFile(out, 'utf8')).toContain('r3')
+    expect(printed.at(-1)).toMatch(/^Report written to .*report\.html: 4 runs, \d+ charts/)
+    expect(await readFile(out, 'utf8')).toContain('by hand')
 
     // r4 is 50 % slower than the last three runs on main: a regression; r3 against r2 and r1 is not.
     expect(await diffCommand(['--results', files[3]!, '--baseline-from-history', 'main:3'])).toBe(1)
