@@ -1,11 +1,11 @@
 /**
  * The run history: every run's results (provenance, target, args, layout, metrics with their HDR
  * histograms) in one SQLite file, `.mlnode-bench/history.sqlite` by default, or in a PostgreSQL
- * database a team shares (src/history/postgres.ts; `withHistory` picks, src/history/location.ts). A run is stored once
- * (its run id is unique); only the results the run itself measured are kept, not the entries a
- * partial run carried over from earlier ones.
+ * database a team shares (src/history/postgres.ts); `withHistory` opens the one named by
+ * src/history/location.ts. A run is stored once (its run id is unique); only the results the run
+ * itself measured are kept, not the entries a partial run carried over from earlier ones.
  *
- * Tables: `meta` (schema version), `runs` (one row per run or imported compressa-perf experiment),
+ * SQLite tables: `meta` (schema version), `runs` (one row per run or imported compressa-perf experiment),
  * `results` (one row per model › variant › workload of a run; the whole BenchResult as JSON, the
  * key and target as columns for queries).
  */
@@ -14,7 +14,6 @@ import type { BenchResult, Provenance, RunResults } from '../contracts/results.j
 import { withLock } from '../outputs/file-lock.js'
 import type { AddRunOptions, AddRunOutcome, History, HistoryRun, HistoryRunInfo, RunFilter } from './history.js'
 import { historyLocation, type HistoryLocation } from './location.js'
-import { PostgresHistory } from './postgres.js'
 import { prepareRun, replacesStored, resultValues, RUN_COLUMNS, runInfo } from './run-rows.js'
 import { openDatabase, queryRows, saveDatabase, type Database, type SqlValue } from './sqlite.js'
 
@@ -178,6 +177,8 @@ class SqliteHistory implements History {
 export async function withHistory<T>(where: HistoryLocation | string, work: (store: History) => T | Promise<T>, options: { write?: boolean; lockWaitMs?: number } = {}): Promise<T> {
   const location = typeof where === 'string' ? historyLocation(where) : where
   if (location.kind === 'postgres') {
+    // node-postgres is loaded only by those who use it: the SQLite default pays nothing for it.
+    const { PostgresHistory } = await import('./postgres.js')
     const history = await PostgresHistory.open(location, { write: options.write === true })
     try {
       return await work(history)
