@@ -18,6 +18,7 @@ import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { POSTGRES_TEST_PASSWORD, usePostgresServer } from '../helpers/postgres-server.js'
 import { useTempDir } from '../temp-dir.js'
 import { measurementsOf, writeCompressaDb } from './compressa-db.js'
+import { buildFixtureHistory } from '../html-report/report-fixture.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
 import { repo } from '../faults/run-fixture.js'
 
@@ -104,5 +105,19 @@ describe('a PostgreSQL history shared by a team', () => {
 
     const everything = printed.join('\n') + (await readFile(out, 'utf8'))
     expect(everything).not.toContain(POSTGRES_TEST_PASSWORD)
+  })
+  it('history copy moves an SQLite history into the shared one run for run, and a second copy adds nothing', async (ctx) => {
+    const url = await postgres(ctx).createDatabase('moved')
+    vi.stubEnv('MLNODE_BENCH_HISTORY_URL', url)
+    const printed: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')))
+    // Runs on the simulator and on a node, and an imported compressa-perf experiment.
+    const { historyPath, runs: local } = await buildFixtureHistory(dir())
+    expect(await historyCommand(['copy', historyPath])).toBe(0)
+    expect(await historyCommand(['copy', historyPath])).toBe(0)
+    const shownAs = url.replace(`mlnb:${POSTGRES_TEST_PASSWORD}@`, '***@')
+    expect(printed).toEqual([`${historyPath} → ${shownAs}: ${local.length} runs copied, 0 already there`, `${historyPath} → ${shownAs}: 0 runs copied, ${local.length} already there`])
+    // The same logical schema: every field of every run reads back the same from PostgreSQL.
+    expect(await withHistory(url, (s) => s.runs())).toEqual(local)
   })
 })

@@ -1,8 +1,9 @@
 /**
- * `mlnode-bench history add|list|import-compressa`: the run history in SQLite
+ * `mlnode-bench history add|list|import-compressa|copy`: the run history in SQLite
  * (`.mlnode-bench/history.sqlite` unless `--history <db>`), or in PostgreSQL when
  * MLNODE_BENCH_HISTORY_URL (or `--history`) is a postgres:// URL.
  */
+import { copyRuns } from '../../history/copy.js'
 import { importCompressa } from '../../history/import-compressa.js'
 import { renderHistoryList } from '../../history/list-text.js'
 import { DEFAULT_HISTORY_FILE, HISTORY_URL_VARIABLE, historyLocation, withHistory } from '../../history/store.js'
@@ -16,6 +17,7 @@ const USAGE = `Usage: mlnode-bench history add <results.json>... [--history ${DE
        mlnode-bench history list [--history <db>] [--branch <name>] [--limit <n>] [--show-metrics]
        mlnode-bench history import-compressa <compressa-perf-db.sqlite> [--history <db>]
                                              [--model <name>] [--variant <name>] [--hardware <name>]
+       mlnode-bench history copy <from-history> [--history <db>]
 
 add               appends the runs of results files (a run already in the history is not added twice;
                   only the results a run measured itself, not those a partial run kept from earlier ones);
@@ -24,11 +26,14 @@ list              prints the runs, newest first, like compressa-perf's list
 import-compressa  reads compressa-perf's own database (Experiments, Parameters, Metrics, Measurements):
                   one run per experiment, metrics recomputed from its per-request measurements;
                   --model defaults to its model_name parameter, --variant to "compressa-perf"
+copy              adds every run of another history (an SQLite file or a postgres:// URL) to this one,
+                  e.g. a machine's .mlnode-bench/history.sqlite into the team's shared PostgreSQL history;
+                  runs already there are kept once, so it can be run again
 
 --history is an SQLite file or a postgres:// URL; without it, ${HISTORY_URL_VARIABLE}=postgres://…
 (a PostgreSQL history a team shares) when set, else ${DEFAULT_HISTORY_FILE}.`
 
-const SUBCOMMANDS = ['add', 'list', 'import-compressa'] as const
+const SUBCOMMANDS = ['add', 'list', 'import-compressa', 'copy'] as const
 
 /** Entry point of `mlnode-bench history`. */
 export async function run(argv: string[]): Promise<number> {
@@ -40,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw usageError('history', `unknown subcommand "${sub}" (expected ${SUBCOMMANDS.join(', ')})`, { value: sub })
   if (sub === 'add') return add(rest)
   if (sub === 'list') return list(rest)
+  if (sub === 'copy') return copy(rest)
   return importDb(rest)
 }
 
@@ -118,5 +124,19 @@ async function importDb(argv: string[]): Promise<number> {
   for (const s of report.skipped) console.log(`skipped ${s}`)
   const added = report.experiments.filter((e) => e.added).length
   console.log(`${source}: ${added} experiment${added === 1 ? '' : 's'} imported into ${path}`)
+  return 0
+}
+
+async function copy(argv: string[]): Promise<number> {
+  const cli = parseCommandLine({ command: 'history', usage: USAGE, options: { history: { type: 'string' } }, positionals: { name: 'history to copy from', min: 1 } }, argv)
+  if (!cli) return 0
+  if (cli.positionals.length > 1) throw usageError('history', `copy takes one history to copy from, got ${cli.positionals.length}`)
+  const from = historyLocation(cli.positionals[0]!)
+  const to = historyLocation(cli.values.history)
+  if (from.shownAs === to.shownAs) throw usageError('history', `copy: ${from.shownAs} is the history it would copy into`, { value: from.shownAs })
+  // The whole source is read first: a failed read changes nothing in the target.
+  const runs = await withHistory(from, (store) => store.runs())
+  const report = await withHistory(to, (store) => copyRuns(runs, store), { write: true })
+  console.log(`${from.shownAs} → ${to.shownAs}: ${report.copied} run${report.copied === 1 ? '' : 's'} copied, ${report.already} already there`)
   return 0
 }
