@@ -10,6 +10,7 @@ import { describe, expect, it, type TestContext } from 'vitest'
 import { hasCode } from '../../src/errors.js'
 import { HistoryStore, withHistory, type HistoryLocation, type RunFilter } from '../../src/history/store.js'
 import { historyLocation } from '../../src/history/location.js'
+import { scrub, secretsOf } from '../../src/outputs/secrets.js'
 import { LATEST_VERSION } from '../../src/history/postgres-schema.js'
 import type { RunResults } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
@@ -168,6 +169,13 @@ describe('where the history lives', () => {
     expect(historyLocation(undefined, { env: env('postgres://u:hunter22@db:5432/bench') })).toEqual({ kind: 'postgres', url: 'postgres://u:hunter22@db:5432/bench', shownAs: 'postgres://***@db:5432/bench' })
     expect(historyLocation('h.sqlite', { env: env('postgres://db/bench'), root: '/r' }) satisfies HistoryLocation).toEqual({ kind: 'sqlite', path: '/r/h.sqlite', shownAs: '/r/h.sqlite' })
     expect(historyLocation(undefined, { env: {} })).toMatchObject({ kind: 'sqlite', path: '.mlnode-bench/history.sqlite' })
+  })
+
+  it("the URL's password is a secret of the environment, and scrubbed once the URL was read", () => {
+    expect(secretsOf(env('postgres://bench:s3cret-pw@db:5432/h'))).toEqual(expect.arrayContaining(['s3cret-pw', 'bench:s3cret-pw']))
+    // Given on the command line (not in the environment): registered when it is located.
+    historyLocation('postgresql://bench:cli-only-pw@db/h?sslmode=require', { env: {} })
+    expect(scrub('auth failed with cli-only-pw', {})).toBe('auth failed with ***')
   })
 
   it.each([
