@@ -77,7 +77,31 @@ export class PostgresHistory implements History {
     })
   }
 
-  async listRuns(filter: RunFilter = {}): Promise<HistoryRunInfo[]> {
+  listRuns(filter: RunFilter = {}): Promise<HistoryRunInfo[]> {
+    return this.withClient((client) => this.listRunsOn(client, filter))
+  }
+
+  runs(filter: RunFilter = {}): Promise<HistoryRun[]> {
+    return this.withClient(async (client) => {
+      // One snapshot for the three reads: a run replaced meanwhile is seen whole, before or after.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      try {
+        const infos = await this.listRunsOn(client, filter)
+        const seqs = infos.map((i) => String(i.seq))
+        const provenance = new Map((await this.query(client, 'runs not read', `SELECT seq, provenance_json FROM ${PG_SCHEMA}.runs WHERE seq = ANY($1::bigint[])`, [seqs])).map((r) => [String(r.seq), JSON.parse(String(r.provenance_json)) as Provenance]))
+        const entries = new Map<string, BenchResult[]>()
+        for (const r of await this.query(client, 'results not read', `SELECT run_seq, result_json FROM ${PG_SCHEMA}.results WHERE run_seq = ANY($1::bigint[]) ORDER BY run_seq, id`, [seqs]))
+          entries.set(String(r.run_seq), [...(entries.get(String(r.run_seq)) ?? []), JSON.parse(String(r.result_json)) as BenchResult])
+        await client.query('COMMIT')
+        return infos.map((i) => ({ ...i, provenance: provenance.get(String(i.seq))!, entries: entries.get(String(i.seq)) ?? [] }))
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined)
+        throw this.failure('runs not read', error)
+      }
+    })
+  }
+
+  private async listRunsOn(client: pg.PoolClient, filter: RunFilter): Promise<HistoryRunInfo[]> {
     const where: string[] = []
     const params: unknown[] = []
     if (filter.branch !== undefined) where.push(`r.branch = $${params.push(filter.branch)}`)
@@ -87,22 +111,7 @@ export class PostgresHistory implements History {
     const sql = `SELECT r.*, COUNT(x.id) AS n, COUNT(x.id) FILTER (WHERE x.status = 'passed') AS passed, COUNT(x.id) FILTER (WHERE x.target_kind = 'simulated') AS simulated
       FROM ${PG_SCHEMA}.runs r LEFT JOIN ${PG_SCHEMA}.results x ON x.run_seq = r.seq ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       GROUP BY r.seq ORDER BY r.date DESC, r.seq DESC ${limit}`
-    return this.withClient(async (client) => (await this.query(client, 'runs not read', sql, params)).map(runInfo))
-  }
-
-  async runs(filter: RunFilter = {}): Promise<HistoryRun[]> {
-    const infos = await this.listRuns(filter)
-    if (infos.length === 0) return []
-    const seqs = infos.map((i) => String(i.seq))
-    // One repeatable snapshot would only matter for a run deleted meanwhile: runs are replaced, never deleted, by this tool.
-    return this.withClient(async (client) => {
-      const provenance = new Map((await this.query(client, 'runs not read', `SELECT seq, provenance_json FROM ${PG_SCHEMA}.runs WHERE seq = ANY($1::bigint[])`, [seqs])).map((r) => [String(r.seq), JSON.parse(String(r.provenance_json)) as Provenance]))
-      const entries = new Map<string, BenchResult[]>()
-      for (const r of await this.query(client, 'results not read', `SELECT run_seq, result_json FROM ${PG_SCHEMA}.results WHERE run_seq = ANY($1::bigint[]) ORDER BY run_seq, id`, [seqs]))
-        entries.set(String(r.run_seq), [...(entries.get(String(r.run_seq)) ?? []), JSON.parse(String(r.result_json)) as BenchResult])
-      // A run replaced between the two reads has no row any more: it is left out rather than shown without its provenance.
-      return infos.filter((i) => provenance.has(String(i.seq))).map((i) => ({ ...i, provenance: provenance.get(String(i.seq))!, entries: entries.get(String(i.seq)) ?? [] }))
-    })
+    return (await this.query(client, 'runs not read', sql, params)).map(runInfo)
   }
 
   private async query(client: pg.PoolClient, what: string, sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
