@@ -16,6 +16,7 @@ import { prepareRun, replacesStored, RESULT_COLUMNS, resultValues, RUN_COLUMNS, 
 
 /** How long to wait for a connection: a server that is down fails the command, not hangs it. */
 const CONNECT_TIMEOUT_MS = 15_000
+const RESULT_ROWS_PER_INSERT = 1000
 
 export class PostgresHistory implements History {
   private constructor(
@@ -63,10 +64,12 @@ export class PostgresHistory implements History {
         const placeholders = RUN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')
         const inserted = await client.query<{ seq: string }>(`INSERT INTO ${PG_SCHEMA}.runs (${RUN_COLUMNS.join(', ')}) VALUES (${placeholders}) RETURNING seq`, run.values)
         const seq = inserted.rows[0]!.seq
-        if (run.own.length > 0) {
-          const width = RESULT_COLUMNS.length + 1
-          const rows = run.own.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ')
-          await client.query(`INSERT INTO ${PG_SCHEMA}.results (run_seq, ${RESULT_COLUMNS.join(', ')}) VALUES ${rows}`, run.own.flatMap((r) => [seq, ...resultValues(r)]))
+        // Many rows per statement, within PostgreSQL's 65 535 parameters of one statement.
+        const width = RESULT_COLUMNS.length + 1
+        for (let from = 0; from < run.own.length; from += RESULT_ROWS_PER_INSERT) {
+          const chunk = run.own.slice(from, from + RESULT_ROWS_PER_INSERT)
+          const rows = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ')
+          await client.query(`INSERT INTO ${PG_SCHEMA}.results (run_seq, ${RESULT_COLUMNS.join(', ')}) VALUES ${rows}`, chunk.flatMap((r) => [seq, ...resultValues(r)]))
         }
         await client.query('COMMIT')
         return { added: true, seq: Number(seq), results: run.own.length }
