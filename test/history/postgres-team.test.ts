@@ -38,11 +38,18 @@ describe('a PostgreSQL history shared by a team', () => {
   it(`${WRITERS} processes appending ${RUNS_EACH} runs each to one history at once: every run and result is there`, async (ctx) => {
     const url = await postgres(ctx).createDatabase('team')
     // test/faults/helpers/history-writer.ts: one withHistory write (own pool, own transaction) per run.
+    // All four start writing together once each has started (tsx start-ups differ by seconds here).
+    const go = join(dir(), 'go')
     const writers = Array.from({ length: WRITERS }, (_, w) =>
-      execa(process.execPath, ['--import', 'tsx', join(repo, 'test/faults/helpers/history-writer.ts'), url, `w${w}`, String(RUNS_EACH)], { cwd: repo, timeout: CHILD_TIMEOUT_MS }),
+      execa(process.execPath, ['--import', 'tsx', join(repo, 'test/faults/helpers/history-writer.ts'), url, `w${w}`, String(RUNS_EACH), go], { cwd: repo, timeout: CHILD_TIMEOUT_MS }),
     )
+    await Promise.all(writers.map((child) => new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()))))
+    await writeFile(go, '')
     await Promise.all(writers)
     const runs = await withHistory(url, (s) => s.runs())
+    // They did write at once: in the order of the store (seq), the writers' runs interleave.
+    const writerBySeq = [...runs].sort((a, b) => a.seq - b.seq).map((r) => r.runId.split('-')[0])
+    expect(writerBySeq.filter((w, i) => i > 0 && w !== writerBySeq[i - 1]).length).toBeGreaterThan(WRITERS - 1)
     const expected = Array.from({ length: WRITERS }, (_, w) => Array.from({ length: RUNS_EACH }, (_, i) => `w${w}-${i}`)).flat()
     expect(runs.map((r) => r.runId).sort()).toEqual(expected.sort())
     expect(new Set(runs.map((r) => r.seq)).size).toBe(WRITERS * RUNS_EACH)
