@@ -16,6 +16,10 @@ import { prepareRun, replacesStored, RESULT_COLUMNS, resultValues, RUN_COLUMNS, 
 
 /** How long to wait for a connection: a server that is down fails the command, not hangs it. */
 const CONNECT_TIMEOUT_MS = 15_000
+/** How long a writer waits for another writer of the same run (as for the SQLite store's lock file). */
+const LOCK_WAIT_MS = 60_000
+/** A writer stopped inside its transaction (a paused or hung process) loses it, and its locks, after this. */
+const IDLE_IN_TRANSACTION_MS = 60_000
 const RESULT_ROWS_PER_INSERT = 1000
 
 export class PostgresHistory implements History {
@@ -29,8 +33,16 @@ export class PostgresHistory implements History {
    * @throws MlnodeBenchError MLNB_HISTORY naming the history (without its password) when the
    *   server cannot be reached, refuses the login, or holds no or a newer history.
    */
-  static async open(location: Extract<HistoryLocation, { kind: 'postgres' }>, options: { write: boolean }): Promise<PostgresHistory> {
-    const pool = new pg.Pool({ connectionString: location.url, max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'mlnode-bench' })
+  static async open(location: Extract<HistoryLocation, { kind: 'postgres' }>, options: { write: boolean; lockWaitMs?: number }): Promise<PostgresHistory> {
+    const pool = new pg.Pool({
+      connectionString: location.url,
+      max: 2,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: 'mlnode-bench',
+      // PostgreSQL's lock_timeout: waits for a lock, advisory ones included, end with an error instead of hanging.
+      lock_timeout: Math.max(1, options.lockWaitMs ?? LOCK_WAIT_MS),
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    })
     // An idle connection the server drops would otherwise be an uncaught 'error' event.
     pool.on('error', () => undefined)
     const history = new PostgresHistory(pool, location.shownAs)
@@ -75,7 +87,9 @@ export class PostgresHistory implements History {
         return { added: true, seq: Number(seq), results: run.own.length }
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined)
-        throw this.failure(`run ${run.runId} not added`, error)
+        // 55P03 lock_not_available: another writer of this run held it past the wait.
+        const held = (error as { code?: unknown }).code === '55P03' ? ' (another writer was adding the same run and held it too long; nothing was stored, try again)' : ''
+        throw this.failure(`run ${run.runId} not added${held}`, error)
       }
     })
   }

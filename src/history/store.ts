@@ -179,7 +179,7 @@ export async function withHistory<T>(where: HistoryLocation | string, work: (sto
   if (location.kind === 'postgres') {
     // node-postgres is loaded only by those who use it: the SQLite default pays nothing for it.
     const { PostgresHistory } = await import('./postgres.js')
-    const history = await PostgresHistory.open(location, { write: options.write === true })
+    const history = await PostgresHistory.open(location, { write: options.write === true, ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }) })
     try {
       return await work(history)
     } finally {

@@ -149,6 +149,25 @@ describe('PostgreSQL store', () => {
     expect((error as Error).message).toContain('has schema version 99, written by a newer mlnode-bench (this one knows up to 1)')
   })
 
+  it('a writer waits for another writer of the same run only so long, then stores nothing and says why', async (ctx) => {
+    const url = await postgres(ctx).createDatabase('lock-wait')
+    await withHistory(url, (s) => s.addRun(runFile('seed', '2026-01-01T00:00:00.000Z')), { write: true })
+    const holder = new pg.Client({ connectionString: url })
+    await holder.connect()
+    try {
+      await holder.query('BEGIN')
+      await holder.query("SELECT pg_advisory_xact_lock(hashtext('mlnode_bench.run:stuck'))")
+      const error = await withHistory(url, (s) => s.addRun(runFile('stuck', '2026-01-02T00:00:00.000Z')), { write: true, lockWaitMs: 200 }).catch((e: unknown) => e)
+      expect(hasCode(error, 'MLNB_HISTORY')).toBe(true)
+      expect((error as Error).message).toContain('run stuck not added (another writer was adding the same run and held it too long; nothing was stored, try again): canceling statement due to lock timeout')
+      // Writers of other runs do not wait for it.
+      expect((await withHistory(url, (s) => s.addRun(runFile('other', '2026-01-03T00:00:00.000Z')), { write: true, lockWaitMs: 200 })).added).toBe(true)
+    } finally {
+      await holder.end()
+    }
+    expect((await withHistory(url, (s) => s.listRuns())).map((r) => r.runId)).toEqual(['other', 'seed'])
+  })
+
   it('a wrong password or a server that is down is a named error that shows neither password', async (ctx) => {
     const server = postgres(ctx)
     const wrong = server.url('postgres').replace(POSTGRES_TEST_PASSWORD, 'not-the-pw-42')
