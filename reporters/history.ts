@@ -13,6 +13,7 @@ import type { RunResults } from '../src/contracts/results.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import type { RunGate } from '../src/history/list-text.js'
+import { redact } from '../src/errors.js'
 
 export interface HistoryReporterOptions extends BaselineCompareOptions {
   /**
@@ -53,7 +54,8 @@ export class HistoryReporter extends MlnodeReporterBase {
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
-    let shownAs = this.shown(resolve(this.root, this.options.historyFile ?? DEFAULT_HISTORY_FILE))
+    // As given until it is known to be a file or a URL (a URL's credentials masked).
+    let shownAs = redact(this.options.historyFile ?? DEFAULT_HISTORY_FILE)
     try {
       const location = historyLocation(this.options.historyFile, { root: this.root })
       shownAs = location.kind === 'sqlite' ? this.shown(location.path) : location.shownAs
