@@ -32,7 +32,8 @@ export function historyLocation(explicit?: string, options: { env?: NodeJS.Proce
   const fromEnv = env[HISTORY_URL_VARIABLE]
   if (explicit !== undefined && explicit !== '') return locate(explicit, '--history', options.root)
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
-    if (!SCHEME.test(fromEnv.trim()))
+    const scheme = SCHEME.exec(fromEnv.trim())?.[1]?.toLowerCase()
+    if (scheme === undefined || !POSTGRES_SCHEMES.includes(scheme) || !URL.canParse(fromEnv.trim()))
       throw new MlnodeBenchError('MLNB_CONFIG', `${HISTORY_URL_VARIABLE} must be a postgres:// or postgresql:// URL, got "${redact(fromEnv)}" (unset it to use the SQLite file ${DEFAULT_HISTORY_FILE})`, {
         details: { variable: HISTORY_URL_VARIABLE, value: redact(fromEnv) },
       })
@@ -48,8 +49,8 @@ function locate(text: string, from: string, root: string | undefined): HistoryLo
     return { kind: 'sqlite', path, shownAs: path }
   }
   if (!POSTGRES_SCHEMES.includes(scheme) || !URL.canParse(text))
-    throw new MlnodeBenchError('MLNB_CONFIG', `${from === '--history' ? 'The history' : from} "${redact(text)}" is no history mlnode-bench can use: a URL must be postgres:// or postgresql:// (PostgreSQL), anything else is an SQLite file path`, {
-      details: { [from === '--history' ? 'option' : 'variable']: from, value: redact(text) },
+    throw new MlnodeBenchError('MLNB_CONFIG', `The history "${redact(text)}" is no history mlnode-bench can use: a URL must be postgres:// or postgresql:// (PostgreSQL), anything else is an SQLite file path`, {
+      details: { option: from, value: redact(text) },
     })
   for (const secret of postgresSecrets(text)) registerSecret(secret)
   return { kind: 'postgres', url: text, shownAs: redact(text) }

@@ -190,6 +190,18 @@ describe('where the history lives', () => {
     expect(historyLocation(undefined, { env: {} })).toMatchObject({ kind: 'sqlite', path: '.mlnode-bench/history.sqlite' })
   })
 
+  it('--history with a URL of another database is a named error, its credentials masked', () => {
+    const error = (() => {
+      try {
+        historyLocation('mysql://u:pw123456@db/bench', { env: {} })
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(hasCode(error, 'MLNB_CONFIG')).toBe(true)
+    expect((error as Error).message).toBe('The history "mysql://***@db/bench" is no history mlnode-bench can use: a URL must be postgres:// or postgresql:// (PostgreSQL), anything else is an SQLite file path')
+  })
+
   it("the URL's password is a secret of the environment, and scrubbed once the URL was read", () => {
     expect(secretsOf(env('postgres://bench:s3cret-pw@db:5432/h'))).toEqual(expect.arrayContaining(['s3cret-pw', 'bench:s3cret-pw']))
     // Given on the command line (not in the environment): registered when it is located.
@@ -198,7 +210,7 @@ describe('where the history lives', () => {
   })
 
   it.each([
-    ['mysql://u:pw123456@db/bench', 'MLNODE_BENCH_HISTORY_URL "mysql://***@db/bench" is no history mlnode-bench can use: a URL must be postgres:// or postgresql://'],
+    ['mysql://u:pw123456@db/bench', 'MLNODE_BENCH_HISTORY_URL must be a postgres:// or postgresql:// URL, got "mysql://***@db/bench"'],
     ['bench.sqlite', 'MLNODE_BENCH_HISTORY_URL must be a postgres:// or postgresql:// URL, got "bench.sqlite"'],
   ])('MLNODE_BENCH_HISTORY_URL=%s is a named error', (url, message) => {
     const error = (() => {
