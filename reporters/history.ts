@@ -6,16 +6,20 @@
  */
 import { resolve } from 'node:path'
 import type { TestCase, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node'
-import { DEFAULT_HISTORY_FILE, withHistory } from '../src/history/store.js'
+import { DEFAULT_HISTORY_FILE, historyLocation, withHistory } from '../src/history/store.js'
 import { buildReportData, renderHtmlReport } from '../src/html-report/index.js'
 import { writeFileAtomic } from '../src/outputs/atomic-write.js'
 import type { RunResults } from '../src/contracts/results.js'
 import { MlnodeReporterBase } from './reporter-base.js'
 import { analyseRun, type BaselineCompareOptions } from './analysis.js'
 import type { RunGate } from '../src/history/list-text.js'
+import { redact } from '../src/errors.js'
 
 export interface HistoryReporterOptions extends BaselineCompareOptions {
-  /** The store, relative to the vitest root. @default '.mlnode-bench/history.sqlite' */
+  /**
+   * The store, relative to the vitest root, or a postgres:// URL.
+   * @default MLNODE_BENCH_HISTORY_URL when set, else '.mlnode-bench/history.sqlite'
+   */
   historyFile?: string
   /** The HTML report, relative to the vitest root; `false` writes none. @default '.mlnode-bench/report.html' */
   reportFile?: string | false
@@ -29,7 +33,15 @@ export class HistoryReporter extends MlnodeReporterBase {
   }
 
   protected override outputFiles(): string[] {
-    return [this.options.historyFile ?? DEFAULT_HISTORY_FILE, ...(this.options.reportFile === false ? [] : [this.options.reportFile ?? '.mlnode-bench/report.html'])]
+    // A PostgreSQL history is no file of the run; a bad URL is reported when the run ends.
+    const inFile = (() => {
+      try {
+        return historyLocation(this.options.historyFile).kind === 'sqlite'
+      } catch {
+        return false
+      }
+    })()
+    return [...(inFile ? [this.options.historyFile ?? DEFAULT_HISTORY_FILE] : []), ...(this.options.reportFile === false ? [] : [this.options.reportFile ?? '.mlnode-bench/report.html'])]
   }
 
   onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
@@ -42,8 +54,11 @@ export class HistoryReporter extends MlnodeReporterBase {
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
-    const historyFile = resolve(this.root, this.options.historyFile ?? DEFAULT_HISTORY_FILE)
+    // As given until it is known to be a file or a URL (a URL's credentials masked).
+    let shownAs = redact(this.options.historyFile ?? DEFAULT_HISTORY_FILE)
     try {
+      const location = historyLocation(this.options.historyFile, { root: this.root })
+      shownAs = location.kind === 'sqlite' ? this.shown(location.path) : location.shownAs
       const view = await this.ledger.finish(modules, reason, this.lookup)
       const own = view.results.filter((r) => !view.kept.includes(r))
       if (own.length === 0) return
@@ -55,17 +70,17 @@ export class HistoryReporter extends MlnodeReporterBase {
         ? { verdict: 'not compared', why: analysis.diffError.message }
         : { verdict: !analysis.diff.baselineFound ? 'no baseline' : analysis.diff.hasRegression ? 'regressed' : 'passed', regressed: analysis.diff.counts.regressed, improved: analysis.diff.counts.improved, unchanged: analysis.diff.counts.unchanged }
       const { added, runs } = await withHistory(
-        historyFile,
-        (store) => ({ added: store.addRun(file, { extra: { gate } }), runs: reportFile ? store.runs(this.options.reportRuns === undefined ? {} : { limit: this.options.reportRuns }) : [] }),
+        location,
+        async (store) => ({ added: await store.addRun(file, { extra: { gate } }), runs: reportFile ? await store.runs(this.options.reportRuns === undefined ? {} : { limit: this.options.reportRuns }) : [] }),
         { write: true },
       )
-      this.log(`mlnode-bench: run #${added.seq} ${added.added ? 'added to' : 'already in'} history ${this.shown(historyFile)} (${added.results} result${added.results === 1 ? '' : 's'})`)
+      this.log(`mlnode-bench: run #${added.seq} ${added.added ? 'added to' : 'already in'} history ${shownAs} (${added.results} result${added.results === 1 ? '' : 's'})`)
       if (reportFile) {
         await writeFileAtomic(reportFile, await renderHtmlReport(buildReportData({ runs })))
         this.log(`mlnode-bench: HTML report written to ${this.shown(reportFile)}`)
       }
     } catch (error) {
-      this.error(`mlnode-bench: history ${this.shown(historyFile)} not updated: ${(error as Error).message} (results.json and the other reports are not affected)`)
+      this.error(`mlnode-bench: history ${shownAs} not updated: ${(error as Error).message} (results.json and the other reports are not affected)`)
       process.exitCode = 1
     }
   }

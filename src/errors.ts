@@ -31,7 +31,7 @@ export const ERROR_CODES = {
   MLNB_USAGE: 'Misuse of the command line (unknown option, bad value): the command exits with code 2.',
   MLNB_GITHUB_BAD_BODY: 'The GitHub API answered 2xx with a body of an unexpected shape (PR comment).',
   MLNB_WATCH: 'Watch mode would redeploy a real MLNode (or rewrite the baseline) on every save; nothing was done.',
-  MLNB_HISTORY: 'The run history (SQLite) or an imported compressa-perf database cannot be read, is not what it should be, or cannot be written.',
+  MLNB_HISTORY: 'The run history (SQLite, or PostgreSQL through MLNODE_BENCH_HISTORY_URL) or an imported compressa-perf database cannot be read or reached, is not what it should be, or cannot be written.',
   MLNB_CHAIN: 'The chain REST API (MLNODE_BENCH_CHAIN_URL, --chain) cannot be reached in time, answers an HTTP error, or serves models JSON of an unexpected shape; the message names the URL and the field.',
   MLNB_NETWORK_MODEL: 'A suite or command names a network model the registry does not know (the known ones and the closest are listed), or gives mandatoryArgs that differ from the ones the chain fixes for it.',
   MLNB_VALIDATION: "A variant's answers fail the network's inference validation: similarity at or below the model's threshold, or different tokens or a shorter answer when replayed, whatever its speed.",

@@ -11,7 +11,7 @@ import { entryFromResult, type BaselineEntry, type BaselineFile } from '../repor
 import { isDistributionId, type MetricId } from '../report/metric-defs.js'
 import type { BenchResult } from '../contracts/results.js'
 import type { LoadedBaseline } from '../outputs/baseline-file.js'
-import { withHistory, type HistoryRun } from './store.js'
+import { historyLocation, withHistory, type HistoryLocation, type HistoryRun } from './store.js'
 
 /** Runs a bare `--baseline-from-history main` takes. */
 export const DEFAULT_HISTORY_BASELINE_RUNS = 5
@@ -112,17 +112,15 @@ export function baselineFromHistory(runs: readonly HistoryRun[], shownAs: string
 }
 
 /**
- * The baseline of the last `spec.runs` finished runs of `spec.branch` in the store at `path`,
+ * The baseline of the last `spec.runs` finished runs of `spec.branch` in the history at `path`
+ * (a file, a postgres:// URL, or a location from `historyLocation`),
  * leaving out the run being judged (the history reporter may have added it already).
  */
-export async function loadHistoryBaseline(path: string, spec: HistoryBaselineSpec, excludeRunId?: string): Promise<LoadedBaseline> {
-  const shownAs = `history ${path} (last ${spec.runs} run${spec.runs === 1 ? '' : 's'} on ${spec.branch})`
-  const runs = await withHistory(path, (store) =>
-    store
-      .runs({ branch: spec.branch, source: 'mlnode-bench', completeOnly: true })
-      .filter((r) => r.runId !== excludeRunId)
-      .slice(0, spec.runs),
-  )
+export async function loadHistoryBaseline(path: string | HistoryLocation, spec: HistoryBaselineSpec, excludeRunId?: string): Promise<LoadedBaseline> {
+  const location = typeof path === 'string' ? historyLocation(path) : path
+  const shownAs = `history ${location.shownAs} (last ${spec.runs} run${spec.runs === 1 ? '' : 's'} on ${spec.branch})`
+  const stored = await withHistory(location, (store) => store.runs({ branch: spec.branch, source: 'mlnode-bench', completeOnly: true }))
+  const runs = stored.filter((r) => r.runId !== excludeRunId).slice(0, spec.runs)
   const baseline = baselineFromHistory(runs, shownAs)
   return { baseline, status: { file: shownAs, state: 'found', required: true, invalid: [] } }
 }

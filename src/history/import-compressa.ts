@@ -17,7 +17,7 @@ import { summarize } from '../metrics/summarize.js'
 import type { RequestRecord, WorkloadMetrics } from '../contracts/records.js'
 import type { BenchResult, RunResults } from '../contracts/results.js'
 import { openDatabase, queryRows, tableColumns, type Database } from './sqlite.js'
-import type { HistoryStore } from './store.js'
+import type { History } from './history.js'
 
 /** Tables and columns the import reads (compressa-perf's schema; extra columns are ignored). */
 const REQUIRED: Record<string, string[]> = {
@@ -54,7 +54,7 @@ export interface ImportCompressaReport {
  * Imports every experiment of the compressa-perf database at `path` into `store` (not saved).
  * @throws MlnodeBenchError MLNB_HISTORY naming the file, and the table or column, when it is not compressa-perf's.
  */
-export async function importCompressa(store: HistoryStore, path: string, options: ImportCompressaOptions = {}): Promise<ImportCompressaReport> {
+export async function importCompressa(store: History, path: string, options: ImportCompressaOptions = {}): Promise<ImportCompressaReport> {
   const db = await openDatabase(path, 'compressa-perf database')
   try {
     checkSchema(db, path)
@@ -91,7 +91,7 @@ export async function importCompressa(store: HistoryStore, path: string, options
       const runId = `compressa-perf:${basename(path)}:${id}:${date}`
       const file: RunResults = { schemaVersion: 1, provenance: { tool: { name: 'compressa-perf', version: 'unknown' }, date }, results: [result] }
       const description = e.description === null || e.description === undefined ? undefined : String(e.description)
-      const { added } = store.addRun(file, {
+      const { added } = await store.addRun(file, {
         source: 'compressa-perf',
         runId,
         name,

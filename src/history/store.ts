@@ -1,21 +1,24 @@
 /**
  * The run history: every run's results (provenance, target, args, layout, metrics with their HDR
- * histograms) in one SQLite file, `.mlnode-bench/history.sqlite` by default. A run is stored once
- * (its run id is unique); only the results the run itself measured are kept, not the entries a
- * partial run carried over from earlier ones.
+ * histograms) in one SQLite file, `.mlnode-bench/history.sqlite` by default, or in a PostgreSQL
+ * database a team shares (src/history/postgres.ts); `withHistory` opens the one named by
+ * src/history/location.ts. A run is stored once (its run id is unique); only the results the run
+ * itself measured are kept, not the entries a partial run carried over from earlier ones.
  *
- * Tables: `meta` (schema version), `runs` (one row per run or imported compressa-perf experiment),
+ * SQLite tables: `meta` (schema version), `runs` (one row per run or imported compressa-perf experiment),
  * `results` (one row per model › variant › workload of a run; the whole BenchResult as JSON, the
  * key and target as columns for queries).
  */
 import { MlnodeBenchError } from '../errors.js'
 import type { BenchResult, Provenance, RunResults } from '../contracts/results.js'
-import { scrubDeep } from '../outputs/secrets.js'
 import { withLock } from '../outputs/file-lock.js'
+import type { AddRunOptions, AddRunOutcome, History, HistoryRun, HistoryRunInfo, RunFilter } from './history.js'
+import { historyLocation, type HistoryLocation } from './location.js'
+import { prepareRun, replacesStored, resultValues, RUN_COLUMNS, runInfo } from './run-rows.js'
 import { openDatabase, queryRows, saveDatabase, type Database, type SqlValue } from './sqlite.js'
 
-/** Default store, relative to the project root. */
-export const DEFAULT_HISTORY_FILE = '.mlnode-bench/history.sqlite'
+export type { AddRunOptions, AddRunOutcome, History, HistoryRun, HistoryRunInfo, HistorySource, RunFilter } from './history.js'
+export { DEFAULT_HISTORY_FILE, HISTORY_URL_VARIABLE, historyLocation, type HistoryLocation } from './location.js'
 
 const SCHEMA_VERSION = '1'
 
@@ -52,62 +55,6 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE INDEX IF NOT EXISTS results_by_key ON results (model, variant, workload);
 `
 
-/** Where a run came from: a run of this tool, or an experiment imported from compressa-perf. */
-export type HistorySource = 'mlnode-bench' | 'compressa-perf'
-
-/** One run as `history list` shows it. */
-export interface HistoryRunInfo {
-  /** Position in the store (1, 2, …): the order runs were added. */
-  seq: number
-  runId: string
-  source: HistorySource
-  /** ISO date the run started (compressa-perf: its experiment_date). */
-  date: string
-  state?: string
-  branch?: string
-  commit?: string
-  dirty?: boolean
-  toolVersion?: string
-  /** compressa-perf: experiment_name and description. */
-  name?: string
-  description?: string
-  /** compressa-perf: the database file the run was imported from. */
-  importedFrom?: string
-  /** Facts kept beside the results (compressa-perf: its own Metrics and Parameters rows). */
-  extra?: Record<string, unknown>
-  results: number
-  passed: number
-  /** Some result of the run was measured on the simulator. */
-  simulated: boolean
-}
-
-/** A run with its results. */
-export interface HistoryRun extends HistoryRunInfo {
-  provenance: Provenance
-  entries: BenchResult[]
-}
-
-/** What `addRun` stores beside the results. */
-export interface AddRunOptions {
-  source?: HistorySource
-  name?: string
-  description?: string
-  importedFrom?: string
-  extra?: Record<string, unknown>
-  /** Run id to use when the file has none (results of older versions). */
-  runId?: string
-}
-
-/** Which runs to read, newest first. */
-export interface RunFilter {
-  branch?: string
-  source?: HistorySource
-  /** Only runs that finished (state 'complete' or imported). */
-  completeOnly?: boolean
-  /** At most this many (the newest). */
-  limit?: number
-}
-
 export class HistoryStore {
   private constructor(
     private readonly db: Database,
@@ -141,60 +88,26 @@ export class HistoryStore {
    * Adds the results a run measured itself. Returns false (and stores nothing) when a run with
    * that id is already in the store: adding the same results.json twice keeps one copy.
    */
-  addRun(unscrubbed: RunResults, options: AddRunOptions = {}): { added: boolean; seq: number; results: number } {
-    // The database is written as bytes: its text is scrubbed here, before it goes in.
-    const file = scrubDeep(unscrubbed)
-    const runId = file.run?.id ?? options.runId ?? `results-${file.provenance.date}`
-    const existing = queryRows(this.db, 'SELECT seq, state FROM runs WHERE run_id = ?', [runId])[0]
-    // A snapshot taken while the run was going on ('running') gives way to the run's own final file.
-    const replaces = existing !== undefined && existing.state === 'running' && file.run !== undefined && file.run.state !== 'running'
+  addRun(unscrubbed: RunResults, options: AddRunOptions = {}): AddRunOutcome {
+    const run = prepareRun(unscrubbed, options, (dirty) => (dirty ? 1 : 0))
+    const existing = queryRows(this.db, 'SELECT seq, state FROM runs WHERE run_id = ?', [run.runId])[0]
+    const replaces = existing !== undefined && replacesStored(existing.state, run)
     if (existing && !replaces) return { added: false, seq: Number(existing.seq), results: 0 }
-    // A partial run's file also carries entries of earlier runs: those belong to their own runs.
-    const own = file.results.filter((r) => !file.run || !r.run || r.run.id === file.run.id)
-    const git = file.run?.git ?? file.provenance.git
     this.db.run('BEGIN')
     try {
       if (replaces) {
         this.db.run('DELETE FROM results WHERE run_seq = ?', [Number(existing.seq)])
         this.db.run('DELETE FROM runs WHERE seq = ?', [Number(existing.seq)])
       }
-      this.db.run(
-        `INSERT INTO runs (run_id, source, date, state, branch, git_commit, dirty, tool_version, name, description, imported_from, added_at, provenance_json, extra_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          runId,
-          options.source ?? 'mlnode-bench',
-          file.run?.date ?? file.provenance.date,
-          file.run?.state ?? null,
-          git?.branch ?? null,
-          git?.commit ?? null,
-          git ? (git.dirty ? 1 : 0) : null,
-          file.provenance.tool.version,
-          options.name ?? null,
-          options.description ?? null,
-          options.importedFrom ?? null,
-          new Date().toISOString(),
-          JSON.stringify(file.provenance),
-          options.extra ? JSON.stringify(options.extra) : null,
-        ],
-      )
+      this.db.run(`INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map(() => '?').join(', ')})`, run.values as SqlValue[])
       const seq = Number(queryRows(this.db, 'SELECT last_insert_rowid() AS seq')[0]!.seq)
-      for (const r of own)
-        this.db.run('INSERT INTO results (run_seq, model, variant, workload, status, target_kind, hardware, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-          seq,
-          r.model,
-          r.variant,
-          r.workload,
-          r.status,
-          r.target.kind,
-          r.target.hardware,
-          JSON.stringify(r),
-        ])
+      for (const r of run.own)
+        this.db.run('INSERT INTO results (run_seq, model, variant, workload, status, target_kind, hardware, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [seq, ...resultValues(r)])
       this.db.run('COMMIT')
-      return { added: true, seq, results: own.length }
+      return { added: true, seq, results: run.own.length }
     } catch (error) {
       this.db.run('ROLLBACK')
-      throw new MlnodeBenchError('MLNB_HISTORY', `History ${this.path}: run ${runId} not added: ${(error as Error).message}`, { cause: error, details: { file: this.path } })
+      throw new MlnodeBenchError('MLNB_HISTORY', `History ${this.path}: run ${run.runId} not added: ${(error as Error).message}`, { cause: error, details: { file: this.path } })
     }
   }
 
@@ -236,46 +149,52 @@ export class HistoryStore {
   }
 }
 
-function runInfo(row: Record<string, SqlValue>): HistoryRunInfo {
-  const text = (v: SqlValue | undefined): string | undefined => (v === null || v === undefined ? undefined : String(v))
-  const info: HistoryRunInfo = {
-    seq: Number(row.seq),
-    runId: String(row.run_id),
-    source: String(row.source) as HistorySource,
-    date: String(row.date),
-    results: Number(row.n ?? 0),
-    passed: Number(row.passed ?? 0),
-    simulated: Number(row.simulated ?? 0) > 0,
+/** The SQLite store behind the `History` interface. */
+class SqliteHistory implements History {
+  constructor(private readonly store: HistoryStore) {}
+  get shownAs(): string {
+    return this.store.path
   }
-  const optional = {
-    state: text(row.state),
-    branch: text(row.branch),
-    commit: text(row.git_commit),
-    toolVersion: text(row.tool_version),
-    name: text(row.name),
-    description: text(row.description),
-    importedFrom: text(row.imported_from),
+  async addRun(file: RunResults, options?: AddRunOptions): Promise<AddRunOutcome> {
+    return this.store.addRun(file, options)
   }
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (info as unknown as Record<string, unknown>)[k] = v
-  if (row.dirty !== null && row.dirty !== undefined) info.dirty = Number(row.dirty) === 1
-  if (row.extra_json !== null && row.extra_json !== undefined) info.extra = JSON.parse(String(row.extra_json)) as Record<string, unknown>
-  return info
+  async listRuns(filter?: RunFilter): Promise<HistoryRunInfo[]> {
+    return this.store.listRuns(filter)
+  }
+  async runs(filter?: RunFilter): Promise<HistoryRun[]> {
+    return this.store.runs(filter)
+  }
 }
 
 /**
- * Opens the store, runs `work`, saves when `work` changed it, closes in every case. A write holds
- * the store's lock file (`<store>.lock`) from the read to the save: sql.js works on a copy in
- * memory, so two writers that both read before either saved would drop one's run.
+ * Opens the history at `where` (a location, or a file path or postgres:// URL), runs `work`,
+ * and closes it in every case. SQLite: saves when `work` wrote, and a write holds the store's
+ * lock file (`<store>.lock`) from the read to the save: sql.js works on a copy in memory, so two
+ * writers that both read before either saved would drop one's run. PostgreSQL: each run is added
+ * in its own transaction, so writers need no lock; `write` lets the open create or migrate the
+ * schema (src/history/postgres-schema.ts).
  */
-export async function withHistory<T>(path: string, work: (store: HistoryStore) => T | Promise<T>, options: { write?: boolean; lockWaitMs?: number } = {}): Promise<T> {
+export async function withHistory<T>(where: HistoryLocation | string, work: (store: History) => T | Promise<T>, options: { write?: boolean; lockWaitMs?: number } = {}): Promise<T> {
+  const location = typeof where === 'string' ? historyLocation(where) : where
+  if (location.kind === 'postgres') {
+    // node-postgres is loaded only by those who use it: the SQLite default pays nothing for it.
+    const { PostgresHistory } = await import('./postgres.js')
+    const history = await PostgresHistory.open(location, { write: options.write === true, ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }) })
+    try {
+      return await work(history)
+    } finally {
+      await history.close()
+    }
+  }
+  const path = location.path
   if (!options.write) return openAndWork(path, work, false)
   return withLock(`${path}.lock`, { what: 'a history write', ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }) }, () => openAndWork(path, work, true))
 }
 
-async function openAndWork<T>(path: string, work: (store: HistoryStore) => T | Promise<T>, write: boolean): Promise<T> {
+async function openAndWork<T>(path: string, work: (store: History) => T | Promise<T>, write: boolean): Promise<T> {
   const store = await HistoryStore.open(path, { create: write })
   try {
-    const out = await work(store)
+    const out = await work(new SqliteHistory(store))
     if (write) await store.save()
     return out
   } finally {

@@ -6,7 +6,8 @@
  * is found at each of the three byte alignments). `redact` (src/errors.ts) then masks what merely
  * looks like a credential (URL userinfo, `?token=`, `Bearer …`).
  *
- * Secrets come from the environment (the URL credentials of MLNODE_URL and INFERENCE_URL, the API
+ * Secrets come from the environment (the URL credentials of MLNODE_URL, INFERENCE_URL and
+ * MLNODE_BENCH_HISTORY_URL, the API
  * key variable, every variable whose name says it holds a token, key, secret or password) and from
  * `registerSecret` (the compressa `api_token_env_var` value, when a workload reads it).
  */
@@ -21,7 +22,8 @@ const MIN_BASE64_CHARS = 8
 const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)(_|$)/i
 /** Variables that name a secret's variable or place, not the secret (MLNODE_BENCH_API_KEY_ENV=OPENAI_API_KEY). */
 const POINTER_NAME = /_(ENV|VAR|NAME|FILE|PATH|URL|DIR)$/i
-const URL_VARIABLES = ['MLNODE_URL', 'INFERENCE_URL']
+// MLNODE_BENCH_HISTORY_URL: a team's shared PostgreSQL history (src/history/location.ts).
+const URL_VARIABLES = ['MLNODE_URL', 'INFERENCE_URL', 'MLNODE_BENCH_HISTORY_URL']
 
 const registered = new Set<string>()
 

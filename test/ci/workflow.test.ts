@@ -71,4 +71,25 @@ describe('ci/bench.yml', () => {
     expect(guard.run).toMatch(/if \[ -n "\$SECRET_MLNODE_URL" \]; then[\s\S]*exit 1/)
     expect(JSON.stringify(bench.env)).not.toContain('secrets.')
   })
+
+  it("appends the merged run to a team's shared PostgreSQL history from a GPU runner, the URL only from a secret", async () => {
+    interface Job { 'runs-on': unknown; if?: string; needs?: string; env?: Record<string, string>; outputs?: Record<string, string>; steps: Array<{ id?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> }> }
+    const wf = parse(await readFile(workflowUrl, 'utf8')) as { jobs: Record<string, Job> }
+    const shared = wf.jobs['shared-history']!
+    expect(shared['runs-on']).toEqual(['self-hosted', 'linux', 'gpu'])
+    expect(shared.needs).toBe('report')
+    expect(shared.env!.MLNODE_BENCH_HISTORY_URL).toBe('${{ secrets.MLNODE_BENCH_HISTORY_URL }}')
+    // Skipped without the secret (a job's `if` cannot read secrets: the report job tells it), never for a fork's PR.
+    const flag = wf.jobs.report!.steps.find((s) => s.id === 'shared-history')!
+    expect(flag.env!.CONFIGURED).toBe("${{ secrets.MLNODE_BENCH_HISTORY_URL != '' }}")
+    expect(wf.jobs.report!.outputs!['shared-history']).toBe('${{ steps.shared-history.outputs.enabled }}')
+    expect(shared.if).toContain("needs.report.outputs.shared-history == 'true'")
+    expect(shared.if).toContain('github.event.pull_request.head.repo.full_name == github.repository')
+    const runs = shared.steps.map((s) => s.run ?? '').join('\n')
+    expect(runs).toContain('npx mlnode-bench history add merged/results.json')
+    expect(runs).toContain('npx mlnode-bench report --out shared-report.html')
+    expect(runs).not.toMatch(/MLNODE_BENCH_HISTORY_URL|secrets\./)
+    // Shards are parts of a run: they never append to the shared history themselves.
+    expect(wf.jobs.bench!.env!.MLNODE_BENCH_HISTORY_URL).toBe('')
+  })
 })

@@ -24,7 +24,7 @@ it(`${WRITERS} processes adding ${RUNS_EACH} runs each at once: every run is in 
   await Promise.all(
     Array.from({ length: WRITERS }, (_, w) => execa(process.execPath, ['--import', 'tsx', join(repo, 'test/faults/helpers/history-writer.ts'), path, `w${w}`, String(RUNS_EACH)], { cwd: repo, timeout: CHILD_TIMEOUT_MS })),
   )
-  const ids = await withHistory(path, (store) => store.listRuns().map((r) => r.runId))
+  const ids = (await withHistory(path, (store) => store.listRuns())).map((r) => r.runId)
   expect(ids.length).toBe(WRITERS * RUNS_EACH)
 }, PROCESS_TEST_TIMEOUT_MS)
 

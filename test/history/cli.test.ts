@@ -79,7 +79,7 @@ describe('mlnode-bench history, report and diff from history', () => {
   })
 
   it.each([
-    [['history', 'prune'], 'mlnode-bench history: unknown subcommand "prune" (expected add, list, import-compressa)'],
+    [['history', 'prune'], 'mlnode-bench history: unknown subcommand "prune" (expected add, list, import-compressa, copy)'],
     [['history', 'list', '--limit', '0'], 'mlnode-bench history: --limit must be an integer >= 1, got "0"'],
     [['report', '--out'], 'mlnode-bench report: --out needs a value'],
     [['diff', '--results', 'r.json', '--baseline-from-history', 'main:2', '--update'], 'mlnode-bench diff: --baseline-from-history cannot be combined with --update'],

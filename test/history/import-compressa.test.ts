@@ -41,7 +41,7 @@ describe('compressa-perf database import', () => {
     // Importing the same database again adds nothing.
     const again = await withHistory(history, (s) => importCompressa(s, db), { write: true })
     expect(again.experiments[0]!.added).toBe(false)
-    expect(await withHistory(history, (s) => s.listRuns().length)).toBe(1)
+    expect((await withHistory(history, (s) => s.listRuns())).length).toBe(1)
   })
 
   it('names the file, the table and the column when the database is not compressa-perf\'s', async () => {

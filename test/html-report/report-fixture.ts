@@ -28,8 +28,8 @@ export async function buildFixtureHistory(dir: string, options: { experimentName
   const runs = await withHistory(
     historyPath,
     async (store) => {
-      store.addRun(run('run-1', '2026-01-01T00:00:00.000Z', ([variant('tp1', 1, 1.0, 1, SIM), variant('tp2', 2, 0.8, 2, SIM), variant('tp4', 4, 0.7, 3, SIM), variant('tp2', 2, 0.8, 4, SIM, 'poisson 2 req/s')])))
-      store.addRun(run('run-2', '2026-01-02T00:00:00.000Z', ([variant('tp1', 1, 1.3, 5, SIM), variant('tp2', 2, 0.82, 6, SIM), variant('tp4', 4, 0.71, 7, SIM), variant('tp8-node', 8, 0.9, 8, NODE)])))
+      await store.addRun(run('run-1', '2026-01-01T00:00:00.000Z', ([variant('tp1', 1, 1.0, 1, SIM), variant('tp2', 2, 0.8, 2, SIM), variant('tp4', 4, 0.7, 3, SIM), variant('tp2', 2, 0.8, 4, SIM, 'poisson 2 req/s')])))
+      await store.addRun(run('run-2', '2026-01-02T00:00:00.000Z', ([variant('tp1', 1, 1.3, 5, SIM), variant('tp2', 2, 0.82, 6, SIM), variant('tp4', 4, 0.71, 7, SIM), variant('tp8-node', 8, 0.9, 8, NODE)])))
       await importCompressa(store, compressaDb, { variant: 'compressa-perf tp8' })
       return store.runs()
     },

@@ -42,11 +42,11 @@ it('the history store keeps a PoC result whole, and a baseline built from the hi
     const path = join(dir, 'h.sqlite')
     const stamp = { id: 'run-1', date: '2026-01-01T00:00:00.000Z' }
     const file = { schemaVersion: 1 as const, provenance: { tool: { name: 'mlnode-bench', version: '0' }, date: stamp.date }, run: { ...stamp, state: 'complete' as const }, results: [{ ...poc('tp1', 2976), run: stamp }] }
-    await withHistory(path, (s) => expect(s.addRun(file).added).toBe(true), { write: true })
-    await withHistory(path, (s) => {
-      const [run] = s.runs()
+    expect((await withHistory(path, (s) => s.addRun(file), { write: true })).added).toBe(true)
+    await withHistory(path, async (s) => {
+      const [run] = await s.runs()
       expect(run!.entries[0]!.poc).toEqual(poc('tp1', 2976).poc)
-      const baseline = baselineFromHistory(s.runs(), 'history')
+      const baseline = baselineFromHistory(await s.runs(), 'history')
       expect(baseline.results['Qwen/Qwen2.5-7B-Instruct']!.tp1!.poc!.metrics.noncesPerMin!.value).toBe(2976)
     })
   } finally {

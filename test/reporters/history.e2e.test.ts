@@ -1,7 +1,8 @@
 /**
  * The history reporter on REAL vitest bench runs of test/fixtures/reporters-run: each run is
  * appended to the history and the HTML report rewritten; a history that cannot be used fails the
- * run but leaves results.json and the summary as the other reporters wrote them.
+ * run but leaves results.json and the summary as the other reporters wrote them. With
+ * MLNODE_BENCH_HISTORY_URL the run goes to that PostgreSQL history (a throwaway server).
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -12,16 +13,18 @@ import { withHistory } from '../../src/history/store.js'
 import { parseRunResults } from '../../src/report/run-results.js'
 import { useTempDir } from '../temp-dir.js'
 import { CHILD_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../timeouts.js'
+import { POSTGRES_TEST_PASSWORD, usePostgresServer } from '../helpers/postgres-server.js'
 
 const root = fileURLToPath(new URL('../fixtures/reporters-run/', import.meta.url))
 const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url))
 
 const tempDir = useTempDir('mlnb-history-run-')
+const postgres = usePostgresServer()
 
-const runBench = () =>
+const runBench = (historyUrl = '') =>
   execa(process.execPath, [vitestBin, 'bench', '--run', '--root', root, 'pass'], {
     reject: false,
-    env: { MLNB_FIXTURE_OUT: tempDir(), MLNODE_BENCH_UPDATE_BASELINE: '', FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: { MLNB_FIXTURE_OUT: tempDir(), MLNODE_BENCH_UPDATE_BASELINE: '', MLNODE_BENCH_HISTORY_URL: historyUrl, FORCE_COLOR: '0', NO_COLOR: '1' },
     timeout: CHILD_TIMEOUT_MS,
   })
 
@@ -48,5 +51,16 @@ describe('history reporter on real bench runs', () => {
     expect(kept.run!.id).not.toBe(results.run!.id)
     expect(kept.results.filter((r) => r.status === 'passed')).toHaveLength(2)
     expect(await readFile(join(tempDir(), 'summary.md'), 'utf8')).not.toContain('INCOMPLETE')
+  }, PROCESS_TEST_TIMEOUT_MS)
+
+  it('with MLNODE_BENCH_HISTORY_URL the run is appended to that PostgreSQL history, its password never printed', async (ctx) => {
+    const url = await postgres(ctx).createDatabase('reporter')
+    const r = await runBench(url)
+    expect(r.exitCode, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/run #1 added to history postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/reporter \(2 results\)/)
+    expect(r.stdout + r.stderr).not.toContain(POSTGRES_TEST_PASSWORD)
+    const runs = await withHistory(url, (s) => s.runs())
+    const results = parseRunResults(await readFile(join(tempDir(), 'results.json'), 'utf8'), 'results.json')
+    expect(runs.map((x) => [x.runId, x.results, x.state])).toEqual([[results.run!.id, 2, 'complete']])
   }, PROCESS_TEST_TIMEOUT_MS)
 })

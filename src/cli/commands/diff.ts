@@ -13,7 +13,7 @@ import { renderJUnit } from '../../report/junit.js'
 import { renderMarkdown } from '../../report/markdown.js'
 import { readRunResults } from '../../outputs/results-file.js'
 import { loadHistoryBaseline, parseHistoryBaselineSpec } from '../../history/baseline-from-history.js'
-import { DEFAULT_HISTORY_FILE } from '../../history/store.js'
+import { DEFAULT_HISTORY_FILE, historyLocation } from '../../history/store.js'
 import { envFlag } from '../../run/env-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   const { baseline, status } =
     historySpec === undefined
       ? await loadBaseline(values.baseline, { required: !update && !values['allow-missing-baseline'] })
-      : await loadHistoryBaseline(values.history ?? DEFAULT_HISTORY_FILE, historySpec, run.run?.id)
+      : await loadHistoryBaseline(historyLocation(values.history), historySpec, run.run?.id)
   const diff = diffResults(baseline, run.results, alpha === undefined ? {} : { alpha })
   console.log(renderDiffText(diff, status.file, status, { accepting: update }))
   // Reports first, whatever the baseline's state: a stale summary must never stand for this run.

@@ -1,6 +1,6 @@
 /** `mlnode-bench report [--history <db>] [--out report.html]`: the HTML report of the run history. */
 import { resolve } from 'node:path'
-import { DEFAULT_HISTORY_FILE, withHistory } from '../../history/store.js'
+import { DEFAULT_HISTORY_FILE, HISTORY_URL_VARIABLE, historyLocation, withHistory } from '../../history/store.js'
 import { buildReportData, renderHtmlReport } from '../../html-report/index.js'
 import { writeFileAtomic } from '../../outputs/atomic-write.js'
 import { loadBaseline } from '../../outputs/baseline-file.js'
@@ -15,7 +15,8 @@ const USAGE = `Usage: mlnode-bench report [--history ${DEFAULT_HISTORY_FILE}] [-
 One HTML file, no network needed to view it: per model and workload the variants side by side with
 their uncertainty, TTFT/ITL/E2EL distributions, throughput per GPU vs per user (Pareto), deploy
 time, predicted vs measured, and trends over the stored runs with the baseline's band (the given
-baseline file, else the median of the stored runs). Simulated figures are labelled on every chart.`
+baseline file, else the median of the stored runs). Simulated figures are labelled on every chart.
+--history is an SQLite file or a postgres:// URL; without it, ${HISTORY_URL_VARIABLE} when set.`
 
 /** Entry point of `mlnode-bench report`. */
 export async function run(argv: string[]): Promise<number> {
@@ -29,9 +30,8 @@ export async function run(argv: string[]): Promise<number> {
   )
   if (!cli) return 0
   const v = cli.values
-  const historyPath = v.history ?? DEFAULT_HISTORY_FILE
   const out = v.out ?? '.mlnode-bench/report.html'
-  const runs = await withHistory(historyPath, (store) => store.runs({ ...(v.branch === undefined ? {} : { branch: v.branch }), ...(v.limit === undefined ? {} : { limit: v.limit }) }))
+  const runs = await withHistory(historyLocation(v.history), (store) => store.runs({ ...(v.branch === undefined ? {} : { branch: v.branch }), ...(v.limit === undefined ? {} : { limit: v.limit }) }))
   let baseline
   if (v.baseline !== undefined) {
     const loaded = await loadBaseline(v.baseline, { required: true })
