@@ -38,7 +38,7 @@ deploymentSuite({
       arrival: { burstiness: 1, maxConcurrency: 64 },
       prompt: { tokens: 2000 },
       maxTokens: 100,
-      sweep: { over: 'rate', from: 2, to: 10, steps: 5 },
+      sweep: { over: 'rate', from: 2, to: 6, steps: 5 },
     },
   ],
 })

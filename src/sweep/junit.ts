@@ -8,7 +8,7 @@ export function sweepProperties(s: SweepResult, sim: string): Array<[string, str
   const out: Array<[string, string]> = [
     [`${sim}capacity_at_slo`, formatNumber(s.capacityAtSlo.value)],
     ['capacity_at_slo_unit', s.unit],
-    ['capacity_at_slo_bracket', `[${low === null ? '—' : formatNumber(low)}, ${high === null ? '—' : formatNumber(high)}]`],
+    ['capacity_at_slo_bracket', `[${low === null ? '—' : formatNumber(low)}, ${high === null ? '—' : formatNumber(high)})`],
     ['sweep_over', s.over],
     ['sweep_attainment', String(s.attainment)],
     ['sweep_steps', `${s.steps.filter((x) => x.state !== 'skipped').length}/${s.steps.length}`],
