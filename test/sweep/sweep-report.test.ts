@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { BenchResult, SweepResult, TargetInfo } from '../../src/contracts/results.js'
+import type { BenchResult, TargetInfo } from '../../src/contracts/results.js'
 import { benchResultSchema } from '../../src/contracts/schema/results-schema.js'
 import { baselineEntrySchema } from '../../src/contracts/schema/baseline-schema.js'
 import { entryFromResult } from '../../src/report/baseline.js'
@@ -7,19 +7,11 @@ import { pickVariant, renderComparison } from '../../src/report/comparison.js'
 import { compareEntries, resolveDiffOptions } from '../../src/report/diff.js'
 import { renderJUnit } from '../../src/report/junit.js'
 import { buildReportData } from '../../src/html-report/report-data.js'
-import { foldSweep, measuredStep } from '../../src/sweep/fold.js'
-import { makeMetrics } from '../fixtures/reporters-shared/make-results.js'
+import { sweepResult as sweepResultOf } from './sweep-fixture.js'
 
 const deterministic: TargetInfo = { kind: 'simulated', hardware: '4xrtx-3090', simulatedTime: true }
 
-/** A rate sweep 2..5 req/s whose steps keep `good[i]` of 20 requests within the SLO. */
-function sweepOf(good: readonly number[]): SweepResult {
-  const steps = good.map((g, i) => measuredStep(2 + i, makeMetrics({ ttftMs: Array(20).fill(100 * (i + 1)), tpotMs: Array(20).fill(10), e2elMs: Array(20).fill(1000), goodRequests: g }), 0.9, 1))
-  return foldSweep({ over: 'rate', from: 2, to: 5, steps: 4 }, { ttftMs: 500 }, steps)
-}
-function sweepResult(variant: string, good: readonly number[]): BenchResult {
-  return { model: 'm', variant, workload: 'capacity', file: 'benchmarks/x.bench.ts', status: 'passed', target: deterministic, args: ['-tp', '1'], deployS: 45, sweep: sweepOf(good) }
-}
+const sweepResult = (variant: string, good: readonly number[]): BenchResult => sweepResultOf('m', variant, good, deterministic)
 
 describe('capacity at SLO in the outputs', () => {
   const a = sweepResult('tp1', [20, 20, 19, 12])
