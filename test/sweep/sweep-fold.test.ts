@@ -8,6 +8,8 @@ import { capacityAtSlo, foldSweep, goodShare, sloBrokenForGood } from '../../src
 import { runSweepSteps } from '../../src/sweep/run-steps.js'
 import { sweepLoads, sweepSlo, sweepStepSpec } from '../../src/sweep/spec.js'
 import { makeMetrics } from '../fixtures/reporters-shared/make-results.js'
+import { planSuite } from '../../src/run/plan-suite.js'
+import { resolveSuiteOptions, type DeploymentSuiteOptions } from '../../src/run/suite-options.js'
 
 /** A step's metrics with `good` of 20 requests within the SLO. */
 const withGood = (good: number): WorkloadMetrics => makeMetrics({ ttftMs: Array(20).fill(100), tpotMs: Array(20).fill(10), e2elMs: Array(20).fill(1000), goodRequests: good })
@@ -124,5 +126,26 @@ describe('sweep specs', () => {
     const { slo: _slo, ...noSlo } = base
     expect(() => sweepSlo(noSlo, undefined, 'suite.bench.ts')).toThrow(/sweep needs an SLO/)
     expect(sweepSlo(noSlo, { tpotMs: 40 }, 'suite.bench.ts')).toEqual({ tpotMs: 40 })
+  })
+})
+
+describe('a suite with a sweep, at collection', () => {
+  const FILE = '/repo/benchmarks/qwen.bench.ts'
+  const suite = {
+    model: 'Qwen/Qwen2.5-7B-Instruct',
+    mandatoryArgs: ['--quantization', 'fp8'],
+    variants: { tp1: ['-tp', '1'] },
+    hardware: '4xrtx-3090',
+    workloads: [{ name: 'sweep', requests: 8, arrival: { burstiness: 1 }, prompt: { tokens: 100 }, maxTokens: 8, sweep: { over: 'rate' as const, from: 1, to: 4, steps: 4 } }],
+  }
+  const plan = (options: DeploymentSuiteOptions) => planSuite({ options, suite: resolveSuiteOptions(options), config: { kind: 'simulated', fleetUrl: 'http://127.0.0.1:1' }, file: FILE, source: 'benchmarks/qwen.bench.ts' })
+
+  it('plans one bench for the whole sweep when the suite has an SLO', () => {
+    expect(plan({ ...suite, slo: { ttftMs: 500 } }).map((b) => b.name)).toEqual(['tp1 › sweep'])
+  })
+  it('refuses it before any deploy without an SLO, and a sweep key typo with its name', () => {
+    expect(() => plan(suite)).toThrow(/benchmarks\/qwen\.bench\.ts: workload "sweep": sweep needs an SLO/)
+    const typo = { ...suite, slo: { ttftMs: 500 }, workloads: [{ ...suite.workloads[0]!, sweep: { ...suite.workloads[0]!.sweep, step: 4 } }] }
+    expect(() => plan(typo as unknown as DeploymentSuiteOptions)).toThrow(/sweep\.step = 4 is not a sweep field/)
   })
 })
