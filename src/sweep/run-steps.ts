@@ -26,7 +26,18 @@ export interface SweepRunOptions {
   now?: () => number
 }
 
-export async function runSweepSteps(o: SweepRunOptions): Promise<SweepResult> {
+/** One step to measure: the driver measures `spec` and sends its metrics back into the loop. */
+interface StepRequest {
+  spec: WorkloadSpec
+  load: number
+  index: number
+}
+
+/**
+ * The loop itself, as a generator so the async (a suite's target) and sync (`plan`'s model)
+ * drivers share every rule: it yields each step to measure and receives its metrics.
+ */
+function* sweepLoop(o: Omit<SweepRunOptions, 'measure'>): Generator<StepRequest, SweepResult, WorkloadMetrics> {
   const sweep = o.spec.sweep!
   const now = o.now ?? (() => performance.now())
   const loads = sweepLoads(sweep)
@@ -43,7 +54,7 @@ export async function runSweepSteps(o: SweepRunOptions): Promise<SweepResult> {
       break
     }
     const stepStartMs = now()
-    const metrics = await o.measure(sweepStepSpec(o.spec, load, index), load, index)
+    const metrics = yield { spec: sweepStepSpec(o.spec, load, index), load, index }
     const step = measuredStep(load, metrics, attainment, (now() - stepStartMs) / 1000)
     steps.push(step)
     const doneS = (now() - startMs) / 1000
@@ -62,6 +73,21 @@ export async function runSweepSteps(o: SweepRunOptions): Promise<SweepResult> {
     o.onStep?.(foldSweep(sweep, o.slo, steps))
   }
   return foldSweep(sweep, o.slo, withSkipped(steps, loads), stopped)
+}
+
+export async function runSweepSteps(o: SweepRunOptions): Promise<SweepResult> {
+  const loop = sweepLoop(o)
+  let next = loop.next()
+  while (!next.done) next = loop.next(await o.measure(next.value.spec, next.value.load, next.value.index))
+  return next.value
+}
+
+/** The same loop with a synchronous measure (the performance model's, in `plan`). */
+export function runSweepStepsSync(o: Omit<SweepRunOptions, 'measure'> & { measure: (step: WorkloadSpec, load: number, index: number) => WorkloadMetrics }): SweepResult {
+  const loop = sweepLoop(o)
+  let next = loop.next()
+  while (!next.done) next = loop.next(o.measure(next.value.spec, next.value.load, next.value.index))
+  return next.value
 }
 
 /** The measured steps and a 'skipped' entry for every planned load not measured. */
