@@ -132,6 +132,8 @@ export interface SweepResult {
   over: 'rate' | 'concurrency'
   /** The load's unit: 'req/s' or 'concurrency'. */
   unit: 'req/s' | 'concurrency'
+  /** Set when the loads were searched (bisected) instead of a fixed grid. */
+  search?: boolean
   /** The SLO a request must meet (the workload's or the suite's `slo`, the goodput definition). */
   slo: Slo
   /** Share of a step's requests that must meet the SLO. */

@@ -138,8 +138,13 @@ export interface SweepSpec {
   /** First and last load (inclusive). */
   from: number
   to: number
-  /** Load steps from `from` to `to`, evenly spaced (concurrency rounded to whole workers). */
+  /** Load steps from `from` to `to`, evenly spaced (concurrency rounded to whole workers); with `search`, the most steps measured. */
   steps: number
+  /**
+   * Search instead of a grid: measure `from`, then `to`, then bisect the bracket between the highest
+   * passing and the lowest failing load until it is one worker (or 3 % of the rate) wide. @default false
+   */
+  search?: boolean
   /** Share of a step's requests that must meet the SLO for the step to pass (DistServe's SLO attainment). @default 0.9 */
   attainment?: number
   /** Stop once this many steps in a row failed the attainment: the SLO is broken for good. @default 2 */

@@ -100,7 +100,7 @@ export function sweepTable(rows: readonly BenchResult[]): ComparisonTable {
     return [`${r.variant}${r.status === 'failed' ? ' (FAILED)' : ''}`, `${formatNumber(s.capacityAtSlo.value)}${mark}`, bracket, steps, stoppedText(s) || '—', r.deployS === undefined ? '—' : formatNumber(r.deployS)]
   })
   return {
-    measuredOn: `sweep over ${first?.over ?? '?'}${first ? `, SLO ${sloText(first)}` : ''} — ${targets.join(', ')}`,
+    measuredOn: `sweep over ${first?.over ?? '?'}${first?.search ? ' (search)' : ''}${first ? `, SLO ${sloText(first)}` : ''} — ${targets.join(', ')}`,
     header: ['variant', `capacity at SLO ${first?.unit ?? ''}`.trim(), 'bracket', 'steps', 'stopped', 'deploy s'],
     body,
     failures: rows.filter((x) => x.status === 'failed').map((r) => ({ variant: r.variant, message: r.failure?.message.split('\n')[0] ?? 'failed' })),

@@ -43,6 +43,7 @@ export function foldSweep(sweep: SweepSpec, slo: Slo, steps: readonly SweepStepR
   return {
     over: sweep.over,
     unit,
+    ...(sweep.search ? { search: true } : {}),
     slo,
     attainment: sweep.attainment ?? DEFAULT_ATTAINMENT,
     steps: [...steps].sort((a, b) => a.load - b.load),

@@ -1,5 +1,5 @@
 /**
- * `predict --sweep over:from:to:steps`: the same sweep a suite measures, each step predicted by the
+ * `predict --sweep over:from:to:steps[:search]`: the same sweep a suite measures, each step predicted by the
  * performance model (src/predict/predict-core.ts) instead of measured, folded by the same loop
  * (early stop included), printed as the same curve with the capacity at SLO.
  */
@@ -19,11 +19,14 @@ import { validateSweep } from './spec.js'
  */
 export function parseSweepOption(text: string, extra: Pick<SweepSpec, 'attainment'> = {}): SweepSpec {
   const parts = text.split(':')
+  // A trailing ':search' bisects instead of a grid (SweepSpec.search).
+  const search = parts.length === 5 && parts[4] === 'search'
+  if (search) parts.pop()
   const [over, from, to, steps] = parts
   if (parts.length !== 4 || (over !== 'rate' && over !== 'concurrency') || [from, to, steps].some((x) => x === undefined || x.trim() === '' || !Number.isFinite(Number(x)))) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `--sweep = ${JSON.stringify(text)} must be <rate|concurrency>:<from>:<to>:<steps>, e.g. rate:1:8:5`, { details: { option: 'sweep', value: text } })
+    throw new MlnodeBenchError('MLNB_CONFIG', `--sweep = ${JSON.stringify(text)} must be <rate|concurrency>:<from>:<to>:<steps>[:search], e.g. rate:1:8:5`, { details: { option: 'sweep', value: text } })
   }
-  return { over, from: Number(from), to: Number(to), steps: Number(steps), ...(extra.attainment === undefined ? {} : { attainment: extra.attainment }) }
+  return { over, from: Number(from), to: Number(to), steps: Number(steps), ...(search ? { search } : {}), ...(extra.attainment === undefined ? {} : { attainment: extra.attainment }) }
 }
 
 export interface PredictSweepInput {
@@ -56,7 +59,7 @@ export function renderPredictedSweep(sweep: SweepResult): string {
     return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)]
   }
   return [
-    `Sweep over ${sweep.over}, SLO ${sloText(sweep)} (PREDICTED):`,
+    `Sweep over ${sweep.over}${sweep.search ? ' (search)' : ''}, SLO ${sloText(sweep)} (PREDICTED):`,
     ...renderSweepCurve([{ variant: 'predicted', sweep }], table).map((l) => `  ${l}`),
     `Capacity at SLO (predicted): ${capacityText(sweep)}${sweep.stopped ? `; ${stoppedText(sweep)}` : ''}`,
   ].join('\n')

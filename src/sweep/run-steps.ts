@@ -5,9 +5,9 @@
  */
 import type { Slo, WorkloadMetrics } from '../contracts/records.js'
 import type { SweepResult, SweepStepResult } from '../contracts/results.js'
-import type { WorkloadSpec } from '../contracts/workload.js'
+import type { SweepSpec, WorkloadSpec } from '../contracts/workload.js'
 import { formatDurationS } from '../run/progress.js'
-import { foldSweep, measuredStep, sloBrokenForGood, stopAfterOf } from './fold.js'
+import { capacityAtSlo, foldSweep, measuredStep, sloBrokenForGood, stopAfterOf } from './fold.js'
 import { loadText, sweepLoads, sweepStepSpec } from './spec.js'
 import { DEFAULT_ATTAINMENT } from './spec.js'
 
@@ -40,17 +40,21 @@ interface StepRequest {
 function* sweepLoop(o: Omit<SweepRunOptions, 'measure'>): Generator<StepRequest, SweepResult, WorkloadMetrics> {
   const sweep = o.spec.sweep!
   const now = o.now ?? (() => performance.now())
-  const loads = sweepLoads(sweep)
+  // A grid has its loads fixed up front; a search has at most `steps` and picks each from the last.
+  const loads = sweep.search ? [] : sweepLoads(sweep)
+  const total = sweep.search ? sweep.steps : loads.length
   const attainment = sweep.attainment ?? DEFAULT_ATTAINMENT
   const steps: SweepStepResult[] = []
   const startMs = now()
   let stopped: SweepResult['stopped']
-  for (const [index, load] of loads.entries()) {
+  for (let index = 0; index < total; index++) {
+    const load = sweep.search ? nextSearchLoad(sweep, steps) : loads[index]!
+    if (load === undefined) break
     const elapsedS = (now() - startMs) / 1000
     const meanStepS = index > 0 ? elapsedS / index : 0
     if (index > 0 && sweep.budgetS !== undefined && elapsedS + meanStepS > sweep.budgetS) {
-      stopped = { reason: 'budget', afterLoad: loads[index - 1]! }
-      o.print?.(`${o.label ?? o.spec.name}: time budget ${formatDurationS(sweep.budgetS)} would be overrun by the next step (${formatDurationS(elapsedS)} elapsed, ~${formatDurationS(meanStepS)} a step): ${loads.length - index} step(s) skipped`)
+      stopped = { reason: 'budget', afterLoad: steps.at(-1)!.load }
+      o.print?.(`${o.label ?? o.spec.name}: time budget ${formatDurationS(sweep.budgetS)} would be overrun by the next step (${formatDurationS(elapsedS)} elapsed, ~${formatDurationS(meanStepS)} a step): ${sweep.search ? 'search' : `${total - index} step(s)`} skipped`)
       break
     }
     const stepStartMs = now()
@@ -58,21 +62,39 @@ function* sweepLoop(o: Omit<SweepRunOptions, 'measure'>): Generator<StepRequest,
     const step = measuredStep(load, metrics, attainment, (now() - stepStartMs) / 1000)
     steps.push(step)
     const doneS = (now() - startMs) / 1000
-    const etaS = (doneS / (index + 1)) * (loads.length - index - 1)
-    const broken = index < loads.length - 1 && sloBrokenForGood(steps, stopAfterOf(sweep))
+    const etaS = (doneS / (index + 1)) * (total - index - 1)
+    const broken = !sweep.search && index < total - 1 && sloBrokenForGood(steps, stopAfterOf(sweep))
     o.print?.(
-      `${o.label ?? o.spec.name}: step ${index + 1}/${loads.length} ${loadText(load, sweep.over)}: ${(step.goodShare! * 100).toFixed(1)} % within the SLO (need ${(attainment * 100).toFixed(0)} %) → ${step.state}; ` +
-        `${formatDurationS(doneS)} elapsed${broken || index === loads.length - 1 ? '' : `, ETA ${formatDurationS(etaS)}`}`,
+      `${o.label ?? o.spec.name}: step ${index + 1}/${sweep.search ? '≤' : ''}${total} ${loadText(load, sweep.over)}: ${(step.goodShare! * 100).toFixed(1)} % within the SLO (need ${(attainment * 100).toFixed(0)} %) → ${step.state}; ` +
+        `${formatDurationS(doneS)} elapsed${broken || index === total - 1 ? '' : `, ETA ${sweep.search ? '≤ ' : ''}${formatDurationS(etaS)}`}`,
     )
     if (broken) {
       stopped = { reason: 'slo-broken', afterLoad: load }
-      o.print?.(`${o.label ?? o.spec.name}: SLO broken in ${stopAfterOf(sweep)} steps in a row: ${loads.length - index - 1} higher step(s) skipped`)
+      o.print?.(`${o.label ?? o.spec.name}: SLO broken in ${stopAfterOf(sweep)} steps in a row: ${total - index - 1} higher step(s) skipped`)
       o.onStep?.(foldSweep(sweep, o.slo, withSkipped(steps, loads), stopped))
       break
     }
     o.onStep?.(foldSweep(sweep, o.slo, steps))
   }
   return foldSweep(sweep, o.slo, withSkipped(steps, loads), stopped)
+}
+
+/**
+ * The search's next load: `from`, then `to` (unless `from` failed), then the middle of the bracket
+ * [highest pass, lowest failure above it]; none once the bracket is one worker wide (concurrency)
+ * or narrower than 3 % of its top (rate: finer than the gate's floor tells nothing).
+ */
+export function nextSearchLoad(sweep: SweepSpec, steps: readonly SweepStepResult[]): number | undefined {
+  if (steps.length === 0) return sweep.from
+  if (steps.length === 1) return steps[0]!.state === 'passed' ? sweep.to : undefined
+  const [low, high] = capacityAtSlo(steps, 'req/s').bracket
+  if (low === null || high === null) return undefined
+  if (sweep.over === 'concurrency') {
+    const mid = Math.floor((low + high) / 2)
+    return mid > low && mid < high ? mid : undefined
+  }
+  if ((high - low) / high < 0.03) return undefined
+  return Number(((low + high) / 2).toPrecision(6))
 }
 
 export async function runSweepSteps(o: SweepRunOptions): Promise<SweepResult> {

@@ -14,7 +14,7 @@ export const DEFAULT_STOP_AFTER_FAILED_STEPS = 2
 /** More steps than this is a mistake (each step is a whole workload). */
 export const MAX_SWEEP_STEPS = 50
 
-const SWEEP_FIELDS = new Set(['over', 'from', 'to', 'steps', 'attainment', 'stopAfterFailedSteps', 'budgetS'])
+const SWEEP_FIELDS = new Set(['over', 'from', 'to', 'steps', 'search', 'attainment', 'stopAfterFailedSteps', 'budgetS'])
 
 function show(value: unknown): string {
   const text = JSON.stringify(value)
@@ -42,7 +42,8 @@ export function validateSweep(spec: WorkloadSpec, source: string | undefined = s
   }
   if ((s.to as number) <= (s.from as number)) fail('sweep.to', s.to, `must be above sweep.from (${String(s.from)})`)
   if (!(typeof s.steps === 'number' && Number.isInteger(s.steps) && s.steps >= 2 && s.steps <= MAX_SWEEP_STEPS)) fail('sweep.steps', s.steps, `must be an integer from 2 to ${MAX_SWEEP_STEPS}`)
-  if (whole && (s.steps as number) > (s.to as number) - (s.from as number) + 1) fail('sweep.steps', s.steps, `is more than the ${(s.to as number) - (s.from as number) + 1} whole concurrencies from ${String(s.from)} to ${String(s.to)}`)
+  if (s.search !== undefined && typeof s.search !== 'boolean') fail('sweep.search', s.search, 'must be true or false')
+  if (whole && s.search !== true && (s.steps as number) > (s.to as number) - (s.from as number) + 1) fail('sweep.steps', s.steps, `is more than the ${(s.to as number) - (s.from as number) + 1} whole concurrencies from ${String(s.from)} to ${String(s.to)}`)
   if (s.attainment !== undefined && !(typeof s.attainment === 'number' && s.attainment > 0 && s.attainment <= 1)) fail('sweep.attainment', s.attainment, 'must be a share in (0, 1]')
   if (s.stopAfterFailedSteps !== undefined && !(typeof s.stopAfterFailedSteps === 'number' && Number.isInteger(s.stopAfterFailedSteps) && s.stopAfterFailedSteps >= 1)) fail('sweep.stopAfterFailedSteps', s.stopAfterFailedSteps, 'must be an integer ≥ 1')
   if (s.budgetS !== undefined && !(typeof s.budgetS === 'number' && Number.isFinite(s.budgetS) && s.budgetS > 0)) fail('sweep.budgetS', s.budgetS, 'must be a finite number > 0 (real seconds)')

@@ -47,5 +47,7 @@ describe('mlnode-bench predict --sweep', () => {
 
   it('parses the option', () => {
     expect(parseSweepOption('concurrency:1:64:7', { attainment: 0.95 })).toEqual({ over: 'concurrency', from: 1, to: 64, steps: 7, attainment: 0.95 })
+    expect(parseSweepOption('rate:1:16:8:search')).toEqual({ over: 'rate', from: 1, to: 16, steps: 8, search: true })
+    expect(() => parseSweepOption('rate:1:16:8:grid')).toThrow(/--sweep = "rate:1:16:8:grid" must be/)
   })
 })

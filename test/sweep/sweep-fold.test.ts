@@ -149,3 +149,29 @@ describe('a suite with a sweep, at collection', () => {
     expect(() => plan(typo as unknown as DeploymentSuiteOptions)).toThrow(/sweep\.step = 4 is not a sweep field/)
   })
 })
+
+describe('search mode', () => {
+  /** Steps pass up to `limit` (a server whose capacity is exactly that). */
+  const searchUntil = async (sweep: NonNullable<WorkloadSpec['sweep']>, limit: number) => {
+    const seen: number[] = []
+    const result = await runSweepSteps({ spec: { ...base, sweep }, slo: base.slo!, measure: async (_spec, load) => (seen.push(load), withGood(load <= limit ? 20 : 10)) })
+    return { seen, result }
+  }
+  it('bisects a concurrency bracket down to one worker', async () => {
+    const { seen, result } = await searchUntil({ over: 'concurrency', from: 1, to: 64, steps: 10, search: true }, 20)
+    expect(seen).toEqual([1, 64, 32, 16, 24, 20, 22, 21])
+    expect(result.capacityAtSlo).toEqual({ value: 20, bracket: [20, 21], unit: 'concurrency' })
+    expect(result.search).toBe(true)
+    expect(result.steps.every((s) => s.state !== 'skipped')).toBe(true)
+  })
+  it('stops a rate search at its step limit, and at once when from fails or to passes', async () => {
+    const rate = await searchUntil({ over: 'rate', from: 1, to: 16, steps: 6, search: true }, 5.3)
+    expect(rate.seen).toEqual([1, 16, 8.5, 4.75, 6.625, 5.6875])
+    expect(rate.result.capacityAtSlo.bracket).toEqual([4.75, 5.6875])
+    expect((await searchUntil({ over: 'rate', from: 1, to: 16, steps: 6, search: true }, 0.5)).seen).toEqual([1])
+    expect((await searchUntil({ over: 'rate', from: 1, to: 16, steps: 6, search: true }, 99)).result.capacityAtSlo).toEqual({ value: 16, bracket: [16, null], unit: 'req/s' })
+  })
+  it('refuses a non-boolean search', () => {
+    expect(() => validateWorkload({ ...base, sweep: { ...base.sweep!, search: 'yes' } } as unknown as WorkloadSpec)).toThrow(/sweep\.search = "yes" must be true or false/)
+  })
+})

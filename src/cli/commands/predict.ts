@@ -30,7 +30,7 @@ const USAGE = `Usage: mlnode-bench predict --model <id|config.json> [--hardware 
        [--requests N] [--concurrency N] [--request-rate R [--burstiness B]]
        [--dtype float16] [--micro-batches M] [--calibration <file>] [--max-events N] [--json]
        [--poc [--poc-seq-len N] [--poc-batch-size N]]
-       [--sweep <rate|concurrency>:<from>:<to>:<steps> --slo-ttft-ms T --slo-tpot-ms T --slo-e2el-ms T [--attainment A]]
+       [--sweep <rate|concurrency>:<from>:<to>:<steps>[:search] --slo-ttft-ms T --slo-tpot-ms T --slo-e2el-ms T [--attainment A]]
 
 Runs the workload through the simulated vLLM engine on a virtual clock and prints the metrics a
 measured run reports. Every figure is a PREDICTION of the performance model (docs/perf-model.md).
@@ -58,7 +58,8 @@ Requests generate exactly max_tokens tokens (no early EOS).
   --poc-seq-len     PoC seq_len (default: the chain's for the model, 256 for most)
   --poc-batch-size  PoC batch_size (default 32, the backend's)
   --sweep           predict a sweep of the inline workload, e.g. rate:1:8:5 (5 rates from 1 to 8 req/s)
-                    or concurrency:1:64:7, and print its curve and capacity at SLO (docs/metrics.md);
+                    or concurrency:1:64:7 (:search appended bisects instead, at most <steps> steps),
+                    and print its curve and capacity at SLO (docs/metrics.md);
                     needs at least one --slo-*-ms; steps stop after 2 in a row miss the SLO
   --slo-ttft-ms, --slo-tpot-ms, --slo-e2el-ms   the SLO a request must meet (the suites' slo)
   --attainment      share of a step's requests that must meet the SLO (default 0.9)`

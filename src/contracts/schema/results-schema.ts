@@ -64,6 +64,7 @@ const sweepUnit = z.enum(['req/s', 'concurrency'])
 const sweepSchema = z.strictObject({
   over: z.enum(['rate', 'concurrency']),
   unit: sweepUnit,
+  search: z.boolean().optional(),
   slo: sloFigures,
   attainment: z.number().min(0).max(1),
   steps: z.array(
