@@ -11,6 +11,7 @@ import type { WorkloadSpec } from '../contracts/workload.js'
 import { failureRateError, measureWorkload } from '../run/measure.js'
 import type { ClientLoopDelay } from '../run/resolution.js'
 import type { ResolvedDeploymentSuiteOptions } from '../run/suite-options.js'
+import { sweepRequests } from './fold.js'
 import { runSweepSteps } from './run-steps.js'
 import { sweepSlo } from './spec.js'
 
@@ -24,7 +25,7 @@ export interface SweepMeasureInput {
   inferenceUrl: string
   headers?: Record<string, string>
   simulatedTime: boolean
-  /** After each step: the sweep so far, the steps measured and planned. */
+  /** After each step: the sweep so far, the requests measured and planned. */
   onStep?: (sweep: SweepResult, settled: number, planned: number) => void
 }
 
@@ -46,7 +47,8 @@ export async function measureSweep(input: SweepMeasureInput): Promise<SweepMeasu
     slo,
     label: input.label,
     print: (line) => console.log(line),
-    ...(input.onStep ? { onStep: (s: SweepResult) => input.onStep!(s, s.steps.filter((x) => x.state !== 'skipped').length, s.steps.length) } : {}),
+    // A partial result counts requests, as a workload's does: those of the steps measured, of all planned.
+    ...(input.onStep ? { onStep: (s: SweepResult) => input.onStep!(s, sweepRequests(s).total, input.spec.requests * input.spec.sweep!.steps) } : {}),
     measure: async (step, _load, index) => {
       const measured = await measureWorkload({
         spec: step,

@@ -1,5 +1,6 @@
 /** A sweep measured against real loopback servers: a server broken at the lowest load fails the bench, the sweep kept. */
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import type { SweepResult } from '../../src/contracts/results.js'
 import type { WorkloadSpec } from '../../src/contracts/workload.js'
 import { measureSweep } from '../../src/sweep/measure-sweep.js'
 import { startHttp, vllmChatEvents, writeEvents } from '../load/helpers/server.js'
@@ -21,9 +22,13 @@ const suite = { model: 'm', workloadTimeoutS: 30, maxFailureRate: 0 }
 describe('measureSweep', () => {
   it('measures every step as a workload of its own and passes them all against a healthy server', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined)
-    const measured = await measureSweep({ spec, suite, subject: 'm tp1 sweep', label: '[m tp1] sweep', inferenceUrl: await server(false), simulatedTime: false })
+    const partials: Array<[number, number, number]> = []
+    const onStep = (s: SweepResult, settled: number, planned: number) => void partials.push([s.steps.length, settled, planned])
+    const measured = await measureSweep({ spec, suite, subject: 'm tp1 sweep', label: '[m tp1] sweep', inferenceUrl: await server(false), simulatedTime: false, onStep })
     vi.restoreAllMocks()
     expect(measured.failure).toBeUndefined()
+    // The partial result after each step counts requests (6 a step) of all planned (3 × 6).
+    expect(partials).toEqual([[1, 6, 18], [2, 12, 18], [3, 18, 18]])
     expect(measured.sweep.steps.map((s) => [s.load, s.state, s.metrics?.requests.completed])).toEqual([[1, 'passed', 6], [2, 'passed', 6], [3, 'passed', 6]])
     expect(measured.sweep.capacityAtSlo).toEqual({ value: 3, bracket: [3, null], unit: 'concurrency' })
     expect(measured.clientLoopDelay?.wallMs).toBeGreaterThan(0)
