@@ -1,6 +1,7 @@
 // Qwen2.5-7B-Instruct (network args: --quantization fp8) on 4x RTX 3090: the model fits on one
 // GPU, so the choice is between 4 data-parallel instances (TP1), 2 of TP2, or 1 of TP4.
-// Inline workloads: a closed loop like compressa-perf, and an open-loop Poisson load with SLOs.
+// Inline workloads: a closed loop like compressa-perf, an open-loop Poisson load with SLOs, and a
+// sweep of that load's rate: each variant's curve and capacity at SLO (docs/metrics.md).
 import { deploymentSuite } from 'mlnode-bench'
 
 deploymentSuite({
@@ -28,6 +29,16 @@ deploymentSuite({
       arrival: { ratePerS: 2, burstiness: 1, maxConcurrency: 32 },
       prompt: { tokens: 2000 },
       maxTokens: 100,
+    },
+    {
+      // 5 rate steps of 40 requests on simulated time: the highest rate at which 90 % of the
+      // requests meet the suite's SLO, and the bracket it lies in.
+      name: 'capacity sweep 2k→100',
+      requests: 40,
+      arrival: { burstiness: 1, maxConcurrency: 64 },
+      prompt: { tokens: 2000 },
+      maxTokens: 100,
+      sweep: { over: 'rate', from: 2, to: 6, steps: 5 },
     },
   ],
 })

@@ -3,6 +3,7 @@
  * at the end the side-by-side comparison per model and workload with a recommendation.
  * Replaces vitest's 'default' bench reporter, whose hz/mean table times bench bodies, not requests.
  */
+import { capacityText } from '../src/sweep/comparison.js'
 import type { SerializedError, UserConsoleLog } from 'vitest'
 import type { TestCase, TestModule, TestRunEndReason } from 'vitest/node'
 import { scrub as redact } from '../src/outputs/secrets.js'
@@ -68,6 +69,8 @@ export class ConsoleReporter extends MlnodeReporterBase {
       } else if (r.poc) {
         const p = r.poc
         this.log(`✓ ${subject}: PoC ${formatNumber(p.noncesPerMin)} nonces/min (${formatNumber(p.noncesPerMinPerGpu)} per GPU), ${p.backends.length} backend(s), first artifact after ${formatNumber(p.firstArtifactS)} s${r.target.kind === 'simulated' ? ' (simulated)' : ''}`)
+      } else if (r.sweep) {
+        this.log(`✓ ${subject}: capacity at SLO ${capacityText(r.sweep)}, ${r.sweep.steps.filter((s) => s.state !== 'skipped').length}/${r.sweep.steps.length} steps${r.target.kind === 'simulated' ? ' (simulated)' : ''}`)
       } else if (r.metrics) {
         const m = r.metrics
         const figures = HEADLINE.map((f) => { const v = f.value(m); return `${f.label} ${v === undefined ? '—' : `${formatNumber(v)} ${f.unit}`}` }).join(', ')

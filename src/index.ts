@@ -12,7 +12,7 @@ export type { NetworkModel, PocSettings } from './network/types.js'
 export { compressaDefaultConfigPath } from './load/index.js'
 export type { WorkloadSpec, PromptSpec, ArrivalSpec } from './load/index.js'
 export type { Slo } from './contracts/records.js'
-export type { PocSpec, PocWorkloadSpec } from './contracts/workload.js'
+export type { PocSpec, PocWorkloadSpec, SweepSpec, SweepWorkloadSpec } from './contracts/workload.js'
 
 // Errors: every failure of the tool is an MlnodeBenchError with a stable MLNB_* code (README).
 export { MlnodeBenchError, hasCode, isMlnodeBenchError } from './errors.js'

@@ -17,6 +17,8 @@ export type MetricId =
   | 'deployS'
   /** A PoC workload's artifacts per minute (docs/poc.md). */
   | 'noncesPerMin'
+  /** A sweep's capacity at SLO (docs/metrics.md "Capacity at SLO"). */
+  | 'capacityAtSlo'
 
 /** One metric's figure: `value` is what the tolerance applies to (median for distributions). */
 export interface BaselineMetric {

@@ -2,7 +2,7 @@
  * The result model every output is rendered from: results.json, console table, JUnit, Markdown,
  * baselines. Produced by src/vitest (one BenchResult per variant x workload), merged across shards.
  */
-import type { WorkloadMetrics } from './records.js'
+import type { Slo, WorkloadMetrics } from './records.js'
 
 /** A target kind's name in results: lower case, digits and dashes ('simulated', 'mlnode', 'openai'…). */
 export type TargetKindName = string
@@ -121,6 +121,42 @@ export interface PocResult {
   backends: PocBackendResult[]
 }
 
+/** One load step of a sweep: measured like a workload (its own histograms), or skipped. */
+export interface SweepStepResult {
+  /** The step's load: req/s (over 'rate') or concurrent requests (over 'concurrency'). */
+  load: number
+  /** 'passed': the SLO attainment was met; 'failed': it was not; 'skipped': not measured (early stop or budget). */
+  state: 'passed' | 'failed' | 'skipped'
+  /** Share of the step's requests that met the SLO (failed requests count as missing it). */
+  goodShare?: number
+  metrics?: WorkloadMetrics
+  /** Real seconds the step took (for the ETA). */
+  wallS?: number
+}
+
+/** A sweep's outcome (docs/metrics.md "Capacity at SLO"). */
+export interface SweepResult {
+  over: 'rate' | 'concurrency'
+  /** The load's unit: 'req/s' or 'concurrency'. */
+  unit: 'req/s' | 'concurrency'
+  /** Set when the loads were searched (bisected) instead of a fixed grid. */
+  search?: boolean
+  /** The SLO a request must meet (the workload's or the suite's `slo`, the goodput definition). */
+  slo: Slo
+  /** Share of a step's requests that must meet the SLO. */
+  attainment: number
+  /** Every planned step, lowest load first. */
+  steps: SweepStepResult[]
+  /**
+   * The highest measured load that met the attainment (0 when none did), and the bracket the true
+   * capacity lies in: [that load or null when none passed, the lowest failing load above it or null
+   * when none failed above it].
+   */
+  capacityAtSlo: { value: number; bracket: [number | null, number | null]; unit: 'req/s' | 'concurrency' }
+  /** Why steps were skipped: the SLO was broken in `stopAfterFailedSteps` steps in a row, or the time budget. */
+  stopped?: { reason: 'slo-broken' | 'budget'; afterLoad: number }
+}
+
 /** A real MLNode's software and GPUs as far as it tells (src/mlnode/environment.ts); each part best effort. */
 export interface NodeEnvironment {
   /** GPU names as /health lists them, one per GPU. */
@@ -170,6 +206,8 @@ export interface BenchResult extends ResultKey {
   prediction?: BenchPrediction
   /** What the server's own /metrics pages said while the workload ran (absent when not scraped). */
   serverTelemetry?: ServerTelemetry
+  /** A sweep workload's curve and capacity at SLO (absent for other workloads and in older results). */
+  sweep?: SweepResult
   /** A PoC workload's figures (absent for load workloads and in results of older versions). */
   poc?: PocResult
   /** A real MLNode's driver, vLLM version, model revision… (absent on simulators and in older results). */

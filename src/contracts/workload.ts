@@ -126,6 +126,39 @@ export interface PocSpec {
   stallTimeoutS?: number
 }
 
+/**
+ * A load sweep (docs/metrics.md "Capacity at SLO"): the workload is run once per load step, each
+ * step an ordinary workload with its own histograms, and the steps fold into a curve and the
+ * capacity at SLO, the highest load whose requests meet the workload's (or suite's) `slo` in at
+ * least `attainment` of cases.
+ */
+export interface SweepSpec {
+  /** What grows from step to step: the open-loop arrival rate (req/s) or the closed-loop concurrency. */
+  over: 'rate' | 'concurrency'
+  /** First and last load (inclusive). */
+  from: number
+  to: number
+  /** Load steps from `from` to `to`, evenly spaced (concurrency rounded to whole workers); with `search`, the most steps measured. */
+  steps: number
+  /**
+   * Search instead of a grid: measure `from`, then `to`, then bisect the bracket between the highest
+   * passing and the lowest failing load until it is one worker (or 3 % of the rate) wide. @default false
+   */
+  search?: boolean
+  /** Share of a step's requests that must meet the SLO for the step to pass (DistServe's SLO attainment). @default 0.9 */
+  attainment?: number
+  /** Stop once this many steps in a row failed the attainment: the SLO is broken for good. @default 2 */
+  stopAfterFailedSteps?: number
+  /** Real seconds the whole sweep may take: no step starts when the ETA says it would end later. @default unbounded */
+  budgetS?: number
+}
+
+/**
+ * A suite's sweep workload as written: a load workload with `sweep`; with `over: 'rate'` the
+ * arrival's rate is each step's, so `arrival` may carry only burstiness and the concurrency cap.
+ */
+export type SweepWorkloadSpec = Omit<WorkloadSpec, 'arrival' | 'sweep'> & { sweep: SweepSpec; arrival?: Omit<ArrivalSpec, 'ratePerS'> & { ratePerS?: number } }
+
 /** A suite's PoC workload as written: a name and the PoC run, no load fields. */
 export interface PocWorkloadSpec {
   name: string
@@ -173,6 +206,8 @@ export interface WorkloadSpec {
    * measures PoC generation instead of sending load, and the load fields above are unused.
    */
   poc?: PocSpec
+  /** Run the workload as a sweep of load steps and report the curve and the capacity at SLO. */
+  sweep?: SweepSpec
   /** compressa-perf fields with no effect on the load, kept for reports. */
   compressa?: {
     modelName: string

@@ -97,7 +97,7 @@ export function baselineFromHistory(runs: readonly HistoryRun[], shownAs: string
   const byKey = new Map<string, BenchResult[]>()
   for (const run of [...runs].reverse())
     for (const r of run.entries) {
-      if (r.status !== 'passed' || (!r.metrics && !r.poc)) continue
+      if (r.status !== 'passed' || (!r.metrics && !r.poc && !r.sweep)) continue
       const id = JSON.stringify([r.model, r.variant, r.workload])
       byKey.set(id, [...(byKey.get(id) ?? []), r])
     }

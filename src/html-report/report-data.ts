@@ -14,6 +14,8 @@ import { cdfChart, deployChart, paretoChart, predictedChart, serverTelemetryChar
 import { predictResult } from './predicted.js'
 import { baselineBand, trendChart } from './trend.js'
 import { pocChart } from '../poc/html-chart.js'
+import { sweepCharts } from '../sweep/html-chart.js'
+import { isSweepRows, sweepTable } from '../sweep/comparison.js'
 
 export interface ReportInput {
   /** Runs to show, newest first. */
@@ -86,6 +88,11 @@ export function buildReportData(input: ReportInput): ReportData {
         sections.push({ id: `s-${sections.length + 1}`, heading: `${model} › ${workload}`, charts: [pocChart(id(), `${model} › ${workload}`, ofWorkload)!] })
         continue
       }
+      // A sweep workload: its curves with the knee marked (src/sweep/html-chart.ts).
+      if (ofWorkload.some((r) => r.sweep !== undefined)) {
+        sections.push({ id: `s-${sections.length + 1}`, heading: `${model} › ${workload}`, charts: sweepCharts(id, `${model} › ${workload}`, ofWorkload) })
+        continue
+      }
       const views: VariantView[] = ofModel
         .filter((m) => m.result.workload === workload && m.result.metrics)
         .map((m) => {
@@ -141,7 +148,8 @@ export function buildReportData(input: ReportInput): ReportData {
     // PoC workloads have their own section (nonces/min); validation its own lines above.
     const byWorkload = new Map([...allWorkloads].filter(([w, rows]) => w !== VALIDATION_WORKLOAD && !isPocRows(rows)))
     for (const [workload, rows] of byWorkload) {
-      const table = comparisonTable(rows, failing)
+      // A sweep's table is its capacity at SLO per variant (src/sweep/comparison.ts).
+      const table = isSweepRows(rows) ? sweepTable(rows.filter((r) => !failing.has(`${r.model}|${r.variant}`))) : comparisonTable(rows, failing)
       comparisons.push({
         model,
         workload,

@@ -5,6 +5,7 @@
 import { MlnodeBenchError } from '../errors.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { validatePocWorkload } from '../poc/workload.js'
+import { validateSweep } from '../sweep/spec.js'
 
 type Check = (value: unknown) => string | undefined
 
@@ -50,7 +51,9 @@ export function validateWorkload(spec: WorkloadSpec, source: string | undefined 
   if (spec.arrival !== undefined) {
     if (spec.arrival === null || typeof spec.arrival !== 'object') fail('arrival', spec.arrival, 'must be an object')
     const rate = spec.arrival.ratePerS
-    if (!(typeof rate === 'number' && rate > 0 && !Number.isNaN(rate))) fail('arrival.ratePerS', rate, 'must be a number > 0 (Infinity = all at once)')
+    // A rate sweep sets each step's rate (src/sweep/spec.ts): arrival may carry only burstiness and the cap.
+    const sweptRate = spec.sweep?.over === 'rate' && rate === undefined
+    if (!sweptRate && !(typeof rate === 'number' && rate > 0 && !Number.isNaN(rate))) fail('arrival.ratePerS', rate, 'must be a number > 0 (Infinity = all at once)')
     check('arrival.burstiness', spec.arrival.burstiness, positiveFinite)
     check('arrival.maxConcurrency', spec.arrival.maxConcurrency, positiveInt)
     if (spec.concurrency !== undefined)
@@ -98,4 +101,6 @@ export function validateWorkload(spec: WorkloadSpec, source: string | undefined 
     check('prompt.chars', prompt!.chars, positiveInt, false)
     check('prompt.count', prompt!.count, positiveInt, false)
   }
+  // A sweep's own fields (src/sweep/spec.ts).
+  if (spec.sweep !== undefined) validateSweep(spec, source)
 }

@@ -10,6 +10,7 @@ import { baselineEntrySchema, baselineEnvelopeSchema } from '../contracts/schema
 import { withHistory } from './noise.js'
 import { histogramProblems } from '../contracts/schema/histograms.js'
 import { negativeFigureProblems } from './baseline-figures.js'
+import { sweepDurationS, sweepRequests } from '../sweep/fold.js'
 import { describeIssue, fieldPath } from '../contracts/schema/issues.js'
 import type { BaselineEntryProblem, BenchResult, Provenance, ResultKey } from '../contracts/results.js'
 
@@ -20,18 +21,20 @@ export type { BaselineEntry, BaselineFile, BaselineMetric } from '../contracts/b
 
 /** Figures of a finished bench in baseline form; undefined when it has no metrics. */
 export function entryFromResult(result: BenchResult): BaselineEntry | undefined {
-  if (!result.metrics && !result.poc) return undefined
+  if (!result.metrics && !result.poc && !result.sweep) return undefined
   const { kind, hardware, speed, simulatedTime, noiseCv, calibration } = result.target
   return {
     target: { kind, hardware, ...(speed === undefined ? {} : { speed }), ...(simulatedTime ? { simulatedTime } : {}), ...(noiseCv ? { noiseCv } : {}), ...(calibration ? { calibration } : {}) },
     file: result.file,
     args: [...result.args],
     // A PoC workload sends no requests: its one figure is the rate (docs/poc.md).
-    requests: result.metrics ? { total: result.metrics.requests.total, completed: result.metrics.requests.completed, failed: result.metrics.requests.failed } : { total: 0, completed: 0, failed: 0 },
-    durationS: result.metrics?.durationS ?? result.poc!.durationS,
+    // A sweep's requests and duration are those of all its measured steps (src/sweep/fold.ts).
+    requests: result.metrics ? { total: result.metrics.requests.total, completed: result.metrics.requests.completed, failed: result.metrics.requests.failed } : result.sweep ? sweepRequests(result.sweep) : { total: 0, completed: 0, failed: 0 },
+    durationS: result.metrics?.durationS ?? (result.sweep ? sweepDurationS(result.sweep) : result.poc!.durationS),
     metrics: {
       ...(result.metrics ? metricFigures(result.metrics) : {}),
       ...(result.poc ? { noncesPerMin: { value: result.poc.noncesPerMin } } : {}),
+      ...(result.sweep ? { capacityAtSlo: { value: result.sweep.capacityAtSlo.value } } : {}),
       ...(result.deployS === undefined ? {} : { deployS: { value: result.deployS } }),
     },
     ...(result.resolution ? { resolution: result.resolution } : {}),
@@ -51,7 +54,7 @@ export function metricFigures(m: WorkloadMetrics): Partial<Record<MetricId, Base
       out[id] = { value: m.requests.failed }
     } else if (id === 'goodputRequestsPerS') {
       if (m.goodputRequestsPerS !== undefined) out[id] = { value: m.goodputRequestsPerS }
-    } else if (id === 'deployS' || id === 'noncesPerMin') {
+    } else if (id === 'deployS' || id === 'noncesPerMin' || id === 'capacityAtSlo') {
       // Not a load figure: entryFromResult adds the variant's deploy time and a PoC run's rate.
     } else {
       out[id] = { value: m[id] }

@@ -11,6 +11,7 @@ import { describeTarget, formatNumber } from './format.js'
 import type { BenchResult } from '../contracts/results.js'
 import { telemetryLine } from './telemetry-text.js'
 import { isPocRows, pickPoc, renderPocRows } from '../poc/comparison.js'
+import { isSweepRows, pickSweep, renderSweepRows } from '../sweep/comparison.js'
 
 interface Column {
   title: string
@@ -58,6 +59,12 @@ export function pickVariant(rows: readonly BenchResult[]): Pick {
     const poc = pickPoc(rows)
     if (poc.kind === 'winner' || poc.kind === 'tie') return { ...poc, why: `nonces/min ${poc.kind === 'tie' ? 'within' : 'beyond'} ±3 %` }
     return poc.kind === 'only' ? poc : { kind: 'none' }
+  }
+  // A sweep workload is won by capacity at SLO (src/sweep/comparison.ts).
+  if (isSweepRows(rows)) {
+    const sweep = pickSweep(rows)
+    if (sweep.kind === 'winner' || sweep.kind === 'tie') return { ...sweep, why: `capacity at SLO ${sweep.kind === 'tie' ? 'equal on the sweep\'s steps' : 'a step or more higher'}` }
+    return sweep.kind === 'only' ? sweep : { kind: 'none' }
   }
   const best = bestVariant(rows)
   if (!best) return { kind: 'none' }
@@ -203,6 +210,10 @@ export function renderComparison(results: readonly BenchResult[]): string {
     for (const [workload, rows] of byWorkload) {
       if (isPocRows(rows)) {
         out.push(...renderPocRows(model, workload, rows, table))
+        continue
+      }
+      if (isSweepRows(rows)) {
+        out.push(...renderSweepRows(model, workload, eligible(rows), table))
         continue
       }
       const t = comparisonTable(rows, invalid)

@@ -43,12 +43,12 @@ export function judge(def: MetricDef, base: BaselineEntry, next: BaselineEntry, 
     const verdict: MetricVerdict = direction === 'worse' ? 'regressed' : 'improved'
     return { ...withChange, test: 'deterministic', verdict, note: `${shown} beyond ±${tol} (deterministic: no noise to test against)` }
   }
-  if (def.kind === 'deploy' || def.kind === 'poc') {
+  if (def.kind === 'deploy' || def.kind === 'poc' || def.kind === 'sweep') {
     // One number per deploy (or PoC run): no within-run evidence, only the run-to-run noise of the
     // history (already in the tolerance, 4 σ̂). Without a history the change cannot be told from noise.
     const known = (base.history?.[def.id]?.length ?? 0) >= 2
     const verdict: MetricVerdict = !known ? 'inconclusive' : direction === 'worse' ? 'regressed' : 'improved'
-    return { ...withChange, test: 'noise-threshold', verdict, note: `${shown} beyond ±${tol}${why ? ` (${why})` : ''}${known ? '' : `: one ${def.kind === 'poc' ? 'PoC rate' : 'deploy'} per run, accept ≥ 2 baseline runs to judge it`}` }
+    return { ...withChange, test: 'noise-threshold', verdict, note: `${shown} beyond ±${tol}${why ? ` (${why})` : ''}${known ? '' : `: one ${def.kind === 'poc' ? 'PoC rate' : def.kind === 'sweep' ? 'capacity' : 'deploy'} per run, accept ≥ 2 baseline runs to judge it`}` }
   }
   const { pValue, test } = significance(def, base, next, direction)
   const significant = pValue < alpha

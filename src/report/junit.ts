@@ -4,6 +4,7 @@
  * <failure> per failed testcase (regressions, guard violation, failed deploy or workload) whose
  * message reads on its own. Validates against test/report/junit.xsd.
  */
+import { sweepProperties } from '../sweep/junit.js'
 import { FIGURES } from '../contracts/figures.js'
 import junitModule, { type Builder } from 'junit-report-builder'
 import { describeTarget, formatChange, formatNumber } from './format.js'
@@ -121,6 +122,7 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
 function metricProperties(r: BenchResult): Array<[string, string]> {
   const m = r.metrics
   if (r.poc) return pocProperties(r.poc, r.target.kind === 'simulated' ? 'simulated_' : '')
+  if (r.sweep) return sweepProperties(r.sweep, r.target.kind === 'simulated' ? 'simulated_' : '')
   if (!m) return []
   const sim = r.target.kind === 'simulated' ? 'simulated_' : ''
   const out: Array<[string, string]> = []

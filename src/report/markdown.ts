@@ -32,7 +32,7 @@ export interface MarkdownOptions {
 }
 
 /** Metrics in the main table; the rest are in the details. */
-const HEADLINE: readonly MetricId[] = ['ttftMs', 'tpotMs', 'e2elMs', 'outputTokensPerS', 'failedRequests', 'noncesPerMin']
+const HEADLINE: readonly MetricId[] = ['ttftMs', 'tpotMs', 'e2elMs', 'outputTokensPerS', 'failedRequests', 'noncesPerMin', 'capacityAtSlo']
 
 const ICON: Record<MetricVerdict, string> = {
   regressed: '🔴 regressed',

@@ -18,9 +18,10 @@ import type { MetricId } from '../contracts/baseline.js'
  * - `goodput`: good requests out of all → Fisher exact test on the proportion meeting the SLO;
  * - `deploy`: one number per deploy → judged against the run-to-run noise of the baseline's history
  *   (no within-run evidence exists), deterministic on the simulator;
- * - `poc`: one rate per PoC run (nonces/min), judged like `deploy` (docs/poc.md).
+ * - `poc`: one rate per PoC run (nonces/min), judged like `deploy` (docs/poc.md);
+ * - `sweep`: one capacity at SLO per sweep, judged like `deploy` (docs/metrics.md "Capacity at SLO").
  */
-export type MetricKind = 'distribution' | 'rate' | 'throughput' | 'goodput' | 'deploy' | 'poc'
+export type MetricKind = 'distribution' | 'rate' | 'throughput' | 'goodput' | 'deploy' | 'poc' | 'sweep'
 
 export interface MetricDef {
   id: MetricId
@@ -53,6 +54,8 @@ export const METRIC_DEFS: readonly MetricDef[] = [
   { id: 'deployS', label: 'Deploy time', unit: 's', kind: 'deploy', better: 'lower', tolerance: 0.03 },
   // What a host is paid PoC weight by: artifacts per minute of generation, all backends together.
   { id: 'noncesPerMin', label: 'PoC nonces/min', unit: 'nonces/min', kind: 'poc', better: 'higher', tolerance: 0.03 },
+  // The highest load of a sweep that still met the SLO attainment, in the sweep's load unit.
+  { id: 'capacityAtSlo', label: 'Capacity at SLO', unit: 'load', kind: 'sweep', better: 'higher', tolerance: 0.03 },
 ]
 
 /** Lookup by id. */

@@ -3,6 +3,7 @@
  * laid out, both workload fields and the calibration validated, watch mode refused against a
  * kind that deploys on real GPUs. One bench per variant × workload.
  */
+import { sweepSlo } from '../sweep/spec.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { getHardwareProfile, getModelSpec } from '../model/index.js'
 import { parseMaxModelLen } from '../model/engine.js'
@@ -50,6 +51,8 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
   const variants = kind.variants ? kind.variants(suite, prepared) : prepared()
   // Both workload fields are checked whichever the target: a broken production profile fails here too.
   const workloads = loadTargetWorkloads({ workloads: suite.workloads, simulatorWorkloads: options.simulatorWorkloads }, file, simulated)
+  // A sweep's steps are judged by an SLO: a missing one fails here, before any deploy (src/sweep/spec.ts).
+  for (const spec of workloads) if (spec.sweep !== undefined) sweepSlo(spec, suite.slo, source)
   for (const variant of variants) {
     const fit = maxModelLenOf(variant, suite.model)
     for (const spec of workloads) if (fit) checkPromptFits(spec, `${source} variants["${variant.name}"]`, fit.tokens, fit.how)

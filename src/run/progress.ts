@@ -163,3 +163,6 @@ function duration(s: number): string {
   if (s < 5400) return `${Math.round(s / 60)} min`
   return `${(s / 3600).toFixed(1)} h`
 }
+
+/** The same duration text as the progress lines, for other progress printers (src/sweep). */
+export { duration as formatDurationS }

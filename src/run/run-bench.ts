@@ -7,7 +7,8 @@ import { isMlnodeBenchError } from '../errors.js'
 import { scrub, scrubDeep } from '../outputs/secrets.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { failureKindOf } from '../report/failure-kind.js'
-import type { BenchResult, ServerTelemetry, TargetInfo } from '../contracts/results.js'
+import type { BenchResult, ServerTelemetry, SweepResult, TargetInfo } from '../contracts/results.js'
+import { measureSweep } from '../sweep/measure-sweep.js'
 import type { HardwareProfile } from '../model/index.js'
 import { predictBench } from '../predict/predict-bench.js'
 import { networkModelRef } from '../network/registry.js'
@@ -110,6 +111,29 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       const constants = deployed.box ? calibrationFor(deployed.box, request.calibration) : undefined
       const prediction = info.kind !== 'simulated' && deployed.box ? await predictPocBench({ box: deployed.box, model: suite.model, dtype: suite.dtype, args: variant.mlnodeArgs, seqLen: measured.poc.seqLen, ...(measured.poc.batchSize === undefined ? {} : { batchSize: measured.poc.batchSize }), ...(constants ? { constants } : {}) }) : undefined
       const result = resultOf({ ...deployFields, poc: measured.poc, ...(prediction ? { prediction } : {}), ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}) })
+      return failure ? { result, error: failure } : { result }
+    }
+    // A sweep measures one ordinary workload per load step and folds them (src/sweep/measure-sweep.ts).
+    if (spec.sweep !== undefined) {
+      const partial = input.partialDir === undefined ? undefined : new PartialResult(input.partialDir, resultOf({}))
+      const measured = await measureSweep({
+        spec,
+        suite,
+        subject: `${suite.model} ${variant.name} ${spec.name}`,
+        label: `[${suite.model} ${variant.name}] ${spec.name}`,
+        inferenceUrl: endpoint.inferenceUrl,
+        ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+        simulatedTime,
+        ...(input.events ? { events: input.events } : {}),
+        ...(partial ? { onStep: (sweep: SweepResult, settled: number, planned: number) => partial.update(resultOf({ ...deployFields, sweep }), settled, planned) } : {}),
+      }).finally(() => partial?.discard())
+      const failure = measured.failure
+      const result = resultOf({
+        ...(measured.clientLoopDelay ? { resolution: measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay, loadWorkers: measured.loadWorkers }) } : {}),
+        ...deployFields,
+        sweep: measured.sweep,
+        ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
+      })
       return failure ? { result, error: failure } : { result }
     }
     // vLLM's own view while the load runs (KV use, queue, preemptions); never fails the workload.

@@ -1,4 +1,4 @@
-import type { PocWorkloadSpec, WorkloadSpec } from '../contracts/workload.js'
+import type { PocWorkloadSpec, SweepWorkloadSpec, WorkloadSpec } from '../contracts/workload.js'
 import type { Slo } from '../contracts/records.js'
 import { MlnodeBenchError } from '../errors.js'
 import { SNAPSHOT_REGISTRY } from '../network/registry.js'
@@ -27,12 +27,12 @@ export interface DeploymentSuiteOptions {
   /** Variant name → its tunable args (TP, PP, scheduling…), e.g. `{ 'tp4-pp2': ['-tp','4','-pp','2'] }`. */
   variants: Readonly<Record<string, readonly string[]>>
   /** A compressa-perf YAML config (path relative to the suite file) or workload objects (load, or PoC: docs/poc.md). */
-  workloads: string | readonly (WorkloadSpec | PocWorkloadSpec)[]
+  workloads: string | readonly (WorkloadSpec | PocWorkloadSpec | SweepWorkloadSpec)[]
   /**
    * Workloads to run instead when the target is the embedded simulator (e.g. a shorter profile of
    * the real ones). @default `workloads`
    */
-  simulatorWorkloads?: string | readonly (WorkloadSpec | PocWorkloadSpec)[]
+  simulatorWorkloads?: string | readonly (WorkloadSpec | PocWorkloadSpec | SweepWorkloadSpec)[]
   /**
    * Hardware profile the embedded simulator emulates: a catalog id, or the path of a hardware file
    * (relative to the suite file; docs/hardware.md). Against a real MLNode a file describes the
@@ -101,7 +101,7 @@ export interface ResolvedDeploymentSuiteOptions extends Required<Omit<Deployment
   logCommand?: readonly string[]
   openaiEndpoints?: Readonly<Record<string, string>>
   calibration?: string
-  simulatorWorkloads: string | readonly (WorkloadSpec | PocWorkloadSpec)[]
+  simulatorWorkloads: string | readonly (WorkloadSpec | PocWorkloadSpec | SweepWorkloadSpec)[]
 }
 
 /**

@@ -90,6 +90,8 @@ export const WORKLOAD_FIELDS = {
   compressa: checkedLater,
   // A PoC workload's fields are checked with their own names by src/poc/workload.ts.
   poc: checkedLater,
+  // A sweep's fields are checked with their own names by src/sweep/spec.ts.
+  sweep: checkedLater,
 } satisfies { [K in keyof Required<WorkloadSpec>]: z.ZodType }
 
 export const suiteSchema = z.strictObject(SUITE_FIELDS)

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { isMlnodeBenchError, MlnodeBenchError } from '../errors.js'
 import { parseCompressaConfig, validateWorkload } from '../load/index.js'
-import type { PocWorkloadSpec, WorkloadSpec } from '../contracts/workload.js'
+import type { PocWorkloadSpec, SweepWorkloadSpec, WorkloadSpec } from '../contracts/workload.js'
 import { isPocWorkload, pocWorkloadSpec } from '../poc/workload.js'
 import { checkWorkloadBounds } from './workload-bounds.js'
 
-/** A workload as a suite may write it: a load, or a PoC run (docs/poc.md). */
-export type SuiteWorkload = WorkloadSpec | PocWorkloadSpec
+/** A workload as a suite may write it: a load, a sweep of loads (docs/metrics.md), or a PoC run (docs/poc.md). */
+export type SuiteWorkload = WorkloadSpec | PocWorkloadSpec | SweepWorkloadSpec
 
 /**
  * Loads and validates one workloads field of a suite.

@@ -78,7 +78,8 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
           task.meta.mlnodeBench = outcome.result
           if (outcome.error !== undefined) throw outcome.error
         },
-        timeoutMs: (suite.deployTimeoutS + suite.workloadTimeoutS + 120) * 1000,
+        // A sweep runs up to `steps` workloads, each bounded by workloadTimeoutS.
+        timeoutMs: (suite.deployTimeoutS + suite.workloadTimeoutS * (bench.spec.sweep?.steps ?? 1) + 120) * 1000,
       })
     }
   })

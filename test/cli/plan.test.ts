@@ -41,7 +41,7 @@ describe('mlnode-bench plan', () => {
   })
 
   it.each([
-    [['--objective', 'fastest'], /--objective must be one of throughput, goodput, per-gpu, got "fastest"/],
+    [['--objective', 'fastest'], /--objective must be one of throughput, goodput, per-gpu, capacity, got "fastest"/],
     [['--objective', 'goodput'], /--objective goodput needs --slo/],
     [['--slo', 'ttft<2000'], /--slo part "ttft<2000" must be ttft=<ms>/],
     [['--gpu', 'rtx-9999', '--gpus', '2'], /--gpu "rtx-9999" is not a catalog GPU/],

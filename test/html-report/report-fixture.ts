@@ -1,10 +1,11 @@
-/** A history for report tests: two runs of three variants on simulated hardware, one on a real node, one compressa-perf import. */
+/** A history for report tests: two runs of three variants on simulated hardware (the second with a capacity sweep of two), one on a real node, one compressa-perf import. */
 import { join } from 'node:path'
 import { importCompressa } from '../../src/history/import-compressa.js'
 import { withHistory, type HistoryRun } from '../../src/history/store.js'
 import type { BenchResult, RunResults, TargetInfo } from '../../src/contracts/results.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
 import { measurementsOf, writeCompressaDb } from '../history/compressa-db.js'
+import { sweepResult } from '../sweep/sweep-fixture.js'
 
 export const MODEL = 'Qwen/Qwen2.5-7B-Instruct'
 const SIM: TargetInfo = { kind: 'simulated', hardware: '8xh100-sxm', simulatedTime: true, seed: 0 }
@@ -29,7 +30,7 @@ export async function buildFixtureHistory(dir: string, options: { experimentName
     historyPath,
     async (store) => {
       await store.addRun(run('run-1', '2026-01-01T00:00:00.000Z', ([variant('tp1', 1, 1.0, 1, SIM), variant('tp2', 2, 0.8, 2, SIM), variant('tp4', 4, 0.7, 3, SIM), variant('tp2', 2, 0.8, 4, SIM, 'poisson 2 req/s')])))
-      await store.addRun(run('run-2', '2026-01-02T00:00:00.000Z', ([variant('tp1', 1, 1.3, 5, SIM), variant('tp2', 2, 0.82, 6, SIM), variant('tp4', 4, 0.71, 7, SIM), variant('tp8-node', 8, 0.9, 8, NODE)])))
+      await store.addRun(run('run-2', '2026-01-02T00:00:00.000Z', ([variant('tp1', 1, 1.3, 5, SIM), variant('tp2', 2, 0.82, 6, SIM), variant('tp4', 4, 0.71, 7, SIM), variant('tp8-node', 8, 0.9, 8, NODE), sweepResult(MODEL, 'tp1', [20, 20, 19, 12], SIM, 'capacity sweep'), sweepResult(MODEL, 'tp2', [20, 18, 10, 5], SIM, 'capacity sweep')])))
       await importCompressa(store, compressaDb, { variant: 'compressa-perf tp8' })
       return store.runs()
     },

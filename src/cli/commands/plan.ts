@@ -18,13 +18,17 @@ import { startPlanProgress } from '../planning/plan-progress.js'
 import { searchPlan, type Objective } from '../planning/search.js'
 import { progressIntervalS, progressMode } from '../../run/progress.js'
 import { writeSuite } from '../planning/write-suite.js'
-import { simulatedWorkload, splitArgString } from './predict.js'
+import { promptTokensOf, simulatedWorkload, splitArgString } from './predict.js'
+import type { WorkloadSpec } from '../../contracts/workload.js'
+import type { ModelInstancePlan } from '../../model/index.js'
+import { capacityScore, sweptWorkload } from '../../sweep/plan-capacity.js'
+import { parseSweepOption } from '../../sweep/predict-sweep.js'
 
 export const summary = 'Rank the variants that fit a box by predicted speed (simulated, no GPU)'
 
 const USAGE = `Usage: mlnode-bench plan --model <id|config.json> (--hardware <profile> | --gpu <gpu> --gpus N)
-       [--mandatory-args "<vllm args>"] [--workloads <compressa.yml>] [--objective throughput|goodput|per-gpu]
-       [--slo ttft=<ms>,tpot=<ms>,e2el=<ms>] [--top K] [--write-suite <file.bench.ts>] [--include <names>]
+       [--mandatory-args "<vllm args>"] [--workloads <compressa.yml>] [--objective throughput|goodput|per-gpu|capacity]
+       [--slo ttft=<ms>,tpot=<ms>,e2el=<ms>] [--sweep <rate|concurrency>:<from>:<to>:<steps>] [--top K] [--write-suite <file.bench.ts>] [--include <names>]
        [--dtype float16] [--calibration <calibration.json>] [--json]
 
 Enumerates the TP x PP layouts of the box (instances as MLNode places them), rejects the ones that
@@ -39,8 +43,10 @@ figure is a PREDICTION of the performance model (docs/perf-model.md), not a meas
                     (default for a network model: the chain's args, from the registry or MLNODE_BENCH_CHAIN_URL)
   --workloads       compressa-perf YAML (default: MLNode's default config)
   --objective       throughput (default: output tok/s), goodput (requests meeting --slo per s),
-                    per-gpu (output tok/s per GPU in use); geometric mean over the workloads
-  --slo             SLOs for goodput, e.g. ttft=2000,tpot=50
+                    per-gpu (output tok/s per GPU in use), capacity (the highest --sweep load at
+                    which 90 % of requests meet --slo, docs/metrics.md); geometric mean over the workloads
+  --slo             SLOs for goodput and capacity, e.g. ttft=2000,tpot=50
+  --sweep           with --objective capacity: the loads each workload is swept over, e.g. rate:1:16:16
   --top             variants in the table and the suite (default 2 in the suite, all in the table)
   --write-suite     write a ready *.bench.ts with the top K plus --include
   --include         comma-separated variant names to add to the suite
@@ -57,6 +63,7 @@ const COMMAND_LINE = {
     workloads: { type: 'string' },
     objective: { type: 'string' },
     slo: { type: 'string' },
+    sweep: { type: 'string' },
     top: { type: 'integer', min: 1 },
     'write-suite': { type: 'string' },
     include: { type: 'string' },
@@ -66,7 +73,7 @@ const COMMAND_LINE = {
   },
 } as const
 
-const OBJECTIVES: readonly Objective[] = ['throughput', 'goodput', 'per-gpu']
+const OBJECTIVES: readonly Objective[] = ['throughput', 'goodput', 'per-gpu', 'capacity']
 
 /** `ttft=2000,tpot=50` → Slo. @throws MlnodeBenchError MLNB_USAGE naming the bad part. */
 export function parseSlo(command: string, text: string): Slo {
@@ -101,7 +108,8 @@ export async function run(argv: string[]): Promise<number> {
   const objective = (v.objective ?? 'throughput') as Objective
   if (!OBJECTIVES.includes(objective)) throw usageError('plan', `--objective must be one of ${OBJECTIVES.join(', ')}, got "${v.objective}"`, { option: 'objective', value: v.objective })
   const slo = v.slo === undefined ? undefined : parseSlo('plan', v.slo)
-  if (objective === 'goodput' && slo === undefined) throw usageError('plan', '--objective goodput needs --slo (e.g. ttft=2000,tpot=50)', { option: 'slo' })
+  if ((objective === 'goodput' || objective === 'capacity') && slo === undefined) throw usageError('plan', `--objective ${objective} needs --slo (e.g. ttft=2000,tpot=50)`, { option: 'slo' })
+  if ((objective === 'capacity') !== (v.sweep !== undefined)) throw usageError('plan', objective === 'capacity' ? '--objective capacity needs --sweep (e.g. rate:1:16:16)' : '--sweep ranks by capacity: add --objective capacity', { option: 'sweep' })
   const hardware = boxOption('plan', v)
   const constants = await calibrationOption(v.calibration, hardware)
   const modelSpec = /\.json$/i.test(v.model) ? await loadModelConfig(v.model) : catalogModelOption('plan', v.model)
@@ -112,10 +120,11 @@ export async function run(argv: string[]): Promise<number> {
   const dtype = v.dtype ?? 'float16'
   const specs = await loadCompressaConfig(v.workloads ?? compressaDefaultConfigPath)
   const workloads = await Promise.all(specs.map(simulatedWorkload))
+  const capacityOf = objective === 'capacity' ? await capacityObjective(specs, v.sweep!, slo!) : undefined
 
   const mode = progressMode(process.stderr)
   const progress = startPlanProgress({ label: `plan ${modelSpec.id} on ${hardware.id}`, mode, intervalS: progressIntervalS(), write: (text) => process.stderr.write(text) })
-  const outcome = searchPlan({ model: modelSpec.id, modelSpec, mandatoryArgs, dtype, hardware, workloads, objective, ...(slo ? { slo } : {}), ...(constants ? { constants } : {}), onStep: (step) => progress.step(step) })
+  const outcome = searchPlan({ model: modelSpec.id, modelSpec, mandatoryArgs, dtype, hardware, workloads, objective, ...(slo ? { slo } : {}), ...(constants ? { constants } : {}), ...(capacityOf ? { capacityOf } : {}), onStep: (step) => progress.step(step) })
   progress.stop()
   const top = v.top ?? 2
   let suiteNote: string | undefined
@@ -136,4 +145,16 @@ export async function run(argv: string[]): Promise<number> {
   const cpuS = (cpu.user + cpu.system) / 1e6
   console.log(renderPlan({ outcome, hardware, model: modelSpec.id, mandatoryArgs, ...(mandatorySource ? { mandatorySource } : {}), objective, top: v.top, elapsedS, cpuS, ...(v.calibration ? { calibration: v.calibration } : {}), ...(suiteNote ? { suiteNote } : {}) }, v.json))
   return 0
+}
+
+/** `--objective capacity`: every workload swept as `--sweep` says, its capacity at SLO predicted per candidate. */
+async function capacityObjective(specs: readonly WorkloadSpec[], sweepOption: string, slo: Slo): Promise<(plan: ModelInstancePlan, instances: number) => number> {
+  let swept: Array<{ spec: WorkloadSpec; promptTokens: number }>
+  try {
+    const sweep = parseSweepOption(sweepOption)
+    swept = await Promise.all(specs.map(async (spec) => ({ spec: sweptWorkload(spec, sweep, slo), promptTokens: await promptTokensOf(spec) })))
+  } catch (error) {
+    throw usageError('plan', (error as Error).message, { option: 'sweep' })
+  }
+  return (plan, instances) => capacityScore(plan, instances, swept, slo)
 }

@@ -19,6 +19,9 @@ import { checkPredictArgs, checkPredictLengths } from '../predict-limits.js'
 import { figure } from '../../contracts/figures.js'
 import { chainPocParams } from '../../poc/chain-params.js'
 import { pocPredictionLine, predictPoc } from '../../poc/predict-poc.js'
+import type { SweepSpec, WorkloadSpec } from '../../contracts/workload.js'
+import { parseSweepOption, predictSweep, renderPredictedSweep } from '../../sweep/predict-sweep.js'
+import { validateSweep } from '../../sweep/spec.js'
 
 export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'
 
@@ -27,6 +30,7 @@ const USAGE = `Usage: mlnode-bench predict --model <id|config.json> [--hardware 
        [--requests N] [--concurrency N] [--request-rate R [--burstiness B]]
        [--dtype float16] [--micro-batches M] [--calibration <file>] [--max-events N] [--json]
        [--poc [--poc-seq-len N] [--poc-batch-size N]]
+       [--sweep <rate|concurrency>:<from>:<to>:<steps>[:search] --slo-ttft-ms T --slo-tpot-ms T --slo-e2el-ms T [--attainment A]]
 
 Runs the workload through the simulated vLLM engine on a virtual clock and prints the metrics a
 measured run reports. Every figure is a PREDICTION of the performance model (docs/perf-model.md).
@@ -52,7 +56,13 @@ Requests generate exactly max_tokens tokens (no early EOS).
   --poc             also price PoC v2 (nonces/min: one prefill of batch × seq_len tokens per batch,
                     docs/poc.md); alone, without a workload, only that
   --poc-seq-len     PoC seq_len (default: the chain's for the model, 256 for most)
-  --poc-batch-size  PoC batch_size (default 32, the backend's)`
+  --poc-batch-size  PoC batch_size (default 32, the backend's)
+  --sweep           predict a sweep of the inline workload, e.g. rate:1:8:5 (5 rates from 1 to 8 req/s)
+                    or concurrency:1:64:7 (:search appended bisects instead, at most <steps> steps),
+                    and print its curve and capacity at SLO (docs/metrics.md);
+                    needs at least one --slo-*-ms; steps stop after 2 in a row miss the SLO
+  --slo-ttft-ms, --slo-tpot-ms, --slo-e2el-ms   the SLO a request must meet (the suites' slo)
+  --attainment      share of a step's requests that must meet the SLO (default 0.9)`
 
 export { predictWorkloads, simulatedWorkload, splitArgString, promptTokensOf, workloadOf } from '../../predict/predict-core.js'
 export type { Prediction, PredictionFigures, PredictInput } from '../../predict/predict-core.js'
@@ -105,6 +115,11 @@ const COMMAND_LINE = {
     poc: { type: 'boolean' },
     'poc-seq-len': { type: 'integer', min: 1 },
     'poc-batch-size': { type: 'integer', min: 3 },
+    sweep: { type: 'string' },
+    'slo-ttft-ms': { type: 'number', above: 0 },
+    'slo-tpot-ms': { type: 'number', above: 0 },
+    'slo-e2el-ms': { type: 'number', above: 0 },
+    attainment: { type: 'number', above: 0 },
   },
 } as const
 
@@ -146,6 +161,7 @@ export async function run(argv: string[]): Promise<number> {
   const engine = asUsage(() => resolveEngineConfig(parsed.values, model, hardware, values.dtype))
 
   if (pocOnly) return printPocOnly(values, { model, hardware, engine, calibrated, tp, pp })
+  if (values.sweep !== undefined) return printSweep(values, { model, hardware, engine, calibrated, tp, pp, maxModelLenHow: parsed.values.has('max-model-len') ? `--max-model-len in --args` : `max_position_embeddings of ${model.id}` })
   // Size the workloads before building them: a refusal must come at once.
   let sizes: WorkloadSize[]
   let build: () => Array<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
@@ -223,6 +239,56 @@ export async function run(argv: string[]): Promise<number> {
   const failed = predictions.reduce((s, p) => s + p.metrics.requests.failed, 0)
   if (failed > 0) console.log(`  ${failed} request(s) rejected by the simulated engine (prompt + max_tokens > max_model_len or KV too small)`)
   if (poc) console.log(pocPredictionLine(poc))
+  return 0
+}
+
+/** `predict --sweep`: the inline workload swept, each step predicted (src/sweep/predict-sweep.ts). */
+async function printSweep(
+  values: { sweep?: string; json?: boolean; args: string; calibration?: string; workloads?: string; lengths?: string; 'prompt-tokens'?: number; 'max-tokens'?: number; requests?: number; concurrency?: number; burstiness?: number; 'request-rate'?: number; 'micro-batches'?: number; 'max-events'?: number; 'slo-ttft-ms'?: number; 'slo-tpot-ms'?: number; 'slo-e2el-ms'?: number; attainment?: number },
+  o: { model: Parameters<typeof planInstance>[1]; hardware: Parameters<typeof planInstance>[0]; engine: Parameters<typeof planInstance>[2]; calibrated: ModelConstants | undefined; tp: number; pp: number; maxModelLenHow: string },
+): Promise<number> {
+  if (values.workloads !== undefined || values.lengths !== undefined) throw usageError('predict', '--sweep sweeps the inline workload (--prompt-tokens, --max-tokens, --requests): not --workloads or --lengths', { option: 'sweep' })
+  if (values['request-rate'] !== undefined) throw usageError('predict', '--sweep sets the rate of each step: leave --request-rate out', { option: 'request-rate' })
+  const slo = { ...(values['slo-ttft-ms'] === undefined ? {} : { ttftMs: values['slo-ttft-ms'] }), ...(values['slo-tpot-ms'] === undefined ? {} : { tpotMs: values['slo-tpot-ms'] }), ...(values['slo-e2el-ms'] === undefined ? {} : { e2elMs: values['slo-e2el-ms'] }) }
+  if (Object.keys(slo).length === 0) throw usageError('predict', '--sweep needs an SLO to judge its steps by: --slo-ttft-ms, --slo-tpot-ms and/or --slo-e2el-ms', { option: 'sweep' })
+  let sweep: SweepSpec
+  try {
+    sweep = parseSweepOption(values.sweep!, values.attainment === undefined ? {} : { attainment: values.attainment })
+  } catch (error) {
+    throw usageError('predict', (error as Error).message, { option: 'sweep' })
+  }
+  const requests = values.requests ?? 100
+  const promptTokens = values['prompt-tokens']!
+  const spec: WorkloadSpec = {
+    name: 'workload',
+    requests,
+    prompt: { tokens: promptTokens },
+    maxTokens: values['max-tokens']!,
+    slo,
+    sweep,
+    // A rate sweep is open loop (--concurrency caps it, --burstiness shapes it); a concurrency sweep sets the closed loop.
+    ...(sweep.over === 'rate' ? { arrival: { ratePerS: sweep.from, ...(values.burstiness === undefined ? {} : { burstiness: values.burstiness }), ...(values.concurrency === undefined ? {} : { maxConcurrency: values.concurrency }) } } : {}),
+  }
+  try {
+    validateSweep(spec, '--sweep')
+  } catch (error) {
+    throw usageError('predict', (error as Error).message, { option: 'sweep' })
+  }
+  const sizes: WorkloadSize[] = [{ name: 'workload', requests, promptTokens, outputTokens: spec.maxTokens }]
+  checkPredictLengths(sizes, o.engine.maxModelLen, o.maxModelLenHow, true)
+  // Every step is a whole workload: the event budget covers them all.
+  checkPredictBudget([{ ...sizes[0]!, requests: requests * sweep.steps }], o.engine.maxNumBatchedTokens, values['max-events'] ?? DEFAULT_MAX_EVENTS, { kind: 'options' })
+  const constants: ModelConstants = { ...o.calibrated, ...(values['micro-batches'] === undefined ? {} : { ppMicroBatches: values['micro-batches'] }) }
+  const plan = planInstance(o.hardware, o.model, o.engine, { constants })
+  const instances = instancesPerServer(o.hardware, o.engine)
+  const result = await predictSweep({ plan, instances, spec, promptTokens, slo, print: (line) => console.error(line) })
+  const calibration = values.calibration === undefined ? 'uncalibrated' : `calibration ${values.calibration}`
+  if (values.json) {
+    console.log(JSON.stringify({ prediction: true, simulated: true, hardware: o.hardware.id, model: o.model.id, args: values.args, tp: o.tp, pp: o.pp, instances, ...(values.calibration === undefined ? {} : { calibration: values.calibration }), sweep: result }))
+    return 0
+  }
+  console.log(`PREDICTION (simulated by the performance model, not measured): ${o.model.id} on ${o.hardware.id}, tp=${o.tp} pp=${o.pp}, ${instances} instance(s), args "${values.args}"; ${calibration}`)
+  console.log(renderPredictedSweep(result))
   return 0
 }
 

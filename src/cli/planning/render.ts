@@ -42,7 +42,7 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
 }
 
-const SCORE_LABEL: Record<Objective, string> = { throughput: 'out tok/s (gmean)', goodput: 'goodput req/s (gmean)', 'per-gpu': 'out tok/s/GPU (gmean)' }
+const SCORE_LABEL: Record<Objective, string> = { throughput: 'out tok/s (gmean)', goodput: 'goodput req/s (gmean)', 'per-gpu': 'out tok/s/GPU (gmean)', capacity: 'capacity at SLO (gmean)' }
 
 /** Text tables, or the JSON object with `--json`. */
 export function renderPlan(report: PlanReport, json: boolean): string {

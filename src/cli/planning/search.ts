@@ -4,13 +4,13 @@
  * and rank everything by the objective. All figures are predictions of the performance model.
  */
 import type { Slo } from '../../contracts/records.js'
-import { checkVariant, describeProblems, planInstance, uncertainPricing, type ModelConstants, type ModelSpec } from '../../model/index.js'
+import { checkVariant, describeProblems, planInstance, uncertainPricing, type ModelConstants, type ModelInstancePlan, type ModelSpec } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { predictWorkloads, type Prediction } from '../commands/predict.js'
 import { expertParallelCandidate, knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
 import type { PlanStep } from './plan-progress.js'
 
-export type Objective = 'throughput' | 'goodput' | 'per-gpu'
+export type Objective = 'throughput' | 'goodput' | 'per-gpu' | 'capacity'
 
 export interface PlanInput extends CandidateContext {
   modelSpec: ModelSpec
@@ -25,6 +25,8 @@ export interface PlanInput extends CandidateContext {
   now?: () => number
   /** Called after each evaluated variant (plan-progress.ts prints from it). */
   onStep?: (step: PlanStep) => void
+  /** Objective 'capacity': the candidate's predicted capacity at SLO (src/sweep/plan-capacity.ts). */
+  capacityOf?: (plan: ModelInstancePlan, instances: number) => number
 }
 
 export interface RankedVariant {
@@ -108,7 +110,7 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
     idleGpus: input.hardware.gpuCount - gpusUsed,
     kvCapacityTokens: plan.kvCapacityTokens,
     maxModelLen: check.engine.maxModelLen,
-    score: scoreOf(input.objective, predictions, gpusUsed),
+    score: input.objective === 'capacity' && input.capacityOf ? input.capacityOf(plan, check.instances) : scoreOf(input.objective, predictions, gpusUsed),
     predictions,
     ...maybe,
   }

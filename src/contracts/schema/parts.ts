@@ -63,7 +63,7 @@ export const requestCountsSchema = z.strictObject({ total: count, completed: cou
 /** Metric ids whose figure is a latency distribution (histogram kept). */
 export const DISTRIBUTION_METRICS = ['ttftMs', 'tpotMs', 'itlMs', 'e2elMs'] as const
 /** Metric ids with one number per run. */
-export const SCALAR_METRICS = ['failedRequests', 'requestsPerS', 'inputTokensPerS', 'outputTokensPerS', 'totalTokensPerS', 'goodputRequestsPerS', 'deployS', 'noncesPerMin'] as const
+export const SCALAR_METRICS = ['failedRequests', 'requestsPerS', 'inputTokensPerS', 'outputTokensPerS', 'totalTokensPerS', 'goodputRequestsPerS', 'deployS', 'noncesPerMin', 'capacityAtSlo'] as const
 
 /** A real MLNode's GPUs, driver, vLLM version and model revision (NodeEnvironment); shared with the baseline. */
 export const nodeEnvironmentSchema = z.strictObject({ gpus: z.array(z.string()).optional(), driverVersion: z.string().optional(), cudaDriverVersion: z.string().optional(), vllmVersion: z.string().optional(), modelCommit: z.string().optional() })

@@ -59,6 +59,27 @@ const pocSchema = z.strictObject({
   backends: z.array(z.strictObject({ group: count, nonces: count, noncesPerMin: nonNegative })),
 })
 
+const sloFigures = z.strictObject({ ttftMs: nonNegative.optional(), tpotMs: nonNegative.optional(), e2elMs: nonNegative.optional() })
+const sweepUnit = z.enum(['req/s', 'concurrency'])
+const sweepSchema = z.strictObject({
+  over: z.enum(['rate', 'concurrency']),
+  unit: sweepUnit,
+  search: z.boolean().optional(),
+  slo: sloFigures,
+  attainment: z.number().min(0).max(1),
+  steps: z.array(
+    z.strictObject({
+      load: nonNegative,
+      state: z.enum(['passed', 'failed', 'skipped']),
+      goodShare: z.number().min(0).max(1).optional(),
+      metrics: workloadMetricsSchema.optional(),
+      wallS: nonNegative.optional(),
+    }),
+  ),
+  capacityAtSlo: z.strictObject({ value: nonNegative, bracket: z.tuple([nonNegative.nullable(), nonNegative.nullable()]), unit: sweepUnit }),
+  stopped: z.strictObject({ reason: z.enum(['slo-broken', 'budget']), afterLoad: nonNegative }).optional(),
+})
+
 const layoutSchema = z.strictObject({ gpuCount: count, gpusPerInstance: count, instances: count, idleGpus: count, tp: count, pp: count })
 
 const failureSchema = z.strictObject({
@@ -138,6 +159,7 @@ export const benchResultSchema = z.strictObject({
   environment: nodeEnvironmentSchema
     .optional()
     .describe("A real MLNode's GPUs, driver, vLLM version and model revision, as far as it tells"),
+  sweep: sweepSchema.optional().describe('A sweep workload: the curve of its load steps and the capacity at SLO with its bracket (docs/metrics.md)'),
   poc: pocSchema.optional().describe('A PoC workload: nonces per minute and how they arrived (docs/poc.md)'),
   run: runStampSchema.optional().describe('results.json only: the run that measured this result'),
   bench: z.strictObject({ project: z.string(), file: z.string(), name: z.string() }).optional().describe('results.json only: the vitest bench behind this result'),
