@@ -1,8 +1,9 @@
 /** A sweep measured against real loopback servers: a server broken at the lowest load fails the bench, the sweep kept. */
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import type { SweepResult } from '../../src/contracts/results.js'
 import type { WorkloadSpec } from '../../src/contracts/workload.js'
 import { measureSweep } from '../../src/sweep/measure-sweep.js'
+import { consoleInto } from '../run/console-lines.js'
 import { startHttp, vllmChatEvents, writeEvents } from '../load/helpers/server.js'
 
 /** Answers /v1/models; every completion fails with HTTP 500 when `broken`, else streams two tokens. */
@@ -21,11 +22,9 @@ const suite = { model: 'm', workloadTimeoutS: 30, maxFailureRate: 0 }
 
 describe('measureSweep', () => {
   it('measures every step as a workload of its own and passes them all against a healthy server', async () => {
-    vi.spyOn(console, 'log').mockImplementation(() => undefined)
     const partials: Array<[number, number, number]> = []
     const onStep = (s: SweepResult, settled: number, planned: number) => void partials.push([s.steps.length, settled, planned])
     const measured = await measureSweep({ spec, suite, subject: 'm tp1 sweep', label: '[m tp1] sweep', inferenceUrl: await server(false), simulatedTime: false, onStep })
-    vi.restoreAllMocks()
     expect(measured.failure).toBeUndefined()
     // The partial result after each step counts requests (6 a step) of all planned (3 × 6).
     expect(partials).toEqual([[1, 6, 18], [2, 12, 18], [3, 18, 18]])
@@ -36,9 +35,7 @@ describe('measureSweep', () => {
 
   it('fails the bench when the lowest load already fails requests (broken, not overloaded), keeping the sweep', async () => {
     const lines: string[] = []
-    vi.spyOn(console, 'log').mockImplementation((l: unknown) => void lines.push(String(l)))
-    const measured = await measureSweep({ spec, suite, subject: 'm tp1 sweep', label: '[m tp1] sweep', inferenceUrl: await server(true), simulatedTime: false })
-    vi.restoreAllMocks()
+    const measured = await measureSweep({ spec, suite, subject: 'm tp1 sweep', label: '[m tp1] sweep', inferenceUrl: await server(true), simulatedTime: false, events: consoleInto(lines) })
     expect(measured.failure?.code).toMatch(/^MLNB_LOAD/)
     expect(measured.failure?.message).toMatch(/^m tp1 sweep \(its lowest load, sweep @ concurrency 1\): /)
     // Two failed steps in a row: the third is skipped.
