@@ -8,7 +8,7 @@
  */
 import { parseVllmArgs } from '../args/index.js'
 import { getHardwareProfile, getModelSpec, instancesPerServer, planInstance, resolveEngineConfig } from '../model/index.js'
-import { predictWorkloads } from '../predict/predict-core.js'
+import { predictWorkloads } from '../planner/predict-core.js'
 import type { BenchResult } from '../contracts/results.js'
 
 /** Simulated token events one prediction may cost (≈ 0.3 s on a 2-core machine). */

@@ -13,7 +13,7 @@ import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 import { progressIntervalS, progressMode, startProgress, stderrProgress, type Progress } from '../../run/progress.js'
 import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
-import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction, type PredictionFigures } from '../../predict/predict-core.js'
+import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction, type PredictionFigures } from '../../planner/predict-core.js'
 import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
 import { checkPredictArgs, checkPredictLengths } from '../predict-limits.js'
 import { figure } from '../../contracts/figures.js'
@@ -54,8 +54,8 @@ Requests generate exactly max_tokens tokens (no early EOS).
   --poc-seq-len     PoC seq_len (default: the chain's for the model, 256 for most)
   --poc-batch-size  PoC batch_size (default 32, the backend's)`
 
-export { predictWorkloads, simulatedWorkload, splitArgString, promptTokensOf, workloadOf } from '../../predict/predict-core.js'
-export type { Prediction, PredictionFigures, PredictInput } from '../../predict/predict-core.js'
+export { predictWorkloads, simulatedWorkload, splitArgString, promptTokensOf, workloadOf } from '../../planner/predict-core.js'
+export type { Prediction, PredictionFigures, PredictInput } from '../../planner/predict-core.js'
 
 function fmt(n: number, digits = 1): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '-'
