@@ -3,12 +3,19 @@
  * reason), predict the rest on the workloads, then try speed-only knobs on the best layouts,
  * and rank everything by the objective. All figures are predictions of the performance model.
  */
-import type { Slo } from '../../contracts/records.js'
-import { checkVariant, describeProblems, planInstance, uncertainPricing, type ModelConstants, type ModelSpec } from '../../model/index.js'
-import type { SimulatedRequest } from '../../sim/index.js'
-import { predictWorkloads, type Prediction } from '../commands/predict.js'
+import type { Slo } from '../contracts/records.js'
+import { checkVariant, describeProblems, planInstance, uncertainPricing, type ModelConstants, type ModelSpec } from '../model/index.js'
+import type { SimulatedRequest } from '../sim/index.js'
+import { predictWorkloads, type Prediction } from './predict-core.js'
 import { expertParallelCandidate, knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
-import type { PlanStep } from './plan-progress.js'
+
+/** Where the search is: its phase (layouts, then knobs of the best layouts) and counts. */
+export interface PlanStep {
+  phase: 'layouts' | 'knobs'
+  done: number
+  total: number
+  rejected: number
+}
 
 export type Objective = 'throughput' | 'goodput' | 'per-gpu'
 

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises'
 import { parse } from 'yaml'
 import { z } from 'zod'
-import { MlnodeBenchError } from '../../errors.js'
-import type { RunResults } from '../../contracts/results.js'
+import { MlnodeBenchError } from '../errors.js'
+import type { RunResults } from '../contracts/results.js'
 import type { MeasuredPoint } from './fit.js'
 
 const positive = z.number().positive()
