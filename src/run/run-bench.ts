@@ -22,7 +22,7 @@ import type { WorkloadMetrics } from '../contracts/records.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
 import type { ValidationPlan } from '../validation/options.js'
-import { runValidationBench } from '../validation/run-validation.js'
+import { runValidationBench } from './validation-bench.js'
 
 export interface BenchInput {
   suite: ResolvedDeploymentSuiteOptions
