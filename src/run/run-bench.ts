@@ -3,10 +3,9 @@
  * workload, and return the result with its verdict. Never throws: the adapter records the result
  * first and then fails the bench with `error`, so nothing measured is lost.
  */
-import { isMlnodeBenchError } from '../errors.js'
+import { failureKindOf, isMlnodeBenchError } from '../errors.js'
 import { scrub, scrubDeep } from '../outputs/secrets.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
-import { failureKindOf } from '../report/failure-kind.js'
 import type { BenchResult, ServerTelemetry, TargetInfo } from '../contracts/results.js'
 import type { HardwareProfile } from '../model/index.js'
 import { predictBench } from '../planner/predict-bench.js'

@@ -6,9 +6,8 @@
  * threshold fails with MLNB_VALIDATION, whatever its speed. Never throws, like runBench.
  */
 import { relative } from 'node:path'
-import { isMlnodeBenchError, MlnodeBenchError, redact } from '../errors.js'
+import { failureKindOf, isMlnodeBenchError, MlnodeBenchError, redact } from '../errors.js'
 import type { BenchResult, TargetInfo, ValidationFigures } from '../contracts/results.js'
-import { failureKindOf } from '../report/failure-kind.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
 import { checkProbes, recordProbes, type CheckOutcome, type ProbeRun } from '../validation/check.js'
