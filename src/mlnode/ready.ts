@@ -11,8 +11,7 @@
  * Run it on a settled node (./switch.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises'
-import type { DeployPlan } from '../args/deploy-plan.js'
-import { instancesOnServer } from '../args/layout.js'
+import { instancesOnServer, type DeployPlanShape } from '../contracts/deploy-plan.js'
 import { MlnodeBenchError, hasCode, isMlnodeBenchError, type ErrorCode } from '../errors.js'
 import type { MlnodeClient } from './client.js'
 import type { PowBackend, UpRequest } from './types.js'
@@ -33,8 +32,8 @@ export interface ReadyProgress {
 
 export interface WaitUntilReadyOptions {
   request: UpRequest
-  /** The variant's deploy plan (src/args/deploy-plan.ts): layout and served names. */
-  plan: Pick<DeployPlan, 'tp' | 'pp' | 'dp' | 'gpusPerInstance' | 'servedModelNames'>
+  /** The variant's deploy plan (its shape: src/contracts/deploy-plan.ts): layout and served names. */
+  plan: Pick<DeployPlanShape, 'tp' | 'pp' | 'dp' | 'gpusPerInstance' | 'servedModelNames'>
   /** Variant name, named in errors. */
   variant?: string
   /** Overall deadline (weights load/download can take 20 min). @default 1_200_000 */
@@ -75,7 +74,7 @@ const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => 
 }
 
 /** Model ids `/v1/models` may list for the request: the model, or its `--served-model-name`s. */
-function servedIds(request: UpRequest, plan: Pick<DeployPlan, 'servedModelNames'>): Set<string> {
+function servedIds(request: UpRequest, plan: Pick<DeployPlanShape, 'servedModelNames'>): Set<string> {
   return new Set([request.model, ...plan.servedModelNames])
 }
 
