@@ -13,8 +13,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { instancesOnServer, type DeployPlanShape } from '../contracts/deploy-plan.js'
 import { MlnodeBenchError, hasCode, isMlnodeBenchError, type ErrorCode } from '../errors.js'
-import type { MlnodeClient } from './client.js'
-import type { PowBackend, UpRequest } from './types.js'
+import type { MlnodeCalls, PowBackend, UpRequest } from './types.js'
 import { isGone, tooOld } from './version.js'
 
 export type ReadyPhase = 'up' | 'starting' | 'replicas' | 'models'
@@ -84,7 +83,7 @@ export const isErrorBackend = (backend: PowBackend): boolean => backend.status =
 /** "vLLM process exited prematurely: None" and friends: MLNode passed on no reason. */
 const NO_REASON = /:\s*None\s*$/
 
-export async function waitUntilReady(client: MlnodeClient, options: WaitUntilReadyOptions): Promise<ReadyResult> {
+export async function waitUntilReady(client: MlnodeCalls, options: WaitUntilReadyOptions): Promise<ReadyResult> {
   const { request, plan, signal, onProgress, inferenceUrl } = options
   const { tp, pp } = plan
   const now = options.now ?? (() => performance.now())

@@ -7,7 +7,7 @@
 import type { RequestRecord } from '../contracts/records.js'
 import type { InstancePlan } from '../model/types.js'
 import { pickLeastConnections } from './balancer.js'
-import { VirtualClock } from './clock.js'
+import { VirtualClock } from './virtual-clock.js'
 import { stepNoiseSeed } from './rng.js'
 import { SessionDispatcher } from './dispatcher.js'
 import { Engine, type EngineListener, type EngineRequest } from './engine.js'

@@ -1,7 +1,7 @@
 /** The simulator on src/model's real plans (default planner): layouts, start-up failures, invariants. */
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { startSimulator } from '../../src/sim/index.js'
-import { VirtualClock } from '../../src/sim/clock.js'
+import { VirtualClock } from '../../src/sim/virtual-clock.js'
 import { Engine, type StepInfo } from '../../src/sim/engine.js'
 import { defaultPlanner } from '../../src/sim/planner.js'
 import { createRng } from '../../src/sim/rng.js'
