@@ -9,7 +9,7 @@ import { parse } from 'yaml'
 import { z } from 'zod'
 import { MlnodeBenchError } from '../errors.js'
 import { INTERCONNECT_PRESETS, type GpuSpec, type InterconnectSpec } from './gpus.js'
-import type { HardwareProfile } from './hardware.js'
+import type { HardwareProfile } from './hardware-profile.js'
 
 const positive = z.number().positive()
 const allReduceSchema = z.object({ latencyUs: positive, busBandwidthGBps: positive }).strict()
