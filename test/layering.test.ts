@@ -1,14 +1,14 @@
 /**
  * The layering is a test, not a hope: every file of src/ and reporters/ imports only from its own
- * layer or the ones below it, and no files import each other in a circle. README "Development"
- * shows the same table. A new folder must be placed here before its files pass.
+ * layer or the ones below it, and no files (nor folders) import each other in a circle. README
+ * "Development" shows the same table. A new folder must be placed here before its files pass.
  */
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { importCycles, layerOf, layerViolations, readImportGraph, type Layer } from './helpers/import-graph.js'
+import { folderGraph, importCycles, layerOf, layerViolations, readImportGraph, type Layer } from './helpers/import-graph.js'
 
 /** Bottom up. */
-export const LAYERS: readonly Layer[] = [
+const LAYERS: readonly Layer[] = [
   { name: 'base', members: ['src/errors.ts', 'src/text', 'src/types'] },
   { name: 'contracts', members: ['src/contracts'] },
   { name: 'domain', members: ['src/args', 'src/metrics', 'src/protocol', 'src/model', 'src/report'] },
@@ -33,6 +33,10 @@ describe('layering of src/ and reporters/', () => {
 
   it('no files import each other in a circle', () => {
     expect(importCycles(graph).map((path) => path.join(' -> '))).toEqual([])
+  })
+
+  it('no folders import each other in a circle, in a layer either', () => {
+    expect(importCycles(folderGraph(graph)).map((path) => path.join(' -> '))).toEqual([])
   })
 })
 
@@ -71,5 +75,16 @@ describe('the checks can fail', () => {
       'src/a/1.ts -> src/a/2.ts -> src/a/3.ts -> src/a/1.ts',
       'src/a/4.ts -> src/a/4.ts',
     ])
+  })
+
+  it('finds a circle between folders that no file circle shows', () => {
+    const files = new Map([
+      ['src/a/x.ts', ['src/b/y.ts']],
+      ['src/b/z.ts', ['src/a/w.ts']],
+      ['src/b/y.ts', []],
+      ['src/a/w.ts', []],
+    ])
+    expect(importCycles(files)).toEqual([])
+    expect(importCycles(folderGraph(files)).map((path) => path.join(' -> '))).toEqual(['src/a -> src/b -> src/a'])
   })
 })

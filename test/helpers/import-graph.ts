@@ -45,6 +45,22 @@ export function readImportGraph(root: string, folders: readonly string[]): Impor
   return graph
 }
 
+/** The same graph between folders: `src/run`, `reporters`, or a top-level file such as `src/errors.ts`. */
+export function folderGraph(graph: ImportGraph): ImportGraph {
+  const folderOf = (file: string): string => {
+    const parts = file.split('/')
+    return parts.length <= 2 ? file : parts.slice(0, 2).join('/')
+  }
+  const folders = new Map<string, Set<string>>()
+  for (const [file, targets] of graph) {
+    const from = folderOf(file)
+    const set = folders.get(from) ?? new Set<string>()
+    for (const target of targets) if (folderOf(target) !== from) set.add(folderOf(target))
+    folders.set(from, set)
+  }
+  return new Map([...folders].map(([folder, set]) => [folder, [...set].sort()]))
+}
+
 /** The index of the layer a file belongs to: its longest matching member; undefined if none. */
 export function layerOf(file: string, layers: readonly Layer[]): number | undefined {
   let best: { index: number; length: number } | undefined
