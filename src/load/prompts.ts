@@ -20,7 +20,7 @@
  * or `.jsonl` with a string `"prompt"` per line; estimate ≈ 4 chars/token (English text).
  */
 import { COMMON_WORDS } from '../text/tokens.js'
-import { readFile } from 'node:fs/promises'
+import { readTextFile } from '../text/read-text-file.js'
 import { extname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
 import { createRng, hashSeed, randomInt, type Rng } from './random.js'
@@ -112,15 +112,7 @@ function randomPicks(total: number, count: number, seed: number, name: string): 
 /** Prompts of a `.csv` (column 0 of every row) or `.jsonl` (`"prompt"` of every line) file. */
 export async function readPromptFile(file: string, baseDir = process.cwd()): Promise<string[]> {
   const path = file.startsWith('/') ? file : `${baseDir}/${file}`
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read prompts file ${path}: ${(error as Error).message}`, {
-      cause: error,
-      details: { file: path },
-    })
-  }
+  const text = await readTextFile(path, { what: 'prompts file' })
   const ext = extname(path).toLowerCase()
   let prompts: string[]
   if (ext === '.jsonl' || ext === '.ndjson') {

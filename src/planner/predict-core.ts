@@ -4,7 +4,7 @@
  * measured run.
  */
 import { isDatasetPrompt, prepareDataset, type DatasetPromptSpec } from '../load/datasets/index.js'
-import { readFile } from 'node:fs/promises'
+import { readTextFile } from '../text/read-text-file.js'
 import { dirname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
 import { arrivalOffsetsMs } from '../load/arrivals.js'
@@ -170,12 +170,7 @@ export function workloadOf(spec: WorkloadSpec, promptTokens: number): { name: st
  * @throws MlnodeBenchError MLNB_CONFIG naming file, line and value.
  */
 export async function loadLengths(file: string): Promise<Array<{ promptTokens: number; outputTokens: number }>> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read lengths file ${file}: ${(error as Error).message}`, { details: { file } })
-  }
+  const text = await readTextFile(file, { what: 'lengths file' })
   const out: Array<{ promptTokens: number; outputTokens: number }> = []
   text.split(/\r?\n/).forEach((line, i) => {
     const cells = line.split(',').map((c) => c.trim())
