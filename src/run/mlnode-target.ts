@@ -46,7 +46,8 @@ interface SimulatorInfo {
   nowS?: number
 }
 
-function simulatorOf(field: unknown): SimulatorInfo | undefined {
+/** The `simulator` field of /health (a simulated MLNode says what it simulates), when present. */
+function simulatorInfoOf(field: unknown): SimulatorInfo | undefined {
   if (typeof field !== 'object' || field === null) return undefined
   const f = field as Record<string, unknown>
   const out: SimulatorInfo = {}
@@ -127,7 +128,7 @@ export class MlnodeTarget implements Target {
     const names = [...new Set(devices.map((d) => d.name))]
     this.gpuNames = devices.map((d) => d.name)
     const hardware = `${gpuCount}x ${names.join(' + ') || 'unknown GPU'}`
-    const sim = simulatorOf(health.simulator)
+    const sim = simulatorInfoOf(health.simulator)
     const url = redact(this.target.mgmtUrl)
     if (sim && !sim.simulatedTime && sim.speed !== undefined && sim.speed !== 1) {
       // Its times are K times too short and the client's stamps cannot be mapped back exactly.
@@ -169,7 +170,7 @@ export class MlnodeTarget implements Target {
 
   /** The simulator's clock (simulated seconds) from /health; undefined against a real MLNode. */
   private async simulatedNowS(): Promise<number | undefined> {
-    return simulatorOf((await this.client.health()).simulator)?.nowS
+    return simulatorInfoOf((await this.client.health()).simulator)?.nowS
   }
 
   /** Deploys the variant unless it is the one up; never throws (the outcome is remembered). */
