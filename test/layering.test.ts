@@ -3,6 +3,7 @@
  * layer or the ones below it, and no files (nor folders) import each other in a circle. README
  * "Development" shows the same table. A new folder must be placed here before its files pass.
  */
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { folderGraph, importCycles, layerOf, layerViolations, readImportGraph, type Layer } from './helpers/import-graph.js'
@@ -37,6 +38,22 @@ describe('layering of src/ and reporters/', () => {
 
   it('no folders import each other in a circle, in a layer either', () => {
     expect(importCycles(folderGraph(graph)).map((path) => path.join(' -> '))).toEqual([])
+  })
+
+  it('README "Development" shows the same layers', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const from = readme.indexOf('```', readme.indexOf('Layers, bottom up'))
+    const table = readme.slice(from + 3, readme.indexOf('```', from + 3)).split('\n')
+    // `layer      member[, member]   what it holds`: the member column starts at 11.
+    const shown = new Map<string, string>()
+    let layer = ''
+    for (const line of table) {
+      layer = /^(\w+) /.exec(line)?.[1] ?? layer
+      const column = line.slice(11).split(/\s{2,}/)[0] ?? ''
+      for (const member of column.split(/,\s*/).filter(Boolean)) shown.set(member.replace(/\/$/, ''), layer)
+    }
+    const expected = new Map(LAYERS.flatMap((l) => l.members.map((m) => [m, l.name] as const)))
+    expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(expected))
   })
 })
 
