@@ -4,8 +4,12 @@
 export { redact } from './errors.js'
 
 // The run core: targets, a suite's benches, one bench's measurement (framework-free).
-export { createTarget, selectTarget, planSuite, runBench, measureWorkload, MlnodeTarget, OpenAiTarget, SimulatorTarget, startSimFleet } from './run/index.js'
-export type { Target, TargetDescription, DeployRequest, DeployedVariant, LoadEndpoint, TargetChoice, PlannedBench, BenchInput, BenchOutcome } from './run/index.js'
+export { createTarget, selectTarget, suiteBenches, runBench, measureWorkload, MlnodeTarget, OpenAiTarget, SimulatorTarget, startSimFleet } from './run/index.js'
+export type { Target, TargetDescription, DeployRequest, DeployedVariant, LoadEndpoint, TargetChoice, SuiteBench, BenchInput, BenchOutcome } from './run/index.js'
+/** @deprecated `suiteBenches`: "plan" is the `plan` command's search (src/planner). */
+export { suiteBenches as planSuite } from './run/index.js'
+/** @deprecated `SuiteBench`. */
+export type { SuiteBench as PlannedBench } from './run/index.js'
 
 // vLLM args: parse, guard, layout.
 export { parseVllmArgs, toMlnodeArgs, parallelismOf, classifyArg, guardVariant, assertVariantAllowed, computeLayout, layoutProblems } from './args/index.js'

@@ -1,5 +1,5 @@
 /**
- * The `variant › validation` bench (registered by src/run/plan-suite.ts, dispatched by
+ * The `variant › validation` bench (registered by src/run/suite-benches.ts, dispatched by
  * src/run/run-bench.ts): on the deployed variant, the reference variant records its probe
  * answers (kept in memory for the suite's later variants, optionally written), and every
  * variant, the reference included, is checked against them (check.ts). A variant at or below the
