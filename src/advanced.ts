@@ -32,8 +32,12 @@ export type * from './contracts/records.js'
 // Simulator and performance model.
 export { startSimulator, simulateRequests } from './sim/index.js'
 export type { SimulatorOptions, SimulatorHandle } from './sim/index.js'
-export { getHardwareProfile, listHardwareProfiles, getModelSpec, loadModelConfig, resolveEngineConfig, planInstance } from './model/index.js'
-export type { HardwareProfile, ModelSpec, EngineConfig, InstancePlan } from './model/index.js'
+export { getHardwareProfile, listHardwareProfiles, getModelSpec, loadModelConfig, resolveEngineConfig, modelInstance } from './model/index.js'
+export type { HardwareProfile, ModelSpec, EngineConfig, InstanceModel } from './model/index.js'
+/** @deprecated `modelInstance`. */
+export { modelInstance as planInstance } from './model/index.js'
+/** @deprecated `InstanceModel`. */
+export type { InstanceModel as InstancePlan } from './model/index.js'
 
 // Results and reports.
 export type * from './contracts/results.js'

@@ -6,7 +6,7 @@
  * pattern search in log space (no gradients: every evaluation is a simulation).
  */
 import { parseVllmArgs } from '../args/index.js'
-import { DEFAULT_MODEL_CONSTANTS, instancesPerServer, planInstance, resolveEngineConfig, type FittedConstant, type HardwareProfile, type ModelConstants, type ModelSpec } from '../model/index.js'
+import { DEFAULT_MODEL_CONSTANTS, instancesPerServer, modelInstance, resolveEngineConfig, type FittedConstant, type HardwareProfile, type ModelConstants, type ModelSpec } from '../model/index.js'
 import type { SimulatedRequest } from '../sim/index.js'
 import { predictWorkloads, splitArgString, type PredictionFigures } from './predict-core.js'
 
@@ -123,7 +123,7 @@ export function predictPoint(setup: Pick<FitInput, 'hardware' | 'model' | 'dtype
   const input = point.box ?? setup
   const args = parseVllmArgs(splitArgString(point.args), { source: point.label })
   const engine = resolveEngineConfig(args.values, input.model, input.hardware, input.dtype)
-  const plan = planInstance(input.hardware, input.model, engine, { constants })
+  const plan = modelInstance(input.hardware, input.model, engine, { constants })
   const instances = instancesPerServer(input.hardware, engine)
   return predictWorkloads({ plan, instances, workloads: [{ name: point.label, ...requestsOf(point, cap) }] })[0]!.figures
 }

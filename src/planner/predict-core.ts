@@ -12,7 +12,7 @@ import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { summarize } from '../metrics/index.js'
 import type { RequestRecord, Slo, WorkloadMetrics } from '../contracts/records.js'
-import type { ModelInstancePlan } from '../model/index.js'
+import type { ModelInstance } from '../model/index.js'
 import { simulateRequests, type SimulatedRequest } from '../sim/index.js'
 
 /** Live progress of one predicted workload (src/run/progress.ts provides one). */
@@ -48,7 +48,7 @@ export interface Prediction {
 
 /** What predictWorkloads needs. */
 export interface PredictInput {
-  plan: ModelInstancePlan
+  plan: ModelInstance
   instances: number
   workloads: ReadonlyArray<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
   /** SLOs for predicted goodput. */
@@ -87,7 +87,7 @@ function figuresOf(m: WorkloadMetrics): PredictionFigures {
 
 /** Runs each workload on the simulator's engine (virtual clock) and summarises it. */
 export function predictWorkloads(input: PredictInput, progressOf?: (workload: string, total: number) => PredictProgress): Prediction[] {
-  // The engine itself honours the PP round budget (InstancePlan.roundTokenBudget): predict and
+  // The engine itself honours the PP round budget (InstanceModel.roundTokenBudget): predict and
   // the HTTP simulator schedule identically.
   const plan = input.plan
   return input.workloads.map((w) => {

@@ -4,7 +4,7 @@
  * and rank everything by the objective. All figures are predictions of the performance model.
  */
 import type { Slo } from '../contracts/records.js'
-import { checkVariant, describeProblems, planInstance, uncertainPricing, type ModelConstants, type ModelSpec } from '../model/index.js'
+import { checkVariant, describeProblems, modelInstance, uncertainPricing, type ModelConstants, type ModelSpec } from '../model/index.js'
 import type { SimulatedRequest } from '../sim/index.js'
 import { predictWorkloads, type Prediction } from './predict-core.js'
 import { expertParallelCandidate, knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
@@ -92,7 +92,7 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
     return { name: c.name, variantArgs: c.variantArgs, kinds: [...new Set(check.certain.map((p) => p.kind))], reason: describeProblems(check.certain) }
   }
   const { engine, accept, mayNotStart } = uncertainPricing(check.engine, check.uncertain)
-  const plan = planInstance(input.hardware, input.modelSpec, engine, { ...(input.constants === undefined ? {} : { constants: input.constants }), accept })
+  const plan = modelInstance(input.hardware, input.modelSpec, engine, { ...(input.constants === undefined ? {} : { constants: input.constants }), accept })
   const maybe = mayNotStart === undefined ? {} : { mayNotStart }
   if (!predict) return { name: c.name, variantArgs: c.variantArgs, tp: c.plan.tp, pp: c.plan.pp, instances: check.instances, idleGpus: 0, kvCapacityTokens: plan.kvCapacityTokens, maxModelLen: check.engine.maxModelLen, score: 0, predictions: [], ...maybe }
   const predictions = predictWorkloads({ plan, instances: check.instances, workloads: input.workloads, ...(input.slo === undefined ? {} : { slo: input.slo }) })

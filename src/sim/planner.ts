@@ -6,7 +6,7 @@
  * to the simulator log, the API says "vLLM process exited prematurely: None".
  */
 import { instancesOnServer, parseVllmArgs, planDeploy } from '../args/index.js'
-import { getHardwareProfile, getModelSpec, planInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type ModelConstants } from '../model/index.js'
+import { getHardwareProfile, getModelSpec, modelInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type ModelConstants } from '../model/index.js'
 import { failureMessage, type DeployRequest, type PlannedVariant, type VariantPlanner } from './variant.js'
 
 /** A planner whose performance model uses these constants (a box's calibration). */
@@ -40,7 +40,7 @@ function planVariant(request: DeployRequest, hardwareId: string, constants: Mode
     const engine = resolveEngineConfig(plan.args.values, model, hardware, request.dtype)
     // A memory margin within the model's known error starts, as the real node may (docs/perf-model.md §5c).
     const pricing = uncertainPricing(engine, uncertainProblems(hardware, model, engine, constants))
-    return { servedModel, tp, pp, instances, plan: planInstance(hardware, model, pricing.engine, { constants, accept: pricing.accept }) }
+    return { servedModel, tp, pp, instances, plan: modelInstance(hardware, model, pricing.engine, { constants, accept: pricing.accept }) }
   } catch (error) {
     return { servedModel, tp, pp, instances, failure: failureMessage(error) }
   }

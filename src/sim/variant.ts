@@ -4,7 +4,7 @@
  * src/model (catalogs, memory planning, step cost); tests may inject their own.
  */
 import { MlnodeBenchError } from '../errors.js'
-import type { InstancePlan } from '../model/types.js'
+import type { InstanceModel } from '../model/types.js'
 
 /** The body of `POST /api/v1/inference/up`. */
 export interface DeployRequest {
@@ -22,7 +22,7 @@ export interface PlannedVariant {
   /** Replicas MLNode starts (`instancesOnServer` of src/args). 0 when TP*PP exceeds the GPUs. */
   instances: number
   /** Set when vLLM can run the variant. */
-  plan?: InstancePlan
+  plan?: InstanceModel
   /** Replica load time overriding the simulator's startupS (e.g. a model still downloading). */
   startupS?: number
   /** Why vLLM would exit at start-up (OOM, TP not dividing heads, bad args…); set when `plan` is not. */

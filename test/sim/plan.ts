@@ -1,11 +1,11 @@
 /**
- * A hand-built InstancePlan for the simulator's tests, independent of src/model. Its documented
+ * A hand-built InstanceModel for the simulator's tests, independent of src/model. Its documented
  * step cost: 10 ms fixed + 0.1 ms per prefill token + 0.2 ms per decoding sequence
  * + 1 µs per token of decode context (a crude roofline: prefill compute-bound, decode
  * weight-read-bound plus a KV-read term).
  */
 import { instancesOnServer, parseVllmArgs, planDeploy } from '../../src/args/index.js'
-import type { EngineConfig, InstancePlan, StepBatch } from '../../src/model/types.js'
+import type { EngineConfig, InstanceModel, StepBatch } from '../../src/model/types.js'
 import type { VariantPlanner } from '../../src/sim/variant.js'
 
 export function testStepCostS(batch: StepBatch): number {
@@ -15,7 +15,7 @@ export function testStepCostS(batch: StepBatch): number {
   return s
 }
 
-export function testPlan(engine: Partial<EngineConfig> = {}, kvBlocks = 4096): InstancePlan {
+export function testPlan(engine: Partial<EngineConfig> = {}, kvBlocks = 4096): InstanceModel {
   return {
     engine: {
       tp: 1,

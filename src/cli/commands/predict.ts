@@ -7,7 +7,7 @@ import { parseVllmArgs, planDeploy } from '../../args/index.js'
 import { hasCode } from '../../errors.js'
 import { loadCompressaConfig } from '../../load/index.js'
 import { arrivalOffsetsMs } from '../../load/arrivals.js'
-import { DEFAULT_HARDWARE_PROFILE_ID, instancesPerServer, loadModelConfig, planInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type ModelConstants } from '../../model/index.js'
+import { DEFAULT_HARDWARE_PROFILE_ID, instancesPerServer, loadModelConfig, modelInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type ModelConstants } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
@@ -178,7 +178,7 @@ export async function run(argv: string[]): Promise<number> {
   // A memory margin within the model's known error is predicted, with a warning (docs/perf-model.md §5c).
   const pricing = uncertainPricing(engine, uncertainProblems(hardware, model, engine, constants))
   if (pricing.mayNotStart !== undefined) console.error(`predict: WARNING: may not start on ${hardware.id}: ${pricing.mayNotStart}`)
-  const plan = planInstance(hardware, model, pricing.engine, { constants, accept: pricing.accept })
+  const plan = modelInstance(hardware, model, pricing.engine, { constants, accept: pricing.accept })
   const instances = instancesPerServer(hardware, engine)
   const workloads = build()
   const predictions = predictWorkloads({ plan, instances, workloads }, (name, total) => predictProgress(`predict ${name} (simulation progress)`, total))
@@ -229,10 +229,10 @@ export async function run(argv: string[]): Promise<number> {
 /** `predict --poc` without a workload: the PoC price only (header line, then the PoC line or JSON). */
 function printPocOnly(
   values: { json?: boolean; args: string; calibration?: string; 'micro-batches'?: number; 'poc-seq-len'?: number; 'poc-batch-size'?: number },
-  o: { model: Parameters<typeof planInstance>[1]; hardware: Parameters<typeof planInstance>[0]; engine: Parameters<typeof planInstance>[2]; calibrated: ModelConstants | undefined; tp: number; pp: number },
+  o: { model: Parameters<typeof modelInstance>[1]; hardware: Parameters<typeof modelInstance>[0]; engine: Parameters<typeof modelInstance>[2]; calibrated: ModelConstants | undefined; tp: number; pp: number },
 ): number {
   const constants: ModelConstants = { ...o.calibrated, ...(values['micro-batches'] === undefined ? {} : { ppMicroBatches: values['micro-batches'] }) }
-  const plan = planInstance(o.hardware, o.model, o.engine, { constants })
+  const plan = modelInstance(o.hardware, o.model, o.engine, { constants })
   const instances = instancesPerServer(o.hardware, o.engine)
   const poc = predictPoc({ plan, instances, gpus: o.hardware.gpuCount, seqLen: values['poc-seq-len'] ?? chainPocParams(o.model.id).seqLen, ...(values['poc-batch-size'] === undefined ? {} : { batchSize: values['poc-batch-size'] }) })
   if (values.json) {
