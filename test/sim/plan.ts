@@ -6,7 +6,7 @@
  */
 import { instancesOnServer, parseVllmArgs, planDeploy } from '../../src/args/index.js'
 import type { EngineConfig, InstanceModel, StepBatch } from '../../src/model/types.js'
-import type { VariantPlanner } from '../../src/sim/variant.js'
+import type { VariantResolver } from '../../src/sim/variant.js'
 
 export function testStepCostS(batch: StepBatch): number {
   let s = 0.01
@@ -42,7 +42,7 @@ export function testPlan(engine: Partial<EngineConfig> = {}, kvBlocks = 4096): I
  * A planner over the hand-built test plan: TP/PP from the args, MLNode's instance rule, and
  * model "bad/model" failing as an OOM would.
  */
-export const testPlanner: VariantPlanner = (request, hardwareId) => {
+export const testPlanner: VariantResolver = (request, hardwareId) => {
   const { tp, pp, gpusPerInstance } = planDeploy(request.model, parseVllmArgs(request.additionalArgs))
   const gpus = hardwareId.startsWith('8x') ? 8 : 1
   const instances = instancesOnServer(gpus, gpusPerInstance)
