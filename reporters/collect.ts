@@ -6,8 +6,7 @@
  */
 import type { SerializedError } from 'vitest'
 import type { TestCase, TestModule } from 'vitest/node'
-import { redact } from '../src/errors.js'
-import { failureKindOf } from '../src/report/failure-kind.js'
+import { failureKindOf, redact } from '../src/errors.js'
 import type { BenchFailure, BenchIdentity, BenchResult, FailureKind } from '../src/contracts/results.js'
 import { benchFileKey } from '../src/report/results-merge.js'
 

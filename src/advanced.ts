@@ -4,8 +4,12 @@
 export { redact } from './errors.js'
 
 // The run core: targets, a suite's benches, one bench's measurement (framework-free).
-export { createTarget, selectTarget, planSuite, runBench, measureWorkload, MlnodeTarget, OpenAiTarget, SimulatorTarget, startSimFleet } from './run/index.js'
-export type { Target, TargetDescription, DeployRequest, DeployedVariant, LoadEndpoint, TargetChoice, PlannedBench, BenchInput, BenchOutcome } from './run/index.js'
+export { createTarget, selectTarget, suiteBenches, runBench, measureWorkload, MlnodeTarget, OpenAiTarget, SimulatorTarget, startSimFleet } from './run/index.js'
+export type { Target, TargetDescription, DeployRequest, DeployedVariant, LoadEndpoint, TargetChoice, SuiteBench, BenchInput, BenchOutcome } from './run/index.js'
+/** @deprecated `suiteBenches`: "plan" is the `plan` command's search (src/planner). */
+export { suiteBenches as planSuite } from './run/index.js'
+/** @deprecated `SuiteBench`. */
+export type { SuiteBench as PlannedBench } from './run/index.js'
 // What a run tells (deploys, requests, verdicts) as typed events, and the console that prints them.
 export { RunEvents, attachConsole } from './run/index.js'
 export type { RunEventMap, RunEventName, RunListener, ConsoleSubscriberOptions } from './run/index.js'
@@ -31,8 +35,12 @@ export type * from './contracts/records.js'
 // Simulator and performance model.
 export { startSimulator, simulateRequests } from './sim/index.js'
 export type { SimulatorOptions, SimulatorHandle } from './sim/index.js'
-export { getHardwareProfile, listHardwareProfiles, getModelSpec, loadModelConfig, resolveEngineConfig, planInstance } from './model/index.js'
-export type { HardwareProfile, ModelSpec, EngineConfig, InstancePlan } from './model/index.js'
+export { getHardwareProfile, listHardwareProfiles, getModelSpec, loadModelConfig, resolveEngineConfig, modelInstance } from './model/index.js'
+export type { HardwareProfile, ModelSpec, EngineConfig, InstanceModel } from './model/index.js'
+/** @deprecated `modelInstance`. */
+export { modelInstance as planInstance } from './model/index.js'
+/** @deprecated `InstanceModel`. */
+export type { InstanceModel as InstancePlan } from './model/index.js'
 
 // Results and reports.
 export type * from './contracts/results.js'

@@ -43,6 +43,58 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
+/** How a bench failed (results.json's `failure.kind`). */
+export type FailureKind = 'guard' | 'deploy' | 'workload' | 'regression' | 'internal' | 'validation'
+
+/**
+ * The failure kind each code stands for, kept with the codes so a new code must choose one.
+ * A bad variant (args, layout) is a guard failure whether it is found at collection or at deploy
+ * time; anything the MLNode or the simulator refused is a deploy failure. `undefined`: the stage
+ * that caught the error decides (a workload, the validation step, the reporter).
+ */
+export const FAILURE_KIND_OF_CODE: Readonly<Record<ErrorCode, FailureKind | undefined>> = {
+  MLNB_ARGS_PARSE: 'guard',
+  MLNB_ARGS_GUARD: 'guard',
+  MLNB_LAYOUT: 'guard',
+  MLNB_NETWORK_MODEL: 'guard',
+  MLNB_VALIDATION: 'validation',
+  MLNB_VALIDATION_REFERENCE: 'validation',
+  MLNB_MLNODE_HTTP: 'deploy',
+  MLNB_MLNODE_REFUSED: 'deploy',
+  MLNB_MLNODE_TIMEOUT: 'deploy',
+  MLNB_MLNODE_BAD_BODY: 'deploy',
+  MLNB_MLNODE_TOO_OLD: 'deploy',
+  MLNB_DEPLOY_FAILED: 'deploy',
+  MLNB_DEPLOY_TIMEOUT: 'deploy',
+  MLNB_SIM: 'deploy',
+  MLNB_CONFIG: undefined,
+  MLNB_ABORTED: undefined,
+  MLNB_LOAD: undefined,
+  MLNB_LOAD_STOPPED: undefined,
+  MLNB_BASELINE: undefined,
+  MLNB_BASELINE_MISSING: undefined,
+  MLNB_REPORT: undefined,
+  MLNB_MODEL: undefined,
+  MLNB_UNKNOWN_GPU: undefined,
+  MLNB_CLI: undefined,
+  MLNB_USAGE: undefined,
+  MLNB_GITHUB_BAD_BODY: undefined,
+  MLNB_WATCH: undefined,
+  MLNB_HISTORY: undefined,
+  MLNB_CHAIN: undefined,
+  MLNB_POC: undefined,
+  MLNB_POC_STALLED: undefined,
+  MLNB_POC_STOP: undefined,
+}
+
+/**
+ * Failure kind from an error's stable code (errors cross processes serialized: branch on code);
+ * `fallback` for codes that leave it to the stage, and for anything that is not our code.
+ */
+export function failureKindOf(code: string | undefined, fallback: FailureKind): FailureKind {
+  return (code !== undefined && Object.hasOwn(FAILURE_KIND_OF_CODE, code) ? FAILURE_KIND_OF_CODE[code as ErrorCode] : undefined) ?? fallback
+}
+
 export class MlnodeBenchError extends Error {
   override name = 'MlnodeBenchError'
   readonly code: ErrorCode

@@ -37,3 +37,18 @@ describe('ERROR_CODES', () => {
     expect([...named].filter((c) => !(c in ERROR_CODES))).toEqual([])
   })
 })
+
+describe('failureKindOf', () => {
+  it('takes the kind kept with the code, else the stage\'s fallback', async () => {
+    const { failureKindOf } = await import('../src/errors.js')
+    expect(failureKindOf('MLNB_ARGS_GUARD', 'workload')).toBe('guard')
+    expect(failureKindOf('MLNB_DEPLOY_TIMEOUT', 'workload')).toBe('deploy')
+    expect(failureKindOf('MLNB_SIM', 'internal')).toBe('deploy')
+    expect(failureKindOf('MLNB_VALIDATION_REFERENCE', 'workload')).toBe('validation')
+    expect(failureKindOf('MLNB_LOAD', 'workload')).toBe('workload')
+    expect(failureKindOf('MLNB_CONFIG', 'internal')).toBe('internal')
+    // Not ours, or a code from another version: the fallback, never a prototype's property.
+    expect(failureKindOf('toString', 'internal')).toBe('internal')
+    expect(failureKindOf(undefined, 'validation')).toBe('validation')
+  })
+})

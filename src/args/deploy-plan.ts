@@ -3,24 +3,15 @@
  * waits for, simulates or predicts it: the parsed args, the two-token form MLNode receives,
  * TP/PP/DP, the names `/v1/models` will list, and (once the GPU count is known) the layout.
  */
+import type { DeployPlanShape } from '../contracts/deploy-plan.js'
 import type { Layout } from '../contracts/results.js'
 import { computeLayout, layoutProblems, type LayoutModel } from './layout.js'
 import { parallelismOf } from './parallelism.js'
 import { toMlnodeArgs, type ParsedArgs } from './parse.js'
 
-export interface DeployPlan {
-  /** Model id MLNode deploys (the `model` field of up/async). */
-  model: string
+/** The shape MLNode sees (src/contracts/deploy-plan.ts) and the parsed args it came from. */
+export interface DeployPlan extends DeployPlanShape {
   args: ParsedArgs
-  /** Args as MLNode receives them (normalised two-token form, see `toMlnodeArgs`). */
-  mlnodeArgs: string[]
-  tp: number
-  pp: number
-  dp: number
-  /** GPUs one vLLM instance needs: TP*PP*DP. */
-  gpusPerInstance: number
-  /** Ids `/v1/models` lists: every `--served-model-name`, else the model id. The first one answers. */
-  servedModelNames: string[]
 }
 
 /** A deploy plan placed on a server of known GPU count. */

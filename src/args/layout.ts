@@ -1,10 +1,13 @@
 /**
  * GPU layout of one variant on one MLNode server: MLNode starts floor(GPUs / (TP*PP)) vLLM
  * instances, capped at INFERENCE_MAX_INSTANCES (128), and leaves the rest idle (docs/mlnode.md
- * "Instances"). `instancesOnServer` is the one place this rule is written.
+ * "Instances"). The rule itself, `instancesOnServer`, is written once in src/contracts/deploy-plan.ts.
  */
 import { MlnodeBenchError } from '../errors.js'
 import type { Layout } from '../contracts/results.js'
+import { DEFAULT_INSTANCE_CAP, instancesOnServer } from '../contracts/deploy-plan.js'
+
+export { DEFAULT_INSTANCE_CAP, instancesOnServer }
 
 /** The model facts that constrain TP and PP. */
 export interface LayoutModel {
@@ -31,20 +34,7 @@ export interface LayoutInput {
   model?: LayoutModel
 }
 
-/** MLNode's instance cap (docs/mlnode.md "Instances": capped at 128). */
-export const DEFAULT_INSTANCE_CAP = 128
-
 const isPositiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1
-
-/**
- * THE instance rule: vLLM instances MLNode starts on `gpuCount` GPUs for instances of
- * `gpusPerInstance` GPUs, min(cap, floor(G / (TP*PP))). 0 when an instance does not fit (MLNode
- * itself would still start one, which vLLM then fails to run: callers reject that layout first).
- */
-export function instancesOnServer(gpuCount: number, gpusPerInstance: number, instanceCap: number = DEFAULT_INSTANCE_CAP): number {
-  if (!(gpusPerInstance > 0) || !(gpuCount > 0)) return 0
-  return Math.max(0, Math.min(instanceCap, Math.floor(gpuCount / gpusPerInstance)))
-}
 
 /**
  * Instances and idle GPUs of a layout. Pure arithmetic: an infeasible layout (TP*PP > GPUs)

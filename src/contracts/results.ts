@@ -2,6 +2,7 @@
  * The result model every output is rendered from: results.json, console table, JUnit, Markdown,
  * baselines. Produced by src/vitest (one BenchResult per variant x workload), merged across shards.
  */
+import type { FailureKind } from '../errors.js'
 import type { Slo, WorkloadMetrics } from './records.js'
 
 /** A target kind's name in results: lower case, digits and dashes ('simulated', 'mlnode', 'openai'…). */
@@ -42,7 +43,8 @@ export interface Layout {
   pp: number
 }
 
-export type FailureKind = 'guard' | 'deploy' | 'workload' | 'regression' | 'internal' | 'validation'
+/** Defined beside the error codes (src/errors.ts), which say which kind each stands for. */
+export type { FailureKind } from '../errors.js'
 
 export interface BenchFailure {
   kind: FailureKind

@@ -7,8 +7,8 @@
  * Results bigger than a small budget of simulated events are not predicted (a report must be quick).
  */
 import { parseVllmArgs } from '../args/index.js'
-import { getHardwareProfile, getModelSpec, instancesPerServer, planInstance, resolveEngineConfig } from '../model/index.js'
-import { predictWorkloads } from '../predict/predict-core.js'
+import { getHardwareProfile, getModelSpec, instancesPerServer, modelInstance, resolveEngineConfig } from '../model/index.js'
+import { predictWorkloads } from '../planner/predict-core.js'
 import type { BenchResult } from '../contracts/results.js'
 
 /** Simulated token events one prediction may cost (≈ 0.3 s on a 2-core machine). */
@@ -46,7 +46,7 @@ function predictUncached(result: BenchResult): PredictedFigures | undefined {
     const concurrency = Math.max(1, Math.min(requests, Math.round(m.requestsPerS * (m.e2elMs.meanMs / 1000))))
     // What `mlnode-bench predict` runs: the simulator's engine on a virtual clock, then our summary.
     const [p] = predictWorkloads({
-      plan: planInstance(hardware, model, engine),
+      plan: modelInstance(hardware, model, engine),
       instances: instancesPerServer(hardware, engine),
       workloads: [{ name: result.workload, requests: Array.from({ length: requests }, () => ({ promptTokens, outputTokens })), concurrency }],
     })

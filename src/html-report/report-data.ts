@@ -7,13 +7,13 @@ import { baselineEntry, type BaselineFile } from '../report/baseline.js'
 import type { BenchResult } from '../contracts/results.js'
 import { baselineFromHistory } from '../history/baseline-from-history.js'
 import type { HistoryRun, HistoryRunInfo } from '../history/store.js'
-import { isPocRows } from '../poc/comparison.js'
+import { isPocRows } from '../report/poc-comparison.js'
 import { comparisonTable, failedValidation, groupResults, modelVerdict, VALIDATION_WORKLOAD, validationLines, type ComparisonTable } from '../report/comparison.js'
 import type { ChartSpec } from './chart-spec.js'
 import { cdfChart, deployChart, paretoChart, predictedChart, serverTelemetryChart, variantLatencyChart, variantThroughputChart, type VariantView } from './charts.js'
 import { predictResult } from './predicted.js'
 import { baselineBand, trendChart } from './trend.js'
-import { pocChart } from '../poc/html-chart.js'
+import { pocChart } from './poc-chart.js'
 import { sweepCharts } from '../sweep/html-chart.js'
 import { isSweepRows, sweepTable } from '../sweep/comparison.js'
 
@@ -82,7 +82,7 @@ export function buildReportData(input: ReportInput): ReportData {
     const ofModel = latest.filter((m) => m.result.model === model)
     const workloads = [...new Set(ofModel.map((m) => m.result.workload))].sort()
     for (const workload of workloads) {
-      // A PoC workload: one chart of its nonces/min (src/poc/html-chart.ts).
+      // A PoC workload: one chart of its nonces/min (poc-chart.ts).
       const ofWorkload = ofModel.filter((m) => m.result.workload === workload).map((m) => m.result)
       if (ofWorkload.some((r) => r.poc !== undefined)) {
         sections.push({ id: `s-${sections.length + 1}`, heading: `${model} › ${workload}`, charts: [pocChart(id(), `${model} › ${workload}`, ofWorkload)!] })

@@ -19,7 +19,7 @@
  * recorded, the requests are always ours.
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readTextFile } from '../text/read-text-file.js'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse, YAMLParseError } from 'yaml'
@@ -63,16 +63,7 @@ export const compressaDefaultConfigPath: string = (() => {
 
 /** Reads and parses a compressa-perf YAML config file. */
 export async function loadCompressaConfig(path: string): Promise<WorkloadSpec[]> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read compressa-perf config ${path}: ${(error as Error).message}`, {
-      cause: error,
-      details: { file: path },
-    })
-  }
-  return parseCompressaConfig(text, resolve(path))
+  return parseCompressaConfig(await readTextFile(path, { what: 'compressa-perf config' }), resolve(path))
 }
 
 /** Parses compressa-perf YAML `text`; `source` (the file path) is quoted in errors and resolves prompts_file. */

@@ -20,51 +20,15 @@
  * or `.jsonl` with a string `"prompt"` per line; estimate ≈ 4 chars/token (English text).
  */
 import { COMMON_WORDS } from '../text/tokens.js'
-import { readFile } from 'node:fs/promises'
+import { readTextFile } from '../text/read-text-file.js'
 import { extname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
 import { createRng, hashSeed, randomInt, type Rng } from './random.js'
 import type { PromptSpec } from '../contracts/workload.js'
 import { isDatasetPrompt, prepareDataset } from './datasets/index.js'
+import type { PreparePromptsOptions, PromptSource } from './prompt-source.js'
 
-/** Per-request body fields a dataset sets (src/load/datasets). */
-export interface DatasetRequest {
-  /** The whole chat history to send (replaces the single user message). */
-  messages?: ReadonlyArray<{ role: string; content: string }>
-  /** Replaces the workload's maxTokens (a recorded answer's length). */
-  maxTokens?: number
-  /** Hold the output at maxTokens: ignore_eos and min_tokens (trace replay). */
-  exactLength?: boolean
-}
-
-/** Prompts for request indexes 0..total−1 (warm-ups included). */
-export interface PromptSource {
-  /** Prompt text of request `index`. */
-  text(index: number): string
-  /** Prompt tokens to report if the server sends no usage. */
-  estimatedTokens(index: number): number
-  /** Dataset fields of request `index`'s body. */
-  request?(index: number): DatasetRequest | undefined
-  /** Recorded arrivals of requests from..from+count−1, ms after the first of them (trace replay). */
-  arrivalOffsetsMs?(from: number, count: number): number[]
-  /** Turn of request `index` in its conversation (0: first); a later turn waits for the one before. */
-  turnOf?(index: number): number
-}
-
-/** Options of `preparePrompts`. */
-export interface PreparePromptsOptions {
-  /** Number of requests (warm-ups included). */
-  total: number
-  /** @default 0 */
-  seed?: number
-  /** Workload name, mixed into the seed. @default '' */
-  name?: string
-  /** Extra text mixed in so repeated runs differ. @default '' */
-  salt?: string
-  /** Where relative file paths resolve from. @default process.cwd() */
-  baseDir?: string
-}
-
+export type { DatasetRequest, PreparePromptsOptions, PromptSource } from './prompt-source.js'
 
 const LOWERCASE = 'abcdefghijklmnopqrstuvwxyz'
 /** compressa-perf's generated text: ≈ 2 characters per token (docs/metrics.md "compressa-perf prompts"). */
@@ -148,15 +112,7 @@ function randomPicks(total: number, count: number, seed: number, name: string): 
 /** Prompts of a `.csv` (column 0 of every row) or `.jsonl` (`"prompt"` of every line) file. */
 export async function readPromptFile(file: string, baseDir = process.cwd()): Promise<string[]> {
   const path = file.startsWith('/') ? file : `${baseDir}/${file}`
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read prompts file ${path}: ${(error as Error).message}`, {
-      cause: error,
-      details: { file: path },
-    })
-  }
+  const text = await readTextFile(path, { what: 'prompts file' })
   const ext = extname(path).toLowerCase()
   let prompts: string[]
   if (ext === '.jsonl' || ext === '.ndjson') {

@@ -10,7 +10,9 @@ import { callJson, label, snippet } from './http.js'
 import { tooOld } from './version.js'
 import { waitUntilReady, type ReadyResult, type WaitUntilReadyOptions } from './ready.js'
 import type {
+  CallControl,
   GpuDevicesResponse,
+  MlnodeCalls,
   HealthResponse,
   ModelsResponse,
   OkResponse,
@@ -41,12 +43,7 @@ export interface ResolvedMlnodeClientOptions {
   headerNames: readonly string[]
 }
 
-/** Per-call overrides. */
-export interface CallControl {
-  signal?: AbortSignal
-  /** @default the client's requestTimeoutMs */
-  timeoutMs?: number
-}
+export type { CallControl } from './types.js'
 
 /**
  * MLNode v0.2.12's `down` can take 30 s (vLLM's graceful stop) + 35 s (the watcher's stop
@@ -58,7 +55,7 @@ type Shape = (json: Record<string, unknown>) => boolean
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 const hasStatus: Shape = (j) => typeof j.status === 'string'
 
-export class MlnodeClient {
+export class MlnodeClient implements MlnodeCalls {
   readonly options: ResolvedMlnodeClientOptions
   /** Management URL with credentials removed: the only form that appears in messages. */
   readonly displayUrl: string

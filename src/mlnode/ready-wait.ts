@@ -6,8 +6,8 @@
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import { MlnodeBenchError, hasCode, isMlnodeBenchError, type ErrorCode } from '../errors.js'
-import type { MlnodeClient } from './client.js'
 import type { ReadyProgress, WaitUntilReadyOptions } from './ready.js'
+import type { MlnodeCalls } from './types.js'
 import { isGone } from './version.js'
 
 const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
@@ -30,7 +30,7 @@ export class ReadyWait {
   private readonly phrased = new WeakSet<object>()
 
   constructor(
-    readonly client: MlnodeClient,
+    readonly client: MlnodeCalls,
     readonly options: WaitUntilReadyOptions,
   ) {
     this.now = options.now ?? (() => performance.now())

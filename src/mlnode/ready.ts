@@ -10,12 +10,10 @@
  * `/api/v1/state` is only progress: it says INFERENCE while loading.
  * Run it on a settled node (./switch.ts). Its bounds and error wording are ./ready-wait.ts.
  */
-import type { DeployPlan } from '../args/deploy-plan.js'
-import { instancesOnServer } from '../args/layout.js'
+import { instancesOnServer, type DeployPlanShape } from '../contracts/deploy-plan.js'
 import { MlnodeBenchError, hasCode } from '../errors.js'
-import type { MlnodeClient } from './client.js'
 import { ReadyWait } from './ready-wait.js'
-import type { PowBackend, UpRequest } from './types.js'
+import type { MlnodeCalls, PowBackend, UpRequest } from './types.js'
 import { isGone, tooOld } from './version.js'
 
 export type ReadyPhase = 'up' | 'starting' | 'replicas' | 'models'
@@ -33,8 +31,8 @@ export interface ReadyProgress {
 
 export interface WaitUntilReadyOptions {
   request: UpRequest
-  /** The variant's deploy plan (src/args/deploy-plan.ts): layout and served names. */
-  plan: Pick<DeployPlan, 'tp' | 'pp' | 'dp' | 'gpusPerInstance' | 'servedModelNames'>
+  /** The variant's deploy plan (its shape: src/contracts/deploy-plan.ts): layout and served names. */
+  plan: Pick<DeployPlanShape, 'tp' | 'pp' | 'dp' | 'gpusPerInstance' | 'servedModelNames'>
   /** Variant name, named in errors. */
   variant?: string
   /** Overall deadline (weights load/download can take 20 min). @default 1_200_000 */
@@ -71,7 +69,7 @@ export interface ReadyResult {
 }
 
 /** Model ids `/v1/models` may list for the request: the model, or its `--served-model-name`s. */
-function servedIds(request: UpRequest, plan: Pick<DeployPlan, 'servedModelNames'>): Set<string> {
+function servedIds(request: UpRequest, plan: Pick<DeployPlanShape, 'servedModelNames'>): Set<string> {
   return new Set([request.model, ...plan.servedModelNames])
 }
 
@@ -81,7 +79,7 @@ export const isErrorBackend = (backend: PowBackend): boolean => backend.status =
 /** "vLLM process exited prematurely: None" and friends: MLNode passed on no reason. */
 const NO_REASON = /:\s*None\s*$/
 
-export async function waitUntilReady(client: MlnodeClient, options: WaitUntilReadyOptions): Promise<ReadyResult> {
+export async function waitUntilReady(client: MlnodeCalls, options: WaitUntilReadyOptions): Promise<ReadyResult> {
   const wait = new ReadyWait(client, options)
   try {
     await sendUp(wait)

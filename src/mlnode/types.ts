@@ -98,3 +98,28 @@ export interface ModelsResponse {
   object?: string
   data: Array<{ id: string; object?: string; [field: string]: unknown }>
 }
+
+/** Per-call overrides. */
+export interface CallControl {
+  signal?: AbortSignal
+  /** @default the client's requestTimeoutMs */
+  timeoutMs?: number
+}
+
+/**
+ * The management calls the readiness sequence (ready.ts) makes. MlnodeClient implements them;
+ * naming them here lets ready.ts take a client without importing the class that calls it.
+ */
+export interface MlnodeCalls {
+  /** The management URL without credentials, for messages. */
+  readonly displayUrl: string
+  readonly options: { readonly requestTimeoutMs: number }
+  upAsync(request: UpRequest, control?: CallControl): Promise<UpAsyncResponse>
+  upStatus(control?: CallControl): Promise<UpStatusResponse>
+  state(control?: CallControl): Promise<StateResponse>
+  health(control?: CallControl): Promise<HealthResponse>
+  /** Instances MLNode reports started, where its exporter says; undefined when it cannot tell. */
+  startedInstances(control?: CallControl): Promise<number | undefined>
+  powStatus(control?: CallControl): Promise<PowStatusResponse | undefined>
+  models(inferenceUrl?: string, control?: CallControl): Promise<ModelsResponse>
+}

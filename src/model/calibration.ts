@@ -2,7 +2,7 @@
  * A calibration file: the model constants `calibrate` fitted to one box's measured runs, read
  * by `predict`, `plan`, the simulator and suites. Constants it does not name keep their defaults.
  */
-import { readFile } from 'node:fs/promises'
+import { readTextFile } from '../text/read-text-file.js'
 import { z } from 'zod'
 import { MlnodeBenchError } from '../errors.js'
 import type { ModelConstants } from './constants.js'
@@ -71,13 +71,7 @@ export function parseCalibration(raw: unknown, file: string): Calibration {
 
 /** Reads a calibration file. @throws MlnodeBenchError MLNB_CONFIG when unreadable or invalid. */
 export async function loadCalibration(file: string): Promise<Calibration> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read calibration file ${file}: ${(error as Error).message}`, { details: { file } })
-  }
-  return parseCalibrationText(text, file)
+  return parseCalibrationText(await readTextFile(file, { what: 'calibration file' }), file)
 }
 
 /** A calibration file's text, checked. @throws MlnodeBenchError MLNB_CONFIG naming the file (and field). */

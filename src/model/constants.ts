@@ -59,7 +59,7 @@ export interface ResolvedModelConstants {
   ppMicroBatches: number | undefined
   /**
    * Under PP, price a prefill chunk larger than max_num_batched_tokens (possible only when a
-   * step fills a whole pipeline round, InstancePlan.roundTokenBudget) as pieces in separate
+   * step fills a whole pipeline round, InstanceModel.roundTokenBudget) as pieces in separate
    * micro-batches. vLLM itself fills the other micro-batches with OTHER requests' chunks (a
    * request in flight is not rescheduled), so this is right under load and optimistic for a
    * single stream (up to PP× on its prefill). `false` = the chunk stays whole.

@@ -189,7 +189,7 @@ export function createStepCostModel(
     for (const p of batch.prefill) {
       if (p.tokens <= 0) continue
       // A chunk larger than one micro-batch's budget only arrives when the caller fills a whole
-      // pipeline round (InstancePlan.roundTokenBudget). vLLM would give each micro-batch its own
+      // pipeline round (InstanceModel.roundTokenBudget). vLLM would give each micro-batch its own
       // request's chunk; pricing the pieces as separate micro-batches matches that under load.
       if (pp > 1 && c.ppSplitLongChunks && p.tokens > piece) {
         for (let done = 0; done < p.tokens; done += piece) {

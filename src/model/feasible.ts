@@ -125,7 +125,7 @@ export function checkVariant(hardware: HardwareProfile, model: ModelSpec, plan: 
 export interface UncertainPricing {
   /** The engine to plan: as configured, or with one max_model_len request's KV blocks when the model leaves none. */
   engine: EngineConfig
-  /** Problem kinds planInstance should plan through. */
+  /** Problem kinds modelInstance should plan through. */
   accept: Array<FeasibilityProblem['kind']>
   /** describeUncertain of the problems; absent when there are none. */
   mayNotStart?: string

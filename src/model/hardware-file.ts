@@ -3,13 +3,13 @@
  * on other links), described by its owner. YAML (JSON is YAML too), checked with zod; errors name
  * the file, the field and the value. Format and example: docs/hardware.md.
  */
-import { readFileSync } from 'node:fs'
+import { readTextFileSync } from '../text/read-text-file.js'
 import { resolve } from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { MlnodeBenchError } from '../errors.js'
 import { INTERCONNECT_PRESETS, type GpuSpec, type InterconnectSpec } from './gpus.js'
-import type { HardwareProfile } from './hardware.js'
+import type { HardwareProfile } from './hardware-profile.js'
 
 const positive = z.number().positive()
 const allReduceSchema = z.object({ latencyUs: positive, busBandwidthGBps: positive }).strict()
@@ -157,13 +157,7 @@ export function loadHardwareFile(file: string): HardwareProfile {
   const path = resolve(file.trim())
   const cached = loaded.get(path)
   if (cached) return cached
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read hardware file ${file}: ${(error as Error).message}`, { details: { file } })
-  }
-  const profile = parseHardwareFileText(text, file)
+  const profile = parseHardwareFileText(readTextFileSync(path, { what: 'hardware file', shownAs: file }), file)
   loaded.set(path, profile)
   return profile
 }

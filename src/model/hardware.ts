@@ -1,17 +1,9 @@
 import { MlnodeBenchError } from '../errors.js'
-import { findGpuByName, findGpuSpec, listGpuSpecs, type GpuSpec, type InterconnectSpec } from './gpus.js'
+import { findGpuByName, findGpuSpec, listGpuSpecs } from './gpus.js'
 import { HARDWARE_FILE_TEMPLATE, isHardwareFilePath, loadHardwareFile } from './hardware-file.js'
+import type { HardwareProfile } from './hardware-profile.js'
 
-/** A server: N identical GPUs and the links between them. */
-export interface HardwareProfile {
-  /** Profile id, e.g. "8xrtx-4070-ti-super". */
-  id: string
-  gpuCount: number
-  gpu: GpuSpec
-  /** Links between this box's GPUs (defaults to the GPU's usual box interconnect). */
-  interconnect: InterconnectSpec
-  description: string
-}
+export type { HardwareProfile } from './hardware-profile.js'
 
 /** The profile `predict` and the simulator use when none is named. @default "8xrtx-4070-ti-super" */
 export const DEFAULT_HARDWARE_PROFILE_ID = '8xrtx-4070-ti-super'

@@ -1,5 +1,5 @@
 import { MlnodeBenchError } from '../errors.js'
-import type { ModelSpec } from './models.js'
+import type { ModelSpec } from './model-spec.js'
 import { parseWeightFormat } from './weight-format.js'
 
 /**

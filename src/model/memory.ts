@@ -42,7 +42,7 @@ export interface MemoryPlan {
   kvBlocks: number
   /** kvBlocks × block size. */
   kvCapacityTokens: number
-  /** Worst stage's figures (for InstancePlan). */
+  /** Worst stage's figures (for InstanceModel). */
   weightsGiBPerGpu: number
   kvGiBPerGpu: number
   /** max_model_len that the KV memory supports for one request. */

@@ -44,7 +44,7 @@ export interface EngineConfig {
 }
 
 /** What one vLLM instance of a variant can hold and how fast it steps. */
-export interface InstancePlan {
+export interface InstanceModel {
   engine: EngineConfig
   /** KV-cache blocks available to the scheduler (per instance, across its GPUs). */
   kvBlocks: number

@@ -6,8 +6,8 @@
  */
 import { parseVllmArgs } from '../args/index.js'
 import type { BenchPrediction } from '../contracts/results.js'
-import { getModelSpec, instancesPerServer, planInstance, resolveEngineConfig, type HardwareProfile, type ModelConstants } from '../model/index.js'
-import type { InstancePlan } from '../model/types.js'
+import { getModelSpec, instancesPerServer, modelInstance, resolveEngineConfig, type HardwareProfile, type ModelConstants } from '../model/index.js'
+import type { InstanceModel } from '../model/types.js'
 
 /** POC_BATCH_SIZE_DEFAULT (gonka-ai/vllm vllm/poc/routes.py) and MLNode's batch_size default. */
 export const DEFAULT_POC_BATCH_SIZE = 32
@@ -24,7 +24,7 @@ export interface PocPrediction {
   maxNumBatchedTokens: number
 }
 
-export function predictPoc(input: { plan: Pick<InstancePlan, 'stepCost' | 'engine'>; instances: number; gpus: number; seqLen: number; batchSize?: number }): PocPrediction {
+export function predictPoc(input: { plan: Pick<InstanceModel, 'stepCost' | 'engine'>; instances: number; gpus: number; seqLen: number; batchSize?: number }): PocPrediction {
   const batchSize = input.batchSize ?? DEFAULT_POC_BATCH_SIZE
   const batchS = input.plan.stepCost({ prefill: Array.from({ length: batchSize }, () => ({ tokens: input.seqLen, contextBefore: 0 })), decode: [] })
   const noncesPerMin = (input.instances * batchSize * 60) / batchS
@@ -59,7 +59,7 @@ export async function predictPocBench(input: { box: HardwareProfile; model: stri
     const model = getModelSpec(input.model)
     const args = parseVllmArgs([...input.args], { source: `${input.model} prediction` })
     const engine = resolveEngineConfig(args.values, model, input.box, input.dtype)
-    const plan = planInstance(input.box, model, engine, input.constants ? { constants: input.constants } : {})
+    const plan = modelInstance(input.box, model, engine, input.constants ? { constants: input.constants } : {})
     const p = predictPoc({ plan, instances: instancesPerServer(input.box, engine), gpus: input.box.gpuCount, seqLen: input.seqLen, ...(input.batchSize === undefined ? {} : { batchSize: input.batchSize }) })
     return { hardware: input.box.id, calibrated: input.constants !== undefined, figures: { poc_nonces_per_min: p.noncesPerMin } }
   } catch {

@@ -10,7 +10,7 @@ import { compareEntries, resolveDiffOptions } from './diff.js'
 import { describeTarget, formatNumber } from './format.js'
 import type { BenchResult } from '../contracts/results.js'
 import { telemetryLine } from './telemetry-text.js'
-import { isPocRows, pickPoc, renderPocRows } from '../poc/comparison.js'
+import { isPocRows, pickPoc, renderPocRows } from './poc-comparison.js'
 import { isSweepRows, pickSweep, renderSweepRows } from '../sweep/comparison.js'
 
 interface Column {
@@ -54,7 +54,7 @@ export type Pick =
  * within the measurement's resolution, or not significant is a near tie, never a winner.
  */
 export function pickVariant(rows: readonly BenchResult[]): Pick {
-  // A PoC workload is won by nonces/min (src/poc/comparison.ts).
+  // A PoC workload is won by nonces/min (poc-comparison.ts).
   if (isPocRows(rows)) {
     const poc = pickPoc(rows)
     if (poc.kind === 'winner' || poc.kind === 'tie') return { ...poc, why: `nonces/min ${poc.kind === 'tie' ? 'within' : 'beyond'} ±3 %` }

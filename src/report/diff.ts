@@ -6,9 +6,13 @@
 import { targetChanges } from './target-changes.js'
 import { baselineEntry, baselineKeys, entryFromResult, type BaselineEntry, type BaselineFile } from './baseline.js'
 import { METRIC_DEFS, type MetricId } from './metric-defs.js'
-import { judge, notJudged } from './judge.js'
+import { judge, notJudged, type MetricComparison } from './judge.js'
+import { pText } from './format.js'
 import type { BenchResult, Provenance, ResultKey } from '../contracts/results.js'
 import { toleranceFor } from './noise.js'
+
+// The verdict of one metric is the judge's; the diff re-exports it for its readers.
+export type { MetricComparison, MetricVerdict } from './judge.js'
 
 export interface DiffOptions {
   /** Per-metric tolerance floors (see METRIC_DEFS for the defaults; the tolerance grows with measured noise, noise.ts). */
@@ -29,32 +33,6 @@ export interface ResolvedDiffOptions {
 export function resolveDiffOptions(options: DiffOptions = {}): ResolvedDiffOptions {
   const tolerances = Object.fromEntries(METRIC_DEFS.map((d) => [d.id, options.tolerances?.[d.id] ?? d.tolerance])) as Record<MetricId, number>
   return { tolerances, unknownNoiseTolerance: options.unknownNoiseTolerance ?? 0.1, alpha: options.alpha ?? 0.01 }
-}
-
-/**
- * - regressed / improved: beyond tolerance and significant;
- * - inconclusive: beyond tolerance but not significant (too few samples or too much spread);
- * - unchanged: within tolerance;
- * - not-compared: figure missing on one side, or the targets differ.
- */
-export type MetricVerdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'not-compared'
-
-export interface MetricComparison {
-  metric: MetricId
-  label: string
-  unit: string
-  better: 'lower' | 'higher'
-  base?: number
-  next?: number
-  /** next / base − 1; undefined when base is 0 or a side is missing. */
-  change?: number
-  tolerance: number
-  /** One-sided p-value of the test in the direction of the change. */
-  pValue?: number
-  test: 'mann-whitney-u' | 'fisher-exact' | 'corroborated' | 'deterministic' | 'noise-threshold' | 'none'
-  verdict: MetricVerdict
-  /** Why: a short sentence for people (e.g. "+23.1 % beyond 10 %, p = 0.0003"). */
-  note: string
 }
 
 /**
@@ -197,16 +175,6 @@ export function evidenceText(m: Pick<MetricComparison, 'test' | 'pValue'>): stri
   if (m.test === 'deterministic') return 'deterministic'
   if (m.test === 'noise-threshold') return 'run-to-run noise'
   return m.pValue === undefined ? '—' : pText(m.pValue)
-}
-
-/** "p = 0.032" or "p < 0.0001". */
-export function pText(p: number): string {
-  return p < 0.0001 ? 'p < 0.0001' : `p = ${formatP(p)}`
-}
-
-/** p-values for people: 2 significant digits, tiny ones as "< 0.0001". */
-export function formatP(p: number): string {
-  return p < 0.0001 ? '< 0.0001' : String(+p.toPrecision(2))
 }
 
 /** Figures measured on other hardware, on simulated vs wall time, or by a simulator on other constants are not comparable. */

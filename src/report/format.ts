@@ -22,3 +22,13 @@ export function describeTarget(target: Pick<TargetInfo, 'kind' | 'hardware' | 's
   const how = [clock, target.calibration ? `calibrated by ${target.calibration}` : ''].filter(Boolean).join(', ')
   return `simulated ${target.hardware}${how ? ` (${how})` : ''}`
 }
+
+/** "p = 0.032" or "p < 0.0001". */
+export function pText(p: number): string {
+  return p < 0.0001 ? 'p < 0.0001' : `p = ${formatP(p)}`
+}
+
+/** p-values for people: 2 significant digits, tiny ones as "< 0.0001". */
+export function formatP(p: number): string {
+  return p < 0.0001 ? '< 0.0001' : String(+p.toPrecision(2))
+}

@@ -4,11 +4,37 @@
  */
 import { targetChanges } from './target-changes.js'
 import type { BaselineEntry } from './baseline.js'
-import { pText, type MetricComparison, type MetricVerdict } from './diff.js'
+import { pText } from './format.js'
 import { decodeValueCounts } from '../metrics/histogram.js'
-import { isDistributionId, type MetricDef } from './metric-defs.js'
+import { isDistributionId, type MetricDef, type MetricId } from './metric-defs.js'
 import { isDeterministic, type Tolerance } from './noise.js'
 import { fisherExactGreater, mannWhitneyU } from './significance.js'
+
+/**
+ * - regressed / improved: beyond tolerance and significant;
+ * - inconclusive: beyond tolerance but not significant (too few samples or too much spread);
+ * - unchanged: within tolerance;
+ * - not-compared: figure missing on one side, or the targets differ.
+ */
+export type MetricVerdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'not-compared'
+
+export interface MetricComparison {
+  metric: MetricId
+  label: string
+  unit: string
+  better: 'lower' | 'higher'
+  base?: number
+  next?: number
+  /** next / base − 1; undefined when base is 0 or a side is missing. */
+  change?: number
+  tolerance: number
+  /** One-sided p-value of the test in the direction of the change. */
+  pValue?: number
+  test: 'mann-whitney-u' | 'fisher-exact' | 'corroborated' | 'deterministic' | 'noise-threshold' | 'none'
+  verdict: MetricVerdict
+  /** Why: a short sentence for people (e.g. "+23.1 % beyond 10 %, p = 0.0003"). */
+  note: string
+}
 
 export type Judgement = Pick<MetricComparison, 'change' | 'pValue' | 'test' | 'verdict' | 'note'>
 

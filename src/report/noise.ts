@@ -7,7 +7,7 @@
  * construction and the floor applies. With fewer than two runs on a noisy target the noise is
  * unknown and the conservative `unknownNoise` tolerance applies (say so in the note).
  */
-import type { BaselineEntry } from './baseline.js'
+import type { BaselineEntry } from '../contracts/baseline.js'
 import type { MetricDef, MetricId } from './metric-defs.js'
 
 /** Figures kept per metric in an entry's history. */

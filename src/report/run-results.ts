@@ -3,6 +3,7 @@ import { MlnodeBenchError } from '../errors.js'
 import { keyId } from './diff.js'
 import type { BenchResult, RunResults } from '../contracts/results.js'
 import { listProblems, runResultsProblems } from '../contracts/schema/check-results.js'
+import { histogramProblems } from '../metrics/histogram-check.js'
 
 /**
  * Parses RunResults text and checks it against schemas/results.schema.json (histograms included).
@@ -15,7 +16,7 @@ export function parseRunResults(text: string, path: string): RunResults {
   } catch (cause) {
     throw new MlnodeBenchError('MLNB_REPORT', `Results file ${path} is not a mlnode-bench results file: not valid JSON (${(cause as Error).message})`, { details: { file: path } })
   }
-  const problems = runResultsProblems(data)
+  const problems = runResultsProblems(data, [histogramProblems])
   if (problems.length > 0)
     throw new MlnodeBenchError('MLNB_REPORT', `Results file ${path} is not a valid mlnode-bench results file (${problems.length} problem${problems.length === 1 ? '' : 's'}):${listProblems(problems)}`, { details: { file: path, problems } })
   return data as RunResults

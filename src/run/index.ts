@@ -1,5 +1,5 @@
-// The run core, framework-free: targets (MLNode, embedded simulator, plain OpenAI server), the
-// planning of a suite's benches, and one bench's measurement. The Vitest adapter sits on top.
+// The run core, framework-free: targets (MLNode, embedded simulator, plain OpenAI server),
+// a suite's benches (suite-benches.ts), and one bench's measurement. The Vitest adapter sits on top.
 // It prints nothing: what happens is told as events (events.ts) a subscriber prints (console-subscriber.ts).
 export type { Target, TargetDescription, DeployRequest, DeployedVariant, LoadEndpoint } from './target.js'
 export { createTarget } from './create-target.js'
@@ -10,8 +10,8 @@ export { MlnodeTarget, DeployFailure } from './mlnode-target.js'
 export { OpenAiTarget, AS_DEPLOYED } from './openai-target.js'
 export { SimulatorTarget } from './sim-target.js'
 export { startSimFleet } from './sim-fleet.js'
-export { planSuite } from './plan-suite.js'
-export type { PlannedBench } from './plan-suite.js'
+export { suiteBenches } from './suite-benches.js'
+export type { SuiteBench } from './suite-benches.js'
 export { runBench } from './run-bench.js'
 export type { BenchInput, BenchOutcome } from './run-bench.js'
 export { measureWorkload, failureRateError } from './measure.js'

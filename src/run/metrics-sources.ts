@@ -5,7 +5,7 @@
  * where the host publishes those ports: `MLNODE_BENCH_METRICS_URL` names them with `{port}`.
  */
 import { MlnodeBenchError } from '../errors.js'
-import type { DeployedVariant } from './target.js'
+import type { Layout, TargetInfo } from '../contracts/results.js'
 
 export interface MetricsSources {
   urls: string[]
@@ -17,7 +17,13 @@ export interface MetricsSources {
 export const FIRST_REPLICA_PORT = 5001
 
 /** The pages of one replica each, from the `{port}` template; checked once, where it is read. */
-export function mlnodeMetricsSources(deployed: DeployedVariant, inferenceUrl: string, template = process.env.MLNODE_BENCH_METRICS_URL): MetricsSources {
+/** What the pages' places depend on of a deployed variant (target.ts's DeployedVariant has it). */
+export interface DeployedPlacement {
+  target: Pick<TargetInfo, 'kind'>
+  layout?: Pick<Layout, 'instances'>
+}
+
+export function mlnodeMetricsSources(deployed: DeployedPlacement, inferenceUrl: string, template = process.env.MLNODE_BENCH_METRICS_URL): MetricsSources {
   // A simulator posing as MLNode serves every replica's figures on its inference port.
   if (deployed.target.kind === 'simulated') return { urls: [`${inferenceUrl}/metrics`], unavailable: [] }
   if (!template)

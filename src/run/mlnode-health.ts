@@ -17,7 +17,7 @@ interface SimulatorInfo {
   nowS?: number
 }
 
-export function simulatorOf(field: unknown): SimulatorInfo | undefined {
+export function simulatorInfoOf(field: unknown): SimulatorInfo | undefined {
   if (typeof field !== 'object' || field === null) return undefined
   const f = field as Record<string, unknown>
   const out: SimulatorInfo = {}
@@ -47,7 +47,7 @@ export function describeHealth(health: HealthResponse, mgmtUrl: string): Describ
   const names = [...new Set(devices.map((d) => d.name))]
   const gpuNames = devices.map((d) => d.name)
   const hardware = `${gpuCount}x ${names.join(' + ') || 'unknown GPU'}`
-  const sim = simulatorOf(health.simulator)
+  const sim = simulatorInfoOf(health.simulator)
   const url = redact(mgmtUrl)
   if (sim && !sim.simulatedTime && sim.speed !== undefined && sim.speed !== 1) {
     // Its times are K times too short and the client's stamps cannot be mapped back exactly.

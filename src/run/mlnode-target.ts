@@ -15,7 +15,7 @@ import { knownProfile } from './feasibility.js'
 import { matchDeviceHardware, type HardwareProfile } from '../model/index.js'
 import { RunEvents } from './events.js'
 import { deployVariant, type DeployNode, type NodeMemory } from './mlnode-deploy.js'
-import { describeHealth, simulatorOf } from './mlnode-health.js'
+import { describeHealth, simulatorInfoOf } from './mlnode-health.js'
 import { declaredInstanceCap, firstContactBoundS } from './mlnode-env.js'
 
 // Moved to files of their own; re-exported for existing importers.
@@ -121,7 +121,7 @@ export class MlnodeTarget implements Target, DeployNode {
 
   /** The simulator's clock (simulated seconds) from /health; undefined against a real MLNode. */
   async simulatedNowS(): Promise<number | undefined> {
-    return simulatorOf((await this.client.health()).simulator)?.nowS
+    return simulatorInfoOf((await this.client.health()).simulator)?.nowS
   }
 
   /** Deploys the variant unless it is the one up; never throws (the outcome is remembered). */

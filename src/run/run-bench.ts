@@ -3,14 +3,13 @@
  * workload, and return the result with its verdict. Never throws: the adapter records the result
  * first and then fails the bench with `error`, so nothing measured is lost.
  */
-import { isMlnodeBenchError } from '../errors.js'
+import { failureKindOf, isMlnodeBenchError } from '../errors.js'
 import { scrub, scrubDeep } from '../outputs/secrets.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
-import { failureKindOf } from '../report/failure-kind.js'
 import type { BenchResult, ServerTelemetry, SweepResult, TargetInfo } from '../contracts/results.js'
 import { measureSweep } from '../sweep/measure-sweep.js'
 import type { HardwareProfile } from '../model/index.js'
-import { predictBench } from '../predict/predict-bench.js'
+import { predictBench } from '../planner/predict-bench.js'
 import { networkModelRef } from '../network/registry.js'
 import { calibrationFor } from './calibration.js'
 import { failureRateError, measureWorkload } from './measure.js'
@@ -24,7 +23,7 @@ import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
 import type { DeployRequest, Target } from './target.js'
 import type { RunEvents } from './events.js'
 import type { ValidationPlan } from '../validation/options.js'
-import { runValidationBench } from '../validation/run-validation.js'
+import { runValidationBench } from './validation-bench.js'
 
 export interface BenchInput {
   suite: ResolvedDeploymentSuiteOptions

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { calibrationSchema, type ModelConstants } from '../model/index.js'
-import { createPlanner, startSimulator } from '../sim/index.js'
+import { createVariantResolver, startSimulator } from '../sim/index.js'
 import type { SimulatorEndpoints } from './target-config.js'
 
 export interface SimFleetOptions {
@@ -47,7 +47,7 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
     let running = simulators.get(key)
     if (!running) {
       // Set before any await: a second request for this simulator shares the same start.
-      running = startSimulator({ hardware, ...(constants === undefined ? {} : { planner: createPlanner(constants) }), clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
+      running = startSimulator({ hardware, ...(constants === undefined ? {} : { resolveVariant: createVariantResolver(constants) }), clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
       simulators.set(key, running)
       running.catch(() => simulators.delete(key))
     }

@@ -11,7 +11,7 @@ import type { SimulatorEndpoints } from './target-config.js'
 import type { RunEvents } from './events.js'
 
 /** Asks the fleet for the simulator of one hardware profile (on the constants of a calibration the suite checked). */
-async function simulatorOf(fleetUrl: string, hardware: string, constants: ModelConstants | undefined, events: RunEvents | undefined): Promise<MlnodeTarget> {
+async function startFleetSimulator(fleetUrl: string, hardware: string, constants: ModelConstants | undefined, events: RunEvents | undefined): Promise<MlnodeTarget> {
   const response = await fetch(`${fleetUrl}/simulators`, { method: 'POST', body: JSON.stringify({ hardware, ...(constants ? { constants } : {}) }) })
   const body = (await response.json()) as SimulatorEndpoints & { error?: string }
   if (!response.ok) throw new MlnodeBenchError('MLNB_SIM', `embedded simulator for hardware "${hardware}" did not start: ${body.error}`)
@@ -32,7 +32,7 @@ export class SimulatorTarget implements Target {
   private mlnode(request?: DeployRequest): Promise<MlnodeTarget> {
     if (!this.simulator) {
       // Every request of a suite names the same calibration (the suite's).
-      this.simulator = simulatorOf(this.fleetUrl, this.hardware, request?.calibration?.calibration.constants, this.events).then((t) => (this.started = t))
+      this.simulator = startFleetSimulator(this.fleetUrl, this.hardware, request?.calibration?.calibration.constants, this.events).then((t) => (this.started = t))
       // A fleet that failed once may answer later: do not cache the failure.
       this.simulator.catch(() => (this.simulator = undefined))
     }

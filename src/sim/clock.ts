@@ -40,10 +40,6 @@ export interface SimClock {
   dispose(): void
 }
 
-export { VirtualClock } from './virtual-clock.js'
-export type { HoldSource, VirtualClockOptions } from './virtual-clock.js'
-export { WallClock } from './wall-clock.js'
-export type { WallClockOptions } from './wall-clock.js'
 export { Timeline } from './wall-timeline.js'
 export { latenessBetween, LATENESS_BUCKETS_MS } from './clock-lateness.js'
 export type { ClockLateness, LatenessWindow } from './clock-lateness.js'

@@ -21,7 +21,7 @@ import { stepNoiseSeed } from './rng.js'
 import type { CancelFn, SimClock } from './clock.js'
 import { ProxyPorts } from './proxy-ports.js'
 import { Replica } from './replica.js'
-import type { DeployRequest, PlannedVariant, VariantPlanner } from './variant.js'
+import type { DeployRequest, ResolvedVariant, VariantResolver } from './variant.js'
 
 /** `status` of GET /api/v1/inference/up/status. */
 export type UpStatus = 'not_started' | 'in_progress' | 'completed' | 'failed' | 'cancelled'
@@ -51,7 +51,7 @@ export type UpOutcome = { ok: true } | { ok: false; error: string }
 export interface DeploymentOptions {
   clock: SimClock
   timings: LifecycleTimings
-  planner: VariantPlanner
+  resolveVariant: VariantResolver
   hardwareId: string
   slowdown: number
   /** Step-time noise (coefficient of variation) and the seed of its streams. */
@@ -73,7 +73,7 @@ export const VLLM_EXIT_ERROR = 'vLLM process exited prematurely: None'
 export class Deployment {
   status: UpStatus = 'not_started'
   error: string | undefined
-  variant: PlannedVariant | undefined
+  variant: ResolvedVariant | undefined
   /** The deploy request of `variant` (its args decide the simulated logits, src/sim/logits.ts). */
   request: DeployRequest | undefined
   replicas: Replica[] = []
@@ -128,7 +128,7 @@ export class Deployment {
     this.clearTimers()
     const gen = ++this.generation
     const { clock, timings, hardwareId, log } = this.o
-    const planned = this.o.planner(request, hardwareId)
+    const planned = this.o.resolveVariant(request, hardwareId)
     const variant = { ...planned, instances: Math.min(planned.instances, this.o.maxInstances ?? 128) }
     this.variant = variant
     this.request = request

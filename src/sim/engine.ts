@@ -20,7 +20,7 @@
  *   request's kept prefix.
  * Not modelled: speculative decoding, async scheduling overlap, priorities.
  */
-import type { InstancePlan } from '../model/types.js'
+import type { InstanceModel } from '../model/types.js'
 import type { CancelFn, SimClock } from './clock.js'
 import { PreemptedPrefixes } from './preempted-prefixes.js'
 import { PrefixCache } from './prefix-cache.js'
@@ -63,7 +63,7 @@ export class Engine {
   readonly stats: EngineStats = { steps: 0, preemptions: 0, finished: 0, aborted: 0, rejected: 0, maxRunning: 0, maxUsedBlocks: 0, promptTokens: 0, generationTokens: 0, prefixQueries: 0, prefixHits: 0 }
 
   constructor(
-    readonly plan: InstancePlan,
+    readonly plan: InstanceModel,
     private readonly clock: SimClock,
     private readonly listener: EngineListener = {},
     options: EngineOptions = {},
@@ -179,7 +179,7 @@ export class Engine {
   private schedule(startS: number): { scheduled: Array<[Sequence, number]>; preempted: number } {
     const { maxNumBatchedTokens, maxNumSeqs, enableChunkedPrefill } = this.plan.engine
     // Under PP a step is a pipeline round whose micro-batches each get max_num_batched_tokens
-    // (InstancePlan.roundTokenBudget); one request's chunk still fits one micro-batch.
+    // (InstanceModel.roundTokenBudget); one request's chunk still fits one micro-batch.
     let budget = this.plan.roundTokenBudget ?? maxNumBatchedTokens
     const chunkCap = maxNumBatchedTokens
     const scheduled: Array<[Sequence, number]> = []

@@ -3,7 +3,7 @@ import { MlnodeBenchError } from '../errors.js'
 import { DEFAULT_HARDWARE_PROFILE_ID } from '../model/index.js'
 import type { LifecycleTimings } from './deployment.js'
 import { DEFAULT_EOS_PER_TOKEN } from './text.js'
-import type { VariantPlanner } from './variant.js'
+import type { VariantResolver } from './variant.js'
 
 /** Options of `startSimulator` (every field optional; defaults in @default). */
 export interface SimulatorOptions {
@@ -83,8 +83,10 @@ export interface SimulatorOptions {
    * @default false
    */
   posingAsReal?: boolean
-  /** Turns deploy requests into variants. @default the src/args + src/model planner */
-  planner?: VariantPlanner
+  /** Turns deploy requests into variants. @default src/args + src/model (resolve-variant.ts) */
+  resolveVariant?: VariantResolver
+  /** @deprecated `resolveVariant` ("planner" is the `plan` command's, src/planner). */
+  planner?: VariantResolver
   /** Receives MLNode-style log lines ("instances to start: N", …). @default none */
   log?: (line: string) => void
   /**
@@ -132,7 +134,7 @@ export interface ResolvedSimulatorOptions {
   catchUpRate: number
   api: 'current' | 'legacy'
   posingAsReal: boolean
-  planner: VariantPlanner | undefined
+  resolveVariant: VariantResolver | undefined
   log: ((line: string) => void) | undefined
   trace: ((event: TokenTraceEvent) => void) | undefined
 }
@@ -197,7 +199,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     catchUpRate: positive('catchUpRate', options.catchUpRate, 0),
     api: resolveApi(options.api),
     posingAsReal: posingAsReal(options),
-    planner: options.planner,
+    resolveVariant: options.resolveVariant ?? options.planner,
     log: options.log,
     trace: options.trace,
   }

@@ -2,7 +2,8 @@
  * Tells the simulator log when the wall clock cannot keep its speed: the share of each second
  * spent in stalls the clock absorbed by shifting simulated time (WallClock lateness policy).
  */
-import { latenessBetween, type WallClock } from './clock.js'
+import { latenessBetween } from './clock.js'
+import type { WallClock } from './wall-clock.js'
 
 /** Stall share of one second above which the simulator logs that it cannot keep its speed. @default 0.1 */
 export const PACING_WARN_SHARE = 0.1

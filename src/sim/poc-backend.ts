@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { CancelFn } from './clock.js'
-import { VirtualClock } from './clock.js'
+import { VirtualClock } from './virtual-clock.js'
 import type { Replica } from './replica.js'
 
 /** gonka-ai/vllm vllm/poc/callbacks.py defaults. */

@@ -2,7 +2,7 @@
  * One vLLM replica inside the simulated MLNode: an Engine plus the per-request callbacks of the
  * HTTP layer. A replica is healthy once its simulated start-up is over.
  */
-import type { InstancePlan } from '../model/types.js'
+import type { InstanceModel } from '../model/types.js'
 import type { SimClock } from './clock.js'
 import { Engine, type EngineRequest } from './engine.js'
 
@@ -26,7 +26,7 @@ export class Replica {
     readonly index: number,
     /** The vLLM port MLNode would give this replica (for pow/status). */
     readonly port: number,
-    plan: InstancePlan,
+    plan: InstanceModel,
     /** The simulator's clock and step-time factor, also for PoC batches (src/sim/poc.ts). */
     readonly clock: SimClock,
     readonly slowdown: number,

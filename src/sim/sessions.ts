@@ -6,7 +6,7 @@
  * is given up after `waitS` real seconds without progress. Neither freezes the simulator.
  */
 import type { SimSyncRequest } from '../protocol/sim-sync.js'
-import type { VirtualClock } from './clock.js'
+import type { VirtualClock } from './virtual-clock.js'
 import { SessionDispatcher } from './dispatcher.js'
 
 interface Session {

@@ -5,9 +5,9 @@
  * the step that produced the first token, one content chunk per token.
  */
 import type { RequestRecord } from '../contracts/records.js'
-import type { InstancePlan } from '../model/types.js'
+import type { InstanceModel } from '../model/types.js'
 import { pickLeastConnections } from './balancer.js'
-import { VirtualClock } from './clock.js'
+import { VirtualClock } from './virtual-clock.js'
 import { stepNoiseSeed } from './rng.js'
 import { SessionDispatcher } from './dispatcher.js'
 import { Engine, type EngineListener, type EngineRequest } from './engine.js'
@@ -23,7 +23,7 @@ export interface SimulatedRequest {
 
 /** Input of {@link simulateRequests}. */
 export interface SimulateRequestsInput {
-  plan: InstancePlan
+  plan: InstanceModel
   /** vLLM instances behind the least-connections balancer (all healthy from t=0). */
   instances: number
   requests: ReadonlyArray<SimulatedRequest>

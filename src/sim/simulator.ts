@@ -6,7 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { MlnodeBenchError } from '../errors.js'
 import { getHardwareProfile } from '../model/index.js'
-import { VirtualClock, WallClock, type ClockLateness, type SimClock } from './clock.js'
+import type { ClockLateness, SimClock } from './clock.js'
+import { VirtualClock } from './virtual-clock.js'
+import { WallClock } from './wall-clock.js'
 import { Deployment } from './deployment.js'
 import { RestartableServer, sendJson } from './http.js'
 import { handleMlnode, type MlnodeContext } from './mlnode.js'
@@ -14,7 +16,7 @@ import { handleOpenAi, type InferenceContext } from './openai.js'
 import { METRICS_CONTENT_TYPE, renderMetricsPage } from './metrics-page.js'
 import { resolveSimulatorOptions, type SimulatorOptions } from './options.js'
 import { watchPacing } from './pacing-watch.js'
-import { defaultPlanner } from './planner.js'
+import { defaultVariantResolver } from './resolve-variant.js'
 import { SessionRegistry } from './sessions.js'
 
 /** A running simulator. */
@@ -66,7 +68,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const deployment: Deployment = new Deployment({
     clock,
     timings: o.timings,
-    planner: o.planner ?? defaultPlanner,
+    resolveVariant: o.resolveVariant ?? defaultVariantResolver,
     hardwareId: hardware.id,
     slowdown: o.slowdown,
     ...(o.noiseCv > 0 ? { noise: { cv: o.noiseCv, seed: o.noiseSeed } } : {}),

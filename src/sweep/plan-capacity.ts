@@ -5,8 +5,8 @@
  */
 import type { Slo } from '../contracts/records.js'
 import type { SweepSpec, WorkloadSpec } from '../contracts/workload.js'
-import type { ModelInstancePlan } from '../model/index.js'
-import { predictWorkloads, workloadOf } from '../predict/predict-core.js'
+import type { ModelInstance } from '../model/index.js'
+import { predictWorkloads, workloadOf } from '../planner/predict-core.js'
 import { runSweepStepsSync } from './run-steps.js'
 import { validateSweep } from './spec.js'
 
@@ -26,7 +26,7 @@ export function sweptWorkload(spec: WorkloadSpec, sweep: SweepSpec, slo: Slo): W
 }
 
 /** The capacity score of one candidate: geometric mean of each workload's capacity at SLO (0 stays ~0). */
-export function capacityScore(plan: ModelInstancePlan, instances: number, workloads: ReadonlyArray<{ spec: WorkloadSpec; promptTokens: number }>, slo: Slo): number {
+export function capacityScore(plan: ModelInstance, instances: number, workloads: ReadonlyArray<{ spec: WorkloadSpec; promptTokens: number }>, slo: Slo): number {
   const capacities = workloads.map(({ spec, promptTokens }) =>
     runSweepStepsSync({
       spec,

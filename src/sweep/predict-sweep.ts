@@ -7,8 +7,8 @@ import { MlnodeBenchError } from '../errors.js'
 import type { Slo } from '../contracts/records.js'
 import type { SweepResult } from '../contracts/results.js'
 import type { SweepSpec, WorkloadSpec } from '../contracts/workload.js'
-import type { ModelInstancePlan } from '../model/index.js'
-import { predictWorkloads, workloadOf } from '../predict/predict-core.js'
+import type { ModelInstance } from '../model/index.js'
+import { predictWorkloads, workloadOf } from '../planner/predict-core.js'
 import { capacityText, renderSweepCurve, sloText, stoppedText } from './comparison.js'
 import { runSweepSteps } from './run-steps.js'
 import { validateSweep } from './spec.js'
@@ -30,7 +30,7 @@ export function parseSweepOption(text: string, extra: Pick<SweepSpec, 'attainmen
 }
 
 export interface PredictSweepInput {
-  plan: ModelInstancePlan
+  plan: ModelInstance
   instances: number
   /** The workload every step derives from (its `sweep` set). */
   spec: WorkloadSpec

@@ -13,7 +13,7 @@ import { attachConsole } from '../run/console-subscriber.js'
 import { createTarget } from '../run/create-target.js'
 import { RunEvents } from '../run/events.js'
 import { targetKindOf } from '../run/targets/registry.js'
-import { planSuite } from '../run/plan-suite.js'
+import { suiteBenches } from '../run/suite-benches.js'
 import { runBench } from '../run/run-bench.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions } from '../run/suite-options.js'
 import { resolveSuiteHardware } from '../run/suite-hardware.js'
@@ -64,7 +64,7 @@ export function deploymentSuite(options: DeploymentSuiteOptions): void {
     // Everything is validated here, at collection: a bad suite fails before anything deploys.
     // A hardware file named relative to the suite file: relative to the run's cwd from here on (suite-hardware.ts).
     suite.hardware = resolveSuiteHardware(suite.hardware, file)
-    const benches = planSuite({ options, suite, config, runMode: inject('mlnodeBenchRunMode'), file, source })
+    const benches = suiteBenches({ options, suite, config, runMode: inject('mlnodeBenchRunMode'), file, source })
     const suiteTarget = (target = createTarget(config, { hardware: suite.hardware, source, ...(suite.openaiEndpoints ? { openaiEndpoints: suite.openaiEndpoints } : {}), events }))
     for (const bench of benches) {
       registerBench({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { getHardwareProfile, getModelSpec } from '../../src/model/index.js'
-import { fitConstants, leaveOneOut, pointError, predictPoint, type MeasuredPoint } from '../../src/cli/planning/fit.js'
+import { fitConstants, leaveOneOut, pointError, predictPoint, type MeasuredPoint } from '../../src/planner/fit.js'
 
 // Points "measured" on a box whose true constants differ from the defaults: the fit must find them.
 const TRUTH = { mbuWeights: 0.62, mfuLinear: 0.42, stepOverheadS: 2.5e-3, requestOverheadS: 20e-3 }

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { getHardwareProfile, getModelSpec } from '../../src/model/index.js'
-import { fitConstants, fittableConstants, predictPoint, simulatedRequestCount, type MeasuredPoint } from '../../src/cli/planning/fit.js'
-import { fitWarnings, identifiableConstants, leaveOneWorkloadOut } from '../../src/cli/planning/held-out.js'
+import { fitConstants, fittableConstants, predictPoint, simulatedRequestCount, type MeasuredPoint } from '../../src/planner/fit.js'
+import { fitWarnings, identifiableConstants, leaveOneWorkloadOut } from '../../src/planner/held-out.js'
 
 const TRUTH = { mbuWeights: 0.6, mfuLinear: 0.4, stepOverheadS: 3e-3, interconnectBandwidthScale: 0.4 }
 const box = { hardware: getHardwareProfile('4xrtx-4090'), model: getModelSpec('Qwen/Qwen2.5-7B-Instruct'), dtype: 'float16' }

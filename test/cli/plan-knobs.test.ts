@@ -1,6 +1,6 @@
 /** The speed-only knobs plan tries on a layout, as the variant args a suite would hold. */
 import { describe, expect, it } from 'vitest'
-import { knobCandidates } from '../../src/cli/planning/candidates.js'
+import { knobCandidates } from '../../src/planner/candidates.js'
 import { getHardwareProfile, getModelSpec, resolveEngineConfig } from '../../src/model/index.js'
 
 const ctx = (mandatoryArgs: string[]) => ({ model: 'Qwen/Qwen2.5-7B-Instruct', mandatoryArgs, dtype: 'auto', hardware: getHardwareProfile('8xl4') })

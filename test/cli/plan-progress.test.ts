@@ -1,7 +1,7 @@
 /** plan's progress: printed from the synchronous search's own steps (fake clock), per mode. */
 import { describe, expect, it } from 'vitest'
 import { startPlanProgress } from '../../src/cli/planning/plan-progress.js'
-import { searchPlan } from '../../src/cli/planning/search.js'
+import { searchPlan } from '../../src/planner/search.js'
 import { getHardwareProfile, getModelSpec } from '../../src/model/index.js'
 
 /** Runs a real search (Qwen2.5-7B on 8 L4s) with a clock that advances 100 ms per reading. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { parseMooncakeTrace } from '../../src/load/datasets/mooncake.js'
-import { simulatedWorkload } from '../../src/predict/predict-core.js'
+import { simulatedWorkload } from '../../src/planner/predict-core.js'
 
 const samplePath = (name: string): string => new URL(`../../benchmarks/workloads/datasets/${name}`, import.meta.url).pathname
 

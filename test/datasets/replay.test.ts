@@ -8,14 +8,14 @@ import { describe, expect, it } from 'vitest'
 import { parseConversations } from '../../src/load/datasets/conversations.js'
 import { parseMooncakeTrace, type TraceRequest } from '../../src/load/datasets/mooncake.js'
 import { runWorkload, type WorkloadSpec } from '../../src/load/index.js'
-import type { VariantPlanner } from '../../src/sim/index.js'
+import type { VariantResolver } from '../../src/sim/index.js'
 import { chatPromptTokens } from '../../src/sim/text.js'
 import { getJson, startTestSim, testPlanner, up, waitFor } from '../sim/helpers.js'
 
 const samplePath = (name: string): string => new URL(`../../benchmarks/workloads/datasets/${name}`, import.meta.url).pathname
 
 /** The test planner with vLLM's default prefix caching and a KV cache that never evicts. */
-const cachingPlanner: VariantPlanner = (request, hardwareId) => {
+const cachingPlanner: VariantResolver = (request, hardwareId) => {
   const variant = testPlanner(request, hardwareId)
   if (variant.plan === undefined) return variant
   const off = request.additionalArgs.includes('--no-enable-prefix-caching')
@@ -23,7 +23,7 @@ const cachingPlanner: VariantPlanner = (request, hardwareId) => {
 }
 
 async function startCachingSim(args: string[] = [], clock: 'wall' | 'virtual' = 'virtual') {
-  const sim = await startTestSim({ planner: cachingPlanner, eosPerToken: 0, ...(clock === 'virtual' ? { clock } : { startupS: 0 }) })
+  const sim = await startTestSim({ resolveVariant: cachingPlanner, eosPerToken: 0, ...(clock === 'virtual' ? { clock } : { startupS: 0 }) })
   expect((await up(sim, 'test/model', args)).status).toBe(200)
   await waitFor(async () => ((await getJson(`${sim.inferenceUrl}/health`)).status === 200 ? true : undefined), 'health')
   return sim

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { VirtualClock } from '../../src/sim/clock.js'
+import { VirtualClock } from '../../src/sim/virtual-clock.js'
 import { Engine, type EngineRequest, type StepInfo } from '../../src/sim/engine.js'
 import { blockHashes, chatTokenIds, completionTokenIds } from '../../src/sim/prompt-blocks.js'
 import { chatPromptTokens, estimateTokens } from '../../src/sim/text.js'

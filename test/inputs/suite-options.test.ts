@@ -1,10 +1,10 @@
 /**
- * A suite's options are checked at collection (planSuite), before anything deploys: unknown keys
+ * A suite's options are checked at collection (suiteBenches), before anything deploys: unknown keys
  * are named with the closest known one, wrong types and ranges name the file, field and value.
  */
 import { describe, expect, it } from 'vitest'
 import type { MlnodeBenchError } from '../../src/errors.js'
-import { planSuite } from '../../src/run/plan-suite.js'
+import { suiteBenches } from '../../src/run/suite-benches.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions } from '../../src/run/suite-options.js'
 
 const FILE = '/repo/benchmarks/qwq.bench.ts'
@@ -17,20 +17,20 @@ const base = {
   workloads: [{ name: 'short', requests: 4, concurrency: 2, prompt: { tokens: 100 }, maxTokens: 20 }],
 }
 
-/** The MLNB error planSuite throws for these options (they are cast: the point is what a JS user can pass). */
+/** The MLNB error suiteBenches throws for these options (they are cast: the point is what a JS user can pass). */
 function planError(options: Record<string, unknown>): MlnodeBenchError {
   const suiteOptions = options as unknown as DeploymentSuiteOptions
   try {
-    planSuite({ options: suiteOptions, suite: resolveSuiteOptions(suiteOptions), config: { kind: 'simulated', fleetUrl: 'http://127.0.0.1:1' }, file: FILE, source: SOURCE })
+    suiteBenches({ options: suiteOptions, suite: resolveSuiteOptions(suiteOptions), config: { kind: 'simulated', fleetUrl: 'http://127.0.0.1:1' }, file: FILE, source: SOURCE })
   } catch (error) {
     return error as MlnodeBenchError
   }
-  throw new Error('planSuite accepted the options')
+  throw new Error('suiteBenches accepted the options')
 }
 
 describe('suite options', () => {
   it('accepts the well-formed base suite', () => {
-    const plan = planSuite({ options: base, suite: resolveSuiteOptions(base), config: { kind: 'simulated', fleetUrl: 'http://127.0.0.1:1' }, file: FILE, source: SOURCE })
+    const plan = suiteBenches({ options: base, suite: resolveSuiteOptions(base), config: { kind: 'simulated', fleetUrl: 'http://127.0.0.1:1' }, file: FILE, source: SOURCE })
     expect(plan.map((b) => b.name)).toEqual(['tp4-pp2 › short'])
   })
 

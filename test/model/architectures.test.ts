@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createStepCostModel, getHardwareProfile, getModelSpec, loadModelConfig, paramCounts, planInstance, planMemory, resolveEngineConfig } from '../../src/model/index.js'
+import { createStepCostModel, getHardwareProfile, getModelSpec, loadModelConfig, paramCounts, modelInstance, planMemory, resolveEngineConfig } from '../../src/model/index.js'
 import type { ModelSpec } from '../../src/model/index.js'
 import { expertShareOfBusiestGpu } from '../../src/model/memory.js'
 import { parseWeightFormat } from '../../src/model/weight-format.js'
@@ -14,7 +14,7 @@ const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/con
 function weightsPerGpuGiB(model: ModelSpec, hwId: string, tp: number, extra: Record<string, string> = {}): number {
   const hw = getHardwareProfile(hwId)
   const engine = resolveEngineConfig(new Map([...Object.entries(extra), ['tensor-parallel-size', String(tp)], ['max-model-len', '8192']]), model, hw, 'auto')
-  return planInstance(hw, model, engine).weightsGiBPerGpu
+  return modelInstance(hw, model, engine).weightsGiBPerGpu
 }
 
 /**

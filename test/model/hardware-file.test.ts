@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hardwareOption } from '../../src/cli/catalog-options.js'
-import { findGpuByName, getHardwareProfile, getModelSpec, listGpuSpecs, matchDeviceHardware, planInstance, resolveEngineConfig } from '../../src/model/index.js'
+import { findGpuByName, getHardwareProfile, getModelSpec, listGpuSpecs, matchDeviceHardware, modelInstance, resolveEngineConfig } from '../../src/model/index.js'
 import { useTempDir } from '../temp-dir.js'
 
 const dir = useTempDir('mlnb-hardware-')
@@ -63,7 +63,7 @@ describe('hardware file', () => {
     expect(box.interconnect.allReduce[2]).toEqual(getHardwareProfile('8xh100-pcie').interconnect.allReduce[2])
     // The model plans on it: Llama-3.1-70B bf16 at TP2 fits 192 GB GPUs.
     const model = getModelSpec('meta-llama/Llama-3.1-70B')
-    const plan = planInstance(box, model, resolveEngineConfig(new Map([['tensor-parallel-size', '2']]), model, box, 'bfloat16'))
+    const plan = modelInstance(box, model, resolveEngineConfig(new Map([['tensor-parallel-size', '2']]), model, box, 'bfloat16'))
     expect(plan.kvCapacityTokens).toBeGreaterThan(100_000)
   })
 

@@ -11,7 +11,7 @@ import {
   listModelSpecs,
   loadModelConfig,
   paramCounts,
-  planInstance,
+  modelInstance,
   resolveEngineConfig,
 } from '../../src/model/index.js'
 
@@ -93,7 +93,7 @@ describe('memory planning', () => {
 
   it('plans QwQ-32B fp8 on 8x RTX 4070 Ti SUPER: weights split 8 ways, KV fills the rest', () => {
     for (const [tp, pp] of [[8, 1], [4, 2]] as const) {
-      const plan = planInstance(hw4070, qwq, engine({ 'tensor-parallel-size': String(tp), 'pipeline-parallel-size': String(pp), quantization: 'fp8', 'kv-cache-dtype': 'fp8' }))
+      const plan = modelInstance(hw4070, qwq, engine({ 'tensor-parallel-size': String(tp), 'pipeline-parallel-size': String(pp), quantization: 'fp8', 'kv-cache-dtype': 'fp8' }))
       // ~31 GiB of fp8 linear weights + 16-bit embeddings over 8 GPUs ≈ 4 GiB each.
       expect(plan.weightsGiBPerGpu).toBeGreaterThan(3.5)
       expect(plan.weightsGiBPerGpu).toBeLessThan(4.6)
@@ -105,13 +105,13 @@ describe('memory planning', () => {
   })
 
   it('fails a TP that does not divide the attention heads, with vLLM\'s message', () => {
-    const e = thrown(() => planInstance(hw4070, qwq, engine({ 'tensor-parallel-size': '3', quantization: 'fp8' })))
+    const e = thrown(() => modelInstance(hw4070, qwq, engine({ 'tensor-parallel-size': '3', quantization: 'fp8' })))
     expect(hasCode(e, 'MLNB_MODEL')).toBe(true)
     expect(e.message).toContain('Total number of attention heads (40) must be divisible by tensor parallel size (3).')
   })
 
   it('fails weights that do not fit with CUDA out of memory', () => {
-    const e = thrown(() => planInstance(hw4070, qwq, engine({ quantization: 'fp8' })))
+    const e = thrown(() => modelInstance(hw4070, qwq, engine({ quantization: 'fp8' })))
     expect(hasCode(e, 'MLNB_MODEL')).toBe(true)
     expect(e.message).toMatch(/^Qwen\/QwQ-32B tp=1 pp=1 on 8xrtx-4070-ti-super: CUDA out of memory\./)
   })

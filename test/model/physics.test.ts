@@ -4,7 +4,7 @@ import {
   createStepCostModel,
   getHardwareProfile,
   getModelSpec,
-  planInstance,
+  modelInstance,
   resolveEngineConfig,
   type HardwareProfile,
   type StepBatch,
@@ -17,7 +17,7 @@ function planFor(hardwareId: string, modelId: string, tp: number, pp: number, ex
   const hw = getHardwareProfile(hardwareId)
   const model = getModelSpec(modelId)
   const args = new Map([...extra, ['tensor-parallel-size', String(tp)], ['pipeline-parallel-size', String(pp)]])
-  return planInstance(hw, model, resolveEngineConfig(args, model, hw, 'float16'))
+  return modelInstance(hw, model, resolveEngineConfig(args, model, hw, 'float16'))
 }
 
 const decodeBatch = (batch: number, contextLen: number): StepBatch => ({

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { predictWorkloads, run, splitArgString } from '../../src/cli/commands/predict.js'
 import { compressaDefaultConfigPath } from '../../src/load/index.js'
-import { feasibility, getModelSpec, instancesPerServer, listHardwareProfiles, planInstance, resolveEngineConfig } from '../../src/model/index.js'
+import { feasibility, getModelSpec, instancesPerServer, listHardwareProfiles, modelInstance, resolveEngineConfig } from '../../src/model/index.js'
 
 const EXAMPLE_MODELS: Array<[string, Record<string, string>]> = [
   ['Qwen/QwQ-32B', { quantization: 'fp8', 'kv-cache-dtype': 'fp8' }],
@@ -23,10 +23,10 @@ describe('every hardware profile x example model gets an answer', () => {
         const feasible = engines.find((e) => feasibility(hw, model, e).length === 0)
         if (feasible === undefined) {
           // No layout fits: the answer is vLLM's start-up error, never a crash.
-          expect(() => planInstance(hw, model, engines[engines.length - 1]!)).toThrow(expect.objectContaining({ code: 'MLNB_MODEL' }))
+          expect(() => modelInstance(hw, model, engines[engines.length - 1]!)).toThrow(expect.objectContaining({ code: 'MLNB_MODEL' }))
           continue
         }
-        const plan = planInstance(hw, model, feasible)
+        const plan = modelInstance(hw, model, feasible)
         const [p] = predictWorkloads({ plan, instances: instancesPerServer(hw, feasible), workloads: [{ name: 'w', requests: Array.from({ length: 8 }, () => ({ promptTokens: 1000, outputTokens: 50 })), concurrency: 4 }] })
         expect(p!.metrics.requests.failed, `${hw.id} ${modelId}`).toBe(0)
         expect(p!.figures.ttft_mean_ms).toBeGreaterThan(0)

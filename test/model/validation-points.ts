@@ -6,9 +6,9 @@
  */
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fitConstants, fittableConstants, pointError, predictPoint, type MeasuredPoint } from '../../src/cli/planning/fit.js'
-import { loadPointsFile } from '../../src/cli/planning/points.js'
-import { startablePoint } from '../../src/cli/planning/startable.js'
+import { fitConstants, fittableConstants, pointError, predictPoint, type MeasuredPoint } from '../../src/planner/fit.js'
+import { loadPointsFile } from '../../src/planner/points.js'
+import { startablePoint } from '../../src/planner/startable.js'
 import type { PredictionFigures } from '../../src/cli/commands/predict.js'
 import { getHardwareProfile, getModelSpec, type FittedConstant, type ModelConstants } from '../../src/model/index.js'
 

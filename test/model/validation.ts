@@ -8,7 +8,7 @@
 import { parallelismOf, parseVllmArgs } from '../../src/args/index.js'
 import { predictWorkloads, simulatedWorkload, splitArgString } from '../../src/cli/commands/predict.js'
 import { compressaDefaultConfigPath, loadCompressaConfig } from '../../src/load/index.js'
-import { getHardwareProfile, getModelSpec, instancesPerServer, planInstance, resolveEngineConfig, type ModelConstants } from '../../src/model/index.js'
+import { getHardwareProfile, getModelSpec, instancesPerServer, modelInstance, resolveEngineConfig, type ModelConstants } from '../../src/model/index.js'
 import { formatSummary, formatTable, loadPublishedPoints, validate } from './validation-points.js'
 
 console.log('## Published vLLM measurements (docs/validation/*.yaml)')
@@ -24,7 +24,7 @@ function predict(hw: string, modelId: string, args: string, workload: { prompt: 
   const parsed = parseVllmArgs(splitArgString(args))
   const engine = resolveEngineConfig(parsed.values, model, hardware, 'float16')
   Object.assign(engine, parallelismOf(parsed))
-  const plan = planInstance(hardware, model, engine, { constants })
+  const plan = modelInstance(hardware, model, engine, { constants })
   const requests = Array.from({ length: workload.requests }, () => ({ promptTokens: workload.prompt, outputTokens: workload.output }))
   return predictWorkloads({ plan, instances: instancesPerServer(hardware, engine), workloads: [{ name: 'w', requests, concurrency: workload.concurrency }] })[0]!.figures
 }
@@ -83,7 +83,7 @@ for (const split of [true, false]) {
     const parsed = parseVllmArgs(splitArgString(`${args} --quantization fp8 --kv-cache-dtype fp8`))
     const engine = resolveEngineConfig(parsed.values, model, hardware, 'float16')
     Object.assign(engine, parallelismOf(parsed))
-    const plan = planInstance(hardware, model, engine, { constants: { ppSplitLongChunks: split } })
+    const plan = modelInstance(hardware, model, engine, { constants: { ppSplitLongChunks: split } })
     const preds = predictWorkloads({ plan, instances: 1, workloads: await Promise.all(specs.map(simulatedWorkload)) })
     for (const p of preds) {
       const r = rows.get(p.experiment) ?? []

@@ -20,7 +20,7 @@ import { request } from 'undici'
 import { latenessBetween, startSimulator, type SimulatorOptions } from '../../src/sim/index.js'
 import { testPlanner, testStepCostS } from '../sim/plan.js'
 
-const startTestSim = (options: SimulatorOptions) => startSimulator({ planner: testPlanner, ...options })
+const startTestSim = (options: SimulatorOptions) => startSimulator({ resolveVariant: testPlanner, ...options })
 const up = (sim: { mgmtUrl: string }) =>
   request(`${sim.mgmtUrl}/api/v1/inference/up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'test/model', dtype: 'float16', additional_args: [] }) }).then((r) => r.body.dump())
 

@@ -1,7 +1,7 @@
 /** A simulated MLNode (virtual clock, the real performance model) with one variant deployed, for the PoC tests. */
 import { onTestFinished } from 'vitest'
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index.js'
-import { defaultPlanner } from '../../src/sim/planner.js'
+import { defaultVariantResolver } from '../../src/sim/resolve-variant.js'
 
 export const MODEL = 'Qwen/Qwen2.5-7B-Instruct'
 export const HARDWARE = '8xrtx-4070-ti-super'
@@ -24,7 +24,7 @@ export async function deployedSim(args: readonly string[] = ARGS): Promise<Simul
 
 /** Seconds one PoC batch takes on one replica of the deployed variant, from the performance model. */
 export function batchSeconds(batchSize: number, seqLen: number, args: readonly string[] = ARGS): number {
-  const plan = defaultPlanner({ model: MODEL, dtype: 'auto', additionalArgs: [...args] }, HARDWARE).plan!
+  const plan = defaultVariantResolver({ model: MODEL, dtype: 'auto', additionalArgs: [...args] }, HARDWARE).plan!
   return plan.stepCost({ prefill: Array.from({ length: batchSize }, () => ({ tokens: seqLen, contextBefore: 0 })), decode: [] })
 }
 

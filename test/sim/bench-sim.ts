@@ -9,12 +9,12 @@
 import { execa } from 'execa'
 import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
-import { defaultPlanner, latenessBetween, simulateRequests, type ClockLateness } from '../../src/sim/index.js'
+import { defaultVariantResolver, latenessBetween, simulateRequests, type ClockLateness } from '../../src/sim/index.js'
 
 const MANDATORY = ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8']
 
 function simulateCompressa(): void {
-  const variant = defaultPlanner({ model: 'Qwen/QwQ-32B', dtype: 'float16', additionalArgs: [...MANDATORY, '-tp', '8'] }, '8xrtx-4070-ti-super')
+  const variant = defaultVariantResolver({ model: 'Qwen/QwQ-32B', dtype: 'float16', additionalArgs: [...MANDATORY, '-tp', '8'] }, '8xrtx-4070-ti-super')
   // docs/metrics.md "compressa-perf default benchmark": (prompt tokens ≈ chars / 2, tasks, runners, max_tokens)
   const experiments: Array<[number, number, number, number]> = [[10_000, 5, 1, 300], [1_000, 200, 30, 300], [22_500, 5, 1, 1000], [22_500, 10, 5, 1000], [22_500, 40, 20, 1000], [22_500, 60, 10, 1000]]
   const t0 = performance.now()
@@ -62,7 +62,7 @@ async function itlAccuracy(speed: number, tokens: number): Promise<void> {
   const [, mgmtUrl, inferenceUrl] = /mlnode: (\S+) inference: (\S+)/.exec(line)!
   const args = ['--quantization', 'fp8', '-tp', '2']
   await request(`${mgmtUrl}/api/v1/inference/up`, { method: 'POST', body: JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct', dtype: 'float16', additional_args: args }) }).then((r) => r.body.text())
-  const plan = defaultPlanner({ model: 'Qwen/Qwen2.5-7B-Instruct', dtype: 'float16', additionalArgs: args }, '8xrtx-4070-ti-super').plan!
+  const plan = defaultVariantResolver({ model: 'Qwen/Qwen2.5-7B-Instruct', dtype: 'float16', additionalArgs: args }, '8xrtx-4070-ti-super').plan!
   const res = await request(`${inferenceUrl}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct', prompt: [1, 2, 3, 4], max_tokens: tokens, ignore_eos: true, stream: true }) })
   const stamps: number[] = []
   let buffered = ''

@@ -6,7 +6,7 @@ import { testPlanner } from './plan.js'
 export { testPlanner }
 
 export async function startTestSim(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
-  const sim = await startSimulator({ planner: testPlanner, ...options })
+  const sim = await startSimulator({ resolveVariant: testPlanner, ...options })
   onTestFinished(() => sim.close())
   return sim
 }

@@ -1,12 +1,12 @@
 /**
- * A hand-built InstancePlan for the simulator's tests, independent of src/model. Its documented
+ * A hand-built InstanceModel for the simulator's tests, independent of src/model. Its documented
  * step cost: 10 ms fixed + 0.1 ms per prefill token + 0.2 ms per decoding sequence
  * + 1 µs per token of decode context (a crude roofline: prefill compute-bound, decode
  * weight-read-bound plus a KV-read term).
  */
 import { instancesOnServer, parseVllmArgs, planDeploy } from '../../src/args/index.js'
-import type { EngineConfig, InstancePlan, StepBatch } from '../../src/model/types.js'
-import type { VariantPlanner } from '../../src/sim/variant.js'
+import type { EngineConfig, InstanceModel, StepBatch } from '../../src/model/types.js'
+import type { VariantResolver } from '../../src/sim/variant.js'
 
 export function testStepCostS(batch: StepBatch): number {
   let s = 0.01
@@ -15,7 +15,7 @@ export function testStepCostS(batch: StepBatch): number {
   return s
 }
 
-export function testPlan(engine: Partial<EngineConfig> = {}, kvBlocks = 4096): InstancePlan {
+export function testPlan(engine: Partial<EngineConfig> = {}, kvBlocks = 4096): InstanceModel {
   return {
     engine: {
       tp: 1,
@@ -42,7 +42,7 @@ export function testPlan(engine: Partial<EngineConfig> = {}, kvBlocks = 4096): I
  * A planner over the hand-built test plan: TP/PP from the args, MLNode's instance rule, and
  * model "bad/model" failing as an OOM would.
  */
-export const testPlanner: VariantPlanner = (request, hardwareId) => {
+export const testPlanner: VariantResolver = (request, hardwareId) => {
   const { tp, pp, gpusPerInstance } = planDeploy(request.model, parseVllmArgs(request.additionalArgs))
   const gpus = hardwareId.startsWith('8x') ? 8 : 1
   const instances = instancesOnServer(gpus, gpusPerInstance)

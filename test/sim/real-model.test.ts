@@ -1,9 +1,9 @@
 /** The simulator on src/model's real plans (default planner): layouts, start-up failures, invariants. */
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { startSimulator } from '../../src/sim/index.js'
-import { VirtualClock } from '../../src/sim/clock.js'
+import { VirtualClock } from '../../src/sim/virtual-clock.js'
 import { Engine, type StepInfo } from '../../src/sim/engine.js'
-import { defaultPlanner } from '../../src/sim/planner.js'
+import { defaultVariantResolver } from '../../src/sim/resolve-variant.js'
 import { createRng } from '../../src/sim/rng.js'
 import { getJson, parseSse, postJson } from './helpers.js'
 
@@ -41,7 +41,7 @@ describe('simulator on the real performance model', () => {
   })
 
   it('keeps scheduler invariants and determinism under a KV-overcommitting closed loop', () => {
-    const variant = defaultPlanner({ model: 'Qwen/QwQ-32B', dtype: 'float16', additionalArgs: [...MANDATORY, '-tp', '8'] }, '8xrtx-4070-ti-super')
+    const variant = defaultVariantResolver({ model: 'Qwen/QwQ-32B', dtype: 'float16', additionalArgs: [...MANDATORY, '-tp', '8'] }, '8xrtx-4070-ti-super')
     const plan = variant.plan!
     const run = () => {
       const clock = new VirtualClock()

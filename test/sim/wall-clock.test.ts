@@ -4,7 +4,8 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { hasCode } from '../../src/errors.js'
-import { latenessBetween, Timeline, WallClock } from '../../src/sim/clock.js'
+import { latenessBetween, Timeline } from '../../src/sim/clock.js'
+import { WallClock } from '../../src/sim/wall-clock.js'
 import { watchPacing } from '../../src/sim/pacing-watch.js'
 import { getJson, startTestSim } from './helpers.js'
 

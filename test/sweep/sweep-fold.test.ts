@@ -8,7 +8,7 @@ import { capacityAtSlo, foldSweep, goodShare, sloBrokenForGood } from '../../src
 import { runSweepSteps } from '../../src/sweep/run-steps.js'
 import { sweepLoads, sweepSlo, sweepStepSpec } from '../../src/sweep/spec.js'
 import { makeMetrics } from '../fixtures/reporters-shared/make-results.js'
-import { planSuite } from '../../src/run/plan-suite.js'
+import { suiteBenches } from '../../src/run/suite-benches.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions } from '../../src/run/suite-options.js'
 
 /** A step's metrics with `good` of 20 requests within the SLO. */
@@ -138,7 +138,7 @@ describe('a suite with a sweep, at collection', () => {
     hardware: '4xrtx-3090',
     workloads: [{ name: 'sweep', requests: 8, arrival: { burstiness: 1 }, prompt: { tokens: 100 }, maxTokens: 8, sweep: { over: 'rate' as const, from: 1, to: 4, steps: 4 } }],
   }
-  const plan = (options: DeploymentSuiteOptions) => planSuite({ options, suite: resolveSuiteOptions(options), config: { kind: 'simulated', fleetUrl: 'http://127.0.0.1:1' }, file: FILE, source: 'benchmarks/qwen.bench.ts' })
+  const plan = (options: DeploymentSuiteOptions) => suiteBenches({ options, suite: resolveSuiteOptions(options), config: { kind: 'simulated', fleetUrl: 'http://127.0.0.1:1' }, file: FILE, source: 'benchmarks/qwen.bench.ts' })
 
   it('plans one bench for the whole sweep when the suite has an SLO', () => {
     expect(plan({ ...suite, slo: { ttftMs: 500 } }).map((b) => b.name)).toEqual(['tp1 › sweep'])

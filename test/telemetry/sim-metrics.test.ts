@@ -11,7 +11,7 @@ describe("the simulator's vLLM /metrics page", () => {
     const sim = await startTestSim({
       clock: 'wall',
       speed: 20,
-      planner: (request, hardware) => {
+      resolveVariant: (request, hardware) => {
         const planned = testPlanner(request, hardware)
         return planned.plan ? { ...planned, instances: 1, plan: testPlan({ maxModelLen: 640 }, 40) } : planned
       },

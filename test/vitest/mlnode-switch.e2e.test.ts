@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { BenchResult, RunResults } from '../../src/contracts/results.js'
-import { defaultPlanner, startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js'
+import { defaultVariantResolver, startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const vitestBin = join(repo, 'node_modules/vitest/vitest.mjs')
@@ -31,8 +31,8 @@ async function fakeMlnode(options: SimulatorOptions = {}): Promise<SimulatorHand
     clock: 'virtual',
     hardware: '8xrtx-4070-ti-super',
     log: (line) => log.push(line),
-    planner: (request, hardware) => {
-      const planned = defaultPlanner(request, hardware)
+    resolveVariant: (request, hardware) => {
+      const planned = defaultVariantResolver(request, hardware)
       return request.additionalArgs.join(' ').includes('--gpu-memory-utilization 0.85') ? { ...planned, startupS: Number.POSITIVE_INFINITY } : planned
     },
     ...options,
@@ -126,7 +126,7 @@ describe('a real MLNode of catalogued GPUs (the simulator posing as one, on the 
       hardware: '2xh100-sxm',
       staggerS: 0.2,
       // Start-ups in half a real second instead of vLLM's minute.
-      planner: (request, hardware) => ({ ...defaultPlanner(request, hardware), startupS: 0.5 }),
+      resolveVariant: (request, hardware) => ({ ...defaultVariantResolver(request, hardware), startupS: 0.5 }),
     })
     onTestFinished(() => sim.close())
     const r = await bench(['passing', '-t', 'tiny$'], { MLNODE_URL: sim.mgmtUrl }).done

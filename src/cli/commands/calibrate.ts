@@ -8,10 +8,10 @@ import { DEFAULT_MODEL_CONSTANTS, getModelSpec, loadModelConfig, type Calibratio
 import { writeFileAtomic } from '../../outputs/atomic-write.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 import { BOX_OPTIONS, boxOption } from '../planning/box-options.js'
-import { fitConstants, fittableConstants, leaveOneOut, type MeasuredPoint, type PointError } from '../planning/fit.js'
-import { fitWarnings, identifiableConstants, leaveOneWorkloadOut } from '../planning/held-out.js'
-import { loadPointsFile, pointsFromResults } from '../planning/points.js'
-import { startablePoint } from '../planning/startable.js'
+import { fitConstants, fittableConstants, leaveOneOut, type MeasuredPoint, type PointError } from '../../planner/fit.js'
+import { fitWarnings, identifiableConstants, leaveOneWorkloadOut } from '../../planner/held-out.js'
+import { loadPointsFile, pointsFromResults } from '../../planner/points.js'
+import { startablePoint } from '../../planner/startable.js'
 
 export const summary = 'Fit the performance model to measured points of one box (writes a calibration file)'
 
@@ -81,7 +81,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const started = performance.now()
   // A measured server started: a KV-memory refusal of its args is the memory model's miss, and
-  // the point still informs step time (planning/startable.ts).
+  // the point still informs step time (src/planner/startable.ts).
   const startable = points.map((point) => startablePoint({ hardware, model, dtype }, point))
   const input = { hardware, model, dtype, points: startable.map((s) => s.point) }
   // Only what the points can tell apart is fitted; the rest keeps its documented default (held-out.ts).

@@ -15,12 +15,12 @@ import { parseCommandLine, usageError } from '../parse-options.js'
 import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
 import { renderPlan } from '../planning/render.js'
 import { startPlanProgress } from '../planning/plan-progress.js'
-import { searchPlan, type Objective } from '../planning/search.js'
+import { searchPlan, type Objective } from '../../planner/search.js'
 import { progressIntervalS, progressMode } from '../../run/progress.js'
 import { writeSuite } from '../planning/write-suite.js'
 import { promptTokensOf, simulatedWorkload, splitArgString } from './predict.js'
 import type { WorkloadSpec } from '../../contracts/workload.js'
-import type { ModelInstancePlan } from '../../model/index.js'
+import type { ModelInstance } from '../../model/index.js'
 import { capacityScore, sweptWorkload } from '../../sweep/plan-capacity.js'
 import { parseSweepOption } from '../../sweep/predict-sweep.js'
 
@@ -148,7 +148,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** `--objective capacity`: every workload swept as `--sweep` says, its capacity at SLO predicted per candidate. */
-async function capacityObjective(specs: readonly WorkloadSpec[], sweepOption: string, slo: Slo): Promise<(plan: ModelInstancePlan, instances: number) => number> {
+async function capacityObjective(specs: readonly WorkloadSpec[], sweepOption: string, slo: Slo): Promise<(plan: ModelInstance, instances: number) => number> {
   let swept: Array<{ spec: WorkloadSpec; promptTokens: number }>
   try {
     const sweep = parseSweepOption(sweepOption)

@@ -7,13 +7,13 @@ import { parseVllmArgs, planDeploy } from '../../args/index.js'
 import { hasCode } from '../../errors.js'
 import { loadCompressaConfig } from '../../load/index.js'
 import { arrivalOffsetsMs } from '../../load/arrivals.js'
-import { DEFAULT_HARDWARE_PROFILE_ID, instancesPerServer, loadModelConfig, planInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type ModelConstants } from '../../model/index.js'
+import { DEFAULT_HARDWARE_PROFILE_ID, instancesPerServer, loadModelConfig, modelInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type ModelConstants } from '../../model/index.js'
 import type { SimulatedRequest } from '../../sim/index.js'
 import { catalogModelOption } from '../catalog-options.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 import { progressIntervalS, progressMode, startProgress, stderrProgress, type Progress } from '../../run/progress.js'
 import { BOX_OPTIONS, boxOption, calibrationOption } from '../planning/box-options.js'
-import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction, type PredictionFigures } from '../../predict/predict-core.js'
+import { loadLengths, predictWorkloads, promptTokensOf, splitArgString, workloadOf, type Prediction, type PredictionFigures } from '../../planner/predict-core.js'
 import { checkPredictBudget, DEFAULT_MAX_EVENTS, type WorkloadSize } from '../predict-budget.js'
 import { checkPredictArgs, checkPredictLengths } from '../predict-limits.js'
 import { figure } from '../../contracts/figures.js'
@@ -64,8 +64,8 @@ Requests generate exactly max_tokens tokens (no early EOS).
   --slo-ttft-ms, --slo-tpot-ms, --slo-e2el-ms   the SLO a request must meet (the suites' slo)
   --attainment      share of a step's requests that must meet the SLO (default 0.9)`
 
-export { predictWorkloads, simulatedWorkload, splitArgString, promptTokensOf, workloadOf } from '../../predict/predict-core.js'
-export type { Prediction, PredictionFigures, PredictInput } from '../../predict/predict-core.js'
+export { predictWorkloads, simulatedWorkload, splitArgString, promptTokensOf, workloadOf } from '../../planner/predict-core.js'
+export type { Prediction, PredictionFigures, PredictInput } from '../../planner/predict-core.js'
 
 function fmt(n: number, digits = 1): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '-'
@@ -194,7 +194,7 @@ export async function run(argv: string[]): Promise<number> {
   // A memory margin within the model's known error is predicted, with a warning (docs/perf-model.md §5c).
   const pricing = uncertainPricing(engine, uncertainProblems(hardware, model, engine, constants))
   if (pricing.mayNotStart !== undefined) console.error(`predict: WARNING: may not start on ${hardware.id}: ${pricing.mayNotStart}`)
-  const plan = planInstance(hardware, model, pricing.engine, { constants, accept: pricing.accept })
+  const plan = modelInstance(hardware, model, pricing.engine, { constants, accept: pricing.accept })
   const instances = instancesPerServer(hardware, engine)
   const workloads = build()
   const predictions = predictWorkloads({ plan, instances, workloads }, (name, total) => predictProgress(`predict ${name} (simulation progress)`, total))
@@ -245,7 +245,7 @@ export async function run(argv: string[]): Promise<number> {
 /** `predict --sweep`: the inline workload swept, each step predicted (src/sweep/predict-sweep.ts). */
 async function printSweep(
   values: { sweep?: string; json?: boolean; args: string; calibration?: string; workloads?: string; lengths?: string; 'prompt-tokens'?: number; 'max-tokens'?: number; requests?: number; concurrency?: number; burstiness?: number; 'request-rate'?: number; 'micro-batches'?: number; 'max-events'?: number; 'slo-ttft-ms'?: number; 'slo-tpot-ms'?: number; 'slo-e2el-ms'?: number; attainment?: number },
-  o: { model: Parameters<typeof planInstance>[1]; hardware: Parameters<typeof planInstance>[0]; engine: Parameters<typeof planInstance>[2]; calibrated: ModelConstants | undefined; tp: number; pp: number; maxModelLenHow: string },
+  o: { model: Parameters<typeof modelInstance>[1]; hardware: Parameters<typeof modelInstance>[0]; engine: Parameters<typeof modelInstance>[2]; calibrated: ModelConstants | undefined; tp: number; pp: number; maxModelLenHow: string },
 ): Promise<number> {
   if (values.workloads !== undefined || values.lengths !== undefined) throw usageError('predict', '--sweep sweeps the inline workload (--prompt-tokens, --max-tokens, --requests): not --workloads or --lengths', { option: 'sweep' })
   if (values['request-rate'] !== undefined) throw usageError('predict', '--sweep sets the rate of each step: leave --request-rate out', { option: 'request-rate' })
@@ -279,7 +279,7 @@ async function printSweep(
   // Every step is a whole workload: the event budget covers them all.
   checkPredictBudget([{ ...sizes[0]!, requests: requests * sweep.steps }], o.engine.maxNumBatchedTokens, values['max-events'] ?? DEFAULT_MAX_EVENTS, { kind: 'options' })
   const constants: ModelConstants = { ...o.calibrated, ...(values['micro-batches'] === undefined ? {} : { ppMicroBatches: values['micro-batches'] }) }
-  const plan = planInstance(o.hardware, o.model, o.engine, { constants })
+  const plan = modelInstance(o.hardware, o.model, o.engine, { constants })
   const instances = instancesPerServer(o.hardware, o.engine)
   const result = await predictSweep({ plan, instances, spec, promptTokens, slo, print: (line) => console.error(line) })
   const calibration = values.calibration === undefined ? 'uncalibrated' : `calibration ${values.calibration}`
@@ -295,10 +295,10 @@ async function printSweep(
 /** `predict --poc` without a workload: the PoC price only (header line, then the PoC line or JSON). */
 function printPocOnly(
   values: { json?: boolean; args: string; calibration?: string; 'micro-batches'?: number; 'poc-seq-len'?: number; 'poc-batch-size'?: number },
-  o: { model: Parameters<typeof planInstance>[1]; hardware: Parameters<typeof planInstance>[0]; engine: Parameters<typeof planInstance>[2]; calibrated: ModelConstants | undefined; tp: number; pp: number },
+  o: { model: Parameters<typeof modelInstance>[1]; hardware: Parameters<typeof modelInstance>[0]; engine: Parameters<typeof modelInstance>[2]; calibrated: ModelConstants | undefined; tp: number; pp: number },
 ): number {
   const constants: ModelConstants = { ...o.calibrated, ...(values['micro-batches'] === undefined ? {} : { ppMicroBatches: values['micro-batches'] }) }
-  const plan = planInstance(o.hardware, o.model, o.engine, { constants })
+  const plan = modelInstance(o.hardware, o.model, o.engine, { constants })
   const instances = instancesPerServer(o.hardware, o.engine)
   const poc = predictPoc({ plan, instances, gpus: o.hardware.gpuCount, seqLen: values['poc-seq-len'] ?? chainPocParams(o.model.id).seqLen, ...(values['poc-batch-size'] === undefined ? {} : { batchSize: values['poc-batch-size'] }) })
   if (values.json) {

@@ -4,7 +4,7 @@
  * stops cleanly on SIGINT/SIGTERM.
  */
 import { MlnodeBenchError } from '../../errors.js'
-import { createPlanner, startSimulator } from '../../sim/index.js'
+import { createVariantResolver, startSimulator } from '../../sim/index.js'
 import { hardwareOption } from '../catalog-options.js'
 import { calibrationOption } from '../planning/box-options.js'
 import { parseCommandLine } from '../parse-options.js'
@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
       host: values.host,
       seed: values.seed,
       startupS: values['startup-s'],
-      ...(constants === undefined ? {} : { planner: createPlanner(constants) }),
+      ...(constants === undefined ? {} : { resolveVariant: createVariantResolver(constants) }),
       log: values.verbose ? (line) => console.error(`[mlnode-sim] ${line}`) : undefined,
     })
   } catch (error) {

@@ -10,7 +10,7 @@ import { checkProbes, recordProbes, type ProbeRun } from '../../validation/check
 import { DEFAULT_SAMPLINGS } from '../../validation/options.js'
 import { buildProbes } from '../../validation/probes.js'
 import { assertReferenceMatches, readReference, REFERENCE_KIND, writeReference } from '../../validation/reference.js'
-import { figuresOf, validationError } from '../../validation/run-validation.js'
+import { figuresOf, validationError } from '../../run/validation-bench.js'
 import { resolveThreshold } from '../../validation/thresholds.js'
 import { parseCommandLine, usageError } from '../parse-options.js'
 

@@ -5,15 +5,8 @@
  * decides when a line is due: on a terminal one line redrawn each second, else (CI logs) a line
  * every MLNODE_BENCH_PROGRESS_S.
  */
+import type { PlanStep } from '../../planner/search.js'
 import { progressPacer, redrawn, stderrProgress, type ProgressMode } from '../../run/progress.js'
-
-/** Where the search is: its phase (layouts, then knobs of the best layouts) and counts. */
-export interface PlanStep {
-  phase: 'layouts' | 'knobs'
-  done: number
-  total: number
-  rejected: number
-}
 
 /** The line, without control characters (pure). */
 export function formatPlanProgress(label: string, step: PlanStep, elapsedS: number): string {

@@ -1,6 +1,6 @@
 /** `plan`'s output: the ranked table and the rejected variants, or one JSON object. */
 import type { HardwareProfile } from '../../model/index.js'
-import type { Objective, PlanOutcome, RankedVariant } from './search.js'
+import type { Objective, PlanOutcome, RankedVariant } from '../../planner/search.js'
 
 export interface PlanReport {
   outcome: PlanOutcome

@@ -5,7 +5,7 @@
 import { dirname, relative, resolve, sep } from 'node:path'
 import { writeFileAtomic } from '../../outputs/atomic-write.js'
 import type { Slo } from '../../contracts/records.js'
-import type { RankedVariant } from './search.js'
+import type { RankedVariant } from '../../planner/search.js'
 
 export interface SuiteSource {
   model: string

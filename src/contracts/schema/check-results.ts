@@ -1,16 +1,19 @@
 /** Checks parsed results.json data against schemas/results.schema.json, naming each bad entry. */
-import { histogramProblems } from './histograms.js'
 import { describeIssue } from './issues.js'
 import { runResultsSchema } from './results-schema.js'
 
 /** At most this many problems are listed; the count of the rest is given. */
 const MAX_LISTED = 10
 
+/** A check of one results entry beyond the schema (the histogram decoder, from src/metrics). */
+export type EntryCheck = (entry: unknown) => string[]
+
 /**
  * Problems of `data` as a RunResults, one sentence each, entries named by index and key:
  * `results[3] ("m › tp4 › chat"): target.hardware must be string, got 42`. Empty when valid.
+ * `entryChecks` run on every entry (contracts sit below the codecs, so the caller brings them).
  */
-export function runResultsProblems(data: unknown): string[] {
+export function runResultsProblems(data: unknown, entryChecks: readonly EntryCheck[] = []): string[] {
   const checked = runResultsSchema.safeParse(data, { reportInput: true })
   const results = (data as { results?: unknown })?.results
   const entryName = (i: number) => {
@@ -24,7 +27,7 @@ export function runResultsProblems(data: unknown): string[] {
     return describeIssue(issue)
   })
   if (Array.isArray(results))
-    results.forEach((r, i) => problems.push(...histogramProblems(r).map((p) => `${entryName(i)}: ${p}`)))
+    results.forEach((r, i) => entryChecks.forEach((check) => problems.push(...check(r).map((p) => `${entryName(i)}: ${p}`))))
   return problems
 }
 

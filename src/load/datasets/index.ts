@@ -4,7 +4,7 @@
  * `index mod n` (warm-ups first), so a workload may ask for more requests than the file holds.
  */
 import type { ConversationPromptSpec, PromptSpec, ShareGptPromptSpec, TracePromptSpec } from '../../contracts/workload.js'
-import type { PreparePromptsOptions, PromptSource } from '../prompts.js'
+import type { PreparePromptsOptions, PromptSource } from '../prompt-source.js'
 import { estimateTokens } from '../../text/tokens.js'
 import { loadConversations } from './conversations.js'
 import { loadMooncakeTrace, MOONCAKE_BLOCK_TOKENS, tracePrompt } from './mooncake.js'

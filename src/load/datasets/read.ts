@@ -1,16 +1,12 @@
 /** Reading dataset files, and the errors that name the file, the record and the field. */
-import { readFile } from 'node:fs/promises'
+import { readTextFile } from '../../text/read-text-file.js'
 import { isAbsolute, resolve } from 'node:path'
 import { MlnodeBenchError } from '../../errors.js'
 
 /** Reads a dataset file (relative paths from `baseDir`); a missing file is a named config error. */
 export async function readDatasetFile(kind: string, file: string, baseDir = process.cwd()): Promise<{ path: string; text: string }> {
   const path = isAbsolute(file) ? file : resolve(baseDir, file)
-  try {
-    return { path, text: await readFile(path, 'utf8') }
-  } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read ${kind} file ${path}: ${(error as Error).message}`, { cause: error, details: { file: path } })
-  }
+  return { path, text: await readTextFile(path, { what: `${kind} file` }) }
 }
 
 /** A bad record: `where` is "line 3" (JSONL) or "record 3" (a JSON array), `field` the JSON path. */

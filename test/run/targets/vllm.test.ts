@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasCode } from '../../../src/errors.js'
-import { planSuite } from '../../../src/run/plan-suite.js'
+import { suiteBenches } from '../../../src/run/suite-benches.js'
 import { prepareVariants } from '../../../src/run/prepare-variants.js'
 import { resolveSuiteOptions } from '../../../src/run/suite-options.js'
 import type { DeployRequest } from '../../../src/run/target.js'
@@ -122,7 +122,7 @@ describe('the vllm target', () => {
   it('is refused in watch mode unless allowed, as MLNode is', () => {
     const options = { model: MODEL, mandatoryArgs: [], variants: { tp1: [] }, workloads: [{ name: 'w', requests: 1, concurrency: 1, prompt: { tokens: 10 }, maxTokens: 2 }] }
     const plan = (runMode: { watch: boolean; allowWatch: boolean }, allowWatch?: boolean) => () =>
-      planSuite({ options, suite: resolveSuiteOptions({ ...options, ...(allowWatch ? { allowWatch } : {}) }), config, runMode, file: join(temp(), 'a.bench.ts'), source: 'a.bench.ts' })
+      suiteBenches({ options, suite: resolveSuiteOptions({ ...options, ...(allowWatch ? { allowWatch } : {}) }), config, runMode, file: join(temp(), 'a.bench.ts'), source: 'a.bench.ts' })
     expect(plan({ watch: true, allowWatch: false })).toThrow(/a\.bench\.ts: vitest is in watch mode and the target starts vLLM on 2 GPU\(s\)/)
     expect(plan({ watch: true, allowWatch: true })).not.toThrow()
     expect(plan({ watch: true, allowWatch: false }, true)).not.toThrow()

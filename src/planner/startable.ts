@@ -8,9 +8,9 @@
  * --max-model-len equal to its workload's length and, if that does not fit either, a KV cache of
  * exactly one such request (the least the real server had). The refusal is reported.
  */
-import { parseVllmArgs } from '../../args/index.js'
-import { feasibility, resolveEngineConfig } from '../../model/index.js'
-import { splitArgString } from '../commands/predict.js'
+import { parseVllmArgs } from '../args/index.js'
+import { feasibility, resolveEngineConfig } from '../model/index.js'
+import { splitArgString } from './predict-core.js'
 import type { FitInput, MeasuredPoint } from './fit.js'
 
 /** The point as the model can run it, and the refusal it replaced (absent: the args start as measured). */

@@ -3,12 +3,19 @@
  * reason), predict the rest on the workloads, then try speed-only knobs on the best layouts,
  * and rank everything by the objective. All figures are predictions of the performance model.
  */
-import type { Slo } from '../../contracts/records.js'
-import { checkVariant, describeProblems, planInstance, uncertainPricing, type ModelConstants, type ModelInstancePlan, type ModelSpec } from '../../model/index.js'
-import type { SimulatedRequest } from '../../sim/index.js'
-import { predictWorkloads, type Prediction } from '../commands/predict.js'
+import type { Slo } from '../contracts/records.js'
+import { checkVariant, describeProblems, modelInstance, uncertainPricing, type ModelConstants, type ModelInstance, type ModelSpec } from '../model/index.js'
+import type { SimulatedRequest } from '../sim/index.js'
+import { predictWorkloads, type Prediction } from './predict-core.js'
 import { expertParallelCandidate, knobCandidates, layoutCandidates, type Candidate, type CandidateContext } from './candidates.js'
-import type { PlanStep } from './plan-progress.js'
+
+/** Where the search is: its phase (layouts, then knobs of the best layouts) and counts. */
+export interface PlanStep {
+  phase: 'layouts' | 'knobs'
+  done: number
+  total: number
+  rejected: number
+}
 
 export type Objective = 'throughput' | 'goodput' | 'per-gpu' | 'capacity'
 
@@ -26,7 +33,7 @@ export interface PlanInput extends CandidateContext {
   /** Called after each evaluated variant (plan-progress.ts prints from it). */
   onStep?: (step: PlanStep) => void
   /** Objective 'capacity': the candidate's predicted capacity at SLO (src/sweep/plan-capacity.ts). */
-  capacityOf?: (plan: ModelInstancePlan, instances: number) => number
+  capacityOf?: (plan: ModelInstance, instances: number) => number
 }
 
 export interface RankedVariant {
@@ -87,7 +94,7 @@ function evaluateOrCheck(input: PlanInput, c: Candidate, predict: boolean): Rank
     return { name: c.name, variantArgs: c.variantArgs, kinds: [...new Set(check.certain.map((p) => p.kind))], reason: describeProblems(check.certain) }
   }
   const { engine, accept, mayNotStart } = uncertainPricing(check.engine, check.uncertain)
-  const plan = planInstance(input.hardware, input.modelSpec, engine, { ...(input.constants === undefined ? {} : { constants: input.constants }), accept })
+  const plan = modelInstance(input.hardware, input.modelSpec, engine, { ...(input.constants === undefined ? {} : { constants: input.constants }), accept })
   const maybe = mayNotStart === undefined ? {} : { mayNotStart }
   if (!predict) return { name: c.name, variantArgs: c.variantArgs, tp: c.plan.tp, pp: c.plan.pp, instances: check.instances, idleGpus: 0, kvCapacityTokens: plan.kvCapacityTokens, maxModelLen: check.engine.maxModelLen, score: 0, predictions: [], ...maybe }
   const predictions = predictWorkloads({ plan, instances: check.instances, workloads: input.workloads, ...(input.slo === undefined ? {} : { slo: input.slo }) })

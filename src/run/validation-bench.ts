@@ -1,20 +1,20 @@
 /**
- * The `variant › validation` bench (registered by src/run/plan-suite.ts, dispatched by
+ * The `variant › validation` bench (registered by src/run/suite-benches.ts, dispatched by
  * src/run/run-bench.ts): on the deployed variant, the reference variant records its probe
  * answers (kept in memory for the suite's later variants, optionally written), and every
  * variant, the reference included, is checked against them (check.ts). A variant at or below the
  * threshold fails with MLNB_VALIDATION, whatever its speed. Never throws, like runBench.
  */
 import { relative } from 'node:path'
-import { isMlnodeBenchError, MlnodeBenchError, redact } from '../errors.js'
+import { failureKindOf, isMlnodeBenchError, MlnodeBenchError, redact } from '../errors.js'
 import type { BenchResult, TargetInfo, ValidationFigures } from '../contracts/results.js'
-import { failureKindOf } from '../report/failure-kind.js'
-import type { BenchInput, BenchOutcome } from '../run/run-bench.js'
-import { checkProbes, recordProbes, type CheckOutcome, type ProbeRun } from './check.js'
-import type { ValidationPlan } from './options.js'
-import { buildProbes } from './probes.js'
-import { checkPocVectors, pocCheckPlan, recordPocVectors, type PocCheckPlan } from './poc-vectors.js'
-import { assertReferenceMatches, readReference, REFERENCE_KIND, writeReference, type RecordedReference } from './reference.js'
+import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
+import type { DeployRequest, Target } from './target.js'
+import { checkProbes, recordProbes, type CheckOutcome, type ProbeRun } from '../validation/check.js'
+import type { ValidationPlan } from '../validation/options.js'
+import { buildProbes } from '../validation/probes.js'
+import { checkPocVectors, pocCheckPlan, recordPocVectors, type PocCheckPlan } from '../validation/poc-vectors.js'
+import { assertReferenceMatches, readReference, REFERENCE_KIND, writeReference, type RecordedReference } from '../validation/reference.js'
 
 /** The reference answers of each suite in this worker: `file|model` → answers, or why there are none. */
 const recorded = new Map<string, RecordedReference | { error: string }>()
@@ -26,7 +26,18 @@ export function clearRecordedReferences(): void {
   files.clear()
 }
 
-export async function runValidationBench(input: BenchInput, plan: ValidationPlan): Promise<BenchOutcome> {
+/** What the validation bench reads of a bench's input (run-bench.ts's BenchInput has it all). */
+export interface ValidationBenchInput {
+  suite: ResolvedDeploymentSuiteOptions
+  /** The suite file, relative to the project. */
+  source: string
+  /** The target's kind as configured (its results label), until it describes itself. */
+  targetKind: TargetInfo['kind']
+  request: DeployRequest
+  target: Target
+}
+
+export async function runValidationBench(input: ValidationBenchInput, plan: ValidationPlan): Promise<{ result: BenchResult; error?: unknown }> {
   const { suite, request, target } = input
   const variant = request.variant
   const key = `${input.source}|${suite.model}`

@@ -1,6 +1,6 @@
 /** The HTML report's chart of a PoC workload: nonces/min per variant, latest run of each (docs/poc.md). */
 import type { BenchResult } from '../contracts/results.js'
-import { axis, baseOptions, colour, seriesLabel, simulationOf, type ChartSpec } from '../html-report/chart-spec.js'
+import { axis, baseOptions, colour, seriesLabel, simulationOf, type ChartSpec } from './chart-spec.js'
 
 export function pocChart(id: string, scope: string, results: readonly BenchResult[]): ChartSpec | undefined {
   const rows = results.filter((r) => r.poc !== undefined)

@@ -3,8 +3,8 @@
  * MLNode places them), and speed-only knobs to try on the best layouts. Each candidate is the
  * variant args a suite would hold, guarded against the mandatory args like a suite's variants.
  */
-import { assertVariantAllowed, guardVariant, planDeploy, type DeployPlan } from '../../args/index.js'
-import { defaultBatchLimits, type HardwareProfile } from '../../model/index.js'
+import { assertVariantAllowed, guardVariant, planDeploy, type DeployPlan } from '../args/index.js'
+import { defaultBatchLimits, type HardwareProfile } from '../model/index.js'
 
 export interface Candidate {
   /** Suite variant name, e.g. "tp4-pp2" or "tp4-pp2-mnbt4096". */

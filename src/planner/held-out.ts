@@ -4,7 +4,7 @@
  * same points predicted uncalibrated. And what the points can tell apart: `calibrate` warns when
  * it fits more constants than its points can separate, naming what each constant needs.
  */
-import type { FittedConstant } from '../../model/index.js'
+import type { FittedConstant } from '../model/index.js'
 import { fitConstants, fittableConstants, pointError, predictPoint, type FitInput, type MeasuredPoint } from './fit.js'
 
 /** A workload's identity: prompt and output lengths and the load (concurrency or rate). */

@@ -5,10 +5,10 @@
  * constants the points cannot tell apart stay at their documented values, and a deterministic
  * pattern search in log space (no gradients: every evaluation is a simulation).
  */
-import { parseVllmArgs } from '../../args/index.js'
-import { DEFAULT_MODEL_CONSTANTS, instancesPerServer, planInstance, resolveEngineConfig, type FittedConstant, type HardwareProfile, type ModelConstants, type ModelSpec } from '../../model/index.js'
-import type { SimulatedRequest } from '../../sim/index.js'
-import { predictWorkloads, splitArgString, type PredictionFigures } from '../commands/predict.js'
+import { parseVllmArgs } from '../args/index.js'
+import { DEFAULT_MODEL_CONSTANTS, instancesPerServer, modelInstance, resolveEngineConfig, type FittedConstant, type HardwareProfile, type ModelConstants, type ModelSpec } from '../model/index.js'
+import type { SimulatedRequest } from '../sim/index.js'
+import { predictWorkloads, splitArgString, type PredictionFigures } from './predict-core.js'
 
 /** One measured point: a variant's args, the workload it ran, and any subset of `predict --json` keys. */
 export interface MeasuredPoint {
@@ -123,7 +123,7 @@ export function predictPoint(setup: Pick<FitInput, 'hardware' | 'model' | 'dtype
   const input = point.box ?? setup
   const args = parseVllmArgs(splitArgString(point.args), { source: point.label })
   const engine = resolveEngineConfig(args.values, input.model, input.hardware, input.dtype)
-  const plan = planInstance(input.hardware, input.model, engine, { constants })
+  const plan = modelInstance(input.hardware, input.model, engine, { constants })
   const instances = instancesPerServer(input.hardware, engine)
   return predictWorkloads({ plan, instances, workloads: [{ name: point.label, ...requestsOf(point, cap) }] })[0]!.figures
 }

@@ -20,7 +20,7 @@ import { checkPromptFits } from './workload-bounds.js'
 import { loadTargetWorkloads } from './workloads.js'
 import { planValidation, type ValidationPlan } from '../validation/index.js'
 
-export interface PlannedBench {
+export interface SuiteBench {
   /** `variant › workload`, the bench's name. */
   name: string
   request: DeployRequest
@@ -29,7 +29,7 @@ export interface PlannedBench {
   validation?: ValidationPlan
 }
 
-export interface SuitePlanInput {
+export interface SuiteBenchesInput {
   options: DeploymentSuiteOptions
   suite: ResolvedDeploymentSuiteOptions
   config: ProvidedTarget
@@ -40,7 +40,7 @@ export interface SuitePlanInput {
 }
 
 /** @throws MlnodeBenchError naming the file, field and value of the first broken part. */
-export function planSuite({ options, suite, config, runMode, file, source }: SuitePlanInput): PlannedBench[] {
+export function suiteBenches({ options, suite, config, runMode, file, source }: SuiteBenchesInput): SuiteBench[] {
   validateSuiteOptions(options, source)
   const kind = targetKindOf(config)
   if (kind.watchRefusal && runMode?.watch && !runMode.allowWatch && !suite.allowWatch) throw kind.watchRefusal(config, source)
@@ -73,7 +73,7 @@ export function planSuite({ options, suite, config, runMode, file, source }: Sui
       ...(suite.logCommand ? { logCommand: suite.logCommand } : {}),
       ...(calibration ? { calibration } : {}),
     }
-    const benches: PlannedBench[] = workloads.map((spec) => ({ name: `${variant.name} › ${spec.name}`, request, spec }))
+    const benches: SuiteBench[] = workloads.map((spec) => ({ name: `${variant.name} › ${spec.name}`, request, spec }))
     if (validation) benches.push({ name: `${variant.name} › validation`, request, spec: validation.spec, validation: validation.plan })
     return benches
   })

@@ -2,11 +2,11 @@
  * Measured points for `calibrate`: a points YAML (the tables compressa-perf users already keep)
  * or the passed results of a results.json measured on a real box.
  */
-import { readFile } from 'node:fs/promises'
+import { readTextFile } from '../text/read-text-file.js'
 import { parse } from 'yaml'
 import { z } from 'zod'
-import { MlnodeBenchError } from '../../errors.js'
-import type { RunResults } from '../../contracts/results.js'
+import { MlnodeBenchError } from '../errors.js'
+import type { RunResults } from '../contracts/results.js'
 import type { MeasuredPoint } from './fit.js'
 
 const positive = z.number().positive()
@@ -76,19 +76,11 @@ function invalid(file: string, error: z.ZodError, raw: unknown): MlnodeBenchErro
   return new MlnodeBenchError('MLNB_CONFIG', `${file}: field "${field}" = ${JSON.stringify(value) ?? 'absent'}: ${issue.message}`, { details: { file, field, value } })
 }
 
-async function readText(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read ${what} ${file}: ${(error as Error).message}`, { details: { file } })
-  }
-}
-
 /** Reads a points YAML. @throws MlnodeBenchError MLNB_CONFIG naming file, field and value. */
 export async function loadPointsFile(file: string): Promise<PointsFile> {
   let raw: unknown
   try {
-    raw = parse(await readText(file, 'points file'))
+    raw = parse(await readTextFile(file, { what: 'points file' }))
   } catch (error) {
     if (error instanceof MlnodeBenchError) throw error
     throw new MlnodeBenchError('MLNB_CONFIG', `${file}: not YAML: ${(error as Error).message}`, { details: { file } })
@@ -132,7 +124,7 @@ export async function loadPointsFile(file: string): Promise<PointsFile> {
 export async function pointsFromResults(file: string, model: string): Promise<{ hardware: string[]; points: MeasuredPoint[] }> {
   let parsed: RunResults
   try {
-    parsed = JSON.parse(await readText(file, 'results file')) as RunResults
+    parsed = JSON.parse(await readTextFile(file, { what: 'results file' })) as RunResults
   } catch (error) {
     if (error instanceof MlnodeBenchError) throw error
     throw new MlnodeBenchError('MLNB_CONFIG', `${file}: not JSON: ${(error as Error).message}`, { details: { file } })

@@ -4,7 +4,7 @@
  * measured run.
  */
 import { isDatasetPrompt, prepareDataset, type DatasetPromptSpec } from '../load/datasets/index.js'
-import { readFile } from 'node:fs/promises'
+import { readTextFile } from '../text/read-text-file.js'
 import { dirname } from 'node:path'
 import { MlnodeBenchError } from '../errors.js'
 import { arrivalOffsetsMs } from '../load/arrivals.js'
@@ -12,7 +12,7 @@ import { CHARS_PER_TOKEN_ENGLISH, CHARS_PER_TOKEN_RANDOM_LETTERS, readPromptFile
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { summarize } from '../metrics/index.js'
 import type { RequestRecord, Slo, WorkloadMetrics } from '../contracts/records.js'
-import type { ModelInstancePlan } from '../model/index.js'
+import type { ModelInstance } from '../model/index.js'
 import { simulateRequests, type SimulatedRequest } from '../sim/index.js'
 
 /** Live progress of one predicted workload (src/run/progress.ts provides one). */
@@ -48,7 +48,7 @@ export interface Prediction {
 
 /** What predictWorkloads needs. */
 export interface PredictInput {
-  plan: ModelInstancePlan
+  plan: ModelInstance
   instances: number
   workloads: ReadonlyArray<{ name: string; requests: SimulatedRequest[]; concurrency?: number }>
   /** SLOs for predicted goodput. */
@@ -87,7 +87,7 @@ function figuresOf(m: WorkloadMetrics): PredictionFigures {
 
 /** Runs each workload on the simulator's engine (virtual clock) and summarises it. */
 export function predictWorkloads(input: PredictInput, progressOf?: (workload: string, total: number) => PredictProgress): Prediction[] {
-  // The engine itself honours the PP round budget (InstancePlan.roundTokenBudget): predict and
+  // The engine itself honours the PP round budget (InstanceModel.roundTokenBudget): predict and
   // the HTTP simulator schedule identically.
   const plan = input.plan
   return input.workloads.map((w) => {
@@ -170,12 +170,7 @@ export function workloadOf(spec: WorkloadSpec, promptTokens: number): { name: st
  * @throws MlnodeBenchError MLNB_CONFIG naming file, line and value.
  */
 export async function loadLengths(file: string): Promise<Array<{ promptTokens: number; outputTokens: number }>> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new MlnodeBenchError('MLNB_CONFIG', `Cannot read lengths file ${file}: ${(error as Error).message}`, { details: { file } })
-  }
+  const text = await readTextFile(file, { what: 'lengths file' })
   const out: Array<{ promptTokens: number; outputTokens: number }> = []
   text.split(/\r?\n/).forEach((line, i) => {
     const cells = line.split(',').map((c) => c.trim())

@@ -1,24 +1,24 @@
 /**
- * The default VariantPlanner: MLNode's layout rule on top of src/args (parsing, TP/PP) and
+ * The default VariantResolver: MLNode's layout rule on top of src/args (parsing, TP/PP) and
  * src/model (catalog, engine defaults, memory plan with vLLM's start-up errors, step cost).
  * Any error on the way (unparseable args, unknown model, OOM, TP not dividing the heads) makes
  * the variant one that vLLM would exit on, exactly like the real server: the message only goes
  * to the simulator log, the API says "vLLM process exited prematurely: None".
  */
 import { instancesOnServer, parseVllmArgs, planDeploy } from '../args/index.js'
-import { getHardwareProfile, getModelSpec, planInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type ModelConstants } from '../model/index.js'
-import { failureMessage, type DeployRequest, type PlannedVariant, type VariantPlanner } from './variant.js'
+import { getHardwareProfile, getModelSpec, modelInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type ModelConstants } from '../model/index.js'
+import { failureMessage, type DeployRequest, type ResolvedVariant, type VariantResolver } from './variant.js'
 
-/** A planner whose performance model uses these constants (a box's calibration). */
-export function createPlanner(constants: ModelConstants = {}): VariantPlanner {
-  return (request, hardwareId) => planVariant(request, hardwareId, constants)
+/** A resolver whose performance model uses these constants (a box's calibration). */
+export function createVariantResolver(constants: ModelConstants = {}): VariantResolver {
+  return (request, hardwareId) => resolveVariant(request, hardwareId, constants)
 }
 
-/** Plans a deploy request on a hardware profile with the default constants. */
-export const defaultPlanner: VariantPlanner = createPlanner()
+/** Resolves a deploy request on a hardware profile with the default constants. */
+export const defaultVariantResolver: VariantResolver = createVariantResolver()
 
-/** Plans a deploy request on a hardware profile; never throws for a variant vLLM cannot run. */
-function planVariant(request: DeployRequest, hardwareId: string, constants: ModelConstants): PlannedVariant {
+/** Resolves a deploy request on a hardware profile; never throws for a variant vLLM cannot run. */
+function resolveVariant(request: DeployRequest, hardwareId: string, constants: ModelConstants): ResolvedVariant {
   const hardware = getHardwareProfile(hardwareId)
   let tp = 1
   let pp = 1
@@ -40,7 +40,7 @@ function planVariant(request: DeployRequest, hardwareId: string, constants: Mode
     const engine = resolveEngineConfig(plan.args.values, model, hardware, request.dtype)
     // A memory margin within the model's known error starts, as the real node may (docs/perf-model.md §5c).
     const pricing = uncertainPricing(engine, uncertainProblems(hardware, model, engine, constants))
-    return { servedModel, tp, pp, instances, plan: planInstance(hardware, model, pricing.engine, { constants, accept: pricing.accept }) }
+    return { servedModel, tp, pp, instances, plan: modelInstance(hardware, model, pricing.engine, { constants, accept: pricing.accept }) }
   } catch (error) {
     return { servedModel, tp, pp, instances, failure: failureMessage(error) }
   }

@@ -6,7 +6,7 @@
 import { parseVllmArgs } from '../args/index.js'
 import type { BenchPrediction } from '../contracts/results.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
-import { getModelSpec, instancesPerServer, planInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type HardwareProfile, type ModelConstants } from '../model/index.js'
+import { getModelSpec, instancesPerServer, modelInstance, resolveEngineConfig, uncertainPricing, uncertainProblems, type HardwareProfile, type ModelConstants } from '../model/index.js'
 import { predictWorkloads, simulatedWorkload } from './predict-core.js'
 
 export interface BenchPredictionInput {
@@ -33,7 +33,7 @@ export async function predictBench(input: BenchPredictionInput): Promise<BenchPr
     const engine = resolveEngineConfig(args.values, model, input.box, input.dtype)
     // It started although the model gave it a memory margin within its known error: priced as predicted.
     const pricing = uncertainPricing(engine, uncertainProblems(input.box, model, engine, input.constants))
-    const plan = planInstance(input.box, model, pricing.engine, { ...(input.constants ? { constants: input.constants } : {}), accept: pricing.accept })
+    const plan = modelInstance(input.box, model, pricing.engine, { ...(input.constants ? { constants: input.constants } : {}), accept: pricing.accept })
     const workload = await simulatedWorkload(input.spec)
     const [prediction] = predictWorkloads({ plan, instances: instancesPerServer(input.box, engine), workloads: [workload], ...(input.spec.slo ? { slo: input.spec.slo } : {}) })
     return { hardware: input.box.id, calibrated: input.constants !== undefined, figures: { ...prediction!.figures } }

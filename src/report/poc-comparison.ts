@@ -4,7 +4,7 @@
  * and which variant earns the most PoC weight. Pure.
  */
 import type { BenchResult } from '../contracts/results.js'
-import { describeTarget, formatNumber } from '../report/format.js'
+import { describeTarget, formatNumber } from './format.js'
 
 /** The gate's floor for nonces/min (src/report/metric-defs.ts): a smaller lead is a near tie. */
 const TIE_SHARE = 0.03

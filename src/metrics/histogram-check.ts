@@ -1,6 +1,9 @@
-/** The check a schema cannot express: every kept histogram decodes. */
-import { decodeValueCounts } from '../../metrics/histogram.js'
-import { fieldPath } from './issues.js'
+/**
+ * The check a schema cannot express: every kept histogram decodes. It lives beside the codec; the
+ * results and baseline readers (src/report) add it to the schema's own problems.
+ */
+import { fieldPath } from '../contracts/schema/issues.js'
+import { decodeValueCounts } from './histogram.js'
 
 /**
  * Problems of the `histogram` strings found under `value` (any depth), one sentence each:
