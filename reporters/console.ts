@@ -3,7 +3,7 @@
  * at the end the side-by-side comparison per model and workload with a recommendation.
  * Replaces vitest's 'default' bench reporter, whose hz/mean table times bench bodies, not requests.
  */
-import { capacityText } from '../src/sweep/comparison.js'
+import { capacityText } from '../src/report/sweep-comparison.js'
 import type { SerializedError, UserConsoleLog } from 'vitest'
 import type { TestCase, TestModule, TestRunEndReason } from 'vitest/node'
 import { scrub as redact } from '../src/outputs/secrets.js'

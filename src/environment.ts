@@ -6,17 +6,10 @@
  * reads a variable the table lacks, when a listed reader no longer names it, or when the README
  * drifts. Internal variables (set by mlnode-bench for its own children) are listed apart.
  */
+import type { EnvVariable } from './contracts/env-variable.js'
 import { TARGET_KINDS } from './run/targets/registry.js'
 
-export interface EnvVariable {
-  name: string
-  /** What applies when it is unset, as a user reads it. */
-  default: string
-  /** The files (from the repository root) that read it. */
-  readers: readonly string[]
-  /** What it does; values other than the documented ones are an MLNB_CONFIG error unless said otherwise. */
-  effect: string
-}
+export type { EnvVariable }
 
 /** Variables of the run as a whole (each target kind adds its own). */
 export const COMMON_ENVIRONMENT = [

@@ -12,11 +12,11 @@ import { folderGraph, importCycles, layerOf, layerViolations, readImportGraph, t
 const LAYERS: readonly Layer[] = [
   { name: 'base', members: ['src/errors.ts', 'src/text', 'src/types'] },
   { name: 'contracts', members: ['src/contracts'] },
-  { name: 'domain', members: ['src/args', 'src/metrics', 'src/protocol', 'src/model', 'src/report'] },
+  { name: 'domain', members: ['src/args', 'src/metrics', 'src/protocol', 'src/model', 'src/sweep', 'src/report'] },
   { name: 'io', members: ['src/outputs', 'src/network', 'src/telemetry', 'src/mlnode', 'src/load', 'src/sim', 'src/poc'] },
   { name: 'engines', members: ['src/planner', 'src/validation', 'src/history'] },
   { name: 'run', members: ['src/run', 'src/html-report'] },
-  { name: 'entry', members: ['src/vitest', 'src/cli', 'reporters', 'src/index.ts', 'src/advanced.ts'] },
+  { name: 'entry', members: ['src/vitest', 'src/cli', 'reporters', 'src/index.ts', 'src/advanced.ts', 'src/environment.ts'] },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

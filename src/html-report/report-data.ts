@@ -14,8 +14,8 @@ import { cdfChart, deployChart, paretoChart, predictedChart, serverTelemetryChar
 import { predictResult } from './predicted.js'
 import { baselineBand, trendChart } from './trend.js'
 import { pocChart } from './poc-chart.js'
-import { sweepCharts } from '../sweep/html-chart.js'
-import { isSweepRows, sweepTable } from '../sweep/comparison.js'
+import { sweepCharts } from './sweep-chart.js'
+import { isSweepRows, sweepTable } from '../report/sweep-comparison.js'
 
 export interface ReportInput {
   /** Runs to show, newest first. */

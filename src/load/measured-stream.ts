@@ -11,7 +11,7 @@ import type { ReadStamp } from './read-stamp.js'
 import { useSimulatedTime } from './simulated-stamps.js'
 import { SseParser, type SseSink } from './sse.js'
 import { parseSimTimesComment, SIM_SYNC_HEADERS, type SimStreamTimes } from '../protocol/sim-sync.js'
-import type { StreamRequestOptions } from './stream-request.js'
+import type { StreamRequestOptions } from './stream-request-options.js'
 
 const MAX_ERROR_BODY_CHARS = 2000
 

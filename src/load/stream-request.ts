@@ -7,53 +7,20 @@
  * measured-stream.ts. Failures are recorded on the
  * returned RequestRecord, never thrown (docs/README.md "Conventions" 2).
  */
+import type { StreamRequestOptions } from './stream-request-options.js'
+export type { StreamRequestOptions } from './stream-request-options.js'
 import type { Dispatcher } from 'undici'
 import type { RequestRecord } from '../contracts/records.js'
 import { classifyError } from './chunk-fields.js'
 import { endpointOf, requestPayload } from './endpoint.js'
 import { MeasuredStream } from './measured-stream.js'
-import type { ReadStamp } from './read-stamp.js'
-import { simSyncHeaders, type SimSyncRequest } from '../protocol/sim-sync.js'
+import { simSyncHeaders } from '../protocol/sim-sync.js'
 import type { LoadTarget } from '../contracts/workload.js'
 
 // Moved to files of their own; re-exported for existing importers.
 export { endpointPath, requestPayload } from './endpoint.js'
 export { SIM_SKIPPED } from './simulated-stamps.js'
 
-/** Options of `streamRequest`. */
-export interface StreamRequestOptions {
-  /** @default 'chat' */
-  endpoint?: 'chat' | 'completions'
-  /** Record index. @default 0 */
-  index?: number
-  /** @default false */
-  warmup?: boolean
-  /** When the schedule wanted this request sent. @default the dispatch time */
-  scheduledAtMs?: number
-  /** Bound on the whole request, seconds. @default 600 (src/contracts/workload.ts) */
-  timeoutS?: number
-  /** Bound on silence before headers and between body chunks, seconds. @default 120 (src/contracts/workload.ts) */
-  idleTimeoutS?: number
-  signal?: AbortSignal
-  /** Monotonic clock, ms. @default performance.now */
-  now?: () => number
-  /**
-   * Stamps each network read of the body (one per stream from a run's shared `createReadStamp`, so
-   * reads handled in the same event-loop poll phase share its stamp, read-stamp.ts).
-   * @default `now`, one stamp per read
-   */
-  readStamp?: ReadStamp
-  /** Prompt tokens to report when the server sends no usage. @default 0 */
-  estimatedPromptTokens?: number
-  /** Keep the generated text on `record.outputText`. @default false */
-  keepText?: boolean
-  /**
-   * Against a simulator on simulated time: the request's place in its session. Its headers go
-   * out with the request and the record's times become the simulator's stamps, in ms from the
-   * session start (src/protocol/sim-sync.ts). @default none (the client's own clock)
-   */
-  simSync?: SimSyncRequest
-}
 
 /** The defaults WorkloadSpec documents; the workload's own bound (workloadTimeoutS) aborts every request sooner. */
 export const DEFAULT_REQUEST_TIMEOUT_S = 600

@@ -6,7 +6,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import { MlnodeBenchError, hasCode, isMlnodeBenchError, type ErrorCode } from '../errors.js'
-import type { ReadyProgress, WaitUntilReadyOptions } from './ready.js'
+import type { ReadyProgress, WaitUntilReadyOptions } from './ready-types.js'
 import type { MlnodeCalls } from './types.js'
 import { isGone } from './version.js'
 

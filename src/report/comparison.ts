@@ -3,6 +3,7 @@
  * metrics, the best value of each column marked, a one-line recommendation (or a near tie), and
  * one verdict per model across its workloads. Pure.
  */
+import type { ComparisonTable } from './comparison-table.js'
 import { figure } from '../contracts/figures.js'
 import type { WorkloadMetrics } from '../contracts/records.js'
 import { entryFromResult } from './baseline.js'
@@ -11,7 +12,7 @@ import { describeTarget, formatNumber } from './format.js'
 import type { BenchResult } from '../contracts/results.js'
 import { telemetryLine } from './telemetry-text.js'
 import { isPocRows, pickPoc, renderPocRows } from './poc-comparison.js'
-import { isSweepRows, pickSweep, renderSweepRows } from '../sweep/comparison.js'
+import { isSweepRows, pickSweep, renderSweepRows } from './sweep-comparison.js'
 
 interface Column {
   title: string
@@ -128,19 +129,7 @@ export function groupResults(results: readonly BenchResult[]): Map<string, Map<s
   return groups
 }
 
-/** One model › workload's comparison as cells: what the console table and the HTML report show. */
-export interface ComparisonTable {
-  /** Where and how it was measured ("simulated 8xh100 (simulated time), dtype auto"). */
-  measuredOn: string
-  header: string[]
-  /** One row per variant: its name (marked FAILED) then one cell per column, `*` on the best value. */
-  body: string[][]
-  /** Variants whose row is a failure, with the first line of why. */
-  failures: Array<{ variant: string; message: string }>
-  /** Per variant, what its vLLM /metrics pages said (KV use, queue, preemptions…), where read. */
-  server: Array<{ variant: string; line: string }>
-  recommendation: string
-}
+export type { ComparisonTable } from './comparison-table.js'
 
 /** The comparison of one workload's variants; undefined when nothing was measured (then only failures count). */
 export function comparisonTable(rows: readonly BenchResult[], failingValidation: ReadonlySet<string> = new Set()): ComparisonTable | undefined {

@@ -4,7 +4,7 @@
  * <failure> per failed testcase (regressions, guard violation, failed deploy or workload) whose
  * message reads on its own. Validates against test/report/junit.xsd.
  */
-import { sweepProperties } from '../sweep/junit.js'
+import { sweepProperties } from './sweep-junit.js'
 import { FIGURES } from '../contracts/figures.js'
 import junitModule, { type Builder } from 'junit-report-builder'
 import { describeTarget, formatChange, formatNumber } from './format.js'

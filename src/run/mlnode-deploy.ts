@@ -20,7 +20,12 @@ import { deployTimeoutWarning } from '../mlnode/startup-limit.js'
 import { waitForModelCache } from '../mlnode/model-cache.js'
 import { readNodeEnvironment } from '../mlnode/environment.js'
 import type { RunEvents } from './events.js'
-import type { MlnodeEndpoints } from './mlnode-target.js'
+
+export interface MlnodeEndpoints {
+  mgmtUrl: string
+  /** OpenAI API root without /v1. */
+  inferenceUrl: string
+}
 
 /** The deploy's failure as data the bench can rethrow and the reporters can show. */
 export class DeployFailure extends MlnodeBenchError {

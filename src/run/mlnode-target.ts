@@ -14,7 +14,8 @@ import { mlnodeMetricsSources, type MetricsSources } from './metrics-sources.js'
 import { knownProfile } from './feasibility.js'
 import { matchDeviceHardware, type HardwareProfile } from '../model/index.js'
 import { RunEvents } from './events.js'
-import { deployVariant, type DeployNode, type NodeMemory } from './mlnode-deploy.js'
+import { deployVariant, type DeployNode, type MlnodeEndpoints, type NodeMemory } from './mlnode-deploy.js'
+export type { MlnodeEndpoints } from './mlnode-deploy.js'
 import { describeHealth, simulatorInfoOf } from './mlnode-health.js'
 import { declaredInstanceCap, firstContactBoundS } from './mlnode-env.js'
 
@@ -22,11 +23,6 @@ import { declaredInstanceCap, firstContactBoundS } from './mlnode-env.js'
 export { DeployFailure } from './mlnode-deploy.js'
 export { declaredInstanceCap, firstContactBoundS } from './mlnode-env.js'
 
-export interface MlnodeEndpoints {
-  mgmtUrl: string
-  /** OpenAI API root without /v1. */
-  inferenceUrl: string
-}
 
 const key = (r: DeployRequest) => `${r.model} ${r.variant.name}`
 

@@ -6,6 +6,7 @@
  * Vitest's console, so reporters see them and `--silent` quiets them. A short workload (every
  * simulated one) ends before the first line and prints nothing.
  */
+import { formatDurationS as duration } from '../text/duration.js'
 import { envSeconds } from './env-options.js'
 import type { RequestRecord } from '../contracts/records.js'
 
@@ -158,11 +159,3 @@ export function startProgress(o: ProgressOptions): Progress {
   }
 }
 
-function duration(s: number): string {
-  if (s <= 90) return `${Math.round(s)} s`
-  if (s < 5400) return `${Math.round(s / 60)} min`
-  return `${(s / 3600).toFixed(1)} h`
-}
-
-/** The same duration text as the progress lines, for other progress printers (src/sweep). */
-export { duration as formatDurationS }

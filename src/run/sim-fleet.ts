@@ -13,7 +13,14 @@ import { dirname } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { calibrationSchema, type ModelConstants } from '../model/index.js'
 import { createVariantResolver, startSimulator } from '../sim/index.js'
-import type { SimulatorEndpoints } from './target-config.js'
+
+/** One embedded simulator as the fleet hands it out. */
+export interface SimulatorEndpoints {
+  hardware: string
+  mgmtUrl: string
+  inferenceUrl: string
+  slowdown: number
+}
 
 export interface SimFleetOptions {
   /** Step-time noise of every simulator (coefficient of variation, MLNODE_SIM_NOISE_CV). @default 0 */

@@ -7,7 +7,7 @@ import { mlnodeMetricsSources, type MetricsSources } from './metrics-sources.js'
 import type { ModelConstants } from '../model/index.js'
 import { mlnodeTargetFor, type MlnodeTarget } from './mlnode-target.js'
 import type { DeployedVariant, DeployRequest, LoadEndpoint, Target, TargetDescription } from './target.js'
-import type { SimulatorEndpoints } from './target-config.js'
+import type { SimulatorEndpoints } from './sim-fleet.js'
 import type { RunEvents } from './events.js'
 
 /** Asks the fleet for the simulator of one hardware profile (on the constants of a calibration the suite checked). */

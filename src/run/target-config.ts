@@ -4,14 +4,8 @@
  */
 /** One member per registered kind (targets/registry.ts): each kind's file declares its own. */
 export type { ProvidedTarget } from './targets/registry.js'
+export type { SimulatorEndpoints } from './sim-fleet.js'
 
-/** One embedded simulator as the fleet hands it out. */
-export interface SimulatorEndpoints {
-  hardware: string
-  mgmtUrl: string
-  inferenceUrl: string
-  slowdown: number
-}
 
 /** How vitest runs: in watch mode every file save reruns the benches. */
 export interface ProvidedRunMode {

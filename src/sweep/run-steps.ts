@@ -6,7 +6,7 @@
 import type { Slo, WorkloadMetrics } from '../contracts/records.js'
 import type { SweepResult, SweepStepResult } from '../contracts/results.js'
 import type { SweepSpec, WorkloadSpec } from '../contracts/workload.js'
-import { formatDurationS } from '../run/progress.js'
+import { formatDurationS } from '../text/duration.js'
 import { capacityAtSlo, foldSweep, measuredStep, sloBrokenForGood, stopAfterOf } from './fold.js'
 import { loadText, sweepLoads, sweepStepSpec } from './spec.js'
 import { DEFAULT_ATTAINMENT } from './spec.js'

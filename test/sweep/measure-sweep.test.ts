@@ -2,7 +2,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import type { SweepResult } from '../../src/contracts/results.js'
 import type { WorkloadSpec } from '../../src/contracts/workload.js'
-import { measureSweep } from '../../src/sweep/measure-sweep.js'
+import { measureSweep } from '../../src/run/measure-sweep.js'
 import { consoleInto } from '../run/console-lines.js'
 import { startHttp, vllmChatEvents, writeEvents } from '../load/helpers/server.js'
 

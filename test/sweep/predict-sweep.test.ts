@@ -2,8 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { run } from '../../src/cli/commands/predict.js'
 import type { SweepResult } from '../../src/contracts/results.js'
-import { capacityText } from '../../src/sweep/comparison.js'
-import { parseSweepOption } from '../../src/sweep/predict-sweep.js'
+import { capacityText } from '../../src/report/sweep-comparison.js'
+import { parseSweepOption } from '../../src/planner/predict-sweep.js'
 
 const ARGS = ['--hardware', '4xrtx-3090', '--model', 'Qwen/Qwen2.5-7B-Instruct', '--args', '--quantization fp8 -tp 1', '--prompt-tokens', '2000', '--max-tokens', '100', '--requests', '40', '--concurrency', '64']
 

@@ -21,8 +21,8 @@ import { writeSuite } from '../planning/write-suite.js'
 import { promptTokensOf, simulatedWorkload, splitArgString } from './predict.js'
 import type { WorkloadSpec } from '../../contracts/workload.js'
 import type { ModelInstance } from '../../model/index.js'
-import { capacityScore, sweptWorkload } from '../../sweep/plan-capacity.js'
-import { parseSweepOption } from '../../sweep/predict-sweep.js'
+import { capacityScore, sweptWorkload } from '../../planner/plan-capacity.js'
+import { parseSweepOption } from '../../planner/predict-sweep.js'
 
 export const summary = 'Rank the variants that fit a box by predicted speed (simulated, no GPU)'
 

@@ -20,7 +20,7 @@ import { figure } from '../../contracts/figures.js'
 import { chainPocParams } from '../../poc/chain-params.js'
 import { pocPredictionLine, predictPoc } from '../../poc/predict-poc.js'
 import type { SweepSpec, WorkloadSpec } from '../../contracts/workload.js'
-import { parseSweepOption, predictSweep, renderPredictedSweep } from '../../sweep/predict-sweep.js'
+import { parseSweepOption, predictSweep, renderPredictedSweep } from '../../planner/predict-sweep.js'
 import { validateSweep } from '../../sweep/spec.js'
 
 export const summary = 'Predict a variant\'s metrics from the performance model (simulated, no GPU)'

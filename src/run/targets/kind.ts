@@ -6,7 +6,7 @@
  * reads the descriptor instead, so a new kind is one file plus one registration line.
  */
 import type { RunEvents } from '../events.js'
-import type { EnvVariable } from '../../environment.js'
+import type { EnvVariable } from '../../contracts/env-variable.js'
 import type { MlnodeBenchError } from '../../errors.js'
 import type { TargetInfo } from '../../contracts/results.js'
 import type { PreparedVariant } from '../prepare-variants.js'

@@ -4,8 +4,8 @@
  * a star on each curve and the attainment drawn as a dashed line.
  */
 import type { BenchResult } from '../contracts/results.js'
-import { axis, baseOptions, colour, seriesLabel, simulationOf, type ChartSpec } from '../html-report/chart-spec.js'
-import { goodShare } from './fold.js'
+import { axis, baseOptions, colour, seriesLabel, simulationOf, type ChartSpec } from './chart-spec.js'
+import { goodShare } from '../sweep/fold.js'
 
 export function sweepCharts(nextId: () => string, scope: string, results: readonly BenchResult[]): ChartSpec[] {
   const rows = results.filter((r) => r.sweep !== undefined)

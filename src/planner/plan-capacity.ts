@@ -6,9 +6,9 @@
 import type { Slo } from '../contracts/records.js'
 import type { SweepSpec, WorkloadSpec } from '../contracts/workload.js'
 import type { ModelInstance } from '../model/index.js'
-import { predictWorkloads, workloadOf } from '../planner/predict-core.js'
-import { runSweepStepsSync } from './run-steps.js'
-import { validateSweep } from './spec.js'
+import { predictWorkloads, workloadOf } from './predict-core.js'
+import { runSweepStepsSync } from '../sweep/run-steps.js'
+import { validateSweep } from '../sweep/spec.js'
 
 /**
  * A plan workload as the sweep's base: a rate sweep makes a closed-loop workload open loop, its

@@ -1,6 +1,6 @@
 /** A sweep workload's JUnit properties: the capacity at SLO, its bracket and one property per step's key figures. */
 import type { SweepResult } from '../contracts/results.js'
-import { formatNumber } from '../report/format.js'
+import { formatNumber } from './format.js'
 
 /** `sim` is 'simulated_' on a simulator, as the load's figures are prefixed. */
 export function sweepProperties(s: SweepResult, sim: string): Array<[string, string]> {

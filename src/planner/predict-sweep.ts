@@ -8,10 +8,10 @@ import type { Slo } from '../contracts/records.js'
 import type { SweepResult } from '../contracts/results.js'
 import type { SweepSpec, WorkloadSpec } from '../contracts/workload.js'
 import type { ModelInstance } from '../model/index.js'
-import { predictWorkloads, workloadOf } from '../planner/predict-core.js'
-import { capacityText, renderSweepCurve, sloText, stoppedText } from './comparison.js'
-import { runSweepSteps } from './run-steps.js'
-import { validateSweep } from './spec.js'
+import { predictWorkloads, workloadOf } from './predict-core.js'
+import { capacityText, renderSweepCurve, sloText, stoppedText } from '../report/sweep-comparison.js'
+import { runSweepSteps } from '../sweep/run-steps.js'
+import { validateSweep } from '../sweep/spec.js'
 
 /**
  * The `--sweep` option's value as a SweepSpec: `rate:1:8:5` or `concurrency:1:64:7`.

@@ -5,8 +5,8 @@
  */
 import { figure } from '../contracts/figures.js'
 import type { BenchResult, SweepResult } from '../contracts/results.js'
-import { describeTarget, formatNumber } from '../report/format.js'
-import type { ComparisonTable } from '../report/comparison.js'
+import { describeTarget, formatNumber } from './format.js'
+import type { ComparisonTable } from './comparison-table.js'
 
 type Table = (header: readonly string[], body: readonly (readonly string[])[]) => string[]
 

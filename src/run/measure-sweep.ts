@@ -8,13 +8,13 @@
 import type { MlnodeBenchError } from '../errors.js'
 import type { SweepResult } from '../contracts/results.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
-import { failureRateError, measureWorkload } from '../run/measure.js'
-import type { RunEvents } from '../run/events.js'
-import type { ClientLoopDelay } from '../run/resolution.js'
-import type { ResolvedDeploymentSuiteOptions } from '../run/suite-options.js'
-import { sweepRequests } from './fold.js'
-import { runSweepSteps } from './run-steps.js'
-import { sweepSlo } from './spec.js'
+import { failureRateError, measureWorkload } from './measure.js'
+import type { RunEvents } from './events.js'
+import type { ClientLoopDelay } from './resolution.js'
+import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
+import { sweepRequests } from '../sweep/fold.js'
+import { runSweepSteps } from '../sweep/run-steps.js'
+import { sweepSlo } from '../sweep/spec.js'
 
 export interface SweepMeasureInput {
   spec: WorkloadSpec
