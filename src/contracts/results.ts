@@ -18,6 +18,8 @@ export interface TargetInfo {
   /** Simulated only: step-time noise injected (coefficient of variation) and the simulator's seed. */
   noiseCv?: number
   seed?: number
+  /** Simulated only: run-level noise injected (coefficient of variation of the per-GPU and per-replica factors drawn at each deploy). */
+  runNoise?: number
   /** Results of older versions: the wall-clock speed-up their times were scaled back by. */
   speed?: number
   /** Simulated only: the calibration file (`mlnode-bench calibrate`) whose constants the simulator used, as the suite named it. */

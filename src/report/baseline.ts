@@ -21,9 +21,9 @@ export type { BaselineEntry, BaselineFile, BaselineMetric } from '../contracts/b
 /** Figures of a finished bench in baseline form; undefined when it has no metrics. */
 export function entryFromResult(result: BenchResult): BaselineEntry | undefined {
   if (!result.metrics && !result.poc) return undefined
-  const { kind, hardware, speed, simulatedTime, noiseCv, calibration } = result.target
+  const { kind, hardware, speed, simulatedTime, noiseCv, runNoise, calibration } = result.target
   return {
-    target: { kind, hardware, ...(speed === undefined ? {} : { speed }), ...(simulatedTime ? { simulatedTime } : {}), ...(noiseCv ? { noiseCv } : {}), ...(calibration ? { calibration } : {}) },
+    target: { kind, hardware, ...(speed === undefined ? {} : { speed }), ...(simulatedTime ? { simulatedTime } : {}), ...(noiseCv ? { noiseCv } : {}), ...(runNoise ? { runNoise } : {}), ...(calibration ? { calibration } : {}) },
     file: result.file,
     args: [...result.args],
     // A PoC workload sends no requests: its one figure is the rate (docs/poc.md).

@@ -27,14 +27,14 @@ export interface Tolerance {
 
 /** Whether the entry's figures cannot vary between runs of the same code (deterministic simulator). */
 export function isDeterministic(entry: Pick<BaselineEntry, 'target'>): boolean {
-  return entry.target.kind === 'simulated' && entry.target.simulatedTime === true && !entry.target.noiseCv
+  return entry.target.kind === 'simulated' && entry.target.simulatedTime === true && !entry.target.noiseCv && !entry.target.runNoise
 }
 
 /** Same setup: the history of `previous` may continue with `next`'s figures. */
 function sameSetup(previous: BaselineEntry, next: BaselineEntry): boolean {
   const a = previous.target
   const b = next.target
-  return a.kind === b.kind && a.hardware === b.hardware && a.simulatedTime === b.simulatedTime && (a.noiseCv ?? 0) === (b.noiseCv ?? 0) && previous.args.join('\u0000') === next.args.join('\u0000')
+  return a.kind === b.kind && a.hardware === b.hardware && a.simulatedTime === b.simulatedTime && (a.noiseCv ?? 0) === (b.noiseCv ?? 0) && (a.runNoise ?? 0) === (b.runNoise ?? 0) && previous.args.join('\u0000') === next.args.join('\u0000')
 }
 
 /** `next` with its history: the previous entry's (same setup) plus its own figures, newest last. */

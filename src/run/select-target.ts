@@ -51,11 +51,12 @@ export function selectTarget(env: NodeJS.ProcessEnv = process.env): TargetChoice
   }
   const slowdown = slowdownFromEnv(env)
   const noiseCv = envNumber('MLNODE_SIM_NOISE_CV', env.MLNODE_SIM_NOISE_CV, 0, (v) => v >= 0 && v < 1, 'a number in [0, 1)')
+  const runNoise = envNumber('MLNODE_SIM_RUN_NOISE', env.MLNODE_SIM_RUN_NOISE, 0, (v) => v >= 0 && v < 1, 'a number in [0, 1) (coefficient of variation of the per-run GPU and replica factors)')
   const seed = envNumber('MLNODE_SIM_SEED', env.MLNODE_SIM_SEED, 0, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0')
-  const extras = [slowdown !== 1 ? `slowdown x${slowdown}` : '', noiseCv > 0 ? `step noise ${noiseCv}` : '', seed !== 0 ? `seed ${seed}` : ''].filter(Boolean)
+  const extras = [slowdown !== 1 ? `slowdown x${slowdown}` : '', noiseCv > 0 ? `step noise ${noiseCv}` : '', runNoise > 0 ? `run noise ${runNoise}` : '', seed !== 0 ? `seed ${seed}` : ''].filter(Boolean)
   return {
     kind: 'simulated',
-    fleet: { slowdown, noiseCv, seed },
+    fleet: { slowdown, noiseCv, runNoise, seed },
     logFile: env.MLNODE_SIM_LOG || '.mlnode-bench/simulator.log',
     banner: `mlnode-bench: MLNODE_URL not set: target is the EMBEDDED SIMULATOR on simulated time${extras.length ? ` (${extras.join(', ')})` : ''}; all numbers are simulated`,
   }
