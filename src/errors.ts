@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   MLNB_LOAD: 'A workload failed: more of its requests failed than maxFailureRate allows, or none was sent.',
   MLNB_LOAD_STOPPED: 'A workload stopped early: so many requests had failed that it could no longer pass; what was measured is kept.',
   MLNB_BASELINE: 'The baseline file cannot be read, parsed or written.',
+  MLNB_BASELINE_REPEATS: 'A first baseline on a real target was to be accepted from fewer than 3 repeats per workload (suite option repeats, MLNODE_BENCH_REPEATS): its noise would be unknown; nothing was written.',
   MLNB_BASELINE_MISSING: '`diff` found no baseline (pass --allow-missing-baseline to accept that).',
   MLNB_REPORT: 'A results or report file cannot be read or written.',
   MLNB_SIM: 'The embedded simulator failed to start or was asked something it cannot simulate.',

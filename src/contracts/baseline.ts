@@ -41,6 +41,20 @@ export interface BaselineEntry {
   environment?: NodeEnvironment
   /** The figures of the last runs accepted on the same setup, oldest first (run-to-run noise, noise.ts). */
   history?: Partial<Record<MetricId, number[]>>
+  /**
+   * Set when the accepted result folded several repeats: their count, each metric's spread (sample
+   * standard deviation / median) and the tolerance derived from it (src/report/repeat-tolerance.ts),
+   * which judges later runs until the entry has a history of ≥ 2 accepted runs.
+   */
+  repeats?: BaselineRepeats
+}
+
+/** The repeats behind a baseline entry and the tolerances they give. */
+export interface BaselineRepeats {
+  count: number
+  redeployed: boolean
+  spread: Partial<Record<MetricId, number>>
+  tolerance: Partial<Record<MetricId, number>>
 }
 
 /** The baseline file: `results[model][variant][workload]`, never positional ids. */

@@ -3,6 +3,7 @@
  * baselines. Produced by src/vitest (one BenchResult per variant x workload), merged across shards.
  */
 import type { WorkloadMetrics } from './records.js'
+import type { MetricId } from './baseline.js'
 
 /** Where the numbers came from. Simulated numbers are always labelled as such. */
 export interface TargetInfo {
@@ -186,6 +187,21 @@ export interface BenchResult extends ResultKey {
    * the `validation` option; docs/validation-check.md). Absent on workload results.
    */
   validation?: ValidationFigures
+  /**
+   * The workload was measured several times in this run (suite option `repeats`) and the result
+   * folds them: each figure is their median (docs/gate.md "Repeats"). Absent for one measurement.
+   */
+  repeats?: RepeatSummary
+}
+
+/** The measurements behind a folded result (src/run/fold-repeats.ts). */
+export interface RepeatSummary {
+  /** Measurements folded (≥ 2). */
+  count: number
+  /** Whether the variant was taken down and deployed again before every repeat after the first. */
+  redeployed: boolean
+  /** Each judged figure (baseline metric id) as every repeat measured it, in order. */
+  figures: Partial<Record<MetricId, number[]>>
 }
 
 /** The registry entry behind a result's mandatory args (docs/network-models.md). */

@@ -8,6 +8,7 @@ import type { WorkloadMetrics } from '../contracts/records.js'
 import { METRIC_DEFS, isDistributionId, type MetricId } from './metric-defs.js'
 import { baselineEntrySchema, baselineEnvelopeSchema } from '../contracts/schema/baseline-schema.js'
 import { withHistory } from './noise.js'
+import { baselineRepeats } from './repeat-tolerance.js'
 import { histogramProblems } from '../contracts/schema/histograms.js'
 import { negativeFigureProblems } from './baseline-figures.js'
 import { describeIssue, fieldPath } from '../contracts/schema/issues.js'
@@ -36,6 +37,7 @@ export function entryFromResult(result: BenchResult): BaselineEntry | undefined 
     },
     ...(result.resolution ? { resolution: result.resolution } : {}),
     ...(result.environment ? { environment: result.environment } : {}),
+    ...(result.repeats && result.repeats.count >= 2 ? { repeats: baselineRepeats(result.repeats) } : {}),
   }
 }
 

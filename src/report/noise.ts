@@ -5,7 +5,9 @@
  * confidence bound (chi-square on n − 1 degrees of freedom, so 3 runs count for less than 10).
  * A simulator on simulated time without injected noise is deterministic: its noise is 0 by
  * construction and the floor applies. With fewer than two runs on a noisy target the noise is
- * unknown and the conservative `unknownNoise` tolerance applies (say so in the note).
+ * unknown and the conservative `unknownNoise` tolerance applies (say so in the note). An entry
+ * accepted from repeats takes its tolerance from their spread instead, until its history holds as
+ * many runs as it had repeats.
  */
 import type { BaselineEntry } from './baseline.js'
 import type { MetricDef, MetricId } from './metric-defs.js'
@@ -31,7 +33,7 @@ export function isDeterministic(entry: Pick<BaselineEntry, 'target'>): boolean {
 }
 
 /** Same setup: the history of `previous` may continue with `next`'s figures. */
-function sameSetup(previous: BaselineEntry, next: BaselineEntry): boolean {
+export function sameSetup(previous: BaselineEntry, next: BaselineEntry): boolean {
   const a = previous.target
   const b = next.target
   return a.kind === b.kind && a.hardware === b.hardware && a.simulatedTime === b.simulatedTime && (a.noiseCv ?? 0) === (b.noiseCv ?? 0) && (a.runNoise ?? 0) === (b.runNoise ?? 0) && previous.args.join('\u0000') === next.args.join('\u0000')
@@ -70,6 +72,12 @@ export function toleranceFor(def: MetricDef, base: BaselineEntry, next: Baseline
   if (def.id === 'failedRequests') return { value: floor, why: '' }
   if (isDeterministic(base) && isDeterministic(next)) return { value: floor, why: 'deterministic' }
   const noise = noiseOf(base.history?.[def.id] ?? [])
+  // A baseline accepted from repeats: the spread of its own repeats (repeat-tolerance.ts), until
+  // the history of accepted runs has as many figures (as many degrees of freedom) as they had.
+  const fromRepeats = base.repeats?.tolerance[def.id]
+  if (fromRepeats !== undefined && (noise?.runs ?? 0) < base.repeats!.count) {
+    return { value: Math.max(floor, fromRepeats), why: `spread ${pct(base.repeats!.spread[def.id] ?? 0)} in ${base.repeats!.count} repeats` }
+  }
   if (noise === undefined) return { value: Math.max(floor, unknownNoise), why: 'noise unknown' }
   const value = Math.max(floor, NOISE_SIGMAS * noise.cvUpper)
   return { value, why: `noise ${pct(noise.cv)} in ${noise.runs} runs` }

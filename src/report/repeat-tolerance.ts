@@ -1,0 +1,71 @@
+/**
+ * The tolerance of a baseline accepted from repeats (docs/gate.md "Repeats"): a result folding N
+ * measurements holds their median per figure; a later run folding N measurements too differs
+ * from it, under noise alone, by D = median(new) − median(base), whose standard deviation is
+ * σ·√(2·c_N) (c_N: the variance of the median of N normal draws in units of σ²). σ is only
+ * estimated, by the repeats' sample standard deviation s on N − 1 degrees of freedom, so the
+ * one-sided bound that D exceeds with probability ≤ α is Student's: t(1 − α, N − 1)·s·√(2·c_N).
+ * The tolerance of each metric is that bound relative to the median, at α = 1 % (REPEAT_CONFIDENCE):
+ * `npm run bench:gate` checks the false alarms and detection it gives, and those of smaller k.
+ */
+import type { BaselineRepeats, MetricId } from '../contracts/baseline.js'
+import type { RepeatSummary } from '../contracts/results.js'
+
+/** Repeats a first baseline on a real target needs (and the fewest that give a spread with 2 degrees of freedom). */
+export const MIN_BASELINE_REPEATS = 3
+
+/** One-sided confidence of the bound: at most 1 % of unchanged comparisons of a metric exceed it. */
+export const REPEAT_CONFIDENCE = 0.99
+
+/**
+ * Student's t, 0.99 quantile, for 1…20 degrees of freedom (NIST/SEMATECH e-Handbook of Statistical
+ * Methods, table 1.3.6.7.2, https://www.itl.nist.gov/div898/handbook/eda/section3/eda3672.htm).
+ * Beyond 20 the value for 20 is kept (t falls with the degrees of freedom: that errs wide).
+ */
+const T99: readonly number[] = [31.821, 6.965, 4.541, 3.747, 3.365, 3.143, 2.998, 2.896, 2.821, 2.764, 2.718, 2.681, 2.65, 2.624, 2.602, 2.583, 2.567, 2.552, 2.539, 2.528]
+
+/**
+ * c_N, the variance of the median of N standard normal draws (for even N the folded figure is the
+ * lower middle value, one order statistic). test/report/repeat-tolerance.test.ts checks these by a
+ * seeded simulation; beyond 10, the asymptotic π / (2N).
+ */
+const MEDIAN_VARIANCE: readonly number[] = [1, 0.684, 0.449, 0.36, 0.287, 0.245, 0.21, 0.187, 0.166, 0.151]
+
+export function medianVariance(n: number): number {
+  return MEDIAN_VARIANCE[n - 1] ?? Math.PI / (2 * n)
+}
+
+/** k of `tolerance = k · spread` for N repeats on both sides. */
+export function repeatK(n: number): number {
+  if (n < 2) return Infinity
+  return (T99[n - 2] ?? T99[T99.length - 1]!) * Math.sqrt(2 * medianVariance(n))
+}
+
+/** The value an even number of repeats folds to: the lower middle one (always a measured value). */
+export function foldedMedian(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 2)]!
+}
+
+/** Sample standard deviation / median; 0 when the median is 0 (nothing to be relative to). */
+export function relativeSpread(values: readonly number[]): number {
+  const n = values.length
+  if (n < 2) return 0
+  const median = foldedMedian(values)
+  if (median === 0) return 0
+  const mean = values.reduce((a, b) => a + b, 0) / n
+  const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1))
+  return sd / Math.abs(median)
+}
+
+/** The baseline's record of a folded result's repeats: per metric its spread and tolerance (`k` overrides repeatK, for bench:gate). */
+export function baselineRepeats(repeats: RepeatSummary, k = repeatK(repeats.count)): BaselineRepeats {
+  const spread: Partial<Record<MetricId, number>> = {}
+  const tolerance: Partial<Record<MetricId, number>> = {}
+  for (const [id, values] of Object.entries(repeats.figures) as Array<[MetricId, number[]]>) {
+    if (values.length < 2) continue
+    spread[id] = relativeSpread(values)
+    tolerance[id] = k * spread[id]!
+  }
+  return { count: repeats.count, redeployed: repeats.redeployed, spread, tolerance }
+}
