@@ -11,6 +11,7 @@
  */
 import type { BaselineEntry } from './baseline.js'
 import type { MetricDef, MetricId } from './metric-defs.js'
+import { pooledK, pooledSpread } from './repeat-tolerance.js'
 
 /** Figures kept per metric in an entry's history. */
 export const HISTORY_RUNS = 10
@@ -68,7 +69,7 @@ export function noiseOf(values: readonly number[]): { runs: number; cv: number; 
  * deterministic target, max(floor, NOISE_SIGMAS × noise bound) with a history of ≥ 2 runs,
  * `unknownNoise` otherwise. Failures keep their absolute floor (Fisher's test judges them).
  */
-export function toleranceFor(def: MetricDef, base: BaselineEntry, next: BaselineEntry, floor: number, unknownNoise: number): Tolerance {
+export function toleranceFor(def: MetricDef, base: BaselineEntry, next: BaselineEntry, floor: number, unknownNoise: number, repeatKOverride?: number): Tolerance {
   if (def.id === 'failedRequests') return { value: floor, why: '' }
   if (isDeterministic(base) && isDeterministic(next)) return { value: floor, why: 'deterministic' }
   const noise = noiseOf(base.history?.[def.id] ?? [])
@@ -76,7 +77,16 @@ export function toleranceFor(def: MetricDef, base: BaselineEntry, next: Baseline
   // the history of accepted runs has as many figures (as many degrees of freedom) as they had.
   const fromRepeats = base.repeats?.tolerance[def.id]
   if (fromRepeats !== undefined && (noise?.runs ?? 0) < base.repeats!.count) {
-    return { value: Math.max(floor, fromRepeats), why: `spread ${pct(base.repeats!.spread[def.id] ?? 0)} in ${base.repeats!.count} repeats` }
+    const b = base.repeats!
+    const n = next.repeats
+    const s2 = n?.spread[def.id]
+    // The new run's own repeats measure the same noise: pooled with the baseline's.
+    if (n !== undefined && s2 !== undefined) {
+      const pooled = pooledSpread(b.spread[def.id] ?? 0, b.count, s2, n.count)
+      return { value: Math.max(floor, (repeatKOverride ?? pooledK(b.count, n.count)) * pooled), why: `spread ${pct(pooled)} in ${b.count} + ${n.count} repeats` }
+    }
+    const value = repeatKOverride === undefined ? fromRepeats : repeatKOverride * (b.spread[def.id] ?? 0)
+    return { value: Math.max(floor, value), why: `spread ${pct(b.spread[def.id] ?? 0)} in ${b.count} repeats` }
   }
   if (noise === undefined) return { value: Math.max(floor, unknownNoise), why: 'noise unknown' }
   const value = Math.max(floor, NOISE_SIGMAS * noise.cvUpper)

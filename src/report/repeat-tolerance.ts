@@ -41,6 +41,22 @@ export function repeatK(n: number): number {
   return (T99[n - 2] ?? T99[T99.length - 1]!) * Math.sqrt(2 * medianVariance(n))
 }
 
+/**
+ * When the new run folded repeats too, its spread is evidence of the same noise: the two spreads
+ * pool (n1 + n2 − 2 degrees of freedom, the two-sample t bound) and k shrinks accordingly:
+ * t(0.99, n1 + n2 − 2)·√(c_n1 + c_n2) times the pooled spread.
+ */
+export function pooledK(n1: number, n2: number): number {
+  const df = n1 + n2 - 2
+  if (n1 < 1 || n2 < 1 || df < 1) return Infinity
+  return (T99[df - 1] ?? T99[T99.length - 1]!) * Math.sqrt(medianVariance(n1) + medianVariance(n2))
+}
+
+/** The pooled spread of two sets of repeats (root of the df-weighted mean of the variances). */
+export function pooledSpread(s1: number, n1: number, s2: number, n2: number): number {
+  return Math.sqrt(((n1 - 1) * s1 * s1 + (n2 - 1) * s2 * s2) / (n1 + n2 - 2))
+}
+
 /** The value an even number of repeats folds to: the lower middle one (always a measured value). */
 export function foldedMedian(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest'
 import type { BenchResult, TargetInfo } from '../../src/contracts/results.js'
 import { runResultsProblems } from '../../src/contracts/schema/check-results.js'
 import { hasCode } from '../../src/errors.js'
-import { checkBaseline, updateBaseline } from '../../src/report/baseline.js'
+import { checkBaseline, entryFromResult, updateBaseline } from '../../src/report/baseline.js'
 import { assertFirstBaselineRepeats } from '../../src/report/first-baseline.js'
 import { metricDef } from '../../src/report/metric-defs.js'
 import { toleranceFor } from '../../src/report/noise.js'
-import { baselineRepeats, foldedMedian, medianVariance, relativeSpread, repeatK } from '../../src/report/repeat-tolerance.js'
+import { baselineRepeats, foldedMedian, medianVariance, pooledK, pooledSpread, relativeSpread, repeatK } from '../../src/report/repeat-tolerance.js'
 import { foldRepeats } from '../../src/run/fold-repeats.js'
 import { createRng } from '../../src/sim/rng.js'
 import { passedResult } from '../fixtures/reporters-shared/make-results.js'
@@ -79,7 +79,9 @@ describe('a baseline accepted from repeats', () => {
     const entry = first.results.m!.tp4!.chat!
     expect(entry.repeats).toEqual(baselineRepeats(result.repeats!))
     const def = metricDef('e2elMs')
-    const tolerance = toleranceFor(def, entry, entry, 0.03, 0.1)
+    // A new run of one measurement: the baseline's own k(3) × spread.
+    const single = entryFromResult(passedResult('m', 'tp4', 'chat', { target: REAL }))!
+    const tolerance = toleranceFor(def, entry, single, 0.03, 0.1)
     expect(tolerance.value).toBeCloseTo(Math.max(0.03, repeatK(3) * entry.repeats!.spread.e2elMs!), 12)
     expect(tolerance.why).toMatch(/spread .* in 3 repeats/)
     // Two more accepted runs of repeats: the history (3 medians) now has as many figures and decides.
@@ -88,6 +90,19 @@ describe('a baseline accepted from repeats', () => {
     const later = baseline.results.m!.tp4!.chat!
     expect(later.history!.e2elMs).toHaveLength(3)
     expect(toleranceFor(def, later, later, 0.03, 0.1).why).toMatch(/noise .* in 3 runs/)
+  })
+
+  it('pools the spread of a new run of repeats with the baseline\'s (two-sample t bound)', () => {
+    const base = updateBaseline(undefined, [repeated([1, 1.04, 0.97])], provenance).baseline.results.m!.tp4!.chat!
+    const next = entryFromResult(repeated([1.02, 0.99, 1.01, 1.05, 0.98]))!
+    const def = metricDef('e2elMs')
+    const pooled = pooledSpread(base.repeats!.spread.e2elMs!, 3, next.repeats!.spread.e2elMs!, 5)
+    const tolerance = toleranceFor(def, base, next, 0.001, 0.1)
+    expect(tolerance.value).toBeCloseTo(pooledK(3, 5) * pooled, 12)
+    expect(tolerance.why).toMatch(/in 3 \+ 5 repeats/)
+    // More evidence, a tighter k: t(0.99, 6)·√(c₃ + c₅) < t(0.99, 2)·√(2 c₃).
+    expect(pooledK(3, 5)).toBeLessThan(repeatK(3))
+    expect(toleranceFor(def, base, next, 0.001, 0.1, 2).value).toBeCloseTo(2 * pooled, 12)
   })
 
   it('passes both schemas: results.json with `repeats` and baseline.json with its spread and tolerance', () => {
