@@ -49,8 +49,8 @@ describe('the statistic', () => {
     expect(foldedMedian([4, 1, 3, 2])).toBe(2)
     expect(relativeSpread([100, 100, 100])).toBe(0)
     expect(relativeSpread([90, 100, 110])).toBeCloseTo(0.1, 12)
-    // k(3) = t(0.99, 2) · √(2 · c₃): wide, as two degrees of freedom demand.
-    expect(repeatK(3)).toBeCloseTo(6.965 * Math.sqrt(2 * 0.449), 6)
+    // k(3) = t(0.999, 2) · √(2 · c₃): wide, as two degrees of freedom demand.
+    expect(repeatK(3)).toBeCloseTo(22.327 * Math.sqrt(2 * 0.449), 6)
     expect(repeatK(10)).toBeLessThan(repeatK(5))
     expect(repeatK(1)).toBe(Infinity)
   })
@@ -100,7 +100,7 @@ describe('a baseline accepted from repeats', () => {
     const tolerance = toleranceFor(def, base, next, 0.001, 0.1)
     expect(tolerance.value).toBeCloseTo(pooledK(3, 5) * pooled, 12)
     expect(tolerance.why).toMatch(/in 3 \+ 5 repeats/)
-    // More evidence, a tighter k: t(0.99, 6)·√(c₃ + c₅) < t(0.99, 2)·√(2 c₃).
+    // More evidence, a tighter k: t(0.999, 6)·√(c₃ + c₅) < t(0.999, 2)·√(2 c₃).
     expect(pooledK(3, 5)).toBeLessThan(repeatK(3))
     expect(toleranceFor(def, base, next, 0.001, 0.1, 2).value).toBeCloseTo(2 * pooled, 12)
   })
