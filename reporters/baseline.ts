@@ -6,6 +6,7 @@
  */
 import type { TestModule, TestRunEndReason } from 'vitest/node'
 import { updateBaseline } from '../src/report/baseline.js'
+import { assertFirstBaselineRepeats } from '../src/report/first-baseline.js'
 import { loadBaseline, writeBaseline } from '../src/outputs/baseline-file.js'
 import { acquireLock } from '../src/outputs/file-lock.js'
 import { baselineProblems } from '../src/report/baseline-status.js'
@@ -60,6 +61,7 @@ export class BaselineReporter extends MlnodeReporterBase {
         try {
           const fresh = await loadBaseline(analysis.baselineFile, { shownAs: status.file })
           if (fresh.status.state === 'corrupt') throw new Error(fresh.status.error?.message ?? `baseline ${label} became corrupt`)
+          assertFirstBaselineRepeats(fresh.baseline, analysis.results)
           const { baseline, replaced, added, kept, keptInvalid } = updateBaseline(fresh.baseline, analysis.results, provenance, fresh.status.invalid)
           // Invalid entries the run did not re-measure stay invalid: the gate is still off for them.
           for (const e of keptInvalid) this.error(`mlnode-bench: kept invalid, not gated until fixed: ${e.message}`)

@@ -2,23 +2,8 @@
 import type { DistributionSummary } from './records.js'
 import type { MeasurementResolution, NodeEnvironment, Provenance, TargetInfo } from './results.js'
 
-/** Stable metric ids: the last component of a baseline key (model › variant › workload › metric). */
-export type MetricId =
-  | 'ttftMs'
-  | 'tpotMs'
-  | 'itlMs'
-  | 'e2elMs'
-  | 'failedRequests'
-  | 'requestsPerS'
-  | 'inputTokensPerS'
-  | 'outputTokensPerS'
-  | 'totalTokensPerS'
-  | 'goodputRequestsPerS'
-  | 'deployS'
-  /** A PoC workload's artifacts per minute (docs/poc.md). */
-  | 'noncesPerMin'
-  /** A sweep's capacity at SLO (docs/metrics.md "Capacity at SLO"). */
-  | 'capacityAtSlo'
+export type { MetricId } from './metric-id.js'
+import type { MetricId } from './metric-id.js'
 
 /** One metric's figure: `value` is what the tolerance applies to (median for distributions). */
 export interface BaselineMetric {
@@ -43,6 +28,20 @@ export interface BaselineEntry {
   environment?: NodeEnvironment
   /** The figures of the last runs accepted on the same setup, oldest first (run-to-run noise, noise.ts). */
   history?: Partial<Record<MetricId, number[]>>
+  /**
+   * Set when the accepted result folded several repeats: their count, each metric's spread (sample
+   * standard deviation / median) and the tolerance derived from it (src/report/repeat-tolerance.ts),
+   * which judges later runs until the entry has a history of ≥ 2 accepted runs.
+   */
+  repeats?: BaselineRepeats
+}
+
+/** The repeats behind a baseline entry and the tolerances they give. */
+export interface BaselineRepeats {
+  count: number
+  redeployed: boolean
+  spread: Partial<Record<MetricId, number>>
+  tolerance: Partial<Record<MetricId, number>>
 }
 
 /** The baseline file: `results[model][variant][workload]`, never positional ids. */

@@ -7,6 +7,7 @@ import type { Slo, WorkloadMetrics } from './records.js'
 
 /** A target kind's name in results: lower case, digits and dashes ('simulated', 'mlnode', 'openai'…). */
 export type TargetKindName = string
+import type { MetricId } from './metric-id.js'
 
 /** Where the numbers came from. Simulated numbers are always labelled as such. */
 export interface TargetInfo {
@@ -26,6 +27,8 @@ export interface TargetInfo {
   /** Simulated only: step-time noise injected (coefficient of variation) and the simulator's seed. */
   noiseCv?: number
   seed?: number
+  /** Simulated only: run-level noise injected (coefficient of variation of the per-GPU and per-replica factors drawn at each deploy). */
+  runNoise?: number
   /** Results of older versions: the wall-clock speed-up their times were scaled back by. */
   speed?: number
   /** Simulated only: the calibration file (`mlnode-bench calibrate`) whose constants the simulator used, as the suite named it. */
@@ -231,6 +234,21 @@ export interface BenchResult extends ResultKey {
    * the `validation` option; docs/validation-check.md). Absent on workload results.
    */
   validation?: ValidationFigures
+  /**
+   * The workload was measured several times in this run (suite option `repeats`) and the result
+   * folds them: each figure is their median (docs/gate.md "Repeats"). Absent for one measurement.
+   */
+  repeats?: RepeatSummary
+}
+
+/** The measurements behind a folded result (src/run/fold-repeats.ts). */
+export interface RepeatSummary {
+  /** Measurements folded (≥ 2). */
+  count: number
+  /** Whether the variant was taken down and deployed again before every repeat after the first. */
+  redeployed: boolean
+  /** Each judged figure (baseline metric id) as every repeat measured it, in order. */
+  figures: Partial<Record<MetricId, number[]>>
 }
 
 /** The registry entry behind a result's mandatory args (docs/network-models.md). */

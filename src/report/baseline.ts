@@ -8,6 +8,7 @@ import type { WorkloadMetrics } from '../contracts/records.js'
 import { METRIC_DEFS, isDistributionId, type MetricId } from './metric-defs.js'
 import { baselineEntrySchema, baselineEnvelopeSchema } from '../contracts/schema/baseline-schema.js'
 import { withHistory } from './noise.js'
+import { baselineRepeats } from './repeat-tolerance.js'
 import { histogramProblems } from '../metrics/histogram-check.js'
 import { negativeFigureProblems } from './baseline-figures.js'
 import { sweepDurationS, sweepRequests } from '../sweep/fold.js'
@@ -22,9 +23,9 @@ export type { BaselineEntry, BaselineFile, BaselineMetric } from '../contracts/b
 /** Figures of a finished bench in baseline form; undefined when it has no metrics. */
 export function entryFromResult(result: BenchResult): BaselineEntry | undefined {
   if (!result.metrics && !result.poc && !result.sweep) return undefined
-  const { kind, hardware, speed, simulatedTime, noiseCv, calibration } = result.target
+  const { kind, hardware, speed, simulatedTime, noiseCv, runNoise, calibration } = result.target
   return {
-    target: { kind, hardware, ...(speed === undefined ? {} : { speed }), ...(simulatedTime ? { simulatedTime } : {}), ...(noiseCv ? { noiseCv } : {}), ...(calibration ? { calibration } : {}) },
+    target: { kind, hardware, ...(speed === undefined ? {} : { speed }), ...(simulatedTime ? { simulatedTime } : {}), ...(noiseCv ? { noiseCv } : {}), ...(runNoise ? { runNoise } : {}), ...(calibration ? { calibration } : {}) },
     file: result.file,
     args: [...result.args],
     // A PoC workload sends no requests: its one figure is the rate (docs/poc.md).
@@ -39,6 +40,7 @@ export function entryFromResult(result: BenchResult): BaselineEntry | undefined 
     },
     ...(result.resolution ? { resolution: result.resolution } : {}),
     ...(result.environment ? { environment: result.environment } : {}),
+    ...(result.repeats && result.repeats.count >= 2 ? { repeats: baselineRepeats(result.repeats) } : {}),
   }
 }
 

@@ -21,18 +21,24 @@ export interface DiffOptions {
   unknownNoiseTolerance?: number
   /** Significance level of every one-sided test. @default 0.01 */
   alpha?: number
+  /**
+   * k of a repeats tolerance (k × the repeats' spread) instead of the t-based one
+   * (repeat-tolerance.ts); npm run bench:gate judges other k with it. @default the t-based k
+   */
+  repeatK?: number
 }
 
 export interface ResolvedDiffOptions {
   tolerances: Record<MetricId, number>
   unknownNoiseTolerance: number
   alpha: number
+  repeatK?: number
 }
 
 /** Applies the defaults once. */
 export function resolveDiffOptions(options: DiffOptions = {}): ResolvedDiffOptions {
   const tolerances = Object.fromEntries(METRIC_DEFS.map((d) => [d.id, options.tolerances?.[d.id] ?? d.tolerance])) as Record<MetricId, number>
-  return { tolerances, unknownNoiseTolerance: options.unknownNoiseTolerance ?? 0.1, alpha: options.alpha ?? 0.01 }
+  return { tolerances, unknownNoiseTolerance: options.unknownNoiseTolerance ?? 0.1, alpha: options.alpha ?? 0.01, ...(options.repeatK === undefined ? {} : { repeatK: options.repeatK }) }
 }
 
 /**
@@ -130,7 +136,7 @@ export function compareEntries(base: BaselineEntry | undefined, next: BaselineEn
       out.push({ ...row, ...(b ? { base: b.value } : {}), ...(n ? { next: n.value } : {}), test: 'none', verdict: 'not-compared', note: base ? 'figure missing on one side' : 'no baseline' })
       continue
     }
-    const tolerance = toleranceFor(def, base, next, floor, options.unknownNoiseTolerance)
+    const tolerance = toleranceFor(def, base, next, floor, options.unknownNoiseTolerance, options.repeatK)
     const row = { metric: def.id, label: def.label, unit: def.unit, better: def.better, tolerance: tolerance.value }
     out.push({ ...row, base: b.value, next: n.value, ...judge(def, base, next, tolerance, options.alpha) })
   }

@@ -16,9 +16,9 @@ export function formatChange(change: number | undefined): string {
 }
 
 /** How results are labelled wherever they appear: "simulated 8xh100 (simulated time)" or the hardware. */
-export function describeTarget(target: Pick<TargetInfo, 'kind' | 'hardware' | 'speed' | 'simulatedTime' | 'noiseCv' | 'calibration'>): string {
+export function describeTarget(target: Pick<TargetInfo, 'kind' | 'hardware' | 'speed' | 'simulatedTime' | 'noiseCv' | 'calibration'> & Pick<TargetInfo, 'runNoise'>): string {
   if (target.kind !== 'simulated') return target.hardware
-  const clock = target.simulatedTime ? `simulated time${target.noiseCv ? `, step noise ${target.noiseCv}` : ''}` : target.speed !== undefined ? `×${target.speed} speed` : ''
+  const clock = target.simulatedTime ? `simulated time${target.noiseCv ? `, step noise ${target.noiseCv}` : ''}${target.runNoise ? `, run noise ${target.runNoise}` : ''}` : target.speed !== undefined ? `×${target.speed} speed` : ''
   const how = [clock, target.calibration ? `calibrated by ${target.calibration}` : ''].filter(Boolean).join(', ')
   return `simulated ${target.hardware}${how ? ` (${how})` : ''}`
 }

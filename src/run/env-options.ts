@@ -6,7 +6,9 @@
 import { MlnodeBenchError } from '../errors.js'
 
 /** On/off switches: `1` on, `0` or empty/unset off. */
-export const FLAG_ENV = ['MLNODE_BENCH_UPDATE_BASELINE', 'MLNODE_BENCH_ALLOW_WATCH'] as const
+export const FLAG_ENV = ['MLNODE_BENCH_UPDATE_BASELINE', 'MLNODE_BENCH_ALLOW_WATCH', 'MLNODE_BENCH_REDEPLOY_REPEATS'] as const
+/** Whole counts ≥ 1. */
+export const COUNT_ENV = ['MLNODE_BENCH_REPEATS'] as const
 /** Durations in seconds ≥ 0. */
 export const SECONDS_ENV = ['MLNODE_BENCH_PROGRESS_S'] as const
 
@@ -33,8 +35,18 @@ export function envSeconds(name: (typeof SECONDS_ENV)[number], fallback: number,
   return seconds
 }
 
+/** @returns undefined when unset or empty. @throws MlnodeBenchError MLNB_CONFIG when not a whole number ≥ 1. */
+export function envCount(name: (typeof COUNT_ENV)[number], env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env[name]
+  if (value === undefined || value.trim() === '') return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw bad(name, value, 'a whole number ≥ 1')
+  return n
+}
+
 /** Checks every variable above at once, before a run starts. @throws the first bad one. */
 export function checkRunEnv(env: NodeJS.ProcessEnv = process.env): void {
   for (const name of FLAG_ENV) envFlag(name, env)
   for (const name of SECONDS_ENV) envSeconds(name, 0, env)
+  for (const name of COUNT_ENV) envCount(name, env)
 }

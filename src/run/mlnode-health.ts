@@ -13,6 +13,7 @@ interface SimulatorInfo {
   hardware?: string
   simulatedTime?: boolean
   noiseCv?: number
+  runNoise?: number
   seed?: number
   nowS?: number
 }
@@ -21,7 +22,7 @@ export function simulatorInfoOf(field: unknown): SimulatorInfo | undefined {
   if (typeof field !== 'object' || field === null) return undefined
   const f = field as Record<string, unknown>
   const out: SimulatorInfo = {}
-  for (const k of ['speed', 'noiseCv', 'seed', 'nowS'] as const) if (typeof f[k] === 'number') out[k] = f[k] as number
+  for (const k of ['speed', 'noiseCv', 'runNoise', 'seed', 'nowS'] as const) if (typeof f[k] === 'number') out[k] = f[k] as number
   if (typeof f.hardware === 'string') out.hardware = f.hardware
   if (f.simulatedTime === true) out.simulatedTime = true
   return out
@@ -59,6 +60,7 @@ export function describeHealth(health: HealthResponse, mgmtUrl: string): Describ
         hardware: sim.hardware ?? hardware,
         ...(sim.simulatedTime ? { simulatedTime: true } : {}),
         ...(sim.noiseCv ? { noiseCv: sim.noiseCv } : {}),
+        ...(sim.runNoise ? { runNoise: sim.runNoise } : {}),
         ...(sim.seed !== undefined ? { seed: sim.seed } : {}),
         url,
       }

@@ -139,6 +139,12 @@ export class MlnodeTarget implements Target, DeployNode {
     )
   }
 
+  /** Deploys the variant again, from a clean slate (the node switch takes the running one down). */
+  redeploy(request: DeployRequest): Promise<DeployedVariant> {
+    this.outcomes.delete(key(request))
+    return this.ready(request)
+  }
+
   /** The deployed variant, or the reason its deploy failed. */
   ready(request: DeployRequest): Promise<DeployedVariant> {
     void this.prepare(request)

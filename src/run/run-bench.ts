@@ -13,6 +13,7 @@ import { predictBench } from '../planner/predict-bench.js'
 import { networkModelRef } from '../network/registry.js'
 import { calibrationFor } from './calibration.js'
 import { failureRateError, measureWorkload } from './measure.js'
+import { measureRepeats, repeatPlan } from './measure-repeats.js'
 import { measurePoc } from '../poc/measure-poc.js'
 import { predictPocBench } from '../poc/predict-poc.js'
 import { measurementResolution } from './resolution.js'
@@ -142,28 +143,39 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
     const telemetry = startServerTelemetry(sources.urls, { intervalS, ...(endpoint.headers ? { headers: endpoint.headers } : {}) }, sources.unavailable)
     let serverTelemetry: ServerTelemetry | undefined
     const partial = input.partialDir === undefined ? undefined : new PartialResult(input.partialDir, resultOf({}))
-    const measured = await measureWorkload({
-      ...(partial ? { onPartial: (metrics: WorkloadMetrics, settled: number, planned: number) => partial.update(resultOf({ ...(deployed.layout ? { layout: deployed.layout } : {}), metrics }), settled, planned) } : {}),
-      spec,
-      inferenceUrl: endpoint.inferenceUrl,
-      model: suite.model,
-      ...(endpoint.headers ? { headers: endpoint.headers } : {}),
-      simulatedTime,
-      timeoutS: suite.workloadTimeoutS,
-      ...(input.events ? { events: input.events } : {}),
-      label: `[${suite.model} ${variant.name}] ${spec.name}`,
-      maxFailureRate: suite.maxFailureRate,
-      ...(suite.slo ? { slo: suite.slo } : {}),
-    })
+    // Suite option `repeats`: the workload N times, folded into one result (measure-repeats.ts).
+    const plan = repeatPlan(suite)
+    const subject = `${suite.model} ${variant.name} ${spec.name}`
+    const { measured, repeats } = await measureRepeats(
+      plan,
+      suite.maxFailureRate,
+      subject,
+      (repeat) =>
+        measureWorkload({
+          ...(partial ? { onPartial: (metrics: WorkloadMetrics, settled: number, planned: number) => partial.update(resultOf({ ...(deployed.layout ? { layout: deployed.layout } : {}), metrics }), settled, planned) } : {}),
+          spec,
+          inferenceUrl: endpoint.inferenceUrl,
+          model: suite.model,
+          ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+          simulatedTime,
+          timeoutS: suite.workloadTimeoutS,
+          ...(input.events ? { events: input.events } : {}),
+          label: `[${suite.model} ${variant.name}] ${spec.name}${plan.count > 1 ? ` (repeat ${repeat}/${plan.count})` : ''}`,
+          maxFailureRate: suite.maxFailureRate,
+          ...(suite.slo ? { slo: suite.slo } : {}),
+        }),
+      target.redeploy ? async () => void (await target.redeploy!(request)) : undefined,
+    )
       .finally(async () => (serverTelemetry = await telemetry.stop()))
       .finally(() => partial?.discard())
-    const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
+    const failure = failureRateError(measured, suite.maxFailureRate, subject)
     // On real GPUs of a known kind, the model's prediction goes beside the measurement.
     const prediction = info.kind !== 'simulated' && deployed.box ? await predictOnBox(deployed.box) : undefined
     const result = resultOf({
       resolution: measurementResolution({ simulatedTime, clientLoopDelay: measured.clientLoopDelay, loadWorkers: measured.loadWorkers }),
       ...deployFields,
       metrics: measured.metrics,
+      ...(repeats ? { repeats } : {}),
       ...(prediction ? { prediction } : {}),
       ...(serverTelemetry ? { serverTelemetry } : {}),
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),

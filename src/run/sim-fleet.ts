@@ -25,6 +25,8 @@ export interface SimulatorEndpoints {
 export interface SimFleetOptions {
   /** Step-time noise of every simulator (coefficient of variation, MLNODE_SIM_NOISE_CV). @default 0 */
   noiseCv?: number
+  /** Run-level noise of every simulator (src/sim/run-noise.ts, MLNODE_SIM_RUN_NOISE). @default 0 */
+  runNoise?: number
   /** Seed of every simulator (EOS draws, words, noise; MLNODE_SIM_SEED). @default 0 */
   seed?: number
   /** Extra slowness factor (MLNODE_SIM_SLOWDOWN), for testing regression gates. @default 1 */
@@ -54,7 +56,7 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
     let running = simulators.get(key)
     if (!running) {
       // Set before any await: a second request for this simulator shares the same start.
-      running = startSimulator({ hardware, ...(constants === undefined ? {} : { resolveVariant: createVariantResolver(constants) }), clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
+      running = startSimulator({ hardware, ...(constants === undefined ? {} : { resolveVariant: createVariantResolver(constants) }), clock: 'virtual', slowdown, noiseCv: options.noiseCv ?? 0, runNoise: options.runNoise ?? 0, seed: options.seed ?? 0, ...(logStream ? { log: (line: string) => logStream.write(`${new Date().toISOString()} [${hardware}] ${line}\n`) } : {}) })
       simulators.set(key, running)
       running.catch(() => simulators.delete(key))
     }

@@ -52,6 +52,10 @@ export class SimulatorTarget implements Target {
     return (await this.mlnode(request)).ready(request)
   }
 
+  async redeploy(request: DeployRequest): Promise<DeployedVariant> {
+    return (await this.mlnode(request)).redeploy(request)
+  }
+
   endpoint(): LoadEndpoint {
     if (!this.started) throw new MlnodeBenchError('MLNB_SIM', `embedded simulator for hardware "${this.hardware}" is not running`)
     return this.started.endpoint()

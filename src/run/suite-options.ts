@@ -91,6 +91,19 @@ export interface DeploymentSuiteOptions {
    * `enforced_tokens` and fails at or below the threshold. @default off
    */
   validation?: ValidationOptions
+  /**
+   * Measure each workload this many times in one deployment and fold them into one result: each
+   * figure their median, their spread kept (results.json `repeats`); a baseline accepted from it
+   * takes its tolerance from that spread (docs/gate.md "Repeats"). A first baseline on a real
+   * target needs ≥ 3. MLNODE_BENCH_REPEATS overrides it. @default 1
+   */
+  repeats?: number
+  /**
+   * Take the variant down and deploy it again before every repeat after the first, so the spread
+   * includes deploy-to-deploy noise (replica placement, kernel caches). MLNODE_BENCH_REDEPLOY_REPEATS=1
+   * turns it on for every suite. @default false
+   */
+  redeployBetweenRepeats?: boolean
 }
 
 export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration' | 'networkModel' | 'validation'>> {
@@ -126,6 +139,8 @@ export function resolveSuiteOptions(options: DeploymentSuiteOptions, registry: N
     allowWatch: false,
     checkFeasibility: true,
     telemetryIntervalS: 1,
+    repeats: 1,
+    redeployBetweenRepeats: false,
     // An option given as `undefined` keeps its default.
     ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Omit<DeploymentSuiteOptions, 'networkModel'>),
     simulatorWorkloads: options.simulatorWorkloads ?? options.workloads,

@@ -40,6 +40,8 @@ export const SUITE_FIELDS = {
   telemetryIntervalS: positive.optional(),
   // Its fields are checked with their own names by resolveValidation (src/validation/options.ts).
   validation: z.unknown().optional(),
+  repeats: z.int().min(1).optional(),
+  redeployBetweenRepeats: z.boolean().optional(),
 } satisfies { [K in keyof Required<DeploymentSuiteOptions>]: z.ZodType }
 
 /** Any value: its range is checked by validateWorkload (src/load/validate.ts); only the key is checked here. */

@@ -82,4 +82,9 @@ export interface Target {
   metricsSources(request: DeployRequest, deployed: DeployedVariant): MetricsSources
   /** Takes down whatever this target deployed; never throws. */
   close(): Promise<void>
+  /**
+   * Takes the variant down and deploys it again (suite option `redeployBetweenRepeats`). Absent
+   * on a target that deploys nothing (the OpenAI target): repeats then run on what is there.
+   */
+  redeploy?(request: DeployRequest): Promise<DeployedVariant>
 }

@@ -18,6 +18,7 @@
  * All durations are simulated seconds on the simulator's clock.
  */
 import { stepNoiseSeed } from './rng.js'
+import { runNoiseFactors } from './run-noise.js'
 import type { CancelFn, SimClock } from './clock.js'
 import { ProxyPorts } from './proxy-ports.js'
 import { Replica } from './replica.js'
@@ -56,6 +57,8 @@ export interface DeploymentOptions {
   slowdown: number
   /** Step-time noise (coefficient of variation) and the seed of its streams. */
   noise?: { cv: number; seed: number }
+  /** Run-level noise (src/sim/run-noise.ts): drawn per GPU and per replica at every `up`. */
+  runNoise?: { level: number; seed: number }
   /** INFERENCE_MAX_INSTANCES of the node. @default 128 */
   maxInstances?: number
   /** The API stops answering (MLNode's event loop is blocked) until the container restart. */
@@ -148,7 +151,8 @@ export class Deployment {
     const basePort = 5001
     const startupS = variant.startupS ?? timings.startupS
     this.proxy.setup(Array.from({ length: variant.instances }, (_, i) => basePort + i))
-    this.replicas = Array.from({ length: variant.instances }, (_, i) => new Replica(i, basePort + i, plan, clock, this.o.slowdown, this.o.noise && { cv: this.o.noise.cv, seed: stepNoiseSeed(this.o.noise.seed + gen, i) }))
+    const runFactors = runNoiseFactors(this.o.runNoise?.level ?? 0, this.o.runNoise?.seed ?? 0, gen, variant.instances, variant.tp * variant.pp)
+    this.replicas = Array.from({ length: variant.instances }, (_, i) => new Replica(i, basePort + i, plan, clock, this.o.slowdown * runFactors[i]!, this.o.noise && { cv: this.o.noise.cv, seed: stepNoiseSeed(this.o.noise.seed + gen, i) }))
     // A start that never finishes (a stuck download): no replica ever comes up.
     if (!Number.isFinite(startupS)) return outcome
     for (const replica of this.replicas) {

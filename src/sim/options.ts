@@ -37,6 +37,13 @@ export interface SimulatorOptions {
   /** Seed of the step-time noise alone (the rest keeps `seed`): runs that differ only by noise. @default seed */
   noiseSeed?: number
   /**
+   * Run-level noise: coefficient of variation of the factors drawn once per deployment for every
+   * GPU and every replica (src/sim/run-noise.ts; MLNODE_SIM_RUN_NOISE). @default 0
+   */
+  runNoise?: number
+  /** Seed of the run-level factors alone: runs that differ only by their box's state. @default noiseSeed */
+  runNoiseSeed?: number
+  /**
    * Virtual clock: how long (real seconds) the simulation waits for a client session's next
    * request before it gives the session up and runs on. @default 30
    */
@@ -124,6 +131,8 @@ export interface ResolvedSimulatorOptions {
   slowdown: number
   noiseCv: number
   noiseSeed: number
+  runNoise: number
+  runNoiseSeed: number
   sessionWaitS: number
   timings: LifecycleTimings
   maxInstances: number
@@ -181,6 +190,8 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     slowdown: options.slowdown === undefined ? slowdownFromEnv() : positive('slowdown', options.slowdown, 1, false),
     noiseCv: positive('noiseCv', options.noiseCv, 0),
     noiseSeed: Math.floor(options.noiseSeed ?? options.seed ?? 0) >>> 0,
+    runNoise: runNoiseLevel(options.runNoise),
+    runNoiseSeed: Math.floor(options.runNoiseSeed ?? options.noiseSeed ?? options.seed ?? 0) >>> 0,
     sessionWaitS: positive('sessionWaitS', options.sessionWaitS, 30, false),
     timings: {
       startupS: positive('startupS', options.startupS, 45),
@@ -211,4 +222,13 @@ function posingAsReal(options: SimulatorOptions): boolean {
     throw new MlnodeBenchError('MLNB_CONFIG', 'simulator option posingAsReal = true needs the wall clock (clock: "wall"): on simulated time clients must know whose clock they follow')
   }
   return options.posingAsReal === true
+}
+
+/** A coefficient of variation in [0, 1): beyond, a log-normal factor is no longer "noise". */
+function runNoiseLevel(value: number | undefined): number {
+  const v = value ?? 0
+  if (!Number.isFinite(v) || v < 0 || v >= 1) {
+    throw new MlnodeBenchError('MLNB_CONFIG', `Simulator option runNoise must be a number in [0, 1) (a coefficient of variation, e.g. 0.03), got ${String(value)}`, { details: { option: 'runNoise', value } })
+  }
+  return v
 }

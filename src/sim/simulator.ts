@@ -72,6 +72,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     hardwareId: hardware.id,
     slowdown: o.slowdown,
     ...(o.noiseCv > 0 ? { noise: { cv: o.noiseCv, seed: o.noiseSeed } } : {}),
+    ...(o.runNoise > 0 ? { runNoise: { level: o.runNoise, seed: o.runNoiseSeed } } : {}),
     log,
     maxInstances: o.maxInstances,
     onFreeze: () => {
@@ -123,6 +124,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       hardware: hardware.id,
       slowdown: o.slowdown,
       noiseCv: o.noiseCv,
+      runNoise: o.runNoise,
       seed: o.seed,
       api: o.api,
       // Simulated seconds now: a client diffs two readings for a simulated duration (deploy time).

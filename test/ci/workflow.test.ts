@@ -92,4 +92,16 @@ describe('ci/bench.yml', () => {
     // Shards are parts of a run: they never append to the shared history themselves.
     expect(wf.jobs.bench!.env!.MLNODE_BENCH_HISTORY_URL).toBe('')
   })
+
+  it('measures every workload in repeats and accepts a baseline only by hand, through the repeats check', async () => {
+    const wf = parse(await readFile(workflowUrl, 'utf8')) as {
+      on: { workflow_dispatch: { inputs: Record<string, { type: string }> } }
+      jobs: Record<string, { env?: Record<string, string>; steps: Array<{ name?: string; run?: string; if?: string }> }>
+    }
+    expect(wf.jobs.bench!.env!.MLNODE_BENCH_REPEATS).toBe("${{ vars.MLNODE_BENCH_REPEATS || '3' }}")
+    expect(wf.jobs.bench!.env!.MLNODE_BENCH_REDEPLOY_REPEATS).toBe("${{ vars.MLNODE_BENCH_REDEPLOY_REPEATS || '1' }}")
+    expect(wf.on.workflow_dispatch.inputs['accept-baseline']!.type).toBe('boolean')
+    const accept = wf.jobs.report!.steps.find((s) => s.run?.includes('mlnode-bench diff --update'))!
+    expect(accept.if).toBe("${{ github.event_name == 'workflow_dispatch' && inputs.accept-baseline }}")
+  })
 })

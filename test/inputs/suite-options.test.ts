@@ -59,6 +59,9 @@ describe('suite options', () => {
     [{ deployTimeoutS: 0 }, 'deployTimeoutS must be > 0, got 0'],
     [{ workloadTimeoutS: Infinity }, 'workloadTimeoutS'],
     [{ logCommand: 'docker logs mlnode' }, 'logCommand must be an array'],
+    [{ repeats: 0 }, 'repeats must be ≥ 1, got 0'],
+    [{ repeats: 2.5 }, 'repeats'],
+    [{ redeployBetweenRepeats: 'yes' }, 'redeployBetweenRepeats must be boolean, got "yes"'],
   ])('rejects %j with a message naming field and value', (override, expected) => {
     const error = planError({ ...base, ...override })
     expect(error.code).toBe('MLNB_CONFIG')

@@ -1,68 +1,44 @@
 /**
- * Characterisation of the baseline gate (npm run bench:gate). The example Qwen2.5-7B workloads
- * run against the HTTP simulator on simulated time, with seeded step-time noise at several levels
- * (coefficient of variation per engine step): per level a baseline is accepted from a few runs
- * (each a different noise seed, so its history measures the run-to-run noise), then
+ * Characterisation of the baseline gate (npm run bench:gate; docs/gate.md has the tables).
+ * Part 1, step noise: the example Qwen2.5-7B workloads run against the HTTP simulator on simulated
+ * time, with seeded step-time noise at several levels (coefficient of variation per engine step):
+ * per level a baseline is accepted from a few runs (each a different noise seed, so its history
+ * measures the run-to-run noise), then
  * - ≥ 20 unchanged runs (fresh noise seeds): a run with any "regressed" verdict is a false alarm;
  * - ≥ 20 runs 5 % and 10 % slower (MLNODE_SIM_SLOWDOWN's knob): a run with one is a detection.
+ * Part 2, run-level noise (test/perf/gate-run-level.ts): per-GPU and per-replica factors drawn at
+ * each deploy; a baseline accepted from N repeats against a run of N repeats, for N in --repeats.
  * The load client, the protocol and the gate are the real ones; only GPUs are simulated.
- * Targets: ≤ 1 % false alarms at every level; a 10 % slowdown caught in ≥ 95 % of runs at 2 % noise.
- * Options: --runs N (unchanged and slowed runs per cell, default 20), --baseline-runs N (default 5),
- * --levels 0,0.02,0.05
+ * Targets: ≤ 1 % false alarms at every level; a 10 % slowdown caught in ≥ 95 % of runs.
+ * Options: --runs N (part 1: unchanged and slowed runs per cell, default 20), --baseline-runs N
+ * (default 5), --levels 0,0.02,0.05 ('none' skips part 1); --run-levels 0.01,0.03,0.05 ('none'
+ * skips part 2), --repeats 1,3,5 (repeat counts), --pool N (independent runs per pool, default 30),
+ * --comparisons N (resampled comparisons per cell, default 400), --k 2,4 (k values judged beside k(N))
  */
 import { parseArgs } from 'node:util'
-import { parseVllmArgs, planDeploy } from '../../src/args/index.js'
-import { runWorkload } from '../../src/load/index.js'
-import type { WorkloadSpec } from '../../src/contracts/workload.js'
-import { summarize } from '../../src/metrics/index.js'
-import { MlnodeClient } from '../../src/mlnode/index.js'
 import { updateBaseline, type BaselineFile } from '../../src/report/baseline.js'
 import { diffResults } from '../../src/report/diff.js'
-import type { BenchResult, Provenance } from '../../src/contracts/results.js'
-import { startSimulator } from '../../src/sim/index.js'
+import { HARDWARE, MODEL, VARIANT, WORKLOADS, provenance, runOnce as runWith } from './gate-run.js'
+import { runLevelSection } from './gate-run-level.js'
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, 'baseline-runs': { type: 'string', default: '5' }, levels: { type: 'string', default: '0,0.02,0.05' } } })
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '20' },
+    'baseline-runs': { type: 'string', default: '5' },
+    levels: { type: 'string', default: '0,0.02,0.05' },
+    'run-levels': { type: 'string', default: '0.01,0.03,0.05' },
+    repeats: { type: 'string', default: '1,3,5' },
+    pool: { type: 'string', default: '30' },
+    comparisons: { type: 'string', default: '400' },
+    k: { type: 'string', default: '2,4' },
+  },
+})
+const list = (text: string): number[] => (text === 'none' || text === '' ? [] : text.split(',').map(Number))
 const RUNS = Number(values.runs)
 const BASELINE_RUNS = Number(values['baseline-runs'])
-const LEVELS = values.levels!.split(',').map(Number)
+const LEVELS = list(values.levels!)
 
-const MODEL = 'Qwen/Qwen2.5-7B-Instruct'
-const HARDWARE = '4xrtx-3090'
-const VARIANT = { name: 'tp2-x2', args: ['--quantization', 'fp8', '--tensor-parallel-size', '2'] }
-const WORKLOADS: WorkloadSpec[] = [
-  { name: 'chat 1k→200, 16 users', requests: 48, concurrency: 16, prompt: { tokens: 1000 }, maxTokens: 200, temperature: 0.8 },
-  { name: 'poisson 2 req/s, 2k→100', requests: 40, arrival: { ratePerS: 2, burstiness: 1, maxConcurrency: 32 }, prompt: { tokens: 2000 }, maxTokens: 100 },
-]
-const SLO = { ttftMs: 2000, tpotMs: 50 }
-const provenance: Provenance = { tool: { name: 'mlnode-bench', version: 'gate-characterisation' }, date: new Date().toISOString() }
-
-/** One run of every workload on a fresh simulator: the BenchResults a suite would record. */
-async function runOnce(noiseCv: number, noiseSeed: number, slowdown: number): Promise<BenchResult[]> {
-  const sim = await startSimulator({ hardware: HARDWARE, clock: 'virtual', noiseCv, noiseSeed, slowdown, seed: 0 })
-  try {
-    const client = new MlnodeClient({ url: sim.mgmtUrl })
-    await client.waitUntilReady({ request: { model: MODEL, dtype: 'auto', additional_args: VARIANT.args }, plan: planDeploy(MODEL, parseVllmArgs(VARIANT.args)), variant: VARIANT.name, deadlineMs: 60_000, pollIntervalMs: 20, inferenceUrl: sim.inferenceUrl })
-    await client.close()
-    const results: BenchResult[] = []
-    for (const spec of WORKLOADS) {
-      const run = await runWorkload({ baseUrl: sim.inferenceUrl, model: MODEL }, spec, { simulatedTime: true })
-      results.push({
-        model: MODEL,
-        variant: VARIANT.name,
-        workload: spec.name,
-        file: 'test/perf/gate.ts',
-        status: 'passed',
-        target: { kind: 'simulated', hardware: HARDWARE, simulatedTime: true, ...(noiseCv ? { noiseCv } : {}) },
-        args: VARIANT.args,
-        metrics: summarize(run, { slo: SLO }),
-        resolution: { stamps: 'simulator', latencyMs: 0, rateShare: 0, clientLoopDelayP99Ms: 0 },
-      })
-    }
-    return results
-  } finally {
-    await sim.close()
-  }
-}
+const runOnce = (noiseCv: number, noiseSeed: number, slowdown: number) => runWith({ noiseCv, noiseSeed, slowdown })
 
 interface Cell {
   runs: number
@@ -100,4 +76,9 @@ for (const cv of LEVELS) {
   rows.push(row)
   console.log(row)
 }
-console.log(`\nTargets: ≤ 1 % false alarms at every level; 10 % slowdown caught in ≥ 95 % of runs at 2 % noise. ${((performance.now() - started) / 1000).toFixed(0)} s in all.`)
+const RUN_LEVELS = list(values['run-levels']!)
+if (RUN_LEVELS.length > 0) {
+  console.log(`\nrun-level noise: ${Number(values.pool)} independent runs per pool (unchanged, 5 % and 10 % slower), ${Number(values.comparisons)} resampled comparisons per cell`)
+  await runLevelSection({ levels: RUN_LEVELS, repeats: list(values.repeats!), pool: Number(values.pool), comparisons: Number(values.comparisons), ks: list(values.k!) })
+}
+console.log(`\nTargets: ≤ 1 % false alarms at every level; 10 % slowdown caught in ≥ 95 % of runs. ${((performance.now() - started) / 1000).toFixed(0)} s in all.`)

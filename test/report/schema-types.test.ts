@@ -24,5 +24,5 @@ export type Run = Assert<Equal<Omit<z.output<typeof runResultsSchema>, 'results'
 export type Gate = Assert<Equal<NonNullable<z.output<typeof runResultsSchema>['baseline']>, BaselineGateStatus>>
 
 it('the model types and the schemas agree (checked by tsc; see the type assertions above)', () => {
-  expect(Object.keys(baselineEntrySchema.shape).sort()).toEqual(['args', 'durationS', 'environment', 'file', 'history', 'metrics', 'requests', 'resolution', 'target'])
+  expect(Object.keys(baselineEntrySchema.shape).sort()).toEqual(['args', 'durationS', 'environment', 'file', 'history', 'metrics', 'repeats', 'requests', 'resolution', 'target'])
 })

@@ -23,6 +23,7 @@ describe('selectTarget', () => {
     [{ MLNODE_SIM_SPEED: '10' }, 'MLNODE_SIM_SPEED="10"'],
     [{ MLNODE_SIM_NOISE_CV: '2' }, 'MLNODE_SIM_NOISE_CV="2"'],
     [{ MLNODE_SIM_SEED: '-1' }, 'MLNODE_SIM_SEED="-1"'],
+    [{ MLNODE_SIM_RUN_NOISE: '1' }, 'MLNODE_SIM_RUN_NOISE="1"'],
   ])('refuses %o naming the variable and value', (env, named) => {
     let error: unknown
     try {
@@ -35,8 +36,9 @@ describe('selectTarget', () => {
   })
 
   it('passes the simulator settings to the fleet', () => {
-    const choice = selectTarget({ MLNODE_SIM_NOISE_CV: '0.05', MLNODE_SIM_SEED: '7' })
-    expect(choice).toMatchObject({ kind: 'simulated', fleet: { noiseCv: 0.05, seed: 7, slowdown: 1 } })
+    const choice = selectTarget({ MLNODE_SIM_NOISE_CV: '0.05', MLNODE_SIM_SEED: '7', MLNODE_SIM_RUN_NOISE: '0.03' })
+    expect(choice).toMatchObject({ kind: 'simulated', fleet: { noiseCv: 0.05, runNoise: 0.03, seed: 7, slowdown: 1 } })
     expect(choice.banner).toContain('step noise 0.05')
+    expect(choice.banner).toContain('run noise 0.03')
   })
 })

@@ -5,6 +5,7 @@
 import { MlnodeBenchError } from '../../errors.js'
 import { writeFileAtomic } from '../../outputs/atomic-write.js'
 import { DEFAULT_BASELINE_FILE, updateBaseline } from '../../report/baseline.js'
+import { assertFirstBaselineRepeats } from '../../report/first-baseline.js'
 import { baselineProblems, missingBaselineMessage } from '../../report/baseline-status.js'
 import { loadBaseline, writeBaseline } from '../../outputs/baseline-file.js'
 import { diffResults } from '../../report/diff.js'
@@ -75,6 +76,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.junit) await writeFileAtomic(values.junit, renderJUnit(run.results, { diff, baseline: status }))
   if (status.state === 'corrupt') throw new MlnodeBenchError('MLNB_BASELINE', status.error?.message ?? `Baseline ${values.baseline} is corrupt`, { details: { file: values.baseline } })
   if (update) {
+    assertFirstBaselineRepeats(baseline, run.results)
     const { baseline: next, replaced, added, kept, keptInvalid } = updateBaseline(baseline, run.results, run.provenance, status.invalid)
     for (const e of keptInvalid) console.error(`Kept invalid, not gated until fixed: ${e.message}`)
     if (replaced.length + added.length === 0) {

@@ -19,6 +19,8 @@ Options:
                           watching a demo; without it the simulator runs on simulated time
                           (deterministic, as fast as the machine allows: what bench runs need)
   --noise-cv <x>          seeded noise on every engine step, coefficient of variation (default 0)
+  --run-noise <x>         seeded run-level noise: a factor per GPU and per replica drawn at each
+                          deploy, coefficient of variation (default 0; docs/gate.md)
   --mgmt-port <P>         management API port, 0 = any free port (default 0)
   --inference-port <Q>    OpenAI API port, 0 = any free port (default 0)
   --host <addr>           listen address (default 127.0.0.1)
@@ -45,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
         hardware: { type: 'string' },
         speed: { type: 'number', above: 0 },
         'noise-cv': { type: 'number', min: 0, below: 1 },
+        'run-noise': { type: 'number', min: 0, below: 1 },
         'mgmt-port': { type: 'port' },
         'inference-port': { type: 'port' },
         host: { type: 'string' },
@@ -68,6 +71,7 @@ export async function run(argv: string[]): Promise<number> {
       clock: values.speed === undefined ? 'virtual' : 'wall',
       speed: values.speed,
       noiseCv: values['noise-cv'],
+      runNoise: values['run-noise'],
       mgmtPort: values['mgmt-port'],
       inferencePort: values['inference-port'],
       host: values.host,

@@ -1,9 +1,10 @@
 /** Schema of benchmarks/baseline.json (BaselineFile), in two parts so each entry is checked on its own. */
 import * as z from 'zod'
-import { baselineTargetSchema, nodeEnvironmentSchema, DISTRIBUTION_METRICS, distributionSchema, figure, nonNegative, provenanceSchema, requestCountsSchema, resolutionSchema, SCALAR_METRICS } from './parts.js'
+import { baselineTargetSchema, count, nodeEnvironmentSchema, DISTRIBUTION_METRICS, distributionSchema, figure, nonNegative, provenanceSchema, requestCountsSchema, resolutionSchema, SCALAR_METRICS } from './parts.js'
 
 const distributionMetric = z.strictObject({ value: figure.describe('The median, ms'), distribution: distributionSchema })
 const scalarMetric = z.strictObject({ value: figure })
+const metricNumbers = z.strictObject(Object.fromEntries([...DISTRIBUTION_METRICS, ...SCALAR_METRICS].map((id) => [id, nonNegative.optional()])) as Record<(typeof DISTRIBUTION_METRICS)[number] | (typeof SCALAR_METRICS)[number], z.ZodOptional<typeof nonNegative>>)
 
 /** One model › variant › workload: a bad entry disables only itself. */
 export const baselineEntrySchema = z.strictObject({
@@ -24,6 +25,15 @@ export const baselineEntrySchema = z.strictObject({
     } as Record<(typeof DISTRIBUTION_METRICS)[number] | (typeof SCALAR_METRICS)[number], z.ZodOptional<z.ZodArray<typeof figure>>>)
     .optional()
     .describe('Figures of the last runs accepted on the same setup, oldest first: run-to-run noise'),
+  repeats: z
+    .strictObject({
+      count: count.min(2),
+      redeployed: z.boolean(),
+      spread: metricNumbers.describe('Per metric: sample standard deviation of the repeats / their median'),
+      tolerance: metricNumbers.describe('Per metric: the relative tolerance the spread gives (src/report/repeat-tolerance.ts)'),
+    })
+    .optional()
+    .describe('The repeats the accepted result folded, and the tolerances their spread gives'),
 })
 
 const envelope = <E extends z.ZodType>(entry: E) =>

@@ -27,6 +27,7 @@ const targetFields = {
   simulatedTime: z.boolean().optional().describe("Simulated only: the figures are the simulator's own stamps in simulated time (deterministic given the seed)"),
   noiseCv: nonNegative.optional().describe('Simulated only: step-time noise injected (coefficient of variation)'),
   seed: count.optional().describe("Simulated only: the simulator's seed"),
+  runNoise: nonNegative.optional().describe('Simulated only: run-level noise injected (coefficient of variation of the per-GPU and per-replica factors drawn at each deploy)'),
   speed: z.number().positive().optional().describe('Results of older versions: the simulator wall-clock speed-up'),
   calibration: z.string().min(1).optional().describe('Simulated only: the calibration file (mlnode-bench calibrate) whose constants the simulator used'),
 }

@@ -1,7 +1,7 @@
 /** Schema of results.json (RunResults): every BenchResult of a run, merged across shards. */
 import * as z from 'zod'
 import { nodeEnvironmentSchema } from './parts.js'
-import { count, distributionSchema, figure, nonNegative, provenanceSchema, resolutionSchema, targetSchema } from './parts.js'
+import { count, DISTRIBUTION_METRICS, distributionSchema, figure, nonNegative, provenanceSchema, resolutionSchema, SCALAR_METRICS, targetSchema } from './parts.js'
 
 const FAILURE_REASONS = ['http_status', 'stream_error', 'connection', 'timeout_total', 'timeout_idle', 'bad_response', 'aborted'] as const
 
@@ -168,6 +168,14 @@ export const benchResultSchema = z.strictObject({
     .optional()
     .describe('networkModel suites: the chain entry (snapshot or live) that fixed the model and its mandatory args'),
   validation: validationSchema.optional().describe("The network's inference validation of this variant (its validation bench)"),
+  repeats: z
+    .strictObject({
+      count: count.min(2),
+      redeployed: z.boolean(),
+      figures: z.strictObject(Object.fromEntries([...DISTRIBUTION_METRICS, ...SCALAR_METRICS].map((id) => [id, z.array(figure).optional()])) as Record<(typeof DISTRIBUTION_METRICS)[number] | (typeof SCALAR_METRICS)[number], z.ZodOptional<z.ZodArray<typeof figure>>>),
+    })
+    .optional()
+    .describe('The workload was measured several times in this run (suite option repeats): each judged figure as every repeat measured it; the result holds their median'),
 })
 
 /** The whole file: what is published as schemas/results.schema.json. */

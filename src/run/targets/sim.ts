@@ -42,6 +42,7 @@ export const simTargetKind: TargetKind<SimChoice, SimConfig> = {
   environment: [
     { name: 'MLNODE_SIM_SEED', default: '0', readers: ['src/run/targets/sim.ts'], effect: "the embedded simulator's seed (output lengths, words, noise)" },
     { name: 'MLNODE_SIM_NOISE_CV', default: '0', readers: ['src/run/targets/sim.ts'], effect: 'seeded noise on every simulated engine step, coefficient of variation in [0, 1)' },
+    { name: 'MLNODE_SIM_RUN_NOISE', default: '0', readers: ['src/run/targets/sim.ts'], effect: 'run-level noise: seeded log-normal factors per GPU and per replica drawn at each deploy, coefficient of variation in [0, 1) (docs/gate.md)' },
     { name: 'MLNODE_SIM_SLOWDOWN', default: '1', readers: ['src/sim/options.ts'], effect: 'make the simulator slower by this factor (testing the gate)' },
     { name: 'MLNODE_SIM_LOG', default: '`.mlnode-bench/simulator.log`', readers: ['src/run/targets/sim.ts'], effect: "where the simulator writes MLNode's log" },
     { name: 'MLNODE_SIM_SPEED', default: 'unset', readers: ['src/run/targets/sim.ts'], effect: 'retired (the simulator runs on simulated time): set, it is an error' },
@@ -52,11 +53,12 @@ export const simTargetKind: TargetKind<SimChoice, SimConfig> = {
     }
     const slowdown = slowdownFromEnv(env)
     const noiseCv = envNumber('MLNODE_SIM_NOISE_CV', env.MLNODE_SIM_NOISE_CV, 0, (v) => v >= 0 && v < 1, 'a number in [0, 1)')
+    const runNoise = envNumber('MLNODE_SIM_RUN_NOISE', env.MLNODE_SIM_RUN_NOISE, 0, (v) => v >= 0 && v < 1, 'a number in [0, 1) (coefficient of variation of the per-run GPU and replica factors)')
     const seed = envNumber('MLNODE_SIM_SEED', env.MLNODE_SIM_SEED, 0, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0')
-    const extras = [slowdown !== 1 ? `slowdown x${slowdown}` : '', noiseCv > 0 ? `step noise ${noiseCv}` : '', seed !== 0 ? `seed ${seed}` : ''].filter(Boolean)
+    const extras = [slowdown !== 1 ? `slowdown x${slowdown}` : '', noiseCv > 0 ? `step noise ${noiseCv}` : '', runNoise > 0 ? `run noise ${runNoise}` : '', seed !== 0 ? `seed ${seed}` : ''].filter(Boolean)
     return {
       kind: 'simulated',
-      fleet: { slowdown, noiseCv, seed },
+      fleet: { slowdown, noiseCv, runNoise, seed },
       logFile: env.MLNODE_SIM_LOG || '.mlnode-bench/simulator.log',
       banner: `mlnode-bench: MLNODE_URL not set: target is the EMBEDDED SIMULATOR on simulated time${extras.length ? ` (${extras.join(', ')})` : ''}; all numbers are simulated`,
     }
