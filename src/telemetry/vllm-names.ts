@@ -35,3 +35,11 @@ export const SERVER_FIGURES: Readonly<Record<ServerFigure, FigureNames>> = {
   specDraftTokens: { kind: 'counter', names: ['vllm:spec_decode_num_draft_tokens_total'] },
   specAcceptedTokens: { kind: 'counter', names: ['vllm:spec_decode_num_accepted_tokens_total'] },
 }
+
+/**
+ * The figures a page gave under an older spelling than the newest vLLM uses (`figure → name`):
+ * a report says so, since it tells which vLLM generation answered.
+ */
+export function olderNamesFound(metricNames: Readonly<Record<string, string>>): Array<[ServerFigure, string]> {
+  return (Object.entries(metricNames) as Array<[ServerFigure, string]>).filter(([figure, name]) => SERVER_FIGURES[figure] !== undefined && SERVER_FIGURES[figure].names[0] !== name)
+}
