@@ -7,7 +7,7 @@ import { isMlnodeBenchError } from '../errors.js'
 import { scrub, scrubDeep } from '../outputs/secrets.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
 import { failureKindOf } from '../report/failure-kind.js'
-import type { BenchResult, ServerTelemetry, TargetInfo } from '../contracts/results.js'
+import type { BenchResult, GpuTelemetry, ServerTelemetry, TargetInfo } from '../contracts/results.js'
 import type { HardwareProfile } from '../model/index.js'
 import { predictBench } from '../predict/predict-bench.js'
 import { networkModelRef } from '../network/registry.js'
@@ -17,6 +17,7 @@ import { measurePoc } from '../poc/measure-poc.js'
 import { predictPocBench } from '../poc/predict-poc.js'
 import { measurementResolution } from './resolution.js'
 import { SIMULATED_TIME_TELEMETRY_INTERVAL_S, startServerTelemetry } from '../telemetry/sampler.js'
+import { startBenchGpuTelemetry } from '../telemetry/bench-gpu.js'
 import { PartialResult } from './partial-result.js'
 import type { WorkloadMetrics } from '../contracts/records.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
@@ -112,6 +113,8 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
     const intervalS = simulatedTime ? SIMULATED_TIME_TELEMETRY_INTERVAL_S : suite.telemetryIntervalS
     const telemetry = startServerTelemetry(sources.urls, { intervalS, ...(endpoint.headers ? { headers: endpoint.headers } : {}) }, sources.unavailable)
     let serverTelemetry: ServerTelemetry | undefined
+    // And the GPUs' (MLNode's GPU route, the suite's power command): never fails the workload either.
+    const gpuRecorder = startBenchGpuTelemetry({ target: info, ...(endpoint.mgmtUrl ? { mgmtUrl: endpoint.mgmtUrl } : {}), ...(suite.powerCommand ? { powerCommand: suite.powerCommand } : {}), intervalS, ...(deployed.layout ? { layout: deployed.layout } : {}) })
     const partial = input.partialDir === undefined ? undefined : new PartialResult(input.partialDir, resultOf({}))
     const measured = await measureWorkload({
       ...(partial ? { onPartial: (metrics: WorkloadMetrics, settled: number, planned: number) => partial.update(resultOf({ ...(deployed.layout ? { layout: deployed.layout } : {}), metrics }), settled, planned) } : {}),
@@ -125,8 +128,13 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       maxFailureRate: suite.maxFailureRate,
       ...(suite.slo ? { slo: suite.slo } : {}),
     })
+      .catch(async (error: unknown) => {
+        await gpuRecorder.stop()
+        throw error
+      })
       .finally(async () => (serverTelemetry = await telemetry.stop()))
       .finally(() => partial?.discard())
+    const gpuTelemetry: GpuTelemetry = await gpuRecorder.stop({ outputTokens: measured.metrics.outputTokens, durationS: measured.metrics.durationS })
     const failure = failureRateError(measured, suite.maxFailureRate, `${suite.model} ${variant.name} ${spec.name}`)
     // On a real MLNode of known GPUs, the model's prediction goes beside the measurement.
     const prediction = info.kind === 'mlnode' && deployed.box ? await predictOnBox(deployed.box) : undefined
@@ -136,6 +144,7 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       metrics: measured.metrics,
       ...(prediction ? { prediction } : {}),
       ...(serverTelemetry ? { serverTelemetry } : {}),
+      gpuTelemetry,
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
     })
     return failure ? { result, error: failure } : { result }
