@@ -5,6 +5,7 @@
  */
 import { telemetryCells } from './telemetry-text.js'
 import { gpuSection } from '../telemetry/gpu-markdown.js'
+import { startupSection } from '../telemetry/startup-markdown.js'
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { baselineHeadline, baselineProblems, type BaselineStatus } from './baseline-status.js'
 import { evidenceText, keyId, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
@@ -94,6 +95,7 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
   }
   lines.push(...serverSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
   lines.push(...gpuSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
+  lines.push(...startupSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
   lines.push(...predictionSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
   lines.push(...keptSection(options.kept ?? []))
   lines.push(methodLine(diff))

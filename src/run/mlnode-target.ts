@@ -21,6 +21,8 @@ import { matchDeviceHardware, type HardwareProfile } from '../model/index.js'
 import { deployTimeoutWarning } from '../mlnode/startup-limit.js'
 import { waitForModelCache } from '../mlnode/model-cache.js'
 import { readNodeEnvironment } from '../mlnode/environment.js'
+import { readVllmStartup, startupLine } from '../telemetry/vllm-startup.js'
+import { calibrationFor } from './calibration.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -292,7 +294,10 @@ export class MlnodeTarget implements Target {
       this.print(`${label} ready after ${readyAfterS.toFixed(1)} s${simStartS !== undefined ? ' (simulated time)' : ''}, ${deployStart} start`)
       // What a real node runs on, recorded with each result (best effort, after the deploy's clock stopped).
       const environment = info.kind === 'mlnode' ? await readNodeEnvironment({ mgmtUrl: this.target.mgmtUrl, inferenceUrl: this.target.inferenceUrl, model, gpus: this.gpuNames }) : undefined
-      return { layout, target: info, readyAfterS, deployStart, ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
+      // vLLM's own start-up figures (KV cache, concurrency, CUDA graphs) beside the model's, where the log can be read.
+      const vllmStartup = request.logCommand?.length ? await readVllmStartup(request.logCommand, box, request, box ? calibrationFor(box, request.calibration) : undefined) : undefined
+      if (vllmStartup) this.print(`${label} ${startupLine(vllmStartup, info.kind === 'simulated')}`)
+      return { layout, target: info, readyAfterS, deployStart, ...(vllmStartup ? { vllmStartup } : {}), ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(this.instanceCap === undefined || layout.instances < this.instanceCap ? {} : { instanceCap: this.instanceCap }) }
     } catch (error) {
       const elapsedS = (performance.now() - started) / 1000
       const log = request.logCommand && upSent ? await captureDeployLog(request.logCommand) : []

@@ -93,6 +93,7 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       ...(deployed.deployStart ? { deployStart: deployed.deployStart } : {}),
       ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
       ...(deployed.environment ? { environment: deployed.environment } : {}),
+      ...(deployed.vllmStartup ? { vllmStartup: deployed.vllmStartup } : {}),
       ...(deployed.notes?.length ? { notes: deployed.notes } : {}),
     }
     // A PoC workload measures PoC generation instead of a load (src/poc, docs/poc.md).
