@@ -1,9 +1,10 @@
 /**
  * The vLLM server figures mlnode-bench reads from a /metrics page, each with every name vLLM has
  * used for it, newest first (vllm/v1/metrics/loggers.py; Python's prometheus_client prints a
- * counter `x` as `x_total`). vLLM 0.9 renamed `vllm:gpu_cache_usage_perc` to
+ * counter `x` as `x_total`). vLLM PR #18354 renamed `vllm:gpu_cache_usage_perc` to
  * `vllm:kv_cache_usage_perc` and `vllm:gpu_prefix_cache_{queries,hits}` to
- * `vllm:prefix_cache_{queries,hits}`, keeping the old names as deprecated until 0.10/0.11.
+ * `vllm:prefix_cache_{queries,hits}`; vLLM 0.10.0 serves both, the old ones marked DEPRECATED,
+ * and later versions hide then drop them (docs/telemetry.md "Names in each vLLM version").
  */
 export type ServerFigure =
   | 'kvCacheUsage'
