@@ -14,6 +14,7 @@ import { cdfChart, deployChart, paretoChart, predictedChart, serverTelemetryChar
 import { predictResult } from './predicted.js'
 import { baselineBand, trendChart } from './trend.js'
 import { pocChart } from '../poc/html-chart.js'
+import { gpuStageChart } from '../telemetry/gpu-chart.js'
 
 export interface ReportInput {
   /** Runs to show, newest first. */
@@ -108,6 +109,7 @@ export function buildReportData(input: ReportInput): ReportData {
         cdfChart(id(), scope, 'e2el', views),
         paretoChart(id(), scope, views),
         serverTelemetryChart(id(), scope, views),
+        gpuStageChart(id(), scope, views),
       ].filter((c): c is ChartSpec => c !== undefined)
       sections.push({ id: `s-${sections.length + 1}`, heading: scope, charts })
     }

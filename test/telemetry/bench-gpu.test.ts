@@ -20,6 +20,8 @@ import { startSimulator } from '../../src/sim/index.js'
 import { startFakeVllm } from '../load/helpers/server.js'
 import { postJson } from '../sim/helpers.js'
 import { useTempDir } from '../temp-dir.js'
+import { buildReportData, renderHtmlReport } from '../../src/html-report/index.js'
+import type { HistoryRun } from '../../src/history/store.js'
 
 const dir = useTempDir('mlnb-bench-gpu-')
 const servers: Server[] = []
@@ -102,6 +104,13 @@ describe('GPU telemetry in a bench', () => {
     expect(t.powerMeanW).toBeUndefined()
     expect(t.unavailable).toEqual(['power: not measured on the simulator (it has no power model); set powerCommand and run against a real MLNode'])
     expect(renderComparison([outcome.result])).toMatch(/gpus \(mlnode \/api\/v1\/gpu\/devices, \d+ samples, simulated\): GPU util [\d.]+ %, util per stage r0: [\d.]+ % \| [\d.]+ %/)
+    // The HTML report: a per-stage chart (simulated, one series per stage) and the gpus line.
+    const run: HistoryRun = { seq: 1, runId: 'r1', source: 'mlnode-bench', date: '2026-01-01T00:00:00.000Z', state: 'complete', results: 1, passed: 1, simulated: true, provenance: { tool: { name: 'mlnode-bench', version: '0' }, date: '2026-01-01T00:00:00.000Z' }, entries: [outcome.result] }
+    const data = buildReportData({ runs: [run], generatedAt: '2026-01-02T00:00:00.000Z' })
+    const chart = data.sections.flatMap((x) => x.charts).find((c) => c.kind === 'gpu-stages')!
+    expect(chart.simulated).toBe(true)
+    expect((chart.config as { data: { datasets: Array<{ label: string; data: number[] }> } }).data.datasets.map((d) => d.label)).toEqual(['stage 0 %', 'stage 1 %'])
+    expect(await renderHtmlReport(data)).toMatch(/<li>tp4pp2 gpus \(mlnode \/api\/v1\/gpu\/devices/)
   })
 
   it('a plain OpenAI server: no GPU route, no power command, and the result says so', async () => {
