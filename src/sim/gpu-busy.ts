@@ -59,3 +59,27 @@ export class StageBusy {
     return busy.map((b) => Math.max(0, Math.min(100, Math.round((100 * b) / this.windowS))))
   }
 }
+
+/**
+ * The plan an engine should step with, and each step's stage shares: with pipeline stages, the
+ * step's own breakdown is kept when the engine prices the step, so it is not priced twice.
+ */
+export function withStageShares<P extends { engine: { pp: number }; stepCost: (batch: StepBatch) => number }>(plan: P): { plan: P; shares(batch: StepBatch, unscaledS: number): number[] } {
+  const costed = plan as StageCostPlan
+  const stages = plan.engine.pp
+  if (stages === 1 || costed.costModel === undefined) return { plan, shares: (batch, unscaledS) => stageShares(costed, stages, batch, unscaledS) }
+  const model = costed.costModel
+  let last: { batch: StepBatch; totalS: number; stageS: number[] } | undefined
+  const tracked = {
+    ...plan,
+    stepCost: (batch: StepBatch) => {
+      const b = model.breakdown(batch)
+      last = { batch, totalS: b.totalS, stageS: b.stageS }
+      return b.totalS
+    },
+  }
+  return {
+    plan: tracked,
+    shares: (batch, unscaledS) => (last?.batch === batch && last.totalS > 0 ? last.stageS.map((s) => Math.min(1, s / last!.totalS)) : stageShares(costed, stages, batch, unscaledS)),
+  }
+}

@@ -5,7 +5,7 @@
 import type { InstancePlan } from '../model/types.js'
 import type { SimClock } from './clock.js'
 import { Engine, type EngineRequest } from './engine.js'
-import { StageBusy, stageShares, type StageCostPlan } from './gpu-busy.js'
+import { StageBusy, withStageShares } from './gpu-busy.js'
 
 /** What the HTTP layer wants to hear about one request. */
 export interface RequestHandlers {
@@ -36,8 +36,9 @@ export class Replica {
     noise?: { cv: number; seed: number },
   ) {
     this.busy = new StageBusy(plan.engine.pp)
-    this.engine = new Engine(plan, clock, {
-      onStep: (step) => this.busy.record(step.startS, step.durationS, stageShares(plan as StageCostPlan, plan.engine.pp, step.batch, step.durationS / slowdown)),
+    const staged = withStageShares(plan)
+    this.engine = new Engine(staged.plan, clock, {
+      onStep: (step) => this.busy.record(step.startS, step.durationS, staged.shares(step.batch, step.durationS / slowdown)),
       onToken: (r, count, atS) => this.handlers.get(r.id)?.onToken(count, atS),
       onFinish: (r, atS) => this.take(r.id)?.onFinish(atS),
       onReject: (r, reason) => this.take(r.id)?.onReject(reason),

@@ -2,6 +2,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { startSimulator } from '../../src/sim/index.js'
 import { getJson, postJson } from '../sim/helpers.js'
+import { StageBusy } from '../../src/sim/gpu-busy.js'
 
 const MANDATORY = ['--kv-cache-dtype', 'fp8', '--quantization', 'fp8']
 
@@ -45,5 +46,18 @@ describe("the simulator's /api/v1/gpu/devices under load", () => {
     const tp = (await utilisationUnderLoad(['-tp', '4'], 1)).map((d) => d.utilization_percent)
     const serving = tp[0]! > 0 ? tp.slice(0, 4) : tp.slice(4)
     expect(Math.min(...serving)).toBeGreaterThan(80)
+  })
+})
+
+describe('stage busy shares over the last simulated second', () => {
+  it('counts each step by its overlap with the window and its stage shares', () => {
+    const busy = new StageBusy(2)
+    busy.record(0, 0.5, [1, 0.5]) // before the window ending at 2 s: dropped
+    busy.record(1.2, 0.4, [1, 0.5])
+    busy.record(1.8, 0.4, [0.5, 1]) // half inside the window ending at 2 s
+    // Window [1, 2]: 0.4 s of the first step (shares 1, 0.5) and 0.2 s of the second (0.5, 1).
+    expect(busy.utilizationPercent(2)).toEqual([50, 40])
+    // Window [1.5, 2.5]: 0.1 s of the first step, all 0.4 s of the second.
+    expect(busy.utilizationPercent(2.5)).toEqual([30, 45])
   })
 })
