@@ -11,6 +11,7 @@ import { request } from 'undici'
 import type { GpuDeviceFigures, GpuTelemetry } from '../contracts/results.js'
 import { redact } from '../errors.js'
 import { parsePowerCsv } from './power-csv.js'
+import { parseEndpoint, requestPath } from '../mlnode/endpoint.js'
 
 export interface GpuTelemetryOptions {
   /** MLNode's management root (its /api/v1/gpu/devices); none: no device figures. */
@@ -86,14 +87,18 @@ export function startGpuTelemetry(options: GpuTelemetryOptions = {}): GpuTelemet
   const timeoutMs = (options.timeoutS ?? 5) * 1000
   const problems = new Set(options.unavailable ?? [])
   const samples: Sample[] = []
-  const devicesUrl = options.mgmtUrl ? `${options.mgmtUrl.replace(/\/+$/, '')}/api/v1/gpu/devices` : undefined
+  // MLNODE_URL may carry credentials or a token: requested as the MLNode client does, shown redacted.
+  const endpoint = options.mgmtUrl ? parseEndpoint(options.mgmtUrl, 'MLNode URL') : undefined
+  const devicesUrl = endpoint ? `${endpoint.display.replace(/[?#].*$/, '').replace(/\/+$/, '')}/api/v1/gpu/devices` : undefined
+  const requestUrl = endpoint ? `${endpoint.origin}${requestPath(endpoint, '/api/v1/gpu/devices')}` : undefined
+  const requestHeaders = { ...(options.headers ?? {}), ...(endpoint?.authorization ? { authorization: endpoint.authorization } : {}) }
   const power = options.powerCommand?.length ? options.powerCommand : undefined
   let inFlight: Promise<void> | undefined
 
   const readDevicesOnce = async (): Promise<Device[] | undefined> => {
-    if (!devicesUrl) return undefined
+    if (!requestUrl) return undefined
     try {
-      const res = await request(devicesUrl, { headers: options.headers ?? {}, signal: AbortSignal.timeout(timeoutMs) })
+      const res = await request(requestUrl, { headers: requestHeaders, signal: AbortSignal.timeout(timeoutMs) })
       const text = await res.body.text()
       if (res.statusCode !== 200) {
         problems.add(`GPU devices: ${devicesUrl} answered HTTP ${res.statusCode}${res.statusCode === 401 || res.statusCode === 403 ? ' (MLNode signs this route: verify_signature)' : ''}`)

@@ -97,3 +97,24 @@ describe('GPU telemetry over a workload', () => {
     expect(t).toEqual({ samples: 0, intervalS: 1, gpus: [], stages: [], sources: [], unavailable: ['GPU devices: this target has no MLNode management API'] })
   })
 })
+
+describe('a management URL with credentials', () => {
+  it('sends them as MLNode\'s client does and never prints them', async () => {
+    let auth: string | undefined
+    let query: string | undefined
+    const server = createServer((req, res) => {
+      auth = req.headers.authorization
+      query = req.url
+      res.writeHead(500).end('{"detail":"boom"}')
+    })
+    servers.push(server)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as AddressInfo).port
+    const t = await startGpuTelemetry({ mgmtUrl: `http://user:s3cret@127.0.0.1:${port}/?token=t0ken`, intervalS: 10 }).stop()
+    expect(auth).toBe(`Basic ${Buffer.from('user:s3cret').toString('base64')}`)
+    expect(query).toBe('/api/v1/gpu/devices?token=t0ken')
+    expect(t.unavailable).toHaveLength(1)
+    expect(t.unavailable[0]).toContain('answered HTTP 500')
+    expect(JSON.stringify(t)).not.toMatch(/s3cret|t0ken/)
+  })
+})
