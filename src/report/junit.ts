@@ -13,6 +13,7 @@ import { baselineProblems, type BaselineStatus } from './baseline-status.js'
 import { incompleteText, isKept, keptText } from './run-text.js'
 import { telemetryProperties } from './telemetry-text.js'
 import { gpuProperties } from '../telemetry/gpu-text.js'
+import { startupProperties } from '../telemetry/vllm-startup.js'
 
 export interface JUnitRenderOptions {
   /** Name of the <testsuites> root. @default 'mlnode-bench' */
@@ -97,6 +98,7 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
   for (const [name, value] of validationProperties(r)) tc.property(name, value)
   for (const [name, value] of telemetryProperties(r)) tc.property(name, value)
   for (const [name, value] of gpuProperties(r)) tc.property(name, value)
+  for (const [name, value] of startupProperties(r)) tc.property(name, value)
   if (invalid.has(keyId(r))) tc.property('baseline_entry', 'invalid, not judged')
   if (isKept(r, run)) {
     // Measured by an earlier run: shown, never judged or failed again by this one.

@@ -115,3 +115,22 @@ export async function readVllmStartup(command: readonly string[], box: HardwareP
   else startup.unavailable.push(box ? `no model prediction: ${request.model} is not in the model catalog or its args cannot be planned` : "no model prediction: the target's GPUs are not in the hardware catalog")
   return startup
 }
+
+/** JUnit testcase properties: vLLM's start-up figures (`simulated_` first on a simulator) and the model's (`model_`). */
+export function startupProperties(r: { vllmStartup?: VllmStartup; target: { kind: string } }): Array<[string, string]> {
+  const s = r.vllmStartup
+  if (!s) return []
+  const sim = r.target.kind === 'simulated' ? 'simulated_' : ''
+  const out: Array<[string, number | undefined]> = [
+    [`${sim}vllm_kv_cache_tokens`, s.kvCacheTokens],
+    [`${sim}vllm_max_concurrency`, s.maxConcurrency],
+    [`${sim}vllm_available_kv_cache_gib`, s.availableKvCacheGiB],
+    [`${sim}vllm_model_loading_gib`, s.modelLoadingGiB],
+    [`${sim}vllm_cuda_graph_gib`, s.cudaGraphGiB ?? s.cudaGraphEstimateGiB],
+    ['model_kv_cache_tokens', s.predicted?.kvCacheTokens],
+    ['model_max_concurrency', s.predicted?.maxConcurrency],
+    ['model_kv_cache_gib_per_gpu', s.predicted?.kvCacheGiBPerGpu],
+    ['model_weights_gib_per_gpu', s.predicted?.weightsGiBPerGpu],
+  ]
+  return [...out.flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as [string, string]])), ...(s.unavailable.length ? [['vllm_startup_unavailable', s.unavailable.join('; ')] as [string, string]] : [])]
+}

@@ -18,6 +18,7 @@ import { renderMarkdown } from '../../src/report/markdown.js'
 import { renderComparison } from '../../src/report/comparison.js'
 import { diffResults } from '../../src/report/diff.js'
 import { benchResultSchema } from '../../src/contracts/schema/results-schema.js'
+import { renderJUnit } from '../../src/report/junit.js'
 
 const sample = (file: string) => readFileSync(new URL(`../fixtures/vllm-startup/${file}`, import.meta.url), 'utf8').split('\n')
 const dir = useTempDir('mlnb-startup-')
@@ -89,6 +90,9 @@ describe('start-up lines after a deploy (logCommand)', () => {
     const kv = s.kvCacheTokens!.toLocaleString('en-US')
     expect(md).toContain(`| Qwen/QwQ-32B › tp4-pp2 (simulated) | ${kv} / ${kv} |`)
     expect(renderComparison([result])).toContain('tp4-pp2 vLLM start-up (simulated log): GPU KV cache')
+    const xml = renderJUnit([result])
+    expect(xml).toContain(`<property name="simulated_vllm_kv_cache_tokens" value="${s.kvCacheTokens}"/>`)
+    expect(xml).toContain(`<property name="model_kv_cache_tokens" value="${s.predicted!.kvCacheTokens}"/>`)
     expect(printed.find((l) => l.includes('vLLM start-up'))).toMatch(/^\[Qwen\/QwQ-32B tp4-pp2\] vLLM start-up \(simulated log\): GPU KV cache [\d,]+ tokens \(model [\d,]+ tokens, ×1\.00\), max concurrency at [\d,]+ tokens [\d.]+x \(model [\d.]+x, ×1\.00\)/)
   })
 
