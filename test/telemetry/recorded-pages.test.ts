@@ -6,10 +6,15 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { startServerTelemetry } from '../../src/telemetry/sampler.js'
 import { telemetryLine } from '../../src/report/telemetry-text.js'
-import type { BenchResult } from '../../src/contracts/results.js'
+import type { BenchResult, TargetInfo } from '../../src/contracts/results.js'
+import { runBench } from '../../src/run/run-bench.js'
+import { resolveSuiteOptions } from '../../src/run/suite-options.js'
+import type { DeployRequest, Target } from '../../src/run/target.js'
+import { renderComparison } from '../../src/report/comparison.js'
+import { startFakeVllm } from '../load/helpers/server.js'
 
 const recorded = (file: string) => readFileSync(new URL(`../fixtures/metrics/recorded/${file}`, import.meta.url), 'utf8')
 
@@ -63,5 +68,31 @@ describe('recorded vLLM /metrics pages of two versions', () => {
     // The first page's spelling is the one named; each page's figures are still read.
     expect(t.metricNames.kvCacheUsage).toBe('vllm:gpu_cache_usage_perc')
     expect(t.waitingPeak).toBe(0)
+  })
+})
+
+describe('a run whose replicas serve the recorded pages', () => {
+  it('each workload result carries their KV use and queue, the names found, and what the pages lacked', async () => {
+    const vllm = await startFakeVllm({ prefillMs: 5, tokenMs: 1 })
+    onTestFinished(() => vllm.close())
+    const urls = [await serve(recorded('production-stack-318.prom')), await serve(recorded('production-stack-617-vllm-0.10.0.prom'))]
+    const info: TargetInfo = { kind: 'openai', hardware: 'unknown' }
+    const target: Target = {
+      describe: async () => ({ info, gpuCount: 0 }),
+      prepare: async () => {},
+      ready: async () => ({ target: info }),
+      endpoint: () => ({ inferenceUrl: vllm.url }),
+      metricsSources: () => ({ urls, unavailable: [] }),
+      close: async () => {},
+    }
+    const suite = resolveSuiteOptions({ model: 'Qwen/QwQ-32B', mandatoryArgs: [], variants: {}, workloads: [], telemetryIntervalS: 0.05 })
+    const request: DeployRequest = { model: suite.model, dtype: 'auto', variant: { name: 'served', mlnodeArgs: [], tp: 1, pp: 1 } as unknown as DeployRequest['variant'], deployTimeoutS: 60 }
+    for (const name of ['chat', 'long']) {
+      const { result, error } = await runBench({ suite, source: 'bench.ts', simulated: false, request, spec: { name, requests: 4, concurrency: 2, prompt: { tokens: 100 }, maxTokens: 8 }, target })
+      expect(error).toBeUndefined()
+      expect(result.serverTelemetry).toMatchObject({ sources: 2, kvCacheUsagePeak: 9.75010481363281e-6, waitingPeak: 0, metricNames: { kvCacheUsage: 'vllm:gpu_cache_usage_perc', waiting: 'vllm:num_requests_waiting' } })
+      expect(result.serverTelemetry!.unavailable).toContain('preemptions: none of vllm:num_preemptions_total, vllm:num_preemptions on the page')
+      expect(renderComparison([result])).toMatch(/served server \(vLLM \/metrics, 2 pages, \d+ samples\): KV use peak [\d.e-]+ %.*queue peak 0.*older vLLM names: vllm:gpu_cache_usage_perc/)
+    }
   })
 })
