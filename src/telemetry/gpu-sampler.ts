@@ -177,7 +177,10 @@ function summariseGpus(samples: readonly Sample[], intervalS: number, options: G
     const g: GpuDeviceFigures = { index }
     const name = ds.find((d) => d.name)?.name
     if (name) g.name = name
-    if (util.length) (g.utilizationMean = round(mean(util)!, 1)), (g.utilizationPeak = Math.max(...util))
+    if (util.length) {
+      g.utilizationMean = round(mean(util)!, 1)
+      g.utilizationPeak = Math.max(...util)
+    }
     if (used.length) g.memoryUsedPeakMb = Math.max(...used)
     const total = ds.find((d) => d.totalMb !== undefined)?.totalMb
     if (total !== undefined) g.memoryTotalMb = total
