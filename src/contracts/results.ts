@@ -213,6 +213,10 @@ export interface BenchResult extends ResultKey {
   serverTelemetry?: ServerTelemetry
   /** A sweep workload's curve and capacity at SLO (absent for other workloads and in older results). */
   sweep?: SweepResult
+  /** What the GPUs did while the workload ran: MLNode's GPU route and an optional power command (absent when not sampled). */
+  gpuTelemetry?: GpuTelemetry
+  /** vLLM's start-up lines of this variant (read with the suite's logCommand) beside the model's prediction. */
+  vllmStartup?: VllmStartup
   /** A PoC workload's figures (absent for load workloads and in results of older versions). */
   poc?: PocResult
   /** A real MLNode's driver, vLLM version, model revision… (absent on simulators and in older results). */
@@ -414,4 +418,70 @@ export interface ServerTelemetry {
   unavailable: string[]
   /** Seconds since the workload started → the sampled gauges, for charts. */
   series: Array<{ tS: number; kvCacheUsage?: number; running?: number; waiting?: number }>
+}
+
+/** One GPU's figures over a workload (MLNode's `GPUDevice`, NVML: utilisation over its last sample period). */
+export interface GpuDeviceFigures {
+  index: number
+  name?: string
+  /** Mean and peak `utilization_percent` over the samples (0–100). */
+  utilizationMean?: number
+  utilizationPeak?: number
+  memoryUsedPeakMb?: number
+  memoryTotalMb?: number
+  temperaturePeakC?: number
+  /** Mean power draw from the power command, watts. */
+  powerMeanW?: number
+}
+
+/**
+ * What the variant's GPUs did while the workload ran (src/telemetry/gpu-sampler.ts): MLNode's
+ * `GET /api/v1/gpu/devices` sampled every `intervalS` seconds, and the suite's `powerCommand`
+ * (e.g. nvidia-smi's CSV) where it is set. A figure that could not be read is absent, and
+ * `unavailable` says why: GPU telemetry never fails a workload.
+ */
+export interface GpuTelemetry {
+  samples: number
+  intervalS: number
+  /** The variant's GPUs (its replicas' `[i·TP·PP, (i+1)·TP·PP)`), by index. */
+  gpus: GpuDeviceFigures[]
+  /** Mean utilisation of each pipeline stage of each replica: stages well below 100 % under load are a PP bubble. */
+  stages: Array<{ replica: number; stage: number; gpus: number[]; utilizationMean: number }>
+  /** The least free memory of any of the variant's GPUs in any sample, MiB. */
+  memoryHeadroomMb?: number
+  /** Mean total power of the variant's GPUs, watts (power command). */
+  powerMeanW?: number
+  /** powerMeanW × the workload's duration, joules. */
+  energyJ?: number
+  /** Output tokens of the workload per joule of the variant's GPUs. */
+  outputTokensPerJoule?: number
+  /** Where the figures came from ("mlnode /api/v1/gpu/devices", "power command: nvidia-smi …"). */
+  sources: string[]
+  unavailable: string[]
+}
+
+/**
+ * vLLM's start-up lines for the variant (its KV cache, concurrency, CUDA-graph memory) read from
+ * the suite's `logCommand` output (src/telemetry/vllm-startup.ts), beside the performance model's
+ * figures for the same variant. Per instance (KV tokens, concurrency) or per GPU (GiB), as vLLM logs them.
+ */
+export interface VllmStartup {
+  /** "GPU KV cache size: N tokens" (per instance). */
+  kvCacheTokens?: number
+  /** "Maximum concurrency for L tokens per request: Cx": C, at L tokens. */
+  maxConcurrency?: number
+  maxConcurrencyAtTokens?: number
+  /** "Available KV cache memory: G GiB" (per GPU). */
+  availableKvCacheGiB?: number
+  /** "Model loading took G GiB" (per GPU). */
+  modelLoadingGiB?: number
+  /** "Graph capturing finished in S secs, took G GiB": CUDA-graph memory (per GPU). */
+  cudaGraphGiB?: number
+  /** "Estimated CUDA graph memory: G GiB total" (vLLM's profiler, newer versions). */
+  cudaGraphEstimateGiB?: number
+  /** The lines the figures came from, as logged (redacted). */
+  lines: string[]
+  /** The performance model's figures for this variant on the target's hardware. */
+  predicted?: { kvCacheTokens: number; maxConcurrency: number; maxModelLen: number; kvCacheGiBPerGpu: number; weightsGiBPerGpu: number }
+  unavailable: string[]
 }

@@ -16,6 +16,7 @@ import { baselineBand, trendChart } from './trend.js'
 import { pocChart } from './poc-chart.js'
 import { sweepCharts } from './sweep-chart.js'
 import { isSweepRows, sweepTable } from '../report/sweep-comparison.js'
+import { gpuStageChart } from './gpu-chart.js'
 
 export interface ReportInput {
   /** Runs to show, newest first. */
@@ -115,6 +116,7 @@ export function buildReportData(input: ReportInput): ReportData {
         cdfChart(id(), scope, 'e2el', views),
         paretoChart(id(), scope, views),
         serverTelemetryChart(id(), scope, views),
+        gpuStageChart(id(), scope, views),
       ].filter((c): c is ChartSpec => c !== undefined)
       sections.push({ id: `s-${sections.length + 1}`, heading: scope, charts })
     }

@@ -13,6 +13,8 @@ import type { BenchResult } from '../contracts/results.js'
 import { telemetryLine } from './telemetry-text.js'
 import { isPocRows, pickPoc, renderPocRows } from './poc-comparison.js'
 import { isSweepRows, pickSweep, renderSweepRows } from './sweep-comparison.js'
+import { gpuLine } from './gpu-text.js'
+import { startupLine } from './startup-text.js'
 
 interface Column {
   title: string
@@ -156,10 +158,7 @@ export function comparisonTable(rows: readonly BenchResult[], failingValidation:
     header: ['variant', ...COMPARISON_COLUMNS.map((c) => c.title)],
     body,
     failures: rows.filter((x) => x.status === 'failed').map((r) => ({ variant: r.variant, message: r.failure?.message.split('\n')[0] ?? 'failed' })),
-    server: rows.flatMap((r) => {
-      const line = telemetryLine(r)
-      return line ? [{ variant: r.variant, line }] : []
-    }),
+    server: rows.flatMap((r) => [telemetryLine(r), gpuLine(r), r.vllmStartup && startupLine(r.vllmStartup, r.target.kind === 'simulated')].flatMap((line) => (line ? [{ variant: r.variant, line }] : []))),
     // A variant that fails the network's validation is never recommended.
     recommendation: recommendation(rows.filter((r) => !failingValidation.has(`${r.model}|${r.variant}`))),
   }

@@ -12,6 +12,9 @@ import { evidenceText, keyId, regressionsOf, type BaselineDiff, type MetricCompa
 import type { BenchFailure, BenchResult, RunInfo } from '../contracts/results.js'
 import { baselineProblems, type BaselineStatus } from './baseline-status.js'
 import { incompleteText, isKept, keptText } from './run-text.js'
+import { telemetryProperties } from './telemetry-text.js'
+import { gpuProperties } from './gpu-text.js'
+import { startupProperties } from './startup-text.js'
 
 export interface JUnitRenderOptions {
   /** Name of the <testsuites> root. @default 'mlnode-bench' */
@@ -94,6 +97,9 @@ function addTestCase(suite: Suite, r: BenchResult, diff: BaselineDiff | undefine
   if (r.instanceCap !== undefined) tc.property('instance_cap', String(r.instanceCap))
   for (const [name, value] of metricProperties(r)) tc.property(name, value)
   for (const [name, value] of validationProperties(r)) tc.property(name, value)
+  for (const [name, value] of telemetryProperties(r)) tc.property(name, value)
+  for (const [name, value] of gpuProperties(r)) tc.property(name, value)
+  for (const [name, value] of startupProperties(r)) tc.property(name, value)
   if (invalid.has(keyId(r))) tc.property('baseline_entry', 'invalid, not judged')
   if (isKept(r, run)) {
     // Measured by an earlier run: shown, never judged or failed again by this one.

@@ -4,6 +4,8 @@
  * Deterministic: no clock, no randomness, entries sorted by key.
  */
 import { telemetryCells } from './telemetry-text.js'
+import { gpuSection } from './gpu-markdown.js'
+import { startupSection } from './startup-markdown.js'
 import { describeTarget, formatChange, formatNumber } from './format.js'
 import { baselineHeadline, baselineProblems, type BaselineStatus } from './baseline-status.js'
 import { evidenceText, keyId, type BaselineDiff, type EntryDiff, type MetricComparison, type MetricVerdict } from './diff.js'
@@ -92,6 +94,8 @@ export function renderMarkdown(diff: BaselineDiff, options: MarkdownOptions = {}
     lines.push('', '</details>', '')
   }
   lines.push(...serverSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
+  lines.push(...gpuSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
+  lines.push(...startupSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
   lines.push(...predictionSection(diff.entries.flatMap((e) => (e.result ? [e.result] : []))))
   lines.push(...keptSection(options.kept ?? []))
   lines.push(methodLine(diff))

@@ -20,6 +20,9 @@ import { deployTimeoutWarning } from '../mlnode/startup-limit.js'
 import { waitForModelCache } from '../mlnode/model-cache.js'
 import { readNodeEnvironment } from '../mlnode/environment.js'
 import type { RunEvents } from './events.js'
+import { readVllmStartup } from '../telemetry/vllm-startup.js'
+import { startupLine } from '../report/startup-text.js'
+import { calibrationFor } from './calibration.js'
 
 export interface MlnodeEndpoints {
   mgmtUrl: string
@@ -187,8 +190,11 @@ async function deployed(node: DeployNode, request: DeployRequest, attempt: Attem
   node.events.emit('deploy-ready', { label, readyAfterS, simulatedTime: simStartS !== undefined, start: deployStart })
   // What a real node runs on, recorded with each result (best effort, after the deploy's clock stopped).
   const environment = info.kind === 'mlnode' ? await readNodeEnvironment({ mgmtUrl: node.target.mgmtUrl, inferenceUrl: node.target.inferenceUrl, model, gpus: memory.gpuNames }) : undefined
+  // vLLM's own start-up figures (KV cache, concurrency, CUDA graphs) beside the model's, where the log can be read.
+  const vllmStartup = request.logCommand?.length ? await readVllmStartup(request.logCommand, box, request, box ? calibrationFor(box, request.calibration) : undefined) : undefined
+  if (vllmStartup) node.events.emit('note', { text: `${label} ${startupLine(vllmStartup, info.kind === 'simulated')}` })
   const instanceCap = memory.instanceCap
-  return { layout, target: info, readyAfterS, deployStart, ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(instanceCap === undefined || layout.instances < instanceCap ? {} : { instanceCap }) }
+  return { layout, target: info, readyAfterS, deployStart, ...(vllmStartup ? { vllmStartup } : {}), ...(environment && Object.keys(environment).length > 0 ? { environment } : {}), ...(box ? { box } : {}), ...(warning ? { notes: [warning] } : {}), ...(instanceCap === undefined || layout.instances < instanceCap ? {} : { instanceCap }) }
 }
 
 /** The failure worded (with MLNode's log once the `up` went out, and the model's warning), told, and returned to throw. */

@@ -6,7 +6,7 @@
 import { failureKindOf, isMlnodeBenchError } from '../errors.js'
 import { scrub, scrubDeep } from '../outputs/secrets.js'
 import type { WorkloadSpec } from '../contracts/workload.js'
-import type { BenchResult, ServerTelemetry, SweepResult, TargetInfo } from '../contracts/results.js'
+import type { BenchResult, GpuTelemetry, ServerTelemetry, SweepResult, TargetInfo } from '../contracts/results.js'
 import { measureSweep } from './measure-sweep.js'
 import type { HardwareProfile } from '../model/index.js'
 import { predictBench } from '../planner/predict-bench.js'
@@ -18,6 +18,7 @@ import { measurePoc } from '../poc/measure-poc.js'
 import { predictPocBench } from '../poc/predict-poc.js'
 import { measurementResolution } from './resolution.js'
 import { SIMULATED_TIME_TELEMETRY_INTERVAL_S, startServerTelemetry } from '../telemetry/sampler.js'
+import { startBenchGpuTelemetry } from '../telemetry/bench-gpu.js'
 import { PartialResult } from './partial-result.js'
 import type { WorkloadMetrics } from '../contracts/records.js'
 import type { ResolvedDeploymentSuiteOptions } from './suite-options.js'
@@ -99,6 +100,7 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       ...(deployed.deployStart ? { deployStart: deployed.deployStart } : {}),
       ...(deployed.instanceCap === undefined ? {} : { instanceCap: deployed.instanceCap }),
       ...(deployed.environment ? { environment: deployed.environment } : {}),
+      ...(deployed.vllmStartup ? { vllmStartup: deployed.vllmStartup } : {}),
       ...(deployed.notes?.length ? { notes: deployed.notes } : {}),
     }
     // A PoC workload measures PoC generation instead of a load (src/poc, docs/poc.md).
@@ -142,6 +144,8 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
     const intervalS = simulatedTime ? SIMULATED_TIME_TELEMETRY_INTERVAL_S : suite.telemetryIntervalS
     const telemetry = startServerTelemetry(sources.urls, { intervalS, ...(endpoint.headers ? { headers: endpoint.headers } : {}) }, sources.unavailable)
     let serverTelemetry: ServerTelemetry | undefined
+    // And the GPUs' (MLNode's GPU route, the suite's power command): never fails the workload either.
+    const gpuRecorder = startBenchGpuTelemetry({ target: info, ...(endpoint.mgmtUrl ? { mgmtUrl: endpoint.mgmtUrl } : {}), ...(suite.powerCommand ? { powerCommand: suite.powerCommand } : {}), intervalS, ...(deployed.layout ? { layout: deployed.layout } : {}) })
     const partial = input.partialDir === undefined ? undefined : new PartialResult(input.partialDir, resultOf({}))
     // Suite option `repeats`: the workload N times, folded into one result (measure-repeats.ts).
     const plan = repeatPlan(suite)
@@ -166,8 +170,13 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
         }),
       target.redeploy ? async () => void (await target.redeploy!(request)) : undefined,
     )
+      .catch(async (error: unknown) => {
+        await gpuRecorder.stop()
+        throw error
+      })
       .finally(async () => (serverTelemetry = await telemetry.stop()))
       .finally(() => partial?.discard())
+    const gpuTelemetry: GpuTelemetry = await gpuRecorder.stop({ outputTokens: measured.metrics.outputTokens, durationS: measured.metrics.durationS })
     const failure = failureRateError(measured, suite.maxFailureRate, subject)
     // On real GPUs of a known kind, the model's prediction goes beside the measurement.
     const prediction = info.kind !== 'simulated' && deployed.box ? await predictOnBox(deployed.box) : undefined
@@ -178,6 +187,7 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       ...(repeats ? { repeats } : {}),
       ...(prediction ? { prediction } : {}),
       ...(serverTelemetry ? { serverTelemetry } : {}),
+      gpuTelemetry,
       ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}),
     })
     return failure ? { result, error: failure } : { result }

@@ -56,6 +56,14 @@ export interface DeploymentSuiteOptions {
    */
   logCommand?: readonly string[]
   /**
+   * Command printing each GPU's power draw, run (argument array, no shell) at every GPU sample
+   * while a workload runs, where this runner can reach the GPUs, e.g.
+   * `['nvidia-smi', '--query-gpu=index,power.draw', '--format=csv']` or the same through
+   * `ssh gpu-host`: gives output tokens per joule (docs/telemetry.md). Never run against a
+   * simulator. @default none
+   */
+  powerCommand?: readonly string[]
+  /**
    * Deploy to a real MLNode also in watch mode (`vitest bench` without `--run`), where every file
    * save redeploys every variant. @default false (or MLNODE_BENCH_ALLOW_WATCH=1 for every suite)
    */
@@ -106,12 +114,13 @@ export interface DeploymentSuiteOptions {
   redeployBetweenRepeats?: boolean
 }
 
-export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration' | 'networkModel' | 'validation'>> {
+export interface ResolvedDeploymentSuiteOptions extends Required<Omit<DeploymentSuiteOptions, 'slo' | 'logCommand' | 'powerCommand' | 'simulatorWorkloads' | 'openaiEndpoints' | 'calibration' | 'networkModel' | 'validation'>> {
   /** The chain entry that fixed `model` and `mandatoryArgs` (networkModel suites). */
   networkModel?: NetworkModel
   validation?: ValidationOptions
   slo?: Slo
   logCommand?: readonly string[]
+  powerCommand?: readonly string[]
   openaiEndpoints?: Readonly<Record<string, string>>
   calibration?: string
   simulatorWorkloads: string | readonly (WorkloadSpec | PocWorkloadSpec | SweepWorkloadSpec)[]

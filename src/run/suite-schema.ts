@@ -33,6 +33,7 @@ export const SUITE_FIELDS = {
   slo: sloSchema.optional(),
   maxFailureRate: z.number().min(0).max(1).optional(),
   logCommand: z.array(z.string().min(1)).min(1).optional(),
+  powerCommand: z.array(z.string().min(1)).min(1).optional(),
   allowWatch: z.boolean().optional(),
   openaiEndpoints: z.record(z.string(), z.string().min(1)).optional(),
   checkFeasibility: z.boolean().optional(),

@@ -7,7 +7,7 @@
  * Time scale and measurement resolution follow from `TargetInfo.simulatedTime` (resolution.ts).
  */
 import type { HardwareProfile } from '../model/index.js'
-import type { Layout, NodeEnvironment, TargetInfo } from '../contracts/results.js'
+import type { Layout, NodeEnvironment, TargetInfo, VllmStartup } from '../contracts/results.js'
 import type { PreparedVariant } from './prepare-variants.js'
 import type { SuiteCalibration } from './suite-calibration.js'
 import type { MetricsSources } from './metrics-sources.js'
@@ -51,6 +51,8 @@ export interface DeployedVariant {
   notes?: string[]
   /** A real MLNode's driver, vLLM version, model revision (src/mlnode/environment.ts). */
   environment?: NodeEnvironment
+  /** vLLM's start-up lines (read with the suite's logCommand) beside the model's figures (src/telemetry/vllm-startup.ts). */
+  vllmStartup?: VllmStartup
 }
 
 /** Where one variant's load goes. */

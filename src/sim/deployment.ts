@@ -19,6 +19,7 @@
  */
 import { stepNoiseSeed } from './rng.js'
 import { runNoiseFactors } from './run-noise.js'
+import { startupLogLines } from './vllm-startup-log.js'
 import type { CancelFn, SimClock } from './clock.js'
 import { ProxyPorts } from './proxy-ports.js'
 import { Replica } from './replica.js'
@@ -158,6 +159,7 @@ export class Deployment {
     for (const replica of this.replicas) {
       const readyS = t0 + (replica.index * timings.staggerS + startupS) * this.o.slowdown
       this.at(readyS, gen, () => {
+        for (const line of startupLogLines(plan, replica.index)) log?.(line)
         replica.healthy = true
         this.proxy.markUp(replica.port)
         if (replica.index === 0) {

@@ -56,15 +56,23 @@ function validateInit(text: string): { ok: true; value: DeployRequest } | { ok: 
   return { ok: true, value: { model: b.model as string, dtype: b.dtype as string, additionalArgs: args as string[] } }
 }
 
+/**
+ * `GPUDevice` of gonka-ai/gonka mlnode/packages/api/src/api/gpu/types.py, one per GPU. A replica's
+ * GPUs are `[i·TP·PP, (i+1)·TP·PP)` (runner.py), stage s of it the s-th group of TP GPUs (vLLM's
+ * rank = pp_rank·TP + tp_rank); utilisation is the stage's busy share of the last simulated second
+ * (gpu-busy.ts), so a pipeline bubble shows as stages below 100 %.
+ */
 function gpuDevices(ctx: MlnodeContext): object[] {
   const { hardware, deployment } = ctx
   const plan = deployment.variant?.plan
-  const perInstance = (deployment.variant?.tp ?? 1) * (deployment.variant?.pp ?? 1)
+  const tp = deployment.variant?.tp ?? 1
+  const perInstance = tp * (deployment.variant?.pp ?? 1)
+  const busy = new Map(deployment.replicas.map((r) => [r, r.busy.utilizationPercent(r.clock.nowS())]))
   return Array.from({ length: hardware.gpuCount }, (_, index) => {
     const replica = deployment.replicas[Math.floor(index / perInstance)]
     // A replica's GPUs hold its weights and KV cache (plus ~500 MiB CUDA context) once it loads.
     const usedMb = replica !== undefined && plan !== undefined ? Math.min(hardware.gpu.memoryMb, Math.round((plan.weightsGiBPerGpu + plan.kvGiBPerGpu) * 1024 + 500)) : 0
-    const utilization = replica !== undefined && replica.inFlight > 0 ? 100 : 0
+    const utilization = replica === undefined ? 0 : (busy.get(replica)![Math.floor((index % perInstance) / tp)] ?? 0)
     return {
       index,
       name: hardware.gpu.name,
@@ -74,6 +82,7 @@ function gpuDevices(ctx: MlnodeContext): object[] {
       utilization_percent: utilization,
       temperature_c: 35 + Math.round(utilization * 0.4),
       is_available: true,
+      error_message: null,
     }
   })
 }

@@ -5,6 +5,7 @@
 import type { InstanceModel } from '../model/types.js'
 import type { SimClock } from './clock.js'
 import { Engine, type EngineRequest } from './engine.js'
+import { StageBusy, withStageShares } from './gpu-busy.js'
 
 /** What the HTTP layer wants to hear about one request. */
 export interface RequestHandlers {
@@ -20,6 +21,8 @@ export interface RequestHandlers {
 export class Replica {
   healthy = false
   readonly engine: Engine
+  /** Each pipeline stage's GPU busy share, for MLNode's /api/v1/gpu/devices (gpu-busy.ts). */
+  readonly busy: StageBusy
   private readonly handlers = new Map<string, RequestHandlers>()
 
   constructor(
@@ -32,7 +35,10 @@ export class Replica {
     readonly slowdown: number,
     noise?: { cv: number; seed: number },
   ) {
-    this.engine = new Engine(plan, clock, {
+    this.busy = new StageBusy(plan.engine.pp)
+    const staged = withStageShares(plan)
+    this.engine = new Engine(staged.plan, clock, {
+      onStep: (step) => this.busy.record(step.startS, step.durationS, staged.shares(step.batch, step.durationS / slowdown)),
       onToken: (r, count, atS) => this.handlers.get(r.id)?.onToken(count, atS),
       onFinish: (r, atS) => this.take(r.id)?.onFinish(atS),
       onReject: (r, reason) => this.take(r.id)?.onReject(reason),

@@ -1,6 +1,6 @@
 /** One /metrics page as the figures of vllm-names.ts: parsed by parse-prometheus-text-format. */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
-import { SERVER_FIGURES, type ServerFigure } from './vllm-names.js'
+import { SERVER_FIGURES, type ServerFigure } from '../contracts/vllm-metric-names.js'
 
 /** A figure on one page: the name it was found under and its value per label set (one per engine). */
 export interface PageFigure {

@@ -7,7 +7,7 @@
 import { request } from 'undici'
 import type { ServerTelemetry } from '../contracts/results.js'
 import { readMetricsPage, type MetricsPage } from './read-page.js'
-import { SERVER_FIGURES, type ServerFigure } from './vllm-names.js'
+import { SERVER_FIGURES, type ServerFigure } from '../contracts/vllm-metric-names.js'
 
 /**
  * Wall seconds between samples of a simulator on simulated time, where a whole workload takes a

@@ -105,7 +105,8 @@ describe('simulated MLNode management API', () => {
     const devices = await getJson(`${sim.mgmtUrl}/api/v1/gpu/devices`)
     expect(devices.body.count).toBe(8)
     expect(devices.body.devices[3]).toMatchObject({ index: 3, name: 'NVIDIA H100 80GB HBM3', used_memory_mb: 0, is_available: true })
-    expect(Object.keys(devices.body.devices[0]).sort()).toEqual(['free_memory_mb', 'index', 'is_available', 'name', 'temperature_c', 'total_memory_mb', 'used_memory_mb', 'utilization_percent'])
+    // MLNode's GPUDevice (gonka-ai/gonka mlnode/packages/api/src/api/gpu/routes.py), error_message null when the GPU answers.
+    expect(Object.keys(devices.body.devices[0]).sort()).toEqual(['error_message', 'free_memory_mb', 'index', 'is_available', 'name', 'temperature_c', 'total_memory_mb', 'used_memory_mb', 'utilization_percent'])
     await up(sim)
     const loaded = await getJson(`${sim.mgmtUrl}/api/v1/gpu/devices`)
     expect(loaded.body.devices[0].used_memory_mb).toBeGreaterThan(0)

@@ -56,6 +56,16 @@ describe('deployment suites run by real vitest against the embedded simulator', 
     expect(r.output).toMatch(/Recommendation: tp[12] — /)
     expect(r.output).toMatch(/\[Qwen\/Qwen2\.5-7B-Instruct tp2\] ready after \d+\.\d s/)
     await validateJUnit(join(r.out, 'junit.xml'))
+    // Telemetry of every workload: vLLM's /metrics (KV use, queue, preemptions), the GPUs per stage, vLLM's start-up lines beside the model.
+    for (const x of r.results) {
+      expect(x.serverTelemetry).toMatchObject({ sources: 1, metricNames: { kvCacheUsage: 'vllm:kv_cache_usage_perc', preemptions: 'vllm:num_preemptions_total', waiting: 'vllm:num_requests_waiting' } })
+      expect(x.serverTelemetry!.preemptions).toBeGreaterThanOrEqual(0)
+      expect(x.gpuTelemetry!.stages).toHaveLength(x.layout!.instances)
+      expect(x.vllmStartup!.kvCacheTokens).toBe(x.vllmStartup!.predicted!.kvCacheTokens)
+    }
+    const md = await readFile(join(r.out, 'summary.md'), 'utf8')
+    for (const heading of ['### Server view (vLLM /metrics)', '### GPUs (MLNode /api/v1/gpu/devices, power command)', '### vLLM start-up vs model']) expect(md).toContain(heading)
+    expect(r.output).toMatch(/\[Qwen\/Qwen2\.5-7B-Instruct tp1\] vLLM start-up \(simulated log\): GPU KV cache [\d,]+ tokens \(model [\d,]+ tokens, ×1\.00\)/)
   }, PROCESS_TEST_TIMEOUT_MS)
 
   it('a guard violation fails the file at collection, lists every violation, deploys nothing', async () => {

@@ -156,6 +156,47 @@ export const benchResultSchema = z.strictObject({
     })
     .optional()
     .describe("What vLLM's /metrics pages said while the workload ran: sampled gauges, counter increases"),
+  gpuTelemetry: z
+    .strictObject({
+      samples: count,
+      intervalS: nonNegative,
+      gpus: z.array(
+        z.strictObject({
+          index: count,
+          name: z.string().optional(),
+          utilizationMean: nonNegative.optional(),
+          utilizationPeak: nonNegative.optional(),
+          memoryUsedPeakMb: nonNegative.optional(),
+          memoryTotalMb: nonNegative.optional(),
+          temperaturePeakC: z.number().optional(),
+          powerMeanW: nonNegative.optional(),
+        }),
+      ),
+      stages: z.array(z.strictObject({ replica: count, stage: count, gpus: z.array(count), utilizationMean: nonNegative })),
+      memoryHeadroomMb: nonNegative.optional(),
+      powerMeanW: nonNegative.optional(),
+      energyJ: nonNegative.optional(),
+      outputTokensPerJoule: nonNegative.optional(),
+      sources: z.array(z.string()),
+      unavailable: z.array(z.string()),
+    })
+    .optional()
+    .describe("What the variant's GPUs did while the workload ran: MLNode's GPU route, and power from the suite's powerCommand"),
+  vllmStartup: z
+    .strictObject({
+      kvCacheTokens: nonNegative.optional(),
+      maxConcurrency: nonNegative.optional(),
+      maxConcurrencyAtTokens: nonNegative.optional(),
+      availableKvCacheGiB: z.number().optional(),
+      modelLoadingGiB: nonNegative.optional(),
+      cudaGraphGiB: z.number().optional(),
+      cudaGraphEstimateGiB: nonNegative.optional(),
+      lines: z.array(z.string()),
+      predicted: z.strictObject({ kvCacheTokens: nonNegative, maxConcurrency: nonNegative, maxModelLen: nonNegative, kvCacheGiBPerGpu: nonNegative, weightsGiBPerGpu: nonNegative }).optional(),
+      unavailable: z.array(z.string()),
+    })
+    .optional()
+    .describe("vLLM's start-up lines (KV cache size, maximum concurrency, CUDA-graph memory) read with the suite's logCommand, beside the model's prediction"),
   environment: nodeEnvironmentSchema
     .optional()
     .describe("A real MLNode's GPUs, driver, vLLM version and model revision, as far as it tells"),

@@ -1,9 +1,10 @@
 /**
  * The vLLM server figures mlnode-bench reads from a /metrics page, each with every name vLLM has
  * used for it, newest first (vllm/v1/metrics/loggers.py; Python's prometheus_client prints a
- * counter `x` as `x_total`). vLLM 0.9 renamed `vllm:gpu_cache_usage_perc` to
+ * counter `x` as `x_total`). vLLM PR #18354 renamed `vllm:gpu_cache_usage_perc` to
  * `vllm:kv_cache_usage_perc` and `vllm:gpu_prefix_cache_{queries,hits}` to
- * `vllm:prefix_cache_{queries,hits}`, keeping the old names as deprecated until 0.10/0.11.
+ * `vllm:prefix_cache_{queries,hits}`; vLLM 0.10.0 serves both, the old ones marked DEPRECATED,
+ * and later versions hide then drop them (docs/telemetry.md "Names in each vLLM version").
  */
 export type ServerFigure =
   | 'kvCacheUsage'
@@ -34,4 +35,12 @@ export const SERVER_FIGURES: Readonly<Record<ServerFigure, FigureNames>> = {
   prefixHits: { kind: 'counter', names: ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits'] },
   specDraftTokens: { kind: 'counter', names: ['vllm:spec_decode_num_draft_tokens_total'] },
   specAcceptedTokens: { kind: 'counter', names: ['vllm:spec_decode_num_accepted_tokens_total'] },
+}
+
+/**
+ * The figures a page gave under an older spelling than the newest vLLM uses (`figure → name`):
+ * a report says so, since it tells which vLLM generation answered.
+ */
+export function olderNamesFound(metricNames: Readonly<Record<string, string>>): Array<[ServerFigure, string]> {
+  return (Object.entries(metricNames) as Array<[ServerFigure, string]>).filter(([figure, name]) => SERVER_FIGURES[figure] !== undefined && SERVER_FIGURES[figure].names[0] !== name)
 }
