@@ -20,6 +20,6 @@ echo "vitest5 e2e: $(npx vitest --version) on node $(npx node --version)"
 npx tsc -p tsconfig.build.json --noEmit
 # vitest-majors installs its own scratch projects for both majors: run once, by `npm test`.
 # The browser test renders the HTML report in Chromium and runs no Vitest of its own: once is enough.
-npx vitest run e2e.test --no-file-parallelism --exclude '**/vitest-majors.e2e.test.ts' --exclude '**/browser.e2e.test.ts'
+npx vitest run e2e.test --maxWorkers=2 --exclude '**/vitest-majors.e2e.test.ts' --exclude '**/browser.e2e.test.ts'
 # And the main job, as README's "Quick start" under Vitest 5.
 npx vitest bench --run
