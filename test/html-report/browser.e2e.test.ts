@@ -71,10 +71,13 @@ describe('HTML report in headless Chromium', () => {
       const expected = data.sections.flatMap((s) => s.charts)
       expect(drawn).toHaveLength(expected.length)
       expect(drawn.filter((d) => d.points <= 0 || d.width === 0)).toEqual([])
-      expect(new Set(drawn.map((d) => d.kind))).toEqual(new Set(['variants-latency', 'variants-throughput', 'cdf-ttft', 'cdf-itl', 'cdf-e2el', 'pareto', 'deploy', 'predicted', 'trend', 'sweep-slo', 'sweep-goodput']))
+      expect(new Set(drawn.map((d) => d.kind))).toEqual(new Set(['variants-latency', 'variants-throughput', 'cdf-ttft', 'cdf-itl', 'cdf-e2el', 'pareto', 'deploy', 'predicted', 'trend', 'sweep-slo', 'sweep-goodput', 'server-telemetry', 'gpu-stages']))
       // The sweep's curves: both variants on one chart, each with its knee (a star) drawn.
       const sweepCharts = drawn.filter((d) => d.kind === 'sweep-slo' || d.kind === 'sweep-goodput')
       expect(sweepCharts.map((d) => d.points)).toEqual([4 + 1 + 4 + 1 + 2, 4 + 1 + 4 + 1])
+      // The telemetry series: KV use and queue of both variants over the workload (5 samples each), and each variant's GPU stage.
+      expect(drawn.filter((d) => d.kind === 'server-telemetry').map((d) => d.points)).toEqual([2 * (5 + 5)])
+      expect(drawn.filter((d) => d.kind === 'gpu-stages').map((d) => d.points)).toEqual([2])
       expect(drawn.filter((d) => d.simulated !== d.badge)).toEqual([])
       expect(errors).toEqual([])
       expect(requests).toEqual([])

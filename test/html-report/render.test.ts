@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('HTML report', () => {
   it('has every chart the issue lists', () => {
     const kinds = new Set(data.sections.flatMap((s) => s.charts.map((c) => c.kind)))
-    expect([...kinds].sort()).toEqual(['cdf-e2el', 'cdf-itl', 'cdf-ttft', 'deploy', 'pareto', 'predicted', 'sweep-goodput', 'sweep-slo', 'trend', 'variants-latency', 'variants-throughput'])
+    expect([...kinds].sort()).toEqual(['cdf-e2el', 'cdf-itl', 'cdf-ttft', 'deploy', 'gpu-stages', 'pareto', 'predicted', 'server-telemetry', 'sweep-goodput', 'sweep-slo', 'trend', 'variants-latency', 'variants-throughput'])
   })
 
   it('labels simulated data on every chart that shows some, and only there', () => {
