@@ -1,0 +1,22 @@
+/**
+ * Global setup of `vitest run` (the tests): one temporary root for the whole run, handed to every
+ * worker and child process through TMPDIR, and removed at the end. A test removes its own folders,
+ * but a child `vitest` a test interrupts on purpose (Ctrl-C, a killed run) cannot remove Vite's:
+ * whatever anything leaves in the temp dir goes with the root. Bench runs (the main job) keep TMPDIR.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+
+export default function setup(project: TestProject): (() => void) | undefined {
+  if (project.vitest.mode !== 'test') return undefined
+  const before = process.env.TMPDIR
+  const root = mkdtempSync(join(tmpdir(), 'mlnb-test-run-'))
+  process.env.TMPDIR = root
+  return () => {
+    if (before === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = before
+    rmSync(root, { recursive: true, force: true, maxRetries: 3 })
+  }
+}
