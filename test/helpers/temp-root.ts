@@ -4,7 +4,7 @@
  * but a child `vitest` a test interrupts on purpose (Ctrl-C, a killed run) cannot remove Vite's:
  * whatever anything leaves in the temp dir goes with the root. Bench runs (the main job) keep TMPDIR.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -13,6 +13,9 @@ export default function setup(project: TestProject): (() => void) | undefined {
   if (project.vitest.mode !== 'test') return undefined
   const before = process.env.TMPDIR
   const root = mkdtempSync(join(tmpdir(), 'mlnb-test-run-'))
+  // Open like /tmp itself (sticky, world-writable): the PostgreSQL tests run their server as an
+  // unprivileged user, who must reach its folder under here.
+  chmodSync(root, 0o1777)
   process.env.TMPDIR = root
   return () => {
     if (before === undefined) delete process.env.TMPDIR
