@@ -36,8 +36,8 @@ export default defineConfig({
     // CPU for the unit tests on 2 cores (92 s vs 152 s). Tests restore what they change (env, console).
     isolate: false,
     // Starts the embedded simulator unless MLNODE_URL is set (bench runs only need it, but it is cheap).
-    // The tests' own temp root first (removed at the end: nothing left behind), then the target.
-    globalSetup: ['./test/helpers/temp-root.ts', './src/vitest/global-setup.ts'],
+    // The tests' own temp root and a cleared shared-history URL first (test/helpers/isolated-test-run.ts), then the target.
+    globalSetup: ['./test/helpers/isolated-test-run.ts', './src/vitest/global-setup.ts'],
     benchmark: {
       include: ['benchmarks/**/*.bench.ts'],
       exclude: ['**/node_modules/**', 'benchmarks/broken/**'],
