@@ -3,6 +3,7 @@
  * hold one connection (pipelining 1), so the pool must open them all. Failures are ignored here:
  * an unreachable server shows up as per-request `connection` failures.
  */
+import { setMaxListeners } from 'node:events'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Pool } from 'undici'
 import { endpointPath } from './endpoint.js'
@@ -21,6 +22,8 @@ export async function warmPool(pool: Pool, target: LoadTarget, connections: numb
   const modelsPath = path.replace(/chat\/completions$/, 'models')
   // A timer of our own, not AbortSignal.timeout: combined signals of Node 20 may be collected before they fire.
   const stop = new AbortController()
+  // Every warmed connection's request listens on it: no leak warning past 10 connections.
+  setMaxListeners(0, stop.signal)
   const timer = setTimeout(() => stop.abort(), WARM_TIMEOUT_MS)
   const onAbort = (): void => stop.abort()
   if (signal?.aborted) stop.abort()

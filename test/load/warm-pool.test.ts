@@ -14,8 +14,15 @@ describe('warmPool', () => {
     onTestFinished(() => server.close())
     const connections = 48
     const pool = new Pool(server.url, { connections, pipelining: 1 })
+    // Every warm-up request listens on one abort signal: Node must not warn of a leak (a user saw it on every run past 10 streams).
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => void warnings.push(w.name)
+    process.on('warning', onWarning)
+    onTestFinished(() => void process.off('warning', onWarning))
     try {
       await warmPool(pool, { baseUrl: `${server.url}/v1`, model: 'm' }, connections)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings.filter((w) => w === 'MaxListenersExceededWarning')).toEqual([])
       expect(pool.stats.connected).toBe(connections)
       expect(pool.stats.free).toBe(connections)
       const answers = Array.from({ length: connections }, () => pool.request({ path: '/v1/models', method: 'GET' }).then((r) => r.body.dump()))
