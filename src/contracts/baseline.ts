@@ -8,6 +8,8 @@ import type { MetricId } from './metric-id.js'
 /** One metric's figure: `value` is what the tolerance applies to (median for distributions). */
 export interface BaselineMetric {
   value: number
+  /** capacityAtSlo only: the load the sweep varied, so reports name the unit ('load' when absent, as in older baselines). */
+  unit?: 'req/s' | 'concurrency'
   /** Latency metrics only: the whole distribution, histogram included. */
   distribution?: DistributionSummary
 }

@@ -35,7 +35,7 @@ export function entryFromResult(result: BenchResult): BaselineEntry | undefined 
     metrics: {
       ...(result.metrics ? metricFigures(result.metrics) : {}),
       ...(result.poc ? { noncesPerMin: { value: result.poc.noncesPerMin } } : {}),
-      ...(result.sweep ? { capacityAtSlo: { value: result.sweep.capacityAtSlo.value } } : {}),
+      ...(result.sweep ? { capacityAtSlo: { value: result.sweep.capacityAtSlo.value, unit: result.sweep.capacityAtSlo.unit } } : {}),
       ...(result.deployS === undefined ? {} : { deployS: { value: result.deployS } }),
     },
     ...(result.resolution ? { resolution: result.resolution } : {}),

@@ -130,14 +130,16 @@ export function compareEntries(base: BaselineEntry | undefined, next: BaselineEn
     const b = base?.metrics[def.id]
     const n = next.metrics[def.id]
     if (!b && !n) continue
+    // A sweep's capacity is in the load it varied (req/s or concurrency), kept with the figure.
+    const unit = n?.unit ?? b?.unit ?? def.unit
     const floor = options.tolerances[def.id]
     if (!b || !n || !base) {
-      const row = { metric: def.id, label: def.label, unit: def.unit, better: def.better, tolerance: floor }
+      const row = { metric: def.id, label: def.label, unit, better: def.better, tolerance: floor }
       out.push({ ...row, ...(b ? { base: b.value } : {}), ...(n ? { next: n.value } : {}), test: 'none', verdict: 'not-compared', note: base ? 'figure missing on one side' : 'no baseline' })
       continue
     }
     const tolerance = toleranceFor(def, base, next, floor, options.unknownNoiseTolerance, options.repeatK)
-    const row = { metric: def.id, label: def.label, unit: def.unit, better: def.better, tolerance: tolerance.value }
+    const row = { metric: def.id, label: def.label, unit, better: def.better, tolerance: tolerance.value }
     out.push({ ...row, base: b.value, next: n.value, ...judge(def, base, next, tolerance, options.alpha) })
   }
   return out

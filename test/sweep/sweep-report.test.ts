@@ -20,7 +20,7 @@ describe('capacity at SLO in the outputs', () => {
   it('is a valid result of results.json and a valid baseline entry with a capacityAtSlo figure', () => {
     expect(benchResultSchema.safeParse(a).success).toBe(true)
     const entry = entryFromResult(a)!
-    expect(entry.metrics.capacityAtSlo).toEqual({ value: 4 })
+    expect(entry.metrics.capacityAtSlo).toEqual({ value: 4, unit: a.sweep!.capacityAtSlo.unit })
     expect(entry.requests).toEqual({ total: 80, completed: 80, failed: 0 })
     expect(baselineEntrySchema.safeParse(entry).success).toBe(true)
     // The schema catches a broken bracket.
@@ -31,7 +31,8 @@ describe('capacity at SLO in the outputs', () => {
   it('fails the gate when capacity drops a step (higher is better), not when it holds or rises', () => {
     const options = resolveDiffOptions()
     const verdict = (base: BenchResult, next: BenchResult) => compareEntries(entryFromResult(base)!, entryFromResult(next)!, options).find((m) => m.metric === 'capacityAtSlo')!
-    expect(verdict(a, b)).toMatchObject({ verdict: 'regressed', change: -0.25 })
+    // In the load the sweep varied, not a generic 'load' (older baselines without the unit keep that).
+    expect(verdict(a, b)).toMatchObject({ verdict: 'regressed', change: -0.25, unit: a.sweep!.capacityAtSlo.unit })
     expect(verdict(a, a).verdict).toBe('unchanged')
     expect(verdict(b, a).verdict).toBe('improved')
   })

@@ -4,6 +4,7 @@ import { baselineTargetSchema, count, nodeEnvironmentSchema, DISTRIBUTION_METRIC
 
 const distributionMetric = z.strictObject({ value: figure.describe('The median, ms'), distribution: distributionSchema })
 const scalarMetric = z.strictObject({ value: figure })
+const capacityMetric = z.strictObject({ value: figure, unit: z.enum(['req/s', 'concurrency']).optional().describe('The load the sweep varied') })
 const metricNumbers = z.strictObject(Object.fromEntries([...DISTRIBUTION_METRICS, ...SCALAR_METRICS].map((id) => [id, nonNegative.optional()])) as Record<(typeof DISTRIBUTION_METRICS)[number] | (typeof SCALAR_METRICS)[number], z.ZodOptional<typeof nonNegative>>)
 
 /** One model › variant › workload: a bad entry disables only itself. */
@@ -15,7 +16,7 @@ export const baselineEntrySchema = z.strictObject({
   durationS: nonNegative,
   metrics: z.strictObject({
     ...Object.fromEntries(DISTRIBUTION_METRICS.map((id) => [id, distributionMetric.optional()])),
-    ...Object.fromEntries(SCALAR_METRICS.map((id) => [id, scalarMetric.optional()])),
+    ...Object.fromEntries(SCALAR_METRICS.map((id) => [id, (id === 'capacityAtSlo' ? capacityMetric : scalarMetric).optional()])),
   } as Record<(typeof DISTRIBUTION_METRICS)[number], z.ZodOptional<typeof distributionMetric>> & Record<(typeof SCALAR_METRICS)[number], z.ZodOptional<typeof scalarMetric>>),
   resolution: resolutionSchema.optional(),
   environment: nodeEnvironmentSchema.optional().describe("A real MLNode's GPUs, driver, vLLM version and model revision: a change of any is a changed target, not judged"),
