@@ -77,7 +77,7 @@ it('a PoC workload and a sweep run per variant: nonces/min, the curve and the ca
   expect(output).toMatch(new RegExp(`Highest capacity at SLO: ${best} — concurrency ${Math.max(...capacities)} \\(in \\[`))
   expect(output).toMatch(/passed ◆/)
   expect(output).toMatch(/✓ Qwen\/Qwen2\.5-7B-Instruct › tp1 › sweep: capacity at SLO concurrency \d/)
-  expect(summary).toMatch(/\| tp1 \| Capacity at SLO \(load, sim\) \| — \| \d+ \|/)
+  expect(summary).toMatch(/\| tp1 \| Capacity at SLO \(concurrency, sim\) \| — \| \d+ \|/)
   expect(junit).toMatch(/<property name="simulated_capacity_at_slo" value="\d+"/)
   expect(baseline.results['Qwen/Qwen2.5-7B-Instruct']!.tp1!.sweep!.metrics.capacityAtSlo!.value).toBe(capacities[0])
 
@@ -86,10 +86,10 @@ it('a PoC workload and a sweep run per variant: nonces/min, the curve and the ca
   expect(second.exitCode, `${second.stdout}\n${second.stderr}`).toBe(0)
   const again = await readFile(join(out, 'summary.md'), 'utf8')
   expect(again).toMatch(/\| tp1 \| PoC nonces\/min \(nonces\/min, sim\) \| [\d.]+ \| [\d.]+ \| \+0\.0 % \| .* \| ⚪ unchanged \|/)
-  expect(again).toMatch(/\| tp1 \| Capacity at SLO \(load, sim\) \| \d+ \| \d+ \| \+0\.0 % \| .* \| ⚪ unchanged \|/)
+  expect(again).toMatch(/\| tp1 \| Capacity at SLO \(concurrency, sim\) \| \d+ \| \d+ \| \+0\.0 % \| .* \| ⚪ unchanged \|/)
 
   // A tighter SLO (130 ms: TTFT is 137 ms on tp1 at any concurrency) drops tp1's capacity to 0: the gate fails.
   const lower = await execa(process.execPath, [vitestBin, 'bench', '--run', '--config', 'test/fixtures/suites/vitest.config.ts', 'suites/poc', '-t', 'sweep'], { cwd: repo, reject: false, timeout: CHILD_TIMEOUT_MS, env: { ...env, MLNB_SWEEP_TTFT_MS: '130' } })
   expect(lower.exitCode, `${lower.stdout}\n${lower.stderr}`).toBe(1)
-  expect(lower.stdout).toMatch(/REGRESSION Qwen\/Qwen2\.5-7B-Instruct › tp1 › sweep \[simulated\]: Capacity at SLO \d+ → 0 load \(−100\.0 %/)
+  expect(lower.stdout).toMatch(/REGRESSION Qwen\/Qwen2\.5-7B-Instruct › tp1 › sweep \[simulated\]: Capacity at SLO \d+ → 0 concurrency \(−100\.0 %/)
 }, PROCESS_TEST_TIMEOUT_MS)
