@@ -89,7 +89,7 @@ export function buildReportData(input: ReportInput): ReportData {
         sections.push({ id: `s-${sections.length + 1}`, heading: `${model} › ${workload}`, charts: [pocChart(id(), `${model} › ${workload}`, ofWorkload)!] })
         continue
       }
-      // A sweep workload: its curves with the knee marked (src/sweep/html-chart.ts).
+      // A sweep workload: its curves with the knee marked (sweep-chart.ts).
       if (ofWorkload.some((r) => r.sweep !== undefined)) {
         sections.push({ id: `s-${sections.length + 1}`, heading: `${model} › ${workload}`, charts: sweepCharts(id, `${model} › ${workload}`, ofWorkload) })
         continue
@@ -150,7 +150,7 @@ export function buildReportData(input: ReportInput): ReportData {
     // PoC workloads have their own section (nonces/min); validation its own lines above.
     const byWorkload = new Map([...allWorkloads].filter(([w, rows]) => w !== VALIDATION_WORKLOAD && !isPocRows(rows)))
     for (const [workload, rows] of byWorkload) {
-      // A sweep's table is its capacity at SLO per variant (src/sweep/comparison.ts).
+      // A sweep's table is its capacity at SLO per variant (src/report/sweep-comparison.ts).
       const table = isSweepRows(rows) ? sweepTable(rows.filter((r) => !failing.has(`${r.model}|${r.variant}`))) : comparisonTable(rows, failing)
       comparisons.push({
         model,

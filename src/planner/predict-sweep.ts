@@ -1,6 +1,6 @@
 /**
  * `predict --sweep over:from:to:steps[:search]`: the same sweep a suite measures, each step predicted by the
- * performance model (src/predict/predict-core.ts) instead of measured, folded by the same loop
+ * performance model (predict-core.ts) instead of measured, folded by the same loop
  * (early stop included), printed as the same curve with the capacity at SLO.
  */
 import { MlnodeBenchError } from '../errors.js'

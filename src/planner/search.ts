@@ -32,7 +32,7 @@ export interface PlanInput extends CandidateContext {
   now?: () => number
   /** Called after each evaluated variant (plan-progress.ts prints from it). */
   onStep?: (step: PlanStep) => void
-  /** Objective 'capacity': the candidate's predicted capacity at SLO (src/sweep/plan-capacity.ts). */
+  /** Objective 'capacity': the candidate's predicted capacity at SLO (plan-capacity.ts). */
   capacityOf?: (plan: ModelInstance, instances: number) => number
 }
 

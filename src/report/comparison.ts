@@ -63,7 +63,7 @@ export function pickVariant(rows: readonly BenchResult[]): Pick {
     if (poc.kind === 'winner' || poc.kind === 'tie') return { ...poc, why: `nonces/min ${poc.kind === 'tie' ? 'within' : 'beyond'} ±3 %` }
     return poc.kind === 'only' ? poc : { kind: 'none' }
   }
-  // A sweep workload is won by capacity at SLO (src/sweep/comparison.ts).
+  // A sweep workload is won by capacity at SLO (sweep-comparison.ts).
   if (isSweepRows(rows)) {
     const sweep = pickSweep(rows)
     if (sweep.kind === 'winner' || sweep.kind === 'tie') return { ...sweep, why: `capacity at SLO ${sweep.kind === 'tie' ? 'equal on the sweep\'s steps' : 'a step or more higher'}` }

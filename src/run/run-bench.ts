@@ -115,7 +115,7 @@ async function measureBench(input: BenchInput): Promise<BenchOutcome> {
       const result = resultOf({ ...deployFields, poc: measured.poc, ...(prediction ? { prediction } : {}), ...(failure ? { status: 'failed', failure: { kind: 'workload', message: failure.message, code: failure.code } } : {}) })
       return failure ? { result, error: failure } : { result }
     }
-    // A sweep measures one ordinary workload per load step and folds them (src/sweep/measure-sweep.ts).
+    // A sweep measures one ordinary workload per load step and folds them (measure-sweep.ts).
     if (spec.sweep !== undefined) {
       const partial = input.partialDir === undefined ? undefined : new PartialResult(input.partialDir, resultOf({}))
       const measured = await measureSweep({

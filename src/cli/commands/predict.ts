@@ -242,7 +242,7 @@ export async function run(argv: string[]): Promise<number> {
   return 0
 }
 
-/** `predict --sweep`: the inline workload swept, each step predicted (src/sweep/predict-sweep.ts). */
+/** `predict --sweep`: the inline workload swept, each step predicted (src/planner/predict-sweep.ts). */
 async function printSweep(
   values: { sweep?: string; json?: boolean; args: string; calibration?: string; workloads?: string; lengths?: string; 'prompt-tokens'?: number; 'max-tokens'?: number; requests?: number; concurrency?: number; burstiness?: number; 'request-rate'?: number; 'micro-batches'?: number; 'max-events'?: number; 'slo-ttft-ms'?: number; 'slo-tpot-ms'?: number; 'slo-e2el-ms'?: number; attainment?: number },
   o: { model: Parameters<typeof modelInstance>[1]; hardware: Parameters<typeof modelInstance>[0]; engine: Parameters<typeof modelInstance>[2]; calibrated: ModelConstants | undefined; tp: number; pp: number; maxModelLenHow: string },
