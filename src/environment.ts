@@ -9,7 +9,6 @@
 import type { EnvVariable } from './contracts/env-variable.js'
 import { TARGET_KINDS } from './run/targets/registry.js'
 
-export type { EnvVariable }
 
 /** Variables of the run as a whole (each target kind adds its own). */
 export const COMMON_ENVIRONMENT = [

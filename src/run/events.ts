@@ -54,9 +54,4 @@ export class RunEvents {
   emit<K extends RunEventName>(name: K, event: RunEventMap[K]): void {
     this.emitter.emit(name, event)
   }
-
-  /** Whether anything listens (a caller may skip building a payload nobody reads). */
-  has(name: RunEventName): boolean {
-    return this.emitter.listenerCount(name) > 0
-  }
 }

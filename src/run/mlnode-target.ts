@@ -15,7 +15,6 @@ import { knownProfile } from './feasibility.js'
 import { matchDeviceHardware, type HardwareProfile } from '../model/index.js'
 import { RunEvents } from './events.js'
 import { deployVariant, type DeployNode, type MlnodeEndpoints, type NodeMemory } from './mlnode-deploy.js'
-export type { MlnodeEndpoints } from './mlnode-deploy.js'
 import { describeHealth, simulatorInfoOf } from './mlnode-health.js'
 import { declaredInstanceCap, firstContactBoundS } from './mlnode-env.js'
 

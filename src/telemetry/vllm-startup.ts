@@ -15,7 +15,6 @@
  */
 import { execa } from 'execa'
 import type { VllmStartup } from '../contracts/results.js'
-export { startupLine, startupProperties } from '../report/startup-text.js'
 import { redact } from '../errors.js'
 import { getModelSpec, planMemory, resolveEngineConfig, type HardwareProfile, type ModelConstants } from '../model/index.js'
 import type { DeployPlan } from '../args/index.js'

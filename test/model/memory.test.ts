@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { thrown } from '../helpers/thrown.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -19,14 +20,6 @@ const hw4070 = getHardwareProfile('8xrtx-4070-ti-super')
 const qwq = getModelSpec('Qwen/QwQ-32B')
 const args = (entries: Record<string, string | boolean>) => new Map(Object.entries(entries))
 
-function thrown(fn: () => unknown): { code?: string; message: string } {
-  try {
-    fn()
-  } catch (error) {
-    return error as { code?: string; message: string }
-  }
-  throw new Error('expected a throw')
-}
 
 describe('catalogs', () => {
   it('has the required hardware profiles with nvidia-smi names', () => {

@@ -1,22 +1,14 @@
 /** The snapshot shipped with the package, the gateway JSON parser and the lookups. */
+import { thrown } from '../helpers/thrown.js'
 import { describe, expect, it } from 'vitest'
 import { parseVllmArgs } from '../../src/args/index.js'
-import { hasCode, type MlnodeBenchError } from '../../src/errors.js'
+import { hasCode } from '../../src/errors.js'
 import { diffRegistries, isEmptyDiff } from '../../src/network/diff.js'
 import { parseModelsAll, parsePocModels } from '../../src/network/parse.js'
 import { SNAPSHOT_REGISTRY, closestModelId, findNetworkModel, networkModelEntry } from '../../src/network/registry.js'
 import { mainnetModels, modelsAllBody, paramsBody } from './fixtures/gateway.js'
 
 const URL_ = 'http://node:1317/productscience/inference/inference/models_all'
-
-function thrown(fn: () => unknown): MlnodeBenchError {
-  try {
-    fn()
-  } catch (error) {
-    return error as MlnodeBenchError
-  }
-  throw new Error('expected a throw')
-}
 
 describe('the snapshot', () => {
   it('has the chain values of each entry, with the chain version and file they come from', () => {

@@ -1,21 +1,13 @@
 /** networkModel suites: model and mandatory args from the chain entry, checked by the guard. */
+import { thrown } from '../helpers/thrown.js'
 import { describe, expect, it } from 'vitest'
-import { hasCode, type MlnodeBenchError } from '../../src/errors.js'
+import { hasCode } from '../../src/errors.js'
 import { prepareVariants } from '../../src/run/prepare-variants.js'
 import { resolveSuiteOptions, type DeploymentSuiteOptions } from '../../src/run/suite-options.js'
 import { SNAPSHOT_REGISTRY } from '../../src/network/registry.js'
 import type { NetworkRegistry } from '../../src/network/types.js'
 
 const workloads = [{ name: 'tiny', requests: 2, concurrency: 1, prompt: { tokens: 10 }, maxTokens: 4 }]
-
-function thrown(fn: () => unknown): MlnodeBenchError {
-  try {
-    fn()
-  } catch (error) {
-    return error as MlnodeBenchError
-  }
-  throw new Error('expected a throw')
-}
 
 function kimi(variants: DeploymentSuiteOptions['variants'], extra: Partial<DeploymentSuiteOptions> = {}): DeploymentSuiteOptions {
   return { networkModel: 'moonshotai/Kimi-K2.6', variants, workloads, ...extra }

@@ -19,6 +19,7 @@ import { placeDeployPlan } from '../../args/index.js'
 import type { TargetInfo } from '../../contracts/results.js'
 import { MlnodeBenchError, hasCode, redact } from '../../errors.js'
 import { matchDeviceHardware, type HardwareProfile } from '../../model/index.js'
+import { pickLeastConnections } from '../../sim/balancer.js'
 import { assertFeasible } from '../feasibility.js'
 import type { MetricsSources } from '../metrics-sources.js'
 import { DeployFailure } from '../mlnode-target.js'
@@ -410,7 +411,8 @@ async function freePort(): Promise<number> {
 async function balance(ports: number[]): Promise<Server> {
   const inFlight = ports.map(() => 0)
   const server = createServer((req, res) => {
-    const i = inFlight.indexOf(Math.min(...inFlight))
+    // MLNode's proxy rule, as the simulator applies it: least connections, ties to the lowest index.
+    const i = pickLeastConnections(inFlight.map((n) => ({ healthy: true, inFlight: n })))
     inFlight[i]!++
     let done = false
     const settle = () => {
